@@ -1,0 +1,38 @@
+//! Every numeric callback bound, with its source (see shared/reference/callback-rules.md).
+//! Checker, center.yaml validation and (later) the scheduler read these, so they agree.
+
+/// Dial attempts (the first dial included) a queue or a Create Callback node may ask for.
+/// Genesys lets a queue set 0–20 retries; Amazon Connect needs at least one attempt. callwright
+/// counts every dial, so `attempts 1` means "no retry", and caps the total at 20.
+pub const ATTEMPTS_MIN: i64 = 1;
+pub const ATTEMPTS_MAX: i64 = 20;
+/// Longest retry interval (Genesys: up to 24 hours).
+pub const RETRY_INTERVAL_MAX_SECS: i64 = 24 * 3600;
+/// Shortest call-between window (Webex API spec: 30 minutes; the lab text says 40).
+pub const WINDOW_MIN_SECS: i64 = 30 * 60;
+/// Longest call-between window (Webex: 8 hours).
+pub const WINDOW_MAX_SECS: i64 = 8 * 3600;
+/// How far ahead a callback may be scheduled by default (Genesys 30 days; Webex 31).
+pub const DAYS_AHEAD_DEFAULT: i64 = 30;
+/// The largest `max_days_ahead` a queue may set (Webex's 31).
+pub const DAYS_AHEAD_MAX: i64 = 31;
+/// Earliest start of a scheduled callback, from now (Webex).
+pub const MIN_LEAD_SECS: i64 = 30 * 60;
+/// Customer-first pacing modifier (Genesys: 1–10 customers dialled per available agent).
+pub const PACING_MIN: i64 = 1;
+pub const PACING_MAX: i64 = 10;
+/// Ownership period of an agent-owned callback (Genesys: 1 hour to 30 days).
+pub const OWNERSHIP_MIN_SECS: i64 = 3600;
+pub const OWNERSHIP_MAX_SECS: i64 = 30 * 86_400;
+/// Auto-dial delay after an agent accepts (Genesys: 0–1200 s, default 300).
+pub const AUTO_DIAL_DELAY_MAX_SECS: i64 = 1200;
+pub const AUTO_DIAL_DELAY_DEFAULT_SECS: i64 = 300;
+/// Default dial attempts and spacing (Genesys on-prem callback service: 3 attempts 300 s apart).
+pub const ATTEMPTS_DEFAULT: i64 = 3;
+pub const RETRY_INTERVAL_DEFAULT_SECS: i64 = 300;
+/// A pending callback for the same number within this span is a duplicate (004: 48 hours).
+pub const DUPLICATE_WINDOW_SECS: i64 = 48 * 3600;
+/// Owned callbacks cannot be edited this close to their time (003: 15 minutes).
+pub const OWNED_EDIT_FREEZE_SECS: i64 = 15 * 60;
+/// Callbacks with no date and no update for this long are ended as inactive (003: 14 days).
+pub const INACTIVE_AFTER_SECS: i64 = 14 * 86_400;

@@ -1,0 +1,432 @@
+//! Checking one flow's statements: kinds, names, menus, types.
+
+use super::symbols::{Symbols, duplicate};
+use super::suggest::help_for;
+use super::{Type, kinds};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::project::center::Center;
+use crate::syntax::Span;
+use crate::syntax::ast::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub(super) struct FlowChecker<'a> {
+    pub flow: &'a Flow,
+    pub symbols: &'a Symbols,
+    pub center: Option<&'a Center>,
+    /// User variables with the type of their first assignment.
+    pub vars: HashMap<String, (Type, Span)>,
+    /// Every user variable assigned anywhere in the flow (reads may come before, in source order).
+    pub assigned: BTreeSet<String>,
+    pub tasks: BTreeMap<String, Span>,
+    menus: HashMap<String, Span>,
+    in_task: bool,
+    pub diags: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> FlowChecker<'a> {
+    pub fn new(
+        flow: &'a Flow,
+        symbols: &'a Symbols,
+        center: Option<&'a Center>,
+        diags: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        FlowChecker {
+            flow,
+            symbols,
+            center,
+            vars: HashMap::new(),
+            assigned: BTreeSet::new(),
+            tasks: BTreeMap::new(),
+            menus: HashMap::new(),
+            in_task: false,
+            diags,
+        }
+    }
+
+    pub fn run(mut self) {
+        let flow = self.flow;
+        for task in &flow.tasks {
+            if let Some(first) = self.tasks.get(&task.name.name) {
+                self.diags.push(duplicate("task", &task.name.name, task.name.span, *first));
+            } else {
+                self.tasks.insert(task.name.name.clone(), task.name.span);
+            }
+        }
+        collect_assigned(&flow.body, &mut self.assigned);
+        for t in &flow.tasks {
+            collect_assigned(&t.body, &mut self.assigned);
+        }
+        self.block(&flow.body);
+        self.in_task = true;
+        for t in &flow.tasks {
+            self.block(&t.body);
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        for s in &b.stmts {
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        let kw = s.kind.keyword();
+        if let Some(why) = kinds::not_allowed(kw, self.flow.kind.node) {
+            let kinds = kinds::allowed_kinds(kw).join(" and ");
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ActionNotAllowed,
+                    s.span,
+                    format!("`{kw}` is not allowed in an {} flow", self.flow.kind.node.as_str()),
+                )
+                .with_label(format!("not allowed in {} flows", self.flow.kind.node.as_str()))
+                .with_secondary(self.flow.kind.span, "the flow's kind")
+                .with_help(format!("`{kw}` is allowed in {kinds} flows: {why}")),
+            );
+        }
+        match &s.kind {
+            StmtKind::Play(e) => {
+                self.expect(e, Type::String, "the text to play");
+            }
+            StmtKind::PlayEstimatedWait | StmtKind::PlayPosition | StmtKind::Disconnect => {}
+            StmtKind::ConnectAgent => {}
+            StmtKind::Menu(m) => self.menu(m),
+            StmtKind::Ask(a) => self.ask(a),
+            StmtKind::If(i) => {
+                self.condition(&i.cond);
+                self.block(&i.then);
+                if let Some(b) = &i.otherwise {
+                    self.block(b);
+                }
+            }
+            StmtKind::Switch(sw) => {
+                let t = self.type_of(&sw.subject);
+                let mut seen: Vec<(String, Span)> = Vec::new();
+                for case in &sw.cases {
+                    for v in &case.values {
+                        self.expect(v, t, "a case value");
+                        let text = v.to_string();
+                        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == text) {
+                            self.diags.push(
+                                Diagnostic::new(Code::DuplicateName, v.span, format!("the case {text} is listed twice"))
+                                    .with_label("repeated case")
+                                    .with_secondary(*first, "first listed here")
+                                    .with_help("the first matching case wins, so this one can never run"),
+                            );
+                        } else {
+                            seen.push((text, v.span));
+                        }
+                    }
+                    self.block(&case.body);
+                }
+                if let Some(b) = &sw.default {
+                    self.block(b);
+                }
+            }
+            StmtKind::Set { target, value } => self.assign(target, value),
+            StmtKind::Transfer(t) => self.transfer(t),
+            StmtKind::CreateCallback(c) => {
+                self.callback(c);
+                if let Some(b) = &c.on_failure {
+                    self.block(b);
+                }
+            }
+            StmtKind::Hold(e) => {
+                self.expect(e, Type::Duration, "the hold time");
+                if let ExprKind::Duration(secs) = e.kind
+                    && secs <= 0
+                {
+                    self.diags.push(
+                        Diagnostic::new(Code::BadPromptSetting, e.span, "a hold must last longer than 0s")
+                            .with_label("no time passes"),
+                    );
+                }
+            }
+            StmtKind::Call(t) | StmtKind::Jump(t) => self.task_ref(t),
+            StmtKind::Return => {
+                if !self.in_task {
+                    self.diags.push(
+                        Diagnostic::new(Code::ReturnOutsideTask, s.span, "`return` outside a task")
+                            .with_label("the main body of a flow has nothing to return to")
+                            .with_help("end the main body with `disconnect` or a transfer"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn condition(&mut self, e: &Expr) {
+        let t = self.type_of(e);
+        if !t.compatible(Type::Boolean) {
+            self.diags.push(
+                Diagnostic::new(Code::ConditionNotBoolean, e.span, format!("a condition must be a Boolean, but this is {}", t.a()))
+                    .with_label("not true or false")
+                    .with_help("compare it: `Call.PositionInQueue > 5`, `Flow.Choice == \"1\"`"),
+            );
+        }
+    }
+
+    fn assign(&mut self, target: &Path, value: &Expr) {
+        let vt = self.type_of(value);
+        let tt = self.path_type(target, true);
+        let dotted = target.dotted();
+        let is_user = !dotted.starts_with("Call.") && crate::check::builtins::variable(&dotted).is_none();
+        if is_user {
+            self.record_var(&dotted, vt, target.span, value.span);
+        } else if !vt.compatible(tt) {
+            self.mismatch(value, vt, &format!("`{dotted}` holds {}", tt.a()));
+        }
+    }
+
+    fn record_var(&mut self, name: &str, t: Type, target_span: Span, value_span: Span) {
+        match self.vars.get(name) {
+            Some((first, first_span)) if !first.compatible(t) => {
+                let (first, first_span) = (*first, *first_span);
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InconsistentVariable,
+                        value_span,
+                        format!("`{name}` was {}, and is set to {} here", first.a(), t.a()),
+                    )
+                    .with_label(t.a())
+                    .with_secondary(first_span, format!("first set to {} here", first.a()))
+                    .with_help("a variable keeps one type; use another variable"),
+                );
+            }
+            Some(_) => {}
+            None if t != Type::Unknown => {
+                self.vars.insert(name.to_string(), (t, target_span));
+            }
+            None => {}
+        }
+    }
+
+    fn task_ref(&mut self, t: &Ident) {
+        if !self.tasks.contains_key(&t.name) {
+            let help = help_for(&t.name, "task", self.tasks.keys().map(String::as_str));
+            self.diags.push(
+                Diagnostic::new(Code::UnknownName, t.span, format!("unknown task `{}`", t.name))
+                    .with_label("no task with this name in this flow")
+                    .with_help(help),
+            );
+        }
+    }
+
+    pub(super) fn check_queue(&mut self, q: &Ident) {
+        if let Some(queues) = &self.symbols.queues
+            && !queues.contains(&q.name)
+        {
+            let help = help_for(&q.name, "queue", queues.iter().map(String::as_str));
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UndeclaredQueue,
+                    q.span,
+                    format!("the queue `{}` is not declared in center.yaml", q.name),
+                )
+                .with_label("unknown queue")
+                .with_help(format!("{help}; or add it under `queues:` in center.yaml")),
+            );
+        }
+    }
+
+    fn transfer(&mut self, t: &Transfer) {
+        self.check_queue(&t.queue);
+        if let Some(f) = &t.inqueue_flow {
+            match self.symbols.flows.get(&f.name) {
+                None => {
+                    let inqueue = self
+                        .symbols
+                        .flows
+                        .iter()
+                        .filter(|(_, (k, _))| *k == FlowKind::Inqueue)
+                        .map(|(n, _)| n.as_str());
+                    let help = help_for(&f.name, "in-queue flow", inqueue);
+                    self.diags.push(
+                        Diagnostic::new(Code::UnknownName, f.span, format!("unknown flow `{}`", f.name))
+                            .with_label("no flow with this name")
+                            .with_help(help),
+                    );
+                }
+                Some((kind, def)) if *kind != FlowKind::Inqueue => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::WrongFlowKind,
+                            f.span,
+                            format!("`{}` is an {} flow, but `with` needs an inqueue flow", f.name, kind.as_str()),
+                        )
+                        .with_label("not an inqueue flow")
+                        .with_secondary(*def, "defined here")
+                        .with_help("`with` names the in-queue flow that runs while the caller waits"),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(p) = &t.priority {
+            self.expect(p, Type::Integer, "the priority");
+        }
+        if let Some(b) = &t.on_failure {
+            self.block(b);
+        }
+    }
+
+    fn menu(&mut self, m: &Menu) {
+        if let Some(first) = self.menus.get(&m.name.name) {
+            self.diags.push(duplicate("menu", &m.name.name, m.name.span, *first));
+        } else {
+            self.menus.insert(m.name.name.clone(), m.name.span);
+        }
+        self.expect(&m.prompt, Type::String, "the menu prompt");
+        if let Some(r) = &m.retries
+            && !(0..=10).contains(&r.node)
+        {
+            self.diags.push(
+                Diagnostic::new(Code::BadPromptSetting, r.span, format!("{} retries is out of range", r.node))
+                    .with_label("allowed: 0 to 10")
+                    .with_help("callers rarely succeed after 3 tries; 2 is usual"),
+            );
+        }
+        if let Some(t) = &m.timeout {
+            self.timeout(t);
+        }
+        let mut seen: HashMap<ChoiceKey, Span> = HashMap::new();
+        let mut digits = 0;
+        for choice in &m.choices {
+            for key in &choice.keys {
+                if let ChoiceKey::Digit(d) = &key.node {
+                    digits += 1;
+                    let valid = d.len() == 1 && d.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#');
+                    if !valid {
+                        self.diags.push(
+                            Diagnostic::new(Code::BadMenuChoice, key.span, format!("`{d}` is not a key on a phone"))
+                                .with_label("a menu choice is one key")
+                                .with_help("use 0-9, \"*\" or \"#\"; for longer input use `ask ... digits N`"),
+                        );
+                    }
+                }
+                if matches!(key.node, ChoiceKey::NoInput(Some(0)) | ChoiceKey::NoMatch(Some(0))) {
+                    self.diags.push(
+                        Diagnostic::new(Code::BadMenuChoice, key.span, "counts start at 1")
+                            .with_label("`noinput 1` is the first time"),
+                    );
+                }
+                if let Some(first) = seen.get(&key.node) {
+                    self.diags.push(
+                        Diagnostic::new(Code::BadMenuChoice, key.span, format!("the choice `{}` is handled twice", key.node.label()))
+                            .with_label("repeated choice")
+                            .with_secondary(*first, "first handled here")
+                            .with_help("each key and each of noinput/nomatch/exhausted is handled once"),
+                    );
+                } else {
+                    seen.insert(key.node.clone(), key.span);
+                }
+            }
+            self.block(&choice.body);
+        }
+        if digits == 0 {
+            self.diags.push(
+                Diagnostic::new(Code::BadMenuChoice, m.name.span, format!("the menu `{}` has no key choices", m.name.name))
+                    .with_label("nothing the caller can press")
+                    .with_help("add choices such as `1 => transfer to Sales`"),
+            );
+        }
+    }
+
+    fn timeout(&mut self, t: &Expr) {
+        self.expect(t, Type::Duration, "the timeout");
+        if let ExprKind::Duration(secs) = t.kind
+            && !(1..=60).contains(&secs)
+        {
+            self.diags.push(
+                Diagnostic::new(Code::BadPromptSetting, t.span, format!("a timeout of {} is out of range", format_duration(secs)))
+                    .with_label("allowed: 1s to 60s"),
+            );
+        }
+    }
+
+    fn ask(&mut self, a: &Ask) {
+        self.expect(&a.prompt, Type::String, "the prompt");
+        let tt = self.path_type(&a.target, true);
+        let dotted = a.target.dotted();
+        if dotted.starts_with("Flow.") || dotted.starts_with("Task.") {
+            self.record_var(&dotted, Type::String, a.target.span, a.target.span);
+        } else if !tt.compatible(Type::String) {
+            self.diags.push(
+                Diagnostic::new(Code::TypeMismatch, a.target.span, format!("`ask` stores text, but `{dotted}` holds {}", tt.a()))
+                    .with_label("not a String"),
+            );
+        }
+        if let (Some(lo), Some(hi)) = (&a.min_digits, &a.max_digits) {
+            for d in [lo, hi] {
+                if !(1..=32).contains(&d.node) {
+                    self.diags.push(
+                        Diagnostic::new(Code::BadPromptSetting, d.span, format!("{} digits is out of range", d.node))
+                            .with_label("allowed: 1 to 32"),
+                    );
+                }
+            }
+            if hi.node < lo.node {
+                self.diags.push(
+                    Diagnostic::new(Code::BadPromptSetting, hi.span, "the digit range runs backwards")
+                        .with_label(format!("{}..{}", lo.node, hi.node)),
+                );
+            }
+        }
+        if let Some(t) = &a.timeout {
+            self.timeout(t);
+        }
+        if let Some(term) = &a.terminator
+            && !matches!(term.value.as_str(), "#" | "*")
+        {
+            self.diags.push(
+                Diagnostic::new(Code::BadPromptSetting, term.span, format!("\"{}\" cannot end input", term.value))
+                    .with_label("the terminator is \"#\" or \"*\""),
+            );
+        }
+        if let Some(b) = &a.on_noinput {
+            self.block(b);
+        }
+    }
+}
+
+/// Names of `Flow.` / `Task.` variables assigned anywhere in a block.
+fn collect_assigned(b: &Block, out: &mut BTreeSet<String>) {
+    for s in &b.stmts {
+        match &s.kind {
+            StmtKind::Set { target, .. } => {
+                out.insert(target.dotted());
+            }
+            StmtKind::Ask(a) => {
+                out.insert(a.target.dotted());
+                if let Some(x) = &a.on_noinput {
+                    collect_assigned(x, out);
+                }
+            }
+            StmtKind::Menu(m) => m.choices.iter().for_each(|c| collect_assigned(&c.body, out)),
+            StmtKind::If(i) => {
+                collect_assigned(&i.then, out);
+                if let Some(x) = &i.otherwise {
+                    collect_assigned(x, out);
+                }
+            }
+            StmtKind::Switch(sw) => {
+                sw.cases.iter().for_each(|c| collect_assigned(&c.body, out));
+                if let Some(x) = &sw.default {
+                    collect_assigned(x, out);
+                }
+            }
+            StmtKind::Transfer(t) => {
+                if let Some(x) = &t.on_failure {
+                    collect_assigned(x, out);
+                }
+            }
+            StmtKind::CreateCallback(c) => {
+                if let Some(x) = &c.on_failure {
+                    collect_assigned(x, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.retain(|n| n.starts_with("Flow.") || n.starts_with("Task."));
+}

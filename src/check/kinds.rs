@@ -1,0 +1,59 @@
+//! Which actions each kind of flow may use. This table is published in the README.
+
+use crate::syntax::ast::FlowKind;
+
+/// (action keyword, inbound, inqueue, outbound, why)
+pub const TABLE: &[(&str, bool, bool, bool, &str)] = &[
+    ("play", true, true, true, ""),
+    ("play estimated wait", false, true, false, "only a queued call has a wait to announce"),
+    ("play position", false, true, false, "only a queued call has a position"),
+    ("menu", true, false, true, "in-queue flows cannot take menu input (as in Genesys); use `ask`"),
+    ("ask", true, true, true, ""),
+    ("if", true, true, true, ""),
+    ("switch", true, true, true, ""),
+    ("set", true, true, true, ""),
+    ("transfer", true, true, false, "an outbound flow ends by connecting the customer to the agent"),
+    ("create callback", true, true, true, ""),
+    ("hold", false, true, false, "hold music plays while a call waits in queue"),
+    ("disconnect", true, true, true, ""),
+    ("connect agent", false, false, true, "only a callback's outbound flow has an agent waiting"),
+    ("call", true, true, true, ""),
+    ("jump", true, true, true, ""),
+    ("return", true, true, true, ""),
+];
+
+/// `None` when allowed; otherwise why not.
+pub fn not_allowed(keyword: &str, kind: FlowKind) -> Option<&'static str> {
+    let row = TABLE.iter().find(|r| r.0 == keyword)?;
+    let ok = match kind {
+        FlowKind::Inbound => row.1,
+        FlowKind::Inqueue => row.2,
+        FlowKind::Outbound => row.3,
+    };
+    if ok { None } else { Some(row.4) }
+}
+
+/// Where the action is allowed, for the help line.
+pub fn allowed_kinds(keyword: &str) -> Vec<&'static str> {
+    TABLE
+        .iter()
+        .find(|r| r.0 == keyword)
+        .map(|r| {
+            [(r.1, "inbound"), (r.2, "inqueue"), (r.3, "outbound")]
+                .into_iter()
+                .filter(|(ok, _)| *ok)
+                .map(|(_, k)| k)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The table as Markdown, for the README.
+pub fn markdown() -> String {
+    let mark = |b: bool| if b { "yes" } else { "—" };
+    let mut s = String::from("| action | inbound | inqueue | outbound | why not |\n|---|---|---|---|---|\n");
+    for (a, i, q, o, why) in TABLE {
+        s.push_str(&format!("| `{a}` | {} | {} | {} | {why} |\n", mark(*i), mark(*q), mark(*o)));
+    }
+    s
+}

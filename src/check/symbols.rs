@@ -1,0 +1,56 @@
+//! The names a project defines: flows, schedules, queues.
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::project::center::Center;
+use crate::syntax::Span;
+use crate::syntax::ast::{FlowKind, SourceFile};
+use std::collections::BTreeMap;
+
+/// Project-wide names, collected before any flow is checked so order of definition never matters.
+#[derive(Default)]
+pub struct Symbols {
+    pub flows: BTreeMap<String, (FlowKind, Span)>,
+    pub schedules: BTreeMap<String, Span>,
+    /// Queues declared in center.yaml; `None` when the project has no center.yaml, in which case
+    /// any queue name is accepted.
+    pub queues: Option<Vec<String>>,
+}
+
+impl Symbols {
+    pub fn collect<'a>(
+        files: impl Iterator<Item = &'a SourceFile>,
+        center: Option<&Center>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Symbols {
+        let mut s = Symbols {
+            queues: center.map(|c| c.queue_names().map(str::to_string).collect()),
+            ..Symbols::default()
+        };
+        for file in files {
+            for sched in &file.schedules {
+                let name = &sched.name;
+                if let Some(first) = s.schedules.get(&name.name) {
+                    diags.push(duplicate("schedule", &name.name, name.span, *first));
+                } else {
+                    s.schedules.insert(name.name.clone(), name.span);
+                }
+            }
+            for flow in &file.flows {
+                let name = &flow.name;
+                if let Some((_, first)) = s.flows.get(&name.name) {
+                    diags.push(duplicate("flow", &name.name, name.span, *first));
+                } else {
+                    s.flows.insert(name.name.clone(), (flow.kind.node, name.span));
+                }
+            }
+        }
+        s
+    }
+}
+
+pub fn duplicate(what: &str, name: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(Code::DuplicateName, span, format!("the {what} `{name}` is defined twice"))
+        .with_label("defined again here")
+        .with_secondary(first, "first defined here")
+        .with_help(format!("rename one of them; {what} names must be unique in a project"))
+}

@@ -1,0 +1,61 @@
+//! The command line: one file per subcommand. `main.rs` only calls [`run`].
+
+mod check;
+mod graph;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+
+pub use output::{ColorChoice, Output};
+
+/// callwright — contact-center call flows as text: check them offline, draw them, run them.
+#[derive(Parser, Debug)]
+#[command(name = "callwright", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    /// When to use colours: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  callwright check flows/acme                 check a project folder
+  callwright check --format json a.flow       diagnostics as JSON
+  callwright graph flows/acme --flow AcmeSupport --format svg -o acme.svg";
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Check(check::CheckArgs),
+    Graph(graph::GraphArgs),
+}
+
+/// Exit codes: 0 fine, 1 problems in the user's input, 2 usage or I/O errors.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const PROBLEMS: i32 = 1;
+    pub const USAGE: i32 = 2;
+}
+
+/// Runs the CLI with these arguments; returns the process exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let mut out = Output::new(cli.color);
+    match cli.command {
+        Command::Check(a) => check::run(a, &mut out),
+        Command::Graph(a) => graph::run(a, &mut out),
+    }
+}

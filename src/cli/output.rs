@@ -1,0 +1,63 @@
+//! Where the CLI writes, and whether it may use colour.
+
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::project::SourceMap;
+use std::io::{IsTerminal, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Output streams plus the colour decision, made once.
+pub struct Output {
+    colour: bool,
+}
+
+impl Output {
+    pub fn new(choice: ColorChoice) -> Self {
+        let colour = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+            }
+        };
+        Output { colour }
+    }
+
+    pub fn colour(&self) -> bool {
+        self.colour
+    }
+
+    /// Prints diagnostics to stderr, rustc style.
+    pub fn diagnostics(&mut self, diags: &[Diagnostic], sources: &SourceMap) {
+        let mut err = std::io::stderr().lock();
+        for d in diags {
+            let _ = write!(err, "{}", diagnostics::render(d, sources, self.colour));
+        }
+    }
+
+    /// `error: 3 errors and 1 warning` style summary line.
+    pub fn summary(&mut self, diags: &[Diagnostic]) -> (usize, usize) {
+        let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = diags.len() - errors;
+        (errors, warnings)
+    }
+
+    pub fn error(&mut self, message: &str) {
+        let prefix = if self.colour { "\x1b[1;31merror\x1b[0m" } else { "error" };
+        eprintln!("{prefix}: {message}");
+    }
+
+    pub fn stdout(&mut self, text: &str) {
+        let mut o = std::io::stdout().lock();
+        let _ = o.write_all(text.as_bytes());
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}

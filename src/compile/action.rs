@@ -1,0 +1,177 @@
+//! What a graph node does, and the outcomes its edges are labelled with.
+
+use crate::syntax::Span;
+use crate::syntax::ast::{CreateCallback, Expr, Ident, Path, StrLit};
+use std::fmt;
+
+/// The action a node performs. Control structures (menu, if, switch) are nodes too: their edges
+/// carry the outcome that was taken.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Where the flow begins.
+    Start,
+    /// The end of the main body. Inbound and outbound flows must never get here (E0401); an
+    /// in-queue flow restarts from the top.
+    End,
+    /// The entry of a task.
+    TaskStart(String),
+    Play(Expr),
+    PlayEstimatedWait,
+    PlayPosition,
+    Menu {
+        name: String,
+        prompt: Expr,
+        retries: u32,
+        timeout: Option<Expr>,
+    },
+    Ask {
+        target: Path,
+        prompt: Expr,
+        min_digits: u32,
+        max_digits: u32,
+        timeout: Option<Expr>,
+        terminator: Option<String>,
+    },
+    /// `if`: edges `yes` / `no`.
+    Decision(Expr),
+    /// `switch`: one `case` edge per case (in order), plus `default`.
+    Switch {
+        subject: Expr,
+        cases: Vec<Vec<Expr>>,
+    },
+    Set {
+        target: Path,
+        value: Expr,
+    },
+    Transfer {
+        queue: Ident,
+        inqueue_flow: Option<Ident>,
+        priority: Option<Expr>,
+        skills: Vec<StrLit>,
+    },
+    /// The branches (`on failure`) are edges; this holds the attributes.
+    CreateCallback(Box<CreateCallback>),
+    Hold(Expr),
+    Disconnect,
+    ConnectAgent,
+    /// `call Task`: edge `call` to the task, edge `next` to where it returns.
+    CallTask(String),
+    /// `jump Task`: edge `jump` to the task.
+    JumpTask(String),
+    /// An explicit `return`, or the implicit one at the end of a task.
+    Return { implicit: bool },
+}
+
+impl Action {
+    /// The keyword shown in graphs and traces.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Action::Start => "start",
+            Action::End => "end",
+            Action::TaskStart(_) => "task",
+            Action::Play(_) => "play",
+            Action::PlayEstimatedWait => "play estimated wait",
+            Action::PlayPosition => "play position",
+            Action::Menu { .. } => "menu",
+            Action::Ask { .. } => "ask",
+            Action::Decision(_) => "if",
+            Action::Switch { .. } => "switch",
+            Action::Set { .. } => "set",
+            Action::Transfer { .. } => "transfer",
+            Action::CreateCallback(_) => "create callback",
+            Action::Hold(_) => "hold",
+            Action::Disconnect => "disconnect",
+            Action::ConnectAgent => "connect agent",
+            Action::CallTask(_) => "call",
+            Action::JumpTask(_) => "jump",
+            Action::Return { .. } => "return",
+        }
+    }
+
+    /// Does the caller spend time here (a prompt, a pause, waiting for keys)? A loop through such
+    /// a node cannot spin.
+    pub fn waits(&self) -> bool {
+        matches!(
+            self,
+            Action::Play(_)
+                | Action::PlayEstimatedWait
+                | Action::PlayPosition
+                | Action::Menu { .. }
+                | Action::Ask { .. }
+                | Action::Hold(_)
+        )
+    }
+
+    /// Does the call leave this flow here for good?
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Action::Disconnect | Action::ConnectAgent | Action::Transfer { .. })
+    }
+}
+
+/// The label of an edge: which outcome of its source node leads along it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    Next,
+    Yes,
+    No,
+    /// A menu key.
+    Digit(String),
+    /// `noinput` handler: `None` for every time, `Some(n)` for the n-th time.
+    NoInput(Option<u32>),
+    NoMatch(Option<u32>),
+    /// The caller used up the menu's retries.
+    Exhausted,
+    /// A no-input or no-match handler finished: the menu is offered again.
+    Retry,
+    /// The n-th case of a switch (0-based), labelled with its values.
+    Case(usize, String),
+    Default,
+    Failure,
+    Call,
+    Jump,
+    /// The end of an in-queue flow leads back to its top.
+    Restart,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Next => f.write_str("next"),
+            Outcome::Yes => f.write_str("yes"),
+            Outcome::No => f.write_str("no"),
+            Outcome::Digit(d) => write!(f, "press {d}"),
+            Outcome::NoInput(None) => f.write_str("noinput"),
+            Outcome::NoInput(Some(n)) => write!(f, "noinput {n}"),
+            Outcome::NoMatch(None) => f.write_str("nomatch"),
+            Outcome::NoMatch(Some(n)) => write!(f, "nomatch {n}"),
+            Outcome::Exhausted => f.write_str("exhausted"),
+            Outcome::Retry => f.write_str("retry"),
+            Outcome::Case(_, label) => write!(f, "= {label}"),
+            Outcome::Default => f.write_str("else"),
+            Outcome::Failure => f.write_str("failure"),
+            Outcome::Call => f.write_str("call"),
+            Outcome::Jump => f.write_str("jump"),
+            Outcome::Restart => f.write_str("restart"),
+        }
+    }
+}
+
+/// Stable id of a node within its flow: nodes are numbered in source order (start first), so ids
+/// survive recompilation of an unchanged flow and can be named in tests and coverage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct NodeId(pub u32);
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "n{}", self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub id: NodeId,
+    pub action: Action,
+    pub span: Span,
+    /// The task the node belongs to (`None` for the main body).
+    pub task: Option<String>,
+}

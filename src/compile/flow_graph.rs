@@ -1,0 +1,165 @@
+//! [`FlowGraph`]: a compiled flow. petgraph stays behind this type; callers speak in node ids
+//! and outcomes.
+
+use super::{Action, Node, NodeId, Outcome};
+use crate::syntax::Span;
+use crate::syntax::ast::FlowKind;
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use std::collections::BTreeMap;
+
+/// One flow as a graph: nodes are actions, edges are labelled outcomes.
+#[derive(Debug, Clone)]
+pub struct FlowGraph {
+    pub(super) name: String,
+    pub(super) kind: FlowKind,
+    pub(super) span: Span,
+    pub(super) graph: DiGraph<Node, Outcome>,
+    pub(super) end: NodeId,
+    pub(super) tasks: BTreeMap<String, NodeId>,
+}
+
+/// An edge as callers see it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EdgeView<'a> {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub outcome: &'a Outcome,
+}
+
+fn idx(id: NodeId) -> NodeIndex {
+    NodeIndex::new(id.0 as usize)
+}
+
+fn id(ix: NodeIndex) -> NodeId {
+    NodeId(ix.index() as u32)
+}
+
+impl FlowGraph {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn kind(&self) -> FlowKind {
+        self.kind
+    }
+
+    /// The span of the whole flow definition.
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    /// The start node (always `n0`).
+    pub fn entry(&self) -> NodeId {
+        NodeId(0)
+    }
+
+    /// The node reached by falling off the end of the main body.
+    pub fn end(&self) -> NodeId {
+        self.end
+    }
+
+    pub fn task_entry(&self, task: &str) -> Option<NodeId> {
+        self.tasks.get(task).copied()
+    }
+
+    pub fn tasks(&self) -> impl Iterator<Item = (&str, NodeId)> {
+        self.tasks.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.graph[idx(id)]
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// All nodes in id (source) order.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.graph.node_weights()
+    }
+
+    /// All edges, in the order they were added (source order of their origin).
+    pub fn edges(&self) -> impl Iterator<Item = EdgeView<'_>> {
+        self.graph.edge_references().map(|e| EdgeView {
+            from: id(e.source()),
+            to: id(e.target()),
+            outcome: e.weight(),
+        })
+    }
+
+    /// Outgoing edges of a node, in the order they were added.
+    pub fn outgoing(&self, node: NodeId) -> Vec<EdgeView<'_>> {
+        let mut v: Vec<_> = self
+            .graph
+            .edges_directed(idx(node), Direction::Outgoing)
+            .map(|e| (e.id(), EdgeView { from: node, to: id(e.target()), outcome: e.weight() }))
+            .collect();
+        v.sort_by_key(|(eid, _)| *eid);
+        v.into_iter().map(|(_, e)| e).collect()
+    }
+
+    /// Incoming edges of a node.
+    pub fn incoming(&self, node: NodeId) -> Vec<EdgeView<'_>> {
+        let mut v: Vec<_> = self
+            .graph
+            .edges_directed(idx(node), Direction::Incoming)
+            .map(|e| (e.id(), EdgeView { from: id(e.source()), to: node, outcome: e.weight() }))
+            .collect();
+        v.sort_by_key(|(eid, _)| *eid);
+        v.into_iter().map(|(_, e)| e).collect()
+    }
+
+    /// The node an outcome leads to, if the node has that outcome.
+    pub fn follow(&self, node: NodeId, outcome: &Outcome) -> Option<NodeId> {
+        self.graph
+            .edges_directed(idx(node), Direction::Outgoing)
+            .find(|e| e.weight() == outcome)
+            .map(|e| id(e.target()))
+    }
+
+    /// Nodes reachable from `from` along every edge, skipping into nodes for which `stop` is true
+    /// (they are reported but not walked through).
+    pub fn reachable_from(&self, from: NodeId, stop: impl Fn(&Node) -> bool) -> Vec<bool> {
+        let mut seen = vec![false; self.node_count()];
+        let mut stack = vec![from];
+        seen[from.0 as usize] = true;
+        while let Some(n) = stack.pop() {
+            if n != from && stop(self.node(n)) {
+                continue;
+            }
+            for e in self.graph.edges_directed(idx(n), Direction::Outgoing) {
+                let t = e.target().index();
+                if !seen[t] {
+                    seen[t] = true;
+                    stack.push(id(e.target()));
+                }
+            }
+        }
+        seen
+    }
+
+    /// Strongly connected components that form cycles (more than one node, or a self-loop).
+    pub fn cycles(&self) -> Vec<Vec<NodeId>> {
+        petgraph::algo::tarjan_scc(&self.graph)
+            .into_iter()
+            .filter(|c| c.len() > 1 || self.graph.contains_edge(c[0], c[0]))
+            .map(|c| {
+                let mut ids: Vec<NodeId> = c.into_iter().map(id).collect();
+                ids.sort();
+                ids
+            })
+            .collect()
+    }
+
+    /// Nodes whose action matches, in id order.
+    pub fn find(&self, pred: impl Fn(&Action) -> bool) -> impl Iterator<Item = &Node> {
+        self.nodes().filter(move |n| pred(&n.action))
+    }
+}

@@ -1,0 +1,28 @@
+//! callwright: contact-center call flows as text, checked offline, compiled to graphs.
+//!
+//! The modules follow the pipeline:
+//!
+//! ```text
+//! syntax (pest → AST with spans) → check (diagnostics) → compile (FlowGraph) → export (DOT/SVG)
+//! project: loading folders of .flow files and center.yaml     cli: one file per subcommand
+//! ```
+//!
+//! ```
+//! use callwright::project::Project;
+//! let project = Project::from_sources(vec![(
+//!     "hello.flow".into(),
+//!     "inbound flow Hello { play \"Hi\" disconnect }".into(),
+//! )], None);
+//! let checked = project.check();
+//! assert!(!checked.has_errors());
+//! let graph = checked.graph("Hello").unwrap();
+//! assert_eq!(graph.node_count(), 3); // start, play, disconnect
+//! ```
+
+pub mod callbacks;
+pub mod check;
+pub mod cli;
+pub mod compile;
+pub mod diagnostics;
+pub mod project;
+pub mod syntax;

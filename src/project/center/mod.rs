@@ -1,0 +1,260 @@
+//! `center.yaml`: the optional description of a project's contact center — its queues with their
+//! callback settings, and its agents.
+//!
+//! [`load_center`] reads the text into a [`Center`] and reports every problem at once:
+//! E0801 ([`BadCenterFile`](crate::diagnostics::Code::BadCenterFile)) when the file is not YAML, has
+//! a setting it does not know or a value of the wrong type; E0802
+//! ([`BadCenterValue`](crate::diagnostics::Code::BadCenterValue)) when a value is out of bounds or
+//! names a queue that is not declared. Every diagnostic points into the `center.yaml` text.
+//!
+//! # Example
+//!
+//! ```yaml
+//! queues:
+//!   Support:
+//!     ani: "+31201234567"        # caller id used when dialling callbacks (E.164, in quotes)
+//!     skills: [support]
+//!     callback:
+//!       mode: agent_first        # or customer_first
+//!       pacing_modifier: 2
+//!       attempts: 3
+//!       retry_interval: 5m       # durations are written like the flow language: 30s, 5m, 1h30m, 2d
+//!       max_days_ahead: 30
+//!       min_lead: 30m
+//!       window_min: 30m
+//!       window_max: 8h
+//!       preserve_skills_priority: false
+//!       ownership_period: 24h
+//!       assign_to_queue_on_expiry: true
+//!       auto_answer: false
+//!       auto_dial_delay: 300s
+//!       auto_end: false
+//!       offer_timeout: 30s
+//!       answering_machine: hang_up   # or connect, leave_message
+//!       duplicate_window: 48h
+//!       inactive_after: 14d
+//!   Billing: {}                  # a queue with every default; `Billing:` alone works too
+//! agents:
+//!   - name: alice
+//!     skills: [billing]
+//!     queues: [Support, Billing]
+//!     wrap_up: 30s
+//!   - name: bob
+//!     queues: [Support]
+//! ```
+//!
+//! An empty file (or one with only comments) declares no queues and no agents. Both sections are
+//! optional. Durations are `30s`, `5m`, `1h30m`, `2d` (units d, h, m, s, ms) or a bare number of
+//! seconds. A list of names may also be a single name (`skills: support`).
+//!
+//! # Reference
+//!
+//! Queue settings (`queues.<Name>`):
+//!
+//! | setting | value | default |
+//! | --- | --- | --- |
+//! | `ani` | caller id for callbacks: `+` then 8–15 digits, in quotes | none |
+//! | `skills` | list of skill names | `[]` |
+//! | `callback` | the settings below | all defaults |
+//!
+//! Callback settings (`queues.<Name>.callback`):
+//!
+//! | setting | value | default | allowed |
+//! | --- | --- | --- | --- |
+//! | `mode` | `agent_first` or `customer_first` | `agent_first` | |
+//! | `pacing_modifier` | customers dialled per free agent (customer-first) | 1 | 1–10 |
+//! | `attempts` | dial attempts | 3 | 0–20 |
+//! | `retry_interval` | time between attempts | 5m | 1s–24h |
+//! | `max_days_ahead` | how far ahead a callback may be scheduled, in days | 30 | 1–31 |
+//! | `min_lead` | earliest start of a scheduled callback, from now | 30m | 0s–24h |
+//! | `window_min` | shortest call-between window | 30m | 1m–24h, at most `window_max` |
+//! | `window_max` | longest call-between window | 8h | 1m–24h |
+//! | `preserve_skills_priority` | callback keeps the call's skills and priority | `false` | |
+//! | `ownership_period` | how long an agent-owned callback waits for its owner | 24h | 1h–30d |
+//! | `assign_to_queue_on_expiry` | after the ownership period: back to the queue (`true`) or removed | `true` | |
+//! | `auto_answer` | the agent's callback preview is answered automatically | `false` | |
+//! | `auto_dial_delay` | delay before the customer is dialled after the agent accepts | 5m | 0s–20m |
+//! | `auto_end` | the callback ends automatically after the call | `false` | |
+//! | `offer_timeout` | how long an agent has to accept an offered callback | 30s | 1s–10m |
+//! | `answering_machine` | customer-first, machine answers: `hang_up`, `connect` or `leave_message` | `hang_up` | |
+//! | `duplicate_window` | a pending callback for the same number within this is a duplicate (0s: off) | 48h | 0s–30d |
+//! | `inactive_after` | an undated callback not updated for this long is ended | 14d | 1d–365d |
+//!
+//! Agent settings (`agents[]`):
+//!
+//! | setting | value | default | allowed |
+//! | --- | --- | --- | --- |
+//! | `name` | unique agent name (required) | | |
+//! | `skills` | list of skill names | `[]` | |
+//! | `queues` | queues the agent takes calls from; each must be declared under `queues` | `[]` | |
+//! | `wrap_up` | after-call work time | 0s | 0s–1h |
+//!
+//! # Recovery
+//!
+//! A YAML syntax error, or a top level that is not a mapping, gives `None`. Otherwise the result is
+//! `Some` even when there are diagnostics: a value that cannot be used is replaced by its default,
+//! an unknown setting is ignored, a duplicate agent or an agent without a name is left out, so the
+//! flows can still be checked against the declared queues. The caller decides whether errors stop
+//! the run.
+
+mod duration;
+mod load;
+mod locate;
+mod raw;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+pub use crate::syntax::ast::CallbackMode;
+
+use crate::callbacks::bounds;
+use crate::diagnostics::Diagnostic;
+use crate::syntax::{FileId, Span};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Bounds and defaults that only `center.yaml` uses (the shared ones are in
+/// [`crate::callbacks::bounds`]).
+pub mod limits {
+    /// Shortest retry interval.
+    pub const RETRY_INTERVAL_MIN_SECS: i64 = 1;
+    /// `window_min` and `window_max` may be set between these.
+    pub const WINDOW_FLOOR_SECS: i64 = 60;
+    pub const WINDOW_CEILING_SECS: i64 = 24 * 3600;
+    /// Longest `min_lead` a queue may set.
+    pub const MIN_LEAD_MAX_SECS: i64 = 24 * 3600;
+    /// How long an agent has to accept an offered callback.
+    pub const OFFER_TIMEOUT_MIN_SECS: i64 = 1;
+    pub const OFFER_TIMEOUT_MAX_SECS: i64 = 10 * 60;
+    pub const OFFER_TIMEOUT_DEFAULT_SECS: i64 = 30;
+    /// Ownership period of an agent-owned callback when the queue does not say.
+    pub const OWNERSHIP_DEFAULT_SECS: i64 = 24 * 3600;
+    /// Longest duplicate-detection window (0 turns detection off).
+    pub const DUPLICATE_WINDOW_MAX_SECS: i64 = 30 * 86_400;
+    /// `inactive_after` may be set between these.
+    pub const INACTIVE_AFTER_MIN_SECS: i64 = 86_400;
+    pub const INACTIVE_AFTER_MAX_SECS: i64 = 365 * 86_400;
+    /// Agent after-call work.
+    pub const WRAP_UP_DEFAULT_SECS: i64 = 0;
+    pub const WRAP_UP_MAX_SECS: i64 = 3600;
+}
+
+/// A project's contact center as declared in `center.yaml`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Center {
+    /// Queues by name (sorted, so output is stable).
+    pub queues: BTreeMap<String, QueueConfig>,
+    /// Agents in file order; names are unique.
+    pub agents: Vec<AgentConfig>,
+}
+
+impl Center {
+    pub fn queue(&self, name: &str) -> Option<&QueueConfig> {
+        self.queues.get(name)
+    }
+
+    pub fn queue_names(&self) -> impl Iterator<Item = &str> {
+        self.queues.keys().map(String::as_str)
+    }
+
+    pub fn agent(&self, name: &str) -> Option<&AgentConfig> {
+        self.agents.iter().find(|a| a.name == name)
+    }
+
+    /// The agents that are members of `queue`, in file order.
+    pub fn agents_of<'a>(&'a self, queue: &'a str) -> impl Iterator<Item = &'a AgentConfig> + 'a {
+        self.agents.iter().filter(move |a| a.queues.iter().any(|q| q == queue))
+    }
+}
+
+/// One queue.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueConfig {
+    pub name: String,
+    /// Caller id for callbacks; only kept when it has the E.164 shape (`+` and 8–15 digits).
+    pub ani: Option<String>,
+    /// Where `ani: ...` is written, for the full phone-number check.
+    pub ani_span: Option<Span>,
+    pub callback: CallbackSettings,
+    pub skills: Vec<String>,
+    /// The queue's name in `center.yaml` (start of the file if it could not be found).
+    pub name_span: Span,
+}
+
+/// What a customer-first callback does when an answering machine picks up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnsweringMachine {
+    #[default]
+    HangUp,
+    Connect,
+    LeaveMessage,
+}
+
+/// A queue's callback settings; durations in seconds. See the module docs for meaning and bounds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallbackSettings {
+    pub mode: CallbackMode,
+    pub pacing_modifier: i64,
+    pub attempts: i64,
+    pub retry_interval_secs: i64,
+    pub max_days_ahead: i64,
+    pub min_lead_secs: i64,
+    pub window_min_secs: i64,
+    pub window_max_secs: i64,
+    pub preserve_skills_priority: bool,
+    pub ownership_period_secs: i64,
+    pub assign_to_queue_on_expiry: bool,
+    pub auto_answer: bool,
+    pub auto_dial_delay_secs: i64,
+    pub auto_end: bool,
+    pub offer_timeout_secs: i64,
+    pub answering_machine: AnsweringMachine,
+    pub duplicate_window_secs: i64,
+    pub inactive_after_secs: i64,
+}
+
+impl Default for CallbackSettings {
+    fn default() -> Self {
+        CallbackSettings {
+            mode: CallbackMode::AgentFirst,
+            pacing_modifier: bounds::PACING_MIN,
+            attempts: bounds::ATTEMPTS_DEFAULT,
+            retry_interval_secs: bounds::RETRY_INTERVAL_DEFAULT_SECS,
+            max_days_ahead: bounds::DAYS_AHEAD_DEFAULT,
+            min_lead_secs: bounds::MIN_LEAD_SECS,
+            window_min_secs: bounds::WINDOW_MIN_SECS,
+            window_max_secs: bounds::WINDOW_MAX_SECS,
+            preserve_skills_priority: false,
+            ownership_period_secs: limits::OWNERSHIP_DEFAULT_SECS,
+            assign_to_queue_on_expiry: true,
+            auto_answer: false,
+            auto_dial_delay_secs: bounds::AUTO_DIAL_DELAY_DEFAULT_SECS,
+            auto_end: false,
+            offer_timeout_secs: limits::OFFER_TIMEOUT_DEFAULT_SECS,
+            answering_machine: AnsweringMachine::HangUp,
+            duplicate_window_secs: bounds::DUPLICATE_WINDOW_SECS,
+            inactive_after_secs: bounds::INACTIVE_AFTER_SECS,
+        }
+    }
+}
+
+/// One agent.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgentConfig {
+    pub name: String,
+    pub skills: Vec<String>,
+    /// Queues the agent is a member of; every one is declared in [`Center::queues`].
+    pub queues: Vec<String>,
+    pub wrap_up_secs: i64,
+    /// The agent's name in `center.yaml`.
+    pub name_span: Span,
+}
+
+/// Reads `center.yaml`. See the module docs for the format and for what is returned with errors.
+///
+/// Never panics: any text gives a result and diagnostics that point into it.
+pub fn load_center(file: FileId, text: &str) -> (Option<Center>, Vec<Diagnostic>) {
+    load::load(file, text)
+}

@@ -1,0 +1,147 @@
+//! Top-level items: schedules and flows.
+
+use crate::syntax::{Span, Spanned};
+use serde::Serialize;
+
+/// A name as written, with where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A string literal without interpolation (time zone names, skills).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrLit {
+    pub value: String,
+    pub span: Span,
+}
+
+/// One parsed `.flow` file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    pub schedules: Vec<Schedule>,
+    pub flows: Vec<Flow>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowKind {
+    Inbound,
+    Inqueue,
+    Outbound,
+}
+
+impl FlowKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowKind::Inbound => "inbound",
+            FlowKind::Inqueue => "inqueue",
+            FlowKind::Outbound => "outbound",
+        }
+    }
+}
+
+/// `inbound flow Name { ... }`: a body of statements plus the tasks it may call or jump to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    pub kind: Spanned<FlowKind>,
+    pub name: Ident,
+    pub body: super::Block,
+    pub tasks: Vec<Task>,
+    pub span: Span,
+}
+
+/// `task Name { ... }`: a reusable part of a flow, entered with `call` (returns) or `jump`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub name: Ident,
+    pub body: super::Block,
+    pub span: Span,
+}
+
+/// `schedule Name in "Zone" { mon..fri 08:00-18:00  closed 2026-12-25 }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    pub name: Ident,
+    pub zone: StrLit,
+    pub hours: Vec<OpenHours>,
+    pub closed: Vec<ClosedDays>,
+    pub span: Span,
+}
+
+/// Weekdays Monday = 0 .. Sunday = 6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Day(pub u8);
+
+impl Day {
+    pub const NAMES: [&'static str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    pub fn name(self) -> &'static str {
+        Day::NAMES[self.0 as usize % 7]
+    }
+}
+
+/// `mon..fri` or `sat`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayRange {
+    pub from: Day,
+    pub to: Option<Day>,
+    pub span: Span,
+}
+
+/// A wall-clock time as written; validated by the checker (so `25:00` is a diagnostic, not a
+/// parse failure).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    pub hour: u32,
+    pub minute: u32,
+    pub span: Span,
+}
+
+impl Clock {
+    pub fn minutes(self) -> u32 {
+        self.hour * 60 + self.minute
+    }
+}
+
+/// `08:00-18:00`
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeRange {
+    pub start: Clock,
+    pub end: Clock,
+    pub span: Span,
+}
+
+/// `mon..fri, sat 08:00-12:00, 13:00-18:00`
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenHours {
+    pub days: Vec<DayRange>,
+    pub ranges: Vec<TimeRange>,
+    pub span: Span,
+}
+
+/// A calendar date as written (validated by the checker).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DateLit {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub span: Span,
+}
+
+impl DateLit {
+    pub fn to_date(self) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::from_ymd_opt(self.year, self.month, self.day)
+    }
+}
+
+/// `2026-12-25 "Christmas"` or `2026-12-24..2026-12-26`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosedDays {
+    pub from: DateLit,
+    pub to: Option<DateLit>,
+    pub label: Option<StrLit>,
+    pub span: Span,
+}

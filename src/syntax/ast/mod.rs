@@ -1,0 +1,12 @@
+//! The owned syntax tree. It holds no pest types; every node carries the [`Span`](super::Span) it
+//! was read from.
+
+mod display;
+mod expr;
+mod item;
+mod stmt;
+
+pub use display::format_duration;
+pub use expr::*;
+pub use item::*;
+pub use stmt::*;

@@ -1,0 +1,177 @@
+//! Statements: the actions of a flow and the control structures around them.
+
+use super::{Expr, Ident, Path, StrLit};
+use crate::syntax::{Span, Spanned};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StmtKind {
+    /// `play "text {expr}"`
+    Play(Expr),
+    /// `play estimated wait`
+    PlayEstimatedWait,
+    /// `play position`
+    PlayPosition,
+    Menu(Box<Menu>),
+    Ask(Box<Ask>),
+    If(Box<If>),
+    Switch(Box<Switch>),
+    /// `set Flow.Tries = Flow.Tries + 1`
+    Set { target: Path, value: Expr },
+    Transfer(Box<Transfer>),
+    CreateCallback(Box<CreateCallback>),
+    /// `hold 30s`
+    Hold(Expr),
+    Disconnect,
+    /// `connect agent`
+    ConnectAgent,
+    /// `call Task`: run the task, then come back.
+    Call(Ident),
+    /// `jump Task`: go to the task and do not come back.
+    Jump(Ident),
+    Return,
+}
+
+impl StmtKind {
+    /// The action's keyword as users write it, for messages and the flow-kind table.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            StmtKind::Play(_) => "play",
+            StmtKind::PlayEstimatedWait => "play estimated wait",
+            StmtKind::PlayPosition => "play position",
+            StmtKind::Menu(_) => "menu",
+            StmtKind::Ask(_) => "ask",
+            StmtKind::If(_) => "if",
+            StmtKind::Switch(_) => "switch",
+            StmtKind::Set { .. } => "set",
+            StmtKind::Transfer(_) => "transfer",
+            StmtKind::CreateCallback(_) => "create callback",
+            StmtKind::Hold(_) => "hold",
+            StmtKind::Disconnect => "disconnect",
+            StmtKind::ConnectAgent => "connect agent",
+            StmtKind::Call(_) => "call",
+            StmtKind::Jump(_) => "jump",
+            StmtKind::Return => "return",
+        }
+    }
+}
+
+/// A DTMF menu with VoiceXML-style no-input / no-match handling.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Menu {
+    pub name: Ident,
+    pub prompt: Expr,
+    /// How many times the caller may fail (no input or no match) before `exhausted`.
+    pub retries: Option<Spanned<i64>>,
+    pub timeout: Option<Expr>,
+    pub choices: Vec<MenuChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MenuChoice {
+    pub keys: Vec<Spanned<ChoiceKey>>,
+    pub body: Block,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChoiceKey {
+    /// A key: `0`-`9`, `*`, `#`. Stored as written so the checker can reject `12`.
+    Digit(String),
+    /// `noinput` (every time) or `noinput 2` (the second time only): escalating re-prompts.
+    NoInput(Option<u32>),
+    NoMatch(Option<u32>),
+    Exhausted,
+}
+
+impl ChoiceKey {
+    pub fn label(&self) -> String {
+        match self {
+            ChoiceKey::Digit(d) => d.clone(),
+            ChoiceKey::NoInput(None) => "noinput".into(),
+            ChoiceKey::NoInput(Some(n)) => format!("noinput {n}"),
+            ChoiceKey::NoMatch(None) => "nomatch".into(),
+            ChoiceKey::NoMatch(Some(n)) => format!("nomatch {n}"),
+            ChoiceKey::Exhausted => "exhausted".into(),
+        }
+    }
+}
+
+/// `ask Flow.Account "Enter your account number" digits 6..10 timeout 8s terminator "#"`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ask {
+    pub target: Path,
+    pub prompt: Expr,
+    pub min_digits: Option<Spanned<i64>>,
+    pub max_digits: Option<Spanned<i64>>,
+    pub timeout: Option<Expr>,
+    pub terminator: Option<StrLit>,
+    pub on_noinput: Option<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct If {
+    pub cond: Expr,
+    pub then: Block,
+    /// `else if` is an `else` block holding a single `if`.
+    pub otherwise: Option<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Switch {
+    pub subject: Expr,
+    pub cases: Vec<Case>,
+    pub default: Option<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub values: Vec<Expr>,
+    pub body: Block,
+    pub span: Span,
+}
+
+/// `transfer to Support with Hold priority 5 skills "fr" on failure { ... }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transfer {
+    pub queue: Ident,
+    pub inqueue_flow: Option<Ident>,
+    pub priority: Option<Expr>,
+    pub skills: Vec<StrLit>,
+    pub on_failure: Option<Block>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallbackMode {
+    AgentFirst,
+    CustomerFirst,
+}
+
+/// `create callback number Call.Ani name Call.CallerName queue Support attempts 3 retry every 10m`
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateCallback {
+    pub number: Option<Expr>,
+    pub name: Option<Expr>,
+    pub queue: Option<Ident>,
+    pub at: Option<Expr>,
+    pub window: Option<(Expr, Expr)>,
+    pub timezone: Option<StrLit>,
+    pub attempts: Option<Expr>,
+    pub retry_every: Option<Expr>,
+    pub mode: Option<Spanned<CallbackMode>>,
+    pub owner: Option<Expr>,
+    pub data: Vec<(Ident, Expr)>,
+    pub on_failure: Option<Block>,
+}

@@ -1,0 +1,219 @@
+//! Files, schedules, flows and tasks.
+
+use super::Lowerer;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::ast::*;
+use crate::syntax::parser::Rule;
+use crate::syntax::Spanned;
+use pest::iterators::Pair;
+
+pub(crate) fn lower_file(lw: &mut Lowerer, pair: Pair<Rule>) -> SourceFile {
+    let span = lw.span(&pair);
+    let mut file = SourceFile { schedules: Vec::new(), flows: Vec::new(), span };
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::schedule => file.schedules.push(schedule(lw, p)),
+            Rule::flow => file.flows.push(flow(lw, p)),
+            _ => {}
+        }
+    }
+    file
+}
+
+pub(super) fn ident(lw: &Lowerer, p: Pair<Rule>) -> Ident {
+    Ident { name: p.as_str().to_string(), span: lw.span(&p) }
+}
+
+/// A `plain_string`: a string without `{…}` parts.
+pub(super) fn plain_string(lw: &mut Lowerer, p: Pair<Rule>) -> StrLit {
+    let span = lw.span(&p);
+    let expr = super::expr::string(lw, p.into_inner().next().expect("plain_string wraps string"));
+    let mut value = String::new();
+    if let ExprKind::Str(parts) = expr.kind {
+        for part in parts {
+            match part {
+                StrPart::Text(t) => value.push_str(&t),
+                StrPart::Expr(e) => lw.diagnostics.push(
+                    Diagnostic::new(Code::Syntax, e.span, "this text cannot contain `{…}` parts")
+                        .with_label("interpolation not allowed here")
+                        .with_help("write `\\{` for a literal brace"),
+                ),
+            }
+        }
+    }
+    StrLit { value, span }
+}
+
+fn schedule(lw: &mut Lowerer, pair: Pair<Rule>) -> Schedule {
+    let span = lw.span(&pair);
+    let mut it = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    let name = ident(lw, it.next().expect("schedule name"));
+    let zone = plain_string(lw, it.next().expect("schedule zone"));
+    let mut hours = Vec::new();
+    let mut closed = Vec::new();
+    for entry in it {
+        match entry.as_rule() {
+            Rule::open_hours => hours.push(open_hours(lw, entry)),
+            Rule::closed_days => {
+                for item in entry.into_inner().filter(|p| p.as_rule() == Rule::closed_item) {
+                    closed.push(closed_item(lw, item));
+                }
+            }
+            _ => {}
+        }
+    }
+    Schedule { name, zone, hours, closed, span }
+}
+
+fn open_hours(lw: &mut Lowerer, pair: Pair<Rule>) -> OpenHours {
+    let span = lw.span(&pair);
+    let mut days = Vec::new();
+    let mut ranges = Vec::new();
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::day_range => {
+                let span = lw.span(&p);
+                let mut d = p.into_inner().map(|d| day(d.as_str()));
+                let from = d.next().expect("day");
+                days.push(DayRange { from, to: d.next(), span });
+            }
+            Rule::time_range => {
+                let span = lw.span(&p);
+                let mut c = p.into_inner().map(|c| clock(lw, c));
+                let start = c.next().expect("start");
+                let end = c.next().expect("end");
+                ranges.push(TimeRange { start, end, span });
+            }
+            _ => {}
+        }
+    }
+    OpenHours { days, ranges, span }
+}
+
+fn day(s: &str) -> Day {
+    Day(Day::NAMES.iter().position(|n| *n == s).unwrap_or(0) as u8)
+}
+
+pub(super) fn clock(lw: &Lowerer, p: Pair<Rule>) -> Clock {
+    let span = lw.span(&p);
+    let (h, m) = p.as_str().split_once(':').unwrap_or(("0", "0"));
+    Clock { hour: h.parse().unwrap_or(99), minute: m.parse().unwrap_or(99), span }
+}
+
+fn date(lw: &Lowerer, p: Pair<Rule>) -> DateLit {
+    let span = lw.span(&p);
+    let mut parts = p.as_str().split('-').map(|x| x.parse::<i64>().unwrap_or(0));
+    let year = parts.next().unwrap_or(0) as i32;
+    let month = parts.next().unwrap_or(0) as u32;
+    let day = parts.next().unwrap_or(0) as u32;
+    DateLit { year, month, day, span }
+}
+
+fn closed_item(lw: &mut Lowerer, pair: Pair<Rule>) -> ClosedDays {
+    let span = lw.span(&pair);
+    let mut from = None;
+    let mut to = None;
+    let mut label = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::date if from.is_none() => from = Some(date(lw, p)),
+            Rule::date => to = Some(date(lw, p)),
+            Rule::plain_string => label = Some(plain_string(lw, p)),
+            _ => {}
+        }
+    }
+    ClosedDays { from: from.expect("closed date"), to, label, span }
+}
+
+fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
+    let span = lw.span(&pair);
+    let mut it = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    let kind_pair = it.next().expect("flow kind");
+    let kind = Spanned::new(
+        match kind_pair.as_str() {
+            "inqueue" => FlowKind::Inqueue,
+            "outbound" => FlowKind::Outbound,
+            _ => FlowKind::Inbound,
+        },
+        lw.span(&kind_pair),
+    );
+    let name = ident(lw, it.next().expect("flow name"));
+    let mut stmts = Vec::new();
+    let mut tasks = Vec::new();
+    let mut body_span: Option<crate::syntax::Span> = None;
+    for p in it {
+        let s = lw.span(&p);
+        body_span = Some(body_span.map_or(s, |b| b.to(s)));
+        match p.as_rule() {
+            Rule::task => {
+                let span = lw.span(&p);
+                let mut t = p.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let name = ident(lw, t.next().expect("task name"));
+                let body = super::stmt::block(lw, t.next().expect("task body"));
+                tasks.push(Task { name, body, span });
+            }
+            Rule::stmt => stmts.push(super::stmt::stmt(lw, p)),
+            _ => {}
+        }
+    }
+    let body = Block { stmts, span: body_span.unwrap_or(name.span) };
+    Flow { kind, name, body, tasks, span }
+}
+
+/// Keyword tokens appear as pairs (they must be atomic); lowering skips them.
+pub(super) fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_schedule
+            | Rule::kw_in
+            | Rule::kw_closed
+            | Rule::kw_flow
+            | Rule::kw_task
+            | Rule::kw_play
+            | Rule::kw_estimated
+            | Rule::kw_wait
+            | Rule::kw_position
+            | Rule::kw_menu
+            | Rule::kw_retries
+            | Rule::kw_timeout
+            | Rule::kw_noinput
+            | Rule::kw_nomatch
+            | Rule::kw_exhausted
+            | Rule::kw_ask
+            | Rule::kw_digits
+            | Rule::kw_terminator
+            | Rule::kw_on
+            | Rule::kw_if
+            | Rule::kw_else
+            | Rule::kw_switch
+            | Rule::kw_set
+            | Rule::kw_transfer
+            | Rule::kw_to
+            | Rule::kw_with
+            | Rule::kw_priority
+            | Rule::kw_skills
+            | Rule::kw_failure
+            | Rule::kw_create
+            | Rule::kw_callback
+            | Rule::kw_number
+            | Rule::kw_name
+            | Rule::kw_queue
+            | Rule::kw_at
+            | Rule::kw_window
+            | Rule::kw_timezone
+            | Rule::kw_attempts
+            | Rule::kw_retry
+            | Rule::kw_every
+            | Rule::kw_mode
+            | Rule::kw_owner
+            | Rule::kw_data
+            | Rule::kw_hold
+            | Rule::kw_disconnect
+            | Rule::kw_connect
+            | Rule::kw_agent
+            | Rule::kw_call
+            | Rule::kw_jump
+            | Rule::kw_return
+            | Rule::kw_as
+    )
+}
