@@ -25,13 +25,80 @@ fn check(text: String, with_center: bool) {
 }
 
 const WORDS: &[&str] = &[
-    "inbound", "inqueue", "outbound", "flow", "task", "schedule", "in", "play", "menu", "ask", "if",
-    "else", "switch", "set", "transfer", "to", "with", "create", "callback", "hold", "disconnect",
-    "connect", "agent", "call", "jump", "return", "noinput", "nomatch", "exhausted", "on", "failure",
-    "{", "}", "(", ")", "=>", "=", "==", "and", "or", "not", "\"hi {Call.Ani}\"", "1", "30s", "5m",
-    "Call.Ani", "Flow.X", "X", "open(X)", "+31201234567", "2026-12-25", "08:00-18:00", "mon..fri",
-    "closed", "retries", "timeout", "digits", "as", "minutes", ",", ";", "#", "\n", "\"",
-    "window", "2026-12-01T10:00", "attempts", "retry", "every", "data", ":", "[", "]", "*",
+    "inbound",
+    "inqueue",
+    "outbound",
+    "flow",
+    "task",
+    "schedule",
+    "in",
+    "play",
+    "menu",
+    "ask",
+    "if",
+    "else",
+    "switch",
+    "set",
+    "transfer",
+    "to",
+    "with",
+    "create",
+    "callback",
+    "hold",
+    "disconnect",
+    "connect",
+    "agent",
+    "call",
+    "jump",
+    "return",
+    "noinput",
+    "nomatch",
+    "exhausted",
+    "on",
+    "failure",
+    "{",
+    "}",
+    "(",
+    ")",
+    "=>",
+    "=",
+    "==",
+    "and",
+    "or",
+    "not",
+    "\"hi {Call.Ani}\"",
+    "1",
+    "30s",
+    "5m",
+    "Call.Ani",
+    "Flow.X",
+    "X",
+    "open(X)",
+    "+31201234567",
+    "2026-12-25",
+    "08:00-18:00",
+    "mon..fri",
+    "closed",
+    "retries",
+    "timeout",
+    "digits",
+    "as",
+    "minutes",
+    ",",
+    ";",
+    "#",
+    "\n",
+    "\"",
+    "window",
+    "2026-12-01T10:00",
+    "attempts",
+    "retry",
+    "every",
+    "data",
+    ":",
+    "[",
+    "]",
+    "*",
 ];
 
 proptest! {
@@ -88,5 +155,68 @@ proptest! {
         for d in &checked.diagnostics {
             let _ = callwright::diagnostics::render(d, checked.sources(), false);
         }
+    }
+}
+
+/// Statements that parse, with holes for nesting, so the checker and graph lints (not just the
+/// parser) meet odd but well-formed flows: loops, dead code, tasks that call themselves.
+fn statement(choice: &[u8], depth: usize) -> String {
+    let pick = |i: usize| choice.get(i).copied().unwrap_or(0) as usize;
+    let inner = |start: usize| -> String {
+        if depth == 0 || choice.len() <= start {
+            return "disconnect".into();
+        }
+        let n = pick(start) % 3;
+        (0..n)
+            .map(|k| statement(&choice[(start + 1 + k * 3).min(choice.len())..], depth - 1))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match pick(0) % 16 {
+        0 => "play \"hello {Call.Ani}\"".into(),
+        1 => format!("if Flow.X > {} {{ {} }} else {{ {} }}", pick(1), inner(2), inner(5)),
+        2 => format!(
+            "menu M{} \"press\" retries {} {{ 1 => {{ {} }} noinput => {{ {} }} exhausted => disconnect }}",
+            pick(1),
+            pick(2) % 4,
+            inner(3),
+            inner(6)
+        ),
+        3 => "set Flow.X = Flow.X + 1".into(),
+        4 => "jump T".into(),
+        5 => "call T".into(),
+        6 => "return".into(),
+        7 => format!("transfer to Q{} with H on failure {{ {} }}", pick(1) % 2, inner(2)),
+        8 => "create callback number Call.Ani attempts 3 retry every 10m".into(),
+        9 => "hold 10s".into(),
+        10 => "disconnect".into(),
+        11 => format!("switch Flow.S {{ \"a\" => {{ {} }} else => {{ {} }} }}", inner(1), inner(4)),
+        12 => "ask Task.C \"digits\" digits 1..3 timeout 5s on noinput => play \"nothing\"".into(),
+        13 => "connect agent".into(),
+        14 => "play estimated wait".into(),
+        _ => "set Flow.S = \"a\"".into(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    #[test]
+    fn generated_flows_never_panic(
+        kind in 0usize..3,
+        body in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..24), 0..8),
+        task in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..24), 0..4),
+    ) {
+        let kind = ["inbound", "inqueue", "outbound"][kind];
+        let body: Vec<String> = body.iter().map(|c| statement(c, 2)).collect();
+        let task: Vec<String> = task.iter().map(|c| statement(c, 2)).collect();
+        let text = format!(
+            "{kind} flow F {{\n{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\n",
+            body.join("\n"),
+            task.join("\n")
+        );
+        let parsed = callwright::syntax::parse(callwright::syntax::FileId(0), &text);
+        prop_assert!(parsed.0.is_some(), "generator produced a syntax error: {:?}\n{text}", parsed.1);
+        check(text, false);
     }
 }

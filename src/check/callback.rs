@@ -1,8 +1,8 @@
 //! Create Callback attributes: types, and the bounds of callback-rules.md when written as literals.
 
+use super::Type;
 use super::flow_checker::FlowChecker;
 use super::schedules::check_zone;
-use super::Type;
 use crate::callbacks::bounds;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::Span;
@@ -15,7 +15,9 @@ pub fn check_phone(text: &str, span: Span, diags: &mut Vec<Diagnostic>) {
         diags.push(
             Diagnostic::new(Code::BadPhoneNumber, span, format!("{text} is not a valid phone number"))
                 .with_label("not a valid E.164 number")
-                .with_help("write the full international number: + country code, then the number, e.g. +31201234567"),
+                .with_help(
+                    "write the full international number: + country code, then the number, e.g. +31201234567",
+                ),
         );
     }
 }
@@ -44,11 +46,8 @@ impl FlowChecker<'_> {
             self.check_queue(q);
         }
         let queue_name = c.queue.as_ref().map(|q| q.name.as_str());
-        let settings = self
-            .center
-            .zip(queue_name)
-            .and_then(|(center, q)| center.queue(q))
-            .map(|q| &q.callback);
+        let settings =
+            self.center.zip(queue_name).and_then(|(center, q)| center.queue(q)).map(|q| &q.callback);
         if let Some(tz) = &c.timezone {
             check_zone(tz, self.diags);
         }
@@ -65,8 +64,12 @@ impl FlowChecker<'_> {
                 let span = start.span.to(end.span);
                 if secs <= 0 {
                     self.diags.push(
-                        Diagnostic::new(Code::BadCallbackWindow, span, "the callback window ends before it starts")
-                            .with_label("reversed window"),
+                        Diagnostic::new(
+                            Code::BadCallbackWindow,
+                            span,
+                            "the callback window ends before it starts",
+                        )
+                        .with_label("reversed window"),
                     );
                 } else if secs < min || secs > max {
                     self.diags.push(
@@ -76,7 +79,9 @@ impl FlowChecker<'_> {
                             format!("a callback window of {} is out of bounds", format_duration(secs)),
                         )
                         .with_label(format!("allowed: {} to {}", format_duration(min), format_duration(max)))
-                        .with_help("a call-between window lasts at least 30 minutes and at most 8 hours (Webex)"),
+                        .with_help(
+                            "a call-between window lasts at least 30 minutes and at most 8 hours (Webex)",
+                        ),
                     );
                 }
             }

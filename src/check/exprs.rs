@@ -1,9 +1,9 @@
 //! Typing expressions.
 
+use super::Type;
 use super::builtins::{self, Param};
 use super::flow_checker::FlowChecker;
 use super::suggest::help_for;
-use super::Type;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Path, StrPart, UnaryOp};
 
@@ -114,11 +114,8 @@ impl FlowChecker<'_> {
                 return Type::Unknown;
             }
         }
-        let candidates: Vec<&str> = builtins::VARIABLES
-            .iter()
-            .map(|v| v.0)
-            .chain(self.assigned.iter().map(String::as_str))
-            .collect();
+        let candidates: Vec<&str> =
+            builtins::VARIABLES.iter().map(|v| v.0).chain(self.assigned.iter().map(String::as_str)).collect();
         let help = if user_scope {
             format!(
                 "{} (a `Flow.` or `Task.` variable exists once a `set` or `ask` assigns it)",
@@ -139,9 +136,13 @@ impl FlowChecker<'_> {
         let Some((params, result)) = builtins::function(&func.name) else {
             let help = help_for(&func.name, "function", builtins::FUNCTIONS.iter().map(|f| f.0));
             self.diags.push(
-                Diagnostic::new(Code::UnknownFunction, func.span, format!("unknown function `{}`", func.name))
-                    .with_label("not a function")
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::UnknownFunction,
+                    func.span,
+                    format!("unknown function `{}`", func.name),
+                )
+                .with_label("not a function")
+                .with_help(help),
             );
             for a in args {
                 self.type_of(a);
@@ -187,19 +188,28 @@ impl FlowChecker<'_> {
             ExprKind::Path(p) if p.segments.len() == 1 && p.index.is_none() => &p.segments[0],
             _ => {
                 self.diags.push(
-                    Diagnostic::new(Code::TypeMismatch, arg.span, format!("`{func}` takes the name of a {what}"))
-                        .with_label(format!("expected a {what} name")),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        arg.span,
+                        format!("`{func}` takes the name of a {what}"),
+                    )
+                    .with_label(format!("expected a {what} name")),
                 );
                 return;
             }
         };
         if what == "schedule" {
             if !self.symbols.schedules.contains_key(&name.name) {
-                let help = help_for(&name.name, "schedule", self.symbols.schedules.keys().map(String::as_str));
+                let help =
+                    help_for(&name.name, "schedule", self.symbols.schedules.keys().map(String::as_str));
                 self.diags.push(
-                    Diagnostic::new(Code::UnknownName, name.span, format!("unknown schedule `{}`", name.name))
-                        .with_label("no schedule with this name")
-                        .with_help(help),
+                    Diagnostic::new(
+                        Code::UnknownName,
+                        name.span,
+                        format!("unknown schedule `{}`", name.name),
+                    )
+                    .with_label("no schedule with this name")
+                    .with_help(help),
                 );
             }
         } else {
@@ -213,8 +223,14 @@ impl FlowChecker<'_> {
         let rt = self.type_of(r);
         if lt == Unknown || rt == Unknown {
             return match op {
-                BinaryOp::Or | BinaryOp::And | BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt
-                | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => Boolean,
+                BinaryOp::Or
+                | BinaryOp::And
+                | BinaryOp::Eq
+                | BinaryOp::Ne
+                | BinaryOp::Lt
+                | BinaryOp::Le
+                | BinaryOp::Gt
+                | BinaryOp::Ge => Boolean,
                 _ => Unknown,
             };
         }

@@ -1,7 +1,7 @@
 //! Checking one flow's statements: kinds, names, menus, types.
 
-use super::symbols::{Symbols, duplicate};
 use super::suggest::help_for;
+use super::symbols::{Symbols, duplicate};
 use super::{Type, kinds};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::project::center::Center;
@@ -108,10 +108,14 @@ impl<'a> FlowChecker<'a> {
                         let text = v.to_string();
                         if let Some((_, first)) = seen.iter().find(|(s, _)| *s == text) {
                             self.diags.push(
-                                Diagnostic::new(Code::DuplicateName, v.span, format!("the case {text} is listed twice"))
-                                    .with_label("repeated case")
-                                    .with_secondary(*first, "first listed here")
-                                    .with_help("the first matching case wins, so this one can never run"),
+                                Diagnostic::new(
+                                    Code::DuplicateName,
+                                    v.span,
+                                    format!("the case {text} is listed twice"),
+                                )
+                                .with_label("repeated case")
+                                .with_secondary(*first, "first listed here")
+                                .with_help("the first matching case wins, so this one can never run"),
                             );
                         } else {
                             seen.push((text, v.span));
@@ -159,9 +163,13 @@ impl<'a> FlowChecker<'a> {
         let t = self.type_of(e);
         if !t.compatible(Type::Boolean) {
             self.diags.push(
-                Diagnostic::new(Code::ConditionNotBoolean, e.span, format!("a condition must be a Boolean, but this is {}", t.a()))
-                    .with_label("not true or false")
-                    .with_help("compare it: `Call.PositionInQueue > 5`, `Flow.Choice == \"1\"`"),
+                Diagnostic::new(
+                    Code::ConditionNotBoolean,
+                    e.span,
+                    format!("a condition must be a Boolean, but this is {}", t.a()),
+                )
+                .with_label("not true or false")
+                .with_help("compare it: `Call.PositionInQueue > 5`, `Flow.Choice == \"1\"`"),
             );
         }
     }
@@ -252,7 +260,11 @@ impl<'a> FlowChecker<'a> {
                         Diagnostic::new(
                             Code::WrongFlowKind,
                             f.span,
-                            format!("`{}` is an {} flow, but `with` needs an inqueue flow", f.name, kind.as_str()),
+                            format!(
+                                "`{}` is an {} flow, but `with` needs an inqueue flow",
+                                f.name,
+                                kind.as_str()
+                            ),
                         )
                         .with_label("not an inqueue flow")
                         .with_secondary(*def, "defined here")
@@ -281,9 +293,13 @@ impl<'a> FlowChecker<'a> {
             && !(0..=10).contains(&r.node)
         {
             self.diags.push(
-                Diagnostic::new(Code::BadPromptSetting, r.span, format!("{} retries is out of range", r.node))
-                    .with_label("allowed: 0 to 10")
-                    .with_help("callers rarely succeed after 3 tries; 2 is usual"),
+                Diagnostic::new(
+                    Code::BadPromptSetting,
+                    r.span,
+                    format!("{} retries is out of range", r.node),
+                )
+                .with_label("allowed: 0 to 10")
+                .with_help("callers rarely succeed after 3 tries; 2 is usual"),
             );
         }
         if let Some(t) = &m.timeout {
@@ -298,9 +314,13 @@ impl<'a> FlowChecker<'a> {
                     let valid = d.len() == 1 && d.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#');
                     if !valid {
                         self.diags.push(
-                            Diagnostic::new(Code::BadMenuChoice, key.span, format!("`{d}` is not a key on a phone"))
-                                .with_label("a menu choice is one key")
-                                .with_help("use 0-9, \"*\" or \"#\"; for longer input use `ask ... digits N`"),
+                            Diagnostic::new(
+                                Code::BadMenuChoice,
+                                key.span,
+                                format!("`{d}` is not a key on a phone"),
+                            )
+                            .with_label("a menu choice is one key")
+                            .with_help("use 0-9, \"*\" or \"#\"; for longer input use `ask ... digits N`"),
                         );
                     }
                 }
@@ -312,10 +332,14 @@ impl<'a> FlowChecker<'a> {
                 }
                 if let Some(first) = seen.get(&key.node) {
                     self.diags.push(
-                        Diagnostic::new(Code::BadMenuChoice, key.span, format!("the choice `{}` is handled twice", key.node.label()))
-                            .with_label("repeated choice")
-                            .with_secondary(*first, "first handled here")
-                            .with_help("each key and each of noinput/nomatch/exhausted is handled once"),
+                        Diagnostic::new(
+                            Code::BadMenuChoice,
+                            key.span,
+                            format!("the choice `{}` is handled twice", key.node.label()),
+                        )
+                        .with_label("repeated choice")
+                        .with_secondary(*first, "first handled here")
+                        .with_help("each key and each of noinput/nomatch/exhausted is handled once"),
                     );
                 } else {
                     seen.insert(key.node.clone(), key.span);
@@ -325,9 +349,13 @@ impl<'a> FlowChecker<'a> {
         }
         if digits == 0 {
             self.diags.push(
-                Diagnostic::new(Code::BadMenuChoice, m.name.span, format!("the menu `{}` has no key choices", m.name.name))
-                    .with_label("nothing the caller can press")
-                    .with_help("add choices such as `1 => transfer to Sales`"),
+                Diagnostic::new(
+                    Code::BadMenuChoice,
+                    m.name.span,
+                    format!("the menu `{}` has no key choices", m.name.name),
+                )
+                .with_label("nothing the caller can press")
+                .with_help("add choices such as `1 => transfer to Sales`"),
             );
         }
     }
@@ -338,8 +366,12 @@ impl<'a> FlowChecker<'a> {
             && !(1..=60).contains(&secs)
         {
             self.diags.push(
-                Diagnostic::new(Code::BadPromptSetting, t.span, format!("a timeout of {} is out of range", format_duration(secs)))
-                    .with_label("allowed: 1s to 60s"),
+                Diagnostic::new(
+                    Code::BadPromptSetting,
+                    t.span,
+                    format!("a timeout of {} is out of range", format_duration(secs)),
+                )
+                .with_label("allowed: 1s to 60s"),
             );
         }
     }
@@ -352,16 +384,24 @@ impl<'a> FlowChecker<'a> {
             self.record_var(&dotted, Type::String, a.target.span, a.target.span);
         } else if !tt.compatible(Type::String) {
             self.diags.push(
-                Diagnostic::new(Code::TypeMismatch, a.target.span, format!("`ask` stores text, but `{dotted}` holds {}", tt.a()))
-                    .with_label("not a String"),
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    a.target.span,
+                    format!("`ask` stores text, but `{dotted}` holds {}", tt.a()),
+                )
+                .with_label("not a String"),
             );
         }
         if let (Some(lo), Some(hi)) = (&a.min_digits, &a.max_digits) {
             for d in [lo, hi] {
                 if !(1..=32).contains(&d.node) {
                     self.diags.push(
-                        Diagnostic::new(Code::BadPromptSetting, d.span, format!("{} digits is out of range", d.node))
-                            .with_label("allowed: 1 to 32"),
+                        Diagnostic::new(
+                            Code::BadPromptSetting,
+                            d.span,
+                            format!("{} digits is out of range", d.node),
+                        )
+                        .with_label("allowed: 1 to 32"),
                     );
                 }
             }
@@ -379,8 +419,12 @@ impl<'a> FlowChecker<'a> {
             && !matches!(term.value.as_str(), "#" | "*")
         {
             self.diags.push(
-                Diagnostic::new(Code::BadPromptSetting, term.span, format!("\"{}\" cannot end input", term.value))
-                    .with_label("the terminator is \"#\" or \"*\""),
+                Diagnostic::new(
+                    Code::BadPromptSetting,
+                    term.span,
+                    format!("\"{}\" cannot end input", term.value),
+                )
+                .with_label("the terminator is \"#\" or \"*\""),
             );
         }
         if let Some(b) = &a.on_noinput {

@@ -29,8 +29,13 @@ pub fn check_graph(g: &FlowGraph, diags: &mut Vec<Diagnostic>) {
                         "the caller can stay in queue after this callback is created",
                     )
                     .with_label("callback created here")
-                    .with_secondary(g.node(g.end()).span, "the in-queue flow restarts here with the caller still waiting")
-                    .with_help("`disconnect` after creating the callback: the callback keeps the caller's place"),
+                    .with_secondary(
+                        g.node(g.end()).span,
+                        "the in-queue flow restarts here with the caller still waiting",
+                    )
+                    .with_help(
+                        "`disconnect` after creating the callback: the callback keeps the caller's place",
+                    ),
                 );
             }
         }
@@ -50,14 +55,22 @@ fn unreachable(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnostic>) {
             diags.push(
                 Diagnostic::new(Code::UnusedTask, n.span, format!("the task `{name}` is never used"))
                     .with_label("no `call` or `jump` leads here")
-                    .with_help(format!("`call {name}` runs it and comes back; `jump {name}` goes there for good")),
+                    .with_help(format!(
+                        "`call {name}` runs it and comes back; `jump {name}` goes there for good"
+                    )),
             );
             continue;
         }
         diags.push(
-            Diagnostic::new(Code::Unreachable, n.span, format!("this `{}` can never run", n.action.keyword()))
-                .with_label("unreachable")
-                .with_help("every path before it ends (disconnect, transfer, jump or return); remove it or move it"),
+            Diagnostic::new(
+                Code::Unreachable,
+                n.span,
+                format!("this `{}` can never run", n.action.keyword()),
+            )
+            .with_label("unreachable")
+            .with_help(
+                "every path before it ends (disconnect, transfer, jump or return); remove it or move it",
+            ),
         );
     }
 }
@@ -95,17 +108,18 @@ fn missing_terminal(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnosti
 /// A task entered by `jump` has nowhere to return to.
 fn jumped_tasks_return(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnostic>) {
     for (name, entry) in g.tasks() {
-        let jumped = g
-            .incoming(entry)
-            .iter()
-            .any(|e| *e.outcome == Outcome::Jump && reachable[e.from.0 as usize]);
+        let jumped =
+            g.incoming(entry).iter().any(|e| *e.outcome == Outcome::Jump && reachable[e.from.0 as usize]);
         if !jumped {
             continue;
         }
         // Walk the task, not into tasks it calls (their returns come back here).
         let seen = g.reachable_from(entry, |n| matches!(n.action, Action::TaskStart(_)));
         for n in g.nodes() {
-            if seen[n.id.0 as usize] && matches!(n.action, Action::Return { .. }) && n.task.as_deref() == Some(name) {
+            if seen[n.id.0 as usize]
+                && matches!(n.action, Action::Return { .. })
+                && n.task.as_deref() == Some(name)
+            {
                 diags.push(
                     Diagnostic::new(
                         Code::MissingTerminal,
@@ -113,7 +127,9 @@ fn jumped_tasks_return(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagno
                         format!("the task `{name}` is entered by `jump`, so it has nowhere to return to"),
                     )
                     .with_label("the flow would end here without a terminal action")
-                    .with_help(format!("end the task with `disconnect` or a transfer, or use `call {name}` to come back")),
+                    .with_help(format!(
+                        "end the task with `disconnect` or a transfer, or use `call {name}` to come back"
+                    )),
                 );
             }
         }
@@ -140,11 +156,7 @@ fn spinning_loops(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnostic>
             continue;
         }
         let restarts = cycle.contains(&g.end());
-        let head = cycle
-            .iter()
-            .copied()
-            .find(|&id| !synthetic(&g.node(id).action))
-            .unwrap_or(cycle[0]);
+        let head = cycle.iter().copied().find(|&id| !synthetic(&g.node(id).action)).unwrap_or(cycle[0]);
         let (message, help) = if restarts {
             (
                 "this in-queue flow can restart without waiting".to_string(),

@@ -79,11 +79,16 @@ pub fn check_schedule(s: &Schedule, diags: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             Code::BadDayRange,
                             r.span,
-                            format!("{} already has opening hours in this schedule", crate::syntax::ast::Day(d).name()),
+                            format!(
+                                "{} already has opening hours in this schedule",
+                                crate::syntax::ast::Day(d).name()
+                            ),
                         )
                         .with_label("repeated day")
                         .with_secondary(first, "first given here")
-                        .with_help("list every time range of a day on one line: `mon 08:00-12:00, 13:00-17:00`"),
+                        .with_help(
+                            "list every time range of a day on one line: `mon 08:00-12:00, 13:00-17:00`",
+                        ),
                     );
                     break;
                 }
@@ -100,11 +105,15 @@ pub fn check_schedule(s: &Schedule, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::new(Code::BadTimeRange, r.span, "this time range is empty or reversed")
                         .with_label("ends before it starts")
-                        .with_help("a range ends after it starts; for hours past midnight, open the next day too"),
+                        .with_help(
+                            "a range ends after it starts; for hours past midnight, open the next day too",
+                        ),
                 );
                 continue;
             }
-            if let Some(other) = ranges.iter().find(|(a, b, _)| r.start.minutes() < *b && *a < r.end.minutes()) {
+            if let Some(other) =
+                ranges.iter().find(|(a, b, _)| r.start.minutes() < *b && *a < r.end.minutes())
+            {
                 diags.push(
                     Diagnostic::new(Code::BadTimeRange, r.span, "these opening hours overlap")
                         .with_label("overlaps")

@@ -20,10 +20,9 @@ pub fn help_for<'a>(name: &str, what: &str, candidates: impl IntoIterator<Item =
     }
     match all.len() {
         0 => format!("no {what} is defined"),
-        1..=8 => format!(
-            "known {what}s: {}",
-            all.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-        ),
+        1..=8 => {
+            format!("known {what}s: {}", all.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+        }
         n => format!("{n} {what}s are defined; none is close to `{name}`"),
     }
 }

@@ -19,10 +19,7 @@ impl Type {
         self == other
             || self == Type::Unknown
             || other == Type::Unknown
-            || matches!(
-                (self, other),
-                (Type::String, Type::PhoneNumber) | (Type::PhoneNumber, Type::String)
-            )
+            || matches!((self, other), (Type::String, Type::PhoneNumber) | (Type::PhoneNumber, Type::String))
     }
 }
 

@@ -59,7 +59,9 @@ pub enum Action {
     /// `jump Task`: edge `jump` to the task.
     JumpTask(String),
     /// An explicit `return`, or the implicit one at the end of a task.
-    Return { implicit: bool },
+    Return {
+        implicit: bool,
+    },
 }
 
 impl Action {

@@ -99,11 +99,9 @@ impl Builder {
             StmtKind::Play(e) => self.simple(Action::Play(e.clone()), span, incoming),
             StmtKind::PlayEstimatedWait => self.simple(Action::PlayEstimatedWait, span, incoming),
             StmtKind::PlayPosition => self.simple(Action::PlayPosition, span, incoming),
-            StmtKind::Set { target, value } => self.simple(
-                Action::Set { target: target.clone(), value: value.clone() },
-                span,
-                incoming,
-            ),
+            StmtKind::Set { target, value } => {
+                self.simple(Action::Set { target: target.clone(), value: value.clone() }, span, incoming)
+            }
             StmtKind::Hold(e) => self.simple(Action::Hold(e.clone()), span, incoming),
             StmtKind::Disconnect => self.terminal(Action::Disconnect, span, incoming),
             StmtKind::ConnectAgent => self.terminal(Action::ConnectAgent, span, incoming),
@@ -147,8 +145,7 @@ impl Builder {
                 let n = self.node(Action::Switch { subject: s.subject.clone(), cases }, span, incoming);
                 let mut exits = Vec::new();
                 for (i, case) in s.cases.iter().enumerate() {
-                    let label =
-                        case.values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+                    let label = case.values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
                     exits.extend(self.block(&case.body, vec![(n, Outcome::Case(i, label))]));
                 }
                 exits.extend(self.branch(s.default.as_ref(), vec![(n, Outcome::Default)]));
@@ -218,9 +215,7 @@ impl Builder {
                 .collect();
             has_exhausted |= outcomes.contains(&Outcome::Exhausted);
             // A handler made only of noinput/nomatch keys re-offers the menu when it finishes.
-            let is_retry = outcomes
-                .iter()
-                .all(|o| matches!(o, Outcome::NoInput(_) | Outcome::NoMatch(_)));
+            let is_retry = outcomes.iter().all(|o| matches!(o, Outcome::NoInput(_) | Outcome::NoMatch(_)));
             let incoming = outcomes.into_iter().map(|o| (n, o)).collect();
             let out = self.block(&choice.body, incoming);
             if is_retry {

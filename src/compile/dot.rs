@@ -62,9 +62,7 @@ pub(crate) enum Category {
 impl Category {
     pub(crate) fn of(action: &Action) -> Category {
         match action {
-            Action::Start | Action::End | Action::TaskStart(_) | Action::Return { .. } => {
-                Category::Terminus
-            }
+            Action::Start | Action::End | Action::TaskStart(_) | Action::Return { .. } => Category::Terminus,
             Action::Play(_)
             | Action::PlayEstimatedWait
             | Action::PlayPosition
@@ -179,14 +177,11 @@ pub(crate) fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
     if !truncated && !cur.is_empty() {
         lines.push(cur);
     }
-    if truncated {
-        if let Some(last) = lines.last_mut() {
-            while last.chars().count() + 1 > width {
-                last.pop();
-            }
-            // Keep the closing quote readable: `"For billing…` rather than `"For billing"…`.
-            last.push('…');
+    if truncated && let Some(last) = lines.last_mut() {
+        while last.chars().count() + 1 > width {
+            last.pop();
         }
+        last.push('…');
     }
     if lines.is_empty() {
         lines.push(String::new());
@@ -476,9 +471,7 @@ pub fn to_dot_painted(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Pai
 
     if paint.is_some() {
         out.push_str("  subgraph cluster_legend {\n");
-        out.push_str(
-            "    graph [label=\"legend\", style=\"rounded\", color=\"#b0bec5\", fontsize=11];\n",
-        );
+        out.push_str("    graph [label=\"legend\", style=\"rounded\", color=\"#b0bec5\", fontsize=11];\n");
         let _ = writeln!(
             out,
             "    legend_covered [label=\"covered\", fillcolor=\"white\", color=\"{COVERED}\", \
@@ -564,6 +557,17 @@ mod tests {
     }
 
     #[test]
+    fn dot_parses() {
+        let (g, src) = graph_of(FLOW);
+        let mut paint = Paint::default();
+        paint.covered_nodes.insert(NodeId(0));
+        for dot in [to_dot(&g, &src), to_dot_painted(&g, &src, Some(&paint))] {
+            let mut parser = layout::gv::DotParser::new(&dot);
+            assert!(parser.process().is_ok(), "layout-rs cannot parse:\n{dot}");
+        }
+    }
+
+    #[test]
     fn escaping() {
         assert_eq!(escape(r#"say "hi" \ bye"#), r#""say \"hi\" \\ bye""#);
         assert_eq!(escape("a\nb"), "\"a\\nb\"");
@@ -593,9 +597,8 @@ mod tests {
         let e = g.outgoing(NodeId(0))[0];
         paint.covered_edges.insert((e.from, e.to, e.outcome.clone()));
         let dot = to_dot_painted(&g, &src, Some(&paint));
-        let line = |prefix: &str| {
-            dot.lines().find(|l| l.trim_start().starts_with(prefix)).unwrap().to_string()
-        };
+        let line =
+            |prefix: &str| dot.lines().find(|l| l.trim_start().starts_with(prefix)).unwrap().to_string();
         assert!(line("n0 [").contains(COVERED));
         assert!(line("n1 [").contains(COVERED));
         assert!(line("n2 [").contains(UNCOVERED) && line("n2 [").contains("dashed"));

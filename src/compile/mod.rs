@@ -8,6 +8,6 @@ pub mod svg;
 
 pub use action::{Action, Node, NodeId, Outcome};
 pub use builder::compile_flow;
-pub use flow_graph::{EdgeView, FlowGraph};
 pub use dot::{Paint, to_dot, to_dot_painted};
+pub use flow_graph::{EdgeView, FlowGraph};
 pub use svg::to_svg;

@@ -54,14 +54,12 @@ pub fn to_svg(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Paint>) -> 
             .fold(0.0, f64::max);
         let text_h = look.lines.len() as f64 * LINE_H;
         let (shape, size) = match look.category {
-            Category::Terminus => (
-                ShapeKind::Circle(String::new()),
-                Point::new(text_w * 1.15 + 30.0, text_h + 18.0),
-            ),
-            Category::Decision | Category::Input => (
-                ShapeKind::Box(String::new()),
-                Point::new(text_w + 2.0 * HEX_INSET + 16.0, text_h + 14.0),
-            ),
+            Category::Terminus => {
+                (ShapeKind::Circle(String::new()), Point::new(text_w * 1.15 + 30.0, text_h + 18.0))
+            }
+            Category::Decision | Category::Input => {
+                (ShapeKind::Box(String::new()), Point::new(text_w + 2.0 * HEX_INSET + 16.0, text_h + 14.0))
+            }
             _ => (ShapeKind::Box(String::new()), Point::new(text_w + 24.0, text_h + 14.0)),
         };
         let key = node.id.to_string();
@@ -87,7 +85,7 @@ pub fn to_svg(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Paint>) -> 
             LineEndKind::None,
             LineEndKind::Arrow,
             if dashed { LineStyleKind::Dashed } else { LineStyleKind::Normal },
-            &edge_label(e.outcome),
+            &tagged_label(colour, &edge_label(e.outcome)),
             &look,
             key.clone(),
             &None,
@@ -116,12 +114,8 @@ pub fn to_svg(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Paint>) -> 
     if let Some(p) = paint {
         let n = graph.nodes().filter(|n| p.node(n.id)).count();
         let e = graph.edges().filter(|e| p.edge(e.from, e.to, e.outcome)).count();
-        let _ = write!(
-            title,
-            " — covered {n}/{} nodes · {e}/{} edges",
-            graph.node_count(),
-            graph.edge_count()
-        );
+        let _ =
+            write!(title, " — covered {n}/{} nodes · {e}/{} edges", graph.node_count(), graph.edge_count());
         legend = true;
     }
     Ok(canvas.finish(&title, legend))
@@ -153,7 +147,8 @@ pub fn stack(parts: &[String]) -> String {
     let mut y = 0.0;
     for (i, p) in parts.iter().enumerate() {
         // Marker ids must stay unique across the nested documents.
-        let p = p.replace("id=\"end-", &format!("id=\"f{i}-end-"))
+        let p = p
+            .replace("id=\"end-", &format!("id=\"f{i}-end-"))
             .replace("id=\"start-", &format!("id=\"f{i}-start-"))
             .replace("url(#end-", &format!("url(#f{i}-end-"))
             .replace("url(#start-", &format!("url(#f{i}-start-"));
@@ -197,6 +192,20 @@ fn esc(s: &str) -> String {
         }
     }
     out
+}
+
+/// layout-rs may move an edge label onto another (unstyled) connector of the same edge, losing
+/// its style; the label's colour therefore travels in the text itself, as a leading tag character.
+fn tagged_label(colour: &str, label: &str) -> String {
+    if label.is_empty() {
+        return String::new();
+    }
+    let tag = match colour {
+        COVERED => '\u{2}',
+        UNCOVERED => '\u{3}',
+        _ => '\u{1}',
+    };
+    format!("{tag}{label}")
 }
 
 fn marker_id(colour: &str) -> &'static str {
@@ -312,10 +321,7 @@ impl Canvas {
         let lines = &style.look.lines;
         let top = center.y - lines.len() as f64 * LINE_H / 2.0;
         let mut s = String::new();
-        let _ = write!(
-            s,
-            "<text text-anchor=\"middle\" font-size=\"{NODE_FONT_PX}\" fill=\"{colour}\">"
-        );
+        let _ = write!(s, "<text text-anchor=\"middle\" font-size=\"{NODE_FONT_PX}\" fill=\"{colour}\">");
         for (i, line) in lines.iter().enumerate() {
             let weight = if i == 0 { " font-weight=\"bold\"" } else { "" };
             let _ = write!(
@@ -330,25 +336,30 @@ impl Canvas {
         self.shapes.push_str(&s);
     }
 
-    fn edge_text(&mut self, xy: Point, text: &str, look: &StyleAttr) {
-        let web = look.line_color.to_web_color();
-        let colour = match &web[..7] {
-            c if c == COVERED => COVERED,
-            c if c == UNCOVERED => UNCOVERED,
-            _ => "#37474f",
+    /// An edge label. layout-rs puts it in a connector node whose right edge the line passes
+    /// through; the text is drawn right-aligned just left of the line.
+    fn edge_text(&mut self, xy: Point, text: &str, size_font: usize) {
+        let connector_w = text.chars().count() as f64 * size_font as f64 + 10.0;
+        let line_x = xy.x + connector_w / 2.0;
+        let mut chars = text.chars();
+        let (colour, text) = match chars.next() {
+            Some('\u{2}') => (COVERED, chars.as_str()),
+            Some('\u{3}') => (UNCOVERED, chars.as_str()),
+            Some('\u{1}') => ("#37474f", chars.as_str()),
+            _ => ("#37474f", text),
         };
         let _ = writeln!(
             self.labels,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"{EDGE_FONT_PX}\" \
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"{EDGE_FONT_PX}\" \
              fill=\"{colour}\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\" \
              stroke-linejoin=\"round\">{}</text>",
-            xy.x,
+            line_x - 4.0,
             xy.y + EDGE_FONT_PX * 0.35,
             esc(text)
         );
-        let w = text.chars().count() as f64 * 3.5;
-        self.grow(Point::new(xy.x - w, xy.y - 8.0));
-        self.grow(Point::new(xy.x + w, xy.y + 8.0));
+        let w = text.chars().count() as f64 * 7.0;
+        self.grow(Point::new(line_x - 4.0 - w, xy.y - 8.0));
+        self.grow(Point::new(line_x, xy.y + 8.0));
     }
 
     fn finish(self, title: &str, legend: bool) -> String {
@@ -442,13 +453,7 @@ impl RenderBackend for Canvas {
 
     fn draw_line(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
 
-    fn draw_circle(
-        &mut self,
-        xy: Point,
-        size: Point,
-        _look: &StyleAttr,
-        properties: Option<String>,
-    ) {
+    fn draw_circle(&mut self, xy: Point, size: Point, _look: &StyleAttr, properties: Option<String>) {
         match properties {
             Some(key) => self.node_shape(&key, xy, size),
             None => self.pending = None,
@@ -458,7 +463,7 @@ impl RenderBackend for Canvas {
     fn draw_text(&mut self, xy: Point, text: &str, look: &StyleAttr) {
         match self.pending.take() {
             Some(key) => self.node_text(&key, xy),
-            None if !text.is_empty() => self.edge_text(xy, text, look),
+            None if !text.is_empty() => self.edge_text(xy, text, look.font_size),
             None => {}
         }
     }
@@ -475,10 +480,7 @@ impl RenderBackend for Canvas {
         if path.len() < 2 {
             return;
         }
-        let colour = properties
-            .as_deref()
-            .and_then(|k| self.edge_colours.get(k).copied())
-            .unwrap_or(INK);
+        let colour = properties.as_deref().and_then(|k| self.edge_colours.get(k).copied()).unwrap_or(INK);
         let width = if colour == COVERED { 2.0 } else { 1.2 };
         let mut d = format!(
             "M {:.1} {:.1} C {:.1} {:.1}, {:.1} {:.1}, {:.1} {:.1}",
@@ -564,7 +566,8 @@ mod tests {
         }
         assert!(svg.contains(">menu MainMenu<"));
         assert!(svg.contains(">not open(BusinessHours)<"));
-        assert!(svg.contains("&amp; will be back &lt;soon&gt;"));
+        assert!(svg.contains("&amp; will be back"));
+        assert!(svg.contains("&lt;soon&gt;"));
         assert!(svg.contains(">press 1<"));
         assert!(svg.contains(">exhausted<"));
         assert!(svg.contains(">retry<"));
@@ -572,7 +575,7 @@ mod tests {
         assert_eq!(svg.matches("class=\"edge\"").count(), g.edge_count());
         // Deterministic.
         assert_eq!(svg, to_svg(&g, &src, None).unwrap());
-        assert!(!svg.contains(UNCOVERED));
+        assert!(!svg.contains(&format!("stroke=\"{UNCOVERED}\"")));
     }
 
     #[test]
@@ -590,11 +593,23 @@ mod tests {
         };
         assert!(node("n0").contains(COVERED));
         assert!(node("n2").contains(UNCOVERED) && node("n2").contains("stroke-dasharray"));
-        assert_eq!(svg.matches(&format!("class=\"edge\" d=")).count(), g.edge_count());
+        assert_eq!(svg.matches("class=\"edge\" d=").count(), g.edge_count());
         let covered_edges = svg.lines().filter(|l| l.contains("class=\"edge\"") && l.contains(COVERED));
         assert_eq!(covered_edges.count(), 1);
         assert!(svg.contains("not covered"));
         assert!(svg.contains(&format!("covered 2/{} nodes", g.node_count())));
+    }
+
+    #[test]
+    fn stacking_keeps_every_flow() {
+        let (a, src) = graph_of(FLOW);
+        let (b, src_b) = graph_of("outbound flow Greet { play \"Hello\" connect agent }");
+        let parts = vec![to_svg(&a, &src, None).unwrap(), to_svg(&b, &src_b, None).unwrap()];
+        let all = stack(&parts);
+        assert!(all.starts_with("<svg"));
+        assert!(all.contains("inbound flow Acme") && all.contains("outbound flow Greet"));
+        assert!(all.contains("id=\"f1-end-ink\"") && all.contains("url(#f1-end-ink)"));
+        assert_eq!(stack(&parts[..1]), parts[0]);
     }
 
     #[test]

@@ -19,9 +19,7 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<usize> {
         );
     }
     for l in &d.labels {
-        labels.push(
-            cs::Label::secondary(l.span.file.0 as usize, l.span.range()).with_message(&l.message),
-        );
+        labels.push(cs::Label::secondary(l.span.file.0 as usize, l.span.range()).with_message(&l.message));
     }
     let notes = d.help.iter().map(|h| format!("help: {h}")).collect();
     cs::Diagnostic::new(severity)
@@ -40,9 +38,8 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, colour: bool) -> String {
         let _ = term::emit_to_write_style(&mut buf, &config, sources.files(), &cs);
         String::from_utf8_lossy(buf.as_slice()).into_owned()
     } else {
-        term::emit_into_string(&config, sources.files(), &cs).unwrap_or_else(|_| {
-            format!("{}[{}]: {}\n", severity_word(d.severity), d.code, d.message)
-        })
+        term::emit_into_string(&config, sources.files(), &cs)
+            .unwrap_or_else(|_| format!("{}[{}]: {}\n", severity_word(d.severity), d.code, d.message))
     }
 }
 

@@ -36,12 +36,8 @@ pub struct LoadError {
 impl Project {
     /// Builds a project from (name, text) pairs; handy for tests and embedding.
     pub fn from_sources(flows: Vec<(String, String)>, center: Option<(String, String)>) -> Project {
-        let mut p = Project {
-            sources: SourceMap::new(),
-            files: Vec::new(),
-            center: None,
-            diagnostics: Vec::new(),
-        };
+        let mut p =
+            Project { sources: SourceMap::new(), files: Vec::new(), center: None, diagnostics: Vec::new() };
         if let Some((name, text)) = center {
             let id = p.sources.add(name, text);
             let (c, diags) = load_center(id, p.sources.text(id));
@@ -62,7 +58,8 @@ impl Project {
     /// Loads a project folder (every `*.flow` below it, and `center.yaml` at its top) or a single
     /// `.flow` file (with the `center.yaml` beside it, if any).
     pub fn load(path: &Path) -> Result<Project, LoadError> {
-        let err = |p: &Path, e: std::io::Error| LoadError { path: p.display().to_string(), message: e.to_string() };
+        let err =
+            |p: &Path, e: std::io::Error| LoadError { path: p.display().to_string(), message: e.to_string() };
         let meta = std::fs::metadata(path).map_err(|e| err(path, e))?;
         let (dir, flow_paths) = if meta.is_dir() {
             let mut found = Vec::new();

@@ -58,7 +58,9 @@ fn describe(rule: Rule) -> String {
         Rule::day | Rule::day_range | Rule::open_hours => "a weekday (`mon` .. `sun`)",
         Rule::flow_kind | Rule::flow => "a flow (`inbound flow Name {`, `inqueue flow`, `outbound flow`)",
         Rule::schedule => "a schedule",
-        Rule::dtmf | Rule::choice_key | Rule::menu_choice => "a menu choice (a key, `noinput`, `nomatch` or `exhausted`)",
+        Rule::dtmf | Rule::choice_key | Rule::menu_choice => {
+            "a menu choice (a key, `noinput`, `nomatch` or `exhausted`)"
+        }
         Rule::key_noinput => "`noinput`",
         Rule::key_nomatch => "`nomatch`",
         Rule::key_exhausted => "`exhausted`",
@@ -109,11 +111,7 @@ fn expected_list(positives: &[Rule]) -> String {
 /// The word at a byte offset, as the user would see it.
 fn found_at(text: &str, pos: usize) -> String {
     let rest = text.get(pos..).unwrap_or("");
-    let tok: String = rest
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .take(24)
-        .collect();
+    let tok: String = rest.chars().take_while(|c| !c.is_whitespace()).take(24).collect();
     if tok.is_empty() {
         if rest.is_empty() { "the end of the file".into() } else { "a line break".into() }
     } else if tok.starts_with('"') {

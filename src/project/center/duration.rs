@@ -43,6 +43,9 @@ pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
             }
             "" => {
                 let ch = s[i..].chars().next().unwrap_or(' ');
+                if ch.is_whitespace() {
+                    return Err("write it without spaces, such as `1h30m`".into());
+                }
                 return Err(format!("unexpected `{ch}`"));
             }
             other => return Err(format!("`{other}` is not a unit (use d, h, m or s)")),
@@ -94,7 +97,8 @@ mod tests {
         {
             assert!(parse_duration(bad).is_err(), "{bad:?} was accepted");
         }
-        assert_eq!(parse_duration("5 minutes"), Err("unexpected ` `".into()));
+        assert_eq!(parse_duration("5 minutes"), Err("write it without spaces, such as `1h30m`".into()));
+        assert_eq!(parse_duration("1.5h"), Err("unexpected `.`".into()));
         assert_eq!(parse_duration("5min"), Err("`min` is not a unit (use d, h, m or s)".into()));
         assert_eq!(parse_duration("1h30"), Err("`30` has no unit".into()));
     }

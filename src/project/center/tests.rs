@@ -383,7 +383,7 @@ fn wrong_types_are_reported_per_setting() {
             ),
             ("`attempts` in queue `Q` must be a whole number, not `three`", "attempts: three"),
             (
-                "`retry_interval` in queue `Q` is not a duration: `5 minutes` (unexpected ` `)",
+                "`retry_interval` in queue `Q` is not a duration: `5 minutes` (write it without spaces, such as `1h30m`)",
                 "retry_interval: 5 minutes"
             ),
             ("`auto_end` in queue `Q` must be `true` or `false`, not `yes`", "auto_end: yes"),

@@ -22,7 +22,10 @@ pub enum ExprKind {
     /// As written (`+31201234567`); validated by the checker.
     Phone(String),
     Path(Path),
-    Call { func: Ident, args: Vec<Expr> },
+    Call {
+        func: Ident,
+        args: Vec<Expr>,
+    },
     Unary(UnaryOp, Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `Call.EstimatedWaitTime as minutes`

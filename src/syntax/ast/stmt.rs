@@ -28,7 +28,10 @@ pub enum StmtKind {
     If(Box<If>),
     Switch(Box<Switch>),
     /// `set Flow.Tries = Flow.Tries + 1`
-    Set { target: Path, value: Expr },
+    Set {
+        target: Path,
+        value: Expr,
+    },
     Transfer(Box<Transfer>),
     CreateCallback(Box<CreateCallback>),
     /// `hold 30s`

@@ -2,9 +2,9 @@
 
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::Spanned;
 use crate::syntax::ast::*;
 use crate::syntax::parser::Rule;
-use crate::syntax::Spanned;
 use pest::iterators::Pair;
 
 pub(crate) fn lower_file(lw: &mut Lowerer, pair: Pair<Rule>) -> SourceFile {

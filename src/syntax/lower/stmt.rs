@@ -234,8 +234,7 @@ fn switch(lw: &mut Lowerer, pair: Pair<Rule>) -> Switch {
 fn transfer(lw: &mut Lowerer, pair: Pair<Rule>) -> Transfer {
     let mut it = inner(pair);
     let queue = ident(lw, it.next().expect("queue"));
-    let mut t =
-        Transfer { queue, inqueue_flow: None, priority: None, skills: Vec::new(), on_failure: None };
+    let mut t = Transfer { queue, inqueue_flow: None, priority: None, skills: Vec::new(), on_failure: None };
     let mut skills_seen: Option<()> = None;
     for p in it {
         match p.as_rule() {
