@@ -324,7 +324,6 @@ fn every_syntax_slip_is_readable() {
 
 /// `# => ...` on its own line is a comment, so the pound-key choice silently disappears.
 #[test]
-#[ignore = "known gap: an unquoted `#` menu key on its own line is read as a comment and not reported"]
 fn unquoted_pound_key_on_its_own_line_is_reported() {
     check(&format!("{FIXTURES}/syntax/pound_key_own_line.flow"), 1);
 }

@@ -144,8 +144,12 @@ impl FlowChecker<'_> {
                 .with_label("not a function")
                 .with_help(help),
             );
+            // Bare names are probably schedules or queues meant for the real function.
             for a in args {
-                self.type_of(a);
+                let bare = matches!(&a.kind, ExprKind::Path(p) if p.segments.len() == 1 && p.index.is_none());
+                if !bare {
+                    self.type_of(a);
+                }
             }
             return Type::Unknown;
         };

@@ -76,7 +76,7 @@ impl<'a> FlowChecker<'a> {
             self.diags.push(
                 Diagnostic::new(
                     Code::ActionNotAllowed,
-                    s.span,
+                    s.keyword_span(),
                     format!("`{kw}` is not allowed in an {} flow", self.flow.kind.node.as_str()),
                 )
                 .with_label(format!("not allowed in {} flows", self.flow.kind.node.as_str()))

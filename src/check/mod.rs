@@ -27,6 +27,11 @@ pub fn check_files<'a>(
 ) -> (Vec<Diagnostic>, Vec<FlowGraph>) {
     let mut diags = Vec::new();
     let symbols = Symbols::collect(files.clone(), center, &mut diags);
+    for queue in center.iter().flat_map(|c| c.queues.values()) {
+        if let (Some(ani), Some(span)) = (&queue.ani, queue.ani_span) {
+            callback::check_phone(ani, span, &mut diags);
+        }
+    }
     let mut graphs = Vec::new();
     for file in files {
         for s in &file.schedules {

@@ -12,7 +12,10 @@ pub fn check_graph(g: &FlowGraph, diags: &mut Vec<Diagnostic>) {
     if g.kind() != FlowKind::Inqueue {
         missing_terminal(g, &reachable, diags);
     }
-    jumped_tasks_return(g, &reachable, diags);
+    if g.kind() != FlowKind::Inqueue {
+        // In an in-queue flow a jumped-to task that ends restarts the flow, like the main body.
+        jumped_tasks_return(g, &reachable, diags);
+    }
     spinning_loops(g, &reachable, diags);
     if g.kind() == FlowKind::Inqueue {
         for n in g.find(|a| matches!(a, Action::CreateCallback(_))) {
@@ -52,6 +55,9 @@ fn unreachable(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnostic>) {
             continue;
         }
         if let Action::TaskStart(name) = &n.action {
+            if g.task_entry(name) != Some(n.id) {
+                continue; // a duplicate definition, reported as E0102
+            }
             diags.push(
                 Diagnostic::new(Code::UnusedTask, n.span, format!("the task `{name}` is never used"))
                     .with_label("no `call` or `jump` leads here")
@@ -144,15 +150,13 @@ fn spinning_loops(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnostic>
             g.nodes().any(|n| seen[n.id.0 as usize] && n.action.waits())
         })
     };
-    for cycle in g.cycles() {
+    let waits = |n: &crate::compile::Node| match &n.action {
+        Action::CallTask(t) => call_waits(t),
+        a => a.waits(),
+    };
+    // Cycles that remain once every waiting node is taken out can go round without waiting.
+    for cycle in g.cycles_among(|n| !waits(n)) {
         if !reachable[cycle[0].0 as usize] {
-            continue;
-        }
-        let waits = cycle.iter().any(|&id| match &g.node(id).action {
-            Action::CallTask(t) => call_waits(t),
-            a => a.waits(),
-        });
-        if waits {
             continue;
         }
         let restarts = cycle.contains(&g.end());

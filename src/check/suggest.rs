@@ -3,6 +3,14 @@
 /// The closest candidate to `name`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_lowercase();
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // `is_open` for `open`: a candidate inside the name (or the name inside it) is a good guess.
+    if let Some(c) = candidates.iter().copied().filter(|c| c.len() >= 3).find(|c| {
+        let c = c.to_lowercase();
+        c != lower && (lower.contains(&c) || c.contains(&lower)) && lower.len().abs_diff(c.len()) <= 4
+    }) {
+        return Some(c);
+    }
     candidates
         .into_iter()
         .filter(|c| *c != name)

@@ -145,13 +145,16 @@ impl FlowGraph {
         seen
     }
 
-    /// Strongly connected components that form cycles (more than one node, or a self-loop).
-    pub fn cycles(&self) -> Vec<Vec<NodeId>> {
-        petgraph::algo::tarjan_scc(&self.graph)
+    /// Strongly connected components that form cycles (more than one node, or a self-loop),
+    /// among the nodes for which `keep` is true: with `keep` = "does not wait", each result is a
+    /// loop that can go round without waiting.
+    pub fn cycles_among(&self, keep: impl Fn(&Node) -> bool) -> Vec<Vec<NodeId>> {
+        let sub = self.graph.filter_map(|_, n| keep(n).then(|| n.id), |_, _| Some(()));
+        petgraph::algo::tarjan_scc(&sub)
             .into_iter()
-            .filter(|c| c.len() > 1 || self.graph.contains_edge(c[0], c[0]))
+            .filter(|c| c.len() > 1 || sub.contains_edge(c[0], c[0]))
             .map(|c| {
-                let mut ids: Vec<NodeId> = c.into_iter().map(id).collect();
+                let mut ids: Vec<NodeId> = c.into_iter().map(|ix| sub[ix]).collect();
                 ids.sort();
                 ids
             })

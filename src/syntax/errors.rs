@@ -116,6 +116,8 @@ fn found_at(text: &str, pos: usize) -> String {
         if rest.is_empty() { "the end of the file".into() } else { "a line break".into() }
     } else if tok.starts_with('"') {
         "a quoted text".into()
+    } else if tok.starts_with('\'') {
+        "`'`".into()
     } else {
         let word: String = if tok.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_') {
             tok.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').collect()
@@ -137,7 +139,17 @@ pub(crate) fn to_diagnostic(err: Error<Rule>, file: FileId, text: &str) -> Diagn
     let span = Span::new(file, pos, end);
     let (message, help) = match err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let expected = expected_list(&positives);
+            // After a complete statement, "an operator" (the last expression could go on) is noise.
+            let wants_statement = positives.iter().any(|r| STATEMENTS.contains(r) || *r == Rule::stmt);
+            let shown: Vec<Rule> = positives
+                .iter()
+                .copied()
+                .filter(|r| {
+                    !(wants_statement
+                        && (format!("{r:?}").starts_with("op_") || matches!(r, Rule::as_unit | Rule::kw_as)))
+                })
+                .collect();
+            let expected = expected_list(&shown);
             let help = hint(&positives, text, pos);
             (format!("expected {expected}, found {found}"), help)
         }
@@ -151,14 +163,37 @@ pub(crate) fn to_diagnostic(err: Error<Rule>, file: FileId, text: &str) -> Diagn
 /// A targeted hint for the mistakes people actually make.
 fn hint(positives: &[Rule], text: &str, pos: usize) -> Option<String> {
     let rest = text.get(pos..).unwrap_or("");
-    if rest.starts_with('#') || positives.contains(&Rule::dtmf) && rest.starts_with("\"") {
-        return Some("the pound key is written \"#\" in quotes, because # starts a comment".into());
-    }
     if rest.starts_with('\'') {
         return Some("texts are written in double quotes: \"like this\"".into());
     }
-    if positives.iter().any(|r| STATEMENTS.contains(r)) && rest.is_empty() {
+    let wants_statement = positives.iter().any(|r| STATEMENTS.contains(r) || *r == Rule::stmt);
+    if wants_statement && rest.trim().is_empty() {
         return Some("a `}` is missing: every `{` needs a matching `}`".into());
+    }
+    if wants_statement {
+        let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if !word.is_empty() {
+            const KEYWORDS: &[&str] = &[
+                "play",
+                "menu",
+                "ask",
+                "if",
+                "switch",
+                "set",
+                "transfer",
+                "create",
+                "hold",
+                "disconnect",
+                "connect",
+                "call",
+                "jump",
+                "return",
+                "task",
+            ];
+            if let Some(k) = crate::check::suggest::did_you_mean(&word, KEYWORDS.iter().copied()) {
+                return Some(format!("did you mean `{k}`?"));
+            }
+        }
     }
     if rest.starts_with('}') && positives.iter().any(|r| OPERANDS.contains(r)) {
         return Some("the statement before this brace is incomplete".into());

@@ -20,8 +20,35 @@ pub fn parse(file: FileId, text: &str) -> (Option<ast::SourceFile>, Vec<Diagnost
             let mut lw = lower::Lowerer::new(file);
             let pair = pairs.next().expect("file rule yields one pair");
             let ast = lower::lower_file(&mut lw, pair);
-            (Some(ast), lw.diagnostics)
+            let mut diags = lw.diagnostics;
+            diags.extend(unquoted_pound_keys(file, text));
+            (Some(ast), diags)
         }
         Err(e) => (None, vec![errors::to_diagnostic(e, file, text)]),
     }
+}
+
+/// `# => ...` in a menu parses as a comment, so the pound-key choice would vanish silently.
+fn unquoted_pound_keys(file: FileId, text: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix('#')
+            && rest.trim_start().starts_with("=>")
+        {
+            let lo = offset + (line.len() - trimmed.len());
+            out.push(
+                Diagnostic::new(
+                    crate::diagnostics::Code::BadMenuChoice,
+                    Span::new(file, lo, lo + 1),
+                    "this pound-key choice is read as a comment",
+                )
+                .with_label("`#` starts a comment")
+                .with_help("write the pound key in quotes: `\"#\" => ...`"),
+            );
+        }
+        offset += line.len();
+    }
+    out
 }

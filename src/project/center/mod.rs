@@ -63,7 +63,7 @@
 //! | --- | --- | --- | --- |
 //! | `mode` | `agent_first` or `customer_first` | `agent_first` | |
 //! | `pacing_modifier` | customers dialled per free agent (customer-first) | 1 | 1–10 |
-//! | `attempts` | dial attempts | 3 | 0–20 |
+//! | `attempts` | dial attempts, the first included | 3 | 1–20 |
 //! | `retry_interval` | time between attempts | 5m | 1s–24h |
 //! | `max_days_ahead` | how far ahead a callback may be scheduled, in days | 30 | 1–31 |
 //! | `min_lead` | earliest start of a scheduled callback, from now | 30m | 0s–24h |

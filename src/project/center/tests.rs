@@ -224,7 +224,7 @@ fn unknown_fields_are_all_reported_with_did_you_mean() {
         // The known settings are still checked.
         (
             Code::BadCenterValue,
-            "`attempts` in queue `Support` is 50, but it must be from 0 to 20",
+            "`attempts` in queue `Support` is 50, but it must be from 1 to 20",
             "attempts: 50",
             None,
         ),
@@ -268,8 +268,8 @@ fn callback_setting(setting: &str) -> String {
 #[test]
 fn every_bound_is_checked() {
     let cases = [
-        ("attempts: -1", "`attempts` in queue `Q` is -1, but it must be from 0 to 20"),
-        ("attempts: 21", "`attempts` in queue `Q` is 21, but it must be from 0 to 20"),
+        ("attempts: 0", "`attempts` in queue `Q` is 0, but it must be from 1 to 20"),
+        ("attempts: 21", "`attempts` in queue `Q` is 21, but it must be from 1 to 20"),
         ("retry_interval: 0s", "`retry_interval` in queue `Q` is 0s, but it must be from 1s to 1d"),
         ("retry_interval: 25h", "`retry_interval` in queue `Q` is 1d1h, but it must be from 1s to 1d"),
         ("pacing_modifier: 0", "`pacing_modifier` in queue `Q` is 0, but it must be from 1 to 10"),
@@ -299,7 +299,7 @@ fn every_bound_is_checked() {
     }
     // The edges are allowed.
     for setting in [
-        "attempts: 0",
+        "attempts: 1",
         "attempts: 20",
         "retry_interval: 1s",
         "retry_interval: 24h",

@@ -154,7 +154,7 @@ fn callback(scope: &mut Scope<'_, '_>, raw: RawCallback) -> CallbackSettings {
             PACING_MIN,
             PACING_MAX,
         ),
-        attempts: scope.int("attempts", raw.attempts, d.attempts, 0, ATTEMPTS_MAX),
+        attempts: scope.int("attempts", raw.attempts, d.attempts, ATTEMPTS_MIN, ATTEMPTS_MAX),
         retry_interval_secs: scope.secs(
             "retry_interval",
             raw.retry_interval,

@@ -46,6 +46,15 @@ pub enum StmtKind {
     Return,
 }
 
+impl Stmt {
+    /// The span of the statement's first keyword (`menu` of a whole menu block), for messages
+    /// about the statement as such rather than its contents.
+    pub fn keyword_span(&self) -> Span {
+        let first = self.kind.keyword().split(' ').next().unwrap_or("");
+        Span { hi: (self.span.lo + first.len() as u32).min(self.span.hi), ..self.span }
+    }
+}
+
 impl StmtKind {
     /// The action's keyword as users write it, for messages and the flow-kind table.
     pub fn keyword(&self) -> &'static str {

@@ -17,6 +17,8 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
         .op(Op::infix(Rule::op_or, Assoc::Left))
         .op(Op::infix(Rule::op_and, Assoc::Left))
+        // `not` binds looser than comparisons: `not Call.Priority > 5` negates the comparison.
+        .op(Op::prefix(Rule::op_not))
         .op(Op::infix(Rule::op_eq, Assoc::Left)
             | Op::infix(Rule::op_ne, Assoc::Left)
             | Op::infix(Rule::op_lt, Assoc::Left)
@@ -25,7 +27,7 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::op_ge, Assoc::Left))
         .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
         .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
-        .op(Op::prefix(Rule::op_not) | Op::prefix(Rule::op_neg))
+        .op(Op::prefix(Rule::op_neg))
         .op(Op::postfix(Rule::as_unit))
 });
 
@@ -94,6 +96,14 @@ fn primary(lw: &mut Lowerer, p: Pair<Rule>) -> Expr {
         Rule::boolean => ExprKind::Bool(p.as_str() == "true"),
         Rule::duration => ExprKind::Duration(duration_seconds(lw, p.as_str(), span)),
         Rule::datetime => ExprKind::DateTime(datetime(lw, p.as_str(), span)),
+        Rule::date => {
+            lw.diagnostics.push(
+                Diagnostic::new(Code::BadLiteral, span, "a date alone is not a value")
+                    .with_label("date without a time")
+                    .with_help(format!("write a date and time: `{}T00:00`", p.as_str())),
+            );
+            ExprKind::DateTime(datetime(lw, &format!("{}T00:00", p.as_str()), span))
+        }
         Rule::phone => ExprKind::Phone(p.as_str().to_string()),
         Rule::string => return string(lw, p),
         Rule::func_call => {

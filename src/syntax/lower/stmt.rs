@@ -46,7 +46,11 @@ fn once<T>(lw: &mut Lowerer, slot: &mut Option<T>, value: T, span: Span, what: &
         lw.diagnostics.push(
             Diagnostic::new(Code::DuplicateOption, span, format!("`{what}` is given twice"))
                 .with_label("second time here")
-                .with_help(format!("remove one of the `{what}` options")),
+                .with_help(if what == "skills" {
+                    "list every skill once: `skills \"french\", \"billing\"`".to_string()
+                } else {
+                    format!("remove one of the `{what}` options")
+                }),
         );
     } else {
         *slot = Some(value);
