@@ -420,7 +420,7 @@ pub fn to_dot_painted(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Pai
         format!("{} [{}];", n.id, attrs.join(", "))
     };
 
-    for n in graph.nodes().filter(|n| n.task.is_none()) {
+    for n in graph.drawn_nodes().filter(|n| n.task.is_none()) {
         let _ = writeln!(out, "  {}", node_line(n));
     }
     for (task, _) in graph.tasks() {
@@ -430,14 +430,14 @@ pub fn to_dot_painted(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Pai
             "    graph [label={}, style=\"rounded,dashed\", color=\"#90a4ae\", fontsize=12];",
             escape(&format!("task {task}"))
         );
-        for n in graph.nodes().filter(|n| n.task.as_deref() == Some(task)) {
+        for n in graph.drawn_nodes().filter(|n| n.task.as_deref() == Some(task)) {
             let _ = writeln!(out, "    {}", node_line(n));
         }
         let _ = writeln!(out, "  }}");
     }
     // Nodes of a task that has no entry in `tasks()` (should not happen), so none is lost.
     let known: HashSet<&str> = graph.tasks().map(|(t, _)| t).collect();
-    for n in graph.nodes().filter(|n| n.task.as_deref().is_some_and(|t| !known.contains(t))) {
+    for n in graph.drawn_nodes().filter(|n| n.task.as_deref().is_some_and(|t| !known.contains(t))) {
         let _ = writeln!(out, "  {}", node_line(n));
     }
 

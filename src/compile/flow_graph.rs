@@ -161,6 +161,12 @@ impl FlowGraph {
             .collect()
     }
 
+    /// Nodes worth drawing: all but an `end` that no path reaches (every path of the main body
+    /// ends in a terminal action), which would float alone in a picture.
+    pub fn drawn_nodes(&self) -> impl Iterator<Item = &Node> {
+        self.nodes().filter(|n| n.action != Action::End || !self.incoming(n.id).is_empty())
+    }
+
     /// Nodes whose action matches, in id order.
     pub fn find(&self, pred: impl Fn(&Action) -> bool) -> impl Iterator<Item = &Node> {
         self.nodes().filter(move |n| pred(&n.action))

@@ -44,7 +44,7 @@ pub fn to_svg(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Paint>) -> 
     let mut vg = VisualGraph::new(Orientation::TopToBottom);
     let elem_dir = Orientation::LeftToRight;
     let mut handles = Vec::new();
-    for node in graph.nodes() {
+    for node in graph.drawn_nodes() {
         let look = NodeLook::new(graph, node, sources);
         let text_w = look
             .lines
