@@ -16,7 +16,7 @@
 //! let checked = project.check();
 //! assert!(!checked.has_errors());
 //! let graph = checked.graph("Hello").unwrap();
-//! assert_eq!(graph.node_count(), 3); // start, play, disconnect
+//! assert_eq!(graph.node_count(), 4); // start, play, disconnect, and the end no path reaches
 //! ```
 
 pub mod callbacks;

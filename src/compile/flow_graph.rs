@@ -149,7 +149,7 @@ impl FlowGraph {
     /// among the nodes for which `keep` is true: with `keep` = "does not wait", each result is a
     /// loop that can go round without waiting.
     pub fn cycles_among(&self, keep: impl Fn(&Node) -> bool) -> Vec<Vec<NodeId>> {
-        let sub = self.graph.filter_map(|_, n| keep(n).then(|| n.id), |_, _| Some(()));
+        let sub = self.graph.filter_map(|_, n| keep(n).then_some(n.id), |_, _| Some(()));
         petgraph::algo::tarjan_scc(&sub)
             .into_iter()
             .filter(|c| c.len() > 1 || sub.contains_edge(c[0], c[0]))

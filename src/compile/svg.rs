@@ -561,7 +561,7 @@ mod tests {
         let svg = to_svg(&g, &src, None).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..100]);
         assert!(svg.trim_end().ends_with("</svg>"));
-        for n in g.nodes() {
+        for n in g.drawn_nodes() {
             assert!(svg.contains(&format!("id=\"{}\"", n.id)), "missing node {}", n.id);
         }
         assert!(svg.contains(">menu MainMenu<"));

@@ -89,3 +89,16 @@ impl Serialize for Code {
         s.serialize_str(self.as_str())
     }
 }
+
+/// The code table as Markdown, for the README.
+pub fn markdown_table() -> String {
+    let mut s = String::from("| code | severity | meaning |\n|---|---|---|\n");
+    for c in Code::ALL {
+        let sev = match c.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        s.push_str(&format!("| `{}` | {sev} | {} |\n", c.as_str(), c.title()));
+    }
+    s
+}

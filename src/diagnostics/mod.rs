@@ -4,6 +4,6 @@ mod code;
 mod diagnostic;
 mod render;
 
-pub use code::Code;
+pub use code::{Code, markdown_table};
 pub use diagnostic::{Diagnostic, Label, Severity};
 pub use render::{JsonDiagnostic, render, sort, to_json};

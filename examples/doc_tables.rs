@@ -1,0 +1,9 @@
+//! Prints the Markdown tables the README publishes (flow kinds × actions, diagnostic codes), so
+//! the README can be refreshed from the code: `cargo run --example doc_tables`.
+//! A test (tests/readme.rs) fails when the README's copy drifts.
+
+fn main() {
+    print!("{}", callwright::check::kinds::markdown());
+    println!();
+    print!("{}", callwright::diagnostics::markdown_table());
+}
