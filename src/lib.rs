@@ -19,10 +19,13 @@
 //! assert_eq!(graph.node_count(), 4); // start, play, disconnect, and the end no path reaches
 //! ```
 
+pub mod acd;
 pub mod callbacks;
 pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diagnostics;
 pub mod project;
+pub mod runtime;
+pub mod sim;
 pub mod syntax;

@@ -1,0 +1,1 @@
+//! Queues, agents, routing and estimated wait.

@@ -1,0 +1,1 @@
+//! Simulation: scenarios, traffic, metrics, and queueing theory to check them against.
