@@ -1,3 +1,6 @@
-//! Callbacks. For now: the bounds that flows and center.yaml are checked against.
+//! Callbacks: bounds, and the hand-over point from flows ([`CallbackBook`]).
 
+mod book;
 pub mod bounds;
+
+pub use book::{CallbackBook, CallbackError, CallbackId, CallbackRequest, Origin};

@@ -1,8 +1,10 @@
 //! The command line: one file per subcommand. `main.rs` only calls [`run`].
 
 mod check;
+mod erlang;
 mod graph;
 mod output;
+pub mod run;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -29,7 +31,9 @@ Examples:
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Check(check::CheckArgs),
+    Erlang(erlang::ErlangArgs),
     Graph(graph::GraphArgs),
+    Run(run::RunArgs),
 }
 
 /// Exit codes: 0 fine, 1 problems in the user's input, 2 usage or I/O errors.
@@ -56,6 +60,8 @@ where
     let mut out = Output::new(cli.color);
     match cli.command {
         Command::Check(a) => check::run(a, &mut out),
+        Command::Erlang(a) => erlang::run(a, &mut out),
         Command::Graph(a) => graph::run(a, &mut out),
+        Command::Run(a) => run::run(a, &mut out),
     }
 }

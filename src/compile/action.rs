@@ -90,6 +90,27 @@ impl Action {
         }
     }
 
+    /// One line saying what the node does, as a trace shows it (`if not open(Hours)`,
+    /// `transfer to Support with Hold`); prompt texts are shown apart.
+    pub fn summary(&self) -> String {
+        match self {
+            Action::TaskStart(name) => format!("task {name}"),
+            Action::Menu { name, .. } => format!("menu {name}"),
+            Action::Ask { target, .. } => format!("ask {target}"),
+            Action::Decision(cond) => format!("if {cond}"),
+            Action::Switch { subject, .. } => format!("switch {subject}"),
+            Action::Set { target, value } => format!("set {target} = {value}"),
+            Action::Transfer { queue, inqueue_flow, .. } => match inqueue_flow {
+                Some(f) => format!("transfer to {} with {}", queue.name, f.name),
+                None => format!("transfer to {}", queue.name),
+            },
+            Action::Hold(d) => format!("hold {d}"),
+            Action::CallTask(t) => format!("call {t}"),
+            Action::JumpTask(t) => format!("jump {t}"),
+            other => other.keyword().to_string(),
+        }
+    }
+
     /// Does the caller spend time here (a prompt, a pause, waiting for keys)? A loop through such
     /// a node cannot spin.
     pub fn waits(&self) -> bool {

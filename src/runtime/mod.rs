@@ -1,6 +1,33 @@
 //! Running calls: the async interpreter over a [`crate::compile::FlowGraph`], and the clocks it
 //! runs on.
 
-mod time;
+mod caller;
+mod context;
+mod engine;
+mod eval;
+mod interpreter;
+mod runtime_trait;
+mod schedule;
+mod select;
+pub mod time;
+mod tokio_runtime;
+mod trace;
+mod value;
+mod virtual_runtime;
 
+pub use caller::{Caller, DtmfScript, Keys, Prompt, SCRIPT_PAUSE};
+pub use context::{CallContext, CallSpec};
+pub use engine::{CallPlan, CallTask, Engine, EngineConfig, Waiter};
+pub use eval::{World, eval};
+pub use interpreter::{CallOutcome, run_call};
+pub use runtime_trait::{Runtime, Signal};
+pub use schedule::ScheduleTable;
+pub use select::{Either, Select, select};
 pub use time::{MICROS_PER_SEC, Micros, secs, secs_f64};
+pub use tokio_runtime::{TokioRuntime, TokioSignal};
+pub use trace::{Event, NoTrace, Observer, Recorder};
+pub use value::Value;
+pub use virtual_runtime::{VirtualRuntime, VirtualSignal, VirtualSleep};
+
+#[cfg(test)]
+mod tests;

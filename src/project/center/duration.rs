@@ -2,7 +2,7 @@
 //! A bare whole number means seconds.
 
 /// Seconds in a duration such as `1h30m`. The error says what is wrong, without repeating the text.
-pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
+pub fn parse_duration(text: &str) -> Result<i64, String> {
     let s = text.trim();
     if s.is_empty() {
         return Err("it is empty".into());

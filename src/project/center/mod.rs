@@ -107,6 +107,7 @@ mod validate;
 mod tests;
 
 pub use crate::syntax::ast::CallbackMode;
+pub use duration::parse_duration;
 
 use crate::callbacks::bounds;
 use crate::diagnostics::Diagnostic;

@@ -1,0 +1,635 @@
+//! The dispatcher: queues, agents, and the routing between them.
+
+use super::agent::{Agent, IdleItem, OnCall};
+use super::entry::{Entries, EntryState};
+use super::queue::{Queue, QueueItem};
+use super::skills::SkillTable;
+use super::{
+    AcdError, AgentId, AgentSpec, AgentState, EntryId, PositionKey, QueueId, RequiredSkills, SkillSet,
+};
+use crate::project::center::Center;
+use crate::runtime::{Micros, secs};
+use std::collections::HashMap;
+
+/// An entry handed to an agent by [`Acd::route`] or [`Acd::offer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignment {
+    pub entry: EntryId,
+    pub agent: AgentId,
+    pub queue: QueueId,
+    /// The entry's key; its `enqueued_at` is the original caller's for a callback that took over.
+    pub key: PositionKey,
+    /// Time this entry spent in the queue (for a take-over callback: since the take-over; the
+    /// caller's whole wait is `now - key.enqueued_at`).
+    pub waited: Micros,
+}
+
+/// The automatic call distributor: a plain synchronous structure the interpreter and the
+/// simulator drive.
+///
+/// It has no clock and never acts on its own: every method takes `now`, and routing happens only
+/// when the driver calls [`route`](Acd::route) — after every enqueue, release, wrap-up end or
+/// state change, until it answers `None`. That keeps virtual time exact and runs reproducible,
+/// and lets the driver wake whoever waits for the entry.
+///
+/// # Routing rules
+///
+/// * Within a queue, entries are served in [`PositionKey`] order (priority, then original enqueue
+///   time, then sequence number), each to the **longest-idle eligible agent**: idle since the
+///   agent last became `Available`, ties to the lower [`AgentId`]. Eligible means a member of
+///   the queue, `Available`, and having every skill the entry requires.
+/// * Across queues (an agent in several queues), the entry with the best key among all entries
+///   that some available agent can serve goes first: priority beats age, then the oldest enqueue
+///   wins; exact ties go to the lower queue id. Each `route` call makes one assignment.
+/// * An entry whose skills no available agent has stays queued without blocking anyone: entries
+///   are grouped by required skill set, and routing considers the head of every group, so
+///   unskilled calls behind a skilled head are served (no bounded scan, no starvation of the rest).
+///
+/// # Cost
+///
+/// With `R` queues able to route now and `C` skill classes among them: `enqueue`, `remove`,
+/// `release` are O(log n) amortised (O(k log n) for an agent in k queues); `route` is
+/// O(R·C·log n), plus a scan of the queue's idle agents for a skilled class. Removal is lazy
+/// (generations and stamps), with heaps compacted when stale items outnumber live ones, so the
+/// steady state allocates nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Acd {
+    queues: Vec<Queue>,
+    queue_ids: HashMap<String, QueueId>,
+    agents: Vec<Agent>,
+    agent_ids: HashMap<String, AgentId>,
+    skills: SkillTable,
+    entries: Entries,
+    /// Queues with waiting entries and available agents: `route` looks at these only, so a busy
+    /// center with many empty or unstaffed queues does not pay for them.
+    ready: Vec<QueueId>,
+    next_seq: u64,
+}
+
+/// Adds or drops `q` from the ready list after its counters changed. O(1): swap-remove with
+/// back-pointers; the list's order does not matter because selection compares keys.
+fn refresh_ready(ready: &mut Vec<QueueId>, queues: &mut [Queue], q: QueueId) {
+    let want = queues[q.index()].can_route();
+    let pos = queues[q.index()].ready_pos;
+    if want && pos == u32::MAX {
+        queues[q.index()].ready_pos = ready.len() as u32;
+        ready.push(q);
+    } else if !want && pos != u32::MAX {
+        ready.swap_remove(pos as usize);
+        if let Some(&moved) = ready.get(pos as usize) {
+            queues[moved.index()].ready_pos = pos;
+        }
+        queues[q.index()].ready_pos = u32::MAX;
+    }
+}
+
+impl Acd {
+    pub fn new() -> Acd {
+        Acd::default()
+    }
+
+    /// The ACD a project's `center.yaml` declares: every queue (in name order, so ids are stable)
+    /// and every agent, all `Available` from the start of the run. Queue skills are interned and
+    /// kept as [`queue_default_skills`](Acd::queue_default_skills), not imposed on entries: the
+    /// interpreter decides when they apply.
+    pub fn from_center(center: &Center) -> Result<Acd, AcdError> {
+        let mut acd = Acd::new();
+        for (name, config) in &center.queues {
+            let q = acd.add_queue(name);
+            let mut set = SkillSet::EMPTY;
+            for skill in &config.skills {
+                let bit = acd
+                    .skills
+                    .intern(skill)
+                    .ok_or_else(|| AcdError::TooManySkills { owner: name.clone(), skill: skill.clone() })?;
+                set = set.union(bit);
+            }
+            acd.queues[q.index()].default_skills = set;
+        }
+        for agent in &center.agents {
+            let queues = agent
+                .queues
+                .iter()
+                .map(|name| {
+                    acd.queue_id(name).ok_or_else(|| AcdError::UnknownQueue {
+                        agent: agent.name.clone(),
+                        queue: name.clone(),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            acd.try_add_agent(AgentSpec {
+                name: agent.name.clone(),
+                skills: agent.skills.clone(),
+                queues,
+                wrap_up: secs(agent.wrap_up_secs),
+            })?;
+        }
+        Ok(acd)
+    }
+
+    /// Adds a queue, or returns the existing one of that name, so callers need not check first.
+    pub fn add_queue(&mut self, name: &str) -> QueueId {
+        if let Some(&q) = self.queue_ids.get(name) {
+            return q;
+        }
+        let q = QueueId(self.queues.len() as u32);
+        self.queues.push(Queue::new(name));
+        self.queue_ids.insert(name.to_string(), q);
+        q
+    }
+
+    /// Looked up once per flow step, not per routing decision: ids are what the hot path uses.
+    pub fn queue_id(&self, name: &str) -> Option<QueueId> {
+        self.queue_ids.get(name).copied()
+    }
+
+    pub fn queue_name(&self, queue: QueueId) -> &str {
+        &self.queues[queue.index()].name
+    }
+
+    pub fn queue_count(&self) -> usize {
+        self.queues.len()
+    }
+
+    /// Skills the queue declares in `center.yaml`, for the interpreter to apply where the queue
+    /// settings say so (for instance a callback that does not preserve the call's skills).
+    pub fn queue_default_skills(&self, queue: QueueId) -> SkillSet {
+        self.queues[queue.index()].default_skills
+    }
+
+    /// Adds an agent, `Available` and idle since time 0 (the start of the run): a roster is staffed
+    /// from the start unless the driver says otherwise with [`set_state`](Acd::set_state).
+    ///
+    /// Lenient, because a run should go on with a roster that is slightly off: a skill past
+    /// [`MAX_SKILLS`](super::MAX_SKILLS) is dropped (no entry can require it satisfiably either),
+    /// a queue id this ACD did not mint is ignored, a queue listed twice counts once, and a
+    /// repeated name is added as another agent ([`agent_id`](Acd::agent_id) finds the first).
+    /// [`try_add_agent`](Acd::try_add_agent) reports those instead.
+    pub fn add_agent(&mut self, spec: AgentSpec) -> AgentId {
+        let skills =
+            spec.skills.iter().filter_map(|s| self.skills.intern(s)).fold(SkillSet::EMPTY, SkillSet::union);
+        self.push_agent(spec, skills)
+    }
+
+    /// [`add_agent`](Acd::add_agent), refusing a repeated name, an unknown queue id, or a skill
+    /// the table has no room for.
+    pub fn try_add_agent(&mut self, spec: AgentSpec) -> Result<AgentId, AcdError> {
+        if self.agent_ids.contains_key(&spec.name) {
+            return Err(AcdError::DuplicateAgent(spec.name));
+        }
+        if let Some(q) = spec.queues.iter().find(|q| q.index() >= self.queues.len()) {
+            return Err(AcdError::UnknownQueue { agent: spec.name, queue: format!("#{}", q.0) });
+        }
+        let mut skills = SkillSet::EMPTY;
+        for skill in &spec.skills {
+            let bit = self
+                .skills
+                .intern(skill)
+                .ok_or_else(|| AcdError::TooManySkills { owner: spec.name.clone(), skill: skill.clone() })?;
+            skills = skills.union(bit);
+        }
+        Ok(self.push_agent(spec, skills))
+    }
+
+    fn push_agent(&mut self, spec: AgentSpec, skills: SkillSet) -> AgentId {
+        let mut queues: Vec<QueueId> = Vec::with_capacity(spec.queues.len());
+        for q in spec.queues {
+            if q.index() < self.queues.len() && !queues.contains(&q) {
+                queues.push(q);
+            }
+        }
+        let id = AgentId(self.agents.len() as u32);
+        self.agents.push(Agent {
+            name: spec.name.clone(),
+            skills,
+            queues,
+            wrap_up: spec.wrap_up.max(0),
+            state: AgentState::NotAvailable,
+            idle_since: 0,
+            stamp: 0,
+            call: None,
+            offered: None,
+            wrap_until: 0,
+        });
+        self.agent_ids.entry(spec.name).or_insert(id);
+        self.enter_state(id, AgentState::Available, 0);
+        id
+    }
+
+    pub fn agent_id(&self, name: &str) -> Option<AgentId> {
+        self.agent_ids.get(name).copied()
+    }
+
+    pub fn agent_name(&self, agent: AgentId) -> &str {
+        &self.agents[agent.index()].name
+    }
+
+    pub fn agent_state(&self, agent: AgentId) -> AgentState {
+        self.agents[agent.index()].state
+    }
+
+    pub fn agent_count(&self) -> usize {
+        self.agents.len()
+    }
+
+    /// Interns skill names once, so the simulator can enqueue with a [`SkillSet`] and skip the
+    /// name lookups per call. Names past the table's capacity give an unsatisfiable set.
+    pub fn skill_set<S: AsRef<str>>(&mut self, names: &[S]) -> SkillSet {
+        names.resolve(&mut self.skills)
+    }
+
+    // ---- entries ----
+
+    /// Puts a new call in `queue` with a fresh key (enqueued now, next sequence number). Skills
+    /// are names or a pre-interned [`SkillSet`]; see [`RequiredSkills`].
+    pub fn enqueue(
+        &mut self,
+        queue: QueueId,
+        priority: i64,
+        skills: impl RequiredSkills,
+        now: Micros,
+    ) -> EntryId {
+        let skills = skills.resolve(&mut self.skills);
+        let key = PositionKey { priority, enqueued_at: now, seq: self.next_seq };
+        self.next_seq += 1;
+        self.insert(queue, key, skills, now)
+    }
+
+    /// Puts an entry in `queue` with a key given by the caller: for a callback created elsewhere
+    /// that must keep a place it earned earlier. Later fresh keys get higher sequence numbers, so
+    /// they never tie with it.
+    pub fn enqueue_with_key(
+        &mut self,
+        queue: QueueId,
+        key: PositionKey,
+        skills: impl RequiredSkills,
+        now: Micros,
+    ) -> EntryId {
+        let skills = skills.resolve(&mut self.skills);
+        self.next_seq = self.next_seq.max(key.seq.saturating_add(1));
+        self.insert(queue, key, skills, now)
+    }
+
+    fn insert(&mut self, q: QueueId, key: PositionKey, skills: SkillSet, now: Micros) -> EntryId {
+        let queue = &mut self.queues[q.index()];
+        let class = queue.class_for(skills);
+        let id = self.entries.alloc(q, class, key, now);
+        let c = &mut queue.classes[class as usize];
+        c.live += 1;
+        c.push(QueueItem { key, slot: id.slot, generation: id.generation }, &self.entries);
+        queue.waiting += 1;
+        refresh_ready(&mut self.ready, &mut self.queues, q);
+        id
+    }
+
+    /// A callback takes the caller's place: the waiting `old` entry is replaced, in one step, by a
+    /// new entry with the same queue, key and skills, so it is served exactly when the caller
+    /// would have been. The new id differs from `old`, so the caller's later hang-up (removing
+    /// `old`) cannot touch the callback. `None` if `old` is no longer waiting.
+    pub fn take_over(&mut self, old: EntryId, now: Micros) -> Option<EntryId> {
+        let skills = self.waiting_entry(old)?.1;
+        self.take_over_with(old, skills, now)
+    }
+
+    /// [`take_over`](Acd::take_over) with other skills for the callback (a queue that does not
+    /// preserve the call's skills); the key, and so the place, is still the caller's.
+    pub fn take_over_with(
+        &mut self,
+        old: EntryId,
+        skills: impl RequiredSkills,
+        now: Micros,
+    ) -> Option<EntryId> {
+        let (entry, _) = self.waiting_entry(old)?;
+        let skills = skills.resolve(&mut self.skills);
+        self.remove(old, now);
+        Some(self.insert(entry.queue, entry.key, skills, now))
+    }
+
+    fn waiting_entry(&self, id: EntryId) -> Option<(super::entry::Entry, SkillSet)> {
+        let e = *self.entries.get(id)?;
+        (e.state == EntryState::Waiting)
+            .then(|| (e, self.queues[e.queue.index()].classes[e.class as usize].skills))
+    }
+
+    /// Takes an entry out: the caller abandoned, or the flow moved them on. Answers `false` when
+    /// the entry was already served or removed, because a hang-up and an assignment can cross.
+    /// An entry on offer is withdrawn and the agent goes back to `Available` with its old idle
+    /// time, since the agent did nothing wrong.
+    pub fn remove(&mut self, entry: EntryId, _now: Micros) -> bool {
+        let Some(e) = self.entries.get(entry).copied() else { return false };
+        match e.state {
+            EntryState::Waiting => {
+                let queue = &mut self.queues[e.queue.index()];
+                queue.classes[e.class as usize].live -= 1;
+                queue.waiting -= 1;
+                self.entries.free(entry.slot);
+                refresh_ready(&mut self.ready, &mut self.queues, e.queue);
+            }
+            EntryState::Offered(agent) => {
+                self.entries.free(entry.slot);
+                let a = &mut self.agents[agent.index()];
+                a.offered = None;
+                let since = a.idle_since;
+                self.enter_state(agent, AgentState::Available, since);
+            }
+            EntryState::Free => return false,
+        }
+        true
+    }
+
+    /// The entry's key while it waits or is on offer; `None` once served or removed.
+    pub fn key(&self, entry: EntryId) -> Option<PositionKey> {
+        self.entries.get(entry).map(|e| e.key)
+    }
+
+    /// The queue the entry waits in; `None` once served or removed.
+    pub fn entry_queue(&self, entry: EntryId) -> Option<QueueId> {
+        self.entries.get(entry).map(|e| e.queue)
+    }
+
+    /// 1 for the next entry to be served in its queue, counting every waiting entry of the queue
+    /// with a better key whatever its skills (what a caller is told, not a promise under skills).
+    /// `None` when not waiting. O(entries in the queue): flows read it when they ask for
+    /// `Call.PositionInQueue`, not per event, and keeping ranks would slow every enqueue.
+    pub fn position(&self, entry: EntryId) -> Option<u32> {
+        let e = self.entries.get(entry).filter(|e| e.state == EntryState::Waiting)?;
+        let me = (e.key, entry.slot);
+        let ahead = self.queues[e.queue.index()]
+            .classes
+            .iter()
+            .flat_map(|c| c.heap.iter())
+            .filter(|i| (i.key, i.slot) < me && self.entries.is_waiting(i.slot, i.generation))
+            .count();
+        Some(ahead as u32 + 1)
+    }
+
+    /// Entries waiting in `queue` (on offer not included). O(1).
+    pub fn waiting(&self, queue: QueueId) -> usize {
+        self.queues[queue.index()].waiting
+    }
+
+    // ---- agents ----
+
+    /// Members of `queue` who are `Available` now. O(1): kept as a counter.
+    pub fn agents_available(&self, queue: QueueId) -> u32 {
+        self.queues[queue.index()].available
+    }
+
+    /// Members of `queue` who are logged in (any state but `NotAvailable`). O(1).
+    pub fn agents_staffed(&self, queue: QueueId) -> u32 {
+        self.queues[queue.index()].staffed
+    }
+
+    /// Presence changes from outside routing: log in/out, breaks, work the ACD did not route.
+    ///
+    /// Leaving `Alerting` this way puts the offered entry back with its key (as a reject would).
+    /// `Available` resets the idle time only when the agent was not already available. An agent
+    /// on a call can go `NotAvailable` or `Busy` (pending, applied after release: the release then
+    /// keeps that state) but not `Available`/`WrapUp`, which would let it take a second entry.
+    pub fn set_state(&mut self, agent: AgentId, state: AgentState, now: Micros) -> Result<(), AcdError> {
+        let a = &self.agents[agent.index()];
+        if state == AgentState::Alerting {
+            return Err(AcdError::AlertingByHand(a.name.clone()));
+        }
+        if state == a.state {
+            return Ok(());
+        }
+        if matches!(state, AgentState::Available | AgentState::WrapUp) && a.call.is_some() {
+            return Err(AcdError::OnCall(a.name.clone()));
+        }
+        if a.state == AgentState::Alerting {
+            self.return_offer(agent);
+        }
+        if state == AgentState::WrapUp {
+            self.agents[agent.index()].wrap_until = now;
+        }
+        self.enter_state(agent, state, now);
+        Ok(())
+    }
+
+    /// The agent finished with its entry. Records the handle time (talk plus the agent's wrap-up)
+    /// for the queue's estimates, then answers the wrap-up the driver should wait before calling
+    /// [`finish_wrap_up`](Acd::finish_wrap_up): 0 when the agent is `Available` again at once, or
+    /// when it was set to another state during the call (it keeps that state). An agent not on a
+    /// call is left alone and gives 0.
+    pub fn release(&mut self, agent: AgentId, now: Micros) -> Micros {
+        let a = &mut self.agents[agent.index()];
+        let Some(call) = a.call.take() else { return 0 };
+        let wrap = a.wrap_up;
+        let state = a.state;
+        self.queues[call.queue.index()].stats.record(now - call.since + wrap);
+        if state != AgentState::Busy {
+            return 0;
+        }
+        if wrap > 0 {
+            self.agents[agent.index()].wrap_until = now + wrap;
+            self.enter_state(agent, AgentState::WrapUp, now);
+            wrap
+        } else {
+            self.enter_state(agent, AgentState::Available, now);
+            0
+        }
+    }
+
+    /// Ends wrap-up: the agent is `Available`, idle from now. Answers `false` (and changes
+    /// nothing) if the agent is no longer in wrap-up, or if `now` is before the end of its current
+    /// wrap-up: a timer left over from an earlier wrap-up must not cut a later one short.
+    pub fn finish_wrap_up(&mut self, agent: AgentId, now: Micros) -> bool {
+        let a = &self.agents[agent.index()];
+        if a.state != AgentState::WrapUp || now < a.wrap_until {
+            return false;
+        }
+        self.enter_state(agent, AgentState::Available, now);
+        true
+    }
+
+    // ---- routing ----
+
+    /// Assigns the best entry that can be served now to its agent, who becomes `Busy`; see the
+    /// type's docs for the rules. One assignment per call: the driver loops until `None`, waking
+    /// each entry's waiter in between.
+    pub fn route(&mut self, now: Micros) -> Option<Assignment> {
+        let (q, class, item, idle) = self.select()?;
+        Some(self.commit(q, class, item, idle, now, false))
+    }
+
+    /// Like [`route`](Acd::route), but the agent becomes `Alerting` and the entry stays alive
+    /// (out of the queue) until [`accept`](Acd::accept) or [`reject`](Acd::reject): agent-first
+    /// callbacks are offered, and a rejected one must keep its place.
+    pub fn offer(&mut self, now: Micros) -> Option<Assignment> {
+        let (q, class, item, idle) = self.select()?;
+        Some(self.commit(q, class, item, idle, now, true))
+    }
+
+    /// The alerting agent takes its offered entry and becomes `Busy`; the handle time counts from
+    /// now. Answers the entry, or `None` if the agent had no offer.
+    pub fn accept(&mut self, agent: AgentId, now: Micros) -> Option<EntryId> {
+        let a = &mut self.agents[agent.index()];
+        if a.state != AgentState::Alerting {
+            return None;
+        }
+        let entry = a.offered.take()?;
+        let queue = self.entries.get(entry)?.queue;
+        self.entries.free(entry.slot);
+        self.agents[agent.index()].call = Some(OnCall { queue, since: now });
+        self.enter_state(agent, AgentState::Busy, now);
+        Some(entry)
+    }
+
+    /// The alerting agent declines (or lets the offer time out): the entry goes back to its queue
+    /// with the same id and key, so it loses no place, and the agent becomes `NotAvailable`, as
+    /// Genesys marks an agent "not responding"; the driver makes it available again when it
+    /// should take work. Answers the entry, or `None` if the agent had no offer.
+    pub fn reject(&mut self, agent: AgentId, now: Micros) -> Option<EntryId> {
+        if self.agents[agent.index()].state != AgentState::Alerting {
+            return None;
+        }
+        let entry = self.return_offer(agent);
+        self.enter_state(agent, AgentState::NotAvailable, now);
+        entry
+    }
+
+    fn return_offer(&mut self, agent: AgentId) -> Option<EntryId> {
+        let id = self.agents[agent.index()].offered.take()?;
+        let e = self.entries.get_mut(id)?;
+        e.state = EntryState::Waiting;
+        let (q, class, key) = (e.queue, e.class, e.key);
+        let queue = &mut self.queues[q.index()];
+        let c = &mut queue.classes[class as usize];
+        c.live += 1;
+        c.push(QueueItem { key, slot: id.slot, generation: id.generation }, &self.entries);
+        queue.waiting += 1;
+        refresh_ready(&mut self.ready, &mut self.queues, q);
+        Some(id)
+    }
+
+    /// The best servable (queue, class head, agent) now, per the routing rules.
+    fn select(&mut self) -> Option<(QueueId, u32, QueueItem, IdleItem)> {
+        let mut best: Option<(QueueId, u32, QueueItem, IdleItem)> = None;
+        for &q in &self.ready {
+            let queue = &mut self.queues[q.index()];
+            for c in 0..queue.classes.len() {
+                if queue.classes[c].live == 0 {
+                    continue;
+                }
+                let Some(head) = queue.classes[c].head(&self.entries) else { continue };
+                if let Some((bq, _, b, _)) = &best
+                    && (b.key, *bq, b.slot) <= (head.key, q, head.slot)
+                {
+                    continue;
+                }
+                let skills = queue.classes[c].skills;
+                if let Some(agent) = queue.longest_idle_with(skills, &self.agents) {
+                    best = Some((q, c as u32, head, agent));
+                }
+            }
+        }
+        best
+    }
+
+    fn commit(
+        &mut self,
+        q: QueueId,
+        class: u32,
+        item: QueueItem,
+        idle: IdleItem,
+        now: Micros,
+        offer: bool,
+    ) -> Assignment {
+        let queue = &mut self.queues[q.index()];
+        let c = &mut queue.classes[class as usize];
+        let popped = c.heap.pop();
+        debug_assert_eq!(popped, Some(item));
+        c.live -= 1;
+        queue.waiting -= 1;
+        // The agent is usually the idle heap's top: drop it now rather than as a stale item later.
+        if queue.idle.peek() == Some(&idle) {
+            queue.idle.pop();
+        }
+        let entry = EntryId { slot: item.slot, generation: item.generation };
+        let agent = AgentId(idle.agent);
+        let entered_at = self.entries.get(entry).map_or(now, |e| e.entered_at);
+        if offer {
+            if let Some(e) = self.entries.get_mut(entry) {
+                e.state = EntryState::Offered(agent);
+            }
+        } else {
+            self.entries.free(entry.slot);
+        }
+        refresh_ready(&mut self.ready, &mut self.queues, q);
+        if offer {
+            self.agents[agent.index()].offered = Some(entry);
+            self.enter_state(agent, AgentState::Alerting, now);
+        } else {
+            self.agents[agent.index()].call = Some(OnCall { queue: q, since: now });
+            self.enter_state(agent, AgentState::Busy, now);
+        }
+        Assignment { entry, agent, queue: q, key: item.key, waited: now - entered_at }
+    }
+
+    /// Moves an agent to `new`, keeping every member queue's counters, idle heap and ready flag
+    /// in step. `since` is the idle start when `new` is `Available`.
+    fn enter_state(&mut self, agent: AgentId, new: AgentState, since: Micros) {
+        let a = &mut self.agents[agent.index()];
+        let old = a.state;
+        if old == new {
+            return;
+        }
+        a.state = new;
+        let (was_available, is_available) = (old == AgentState::Available, new == AgentState::Available);
+        if was_available || is_available {
+            a.stamp = a.stamp.wrapping_add(1);
+        }
+        if is_available {
+            a.idle_since = since;
+        }
+        let item = IdleItem { since: a.idle_since, agent: agent.0, stamp: a.stamp };
+        let staffed_delta = new.is_staffed() as i32 - old.is_staffed() as i32;
+        // Taken out and put back (no allocation) so the loop can borrow the other agents.
+        let queues = std::mem::take(&mut a.queues);
+        for &q in &queues {
+            let queue = &mut self.queues[q.index()];
+            queue.staffed = queue.staffed.wrapping_add_signed(staffed_delta);
+            if was_available {
+                queue.available -= 1;
+            }
+            if is_available {
+                queue.available += 1;
+                queue.push_idle(item, &self.agents);
+            }
+            if was_available || is_available {
+                refresh_ready(&mut self.ready, &mut self.queues, q);
+            }
+        }
+        self.agents[agent.index()].queues = queues;
+    }
+
+    // ---- estimates ----
+
+    /// Estimated wait for `entry` in `queue`, or for a call that would join it now (`None`); see
+    /// [`ewt`](super::ewt) for the estimator and when it is unknown. `now` is taken so a
+    /// time-aware estimator can replace this one without changing callers.
+    pub fn estimated_wait(&self, queue: QueueId, entry: Option<EntryId>, _now: Micros) -> Option<Micros> {
+        let qd = &self.queues[queue.index()];
+        let position = match entry {
+            Some(e) => self.position(e)?,
+            None => qd.waiting as u32 + 1,
+        };
+        qd.stats.estimate(position, qd.available, qd.staffed)
+    }
+
+    /// Mean handle time (talk plus wrap-up) over every completed entry of the queue.
+    pub fn average_handle_time(&self, queue: QueueId) -> Option<Micros> {
+        self.queues[queue.index()].stats.mean()
+    }
+
+    /// The exponentially weighted handle time the estimate uses (recent handles weigh more).
+    pub fn smoothed_handle_time(&self, queue: QueueId) -> Option<Micros> {
+        self.queues[queue.index()].stats.smoothed()
+    }
+
+    /// Completed handles in the queue, which decides whether its estimate is known yet.
+    pub fn handles_completed(&self, queue: QueueId) -> u64 {
+        self.queues[queue.index()].stats.count()
+    }
+}

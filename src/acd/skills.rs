@@ -1,0 +1,101 @@
+//! Skills as bits, so "does this agent have every skill this call needs" is one AND.
+
+use std::collections::HashMap;
+
+/// How many distinct skill names one ACD can tell apart. The 64th bit is kept for skills named
+/// after the table was full (see [`SkillSet::UNSATISFIABLE`]).
+pub const MAX_SKILLS: usize = 63;
+
+/// A set of interned skills.
+///
+/// A bitset rather than a list so that matching a call to an agent costs one instruction on the
+/// hot path; the price is the [`MAX_SKILLS`] limit, far above what a contact center declares.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct SkillSet(u64);
+
+impl SkillSet {
+    /// No skill required: every agent of the queue may take the entry.
+    pub const EMPTY: SkillSet = SkillSet(0);
+
+    /// A requirement no agent can meet. A call that names a skill past [`MAX_SKILLS`] gets it, so
+    /// it waits (and can still abandon or be removed) rather than being served by an agent who
+    /// may lack the skill.
+    pub const UNSATISFIABLE: SkillSet = SkillSet(1 << 63);
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether an agent with `self` may take an entry that requires `required`.
+    pub fn covers(self, required: SkillSet) -> bool {
+        self.0 & required.0 == required.0
+    }
+
+    pub fn union(self, other: SkillSet) -> SkillSet {
+        SkillSet(self.0 | other.0)
+    }
+
+    /// The raw bits, for callers that hash or print sets.
+    pub fn bits(self) -> u64 {
+        self.0
+    }
+}
+
+/// Skill names and their bits. Public only because [`RequiredSkills`] names it; it has no public
+/// methods, so the table stays the ACD's.
+#[derive(Debug, Clone, Default)]
+pub struct SkillTable {
+    by_name: HashMap<String, u8>,
+}
+
+impl SkillTable {
+    /// The bit of `name`, assigning the next one the first time; `None` once the table is full.
+    pub(crate) fn intern(&mut self, name: &str) -> Option<SkillSet> {
+        if let Some(&bit) = self.by_name.get(name) {
+            return Some(SkillSet(1 << bit));
+        }
+        let bit = self.by_name.len();
+        if bit >= MAX_SKILLS {
+            return None;
+        }
+        self.by_name.insert(name.to_string(), bit as u8);
+        Some(SkillSet(1 << bit))
+    }
+
+    /// The set for `names`, where a name that no longer fits makes the set unsatisfiable.
+    pub(crate) fn required<S: AsRef<str>>(&mut self, names: &[S]) -> SkillSet {
+        names.iter().fold(SkillSet::EMPTY, |set, name| {
+            set.union(self.intern(name.as_ref()).unwrap_or(SkillSet::UNSATISFIABLE))
+        })
+    }
+}
+
+/// What an entry needs from its agent: skill names (interned on the way in, convenient for the
+/// interpreter) or a [`SkillSet`] interned once up front (free on the simulator's hot path).
+pub trait RequiredSkills {
+    fn resolve(self, table: &mut SkillTable) -> SkillSet;
+}
+
+impl RequiredSkills for SkillSet {
+    fn resolve(self, _: &mut SkillTable) -> SkillSet {
+        self
+    }
+}
+
+impl<S: AsRef<str>> RequiredSkills for &[S] {
+    fn resolve(self, table: &mut SkillTable) -> SkillSet {
+        if self.is_empty() { SkillSet::EMPTY } else { table.required(self) }
+    }
+}
+
+impl<S: AsRef<str>> RequiredSkills for &Vec<S> {
+    fn resolve(self, table: &mut SkillTable) -> SkillSet {
+        self.as_slice().resolve(table)
+    }
+}
+
+impl<S: AsRef<str>, const N: usize> RequiredSkills for &[S; N] {
+    fn resolve(self, table: &mut SkillTable) -> SkillSet {
+        self.as_slice().resolve(table)
+    }
+}

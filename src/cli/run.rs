@@ -1,0 +1,412 @@
+//! `callwright run PROJECT`: one inbound call, with a readable trace.
+
+use super::exit;
+use super::output::Output;
+use crate::acd::Acd;
+use crate::project::{CheckedProject, Project};
+use crate::runtime::{
+    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Micros, Recorder,
+    Runtime, Signal, VirtualRuntime, run_call,
+};
+use crate::syntax::ast::{FlowKind, format_duration};
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use serde_json::json;
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Run one inbound call through a project's flows on the virtual clock and print what happened.
+///
+/// The caller's keys come from --press, a DTMF script: each key is pressed at the next menu or
+/// ask (an `ask` takes as many keys as it wants digits), `w` waits half a second first, and when
+/// the script runs out the caller stays silent (the prompt times out). The run is deterministic:
+/// the same flags give the same trace.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "\
+Examples:
+  callwright run flows/acme --press 2
+  callwright run flows/acme --press 1 --agents 0 --max-wait 20m
+  callwright run flows/acme --at 2026-12-25T10:00           (a holiday)
+  callwright run flows/acme --press w9w9w9 --format json     (three wrong keys)")]
+pub struct RunArgs {
+    /// A project folder or a .flow file.
+    pub project: PathBuf,
+    /// The inbound flow to call (default: the project's only inbound flow).
+    #[arg(long)]
+    pub flow: Option<String>,
+    /// The caller's number (E.164).
+    #[arg(long, default_value = "+31612345678")]
+    pub ani: String,
+    /// The number dialled.
+    #[arg(long, default_value = "+31201234500")]
+    pub dnis: String,
+    /// The caller's name from caller ID.
+    #[arg(long, default_value = "")]
+    pub name: String,
+    /// When the call starts: YYYY-MM-DDTHH:MM in --tz, or `now`. The default is a fixed Tuesday
+    /// morning (2026-12-01T10:00) so traces are reproducible.
+    #[arg(long, default_value = "2026-12-01T10:00")]
+    pub at: String,
+    /// The call's IANA time zone (default: the zone of the project's first schedule, else UTC).
+    #[arg(long)]
+    pub tz: Option<String>,
+    /// Keys the caller presses, e.g. `2`, `1w2`, `123456#`.
+    #[arg(long, default_value = "")]
+    pub press: String,
+    /// Agents on every queue (default: the roster in center.yaml, or one per queue without one).
+    #[arg(long)]
+    pub agents: Option<u32>,
+    /// Talk time once an agent answers.
+    #[arg(long, default_value = "3m")]
+    pub handle: String,
+    /// The caller hangs up after waiting this long in queue (default: never).
+    #[arg(long)]
+    pub patience: Option<String>,
+    /// Calls already waiting in every queue when this one arrives (agents serve them first, each
+    /// taking --handle): a way to see the in-queue flow and the callback offer.
+    #[arg(long, default_value_t = 0)]
+    pub ahead: u32,
+    /// Stop the run after this much call time.
+    #[arg(long, default_value = "4h")]
+    pub max_wait: String,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Reads `30s`, `5m`, `1h30m`, or bare seconds.
+pub fn parse_duration(flag: &str, s: &str) -> Result<Micros, String> {
+    crate::project::center::parse_duration(s)
+        .map(|secs| secs * 1_000_000)
+        .map_err(|e| format!("--{flag} {s:?}: {e}"))
+}
+
+pub fn run(args: RunArgs, out: &mut Output) -> i32 {
+    match run_inner(args, out) {
+        Ok(code) => code,
+        Err((code, message)) => {
+            out.error(&message);
+            code
+        }
+    }
+}
+
+/// Loads and checks a project, printing its errors; the project when it has none.
+pub fn load_checked(path: &std::path::Path, out: &mut Output) -> Result<CheckedProject, (i32, String)> {
+    let project = Project::load(path).map_err(|e| (exit::USAGE, e.to_string()))?;
+    let checked = project.check();
+    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        out.diagnostics(&errors, checked.sources());
+        return Err((exit::PROBLEMS, "the flows have errors; fix them first (see `callwright check`)".into()));
+    }
+    Ok(checked)
+}
+
+/// The ACD for a run: center.yaml's queues and roster, or `agents` per queue.
+pub fn build_acd(checked: &CheckedProject, agents: Option<u32>) -> Acd {
+    let mut acd = Acd::new();
+    let mut queues: Vec<String> = match &checked.project.center {
+        Some(c) => c.queue_names().map(str::to_string).collect(),
+        None => Vec::new(),
+    };
+    for g in &checked.graphs {
+        for n in g.nodes() {
+            if let crate::compile::Action::Transfer { queue, .. } = &n.action
+                && !queues.contains(&queue.name)
+            {
+                queues.push(queue.name.clone());
+            }
+        }
+    }
+    let ids: Vec<_> = queues.iter().map(|q| acd.add_queue(q)).collect();
+    match (agents, &checked.project.center) {
+        (None, Some(center)) if !center.agents.is_empty() => {
+            for a in &center.agents {
+                let qs = a.queues.iter().filter_map(|q| acd.queue_id(q)).collect();
+                acd.add_agent(crate::acd::AgentSpec {
+                    name: a.name.clone(),
+                    skills: a.skills.clone(),
+                    queues: qs,
+                    wrap_up: a.wrap_up_secs * 1_000_000,
+                });
+            }
+        }
+        (n, _) => {
+            let n = n.unwrap_or(1);
+            for i in 0..n {
+                acd.add_agent(crate::acd::AgentSpec {
+                    name: format!("agent{}", i + 1),
+                    skills: Vec::new(),
+                    queues: ids.clone(),
+                    wrap_up: 0,
+                });
+            }
+        }
+    }
+    acd
+}
+
+/// Puts `n` anonymous calls in every queue, each served for `handle` when an agent takes it.
+fn queue_ahead(engine: &Rc<Engine<VirtualRuntime>>, n: u32, handle: Micros) {
+    let queues: Vec<_> = {
+        let acd = engine.acd.borrow();
+        (0..acd.queue_count()).map(|i| crate::acd::QueueId(i as u32)).collect()
+    };
+    for q in queues {
+        for _ in 0..n {
+            let entry = engine.acd.borrow_mut().enqueue(q, 0, crate::acd::SkillSet::default(), 0);
+            let waiter = engine.wait_for_agent(entry);
+            let engine2 = engine.clone();
+            engine.rt.spawn(async move {
+                waiter.signal.wait().await;
+                if let Some((agent, _)) = waiter.assigned.get() {
+                    engine2.rt.sleep(handle).await;
+                    engine2.release_agent(agent).await;
+                }
+            });
+        }
+    }
+    engine.dispatch();
+}
+
+fn call_zone(checked: &CheckedProject, tz: &Option<String>) -> Result<Tz, (i32, String)> {
+    if let Some(name) = tz {
+        return name.parse::<Tz>().map_err(|_| {
+            let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
+            let help = crate::check::suggest::did_you_mean(name, names)
+                .map(|b| format!("; did you mean {b}?"))
+                .unwrap_or_default();
+            (exit::PROBLEMS, format!("--tz {name:?} is not an IANA time zone{help}"))
+        });
+    }
+    let first = checked.project.files.iter().flat_map(|(_, f)| f.schedules.iter()).next();
+    Ok(first.and_then(|s| s.zone.value.parse().ok()).unwrap_or(Tz::UTC))
+}
+
+fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
+    let script = DtmfScript::parse(&args.press).map_err(|c| {
+        (exit::PROBLEMS, format!("--press {:?}: `{c}` is not a key; use 0-9, *, # and w (a half-second pause)", args.press))
+    })?;
+    let bad = |e: String| (exit::PROBLEMS, e);
+    let handle = parse_duration("handle", &args.handle).map_err(bad)?;
+    let patience = args.patience.as_deref().map(|p| parse_duration("patience", p)).transpose().map_err(bad)?;
+    let max_wait = parse_duration("max-wait", &args.max_wait).map_err(bad)?;
+    for (flag, n) in [("ani", &args.ani), ("dnis", &args.dnis)] {
+        let ok = phonenumber::parse(None, n).map(|p| phonenumber::is_valid(&p)).unwrap_or(false);
+        if !ok {
+            return Err((exit::PROBLEMS, format!("--{flag} {n:?} is not a valid E.164 number (write +, country code, number)")));
+        }
+    }
+    let checked = load_checked(&args.project, out)?;
+    let zone = call_zone(&checked, &args.tz)?;
+    let start = if args.at == "now" {
+        chrono::Utc::now().with_timezone(&zone)
+    } else {
+        let naive = NaiveDateTime::parse_from_str(&args.at, "%Y-%m-%dT%H:%M")
+            .or_else(|_| NaiveDateTime::parse_from_str(&args.at, "%Y-%m-%dT%H:%M:%S"))
+            .map_err(|_| (exit::PROBLEMS, format!("--at {:?}: write YYYY-MM-DDTHH:MM (local time in {zone}) or `now`", args.at)))?;
+        zone.from_local_datetime(&naive)
+            .earliest()
+            .ok_or_else(|| (exit::PROBLEMS, format!("--at {}: that local time does not exist in {zone} (a DST change)", args.at)))?
+    };
+    let inbound: Vec<_> = checked.graphs.iter().filter(|g| g.kind() == FlowKind::Inbound).collect();
+    let flow = match &args.flow {
+        Some(name) => checked.graph(name).ok_or_else(|| {
+            let names = checked.graphs.iter().map(|g| g.name());
+            (exit::PROBLEMS, format!("no flow named `{name}`; {}", crate::check::suggest::help_for(name, "flow", names)))
+        })?,
+        None => match inbound.as_slice() {
+            [one] => *one,
+            [] => return Err((exit::PROBLEMS, "the project has no inbound flow to call".into())),
+            many => {
+                let names: Vec<_> = many.iter().map(|g| g.name()).collect();
+                return Err((exit::PROBLEMS, format!("several inbound flows; pick one with --flow: {}", names.join(", "))));
+            }
+        },
+    };
+
+    let rt = VirtualRuntime::new(args.seed);
+    let mut engine = Engine::new(rt.clone(), &checked, build_acd(&checked, args.agents));
+    engine.callback_handle = Box::new(move |_| handle);
+    let engine = Rc::new(engine);
+    queue_ahead(&engine, args.ahead, handle);
+    let recorder = Recorder::default();
+    let spec = CallSpec {
+        id: 1,
+        ani: args.ani.clone(),
+        dnis: args.dnis.clone(),
+        caller_name: args.name.clone(),
+        start,
+        data: Default::default(),
+    };
+    let outcome: Rc<RefCell<Option<CallOutcome>>> = Rc::default();
+    {
+        let task = CallTask {
+            engine: engine.clone(),
+            ctx: CallContext::new(spec, 0),
+            caller: script,
+            plan: CallPlan { patience, handle },
+            obs: recorder.clone(),
+        };
+        let graph = engine.flows[flow.name()].clone();
+        let outcome = outcome.clone();
+        rt.spawn(async move {
+            let o = run_call(task, graph).await;
+            *outcome.borrow_mut() = Some(o);
+        });
+    }
+    rt.run_until(max_wait);
+    let outcome = outcome.borrow().clone();
+    let events = recorder.events();
+    let text = match args.format {
+        Format::Text => render_text(&checked, flow.name(), &events, outcome.as_ref(), max_wait),
+        Format::Json => render_json(&checked, flow.name(), &events, outcome.as_ref()),
+    };
+    out.stdout(&text);
+    Ok(exit::OK)
+}
+
+fn clock(at: Micros) -> String {
+    let tenths = at / 100_000;
+    let (m, rest) = (tenths / 600, tenths % 600);
+    format!("{m:>3}:{:02}.{}", rest / 10, rest % 10)
+}
+
+fn render_text(
+    checked: &CheckedProject,
+    flow: &str,
+    events: &[(Micros, Event)],
+    outcome: Option<&CallOutcome>,
+    max_wait: Micros,
+) -> String {
+    let sources = checked.sources();
+    let mut s = format!("call into {flow}\n\n");
+    for (at, e) in events {
+        match e {
+            Event::Step { flow, span, action, .. } => {
+                let place = sources.file_line(*span);
+                let short = place.rsplit('/').next().unwrap_or(&place);
+                s.push_str(&format!("{}  {flow:<18} {short:<18} {action}\n", clock(*at)));
+            }
+            Event::Prompt(t) => s.push_str(&format!("{:>41}plays \"{t}\"\n", "")),
+            Event::Input(d) => s.push_str(&format!("{}{:>34}caller presses {d}\n", clock(*at), "")),
+            Event::NoInput => s.push_str(&format!("{}{:>34}no input (timeout)\n", clock(*at), "")),
+            Event::Edge(o) => s.push_str(&format!("{:>41}→ {o}\n", "")),
+            Event::Queued { queue, position } => s.push_str(&format!(
+                "{}{:>34}queued in {queue}{}\n",
+                clock(*at),
+                "",
+                position.map(|p| format!(" at position {p}")).unwrap_or_default()
+            )),
+            Event::Answered { agent, waited } => s.push_str(&format!(
+                "{}{:>34}agent {agent} answers after {}\n",
+                clock(*at),
+                "",
+                human(*waited)
+            )),
+            Event::Abandoned { queue, waited } => {
+                s.push_str(&format!("{}{:>34}caller hangs up after {} in {queue}\n", clock(*at), "", human(*waited)))
+            }
+            Event::CallbackCreated { queue, position, number } => s.push_str(&format!(
+                "{}{:>34}callback for {number} created in {queue}{}\n",
+                clock(*at),
+                "",
+                position.map(|p| format!(", keeping position {p}")).unwrap_or_default()
+            )),
+            Event::CallbackServed { agent, at } => {
+                s.push_str(&format!("{}{:>34}callback reaches agent {agent}\n", clock(*at), ""))
+            }
+            Event::Note(n) => s.push_str(&format!("{}{:>34}{n}\n", clock(*at), "")),
+        }
+    }
+    s.push('\n');
+    s.push_str(&format!("outcome: {}\n", describe(checked, outcome, events, max_wait)));
+    s
+}
+
+fn human(m: Micros) -> String {
+    format_duration((m + 500_000) / 1_000_000)
+}
+
+fn describe(checked: &CheckedProject, outcome: Option<&CallOutcome>, events: &[(Micros, Event)], max_wait: Micros) -> String {
+    let node_place = |flow: &str, node: crate::compile::NodeId| {
+        checked
+            .graph(flow)
+            .map(|g| checked.sources().file_line(g.node(node).span))
+            .unwrap_or_default()
+    };
+    let served = events.iter().find_map(|(_, e)| match e {
+        Event::CallbackServed { agent, at } => Some((agent.clone(), *at)),
+        _ => None,
+    });
+    match outcome {
+        None => format!("still waiting after {} (--max-wait)", human(max_wait)),
+        Some(CallOutcome::Answered { queue, agent, waited }) => {
+            format!("answered by agent {agent} in {queue} after waiting {}", human(*waited))
+        }
+        Some(CallOutcome::Abandoned { queue, waited }) => format!("abandoned after {} in {queue}", human(*waited)),
+        Some(CallOutcome::Disconnected { flow, node, .. }) => {
+            format!("disconnected by flow {flow} at {} ({node})", node_place(flow, *node))
+        }
+        Some(CallOutcome::CallbackCreated { queue, position, waited }) => {
+            let pos = position.map(|p| format!(" at position {p}")).unwrap_or_default();
+            let serve = match served {
+                Some((agent, at)) => format!("; served by agent {agent} at {}", clock(at).trim()),
+                None => "; not yet served when the run stopped".into(),
+            };
+            format!("callback created in {queue}{pos} after waiting {}{serve}", human(*waited))
+        }
+        Some(CallOutcome::ConnectedToAgent { flow }) => format!("connected to the agent by {flow}"),
+        Some(CallOutcome::FlowError { flow, node, message }) => {
+            format!("flow error in {flow} at {} ({node}): {message}", node_place(flow, *node))
+        }
+    }
+}
+
+fn render_json(checked: &CheckedProject, flow: &str, events: &[(Micros, Event)], outcome: Option<&CallOutcome>) -> String {
+    let sources = checked.sources();
+    let secs = |m: Micros| m as f64 / 1e6;
+    let evs: Vec<_> = events
+        .iter()
+        .map(|(at, e)| {
+            let mut v = match e {
+                Event::Step { flow, node, span, action } => {
+                    let lc = sources.line_col(*span);
+                    json!({"kind": "step", "flow": flow, "node": node.to_string(), "file": sources.name(span.file), "line": lc.line, "action": action})
+                }
+                Event::Prompt(t) => json!({"kind": "prompt", "text": t}),
+                Event::Input(d) => json!({"kind": "input", "digits": d}),
+                Event::NoInput => json!({"kind": "noinput"}),
+                Event::Edge(o) => json!({"kind": "edge", "outcome": o.to_string()}),
+                Event::Queued { queue, position } => json!({"kind": "queued", "queue": queue, "position": position}),
+                Event::Answered { agent, waited } => json!({"kind": "answered", "agent": agent, "waited_seconds": secs(*waited)}),
+                Event::Abandoned { queue, waited } => json!({"kind": "abandoned", "queue": queue, "waited_seconds": secs(*waited)}),
+                Event::CallbackCreated { queue, position, number } => json!({"kind": "callback_created", "queue": queue, "position": position, "number": number}),
+                Event::CallbackServed { agent, .. } => json!({"kind": "callback_served", "agent": agent}),
+                Event::Note(n) => json!({"kind": "note", "text": n}),
+            };
+            v["at_seconds"] = json!(secs(*at));
+            v
+        })
+        .collect();
+    let outcome = match outcome {
+        None => json!({"kind": "still_waiting"}),
+        Some(CallOutcome::Answered { queue, agent, waited }) => json!({"kind": "answered", "queue": queue, "agent": agent, "waited_seconds": secs(*waited)}),
+        Some(CallOutcome::Abandoned { queue, waited }) => json!({"kind": "abandoned", "queue": queue, "waited_seconds": secs(*waited)}),
+        Some(CallOutcome::Disconnected { flow, node, .. }) => json!({"kind": "disconnected", "flow": flow, "node": node.to_string()}),
+        Some(CallOutcome::CallbackCreated { queue, position, waited }) => json!({"kind": "callback_created", "queue": queue, "position": position, "waited_seconds": secs(*waited)}),
+        Some(CallOutcome::ConnectedToAgent { flow }) => json!({"kind": "connected_to_agent", "flow": flow}),
+        Some(CallOutcome::FlowError { flow, node, message }) => json!({"kind": "flow_error", "flow": flow, "node": node.to_string(), "message": message}),
+    };
+    let doc = json!({"flow": flow, "events": evs, "outcome": outcome});
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}

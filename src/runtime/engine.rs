@@ -1,0 +1,167 @@
+//! Shared state of a run: the compiled flows, schedules, the ACD, and who waits for what.
+
+use super::caller::Caller;
+use super::eval::World;
+use super::schedule::ScheduleTable;
+use super::trace::Observer;
+use super::{CallContext, Micros, Runtime, Signal};
+use crate::acd::{Acd, AgentId, EntryId};
+use crate::callbacks::CallbackBook;
+use crate::compile::FlowGraph;
+use crate::project::CheckedProject;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Tunables of the interpreter, with the defaults the reference products use.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Actions a call may execute without time passing before it takes its error path
+    /// (Genesys stops a flow after 10,000 actions).
+    pub max_steps_without_wait: u32,
+    /// Menu and ask timeout when a flow gives none.
+    pub default_timeout: Micros,
+    /// Speaking rate for prompts, in characters per second (about 150 words a minute).
+    pub chars_per_second: u32,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig { max_steps_without_wait: 10_000, default_timeout: 5_000_000, chars_per_second: 15 }
+    }
+}
+
+/// Set when the ACD assigns an agent to an entry; the waiting call or callback reads it.
+pub struct Waiter<S> {
+    pub signal: S,
+    pub assigned: Rc<Cell<Option<(AgentId, Micros)>>>,
+}
+
+/// One run's world. Calls are tasks on `rt` sharing this through an `Rc`.
+pub struct Engine<R: Runtime> {
+    pub rt: R,
+    pub flows: HashMap<String, Rc<FlowGraph>>,
+    pub schedules: HashMap<String, ScheduleTable>,
+    pub acd: RefCell<Acd>,
+    pub waiters: RefCell<HashMap<EntryId, Waiter<R::Signal>>>,
+    pub callbacks: RefCell<CallbackBook>,
+    pub config: EngineConfig,
+    /// Handle time for callbacks served in this run (agent talk time), drawn per callback.
+    pub callback_handle: Box<dyn Fn(&R) -> Micros>,
+}
+
+impl<R: Runtime> Engine<R> {
+    pub fn new(rt: R, project: &CheckedProject, acd: Acd) -> Self {
+        let flows = project.graphs.iter().map(|g| (g.name().to_string(), Rc::new(g.clone()))).collect();
+        let schedules = project
+            .project
+            .files
+            .iter()
+            .flat_map(|(_, f)| f.schedules.iter())
+            .filter_map(ScheduleTable::from_ast)
+            .map(|s| (s.name.clone(), s))
+            .collect();
+        Engine {
+            rt,
+            flows,
+            schedules,
+            acd: RefCell::new(acd),
+            waiters: RefCell::new(HashMap::new()),
+            callbacks: RefCell::new(CallbackBook::default()),
+            config: EngineConfig::default(),
+            callback_handle: Box::new(|_| 300_000_000),
+        }
+    }
+
+    /// Registers who to wake when `entry` gets an agent.
+    pub fn wait_for_agent(&self, entry: EntryId) -> Waiter<R::Signal> {
+        let w = Waiter { signal: self.rt.signal(), assigned: Rc::new(Cell::new(None)) };
+        let copy = Waiter { signal: w.signal.clone(), assigned: w.assigned.clone() };
+        self.waiters.borrow_mut().insert(entry, copy);
+        w
+    }
+
+    /// Routes every entry that can be served now, waking whoever waits for it. Called after
+    /// anything that can free an agent or add an entry.
+    pub fn dispatch(&self) {
+        let now = self.rt.now();
+        loop {
+            let assignment = self.acd.borrow_mut().route(now);
+            let Some(a) = assignment else { break };
+            if let Some(w) = self.waiters.borrow_mut().remove(&a.entry) {
+                w.assigned.set(Some((a.agent, a.waited)));
+                w.signal.fire();
+            }
+        }
+    }
+
+    /// Takes `entry` out of its queue (the caller hung up, or the flow disconnected them).
+    pub fn leave_queue(&self, entry: EntryId) {
+        let now = self.rt.now();
+        self.waiters.borrow_mut().remove(&entry);
+        self.acd.borrow_mut().remove(entry, now);
+    }
+
+    /// The agent finished talking: wrap-up (if any), then free for the next entry.
+    pub async fn release_agent(self: &Rc<Self>, agent: AgentId) {
+        let wrap = self.acd.borrow_mut().release(agent, self.rt.now());
+        if wrap > 0 {
+            self.dispatch();
+            self.rt.sleep(wrap).await;
+            self.acd.borrow_mut().finish_wrap_up(agent, self.rt.now());
+        }
+        self.dispatch();
+    }
+
+    pub fn prompt_time(&self, text: &str) -> Micros {
+        let chars = text.chars().count().max(8) as i64;
+        chars * 1_000_000 / self.config.chars_per_second.max(1) as i64
+    }
+
+    pub fn agent_name(&self, agent: AgentId) -> String {
+        self.acd.borrow().agent_name(agent).to_string()
+    }
+}
+
+impl<R: Runtime> World for Engine<R> {
+    fn schedule_open(&self, schedule: &str, ctx: &CallContext, now: Micros) -> bool {
+        self.schedules.get(schedule).is_some_and(|s| s.is_open(ctx.instant(now)))
+    }
+
+    fn holiday(&self, schedule: &str, ctx: &CallContext, now: Micros) -> bool {
+        self.schedules.get(schedule).is_some_and(|s| s.is_holiday(ctx.instant(now)))
+    }
+
+    fn agents_available(&self, queue: &str) -> i64 {
+        let acd = self.acd.borrow();
+        acd.queue_id(queue).map_or(0, |q| acd.agents_available(q) as i64)
+    }
+
+    fn agents_staffed(&self, queue: &str) -> i64 {
+        let acd = self.acd.borrow();
+        acd.queue_id(queue).map_or(0, |q| acd.agents_staffed(q) as i64)
+    }
+
+    fn calls_waiting(&self, queue: &str) -> i64 {
+        let acd = self.acd.borrow();
+        acd.queue_id(queue).map_or(0, |q| acd.waiting(q) as i64)
+    }
+}
+
+/// Per-call inputs from the caller model that the flow does not decide.
+#[derive(Debug, Clone, Copy)]
+pub struct CallPlan {
+    /// How long the caller waits in queue before hanging up (`None`: forever).
+    pub patience: Option<Micros>,
+    /// Talk time once an agent answers.
+    pub handle: Micros,
+}
+
+/// Everything a call task owns.
+pub struct CallTask<R: Runtime, C: Caller, O: Observer> {
+    pub engine: Rc<Engine<R>>,
+    pub ctx: CallContext,
+    pub caller: C,
+    pub plan: CallPlan,
+    pub obs: O,
+}

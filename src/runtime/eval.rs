@@ -1,0 +1,201 @@
+//! Evaluating expressions against a call.
+
+use super::{CallContext, Micros, Value};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, StrPart, UnaryOp, Unit};
+use chrono::{Datelike, Timelike};
+
+/// What expressions may ask of the world outside the call.
+pub trait World {
+    fn schedule_open(&self, schedule: &str, ctx: &CallContext, now: Micros) -> bool;
+    fn holiday(&self, schedule: &str, ctx: &CallContext, now: Micros) -> bool;
+    fn agents_available(&self, queue: &str) -> i64;
+    fn agents_staffed(&self, queue: &str) -> i64;
+    fn calls_waiting(&self, queue: &str) -> i64;
+}
+
+/// Evaluates a checked expression. Type errors cannot happen after `check`; anything odd at run
+/// time (division by zero, an unknown value) yields `Unknown`, which compares false.
+pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Value {
+    match &e.kind {
+        ExprKind::Str(parts) => {
+            if let [StrPart::Text(t)] = parts.as_slice() {
+                return Value::Str(t.clone());
+            }
+            let mut s = String::new();
+            for p in parts {
+                match p {
+                    StrPart::Text(t) => s.push_str(t),
+                    StrPart::Expr(x) => s.push_str(&eval(x, ctx, now, world).to_string()),
+                }
+            }
+            Value::Str(s)
+        }
+        ExprKind::Int(i) => Value::Int(*i),
+        ExprKind::Bool(b) => Value::Bool(*b),
+        ExprKind::Duration(s) => Value::Duration(*s),
+        ExprKind::DateTime(dt) => Value::DateTime(*dt),
+        ExprKind::Phone(p) => Value::Phone(p.clone()),
+        ExprKind::Path(p) => {
+            if let Some(ix) = &p.index {
+                let key = eval(ix, ctx, now, world).to_string();
+                return ctx.data.get(&key).map(|v| Value::Str(v.clone())).unwrap_or(Value::Str(String::new()));
+            }
+            builtin(&p.dotted(), ctx, now)
+        }
+        ExprKind::Call { func, args } => call(&func.name, args, ctx, now, world),
+        ExprKind::Unary(op, x) => match (op, eval(x, ctx, now, world)) {
+            (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
+            (UnaryOp::Not, Value::Unknown) => Value::Bool(true),
+            (UnaryOp::Neg, Value::Int(i)) => Value::Int(-i),
+            (UnaryOp::Neg, Value::Duration(d)) => Value::Duration(-d),
+            _ => Value::Unknown,
+        },
+        ExprKind::Binary(op, l, r) => binary(*op, l, r, ctx, now, world),
+        ExprKind::As(x, unit) => match eval(x, ctx, now, world) {
+            // Rounded to the nearest unit, as an announcement would say it.
+            Value::Duration(s) => Value::Int(match unit.node {
+                Unit::Seconds => s,
+                Unit::Minutes => (s + 30).div_euclid(60),
+                Unit::Hours => (s + 1800).div_euclid(3600),
+            }),
+            _ => Value::Unknown,
+        },
+    }
+}
+
+fn secs(m: Micros) -> i64 {
+    m.div_euclid(1_000_000)
+}
+
+fn builtin(name: &str, ctx: &CallContext, now: Micros) -> Value {
+    match name {
+        "Call.Ani" => Value::Phone(ctx.spec.ani.clone()),
+        "Call.Dnis" => Value::Phone(ctx.spec.dnis.clone()),
+        "Call.CallerName" => Value::Str(ctx.spec.caller_name.clone()),
+        "Call.Id" => Value::Str(ctx.spec.id.to_string()),
+        "Call.Queue" => Value::Str(ctx.queue.clone().unwrap_or_default()),
+        "Call.Priority" => Value::Int(ctx.priority),
+        "Call.Language" => Value::Str(ctx.language.clone()),
+        "Call.EstimatedWaitTime" => ctx.ewt.map_or(Value::Unknown, |m| Value::Duration(secs(m))),
+        "Call.PositionInQueue" => ctx.position.map_or(Value::Unknown, |p| Value::Int(p as i64)),
+        "Call.TimeInQueue" => ctx.enqueued_at.map_or(Value::Duration(0), |t| Value::Duration(secs(now - t))),
+        "Flow.StartTime" => Value::DateTime(ctx.local_time(ctx.flow_started_at)),
+        "Flow.Name" => Value::Str(ctx.flow_name.clone()),
+        "Now" => Value::DateTime(ctx.local_time(now)),
+        other => ctx.vars.get(other).cloned().unwrap_or(Value::Unknown),
+    }
+}
+
+fn bare_name(e: &Expr) -> &str {
+    match &e.kind {
+        ExprKind::Path(p) => p.segments.first().map_or("", |s| s.name.as_str()),
+        _ => "",
+    }
+}
+
+fn call(name: &str, args: &[Expr], ctx: &CallContext, now: Micros, world: &dyn World) -> Value {
+    let arg = |i: usize| args.get(i).map_or(Value::Unknown, |a| eval(a, ctx, now, world));
+    let text = |i: usize| match arg(i) {
+        Value::Str(s) | Value::Phone(s) => Some(s),
+        _ => None,
+    };
+    match name {
+        "open" => Value::Bool(world.schedule_open(bare_name(&args[0]), ctx, now)),
+        "holiday" => Value::Bool(world.holiday(bare_name(&args[0]), ctx, now)),
+        "agents_available" => Value::Int(world.agents_available(bare_name(&args[0]))),
+        "agents_staffed" => Value::Int(world.agents_staffed(bare_name(&args[0]))),
+        "calls_waiting" => Value::Int(world.calls_waiting(bare_name(&args[0]))),
+        "is_known" => Value::Bool(arg(0).is_known()),
+        "len" => text(0).map_or(Value::Unknown, |s| Value::Int(s.chars().count() as i64)),
+        "contains" => match (text(0), text(1)) {
+            (Some(a), Some(b)) => Value::Bool(a.contains(&b)),
+            _ => Value::Unknown,
+        },
+        "starts_with" => match (text(0), text(1)) {
+            (Some(a), Some(b)) => Value::Bool(a.starts_with(&b)),
+            _ => Value::Unknown,
+        },
+        "upper" => text(0).map_or(Value::Unknown, |s| Value::Str(s.to_uppercase())),
+        "lower" => text(0).map_or(Value::Unknown, |s| Value::Str(s.to_lowercase())),
+        "to_string" => Value::Str(arg(0).to_string()),
+        "to_int" => Value::Int(text(0).and_then(|s| s.trim().parse().ok()).unwrap_or(0)),
+        "phone" => text(0).map_or(Value::Unknown, Value::Phone),
+        "hour" => match arg(0) {
+            Value::DateTime(dt) => Value::Int(dt.hour() as i64),
+            _ => Value::Unknown,
+        },
+        "weekday" => match arg(0) {
+            Value::DateTime(dt) => Value::Int(dt.weekday().number_from_monday() as i64),
+            _ => Value::Unknown,
+        },
+        "seconds" => arg(0).as_int().map_or(Value::Unknown, Value::Duration),
+        "minutes" => arg(0).as_int().map_or(Value::Unknown, |m| Value::Duration(m * 60)),
+        _ => Value::Unknown,
+    }
+}
+
+fn binary(op: BinaryOp, l: &Expr, r: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Value {
+    use Value::*;
+    // `and` / `or` short-circuit, so a guard can protect what follows it.
+    match op {
+        BinaryOp::And => {
+            return Bool(eval(l, ctx, now, world).truthy() && eval(r, ctx, now, world).truthy());
+        }
+        BinaryOp::Or => {
+            return Bool(eval(l, ctx, now, world).truthy() || eval(r, ctx, now, world).truthy());
+        }
+        _ => {}
+    }
+    let (a, b) = (eval(l, ctx, now, world), eval(r, ctx, now, world));
+    if !a.is_known() || !b.is_known() {
+        return match op {
+            BinaryOp::Eq => Bool(a == b),
+            BinaryOp::Ne => Bool(a != b),
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => Bool(false),
+            _ => Unknown,
+        };
+    }
+    let ord = match (&a, &b) {
+        (Int(x), Int(y)) => Some(x.cmp(y)),
+        (Duration(x), Duration(y)) => Some(x.cmp(y)),
+        (DateTime(x), DateTime(y)) => Some(x.cmp(y)),
+        (Str(x) | Phone(x), Str(y) | Phone(y)) => Some(x.cmp(y)),
+        (Bool(x), Bool(y)) => Some(x.cmp(y)),
+        _ => None,
+    };
+    use std::cmp::Ordering::*;
+    match op {
+        BinaryOp::Eq => Bool(ord == Some(Equal)),
+        BinaryOp::Ne => Bool(ord != Some(Equal)),
+        BinaryOp::Lt => Bool(ord == Some(Less)),
+        BinaryOp::Le => Bool(matches!(ord, Some(Less | Equal))),
+        BinaryOp::Gt => Bool(ord == Some(Greater)),
+        BinaryOp::Ge => Bool(matches!(ord, Some(Greater | Equal))),
+        BinaryOp::Add => match (a, b) {
+            (Int(x), Int(y)) => Int(x.wrapping_add(y)),
+            (Duration(x), Duration(y)) => Duration(x + y),
+            (DateTime(t), Duration(d)) | (Duration(d), DateTime(t)) => DateTime(t + chrono::Duration::seconds(d)),
+            (Str(x), Str(y)) => Str(x + &y),
+            _ => Unknown,
+        },
+        BinaryOp::Sub => match (a, b) {
+            (Int(x), Int(y)) => Int(x.wrapping_sub(y)),
+            (Duration(x), Duration(y)) => Duration(x - y),
+            (DateTime(t), Duration(d)) => DateTime(t - chrono::Duration::seconds(d)),
+            (DateTime(x), DateTime(y)) => Duration((x - y).num_seconds()),
+            _ => Unknown,
+        },
+        BinaryOp::Mul => match (a, b) {
+            (Int(x), Int(y)) => Int(x.wrapping_mul(y)),
+            (Duration(d), Int(n)) | (Int(n), Duration(d)) => Duration(d.saturating_mul(n)),
+            _ => Unknown,
+        },
+        BinaryOp::Div => match (a, b) {
+            (Int(_), Int(0)) | (Duration(_), Int(0)) => Unknown,
+            (Int(x), Int(y)) => Int(x.wrapping_div(y)),
+            (Duration(d), Int(n)) => Duration(d / n),
+            _ => Unknown,
+        },
+        BinaryOp::And | BinaryOp::Or => unreachable!("handled above"),
+    }
+}

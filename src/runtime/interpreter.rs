@@ -1,0 +1,565 @@
+//! The interpreter: one `async fn` per call, walking the flow graph.
+//!
+//! Everything that takes time (a prompt, a key press, a hold, an agent) is awaited through the
+//! [`Runtime`], so the same code runs on the exact virtual clock and on tokio.
+
+use super::caller::{Caller, Keys, Prompt};
+use super::engine::{CallTask, Engine};
+use super::eval::eval;
+use super::select::{Either, select};
+use super::trace::{Event, Observer};
+use super::{CallContext, Micros, Runtime, Signal, Value};
+use crate::acd::EntryId;
+use crate::callbacks::{CallbackRequest, Origin};
+use crate::compile::{Action, FlowGraph, NodeId, Outcome};
+use crate::syntax::ast::{CallbackMode, FlowKind, Path};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// How a call ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallOutcome {
+    /// An agent answered after `waited` in `queue`.
+    Answered { queue: String, agent: String, waited: Micros },
+    /// The caller hung up while waiting.
+    Abandoned { queue: String, waited: Micros },
+    /// A flow disconnected the call at `node` (`queued`: it had waited this long in a queue).
+    Disconnected { flow: String, node: NodeId, queued: Option<(String, Micros)> },
+    /// The caller left the queue with a callback that keeps their place.
+    CallbackCreated { queue: String, position: Option<u32>, waited: Micros },
+    /// An outbound flow connected the customer to the agent.
+    ConnectedToAgent { flow: String },
+    /// The flow ran off its end, or exceeded the action limit.
+    FlowError { flow: String, node: NodeId, message: String },
+}
+
+/// Where a graph walk stopped.
+enum Exit {
+    Disconnected(NodeId),
+    Queued { entry: EntryId, queue: String, inqueue: Option<String> },
+    ConnectAgent,
+    /// The in-queue flow handed the call to a callback and disconnected.
+    CallbackTakeover(NodeId),
+    Error(NodeId, String),
+}
+
+/// Runs one call from its entry flow to the end.
+pub async fn run_call<R: Runtime, C: Caller, O: Observer>(
+    mut task: CallTask<R, C, O>,
+    flow: Rc<FlowGraph>,
+) -> CallOutcome {
+    let engine = task.engine.clone();
+    let exit = walk(&mut task, &flow, false).await;
+    match exit {
+        Exit::Disconnected(node) => {
+            CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
+        }
+        Exit::ConnectAgent => CallOutcome::ConnectedToAgent { flow: flow.name().to_string() },
+        Exit::Error(node, message) => CallOutcome::FlowError { flow: flow.name().to_string(), node, message },
+        Exit::CallbackTakeover(node) => {
+            CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
+        }
+        Exit::Queued { entry, queue, inqueue } => wait_in_queue(&mut task, &engine, entry, queue, inqueue).await,
+    }
+}
+
+/// Waits for an agent while the in-queue flow runs, until an agent answers, the caller's
+/// patience runs out, or the in-queue flow ends the wait.
+async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    engine: &Rc<Engine<R>>,
+    mut entry: EntryId,
+    mut queue: String,
+    mut inqueue: Option<String>,
+) -> CallOutcome {
+    let rt = engine.rt.clone();
+    let enqueued = task.ctx.enqueued_at.unwrap_or_else(|| rt.now());
+    loop {
+        let waiter = engine.wait_for_agent(entry);
+        engine.dispatch();
+        let patience = task.plan.patience.map(|p| enqueued.saturating_add(p));
+        let inqueue_graph = inqueue.as_ref().and_then(|f| engine.flows.get(f)).cloned();
+        let agent_or_flow = select(waiter.signal.wait(), async {
+            let give_up = async {
+                match patience {
+                    Some(at) => rt.sleep_until(at).await,
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let flow = async {
+                match &inqueue_graph {
+                    Some(g) => walk(task, g, true).await,
+                    None => std::future::pending::<Exit>().await,
+                }
+            };
+            select(give_up, flow).await
+        })
+        .await;
+        let now = rt.now();
+        let waited = now - enqueued;
+        match agent_or_flow {
+            Either::Left(()) => {
+                let (agent, _) = waiter.assigned.get().expect("a fired waiter has its assignment");
+                let name = engine.agent_name(agent);
+                if task.obs.enabled() {
+                    task.obs.record(now, Event::Answered { agent: name.clone(), waited });
+                }
+                rt.sleep(task.plan.handle).await;
+                engine.release_agent(agent).await;
+                return CallOutcome::Answered { queue, agent: name, waited };
+            }
+            Either::Right(Either::Left(())) => {
+                engine.leave_queue(entry);
+                if task.obs.enabled() {
+                    task.obs.record(now, Event::Abandoned { queue: queue.clone(), waited });
+                }
+                return CallOutcome::Abandoned { queue, waited };
+            }
+            Either::Right(Either::Right(exit)) => match exit {
+                Exit::CallbackTakeover(_) => {
+                    let position = task.ctx.position;
+                    return CallOutcome::CallbackCreated { queue, position, waited };
+                }
+                Exit::Disconnected(node) => {
+                    engine.leave_queue(entry);
+                    let flow = inqueue.clone().unwrap_or_default();
+                    return CallOutcome::Disconnected { flow, node, queued: Some((queue, waited)) };
+                }
+                Exit::Queued { entry: e, queue: q, inqueue: f } => {
+                    engine.leave_queue(entry);
+                    (entry, queue, inqueue) = (e, q, f.or(inqueue));
+                }
+                Exit::ConnectAgent => {
+                    engine.leave_queue(entry);
+                    return CallOutcome::ConnectedToAgent { flow: inqueue.clone().unwrap_or_default() };
+                }
+                Exit::Error(node, message) => {
+                    engine.leave_queue(entry);
+                    let flow = inqueue.clone().unwrap_or_default();
+                    return CallOutcome::FlowError { flow, node, message };
+                }
+            },
+        }
+    }
+}
+
+/// Walks one flow graph. In-queue flows restart at their end; the others stop there.
+async fn walk<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    graph: &FlowGraph,
+    in_queue: bool,
+) -> Exit {
+    let engine = task.engine.clone();
+    let rt = engine.rt.clone();
+    let mut node = graph.entry();
+    let mut returns: Vec<NodeId> = Vec::new();
+    // Menu failure counters: (no input, no match, total) per menu, reset when the menu is left.
+    let mut menus: HashMap<NodeId, (u32, u32, u32)> = HashMap::new();
+    let mut steps = 0u32;
+    let mut last_time = rt.now();
+    task.ctx.flow_name = graph.name().to_string();
+    task.ctx.flow_started_at = rt.now();
+    loop {
+        let now = rt.now();
+        if now != last_time {
+            last_time = now;
+            steps = 0;
+        }
+        steps += 1;
+        if steps > engine.config.max_steps_without_wait {
+            let message = format!(
+                "stopped after {} actions without waiting (a loop that never waits)",
+                engine.config.max_steps_without_wait
+            );
+            return Exit::Error(node, message);
+        }
+        let n = graph.node(node);
+        if task.obs.enabled() && !matches!(n.action, Action::Start | Action::TaskStart(_)) {
+            task.obs.record(
+                now,
+                Event::Step { flow: graph.name().to_string(), node, span: n.span, action: n.action.summary() },
+            );
+        }
+        if in_queue {
+            refresh_queue_facts(task, &engine);
+        }
+        let outcome: Outcome = match &n.action {
+            Action::Start | Action::TaskStart(_) => Outcome::Next,
+            Action::End => {
+                if graph.kind() == FlowKind::Inqueue {
+                    Outcome::Restart
+                } else {
+                    return Exit::Error(node, "the flow ended without a terminal action".into());
+                }
+            }
+            Action::Return { .. } => match returns.pop() {
+                Some(back) => {
+                    node = back;
+                    continue;
+                }
+                None if graph.kind() == FlowKind::Inqueue => {
+                    node = graph.entry();
+                    continue;
+                }
+                None => return Exit::Error(node, "a jumped-to task ended with nowhere to return".into()),
+            },
+            Action::Play(e) => {
+                let text = eval(e, &task.ctx, now, &*engine).to_string();
+                play(task, &engine, text).await;
+                Outcome::Next
+            }
+            Action::PlayEstimatedWait => {
+                let text = match task.ctx.ewt {
+                    Some(w) => format!(
+                        "Your estimated wait time is {} minutes.",
+                        (w / 1_000_000 + 30) / 60
+                    ),
+                    None => "All of our agents are busy. Please stay on the line.".to_string(),
+                };
+                play(task, &engine, text).await;
+                Outcome::Next
+            }
+            Action::PlayPosition => {
+                let text = match task.ctx.position {
+                    Some(p) => format!("You are number {p} in line."),
+                    None => "Please stay on the line.".to_string(),
+                };
+                play(task, &engine, text).await;
+                Outcome::Next
+            }
+            Action::Hold(e) => {
+                let secs = match eval(e, &task.ctx, now, &*engine) {
+                    Value::Duration(s) => s.max(1),
+                    _ => 1,
+                };
+                rt.sleep(secs * 1_000_000).await;
+                Outcome::Next
+            }
+            Action::Menu { name, prompt, retries, timeout } => {
+                let text = eval(prompt, &task.ctx, now, &*engine).to_string();
+                play(task, &engine, text).await;
+                let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
+                let keys = respond(task, &rt, Prompt::Menu { name });
+                let pressed = collect(task, &rt, keys, timeout).await;
+                let counts = menus.entry(node).or_insert((0, 0, 0));
+                match pressed {
+                    Some(d) if graph.follow(node, &Outcome::Digit(d.clone())).is_some() => {
+                        menus.remove(&node);
+                        Outcome::Digit(d)
+                    }
+                    other => {
+                        let no_input = other.is_none();
+                        if no_input {
+                            counts.0 += 1;
+                        } else {
+                            counts.1 += 1;
+                        }
+                        counts.2 += 1;
+                        let (k, total) = (if no_input { counts.0 } else { counts.1 }, counts.2);
+                        if total > *retries {
+                            menus.remove(&node);
+                            Outcome::Exhausted
+                        } else {
+                            let (nth, any) = if no_input {
+                                (Outcome::NoInput(Some(k)), Outcome::NoInput(None))
+                            } else {
+                                (Outcome::NoMatch(Some(k)), Outcome::NoMatch(None))
+                            };
+                            if graph.follow(node, &nth).is_some() {
+                                nth
+                            } else if graph.follow(node, &any).is_some() {
+                                any
+                            } else {
+                                // No handler: offer the menu again.
+                                continue;
+                            }
+                        }
+                    }
+                }
+            }
+            Action::Ask { target, prompt, max_digits, timeout, .. } => {
+                let text = eval(prompt, &task.ctx, now, &*engine).to_string();
+                play(task, &engine, text).await;
+                let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
+                let variable = target.dotted();
+                let keys = respond(task, &rt, Prompt::Ask { variable: &variable, max_digits: *max_digits });
+                match collect(task, &rt, keys, timeout).await {
+                    Some(d) => {
+                        assign(&mut task.ctx, target, Value::Str(d), &engine, rt.now());
+                        Outcome::Next
+                    }
+                    None => {
+                        assign(&mut task.ctx, target, Value::Str(String::new()), &engine, rt.now());
+                        Outcome::NoInput(None)
+                    }
+                }
+            }
+            Action::Decision(cond) => {
+                if eval(cond, &task.ctx, now, &*engine).truthy() {
+                    Outcome::Yes
+                } else {
+                    Outcome::No
+                }
+            }
+            Action::Switch { subject, cases } => {
+                let v = eval(subject, &task.ctx, now, &*engine);
+                let hit = cases.iter().position(|vals| vals.iter().any(|c| eval(c, &task.ctx, now, &*engine) == v));
+                match hit {
+                    Some(i) => graph
+                        .outgoing(node)
+                        .into_iter()
+                        .find(|e| matches!(e.outcome, Outcome::Case(j, _) if *j == i))
+                        .map(|e| e.outcome.clone())
+                        .unwrap_or(Outcome::Default),
+                    None => Outcome::Default,
+                }
+            }
+            Action::Set { target, value } => {
+                let v = eval(value, &task.ctx, now, &*engine);
+                assign(&mut task.ctx, target, v, &engine, now);
+                Outcome::Next
+            }
+            Action::CallTask(_) => {
+                if let Some(back) = graph.follow(node, &Outcome::Next) {
+                    returns.push(back);
+                }
+                Outcome::Call
+            }
+            Action::JumpTask(_) => Outcome::Jump,
+            // After a callback took the caller's place, disconnecting hands the wait over to it.
+            Action::Disconnect if in_queue && task.ctx.entry.is_none() => return Exit::CallbackTakeover(node),
+            Action::Disconnect => return Exit::Disconnected(node),
+            Action::ConnectAgent => return Exit::ConnectAgent,
+            Action::Transfer { queue, inqueue_flow, priority, skills } => {
+                if let Some(p) = priority
+                    && let Value::Int(p) = eval(p, &task.ctx, now, &*engine)
+                {
+                    task.ctx.priority = p;
+                }
+                let skill_names: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
+                let entered = {
+                    let mut acd = engine.acd.borrow_mut();
+                    acd.queue_id(&queue.name).map(|q| acd.enqueue(q, task.ctx.priority, &skill_names, now))
+                };
+                match entered {
+                    Some(entry) => {
+                        task.ctx.queue = Some(queue.name.clone());
+                        task.ctx.entry = Some(entry);
+                        task.ctx.enqueued_at = Some(now);
+                        refresh_queue_facts(task, &engine);
+                        if task.obs.enabled() {
+                            let position = task.ctx.position;
+                            task.obs.record(now, Event::Queued { queue: queue.name.clone(), position });
+                        }
+                        let inqueue = inqueue_flow.as_ref().map(|f| f.name.clone());
+                        return Exit::Queued { entry, queue: queue.name.clone(), inqueue };
+                    }
+                    None => {
+                        if task.obs.enabled() {
+                            task.obs.record(now, Event::Note(format!("queue {} does not exist here", queue.name)));
+                        }
+                        Outcome::Failure
+                    }
+                }
+            }
+            Action::CreateCallback(cb) => {
+                let number = cb.number.as_ref().map_or_else(
+                    || task.ctx.spec.ani.clone(),
+                    |e| eval(e, &task.ctx, now, &*engine).to_string(),
+                );
+                let name = cb.name.as_ref().map_or_else(
+                    || task.ctx.spec.caller_name.clone(),
+                    |e| eval(e, &task.ctx, now, &*engine).to_string(),
+                );
+                let queue = cb.queue.as_ref().map(|q| q.name.clone()).or_else(|| task.ctx.queue.clone());
+                let datetime = |e: &crate::syntax::ast::Expr| match eval(e, &task.ctx, now, &*engine) {
+                    Value::DateTime(dt) => Some(dt),
+                    _ => None,
+                };
+                let int = |e: &Option<crate::syntax::ast::Expr>, default: i64| {
+                    e.as_ref().and_then(|e| eval(e, &task.ctx, now, &*engine).as_int()).unwrap_or(default)
+                };
+                let retry = match cb.retry_every.as_ref().map(|e| eval(e, &task.ctx, now, &*engine)) {
+                    Some(Value::Duration(s)) => s,
+                    _ => crate::callbacks::bounds::RETRY_INTERVAL_DEFAULT_SECS,
+                };
+                let keeps_position = in_queue && cb.queue.as_ref().is_none_or(|q| Some(&q.name) == task.ctx.queue.as_ref());
+                let data = cb
+                    .data
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), eval(v, &task.ctx, now, &*engine).to_string()))
+                    .collect();
+                let result = match queue.clone() {
+                    None => Err("no queue: name one with `queue`".to_string()),
+                    Some(q) if engine.acd.borrow().queue_id(&q).is_none() => Err(format!("unknown queue {q}")),
+                    Some(q) => engine
+                        .callbacks
+                        .borrow_mut()
+                        .create(CallbackRequest {
+                            number,
+                            name,
+                            queue: q,
+                            at: cb.at.as_ref().and_then(datetime),
+                            window: cb.window.as_ref().and_then(|(a, b)| Some((datetime(a)?, datetime(b)?))),
+                            timezone: cb.timezone.as_ref().map(|t| t.value.clone()),
+                            attempts: int(&cb.attempts, crate::callbacks::bounds::ATTEMPTS_DEFAULT),
+                            retry_every_secs: retry,
+                            mode: cb.mode.as_ref().map_or(CallbackMode::AgentFirst, |m| m.node),
+                            owner: cb.owner.as_ref().map(|e| eval(e, &task.ctx, now, &*engine).to_string()),
+                            data,
+                            origin: Origin::Flow { flow: graph.name().to_string() },
+                            keeps_position,
+                        })
+                        .map_err(|e| e.to_string()),
+                };
+                match result {
+                    Ok(id) => {
+                        let queue = queue.unwrap_or_default();
+                        if keeps_position && let Some(entry) = task.ctx.entry.take() {
+                            take_over(task, &engine, entry, id, &queue);
+                        } else if task.obs.enabled() {
+                            let number = engine.callbacks.borrow().created.last().map(|c| c.1.number.clone());
+                            task.obs.record(
+                                now,
+                                Event::CallbackCreated { queue, position: None, number: number.unwrap_or_default() },
+                            );
+                        }
+                        Outcome::Next
+                    }
+                    Err(message) => {
+                        if task.obs.enabled() {
+                            task.obs.record(now, Event::Note(format!("callback refused: {message}")));
+                        }
+                        Outcome::Failure
+                    }
+                }
+            }
+        };
+        if task.obs.enabled() && !matches!(n.action, Action::Start | Action::TaskStart(_)) {
+            task.obs.record(rt.now(), Event::Edge(outcome.clone()));
+        }
+        match graph.follow(node, &outcome) {
+            Some(next) => node = next,
+            None => return Exit::Error(node, format!("no `{outcome}` path out of this action")),
+        }
+    }
+}
+
+/// Position and estimated wait, as the flow is about to read them.
+fn refresh_queue_facts<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>, engine: &Engine<R>) {
+    if let Some(entry) = task.ctx.entry {
+        let acd = engine.acd.borrow();
+        let now = engine.rt.now();
+        task.ctx.position = acd.position(entry);
+        task.ctx.ewt = task
+            .ctx
+            .queue
+            .as_deref()
+            .and_then(|q| acd.queue_id(q))
+            .and_then(|q| acd.estimated_wait(q, Some(entry), now));
+    }
+}
+
+/// The callback takes the caller's entry with the same position key; the caller leaves.
+fn take_over<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    engine: &Rc<Engine<R>>,
+    entry: EntryId,
+    id: crate::callbacks::CallbackId,
+    queue: &str,
+) {
+    let now = engine.rt.now();
+    let position = task.ctx.position;
+    engine.waiters.borrow_mut().remove(&entry);
+    let new_entry = engine.acd.borrow_mut().take_over(entry, now);
+    if task.obs.enabled() {
+        let number = engine.callbacks.borrow().created.last().map(|c| c.1.number.clone()).unwrap_or_default();
+        task.obs.record(now, Event::CallbackCreated { queue: queue.to_string(), position, number });
+    }
+    let Some(new_entry) = new_entry else { return };
+    let waiter = engine.wait_for_agent(new_entry);
+    let engine2 = engine.clone();
+    let obs = task.obs.clone();
+    engine.rt.spawn(async move {
+        waiter.signal.wait().await;
+        let Some((agent, _)) = waiter.assigned.get() else { return };
+        let at = engine2.rt.now();
+        if obs.enabled() {
+            obs.record(at, Event::CallbackServed { agent: engine2.agent_name(agent), at });
+        }
+        let handle = (engine2.callback_handle)(&engine2.rt);
+        engine2.rt.sleep(handle).await;
+        engine2.callbacks.borrow_mut().settle(id);
+        engine2.release_agent(agent).await;
+    });
+}
+
+async fn play<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>, engine: &Engine<R>, text: String) {
+    let d = engine.prompt_time(&text);
+    if task.obs.enabled() {
+        task.obs.record(engine.rt.now(), Event::Prompt(text));
+    }
+    engine.rt.sleep(d).await;
+}
+
+fn respond<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>, rt: &R, prompt: Prompt<'_>) -> Keys {
+    let mut uniform = || rt.uniform();
+    task.caller.respond(prompt, &mut uniform)
+}
+
+/// Waits for the keys (or the timeout); `None` means no input.
+async fn collect<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    rt: &R,
+    keys: Keys,
+    timeout: Micros,
+) -> Option<String> {
+    match keys {
+        Keys::Digits { digits, after } if after <= timeout => {
+            // Each key takes a moment to press.
+            rt.sleep(after + 300_000 * digits.len() as Micros).await;
+            if task.obs.enabled() {
+                task.obs.record(rt.now(), Event::Input(digits.clone()));
+            }
+            Some(digits)
+        }
+        _ => {
+            rt.sleep(timeout).await;
+            if task.obs.enabled() {
+                task.obs.record(rt.now(), Event::NoInput);
+            }
+            None
+        }
+    }
+}
+
+fn duration_or<R: Runtime>(
+    e: &Option<crate::syntax::ast::Expr>,
+    ctx: &CallContext,
+    now: Micros,
+    engine: &Engine<R>,
+) -> Micros {
+    match e.as_ref().map(|e| eval(e, ctx, now, engine)) {
+        Some(Value::Duration(s)) => s.max(1) * 1_000_000,
+        _ => engine.config.default_timeout,
+    }
+}
+
+fn assign<R: Runtime>(ctx: &mut CallContext, target: &Path, v: Value, engine: &Engine<R>, now: Micros) {
+    if let Some(ix) = &target.index {
+        let key = eval(ix, ctx, now, engine).to_string();
+        ctx.data.insert(key, v.to_string());
+        return;
+    }
+    match target.dotted().as_str() {
+        "Call.Priority" => {
+            if let Value::Int(p) = v {
+                ctx.priority = p;
+            }
+        }
+        "Call.Language" => ctx.language = v.to_string(),
+        name => {
+            ctx.vars.insert(name.to_string(), v);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! The one seam between the interpreter and time.
+
+use super::Micros;
+use std::future::Future;
+
+/// Everything a call waits on goes through here: the clock, timers, one-shot signals, tasks, and
+/// randomness. Two implementations: [`super::VirtualRuntime`] (exact virtual time, deterministic,
+/// for `run`, `simulate` and `test`) and [`super::TokioRuntime`] (wall-clock time, for a service).
+pub trait Runtime: Clone + 'static {
+    type Signal: Signal;
+
+    /// Microseconds since the run started.
+    fn now(&self) -> Micros;
+
+    /// Completes once `now() >= at`.
+    fn sleep_until(&self, at: Micros) -> impl Future<Output = ()> + 'static;
+
+    fn sleep(&self, duration: Micros) -> impl Future<Output = ()> + 'static {
+        self.sleep_until(self.now().saturating_add(duration.max(0)))
+    }
+
+    /// A fresh one-shot signal (an agent was assigned, a callback was answered, ...).
+    fn signal(&self) -> Self::Signal;
+
+    /// Runs a future alongside the current one, on the same thread.
+    fn spawn(&self, task: impl Future<Output = ()> + 'static);
+
+    /// A uniform random number in [0, 1) from the run's seeded generator.
+    fn uniform(&self) -> f64;
+}
+
+/// A one-shot notification: fired once, awaited by one task.
+pub trait Signal: Clone + 'static {
+    fn fire(&self);
+    fn is_fired(&self) -> bool;
+    fn wait(&self) -> impl Future<Output = ()> + 'static;
+}

@@ -1,0 +1,512 @@
+//! Streaming statistics of a simulation run: counts, sums and wait histograms, with no per-call
+//! storage, so memory stays flat however many calls run.
+//!
+//! # Which events to record
+//!
+//! - [`Metrics::record_offered`]`(None, i)` when a call arrives (enters the flow);
+//!   `record_offered(Some(queue), i)` each time it enters a queue. A call that queues is therefore
+//!   recorded twice: once as an arrival, once as offered to its queue.
+//! - Then exactly one of [`record_answered`](Metrics::record_answered),
+//!   [`record_abandoned`](Metrics::record_abandoned) or
+//!   [`record_callback_created`](Metrics::record_callback_created) per queue entry (a call still
+//!   waiting when the run ends gets none), with its wait in that queue.
+//! - [`record_disconnected_in_flow`](Metrics::record_disconnected_in_flow) for a call that ended in
+//!   the IVR without queueing; [`record_flow_error`](Metrics::record_flow_error) for one that ended
+//!   on a runtime error.
+//! - [`record_agent_busy`](Metrics::record_agent_busy) with each call's talk time (occupancy).
+//!
+//! `interval` is the reporting interval (see
+//! [`Traffic::interval_of`](super::scenario::Traffic::interval_of)) the call **arrived or was
+//! offered in**, also for its answer or abandonment, so each interval's ratios are about its own
+//! calls, as workforce-management reports count them.
+//!
+//! # Speed
+//!
+//! Recording does not allocate in steady state: queues live in a small `Vec` found by name
+//! (the last one used is checked first; allocation only when a queue is first seen), intervals in a
+//! `Vec` indexed by number (grown when a later interval is first seen), and waits go into
+//! [`hdrhistogram`] histograms in milliseconds at 3 significant digits, whose size depends only on
+//! the longest wait.
+
+use super::report::{IntervalReport, QueueReport, Report, ServiceLevel, WaitPercentiles, round6};
+use crate::runtime::time::{MICROS_PER_SEC, Micros};
+use hdrhistogram::Histogram;
+use std::collections::BTreeMap;
+
+/// Intervals beyond this are folded into the last one, so a wild interval number cannot exhaust
+/// memory (2^16 half-hours is about 3.7 years; the table is then about 5 MB).
+pub const MAX_INTERVALS: usize = 1 << 16;
+
+/// Counts and sums for one queue or for all queues together.
+#[derive(Debug, Clone)]
+struct WaitStats {
+    offered: u64,
+    answered: u64,
+    abandoned: u64,
+    callbacks: u64,
+    /// Entries that waited longer than zero before being answered, abandoning or taking a callback.
+    waited: u64,
+    answered_within: u64,
+    abandoned_within: u64,
+    wait_answered: i128,
+    wait_abandoned: i128,
+    max_answered_wait: Micros,
+    busy: i128,
+    /// Waits of answered calls, in milliseconds.
+    hist: Histogram<u64>,
+}
+
+impl WaitStats {
+    fn new() -> WaitStats {
+        WaitStats {
+            offered: 0,
+            answered: 0,
+            abandoned: 0,
+            callbacks: 0,
+            waited: 0,
+            answered_within: 0,
+            abandoned_within: 0,
+            wait_answered: 0,
+            wait_abandoned: 0,
+            max_answered_wait: 0,
+            busy: 0,
+            hist: new_histogram(),
+        }
+    }
+
+    #[inline]
+    fn answered(&mut self, wait: Micros, threshold: Micros) {
+        let wait = wait.max(0);
+        self.answered += 1;
+        self.waited += u64::from(wait > 0);
+        self.answered_within += u64::from(wait <= threshold);
+        self.wait_answered += i128::from(wait);
+        self.max_answered_wait = self.max_answered_wait.max(wait);
+        // Nearest millisecond; the histogram grows (rarely) for a longer wait than any before.
+        let ms = ((wait + 500) / 1000) as u64;
+        if self.hist.record(ms).is_err() {
+            self.hist.saturating_record(ms);
+        }
+    }
+
+    #[inline]
+    fn abandoned(&mut self, wait: Micros, threshold: Micros) {
+        let wait = wait.max(0);
+        self.abandoned += 1;
+        self.waited += u64::from(wait > 0);
+        self.abandoned_within += u64::from(wait <= threshold);
+        self.wait_abandoned += i128::from(wait);
+    }
+
+    #[inline]
+    fn callback(&mut self, wait: Micros) {
+        self.callbacks += 1;
+        self.waited += u64::from(wait > 0);
+    }
+
+    fn service_level(&self, threshold: Micros) -> ServiceLevel {
+        service_level(self.offered, self.answered, self.answered_within, self.abandoned_within, threshold)
+    }
+
+    fn percentiles(&self) -> WaitPercentiles {
+        let q = |q: f64| {
+            if self.hist.is_empty() {
+                return 0.0;
+            }
+            let ms = self.hist.median_equivalent(self.hist.value_at_quantile(q));
+            round6(ms as f64 / 1000.0)
+        };
+        WaitPercentiles {
+            p50: q(0.50),
+            p80: q(0.80),
+            p90: q(0.90),
+            p95: q(0.95),
+            p99: q(0.99),
+            max: round6(self.max_answered_wait as f64 / MICROS_PER_SEC as f64),
+        }
+    }
+
+    fn queue_report(&self, threshold: Micros, agent_time: f64) -> QueueReport {
+        QueueReport {
+            offered: self.offered,
+            answered: self.answered,
+            abandoned: self.abandoned,
+            asa_seconds: mean_secs(self.wait_answered, self.answered),
+            p_wait: ratio(self.waited, self.offered),
+            occupancy: round6(if agent_time > 0.0 { self.busy as f64 / agent_time } else { 0.0 }),
+            service_level: self.service_level(threshold),
+            mean_wait_all_seconds: mean_secs(
+                self.wait_answered + self.wait_abandoned,
+                self.answered + self.abandoned,
+            ),
+            wait_percentiles_seconds: self.percentiles(),
+            abandon_rate: ratio(self.abandoned, self.offered),
+            callbacks_created: self.callbacks,
+            talk_seconds: round6(self.busy as f64 / MICROS_PER_SEC as f64),
+        }
+    }
+}
+
+/// Waits in milliseconds, 3 significant digits, sized for an hour up front and growing past it.
+fn new_histogram() -> Histogram<u64> {
+    let mut h = Histogram::new_with_max(3_600_000, 3)
+        .or_else(|_| Histogram::new(3))
+        .expect("3 significant digits is a valid precision");
+    h.auto(true);
+    h
+}
+
+/// Counts for one reporting interval.
+#[derive(Debug, Clone, Copy, Default)]
+struct IntervalStats {
+    arrived: u64,
+    offered: u64,
+    answered: u64,
+    abandoned: u64,
+    answered_within: u64,
+    abandoned_within: u64,
+    wait_answered: i128,
+}
+
+fn ratio(num: u64, den: u64) -> f64 {
+    if den == 0 { 0.0 } else { round6(num as f64 / den as f64) }
+}
+
+fn mean_secs(sum: i128, n: u64) -> f64 {
+    if n == 0 { 0.0 } else { round6(sum as f64 / n as f64 / MICROS_PER_SEC as f64) }
+}
+
+fn service_level(
+    offered: u64,
+    answered: u64,
+    answered_within: u64,
+    abandoned_within: u64,
+    threshold: Micros,
+) -> ServiceLevel {
+    ServiceLevel {
+        threshold_seconds: round6(threshold as f64 / MICROS_PER_SEC as f64),
+        answered_within_over_offered: ratio(answered_within, offered),
+        answered_within_over_answered: ratio(answered_within, answered),
+        answered_within_over_offered_minus_short_abandons: ratio(
+            answered_within,
+            offered.saturating_sub(abandoned_within),
+        ),
+    }
+}
+
+/// Streaming statistics of a run. See the module docs for which events to record.
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    threshold: Micros,
+    arrived: u64,
+    disconnected_in_flow: u64,
+    flow_errors: u64,
+    all: WaitStats,
+    queues: Vec<(String, WaitStats)>,
+    last_queue: usize,
+    intervals: Vec<IntervalStats>,
+}
+
+impl Metrics {
+    /// Empty statistics; waits `≤ sl_threshold` count as within the service level.
+    pub fn new(sl_threshold: Micros) -> Metrics {
+        Metrics {
+            threshold: sl_threshold,
+            arrived: 0,
+            disconnected_in_flow: 0,
+            flow_errors: 0,
+            all: WaitStats::new(),
+            queues: Vec::new(),
+            last_queue: 0,
+            intervals: Vec::new(),
+        }
+    }
+
+    /// The service-level threshold given to [`Metrics::new`].
+    pub fn sl_threshold(&self) -> Micros {
+        self.threshold
+    }
+
+    /// Arrivals so far (`record_offered(None, _)`).
+    pub fn arrived(&self) -> u64 {
+        self.arrived
+    }
+
+    /// Queue entries so far (`record_offered(Some(_), _)`).
+    pub fn offered(&self) -> u64 {
+        self.all.offered
+    }
+
+    #[inline]
+    fn queue(&mut self, name: &str) -> &mut WaitStats {
+        let i = if self.queues.get(self.last_queue).is_some_and(|(n, _)| n == name) {
+            self.last_queue
+        } else if let Some(i) = self.queues.iter().position(|(n, _)| n == name) {
+            i
+        } else {
+            self.queues.push((name.to_owned(), WaitStats::new()));
+            self.queues.len() - 1
+        };
+        self.last_queue = i;
+        &mut self.queues[i].1
+    }
+
+    #[inline]
+    fn interval(&mut self, i: usize) -> &mut IntervalStats {
+        let i = i.min(MAX_INTERVALS - 1);
+        if i >= self.intervals.len() {
+            self.intervals.resize(i + 1, IntervalStats::default());
+        }
+        &mut self.intervals[i]
+    }
+
+    /// `None`: a call arrived. `Some(queue)`: a call entered `queue`.
+    #[inline]
+    pub fn record_offered(&mut self, queue: Option<&str>, interval: usize) {
+        match queue {
+            None => {
+                self.arrived += 1;
+                self.interval(interval).arrived += 1;
+            }
+            Some(q) => {
+                self.all.offered += 1;
+                self.queue(q).offered += 1;
+                self.interval(interval).offered += 1;
+            }
+        }
+    }
+
+    /// A call in `queue` was answered after waiting `wait`.
+    #[inline]
+    pub fn record_answered(&mut self, queue: Option<&str>, interval: usize, wait: Micros) {
+        let t = self.threshold;
+        self.all.answered(wait, t);
+        if let Some(q) = queue {
+            self.queue(q).answered(wait, t);
+        }
+        let s = self.interval(interval);
+        let wait = wait.max(0);
+        s.answered += 1;
+        s.answered_within += u64::from(wait <= t);
+        s.wait_answered += i128::from(wait);
+    }
+
+    /// A caller in `queue` hung up after waiting `wait`.
+    #[inline]
+    pub fn record_abandoned(&mut self, queue: Option<&str>, interval: usize, wait: Micros) {
+        let t = self.threshold;
+        self.all.abandoned(wait, t);
+        if let Some(q) = queue {
+            self.queue(q).abandoned(wait, t);
+        }
+        let s = self.interval(interval);
+        s.abandoned += 1;
+        s.abandoned_within += u64::from(wait.max(0) <= t);
+    }
+
+    /// A call ended in the flow without entering a queue.
+    #[inline]
+    pub fn record_disconnected_in_flow(&mut self, interval: usize) {
+        self.disconnected_in_flow += 1;
+        let _ = self.interval(interval);
+    }
+
+    /// A call ended on a runtime error in the flow.
+    #[inline]
+    pub fn record_flow_error(&mut self, interval: usize) {
+        self.flow_errors += 1;
+        let _ = self.interval(interval);
+    }
+
+    /// A caller in `queue` left the queue for a callback after waiting `wait_before`.
+    #[inline]
+    pub fn record_callback_created(&mut self, queue: Option<&str>, interval: usize, wait_before: Micros) {
+        self.all.callback(wait_before);
+        if let Some(q) = queue {
+            self.queue(q).callback(wait_before);
+        }
+        let _ = self.interval(interval);
+    }
+
+    /// An agent talked for `busy` on a call from `queue` (wrap-up excluded).
+    #[inline]
+    pub fn record_agent_busy(&mut self, queue: Option<&str>, busy: Micros) {
+        let busy = i128::from(busy.max(0));
+        self.all.busy += busy;
+        if let Some(q) = queue {
+            self.queue(q).busy += busy;
+        }
+    }
+
+    /// The report: `duration` is the simulated time (for occupancy), `agents` the number of agents,
+    /// `interval_label` the local start time of reporting interval `i`
+    /// ([`Traffic::interval_label`](super::scenario::Traffic::interval_label)).
+    pub fn finish(&self, duration: Micros, agents: u32, interval_label: &dyn Fn(usize) -> String) -> Report {
+        let t = self.threshold;
+        let agent_time = duration.max(0) as f64 * f64::from(agents);
+        let all = self.all.queue_report(t, agent_time);
+        let per_queue: BTreeMap<String, QueueReport> =
+            self.queues.iter().map(|(name, s)| (name.clone(), s.queue_report(t, agent_time))).collect();
+        let per_interval = self
+            .intervals
+            .iter()
+            .enumerate()
+            .map(|(i, s)| IntervalReport {
+                start: interval_label(i),
+                arrived: s.arrived,
+                offered: s.offered,
+                answered: s.answered,
+                abandoned: s.abandoned,
+                asa_seconds: mean_secs(s.wait_answered, s.answered),
+                service_level: service_level(s.offered, s.answered, s.answered_within, s.abandoned_within, t),
+            })
+            .collect();
+        Report {
+            offered: all.offered,
+            answered: all.answered,
+            abandoned: all.abandoned,
+            asa_seconds: all.asa_seconds,
+            p_wait: all.p_wait,
+            occupancy: all.occupancy,
+            service_level: all.service_level,
+            mean_wait_all_seconds: all.mean_wait_all_seconds,
+            wait_percentiles_seconds: all.wait_percentiles_seconds,
+            abandon_rate: all.abandon_rate,
+            arrived: self.arrived,
+            disconnected_in_flow: self.disconnected_in_flow,
+            flow_errors: self.flow_errors,
+            callbacks_created: all.callbacks_created,
+            agents,
+            simulated_seconds: round6(duration as f64 / MICROS_PER_SEC as f64),
+            per_queue,
+            per_interval,
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    const S: Micros = MICROS_PER_SEC;
+
+    fn label(i: usize) -> String {
+        format!("interval {i}")
+    }
+
+    /// Seven arrivals; six queue entries (four Support, two Billing) over two intervals.
+    pub(crate) fn sample() -> Metrics {
+        let mut m = Metrics::new(20 * S);
+        for _ in 0..5 {
+            m.record_offered(None, 0);
+        }
+        m.record_offered(None, 1);
+        m.record_offered(None, 1);
+        m.record_disconnected_in_flow(0);
+        m.record_flow_error(0);
+        for wait in [0, 10 * S, 30 * S] {
+            m.record_offered(Some("Support"), 0);
+            m.record_answered(Some("Support"), 0, wait);
+            m.record_agent_busy(Some("Support"), 100 * S);
+        }
+        m.record_offered(Some("Support"), 1);
+        m.record_abandoned(Some("Support"), 1, 5 * S);
+        m.record_offered(Some("Billing"), 1);
+        m.record_abandoned(Some("Billing"), 1, 40 * S);
+        m.record_offered(Some("Billing"), 1);
+        m.record_callback_created(Some("Billing"), 1, 25 * S);
+        m
+    }
+
+    #[test]
+    fn figures_of_a_hand_made_run() {
+        let r = sample().finish(1000 * S, 2, &label);
+        assert_eq!((r.arrived, r.offered, r.answered, r.abandoned), (7, 6, 3, 2));
+        assert_eq!((r.disconnected_in_flow, r.flow_errors, r.callbacks_created), (1, 1, 1));
+        assert_eq!(r.asa_seconds, 13.333333);
+        assert_eq!(r.p_wait, 0.833333); // 5 of 6 entries waited
+        assert_eq!(r.occupancy, 0.15); // 300 s talk / (1000 s × 2 agents)
+        assert_eq!(r.mean_wait_all_seconds, 17.0); // (0 + 10 + 30 + 5 + 40) / 5
+        assert_eq!(r.abandon_rate, 0.333333);
+        assert_eq!(r.simulated_seconds, 1000.0);
+        let sl = &r.service_level;
+        assert_eq!(sl.threshold_seconds, 20.0);
+        assert_eq!(sl.answered_within_over_offered, 0.333333); // 2 / 6
+        assert_eq!(sl.answered_within_over_answered, 0.666667); // 2 / 3
+        assert_eq!(sl.answered_within_over_offered_minus_short_abandons, 0.4); // 2 / (6 − 1)
+        let p = &r.wait_percentiles_seconds;
+        assert_eq!(p.max, 30.0);
+        assert!((p.p50 - 10.0).abs() < 0.02, "{p:?}");
+        assert!((p.p99 - 30.0).abs() < 0.05, "{p:?}");
+
+        let support = &r.per_queue["Support"];
+        assert_eq!((support.offered, support.answered, support.abandoned), (4, 3, 1));
+        assert_eq!(support.occupancy, 0.15);
+        assert_eq!(support.talk_seconds, 300.0);
+        assert_eq!(support.service_level.answered_within_over_offered, 0.5);
+        assert_eq!(support.service_level.answered_within_over_offered_minus_short_abandons, 0.666667);
+        let billing = &r.per_queue["Billing"];
+        assert_eq!(
+            (billing.offered, billing.answered, billing.abandoned, billing.callbacks_created),
+            (2, 0, 1, 1)
+        );
+        assert_eq!(billing.p_wait, 1.0);
+        assert_eq!(billing.asa_seconds, 0.0);
+        assert_eq!(billing.occupancy, 0.0);
+
+        assert_eq!(r.per_interval.len(), 2);
+        let (a, b) = (&r.per_interval[0], &r.per_interval[1]);
+        assert_eq!(a.start, "interval 0");
+        assert_eq!((a.arrived, a.offered, a.answered, a.abandoned), (5, 3, 3, 0));
+        assert_eq!(a.asa_seconds, 13.333333);
+        assert_eq!(a.service_level.answered_within_over_offered, 0.666667);
+        assert_eq!((b.arrived, b.offered, b.answered, b.abandoned), (2, 3, 0, 2));
+        assert_eq!(b.service_level.answered_within_over_offered, 0.0);
+        assert_eq!(b.service_level.answered_within_over_offered_minus_short_abandons, 0.0);
+    }
+
+    #[test]
+    fn empty_run_has_zeros_not_nan() {
+        let r = Metrics::new(20 * S).finish(0, 0, &label);
+        assert_eq!((r.offered, r.answered, r.asa_seconds, r.p_wait, r.occupancy), (0, 0, 0.0, 0.0, 0.0));
+        assert_eq!(r.wait_percentiles_seconds.p99, 0.0);
+        assert!(r.per_interval.is_empty() && r.per_queue.is_empty());
+        assert!(!r.to_json().contains("NaN"));
+    }
+
+    #[test]
+    fn threshold_is_inclusive_and_unqueued_calls_count_only_overall() {
+        let mut m = Metrics::new(20 * S);
+        m.record_offered(Some("Q"), 0);
+        m.record_answered(Some("Q"), 0, 20 * S);
+        m.record_offered(Some("Q"), 0);
+        m.record_answered(Some("Q"), 0, 20 * S + 1);
+        m.record_answered(None, 0, 0);
+        let r = m.finish(S, 1, &label);
+        assert_eq!(r.answered, 3);
+        assert_eq!(r.per_queue["Q"].answered, 2);
+        assert_eq!(r.per_queue["Q"].service_level.answered_within_over_answered, 0.5);
+    }
+
+    #[test]
+    fn memory_stays_flat_as_calls_grow() {
+        let mut m = Metrics::new(20 * S);
+        for i in 0..200_000i64 {
+            let q = if i % 3 == 0 { "A" } else { "B" };
+            m.record_offered(None, 0);
+            m.record_offered(Some(q), 0);
+            m.record_answered(Some(q), 0, (i * 7919) % (600 * S));
+        }
+        let before = m.all.hist.distinct_values();
+        for i in 0..200_000i64 {
+            m.record_offered(Some("A"), 1);
+            m.record_answered(Some("A"), 1, (i * 104_729) % (600 * S));
+        }
+        assert_eq!(m.queues.len(), 2);
+        assert_eq!(m.intervals.len(), 2);
+        assert_eq!(m.all.hist.distinct_values(), before); // same buckets, no growth
+        // A wild interval number is folded, not allocated.
+        m.record_offered(None, usize::MAX);
+        assert_eq!(m.intervals.len(), MAX_INTERVALS);
+    }
+}

@@ -1,0 +1,368 @@
+//! The result of a simulation run: figures a workforce-management report would show, as JSON
+//! ([`Report::to_json`]) or as a readable block ([`Report::to_text`]).
+//!
+//! A [`Report`] is built by [`Metrics::finish`](super::metrics::Metrics::finish). Every `f64` is
+//! rounded to 6 decimals when the report is built, so the JSON text of a seeded run is the same on
+//! every machine. Nothing here depends on the wall clock: the CLI prints throughput to stderr.
+//!
+//! # Definitions
+//!
+//! - **offered**: calls that entered a queue (a call that enters two queues counts twice).
+//!   **arrived**: calls that entered the flow; some end in the IVR without queueing.
+//! - **asa_seconds**: mean wait of answered calls.
+//! - **p_wait**: calls that waited longer than zero (answered, abandoned, or left for a callback) /
+//!   offered. Calls still waiting when the run ends count in offered only.
+//! - **occupancy**: agent talk time / (simulated time × agents).
+//! - **service_level** with threshold `t` (waits `≤ t` are within), three definitions:
+//!   - `answered_within_over_offered` = answered within t / offered,
+//!   - `answered_within_over_answered` = answered within t / answered,
+//!   - `answered_within_over_offered_minus_short_abandons` = answered within t / (offered −
+//!     abandoned within t).
+//! - **mean_wait_all_seconds**: mean wait of answered and abandoned calls.
+//! - **wait_percentiles_seconds**: waits of answered calls (3 significant digits, `max` exact to the
+//!   millisecond).
+//! - **abandon_rate**: abandoned / offered.
+//!
+//! A ratio with a zero denominator is 0.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Rounds to 6 decimals (the precision of every figure in a report).
+pub fn round6(x: f64) -> f64 {
+    if !x.is_finite() {
+        return 0.0;
+    }
+    let r = (x * 1e6).round() / 1e6;
+    // No `-0` in the JSON.
+    if r == 0.0 { 0.0 } else { r }
+}
+
+/// The three service-level definitions at one threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceLevel {
+    pub threshold_seconds: f64,
+    /// Answered within t / offered.
+    pub answered_within_over_offered: f64,
+    /// Answered within t / answered.
+    pub answered_within_over_answered: f64,
+    /// Answered within t / (offered − abandoned within t).
+    pub answered_within_over_offered_minus_short_abandons: f64,
+}
+
+/// Percentiles of the wait of answered calls, in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WaitPercentiles {
+    pub p50: f64,
+    pub p80: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// The figures of one queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueReport {
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub asa_seconds: f64,
+    pub p_wait: f64,
+    /// This queue's talk time / (simulated time × all agents): the queues' figures add up to the
+    /// overall occupancy.
+    pub occupancy: f64,
+    pub service_level: ServiceLevel,
+    pub mean_wait_all_seconds: f64,
+    pub wait_percentiles_seconds: WaitPercentiles,
+    pub abandon_rate: f64,
+    pub callbacks_created: u64,
+    pub talk_seconds: f64,
+}
+
+/// The figures of one reporting interval, counted by the interval a call arrived or was offered in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntervalReport {
+    /// Local start time, such as `2026-12-01T08:30`.
+    pub start: String,
+    pub arrived: u64,
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub asa_seconds: f64,
+    pub service_level: ServiceLevel,
+}
+
+/// The result of a run. The JSON keys are the field names, in this order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub asa_seconds: f64,
+    pub p_wait: f64,
+    pub occupancy: f64,
+    pub service_level: ServiceLevel,
+    pub mean_wait_all_seconds: f64,
+    pub wait_percentiles_seconds: WaitPercentiles,
+    pub abandon_rate: f64,
+    pub arrived: u64,
+    pub disconnected_in_flow: u64,
+    pub flow_errors: u64,
+    pub callbacks_created: u64,
+    pub agents: u32,
+    pub simulated_seconds: f64,
+    /// By queue name (sorted).
+    pub per_queue: BTreeMap<String, QueueReport>,
+    pub per_interval: Vec<IntervalReport>,
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2}%", x * 100.0)
+}
+
+fn secs(x: f64) -> String {
+    if x >= 100.0 { format!("{x:.0} s") } else { format!("{x:.2} s") }
+}
+
+/// `20` → `20 s`; `0.5` → `0.5 s`.
+fn threshold(t: f64) -> String {
+    if t.fract() == 0.0 { format!("{t:.0} s") } else { format!("{t} s") }
+}
+
+/// `28800` → `8h00m00s`.
+fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    format!("{}h{:02}m{:02}s", s / 3600, s / 60 % 60, s % 60)
+}
+
+impl Report {
+    /// Pretty JSON with a final newline; the same run gives the same text.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// A readable report, naming each service-level definition in words.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        let w = &mut out;
+        let _ = writeln!(
+            w,
+            "Simulated {} ({} s) with {} agents",
+            clock(self.simulated_seconds),
+            self.simulated_seconds,
+            self.agents
+        );
+        let _ = writeln!(w, "  Calls arrived                     {:>12}", self.arrived);
+        let _ = writeln!(w, "  Ended in the flow (no queue)      {:>12}", self.disconnected_in_flow);
+        let _ = writeln!(w, "  Flow errors                       {:>12}", self.flow_errors);
+        let _ = writeln!(w, "  Offered to queues                 {:>12}", self.offered);
+        let answered_share = if self.offered == 0 { 0.0 } else { self.answered as f64 / self.offered as f64 };
+        let _ = writeln!(
+            w,
+            "  Answered                          {:>12}  ({})",
+            self.answered,
+            pct(answered_share)
+        );
+        let _ = writeln!(
+            w,
+            "  Abandoned                         {:>12}  ({})",
+            self.abandoned,
+            pct(self.abandon_rate)
+        );
+        let _ = writeln!(w, "  Callbacks created                 {:>12}", self.callbacks_created);
+        let _ = writeln!(w);
+        figures_text(
+            w,
+            "  ",
+            self.asa_seconds,
+            self.mean_wait_all_seconds,
+            self.p_wait,
+            self.occupancy,
+            &self.wait_percentiles_seconds,
+            &self.service_level,
+        );
+        for (name, q) in &self.per_queue {
+            let _ = writeln!(w);
+            let _ = writeln!(
+                w,
+                "Queue {name}: offered {}, answered {}, abandoned {} ({}), callbacks {}",
+                q.offered,
+                q.answered,
+                q.abandoned,
+                pct(q.abandon_rate),
+                q.callbacks_created
+            );
+            figures_text(
+                w,
+                "  ",
+                q.asa_seconds,
+                q.mean_wait_all_seconds,
+                q.p_wait,
+                q.occupancy,
+                &q.wait_percentiles_seconds,
+                &q.service_level,
+            );
+        }
+        if !self.per_interval.is_empty() {
+            let t = threshold(self.service_level.threshold_seconds);
+            let _ = writeln!(w);
+            let _ = writeln!(w, "Per interval (service level = answered within {t} / offered):");
+            let _ = writeln!(
+                w,
+                "  {:<19} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}",
+                "start", "arrived", "offered", "answered", "abandoned", "ASA", "SL"
+            );
+            for i in &self.per_interval {
+                let _ = writeln!(
+                    w,
+                    "  {:<19} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}",
+                    i.start,
+                    i.arrived,
+                    i.offered,
+                    i.answered,
+                    i.abandoned,
+                    secs(i.asa_seconds),
+                    pct(i.service_level.answered_within_over_offered)
+                );
+            }
+        }
+        out
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn figures_text(
+    w: &mut String,
+    indent: &str,
+    asa: f64,
+    mean_all: f64,
+    p_wait: f64,
+    occupancy: f64,
+    p: &WaitPercentiles,
+    sl: &ServiceLevel,
+) {
+    let t = threshold(sl.threshold_seconds);
+    let _ = writeln!(w, "{indent}Average speed of answer (ASA)            {}", secs(asa));
+    let _ = writeln!(w, "{indent}Mean wait, answered and abandoned        {}", secs(mean_all));
+    let _ = writeln!(w, "{indent}Probability of waiting (waited / offered) {}", pct(p_wait));
+    let _ = writeln!(w, "{indent}Occupancy (talk time / agent time)       {}", pct(occupancy));
+    let _ = writeln!(
+        w,
+        "{indent}Wait of answered calls: p50 {}, p80 {}, p90 {}, p95 {}, p99 {}, max {}",
+        secs(p.p50),
+        secs(p.p80),
+        secs(p.p90),
+        secs(p.p95),
+        secs(p.p99),
+        secs(p.max)
+    );
+    let _ = writeln!(w, "{indent}Service level, threshold {t}:");
+    let _ = writeln!(
+        w,
+        "{indent}  answered within {t} / offered                              {}",
+        pct(sl.answered_within_over_offered)
+    );
+    let _ = writeln!(
+        w,
+        "{indent}  answered within {t} / answered                             {}",
+        pct(sl.answered_within_over_answered)
+    );
+    let _ = writeln!(
+        w,
+        "{indent}  answered within {t} / (offered - abandoned within {t})     {}",
+        pct(sl.answered_within_over_offered_minus_short_abandons)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::metrics::tests::sample;
+
+    fn report() -> super::Report {
+        sample().finish(1000 * 1_000_000, 2, &|i| format!("2026-12-01T{:02}:{:02}", 8 + i / 2, i % 2 * 30))
+    }
+
+    #[test]
+    fn json_has_the_documented_keys_in_order() {
+        let json = report().to_json();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        // serde_json's map sorts keys; check the order in the text instead.
+        let keys = |names: &[&str]| {
+            let at: Vec<usize> = names
+                .iter()
+                .map(|k| json.find(&format!("\"{k}\":")).unwrap_or_else(|| panic!("{k}")))
+                .collect();
+            assert!(at.windows(2).all(|w| w[0] < w[1]), "{names:?} out of order");
+        };
+        let top = [
+            "offered",
+            "answered",
+            "abandoned",
+            "asa_seconds",
+            "p_wait",
+            "occupancy",
+            "service_level",
+            "mean_wait_all_seconds",
+            "wait_percentiles_seconds",
+            "abandon_rate",
+            "arrived",
+            "disconnected_in_flow",
+            "flow_errors",
+            "callbacks_created",
+            "agents",
+            "simulated_seconds",
+            "per_queue",
+            "per_interval",
+        ];
+        keys(&top);
+        let mut sorted = top.to_vec();
+        sorted.sort_unstable();
+        let have: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(have, sorted);
+        keys(&[
+            "threshold_seconds",
+            "answered_within_over_offered",
+            "answered_within_over_answered",
+            "answered_within_over_offered_minus_short_abandons",
+        ]);
+        keys(&["p50", "p80", "p90", "p95", "p99", "max"]);
+        assert_eq!(value["service_level"]["threshold_seconds"], 20.0);
+        assert_eq!(value["asa_seconds"], 13.333333);
+        assert_eq!(value["per_queue"]["Support"]["offered"], 4);
+        assert_eq!(value["per_interval"][1]["start"], "2026-12-01T08:30");
+        assert!(value["per_interval"][0]["service_level"]["answered_within_over_offered"].is_f64());
+        assert!(json.contains("\"asa_seconds\": 13.333333,"));
+        assert_eq!(json, report().to_json());
+        assert!(json.ends_with("}\n"));
+    }
+
+    #[test]
+    fn text_names_every_definition() {
+        let text = report().to_text();
+        for needle in [
+            "answered within 20 s / offered",
+            "answered within 20 s / answered",
+            "answered within 20 s / (offered - abandoned within 20 s)",
+            "Average speed of answer (ASA)            13.33 s",
+            "Probability of waiting (waited / offered) 83.33%",
+            "Occupancy (talk time / agent time)       15.00%",
+            "Queue Billing:",
+            "Queue Support:",
+            "2026-12-01T08:30",
+            "Simulated 0h16m40s",
+        ] {
+            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn rounding() {
+        assert_eq!(super::round6(0.123_456_5), 0.123457);
+        assert_eq!(super::round6(-0.000_000_1), 0.0);
+        assert_eq!(super::round6(f64::NAN), 0.0);
+    }
+}
