@@ -5,8 +5,8 @@
 //! steady-state traffic allocates nothing. Live calls and callbacks are the same thing to it: an
 //! entry with a [`PositionKey`], which a callback can take over to keep the caller's place.
 
-mod acd;
 mod agent;
+mod dispatcher;
 mod entry;
 mod error;
 pub mod ewt;
@@ -18,8 +18,8 @@ mod skills;
 #[cfg(test)]
 mod tests;
 
-pub use acd::{Acd, Assignment};
 pub use agent::{AgentSpec, AgentState};
+pub use dispatcher::{Acd, Assignment};
 pub use error::AcdError;
 pub use ids::{AgentId, EntryId, QueueId};
 pub use position_key::PositionKey;

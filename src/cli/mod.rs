@@ -5,6 +5,7 @@ mod erlang;
 mod graph;
 mod output;
 pub mod run;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -34,6 +35,7 @@ pub enum Command {
     Erlang(erlang::ErlangArgs),
     Graph(graph::GraphArgs),
     Run(run::RunArgs),
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Exit codes: 0 fine, 1 problems in the user's input, 2 usage or I/O errors.
@@ -63,5 +65,6 @@ where
         Command::Erlang(a) => erlang::run(a, &mut out),
         Command::Graph(a) => graph::run(a, &mut out),
         Command::Run(a) => run::run(a, &mut out),
+        Command::Simulate(a) => simulate::run(a, &mut out),
     }
 }

@@ -243,7 +243,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let spec = CallSpec {
         id: 1,
         ani: args.ani.clone(),
-        dnis: args.dnis.clone(),
+        dnis: args.dnis.as_str().into(),
         caller_name: args.name.clone(),
         start,
         data: Default::default(),
@@ -400,10 +400,10 @@ fn render_json(checked: &CheckedProject, flow: &str, events: &[(Micros, Event)],
         .collect();
     let outcome = match outcome {
         None => json!({"kind": "still_waiting"}),
-        Some(CallOutcome::Answered { queue, agent, waited }) => json!({"kind": "answered", "queue": queue, "agent": agent, "waited_seconds": secs(*waited)}),
-        Some(CallOutcome::Abandoned { queue, waited }) => json!({"kind": "abandoned", "queue": queue, "waited_seconds": secs(*waited)}),
+        Some(CallOutcome::Answered { queue, agent, waited }) => json!({"kind": "answered", "queue": &**queue, "agent": &**agent, "waited_seconds": secs(*waited)}),
+        Some(CallOutcome::Abandoned { queue, waited }) => json!({"kind": "abandoned", "queue": &**queue, "waited_seconds": secs(*waited)}),
         Some(CallOutcome::Disconnected { flow, node, .. }) => json!({"kind": "disconnected", "flow": flow, "node": node.to_string()}),
-        Some(CallOutcome::CallbackCreated { queue, position, waited }) => json!({"kind": "callback_created", "queue": queue, "position": position, "waited_seconds": secs(*waited)}),
+        Some(CallOutcome::CallbackCreated { queue, position, waited }) => json!({"kind": "callback_created", "queue": &**queue, "position": position, "waited_seconds": secs(*waited)}),
         Some(CallOutcome::ConnectedToAgent { flow }) => json!({"kind": "connected_to_agent", "flow": flow}),
         Some(CallOutcome::FlowError { flow, node, message }) => json!({"kind": "flow_error", "flow": flow, "node": node.to_string(), "message": message}),
     };

@@ -48,7 +48,7 @@ pub fn compile_flow(flow: &Flow) -> FlowGraph {
         }
     }
     FlowGraph {
-        name: flow.name.name.clone(),
+        name: std::rc::Rc::from(flow.name.name.as_str()),
         kind: flow.kind.node,
         span: flow.span,
         graph: b.graph,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 /// One flow as a graph: nodes are actions, edges are labelled outcomes.
 #[derive(Debug, Clone)]
 pub struct FlowGraph {
-    pub(super) name: String,
+    pub(super) name: std::rc::Rc<str>,
     pub(super) kind: FlowKind,
     pub(super) span: Span,
     pub(super) graph: DiGraph<Node, Outcome>,
@@ -39,6 +39,11 @@ fn id(ix: NodeIndex) -> NodeId {
 impl FlowGraph {
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The name, shared (a call keeps it in `Flow.Name` without copying).
+    pub fn shared_name(&self) -> std::rc::Rc<str> {
+        self.name.clone()
     }
 
     pub fn kind(&self) -> FlowKind {

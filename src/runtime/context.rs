@@ -5,16 +5,19 @@ use crate::acd::EntryId;
 use chrono::{DateTime, NaiveDateTime};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 /// The call as it arrives.
 #[derive(Debug, Clone)]
 pub struct CallSpec {
     pub id: u64,
     pub ani: String,
-    pub dnis: String,
+    /// Shared: every call of a run usually dials the same number.
+    pub dnis: Rc<str>,
     pub caller_name: String,
-    /// When the call starts, as an instant with its zone (the call's zone is where `Now` and
-    /// DateTime literals are read).
+    /// The instant at virtual time 0, in the call's zone (where `Now` and DateTime literals are
+    /// read). For a single call that is when it starts; in a simulation, when the run starts, so
+    /// nothing is computed per call.
     pub start: DateTime<Tz>,
     pub data: BTreeMap<String, String>,
 }
@@ -28,8 +31,9 @@ pub struct CallContext {
     pub vars: HashMap<String, Value>,
     pub data: BTreeMap<String, String>,
     pub priority: i64,
-    pub language: String,
-    pub queue: Option<String>,
+    /// `None` until a flow sets it: "en-US".
+    pub language: Option<String>,
+    pub queue: Option<Rc<str>>,
     pub entry: Option<EntryId>,
     pub enqueued_at: Option<Micros>,
     /// Set by the interpreter before each evaluation in an in-queue flow.
@@ -37,7 +41,7 @@ pub struct CallContext {
     pub position: Option<u32>,
     /// Actions executed so far (bounded: a runaway flow takes its error path).
     pub steps: u32,
-    pub flow_name: String,
+    pub flow_name: Rc<str>,
     pub flow_started_at: Micros,
 }
 
@@ -49,26 +53,25 @@ impl CallContext {
             started_at: now,
             vars: HashMap::new(),
             priority: 0,
-            language: "en-US".into(),
+            language: None,
             queue: None,
             entry: None,
             enqueued_at: None,
             ewt: None,
             position: None,
             steps: 0,
-            flow_name: String::new(),
+            flow_name: Rc::from(""),
             flow_started_at: now,
         }
     }
 
     /// The local date-time in the call's zone at virtual time `now`.
     pub fn local_time(&self, now: Micros) -> NaiveDateTime {
-        let elapsed = chrono::Duration::microseconds(now - self.started_at);
-        (self.spec.start + elapsed).naive_local()
+        self.instant(now).naive_local()
     }
 
     /// The instant at virtual time `now`.
     pub fn instant(&self, now: Micros) -> DateTime<Tz> {
-        self.spec.start + chrono::Duration::microseconds(now - self.started_at)
+        self.spec.start + chrono::Duration::microseconds(now)
     }
 }

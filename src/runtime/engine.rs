@@ -5,7 +5,7 @@ use super::eval::World;
 use super::schedule::ScheduleTable;
 use super::trace::Observer;
 use super::{CallContext, Micros, Runtime, Signal};
-use crate::acd::{Acd, AgentId, EntryId};
+use crate::acd::{Acd, AgentId, EntryId, QueueId};
 use crate::callbacks::CallbackBook;
 use crate::compile::FlowGraph;
 use crate::project::CheckedProject;
@@ -43,9 +43,14 @@ pub struct Engine<R: Runtime> {
     pub flows: HashMap<String, Rc<FlowGraph>>,
     pub schedules: HashMap<String, ScheduleTable>,
     pub acd: RefCell<Acd>,
-    pub waiters: RefCell<HashMap<EntryId, Waiter<R::Signal>>>,
+    /// Indexed by entry slot (slots are reused, so this stays as small as the busiest moment).
+    waiters: RefCell<Vec<Option<(EntryId, Waiter<R::Signal>)>>>,
     pub callbacks: RefCell<CallbackBook>,
     pub config: EngineConfig,
+    /// Agents' talk time so far (calls and callbacks), for occupancy.
+    pub talk_time: Cell<Micros>,
+    queue_names: Vec<Rc<str>>,
+    agent_names: Vec<Rc<str>>,
     /// Handle time for callbacks served in this run (agent talk time), drawn per callback.
     pub callback_handle: Box<dyn Fn(&R) -> Micros>,
 }
@@ -61,14 +66,19 @@ impl<R: Runtime> Engine<R> {
             .filter_map(ScheduleTable::from_ast)
             .map(|s| (s.name.clone(), s))
             .collect();
+        let queue_names = (0..acd.queue_count()).map(|i| Rc::from(acd.queue_name(QueueId(i as u32)))).collect();
+        let agent_names = (0..acd.agent_count()).map(|i| Rc::from(acd.agent_name(AgentId(i as u32)))).collect();
         Engine {
+            queue_names,
+            agent_names,
             rt,
             flows,
             schedules,
             acd: RefCell::new(acd),
-            waiters: RefCell::new(HashMap::new()),
+            waiters: RefCell::new(Vec::new()),
             callbacks: RefCell::new(CallbackBook::default()),
             config: EngineConfig::default(),
+            talk_time: Cell::new(0),
             callback_handle: Box::new(|_| 300_000_000),
         }
     }
@@ -77,8 +87,23 @@ impl<R: Runtime> Engine<R> {
     pub fn wait_for_agent(&self, entry: EntryId) -> Waiter<R::Signal> {
         let w = Waiter { signal: self.rt.signal(), assigned: Rc::new(Cell::new(None)) };
         let copy = Waiter { signal: w.signal.clone(), assigned: w.assigned.clone() };
-        self.waiters.borrow_mut().insert(entry, copy);
+        let mut waiters = self.waiters.borrow_mut();
+        let slot = entry.slot as usize;
+        if waiters.len() <= slot {
+            waiters.resize_with(slot + 1, || None);
+        }
+        waiters[slot] = Some((entry, copy));
         w
+    }
+
+    /// Forgets who waits for `entry` (it was served, removed or taken over).
+    pub fn take_waiter(&self, entry: EntryId) -> Option<Waiter<R::Signal>> {
+        let mut waiters = self.waiters.borrow_mut();
+        let cell = waiters.get_mut(entry.slot as usize)?;
+        match cell {
+            Some((e, _)) if *e == entry => cell.take().map(|(_, w)| w),
+            _ => None,
+        }
     }
 
     /// Routes every entry that can be served now, waking whoever waits for it. Called after
@@ -88,7 +113,7 @@ impl<R: Runtime> Engine<R> {
         loop {
             let assignment = self.acd.borrow_mut().route(now);
             let Some(a) = assignment else { break };
-            if let Some(w) = self.waiters.borrow_mut().remove(&a.entry) {
+            if let Some(w) = self.take_waiter(a.entry) {
                 w.assigned.set(Some((a.agent, a.waited)));
                 w.signal.fire();
             }
@@ -98,7 +123,7 @@ impl<R: Runtime> Engine<R> {
     /// Takes `entry` out of its queue (the caller hung up, or the flow disconnected them).
     pub fn leave_queue(&self, entry: EntryId) {
         let now = self.rt.now();
-        self.waiters.borrow_mut().remove(&entry);
+        self.take_waiter(entry);
         self.acd.borrow_mut().remove(entry, now);
     }
 
@@ -118,8 +143,14 @@ impl<R: Runtime> Engine<R> {
         chars * 1_000_000 / self.config.chars_per_second.max(1) as i64
     }
 
-    pub fn agent_name(&self, agent: AgentId) -> String {
-        self.acd.borrow().agent_name(agent).to_string()
+    /// Agent names, shared rather than copied into every outcome.
+    pub fn agent_name(&self, agent: AgentId) -> Rc<str> {
+        self.agent_names.get(agent.index()).cloned().unwrap_or_else(|| Rc::from(self.acd.borrow().agent_name(agent)))
+    }
+
+    /// The queue's name, shared.
+    pub fn queue_name(&self, queue: QueueId) -> Rc<str> {
+        self.queue_names.get(queue.index()).cloned().unwrap_or_else(|| Rc::from(self.acd.borrow().queue_name(queue)))
     }
 }
 

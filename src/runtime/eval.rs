@@ -70,17 +70,17 @@ fn secs(m: Micros) -> i64 {
 fn builtin(name: &str, ctx: &CallContext, now: Micros) -> Value {
     match name {
         "Call.Ani" => Value::Phone(ctx.spec.ani.clone()),
-        "Call.Dnis" => Value::Phone(ctx.spec.dnis.clone()),
+        "Call.Dnis" => Value::Phone(ctx.spec.dnis.to_string()),
         "Call.CallerName" => Value::Str(ctx.spec.caller_name.clone()),
         "Call.Id" => Value::Str(ctx.spec.id.to_string()),
-        "Call.Queue" => Value::Str(ctx.queue.clone().unwrap_or_default()),
+        "Call.Queue" => Value::Str(ctx.queue.as_deref().unwrap_or("").to_string()),
         "Call.Priority" => Value::Int(ctx.priority),
-        "Call.Language" => Value::Str(ctx.language.clone()),
+        "Call.Language" => Value::Str(ctx.language.clone().unwrap_or_else(|| "en-US".into())),
         "Call.EstimatedWaitTime" => ctx.ewt.map_or(Value::Unknown, |m| Value::Duration(secs(m))),
         "Call.PositionInQueue" => ctx.position.map_or(Value::Unknown, |p| Value::Int(p as i64)),
         "Call.TimeInQueue" => ctx.enqueued_at.map_or(Value::Duration(0), |t| Value::Duration(secs(now - t))),
         "Flow.StartTime" => Value::DateTime(ctx.local_time(ctx.flow_started_at)),
-        "Flow.Name" => Value::Str(ctx.flow_name.clone()),
+        "Flow.Name" => Value::Str(ctx.flow_name.to_string()),
         "Now" => Value::DateTime(ctx.local_time(now)),
         other => ctx.vars.get(other).cloned().unwrap_or(Value::Unknown),
     }

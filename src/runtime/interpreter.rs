@@ -20,13 +20,13 @@ use std::rc::Rc;
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallOutcome {
     /// An agent answered after `waited` in `queue`.
-    Answered { queue: String, agent: String, waited: Micros },
+    Answered { queue: Rc<str>, agent: Rc<str>, waited: Micros },
     /// The caller hung up while waiting.
-    Abandoned { queue: String, waited: Micros },
+    Abandoned { queue: Rc<str>, waited: Micros },
     /// A flow disconnected the call at `node` (`queued`: it had waited this long in a queue).
-    Disconnected { flow: String, node: NodeId, queued: Option<(String, Micros)> },
+    Disconnected { flow: String, node: NodeId, queued: Option<(Rc<str>, Micros)> },
     /// The caller left the queue with a callback that keeps their place.
-    CallbackCreated { queue: String, position: Option<u32>, waited: Micros },
+    CallbackCreated { queue: Rc<str>, position: Option<u32>, waited: Micros },
     /// An outbound flow connected the customer to the agent.
     ConnectedToAgent { flow: String },
     /// The flow ran off its end, or exceeded the action limit.
@@ -36,7 +36,7 @@ pub enum CallOutcome {
 /// Where a graph walk stopped.
 enum Exit {
     Disconnected(NodeId),
-    Queued { entry: EntryId, queue: String, inqueue: Option<String> },
+    Queued { entry: EntryId, queue: Rc<str>, inqueue: Option<String> },
     ConnectAgent,
     /// The in-queue flow handed the call to a callback and disconnected.
     CallbackTakeover(NodeId),
@@ -69,7 +69,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
     task: &mut CallTask<R, C, O>,
     engine: &Rc<Engine<R>>,
     mut entry: EntryId,
-    mut queue: String,
+    mut queue: Rc<str>,
     mut inqueue: Option<String>,
 ) -> CallOutcome {
     let rt = engine.rt.clone();
@@ -79,7 +79,12 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
         engine.dispatch();
         let patience = task.plan.patience.map(|p| enqueued.saturating_add(p));
         let inqueue_graph = inqueue.as_ref().and_then(|f| engine.flows.get(f)).cloned();
-        let agent_or_flow = select(waiter.signal.wait(), async {
+        // The bare M/M/c case (no in-queue flow, callers who never hang up) needs no select.
+        let agent_or_flow = if inqueue_graph.is_none() && patience.is_none() {
+            waiter.signal.wait().await;
+            Either::Left(())
+        } else {
+            select(waiter.signal.wait(), async {
             let give_up = async {
                 match patience {
                     Some(at) => rt.sleep_until(at).await,
@@ -93,8 +98,9 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                 }
             };
             select(give_up, flow).await
-        })
-        .await;
+            })
+            .await
+        };
         let now = rt.now();
         let waited = now - enqueued;
         match agent_or_flow {
@@ -102,8 +108,9 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                 let (agent, _) = waiter.assigned.get().expect("a fired waiter has its assignment");
                 let name = engine.agent_name(agent);
                 if task.obs.enabled() {
-                    task.obs.record(now, Event::Answered { agent: name.clone(), waited });
+                    task.obs.record(now, Event::Answered { agent: name.to_string(), waited });
                 }
+                engine.talk_time.set(engine.talk_time.get() + task.plan.handle);
                 rt.sleep(task.plan.handle).await;
                 engine.release_agent(agent).await;
                 return CallOutcome::Answered { queue, agent: name, waited };
@@ -111,7 +118,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
             Either::Right(Either::Left(())) => {
                 engine.leave_queue(entry);
                 if task.obs.enabled() {
-                    task.obs.record(now, Event::Abandoned { queue: queue.clone(), waited });
+                    task.obs.record(now, Event::Abandoned { queue: queue.to_string(), waited });
                 }
                 return CallOutcome::Abandoned { queue, waited };
             }
@@ -157,7 +164,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
     let mut menus: HashMap<NodeId, (u32, u32, u32)> = HashMap::new();
     let mut steps = 0u32;
     let mut last_time = rt.now();
-    task.ctx.flow_name = graph.name().to_string();
+    task.ctx.flow_name = graph.shared_name();
     task.ctx.flow_started_at = rt.now();
     loop {
         let now = rt.now();
@@ -339,20 +346,22 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 let skill_names: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
                 let entered = {
                     let mut acd = engine.acd.borrow_mut();
-                    acd.queue_id(&queue.name).map(|q| acd.enqueue(q, task.ctx.priority, &skill_names, now))
+                    acd.queue_id(&queue.name).map(|q| (q, acd.enqueue(q, task.ctx.priority, &skill_names, now)))
                 };
                 match entered {
-                    Some(entry) => {
-                        task.ctx.queue = Some(queue.name.clone());
+                    Some((qid, entry)) => {
+                        let name = engine.queue_name(qid);
+                        task.ctx.queue = Some(name.clone());
                         task.ctx.entry = Some(entry);
                         task.ctx.enqueued_at = Some(now);
-                        refresh_queue_facts(task, &engine);
                         if task.obs.enabled() {
+                            // Position is O(queue length): only worth it when someone reads it.
+                            refresh_queue_facts(task, &engine);
                             let position = task.ctx.position;
                             task.obs.record(now, Event::Queued { queue: queue.name.clone(), position });
                         }
                         let inqueue = inqueue_flow.as_ref().map(|f| f.name.clone());
-                        return Exit::Queued { entry, queue: queue.name.clone(), inqueue };
+                        return Exit::Queued { entry, queue: name, inqueue };
                     }
                     None => {
                         if task.obs.enabled() {
@@ -371,7 +380,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     || task.ctx.spec.caller_name.clone(),
                     |e| eval(e, &task.ctx, now, &*engine).to_string(),
                 );
-                let queue = cb.queue.as_ref().map(|q| q.name.clone()).or_else(|| task.ctx.queue.clone());
+                let queue = cb.queue.as_ref().map(|q| q.name.clone()).or_else(|| task.ctx.queue.as_deref().map(str::to_string));
                 let datetime = |e: &crate::syntax::ast::Expr| match eval(e, &task.ctx, now, &*engine) {
                     Value::DateTime(dt) => Some(dt),
                     _ => None,
@@ -383,7 +392,8 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     Some(Value::Duration(s)) => s,
                     _ => crate::callbacks::bounds::RETRY_INTERVAL_DEFAULT_SECS,
                 };
-                let keeps_position = in_queue && cb.queue.as_ref().is_none_or(|q| Some(&q.name) == task.ctx.queue.as_ref());
+                let keeps_position =
+                    in_queue && cb.queue.as_ref().is_none_or(|q| Some(q.name.as_str()) == task.ctx.queue.as_deref());
                 let data = cb
                     .data
                     .iter()
@@ -435,13 +445,18 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 }
             }
         };
-        if task.obs.enabled() && !matches!(n.action, Action::Start | Action::TaskStart(_)) {
-            task.obs.record(rt.now(), Event::Edge(outcome.clone()));
-        }
-        match graph.follow(node, &outcome) {
-            Some(next) => node = next,
+        // The last action of a noinput/nomatch handler leads back to its menu along `retry`.
+        let (outcome, next) = match graph.follow(node, &outcome) {
+            Some(next) => (outcome, next),
+            None if outcome == Outcome::Next && graph.follow(node, &Outcome::Retry).is_some() => {
+                (Outcome::Retry, graph.follow(node, &Outcome::Retry).unwrap_or(node))
+            }
             None => return Exit::Error(node, format!("no `{outcome}` path out of this action")),
+        };
+        if task.obs.enabled() && !matches!(n.action, Action::Start | Action::TaskStart(_)) {
+            task.obs.record(rt.now(), Event::Edge(outcome));
         }
+        node = next;
     }
 }
 
@@ -470,7 +485,7 @@ fn take_over<R: Runtime, C: Caller, O: Observer>(
 ) {
     let now = engine.rt.now();
     let position = task.ctx.position;
-    engine.waiters.borrow_mut().remove(&entry);
+    engine.take_waiter(entry);
     let new_entry = engine.acd.borrow_mut().take_over(entry, now);
     if task.obs.enabled() {
         let number = engine.callbacks.borrow().created.last().map(|c| c.1.number.clone()).unwrap_or_default();
@@ -485,9 +500,10 @@ fn take_over<R: Runtime, C: Caller, O: Observer>(
         let Some((agent, _)) = waiter.assigned.get() else { return };
         let at = engine2.rt.now();
         if obs.enabled() {
-            obs.record(at, Event::CallbackServed { agent: engine2.agent_name(agent), at });
+            obs.record(at, Event::CallbackServed { agent: engine2.agent_name(agent).to_string(), at });
         }
         let handle = (engine2.callback_handle)(&engine2.rt);
+        engine2.talk_time.set(engine2.talk_time.get() + handle);
         engine2.rt.sleep(handle).await;
         engine2.callbacks.borrow_mut().settle(id);
         engine2.release_agent(agent).await;
@@ -557,7 +573,7 @@ fn assign<R: Runtime>(ctx: &mut CallContext, target: &Path, v: Value, engine: &E
                 ctx.priority = p;
             }
         }
-        "Call.Language" => ctx.language = v.to_string(),
+        "Call.Language" => ctx.language = Some(v.to_string()),
         name => {
             ctx.vars.insert(name.to_string(), v);
         }

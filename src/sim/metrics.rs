@@ -52,7 +52,9 @@ struct WaitStats {
     wait_abandoned: i128,
     max_answered_wait: Micros,
     busy: i128,
-    /// Waits of answered calls, in milliseconds.
+    /// Waits of answered calls, in milliseconds. For all queues together it holds only the calls
+    /// answered without a queue; the queues' histograms are added in at the end, so the hot path
+    /// records each wait once.
     hist: Histogram<u64>,
 }
 
@@ -75,7 +77,7 @@ impl WaitStats {
     }
 
     #[inline]
-    fn answered(&mut self, wait: Micros, threshold: Micros) {
+    fn answered(&mut self, wait: Micros, threshold: Micros, histogram: bool) {
         let wait = wait.max(0);
         self.answered += 1;
         self.waited += u64::from(wait > 0);
@@ -84,7 +86,7 @@ impl WaitStats {
         self.max_answered_wait = self.max_answered_wait.max(wait);
         // Nearest millisecond; the histogram grows (rarely) for a longer wait than any before.
         let ms = ((wait + 500) / 1000) as u64;
-        if self.hist.record(ms).is_err() {
+        if histogram && self.hist.record(ms).is_err() {
             self.hist.saturating_record(ms);
         }
     }
@@ -108,12 +110,12 @@ impl WaitStats {
         service_level(self.offered, self.answered, self.answered_within, self.abandoned_within, threshold)
     }
 
-    fn percentiles(&self) -> WaitPercentiles {
+    fn percentiles(&self, hist: &Histogram<u64>) -> WaitPercentiles {
         let q = |q: f64| {
-            if self.hist.is_empty() {
+            if hist.is_empty() {
                 return 0.0;
             }
-            let ms = self.hist.median_equivalent(self.hist.value_at_quantile(q));
+            let ms = hist.median_equivalent(hist.value_at_quantile(q));
             round6(ms as f64 / 1000.0)
         };
         WaitPercentiles {
@@ -126,7 +128,7 @@ impl WaitStats {
         }
     }
 
-    fn queue_report(&self, threshold: Micros, agent_time: f64) -> QueueReport {
+    fn queue_report(&self, threshold: Micros, agent_time: f64, hist: &Histogram<u64>) -> QueueReport {
         QueueReport {
             offered: self.offered,
             answered: self.answered,
@@ -139,7 +141,7 @@ impl WaitStats {
                 self.wait_answered + self.wait_abandoned,
                 self.answered + self.abandoned,
             ),
-            wait_percentiles_seconds: self.percentiles(),
+            wait_percentiles_seconds: self.percentiles(hist),
             abandon_rate: ratio(self.abandoned, self.offered),
             callbacks_created: self.callbacks,
             talk_seconds: round6(self.busy as f64 / MICROS_PER_SEC as f64),
@@ -280,9 +282,9 @@ impl Metrics {
     #[inline]
     pub fn record_answered(&mut self, queue: Option<&str>, interval: usize, wait: Micros) {
         let t = self.threshold;
-        self.all.answered(wait, t);
+        self.all.answered(wait, t, queue.is_none());
         if let Some(q) = queue {
-            self.queue(q).answered(wait, t);
+            self.queue(q).answered(wait, t, true);
         }
         let s = self.interval(interval);
         let wait = wait.max(0);
@@ -344,9 +346,17 @@ impl Metrics {
     pub fn finish(&self, duration: Micros, agents: u32, interval_label: &dyn Fn(usize) -> String) -> Report {
         let t = self.threshold;
         let agent_time = duration.max(0) as f64 * f64::from(agents);
-        let all = self.all.queue_report(t, agent_time);
-        let per_queue: BTreeMap<String, QueueReport> =
-            self.queues.iter().map(|(name, s)| (name.clone(), s.queue_report(t, agent_time))).collect();
+        let mut hist = self.all.hist.clone();
+        for (_, q) in &self.queues {
+            // Cannot fail with auto-resize; if it did, the percentiles would cover fewer calls.
+            let _ = hist.add(&q.hist);
+        }
+        let all = self.all.queue_report(t, agent_time, &hist);
+        let per_queue: BTreeMap<String, QueueReport> = self
+            .queues
+            .iter()
+            .map(|(name, s)| (name.clone(), s.queue_report(t, agent_time, &s.hist)))
+            .collect();
         let per_interval = self
             .intervals
             .iter()
@@ -497,14 +507,14 @@ pub(crate) mod tests {
             m.record_offered(Some(q), 0);
             m.record_answered(Some(q), 0, (i * 7919) % (600 * S));
         }
-        let before = m.all.hist.distinct_values();
+        let before = m.queues[0].1.hist.distinct_values();
         for i in 0..200_000i64 {
             m.record_offered(Some("A"), 1);
             m.record_answered(Some("A"), 1, (i * 104_729) % (600 * S));
         }
         assert_eq!(m.queues.len(), 2);
         assert_eq!(m.intervals.len(), 2);
-        assert_eq!(m.all.hist.distinct_values(), before); // same buckets, no growth
+        assert_eq!(m.queues[0].1.hist.distinct_values(), before); // same buckets, no growth
         // A wild interval number is folded, not allocated.
         m.record_offered(None, usize::MAX);
         assert_eq!(m.intervals.len(), MAX_INTERVALS);

@@ -3,3 +3,4 @@ pub mod erlang;
 pub mod metrics;
 pub mod report;
 pub mod scenario;
+pub mod simulator;

@@ -753,9 +753,7 @@ impl Parser<'_> {
     fn duration(&self, v: &Value, path: &[Seg]) -> R<Micros> {
         match v {
             Value::Number(n) => match n.as_f64() {
-                Some(s) if s.is_finite() && s >= 0.0 && s < 1e12 => {
-                    Ok((s * MICROS_PER_SEC as f64).round() as Micros)
-                }
+                Some(s) if (0.0..1e12).contains(&s) => Ok((s * MICROS_PER_SEC as f64).round() as Micros),
                 _ => Err(self.err(
                     path,
                     format!("`{n}` is not a duration"),

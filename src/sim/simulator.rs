@@ -1,0 +1,260 @@
+//! A day (or a million calls) of traffic through a project's flows, on the virtual clock.
+
+use super::metrics::Metrics;
+use super::report::Report;
+use super::scenario::{AgentsSpec, CallerModel, Length, Scenario};
+use crate::acd::{Acd, AgentSpec};
+use crate::project::CheckedProject;
+use crate::runtime::{
+    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, Caller, Engine, Keys, Micros, NoTrace, Prompt,
+    Runtime, VirtualRuntime, run_call,
+};
+use chrono::TimeZone;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Callers drawn from the scenario: key presses by probability, a second after the prompt.
+pub struct ScenarioCaller {
+    model: Rc<CallerModel>,
+}
+
+const THINK_TIME: Micros = 1_000_000;
+
+/// How long after the last arrival calls still in progress may take to finish.
+const DRAIN_LIMIT: Micros = 24 * 3600 * 1_000_000;
+
+impl Caller for ScenarioCaller {
+    fn respond(&mut self, prompt: Prompt<'_>, uniform: &mut dyn FnMut() -> f64) -> Keys {
+        let choice = match prompt {
+            Prompt::Menu { name } => self.model.menu(name),
+            Prompt::Ask { variable, .. } => self.model.ask(variable),
+        };
+        let key = match choice {
+            Some(c) => c.pick(uniform()).map(str::to_string),
+            None => self.model.default_keys.clone(),
+        };
+        match key {
+            Some(digits) => Keys::Digits { digits, after: THINK_TIME },
+            None => Keys::Silence,
+        }
+    }
+}
+
+/// What a run produced, beside the report: figures for benchmarks.
+pub struct SimRun {
+    pub report: Report,
+    pub calls: u64,
+    pub polls: u64,
+}
+
+/// Errors that come from the scenario meeting the project (a flow it names is missing, ...).
+pub fn build_acd(checked: &CheckedProject, agents: &AgentsSpec) -> Result<(Acd, u32), String> {
+    let mut acd = Acd::new();
+    let mut queues: Vec<String> = checked
+        .project
+        .center
+        .as_ref()
+        .map(|c| c.queue_names().map(str::to_string).collect())
+        .unwrap_or_default();
+    for g in &checked.graphs {
+        for n in g.nodes() {
+            if let crate::compile::Action::Transfer { queue, .. } = &n.action
+                && !queues.contains(&queue.name)
+            {
+                queues.push(queue.name.clone());
+            }
+        }
+    }
+    let all: Vec<_> = queues.iter().map(|q| acd.add_queue(q)).collect();
+    let mut count = 0;
+    match agents {
+        AgentsSpec::Count(n) => {
+            for i in 0..*n {
+                acd.add_agent(AgentSpec { name: format!("agent{}", i + 1), skills: vec![], queues: all.clone(), wrap_up: 0 });
+            }
+            count = *n;
+        }
+        AgentsSpec::Roster => {
+            let center = checked.project.center.as_ref().ok_or("`agents: roster` needs a center.yaml with agents")?;
+            for a in &center.agents {
+                let qs = a.queues.iter().filter_map(|q| acd.queue_id(q)).collect();
+                acd.add_agent(AgentSpec {
+                    name: a.name.clone(),
+                    skills: a.skills.clone(),
+                    queues: qs,
+                    wrap_up: a.wrap_up_secs * 1_000_000,
+                });
+                count += 1;
+            }
+        }
+        AgentsSpec::List(groups) => {
+            for g in groups {
+                let qs = if g.queues.is_empty() {
+                    all.clone()
+                } else {
+                    g.queues
+                        .iter()
+                        .map(|q| acd.queue_id(q).ok_or_else(|| format!("agent group `{}` names unknown queue `{q}`", g.name)))
+                        .collect::<Result<Vec<_>, _>>()?
+                };
+                for i in 0..g.count {
+                    acd.add_agent(AgentSpec {
+                        name: format!("{}{}", g.name, i + 1),
+                        skills: g.skills.clone(),
+                        queues: qs.clone(),
+                        wrap_up: g.wrap_up,
+                    });
+                }
+                count += g.count;
+            }
+        }
+    }
+    Ok((acd, count))
+}
+
+/// Runs a scenario. `progress` is told the number of calls generated so far, now and then.
+pub fn simulate(
+    checked: &CheckedProject,
+    scenario: &Scenario,
+    progress: &dyn Fn(u64),
+) -> Result<SimRun, String> {
+    let flow = match &scenario.flow {
+        Some(name) => checked.graph(name).ok_or_else(|| format!("the scenario names flow `{name}`, which the project lacks"))?,
+        None => {
+            let inbound: Vec<_> =
+                checked.graphs.iter().filter(|g| g.kind() == crate::syntax::ast::FlowKind::Inbound).collect();
+            match inbound.as_slice() {
+                [one] => *one,
+                _ => return Err("the project has several inbound flows (or none); name one with `flow:`".into()),
+            }
+        }
+    };
+    let (acd, agents) = build_acd(checked, &scenario.agents)?;
+    let rt = VirtualRuntime::new(scenario.seed);
+    let mut engine = Engine::new(rt.clone(), checked, acd);
+    engine.callbacks.borrow_mut().keep_history = false;
+    let handle_dist = scenario.callers.handle_time.clone();
+    engine.callback_handle = Box::new(move |rt: &VirtualRuntime| handle_dist.sample(&mut || rt.uniform()));
+    let engine = Rc::new(engine);
+    let metrics = Rc::new(RefCell::new(Metrics::new(scenario.sl_threshold)));
+    let model = Rc::new(scenario.callers.clone());
+    let graph = engine.flows[flow.name()].clone();
+    let traffic = scenario.traffic.clone();
+    let start = traffic
+        .timezone
+        .from_local_datetime(&traffic.start)
+        .earliest()
+        .ok_or("the scenario's start time does not exist in its time zone (a DST gap)")?;
+    let generated = Rc::new(std::cell::Cell::new(0u64));
+    let arrivals_ended: Rc<std::cell::Cell<Option<Micros>>> = Rc::default();
+    let length = scenario.length;
+    let dnis: Rc<str> = Rc::from("+31201234500");
+    {
+        let (rt, engine, metrics, generated) = (rt.clone(), engine.clone(), metrics.clone(), generated.clone());
+        let arrivals_ended = arrivals_ended.clone();
+        let traffic = traffic.clone();
+        rt.clone().spawn(async move {
+            let interval = traffic.arrivals.interval_len().max(1);
+            loop {
+                let now = rt.now();
+                let done = match length {
+                    Length::Calls(n) => generated.get() >= n,
+                    Length::Duration(d) => now >= d,
+                };
+                if done {
+                    break;
+                }
+                // Piecewise-constant Poisson: draw a gap at the current rate; if it crosses into
+                // the next interval, restart the draw there (memorylessness makes this exact).
+                let rate = traffic.rate_at(now);
+                let boundary = (now / interval + 1) * interval;
+                if rate <= 0.0 {
+                    rt.sleep_until(boundary).await;
+                    continue;
+                }
+                let gap = (-(1.0 - rt.uniform()).ln() / rate * 1e6) as Micros;
+                let at = now + gap.max(0);
+                if matches!(traffic.arrivals, super::scenario::Arrivals::Profile { .. }) && at >= boundary {
+                    rt.sleep_until(boundary).await;
+                    continue;
+                }
+                if let Length::Duration(d) = length
+                    && at >= d
+                {
+                    break;
+                }
+                rt.sleep_until(at).await;
+                let id = generated.get() + 1;
+                generated.set(id);
+                let now = rt.now();
+                let arrival_interval = traffic.interval_of(now);
+                metrics.borrow_mut().record_offered(None, arrival_interval);
+                let spec = CallSpec {
+                    id,
+                    ani: format!("+3161{:07}", id % 10_000_000),
+                    dnis: dnis.clone(),
+                    caller_name: String::new(),
+                    start,
+                    data: Default::default(),
+                };
+                let mut u = || rt.uniform();
+                let patience = model.patience.as_ref().map(|p| p.sample(&mut u));
+                let handle = model.handle_time.sample(&mut u);
+                let task = CallTask {
+                    engine: engine.clone(),
+                    ctx: CallContext::new(spec, now),
+                    caller: ScenarioCaller { model: model.clone() },
+                    plan: CallPlan { patience, handle },
+                    obs: NoTrace,
+                };
+                let (graph, metrics) = (graph.clone(), metrics.clone());
+                rt.spawn(async move {
+                    let outcome = run_call(task, graph).await;
+                    record(&mut metrics.borrow_mut(), &outcome, arrival_interval);
+                });
+            }
+            arrivals_ended.set(Some(rt.now()));
+        });
+    }
+    // Run in slices of simulated time so a progress bar can move between them.
+    let mut until: Micros = 0;
+    while rt.live_tasks() > 0 {
+        // Calls nobody will ever answer (no agents, endless patience) must not keep the run alive.
+        if arrivals_ended.get().is_some_and(|end| until > end + DRAIN_LIMIT) {
+            break;
+        }
+        until = until.saturating_add(600_000_000);
+        rt.run_until(until);
+        progress(generated.get());
+    }
+    let end = rt.now();
+    let mut m = metrics.borrow_mut();
+    m.record_agent_busy(None, engine.talk_time.get());
+    let report = m.finish(end, agents, &|i| traffic.interval_label(i));
+    Ok(SimRun { report, calls: generated.get(), polls: rt.polls() })
+}
+
+fn record(m: &mut Metrics, outcome: &CallOutcome, interval: usize) {
+    match outcome {
+        CallOutcome::Answered { queue, waited, .. } => {
+            m.record_offered(Some(queue), interval);
+            m.record_answered(Some(queue), interval, *waited);
+        }
+        CallOutcome::Abandoned { queue, waited } => {
+            m.record_offered(Some(queue), interval);
+            m.record_abandoned(Some(queue), interval, *waited);
+        }
+        CallOutcome::CallbackCreated { queue, waited, .. } => {
+            m.record_offered(Some(queue), interval);
+            m.record_callback_created(Some(queue), interval, *waited);
+        }
+        CallOutcome::Disconnected { queued: Some((queue, waited)), .. } => {
+            m.record_offered(Some(queue), interval);
+            m.record_abandoned(Some(queue), interval, *waited);
+        }
+        CallOutcome::Disconnected { queued: None, .. } | CallOutcome::ConnectedToAgent { .. } => {
+            m.record_disconnected_in_flow(interval)
+        }
+        CallOutcome::FlowError { .. } => m.record_flow_error(interval),
+    }
+}
