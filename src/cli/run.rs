@@ -106,7 +106,10 @@ pub fn load_checked(path: &std::path::Path, out: &mut Output) -> Result<CheckedP
     let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !errors.is_empty() {
         out.diagnostics(&errors, checked.sources());
-        return Err((exit::PROBLEMS, "the flows have errors; fix them first (see `callwright check`)".into()));
+        return Err((
+            exit::PROBLEMS,
+            "the flows have errors; fix them first (see `callwright check`)".into(),
+        ));
     }
     Ok(checked)
 }
@@ -194,16 +197,26 @@ fn call_zone(checked: &CheckedProject, tz: &Option<String>) -> Result<Tz, (i32, 
 
 fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let script = DtmfScript::parse(&args.press).map_err(|c| {
-        (exit::PROBLEMS, format!("--press {:?}: `{c}` is not a key; use 0-9, *, # and w (a half-second pause)", args.press))
+        (
+            exit::PROBLEMS,
+            format!(
+                "--press {:?}: `{c}` is not a key; use 0-9, *, # and w (a half-second pause)",
+                args.press
+            ),
+        )
     })?;
     let bad = |e: String| (exit::PROBLEMS, e);
     let handle = parse_duration("handle", &args.handle).map_err(bad)?;
-    let patience = args.patience.as_deref().map(|p| parse_duration("patience", p)).transpose().map_err(bad)?;
+    let patience =
+        args.patience.as_deref().map(|p| parse_duration("patience", p)).transpose().map_err(bad)?;
     let max_wait = parse_duration("max-wait", &args.max_wait).map_err(bad)?;
     for (flag, n) in [("ani", &args.ani), ("dnis", &args.dnis)] {
         let ok = phonenumber::parse(None, n).map(|p| phonenumber::is_valid(&p)).unwrap_or(false);
         if !ok {
-            return Err((exit::PROBLEMS, format!("--{flag} {n:?} is not a valid E.164 number (write +, country code, number)")));
+            return Err((
+                exit::PROBLEMS,
+                format!("--{flag} {n:?} is not a valid E.164 number (write +, country code, number)"),
+            ));
         }
     }
     let checked = load_checked(&args.project, out)?;
@@ -213,23 +226,37 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     } else {
         let naive = NaiveDateTime::parse_from_str(&args.at, "%Y-%m-%dT%H:%M")
             .or_else(|_| NaiveDateTime::parse_from_str(&args.at, "%Y-%m-%dT%H:%M:%S"))
-            .map_err(|_| (exit::PROBLEMS, format!("--at {:?}: write YYYY-MM-DDTHH:MM (local time in {zone}) or `now`", args.at)))?;
-        zone.from_local_datetime(&naive)
-            .earliest()
-            .ok_or_else(|| (exit::PROBLEMS, format!("--at {}: that local time does not exist in {zone} (a DST change)", args.at)))?
+            .map_err(|_| {
+                (
+                    exit::PROBLEMS,
+                    format!("--at {:?}: write YYYY-MM-DDTHH:MM (local time in {zone}) or `now`", args.at),
+                )
+            })?;
+        zone.from_local_datetime(&naive).earliest().ok_or_else(|| {
+            (
+                exit::PROBLEMS,
+                format!("--at {}: that local time does not exist in {zone} (a DST change)", args.at),
+            )
+        })?
     };
     let inbound: Vec<_> = checked.graphs.iter().filter(|g| g.kind() == FlowKind::Inbound).collect();
     let flow = match &args.flow {
         Some(name) => checked.graph(name).ok_or_else(|| {
             let names = checked.graphs.iter().map(|g| g.name());
-            (exit::PROBLEMS, format!("no flow named `{name}`; {}", crate::check::suggest::help_for(name, "flow", names)))
+            (
+                exit::PROBLEMS,
+                format!("no flow named `{name}`; {}", crate::check::suggest::help_for(name, "flow", names)),
+            )
         })?,
         None => match inbound.as_slice() {
             [one] => *one,
             [] => return Err((exit::PROBLEMS, "the project has no inbound flow to call".into())),
             many => {
                 let names: Vec<_> = many.iter().map(|g| g.name()).collect();
-                return Err((exit::PROBLEMS, format!("several inbound flows; pick one with --flow: {}", names.join(", "))));
+                return Err((
+                    exit::PROBLEMS,
+                    format!("several inbound flows; pick one with --flow: {}", names.join(", ")),
+                ));
             }
         },
     };
@@ -313,9 +340,12 @@ fn render_text(
                 "",
                 human(*waited)
             )),
-            Event::Abandoned { queue, waited } => {
-                s.push_str(&format!("{}{:>34}caller hangs up after {} in {queue}\n", clock(*at), "", human(*waited)))
-            }
+            Event::Abandoned { queue, waited } => s.push_str(&format!(
+                "{}{:>34}caller hangs up after {} in {queue}\n",
+                clock(*at),
+                "",
+                human(*waited)
+            )),
             Event::CallbackCreated { queue, position, number } => s.push_str(&format!(
                 "{}{:>34}callback for {number} created in {queue}{}\n",
                 clock(*at),
@@ -337,12 +367,14 @@ fn human(m: Micros) -> String {
     format_duration((m + 500_000) / 1_000_000)
 }
 
-fn describe(checked: &CheckedProject, outcome: Option<&CallOutcome>, events: &[(Micros, Event)], max_wait: Micros) -> String {
+fn describe(
+    checked: &CheckedProject,
+    outcome: Option<&CallOutcome>,
+    events: &[(Micros, Event)],
+    max_wait: Micros,
+) -> String {
     let node_place = |flow: &str, node: crate::compile::NodeId| {
-        checked
-            .graph(flow)
-            .map(|g| checked.sources().file_line(g.node(node).span))
-            .unwrap_or_default()
+        checked.graph(flow).map(|g| checked.sources().file_line(g.node(node).span)).unwrap_or_default()
     };
     let served = events.iter().find_map(|(_, e)| match e {
         Event::CallbackServed { agent, at } => Some((agent.clone(), *at)),
@@ -353,7 +385,9 @@ fn describe(checked: &CheckedProject, outcome: Option<&CallOutcome>, events: &[(
         Some(CallOutcome::Answered { queue, agent, waited }) => {
             format!("answered by agent {agent} in {queue} after waiting {}", human(*waited))
         }
-        Some(CallOutcome::Abandoned { queue, waited }) => format!("abandoned after {} in {queue}", human(*waited)),
+        Some(CallOutcome::Abandoned { queue, waited }) => {
+            format!("abandoned after {} in {queue}", human(*waited))
+        }
         Some(CallOutcome::Disconnected { flow, node, .. }) => {
             format!("disconnected by flow {flow} at {} ({node})", node_place(flow, *node))
         }
@@ -372,7 +406,12 @@ fn describe(checked: &CheckedProject, outcome: Option<&CallOutcome>, events: &[(
     }
 }
 
-fn render_json(checked: &CheckedProject, flow: &str, events: &[(Micros, Event)], outcome: Option<&CallOutcome>) -> String {
+fn render_json(
+    checked: &CheckedProject,
+    flow: &str,
+    events: &[(Micros, Event)],
+    outcome: Option<&CallOutcome>,
+) -> String {
     let sources = checked.sources();
     let secs = |m: Micros| m as f64 / 1e6;
     let evs: Vec<_> = events
@@ -400,12 +439,22 @@ fn render_json(checked: &CheckedProject, flow: &str, events: &[(Micros, Event)],
         .collect();
     let outcome = match outcome {
         None => json!({"kind": "still_waiting"}),
-        Some(CallOutcome::Answered { queue, agent, waited }) => json!({"kind": "answered", "queue": &**queue, "agent": &**agent, "waited_seconds": secs(*waited)}),
-        Some(CallOutcome::Abandoned { queue, waited }) => json!({"kind": "abandoned", "queue": &**queue, "waited_seconds": secs(*waited)}),
-        Some(CallOutcome::Disconnected { flow, node, .. }) => json!({"kind": "disconnected", "flow": flow, "node": node.to_string()}),
-        Some(CallOutcome::CallbackCreated { queue, position, waited }) => json!({"kind": "callback_created", "queue": &**queue, "position": position, "waited_seconds": secs(*waited)}),
+        Some(CallOutcome::Answered { queue, agent, waited }) => {
+            json!({"kind": "answered", "queue": &**queue, "agent": &**agent, "waited_seconds": secs(*waited)})
+        }
+        Some(CallOutcome::Abandoned { queue, waited }) => {
+            json!({"kind": "abandoned", "queue": &**queue, "waited_seconds": secs(*waited)})
+        }
+        Some(CallOutcome::Disconnected { flow, node, .. }) => {
+            json!({"kind": "disconnected", "flow": flow, "node": node.to_string()})
+        }
+        Some(CallOutcome::CallbackCreated { queue, position, waited }) => {
+            json!({"kind": "callback_created", "queue": &**queue, "position": position, "waited_seconds": secs(*waited)})
+        }
         Some(CallOutcome::ConnectedToAgent { flow }) => json!({"kind": "connected_to_agent", "flow": flow}),
-        Some(CallOutcome::FlowError { flow, node, message }) => json!({"kind": "flow_error", "flow": flow, "node": node.to_string(), "message": message}),
+        Some(CallOutcome::FlowError { flow, node, message }) => {
+            json!({"kind": "flow_error", "flow": flow, "node": node.to_string(), "message": message})
+        }
     };
     let doc = json!({"flow": flow, "events": evs, "outcome": outcome});
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"

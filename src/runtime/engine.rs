@@ -37,6 +37,9 @@ pub struct Waiter<S> {
     pub assigned: Rc<Cell<Option<(AgentId, Micros)>>>,
 }
 
+/// Who waits for the entry in one ACD slot (the id says which entry, as slots are reused).
+type WaiterSlot<S> = Option<(EntryId, Waiter<S>)>;
+
 /// One run's world. Calls are tasks on `rt` sharing this through an `Rc`.
 pub struct Engine<R: Runtime> {
     pub rt: R,
@@ -44,7 +47,7 @@ pub struct Engine<R: Runtime> {
     pub schedules: HashMap<String, ScheduleTable>,
     pub acd: RefCell<Acd>,
     /// Indexed by entry slot (slots are reused, so this stays as small as the busiest moment).
-    waiters: RefCell<Vec<Option<(EntryId, Waiter<R::Signal>)>>>,
+    waiters: RefCell<Vec<WaiterSlot<R::Signal>>>,
     pub callbacks: RefCell<CallbackBook>,
     pub config: EngineConfig,
     /// Agents' talk time so far (calls and callbacks), for occupancy.
@@ -66,8 +69,10 @@ impl<R: Runtime> Engine<R> {
             .filter_map(ScheduleTable::from_ast)
             .map(|s| (s.name.clone(), s))
             .collect();
-        let queue_names = (0..acd.queue_count()).map(|i| Rc::from(acd.queue_name(QueueId(i as u32)))).collect();
-        let agent_names = (0..acd.agent_count()).map(|i| Rc::from(acd.agent_name(AgentId(i as u32)))).collect();
+        let queue_names =
+            (0..acd.queue_count()).map(|i| Rc::from(acd.queue_name(QueueId(i as u32)))).collect();
+        let agent_names =
+            (0..acd.agent_count()).map(|i| Rc::from(acd.agent_name(AgentId(i as u32)))).collect();
         Engine {
             queue_names,
             agent_names,
@@ -145,12 +150,18 @@ impl<R: Runtime> Engine<R> {
 
     /// Agent names, shared rather than copied into every outcome.
     pub fn agent_name(&self, agent: AgentId) -> Rc<str> {
-        self.agent_names.get(agent.index()).cloned().unwrap_or_else(|| Rc::from(self.acd.borrow().agent_name(agent)))
+        self.agent_names
+            .get(agent.index())
+            .cloned()
+            .unwrap_or_else(|| Rc::from(self.acd.borrow().agent_name(agent)))
     }
 
     /// The queue's name, shared.
     pub fn queue_name(&self, queue: QueueId) -> Rc<str> {
-        self.queue_names.get(queue.index()).cloned().unwrap_or_else(|| Rc::from(self.acd.borrow().queue_name(queue)))
+        self.queue_names
+            .get(queue.index())
+            .cloned()
+            .unwrap_or_else(|| Rc::from(self.acd.borrow().queue_name(queue)))
     }
 }
 

@@ -38,7 +38,11 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
         ExprKind::Path(p) => {
             if let Some(ix) = &p.index {
                 let key = eval(ix, ctx, now, world).to_string();
-                return ctx.data.get(&key).map(|v| Value::Str(v.clone())).unwrap_or(Value::Str(String::new()));
+                return ctx
+                    .data
+                    .get(&key)
+                    .map(|v| Value::Str(v.clone()))
+                    .unwrap_or(Value::Str(String::new()));
             }
             builtin(&p.dotted(), ctx, now)
         }
@@ -174,7 +178,9 @@ fn binary(op: BinaryOp, l: &Expr, r: &Expr, ctx: &CallContext, now: Micros, worl
         BinaryOp::Add => match (a, b) {
             (Int(x), Int(y)) => Int(x.wrapping_add(y)),
             (Duration(x), Duration(y)) => Duration(x + y),
-            (DateTime(t), Duration(d)) | (Duration(d), DateTime(t)) => DateTime(t + chrono::Duration::seconds(d)),
+            (DateTime(t), Duration(d)) | (Duration(d), DateTime(t)) => {
+                DateTime(t + chrono::Duration::seconds(d))
+            }
             (Str(x), Str(y)) => Str(x + &y),
             _ => Unknown,
         },

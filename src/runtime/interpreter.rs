@@ -36,7 +36,11 @@ pub enum CallOutcome {
 /// Where a graph walk stopped.
 enum Exit {
     Disconnected(NodeId),
-    Queued { entry: EntryId, queue: Rc<str>, inqueue: Option<String> },
+    Queued {
+        entry: EntryId,
+        queue: Rc<str>,
+        inqueue: Option<String>,
+    },
     ConnectAgent,
     /// The in-queue flow handed the call to a callback and disconnected.
     CallbackTakeover(NodeId),
@@ -59,7 +63,9 @@ pub async fn run_call<R: Runtime, C: Caller, O: Observer>(
         Exit::CallbackTakeover(node) => {
             CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
         }
-        Exit::Queued { entry, queue, inqueue } => wait_in_queue(&mut task, &engine, entry, queue, inqueue).await,
+        Exit::Queued { entry, queue, inqueue } => {
+            wait_in_queue(&mut task, &engine, entry, queue, inqueue).await
+        }
     }
 }
 
@@ -85,19 +91,19 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
             Either::Left(())
         } else {
             select(waiter.signal.wait(), async {
-            let give_up = async {
-                match patience {
-                    Some(at) => rt.sleep_until(at).await,
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            let flow = async {
-                match &inqueue_graph {
-                    Some(g) => walk(task, g, true).await,
-                    None => std::future::pending::<Exit>().await,
-                }
-            };
-            select(give_up, flow).await
+                let give_up = async {
+                    match patience {
+                        Some(at) => rt.sleep_until(at).await,
+                        None => std::future::pending::<()>().await,
+                    }
+                };
+                let flow = async {
+                    match &inqueue_graph {
+                        Some(g) => walk(task, g, true).await,
+                        None => std::future::pending::<Exit>().await,
+                    }
+                };
+                select(give_up, flow).await
             })
             .await
         };
@@ -184,7 +190,12 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
         if task.obs.enabled() && !matches!(n.action, Action::Start | Action::TaskStart(_)) {
             task.obs.record(
                 now,
-                Event::Step { flow: graph.name().to_string(), node, span: n.span, action: n.action.summary() },
+                Event::Step {
+                    flow: graph.name().to_string(),
+                    node,
+                    span: n.span,
+                    action: n.action.summary(),
+                },
             );
         }
         if in_queue {
@@ -217,10 +228,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
             }
             Action::PlayEstimatedWait => {
                 let text = match task.ctx.ewt {
-                    Some(w) => format!(
-                        "Your estimated wait time is {} minutes.",
-                        (w / 1_000_000 + 30) / 60
-                    ),
+                    Some(w) => format!("Your estimated wait time is {} minutes.", (w / 1_000_000 + 30) / 60),
                     None => "All of our agents are busy. Please stay on the line.".to_string(),
                 };
                 play(task, &engine, text).await;
@@ -310,7 +318,8 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
             }
             Action::Switch { subject, cases } => {
                 let v = eval(subject, &task.ctx, now, &*engine);
-                let hit = cases.iter().position(|vals| vals.iter().any(|c| eval(c, &task.ctx, now, &*engine) == v));
+                let hit =
+                    cases.iter().position(|vals| vals.iter().any(|c| eval(c, &task.ctx, now, &*engine) == v));
                 match hit {
                     Some(i) => graph
                         .outgoing(node)
@@ -334,7 +343,9 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
             }
             Action::JumpTask(_) => Outcome::Jump,
             // After a callback took the caller's place, disconnecting hands the wait over to it.
-            Action::Disconnect if in_queue && task.ctx.entry.is_none() => return Exit::CallbackTakeover(node),
+            Action::Disconnect if in_queue && task.ctx.entry.is_none() => {
+                return Exit::CallbackTakeover(node);
+            }
             Action::Disconnect => return Exit::Disconnected(node),
             Action::ConnectAgent => return Exit::ConnectAgent,
             Action::Transfer { queue, inqueue_flow, priority, skills } => {
@@ -346,7 +357,8 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 let skill_names: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
                 let entered = {
                     let mut acd = engine.acd.borrow_mut();
-                    acd.queue_id(&queue.name).map(|q| (q, acd.enqueue(q, task.ctx.priority, &skill_names, now)))
+                    acd.queue_id(&queue.name)
+                        .map(|q| (q, acd.enqueue(q, task.ctx.priority, &skill_names, now)))
                 };
                 match entered {
                     Some((qid, entry)) => {
@@ -365,7 +377,10 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     }
                     None => {
                         if task.obs.enabled() {
-                            task.obs.record(now, Event::Note(format!("queue {} does not exist here", queue.name)));
+                            task.obs.record(
+                                now,
+                                Event::Note(format!("queue {} does not exist here", queue.name)),
+                            );
                         }
                         Outcome::Failure
                     }
@@ -380,7 +395,11 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     || task.ctx.spec.caller_name.clone(),
                     |e| eval(e, &task.ctx, now, &*engine).to_string(),
                 );
-                let queue = cb.queue.as_ref().map(|q| q.name.clone()).or_else(|| task.ctx.queue.as_deref().map(str::to_string));
+                let queue = cb
+                    .queue
+                    .as_ref()
+                    .map(|q| q.name.clone())
+                    .or_else(|| task.ctx.queue.as_deref().map(str::to_string));
                 let datetime = |e: &crate::syntax::ast::Expr| match eval(e, &task.ctx, now, &*engine) {
                     Value::DateTime(dt) => Some(dt),
                     _ => None,
@@ -392,8 +411,8 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     Some(Value::Duration(s)) => s,
                     _ => crate::callbacks::bounds::RETRY_INTERVAL_DEFAULT_SECS,
                 };
-                let keeps_position =
-                    in_queue && cb.queue.as_ref().is_none_or(|q| Some(q.name.as_str()) == task.ctx.queue.as_deref());
+                let keeps_position = in_queue
+                    && cb.queue.as_ref().is_none_or(|q| Some(q.name.as_str()) == task.ctx.queue.as_deref());
                 let data = cb
                     .data
                     .iter()
@@ -401,7 +420,9 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     .collect();
                 let result = match queue.clone() {
                     None => Err("no queue: name one with `queue`".to_string()),
-                    Some(q) if engine.acd.borrow().queue_id(&q).is_none() => Err(format!("unknown queue {q}")),
+                    Some(q) if engine.acd.borrow().queue_id(&q).is_none() => {
+                        Err(format!("unknown queue {q}"))
+                    }
                     Some(q) => engine
                         .callbacks
                         .borrow_mut()
@@ -431,7 +452,11 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                             let number = engine.callbacks.borrow().created.last().map(|c| c.1.number.clone());
                             task.obs.record(
                                 now,
-                                Event::CallbackCreated { queue, position: None, number: number.unwrap_or_default() },
+                                Event::CallbackCreated {
+                                    queue,
+                                    position: None,
+                                    number: number.unwrap_or_default(),
+                                },
                             );
                         }
                         Outcome::Next
@@ -510,7 +535,11 @@ fn take_over<R: Runtime, C: Caller, O: Observer>(
     });
 }
 
-async fn play<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>, engine: &Engine<R>, text: String) {
+async fn play<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    engine: &Engine<R>,
+    text: String,
+) {
     let d = engine.prompt_time(&text);
     if task.obs.enabled() {
         task.obs.record(engine.rt.now(), Event::Prompt(text));
@@ -518,7 +547,11 @@ async fn play<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>, 
     engine.rt.sleep(d).await;
 }
 
-fn respond<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>, rt: &R, prompt: Prompt<'_>) -> Keys {
+fn respond<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    rt: &R,
+    prompt: Prompt<'_>,
+) -> Keys {
     let mut uniform = || rt.uniform();
     task.caller.respond(prompt, &mut uniform)
 }

@@ -19,7 +19,10 @@ pub struct TokioRuntime {
 
 impl TokioRuntime {
     pub fn new(seed: u64) -> Self {
-        TokioRuntime { start: Instant::now(), rng: Rc::new(RefCell::new(Xoshiro256PlusPlus::seed_from_u64(seed))) }
+        TokioRuntime {
+            start: Instant::now(),
+            rng: Rc::new(RefCell::new(Xoshiro256PlusPlus::seed_from_u64(seed))),
+        }
     }
 }
 

@@ -9,17 +9,38 @@ use std::rc::Rc;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// A node began.
-    Step { flow: String, node: NodeId, span: Span, action: String },
+    Step {
+        flow: String,
+        node: NodeId,
+        span: Span,
+        action: String,
+    },
     Prompt(String),
     Input(String),
     NoInput,
     /// The edge taken out of the last node.
     Edge(Outcome),
-    Queued { queue: String, position: Option<u32> },
-    Answered { agent: String, waited: Micros },
-    Abandoned { queue: String, waited: Micros },
-    CallbackCreated { queue: String, position: Option<u32>, number: String },
-    CallbackServed { agent: String, at: Micros },
+    Queued {
+        queue: String,
+        position: Option<u32>,
+    },
+    Answered {
+        agent: String,
+        waited: Micros,
+    },
+    Abandoned {
+        queue: String,
+        waited: Micros,
+    },
+    CallbackCreated {
+        queue: String,
+        position: Option<u32>,
+        number: String,
+    },
+    CallbackServed {
+        agent: String,
+        at: Micros,
+    },
     Note(String),
 }
 

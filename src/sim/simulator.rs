@@ -70,12 +70,18 @@ pub fn build_acd(checked: &CheckedProject, agents: &AgentsSpec) -> Result<(Acd, 
     match agents {
         AgentsSpec::Count(n) => {
             for i in 0..*n {
-                acd.add_agent(AgentSpec { name: format!("agent{}", i + 1), skills: vec![], queues: all.clone(), wrap_up: 0 });
+                acd.add_agent(AgentSpec {
+                    name: format!("agent{}", i + 1),
+                    skills: vec![],
+                    queues: all.clone(),
+                    wrap_up: 0,
+                });
             }
             count = *n;
         }
         AgentsSpec::Roster => {
-            let center = checked.project.center.as_ref().ok_or("`agents: roster` needs a center.yaml with agents")?;
+            let center =
+                checked.project.center.as_ref().ok_or("`agents: roster` needs a center.yaml with agents")?;
             for a in &center.agents {
                 let qs = a.queues.iter().filter_map(|q| acd.queue_id(q)).collect();
                 acd.add_agent(AgentSpec {
@@ -94,7 +100,10 @@ pub fn build_acd(checked: &CheckedProject, agents: &AgentsSpec) -> Result<(Acd, 
                 } else {
                     g.queues
                         .iter()
-                        .map(|q| acd.queue_id(q).ok_or_else(|| format!("agent group `{}` names unknown queue `{q}`", g.name)))
+                        .map(|q| {
+                            acd.queue_id(q)
+                                .ok_or_else(|| format!("agent group `{}` names unknown queue `{q}`", g.name))
+                        })
                         .collect::<Result<Vec<_>, _>>()?
                 };
                 for i in 0..g.count {
@@ -119,13 +128,19 @@ pub fn simulate(
     progress: &dyn Fn(u64),
 ) -> Result<SimRun, String> {
     let flow = match &scenario.flow {
-        Some(name) => checked.graph(name).ok_or_else(|| format!("the scenario names flow `{name}`, which the project lacks"))?,
+        Some(name) => checked
+            .graph(name)
+            .ok_or_else(|| format!("the scenario names flow `{name}`, which the project lacks"))?,
         None => {
             let inbound: Vec<_> =
                 checked.graphs.iter().filter(|g| g.kind() == crate::syntax::ast::FlowKind::Inbound).collect();
             match inbound.as_slice() {
                 [one] => *one,
-                _ => return Err("the project has several inbound flows (or none); name one with `flow:`".into()),
+                _ => {
+                    return Err(
+                        "the project has several inbound flows (or none); name one with `flow:`".into()
+                    );
+                }
             }
         }
     };
@@ -133,7 +148,7 @@ pub fn simulate(
     let rt = VirtualRuntime::new(scenario.seed);
     let mut engine = Engine::new(rt.clone(), checked, acd);
     engine.callbacks.borrow_mut().keep_history = false;
-    let handle_dist = scenario.callers.handle_time.clone();
+    let handle_dist = scenario.callers.handle_time;
     engine.callback_handle = Box::new(move |rt: &VirtualRuntime| handle_dist.sample(&mut || rt.uniform()));
     let engine = Rc::new(engine);
     let metrics = Rc::new(RefCell::new(Metrics::new(scenario.sl_threshold)));
@@ -150,7 +165,8 @@ pub fn simulate(
     let length = scenario.length;
     let dnis: Rc<str> = Rc::from("+31201234500");
     {
-        let (rt, engine, metrics, generated) = (rt.clone(), engine.clone(), metrics.clone(), generated.clone());
+        let (rt, engine, metrics, generated) =
+            (rt.clone(), engine.clone(), metrics.clone(), generated.clone());
         let arrivals_ended = arrivals_ended.clone();
         let traffic = traffic.clone();
         rt.clone().spawn(async move {

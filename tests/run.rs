@@ -1,0 +1,79 @@
+//! `callwright run`: golden traces of the acme line, and clear errors for bad flags.
+
+mod common;
+use common::{Test, assert_golden, root};
+
+fn golden(name: &str, args: &[&str]) {
+    let mut t = Test::new().args(["run", "flows/acme"]);
+    for a in args {
+        t = t.arg(*a);
+    }
+    let out = t.run();
+    assert_golden(&root().join(format!("tests/golden/run/{name}.txt")), &out.stdout);
+}
+
+#[test]
+fn press_2_reaches_an_agent_in_support() {
+    golden("press_2", &["--press", "2"]);
+    Test::new()
+        .args(["run", "flows/acme", "--press", "2"])
+        .stdout_contains("outcome: answered by agent")
+        .run();
+}
+
+#[test]
+fn callback_offer_keeps_the_callers_place() {
+    golden("callback_offer", &["--press", "11", "--ahead", "12"]);
+    Test::new()
+        .args(["run", "flows/acme", "--press", "11", "--ahead", "12"])
+        .stdout_contains("keeping position")
+        .stdout_contains("outcome: callback created in Billing at position")
+        .run();
+}
+
+#[test]
+fn silence_escalates_then_exhausts_the_menu() {
+    golden("silence", &[]);
+}
+
+#[test]
+fn wrong_keys_are_no_match() {
+    golden("wrong_keys", &["--press", "9w9w9"]);
+}
+
+#[test]
+fn holiday_and_after_hours() {
+    golden("holiday", &["--at", "2026-12-25T10:00"]);
+    golden("after_hours", &["--at", "2026-12-01T21:00"]);
+}
+
+#[test]
+fn json_trace_carries_the_same_facts() {
+    let out = Test::new().args(["run", "flows/acme", "--press", "2", "--format", "json"]).run();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["outcome"]["kind"], "answered");
+    assert_eq!(v["outcome"]["queue"], "Support");
+    let events = v["events"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["kind"] == "input" && e["digits"] == "2"));
+    assert!(events.iter().any(|e| e["kind"] == "step" && e["line"].as_u64().is_some()));
+}
+
+#[test]
+fn same_flags_same_trace() {
+    let run = || Test::new().args(["run", "flows/acme", "--press", "11", "--ahead", "5"]).run().stdout;
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn bad_flags_exit_1_with_the_flag_named() {
+    Test::new().args(["run", "flows/acme", "--press", "1x"]).status(1).stderr_contains("--press").run();
+    Test::new().args(["run", "flows/acme", "--ani", "12"]).status(1).stderr_contains("--ani").run();
+    Test::new().args(["run", "flows/acme", "--at", "tomorrow"]).status(1).stderr_contains("--at").run();
+    Test::new().args(["run", "flows/acme", "--tz", "Mars/Olympus"]).status(1).stderr_contains("--tz").run();
+    Test::new().args(["run", "flows/acme", "--flow", "Nope"]).status(1).run();
+    Test::new()
+        .args(["run", "flows/acme", "--at", "2026-03-29T02:30", "--tz", "Europe/Amsterdam"])
+        .status(1)
+        .stderr_contains("does not exist")
+        .run();
+}
