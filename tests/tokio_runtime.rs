@@ -31,7 +31,7 @@ fn one_call_through_tokio() {
         };
         let task = CallTask {
             engine: engine.clone(),
-            ctx: CallContext::new(spec, runtime.now()),
+            ctx: Box::new(CallContext::new(spec, runtime.now())),
             caller: DtmfScript::parse("2").unwrap(),
             plan: CallPlan { patience: None, handle: 1_000_000 },
             obs: NoTrace,

@@ -279,7 +279,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     {
         let task = CallTask {
             engine: engine.clone(),
-            ctx: CallContext::new(spec, 0),
+            ctx: Box::new(CallContext::new(spec, 0)),
             caller: script,
             plan: CallPlan { patience, handle },
             obs: recorder.clone(),

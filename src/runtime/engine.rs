@@ -202,7 +202,8 @@ pub struct CallPlan {
 /// Everything a call task owns.
 pub struct CallTask<R: Runtime, C: Caller, O: Observer> {
     pub engine: Rc<Engine<R>>,
-    pub ctx: CallContext,
+    /// Boxed: a call's future is moved when it is spawned, and the context is its bulk.
+    pub ctx: Box<CallContext>,
     pub caller: C,
     pub plan: CallPlan,
     pub obs: O,

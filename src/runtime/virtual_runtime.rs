@@ -46,7 +46,7 @@ struct Inner {
     slots: RefCell<Vec<Slot>>,
     free: RefCell<Vec<u32>>,
     /// New tasks, moved into slots between polls (a task may spawn while it is being polled).
-    spawned: RefCell<Vec<BoxedTask>>,
+    spawned: RefCell<VecDeque<BoxedTask>>,
     current: Cell<Option<TaskRef>>,
     rng: RefCell<Xoshiro256PlusPlus>,
     live: Cell<usize>,
@@ -69,7 +69,7 @@ impl VirtualRuntime {
                 ready: RefCell::new(VecDeque::new()),
                 slots: RefCell::new(Vec::new()),
                 free: RefCell::new(Vec::new()),
-                spawned: RefCell::new(Vec::new()),
+                spawned: RefCell::new(VecDeque::new()),
                 current: Cell::new(None),
                 rng: RefCell::new(Xoshiro256PlusPlus::seed_from_u64(seed)),
                 live: Cell::new(0),
@@ -127,11 +127,12 @@ impl VirtualRuntime {
         if inner.spawned.borrow().is_empty() {
             return;
         }
-        let spawned = std::mem::take(&mut *inner.spawned.borrow_mut());
+        // Drained in place: the queue's buffer is reused, not reallocated per spawn.
+        let mut spawned = inner.spawned.borrow_mut();
         let mut slots = inner.slots.borrow_mut();
         let mut free = inner.free.borrow_mut();
         let mut ready = inner.ready.borrow_mut();
-        for task in spawned {
+        while let Some(task) = spawned.pop_front() {
             let slot = match free.pop() {
                 Some(s) => s,
                 None => {
@@ -286,7 +287,7 @@ impl Runtime for VirtualRuntime {
 
     fn spawn(&self, task: impl Future<Output = ()> + 'static) {
         self.inner.live.set(self.inner.live.get() + 1);
-        self.inner.spawned.borrow_mut().push(Box::pin(task));
+        self.inner.spawned.borrow_mut().push_back(Box::pin(task));
     }
 
     fn uniform(&self) -> f64 {

@@ -30,6 +30,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Rounds to 6 decimals (the precision of every figure in a report).
+/// The most intervals `to_text` lists one by one.
+pub const MAX_TEXT_INTERVALS: usize = 48;
+
 pub fn round6(x: f64) -> f64 {
     if !x.is_finite() {
         return 0.0;
@@ -207,7 +210,15 @@ impl Report {
                 &q.service_level,
             );
         }
-        if !self.per_interval.is_empty() {
+        // A day has 48 half hours; a longer run's table belongs in the JSON, not on a screen.
+        if self.per_interval.len() > MAX_TEXT_INTERVALS {
+            let _ = writeln!(w);
+            let _ = writeln!(
+                w,
+                "{} reporting intervals: see `--format json` (`per_interval`) for the table.",
+                self.per_interval.len()
+            );
+        } else if !self.per_interval.is_empty() {
             let t = threshold(self.service_level.threshold_seconds);
             let _ = writeln!(w);
             let _ = writeln!(w, "Per interval (service level = answered within {t} / offered):");

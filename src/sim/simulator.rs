@@ -162,12 +162,14 @@ pub fn simulate(
         .ok_or("the scenario's start time does not exist in its time zone (a DST gap)")?;
     let generated = Rc::new(std::cell::Cell::new(0u64));
     let arrivals_ended: Rc<std::cell::Cell<Option<Micros>>> = Rc::default();
+    let answered_talk: Rc<std::cell::Cell<Micros>> = Rc::default();
     let length = scenario.length;
     let dnis: Rc<str> = Rc::from("+31201234500");
     {
         let (rt, engine, metrics, generated) =
             (rt.clone(), engine.clone(), metrics.clone(), generated.clone());
         let arrivals_ended = arrivals_ended.clone();
+        let answered_talk = answered_talk.clone();
         let traffic = traffic.clone();
         rt.clone().spawn(async move {
             let interval = traffic.arrivals.interval_len().max(1);
@@ -218,15 +220,20 @@ pub fn simulate(
                 let handle = model.handle_time.sample(&mut u);
                 let task = CallTask {
                     engine: engine.clone(),
-                    ctx: CallContext::new(spec, now),
+                    ctx: Box::new(CallContext::new(spec, now)),
                     caller: ScenarioCaller { model: model.clone() },
                     plan: CallPlan { patience, handle },
                     obs: NoTrace,
                 };
-                let (graph, metrics) = (graph.clone(), metrics.clone());
+                let (graph, metrics, answered_talk) = (graph.clone(), metrics.clone(), answered_talk.clone());
                 rt.spawn(async move {
                     let outcome = run_call(task, graph).await;
-                    record(&mut metrics.borrow_mut(), &outcome, arrival_interval);
+                    let mut m = metrics.borrow_mut();
+                    record(&mut m, &outcome, arrival_interval);
+                    if let CallOutcome::Answered { queue, .. } = &outcome {
+                        m.record_agent_busy(Some(queue), handle);
+                        answered_talk.set(answered_talk.get() + handle);
+                    }
                 });
             }
             arrivals_ended.set(Some(rt.now()));
@@ -245,7 +252,8 @@ pub fn simulate(
     }
     let end = rt.now();
     let mut m = metrics.borrow_mut();
-    m.record_agent_busy(None, engine.talk_time.get());
+    // Calls' talk time went to their queues as they ended; what is left is callbacks'.
+    m.record_agent_busy(None, engine.talk_time.get() - answered_talk.get());
     let report = m.finish(end, agents, &|i| traffic.interval_label(i));
     Ok(SimRun { report, calls: generated.get(), polls: rt.polls() })
 }
