@@ -3,6 +3,7 @@
 use super::exit;
 use super::output::Output;
 use crate::acd::Acd;
+use crate::sim::scenario::AgentsSpec;
 use crate::project::{CheckedProject, Project};
 use crate::runtime::{
     CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Micros, Recorder,
@@ -114,48 +115,15 @@ pub fn load_checked(path: &std::path::Path, out: &mut Output) -> Result<CheckedP
     Ok(checked)
 }
 
-/// The ACD for a run: center.yaml's queues and roster, or `agents` per queue.
-pub fn build_acd(checked: &CheckedProject, agents: Option<u32>) -> Acd {
-    let mut acd = Acd::new();
-    let mut queues: Vec<String> = match &checked.project.center {
-        Some(c) => c.queue_names().map(str::to_string).collect(),
-        None => Vec::new(),
+/// The ACD for one call: `--agents N` on every queue, else the center.yaml roster, else one agent.
+fn build_acd(checked: &CheckedProject, agents: Option<u32>) -> Result<Acd, (i32, String)> {
+    let has_roster = checked.project.center.as_ref().is_some_and(|c| !c.agents.is_empty());
+    let spec = match agents {
+        Some(n) => AgentsSpec::Count(n),
+        None if has_roster => AgentsSpec::Roster,
+        None => AgentsSpec::Count(1),
     };
-    for g in &checked.graphs {
-        for n in g.nodes() {
-            if let crate::compile::Action::Transfer { queue, .. } = &n.action
-                && !queues.contains(&queue.name)
-            {
-                queues.push(queue.name.clone());
-            }
-        }
-    }
-    let ids: Vec<_> = queues.iter().map(|q| acd.add_queue(q)).collect();
-    match (agents, &checked.project.center) {
-        (None, Some(center)) if !center.agents.is_empty() => {
-            for a in &center.agents {
-                let qs = a.queues.iter().filter_map(|q| acd.queue_id(q)).collect();
-                acd.add_agent(crate::acd::AgentSpec {
-                    name: a.name.clone(),
-                    skills: a.skills.clone(),
-                    queues: qs,
-                    wrap_up: a.wrap_up_secs * 1_000_000,
-                });
-            }
-        }
-        (n, _) => {
-            let n = n.unwrap_or(1);
-            for i in 0..n {
-                acd.add_agent(crate::acd::AgentSpec {
-                    name: format!("agent{}", i + 1),
-                    skills: Vec::new(),
-                    queues: ids.clone(),
-                    wrap_up: 0,
-                });
-            }
-        }
-    }
-    acd
+    crate::sim::simulator::build_acd(checked, &spec).map(|(acd, _)| acd).map_err(|e| (exit::PROBLEMS, e))
 }
 
 /// Puts `n` anonymous calls in every queue, each served for `handle` when an agent takes it.
@@ -262,7 +230,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     };
 
     let rt = VirtualRuntime::new(args.seed);
-    let mut engine = Engine::new(rt.clone(), &checked, build_acd(&checked, args.agents));
+    let mut engine = Engine::new(rt.clone(), &checked, build_acd(&checked, args.agents)?);
     engine.callback_handle = Box::new(move |_| handle);
     let engine = Rc::new(engine);
     queue_ahead(&engine, args.ahead, handle);

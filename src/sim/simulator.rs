@@ -47,7 +47,7 @@ pub struct SimRun {
     pub polls: u64,
 }
 
-/// Errors that come from the scenario meeting the project (a flow it names is missing, ...).
+/// The queues (center.yaml's, plus any a flow transfers to) and the agents a run uses.
 pub fn build_acd(checked: &CheckedProject, agents: &AgentsSpec) -> Result<(Acd, u32), String> {
     let mut acd = Acd::new();
     let mut queues: Vec<String> = checked

@@ -55,25 +55,8 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
     Ok(total)
 }
 
-/// `5400` → `1h30m`; `0` → `0s`. The inverse of [`parse_duration`] for messages.
-pub(crate) fn format_duration(secs: i64) -> String {
-    if secs == 0 {
-        return "0s".into();
-    }
-    if secs < 0 {
-        return format!("-{}", format_duration(secs.checked_neg().unwrap_or(i64::MAX)));
-    }
-    let mut out = String::new();
-    let mut rest = secs;
-    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
-        let n = rest / size;
-        rest %= size;
-        if n > 0 {
-            out.push_str(&format!("{n}{unit}"));
-        }
-    }
-    out
-}
+/// `5400` → `1h30m`, the same spelling flows use.
+pub(crate) use crate::syntax::ast::format_duration;
 
 #[cfg(test)]
 mod tests {
