@@ -3,12 +3,12 @@
 use super::exit;
 use super::output::Output;
 use crate::acd::Acd;
-use crate::sim::scenario::AgentsSpec;
 use crate::project::{CheckedProject, Project};
 use crate::runtime::{
     CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Micros, Recorder,
     Runtime, Signal, VirtualRuntime, run_call,
 };
+use crate::sim::scenario::AgentsSpec;
 use crate::syntax::ast::{FlowKind, format_duration};
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
