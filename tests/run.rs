@@ -77,3 +77,20 @@ fn bad_flags_exit_1_with_the_flag_named() {
         .stderr_contains("does not exist")
         .run();
 }
+
+#[test]
+fn the_caller_can_hang_up_anywhere() {
+    Test::new()
+        .args(["run", "flows/acme", "--hang-up-after", "5s"])
+        .stdout_contains("outcome: the caller hung up in AcmeSupport at flows/acme/support.flow:22")
+        .run();
+    Test::new()
+        .args(["run", "flows/acme", "--press", "2", "--agents", "0", "--hang-up-after", "2m"])
+        .stdout_contains("outcome: abandoned after 1m52s in Support")
+        .run();
+    // Hanging up mid-conversation ends the talk; the call still counts as answered.
+    Test::new()
+        .args(["run", "flows/acme", "--press", "2", "--hang-up-after", "30s"])
+        .stdout_contains("outcome: answered by agent")
+        .run();
+}

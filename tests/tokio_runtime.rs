@@ -33,7 +33,7 @@ fn one_call_through_tokio() {
             engine: engine.clone(),
             ctx: Box::new(CallContext::new(spec, runtime.now())),
             caller: DtmfScript::parse("2").unwrap(),
-            plan: CallPlan { patience: None, handle: 1_000_000 },
+            plan: CallPlan { patience: None, handle: 1_000_000, hang_up: None },
             obs: NoTrace,
         };
         let graph = engine.flows["AcmeSupport"].clone();

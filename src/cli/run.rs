@@ -68,6 +68,9 @@ pub struct RunArgs {
     /// taking --handle): a way to see the in-queue flow and the callback offer.
     #[arg(long, default_value_t = 0)]
     pub ahead: u32,
+    /// The caller hangs up this long after calling, wherever the call is (IVR, queue, or talking).
+    #[arg(long, value_name = "DURATION")]
+    pub hang_up_after: Option<String>,
     /// Stop the run after this much call time.
     #[arg(long, default_value = "4h")]
     pub max_wait: String,
@@ -178,6 +181,8 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let patience =
         args.patience.as_deref().map(|p| parse_duration("patience", p)).transpose().map_err(bad)?;
     let max_wait = parse_duration("max-wait", &args.max_wait).map_err(bad)?;
+    let hang_up =
+        args.hang_up_after.as_deref().map(|h| parse_duration("hang-up-after", h)).transpose().map_err(bad)?;
     for (flag, n) in [("ani", &args.ani), ("dnis", &args.dnis)] {
         let ok = phonenumber::parse(None, n).map(|p| phonenumber::is_valid(&p)).unwrap_or(false);
         if !ok {
@@ -249,7 +254,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
             engine: engine.clone(),
             ctx: Box::new(CallContext::new(spec, 0)),
             caller: script,
-            plan: CallPlan { patience, handle },
+            plan: CallPlan { patience, handle, hang_up },
             obs: recorder.clone(),
         };
         let graph = engine.flows[flow.name()].clone();
@@ -371,6 +376,9 @@ fn describe(
         Some(CallOutcome::FlowError { flow, node, message }) => {
             format!("flow error in {flow} at {} ({node}): {message}", node_place(flow, *node))
         }
+        Some(CallOutcome::HungUp { flow, node }) => {
+            format!("the caller hung up in {flow} at {} ({node})", node_place(flow, *node))
+        }
     }
 }
 
@@ -422,6 +430,9 @@ fn render_json(
         Some(CallOutcome::ConnectedToAgent { flow }) => json!({"kind": "connected_to_agent", "flow": flow}),
         Some(CallOutcome::FlowError { flow, node, message }) => {
             json!({"kind": "flow_error", "flow": flow, "node": node.to_string(), "message": message})
+        }
+        Some(CallOutcome::HungUp { flow, node }) => {
+            json!({"kind": "hung_up", "flow": flow, "node": node.to_string()})
         }
     };
     let doc = json!({"flow": flow, "events": evs, "outcome": outcome});

@@ -43,6 +43,10 @@ pub struct CallContext {
     pub steps: u32,
     pub flow_name: Rc<str>,
     pub flow_started_at: Micros,
+    /// The node being executed (where a hang-up happened).
+    pub node: crate::compile::NodeId,
+    /// The agent talking with the caller, with the queue and the wait, once answered.
+    pub agent: Option<(crate::acd::AgentId, Rc<str>, Micros)>,
 }
 
 impl CallContext {
@@ -62,6 +66,8 @@ impl CallContext {
             steps: 0,
             flow_name: Rc::from(""),
             flow_started_at: now,
+            node: crate::compile::NodeId(0),
+            agent: None,
         }
     }
 

@@ -197,6 +197,8 @@ pub struct CallPlan {
     pub patience: Option<Micros>,
     /// Talk time once an agent answers.
     pub handle: Micros,
+    /// The caller hangs up this long after the call starts, wherever it is (`None`: never).
+    pub hang_up: Option<Micros>,
 }
 
 /// Everything a call task owns.

@@ -31,6 +31,8 @@ pub enum CallOutcome {
     ConnectedToAgent { flow: String },
     /// The flow ran off its end, or exceeded the action limit.
     FlowError { flow: String, node: NodeId, message: String },
+    /// The caller hung up before reaching a queue, at this node.
+    HungUp { flow: String, node: NodeId },
 }
 
 /// Where a graph walk stopped.
@@ -47,13 +49,50 @@ enum Exit {
     Error(NodeId, String),
 }
 
-/// Runs one call from its entry flow to the end.
+/// Runs one call from its entry flow to the end, or until the caller hangs up.
 pub async fn run_call<R: Runtime, C: Caller, O: Observer>(
     mut task: CallTask<R, C, O>,
     flow: Rc<FlowGraph>,
 ) -> CallOutcome {
+    let Some(after) = task.plan.hang_up else { return drive(&mut task, &flow).await };
+    let rt = task.engine.rt.clone();
+    let at = rt.now().saturating_add(after);
+    match select(drive(&mut task, &flow), rt.sleep_until(at)).await {
+        Either::Left(outcome) => outcome,
+        Either::Right(()) => hung_up(&mut task),
+    }
+}
+
+/// The caller hung up wherever the call was: in the IVR, in a queue, or talking to an agent.
+fn hung_up<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>) -> CallOutcome {
     let engine = task.engine.clone();
-    let exit = walk(&mut task, &flow, false).await;
+    let now = engine.rt.now();
+    if task.obs.enabled() {
+        task.obs.record(now, Event::Note("caller hangs up".into()));
+    }
+    if let Some((agent, queue, waited)) = task.ctx.agent.take() {
+        // Mid-conversation: the talk ends early, and the agent goes on to wrap-up.
+        let releaser = engine.clone();
+        engine.rt.spawn(async move { releaser.release_agent(agent).await });
+        return CallOutcome::Answered { queue, agent: task.engine.agent_name(agent), waited };
+    }
+    let flow = task.ctx.flow_name.to_string();
+    let node = task.ctx.node;
+    if let Some(entry) = task.ctx.entry.take() {
+        engine.leave_queue(entry);
+        let queue = task.ctx.queue.clone().unwrap_or_else(|| Rc::from(""));
+        let waited = now - task.ctx.enqueued_at.unwrap_or(now);
+        return CallOutcome::Abandoned { queue, waited };
+    }
+    CallOutcome::HungUp { flow, node }
+}
+
+async fn drive<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    flow: &Rc<FlowGraph>,
+) -> CallOutcome {
+    let engine = task.engine.clone();
+    let exit = walk(task, flow, false).await;
     match exit {
         Exit::Disconnected(node) => {
             CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
@@ -63,9 +102,7 @@ pub async fn run_call<R: Runtime, C: Caller, O: Observer>(
         Exit::CallbackTakeover(node) => {
             CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
         }
-        Exit::Queued { entry, queue, inqueue } => {
-            wait_in_queue(&mut task, &engine, entry, queue, inqueue).await
-        }
+        Exit::Queued { entry, queue, inqueue } => wait_in_queue(task, &engine, entry, queue, inqueue).await,
     }
 }
 
@@ -113,11 +150,14 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
             Either::Left(()) => {
                 let (agent, _) = waiter.assigned.get().expect("a fired waiter has its assignment");
                 let name = engine.agent_name(agent);
+                task.ctx.entry = None;
+                task.ctx.agent = Some((agent, queue.clone(), waited));
                 if task.obs.enabled() {
                     task.obs.record(now, Event::Answered { agent: name.to_string(), waited });
                 }
                 engine.talk_time.set(engine.talk_time.get() + task.plan.handle);
                 rt.sleep(task.plan.handle).await;
+                task.ctx.agent = None;
                 engine.release_agent(agent).await;
                 return CallOutcome::Answered { queue, agent: name, waited };
             }
@@ -187,6 +227,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
             return Exit::Error(node, message);
         }
         let n = graph.node(node);
+        task.ctx.node = node;
         if task.obs.enabled() && !matches!(n.action, Action::Start | Action::TaskStart(_)) {
             task.obs.record(
                 now,

@@ -222,7 +222,7 @@ pub fn simulate(
                     engine: engine.clone(),
                     ctx: Box::new(CallContext::new(spec, now)),
                     caller: ScenarioCaller { model: model.clone() },
-                    plan: CallPlan { patience, handle },
+                    plan: CallPlan { patience, handle, hang_up: None },
                     obs: NoTrace,
                 };
                 let (graph, metrics, answered_talk) = (graph.clone(), metrics.clone(), answered_talk.clone());
@@ -291,9 +291,9 @@ fn record(m: &mut Metrics, outcome: &CallOutcome, interval: usize) {
             m.record_offered(Some(queue), interval);
             m.record_abandoned(Some(queue), interval, *waited);
         }
-        CallOutcome::Disconnected { queued: None, .. } | CallOutcome::ConnectedToAgent { .. } => {
-            m.record_disconnected_in_flow(interval)
-        }
+        CallOutcome::Disconnected { queued: None, .. }
+        | CallOutcome::ConnectedToAgent { .. }
+        | CallOutcome::HungUp { .. } => m.record_disconnected_in_flow(interval),
         CallOutcome::FlowError { .. } => m.record_flow_error(interval),
     }
 }
