@@ -1,0 +1,199 @@
+//! The callback store: where every callback and every state transition is recorded.
+//!
+//! DESIGN.md ("Queues, positions, and the callback hand-over") asks for dispatch that is
+//! *at-least-once underneath and idempotent on top*: a callback attempt is dialled once, and an
+//! acknowledged callback survives a crash. This module provides the storage half of that promise
+//! behind one trait, [`CallbackStore`], with two implementations:
+//!
+//! - [`MemoryStore`]: `BTreeMap`-based, deterministic iteration, for the simulator;
+//! - [`SqliteStore`]: embedded SQLite in WAL mode with `synchronous=FULL`, for a service.
+//!
+//! The store deliberately knows nothing of the callback model (`callbacks::model`): it keeps its
+//! own flat record, [`StoredCallback`], with the state as a string (`"SCHEDULED"`, `"QUEUED"`, ...)
+//! and the rest of the callback serialised into `payload_json`. The model maps onto it.
+//!
+//! The idempotency tools, and how a dispatcher uses them:
+//!
+//! - [`CallbackStore::insert`] with an `idempotency_key`: a repeated request (a client retry after
+//!   a lost answer) returns [`InsertOutcome::Existing`] with the first callback's id instead of
+//!   creating a second callback;
+//! - [`CallbackStore::transition`] is a compare-and-set on the state, so two dispatchers (or a
+//!   dispatcher and a supervisor's cancel) cannot both move the same callback;
+//! - [`CallbackStore::claim_attempt`] is called *before* dialling: it durably records "attempt n
+//!   started" and answers `false` if attempt n was already claimed, so a dispatcher that crashed
+//!   after claiming and restarted does not dial the customer a second time for the same attempt.
+
+mod memory;
+mod sqlite;
+
+#[cfg(test)]
+mod tests;
+
+pub use memory::MemoryStore;
+pub use sqlite::{BUSY_TIMEOUT, SCHEMA_VERSION, SqliteStore, migrate};
+
+use std::path::PathBuf;
+
+/// The state the scheduler's [`CallbackStore::due`] query looks for.
+pub const SCHEDULED: &str = "SCHEDULED";
+
+/// One callback as the store keeps it. Times are UTC unix microseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCallback {
+    pub id: String,
+    /// The callback number, normalised to E.164 by the caller: [`CallbackStore::by_number`] is an
+    /// exact match.
+    pub number: String,
+    pub queue: String,
+    /// The owning agent of an agent-owned callback.
+    pub owner: Option<String>,
+    /// `SCHEDULED`, `QUEUED`, `ROUTING`, `PROCESSING`, `COMPLETED`, `CANCELLED`, `FAILED`,
+    /// `EXPIRED` (the store does not check the vocabulary).
+    pub state: String,
+    /// When the callback is due, UTC unix microseconds.
+    pub due_at_utc: i64,
+    /// Everything else about the callback (name, window, time zone, data, ...), as JSON.
+    pub payload_json: String,
+    pub attempts_made: u32,
+    /// A client-supplied key: a second insert with the same key returns the first callback.
+    pub idempotency_key: Option<String>,
+    /// Last change, UTC unix microseconds.
+    pub updated_at: i64,
+}
+
+/// One recorded state change. The history of a callback starts with its creation
+/// (`from_state: None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub callback_id: String,
+    /// `None` for the creation record written by [`CallbackStore::insert`].
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub reason: Option<String>,
+    /// UTC unix microseconds.
+    pub at: i64,
+    /// The callback's `attempts_made` after the transition, when at least one attempt was made.
+    pub attempt: Option<u32>,
+}
+
+/// What [`CallbackStore::insert`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InsertOutcome {
+    /// A new callback was stored.
+    Inserted,
+    /// The idempotency key was already used: nothing was stored, this is the existing callback.
+    Existing(String),
+}
+
+/// Which callbacks [`CallbackStore::list`] returns: every field that is set must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub state: Option<String>,
+    pub queue: Option<String>,
+    pub owner: Option<String>,
+    /// Only callbacks with `due_at_utc` strictly before this instant.
+    pub due_before: Option<i64>,
+}
+
+impl ListFilter {
+    fn matches(&self, cb: &StoredCallback) -> bool {
+        self.state.as_ref().is_none_or(|s| *s == cb.state)
+            && self.queue.as_ref().is_none_or(|q| *q == cb.queue)
+            && self.owner.as_ref().is_none_or(|o| cb.owner.as_ref() == Some(o))
+            && self.due_before.is_none_or(|t| cb.due_at_utc < t)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the callback store at {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the callback store at {path} has schema version {found}, newer than this build supports ({supported}); upgrade callwright"
+    )]
+    SchemaTooNew { path: PathBuf, found: u32, supported: u32 },
+    #[error("no callback with id {0}")]
+    NotFound(String),
+    #[error("a callback with id {0} already exists")]
+    DuplicateId(String),
+    #[error("invalid store request: {0}")]
+    Invalid(String),
+    #[error("callback store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Durable (or simulated) storage of callbacks and their transitions. Every mutating call is
+/// atomic: it happens completely or not at all.
+pub trait CallbackStore {
+    /// Stores a new callback and its creation transition. With an `idempotency_key` that is
+    /// already stored, stores nothing and returns [`InsertOutcome::Existing`] with that callback's
+    /// id. A reused `id` (without a matching key) is [`StoreError::DuplicateId`].
+    fn insert(&mut self, cb: &StoredCallback) -> Result<InsertOutcome, StoreError>;
+
+    fn get(&self, id: &str) -> Result<Option<StoredCallback>, StoreError>;
+
+    /// Callbacks whose number is exactly `number`, ordered by (due_at, id).
+    fn by_number(&self, number: &str) -> Result<Vec<StoredCallback>, StoreError>;
+
+    /// Callbacks matching `filter`, ordered by (due_at, id).
+    fn list(&self, filter: &ListFilter) -> Result<Vec<StoredCallback>, StoreError>;
+
+    /// Moves a callback to a new state iff it is currently in `from` (compare-and-set), recording
+    /// the transition in the same transaction. Returns false if the state was not `from`
+    /// (someone else moved it); nothing is changed then. An unknown id is
+    /// [`StoreError::NotFound`].
+    ///
+    /// With `update`, the callback's number, queue, owner, due time, payload and attempts_made
+    /// are replaced by `update`'s (its `id` must be `id`; its `state`, `idempotency_key` and
+    /// `updated_at` are ignored). `updated_at` becomes `at` in every case.
+    fn transition(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: Option<&str>,
+        at: i64,
+        update: Option<&StoredCallback>,
+    ) -> Result<bool, StoreError>;
+
+    /// Every transition of a callback, creation first, in the order they were recorded.
+    fn history(&self, id: &str) -> Result<Vec<Transition>, StoreError>;
+
+    /// Due callbacks (state `SCHEDULED`, due_at ≤ now), ordered by (due_at, id), at most `limit`:
+    /// the scheduler's query.
+    fn due(&self, now: i64, limit: usize) -> Result<Vec<StoredCallback>, StoreError>;
+
+    /// Claim an attempt before dialling: records `attempt n started` durably (and raises
+    /// `attempts_made` to at least `attempt`) and returns false if that attempt was already
+    /// claimed, so after a crash an attempt is never dialled twice. Attempts count from 1.
+    fn claim_attempt(&mut self, id: &str, attempt: u32, at: i64) -> Result<bool, StoreError>;
+
+    /// The earliest due time of a `SCHEDULED` callback, if any: when the scheduler should wake.
+    fn next_due_at(&self) -> Result<Option<i64>, StoreError>;
+}
+
+/// Checks shared by both implementations.
+fn check_update(id: &str, update: Option<&StoredCallback>) -> Result<(), StoreError> {
+    match update {
+        Some(u) if u.id != id => {
+            Err(StoreError::Invalid(format!("transition of {id} carries an update for {}", u.id)))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_attempt(id: &str, attempt: u32) -> Result<(), StoreError> {
+    if attempt == 0 {
+        return Err(StoreError::Invalid(format!("attempt numbers count from 1 (callback {id} was given 0)")));
+    }
+    Ok(())
+}
+
+/// The `attempt` recorded with a transition.
+fn attempt_of(attempts_made: u32) -> Option<u32> {
+    (attempts_made > 0).then_some(attempts_made)
+}

@@ -1,0 +1,380 @@
+//! [`SqliteStore`]: the service's durable store, embedded SQLite (bundled).
+//!
+//! Durability choices:
+//!
+//! - `journal_mode=WAL`: readers never block the writer and a commit is one sequential append to
+//!   the write-ahead log; the WAL setting is persistent in the database file.
+//! - `synchronous=FULL`: the WAL is fsynced at every commit. WAL with `NORMAL` already survives a
+//!   process crash (`kill -9`), but can lose the last commits on power loss or an OS crash; with
+//!   `FULL` a call that returned `Ok` (an acknowledged insert, transition or attempt claim) is on
+//!   disk. Callback volumes are small, so one fsync per commit is cheap next to dialling a phone.
+//! - `foreign_keys=ON`: a transition or attempt cannot name a callback that does not exist.
+//! - `busy_timeout` of [`BUSY_TIMEOUT`]: another connection holding the write lock makes us wait,
+//!   not fail at once.
+//! - Every mutating call is one `BEGIN IMMEDIATE` transaction: the write lock is taken up front, so
+//!   the compare-and-set reads and the writes it guards cannot interleave with another writer.
+//!
+//! The schema version is kept in `PRAGMA user_version` and [`migrate`] brings a database up to
+//! [`SCHEMA_VERSION`], one transaction per step.
+
+use super::{
+    CallbackStore, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition, attempt_of,
+    check_attempt, check_update,
+};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The schema version this build writes ([`migrate`] brings older databases up to it).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How long a call waits for another connection's write lock before failing with "busy".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Migration steps: `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 0 → 1: callbacks, transitions (append-only), attempts.
+    r#"
+    CREATE TABLE callbacks (
+        id              TEXT    NOT NULL PRIMARY KEY,
+        number          TEXT    NOT NULL,
+        queue           TEXT    NOT NULL,
+        owner           TEXT,
+        state           TEXT    NOT NULL,
+        due_at_utc      INTEGER NOT NULL,
+        payload_json    TEXT    NOT NULL,
+        attempts_made   INTEGER NOT NULL CHECK (attempts_made >= 0),
+        idempotency_key TEXT,
+        updated_at      INTEGER NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX callbacks_idempotency_key ON callbacks (idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+    CREATE INDEX callbacks_state_due ON callbacks (state, due_at_utc, id);
+    CREATE INDEX callbacks_number ON callbacks (number);
+
+    CREATE TABLE transitions (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        callback_id TEXT    NOT NULL REFERENCES callbacks (id),
+        from_state  TEXT,
+        to_state    TEXT    NOT NULL,
+        reason      TEXT,
+        at          INTEGER NOT NULL,
+        attempt     INTEGER CHECK (attempt IS NULL OR attempt >= 1)
+    ) STRICT;
+    CREATE INDEX transitions_callback ON transitions (callback_id, seq);
+    CREATE TRIGGER transitions_no_update BEFORE UPDATE ON transitions
+        BEGIN SELECT RAISE(ABORT, 'transitions are append-only'); END;
+    CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions
+        BEGIN SELECT RAISE(ABORT, 'transitions are append-only'); END;
+
+    CREATE TABLE attempts (
+        callback_id TEXT    NOT NULL REFERENCES callbacks (id),
+        attempt     INTEGER NOT NULL CHECK (attempt >= 1),
+        started_at  INTEGER NOT NULL,
+        PRIMARY KEY (callback_id, attempt)
+    ) STRICT, WITHOUT ROWID;
+    "#,
+];
+
+const COLUMNS: &str = "id, number, queue, owner, state, due_at_utc, payload_json, attempts_made, \
+                       idempotency_key, updated_at";
+
+/// A [`CallbackStore`] in an SQLite database file.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path`, sets the durability pragmas and migrates
+    /// the schema. Every failure names the path: a missing or unwritable directory, a file that
+    /// is not a database, a schema from a newer build.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let open_err = |source| StoreError::Open { path: path.clone(), source };
+        let conn = Connection::open(&path).map_err(open_err)?;
+        Self::setup(conn, path)
+    }
+
+    /// A private in-memory database (tests, one-off tools). Not durable; journal mode "memory".
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let path = PathBuf::from(":memory:");
+        let conn =
+            Connection::open_in_memory().map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        Self::setup(conn, path)
+    }
+
+    fn setup(mut conn: Connection, path: PathBuf) -> Result<Self, StoreError> {
+        let open_err = |source| StoreError::Open { path: path.clone(), source };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        // Reading the header happens here: a file that is not a database fails on this line.
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+            .map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(open_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
+        migrate(&mut conn, &path)?;
+        Ok(Self { conn, path })
+    }
+
+    /// The path this store was opened at (`:memory:` for [`Self::open_in_memory`]).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The journal mode in force: `wal` for a file store, `memory` for an in-memory one.
+    pub fn journal_mode(&self) -> Result<String, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "journal_mode", |row| row.get::<_, String>(0))?)
+    }
+
+    /// The `synchronous` level in force (2 = FULL).
+    pub fn synchronous(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "synchronous", |row| row.get(0))?)
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        Ok(user_version(&self.conn)?)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn query(
+        &self,
+        where_order: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<StoredCallback>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM callbacks {where_order}");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params, row_to_callback)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`]; returns the version found before. Each step runs
+/// in its own transaction together with the `user_version` bump, so a crash mid-migration leaves
+/// the previous version intact. A database newer than this build is refused, not touched.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<u32, StoreError> {
+    let open_err = |source| StoreError::Open { path: path.to_path_buf(), source };
+    let found = user_version(conn).map_err(open_err)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
+    }
+    for (from, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(open_err)?;
+        tx.execute_batch(step).map_err(open_err)?;
+        tx.pragma_update(None, "user_version", from as u32 + 1).map_err(open_err)?;
+        tx.commit().map_err(open_err)?;
+    }
+    Ok(found)
+}
+
+fn row_to_callback(row: &Row<'_>) -> rusqlite::Result<StoredCallback> {
+    Ok(StoredCallback {
+        id: row.get(0)?,
+        number: row.get(1)?,
+        queue: row.get(2)?,
+        owner: row.get(3)?,
+        state: row.get(4)?,
+        due_at_utc: row.get(5)?,
+        payload_json: row.get(6)?,
+        attempts_made: row.get(7)?,
+        idempotency_key: row.get(8)?,
+        updated_at: row.get(9)?,
+    })
+}
+
+fn insert_transition(tx: &Connection, t: &Transition) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO transitions (callback_id, from_state, to_state, reason, at, attempt) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![t.callback_id, t.from_state, t.to_state, t.reason, t.at, t.attempt])?;
+    Ok(())
+}
+
+impl CallbackStore for SqliteStore {
+    fn insert(&mut self, cb: &StoredCallback) -> Result<InsertOutcome, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(key) = &cb.idempotency_key {
+            let existing: Option<String> = tx
+                .query_row("SELECT id FROM callbacks WHERE idempotency_key = ?1", [key], |row| row.get(0))
+                .optional()?;
+            if let Some(existing) = existing {
+                return Ok(InsertOutcome::Existing(existing));
+            }
+        }
+        let taken =
+            tx.query_row("SELECT 1 FROM callbacks WHERE id = ?1", [&cb.id], |_| Ok(())).optional()?.is_some();
+        if taken {
+            return Err(StoreError::DuplicateId(cb.id.clone()));
+        }
+        tx.execute(
+            &format!("INSERT INTO callbacks ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+            params![
+                cb.id,
+                cb.number,
+                cb.queue,
+                cb.owner,
+                cb.state,
+                cb.due_at_utc,
+                cb.payload_json,
+                cb.attempts_made,
+                cb.idempotency_key,
+                cb.updated_at
+            ],
+        )?;
+        insert_transition(
+            &tx,
+            &Transition {
+                callback_id: cb.id.clone(),
+                from_state: None,
+                to_state: cb.state.clone(),
+                reason: None,
+                at: cb.updated_at,
+                attempt: attempt_of(cb.attempts_made),
+            },
+        )?;
+        tx.commit()?;
+        Ok(InsertOutcome::Inserted)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<StoredCallback>, StoreError> {
+        Ok(self.query("WHERE id = ?1", &[&id])?.into_iter().next())
+    }
+
+    fn by_number(&self, number: &str) -> Result<Vec<StoredCallback>, StoreError> {
+        self.query("WHERE number = ?1 ORDER BY due_at_utc, id", &[&number])
+    }
+
+    fn list(&self, filter: &ListFilter) -> Result<Vec<StoredCallback>, StoreError> {
+        // NULL parameters switch a condition off; the statement stays one cached text.
+        self.query(
+            "WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR queue = ?2) \
+             AND (?3 IS NULL OR owner = ?3) AND (?4 IS NULL OR due_at_utc < ?4) \
+             ORDER BY due_at_utc, id",
+            &[&filter.state, &filter.queue, &filter.owner, &filter.due_before],
+        )
+    }
+
+    fn transition(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: Option<&str>,
+        at: i64,
+        update: Option<&StoredCallback>,
+    ) -> Result<bool, StoreError> {
+        check_update(id, update)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = match update {
+            Some(u) => tx.execute(
+                "UPDATE callbacks SET state = ?3, updated_at = ?4, number = ?5, queue = ?6, \
+                 owner = ?7, due_at_utc = ?8, payload_json = ?9, attempts_made = ?10 \
+                 WHERE id = ?1 AND state = ?2",
+                params![
+                    id,
+                    from,
+                    to,
+                    at,
+                    u.number,
+                    u.queue,
+                    u.owner,
+                    u.due_at_utc,
+                    u.payload_json,
+                    u.attempts_made
+                ],
+            )?,
+            None => tx.execute(
+                "UPDATE callbacks SET state = ?3, updated_at = ?4 WHERE id = ?1 AND state = ?2",
+                params![id, from, to, at],
+            )?,
+        };
+        if changed == 0 {
+            let exists =
+                tx.query_row("SELECT 1 FROM callbacks WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some();
+            return if exists { Ok(false) } else { Err(StoreError::NotFound(id.to_string())) };
+        }
+        let attempts_made: u32 =
+            tx.query_row("SELECT attempts_made FROM callbacks WHERE id = ?1", [id], |row| row.get(0))?;
+        insert_transition(
+            &tx,
+            &Transition {
+                callback_id: id.to_string(),
+                from_state: Some(from.to_string()),
+                to_state: to.to_string(),
+                reason: reason.map(str::to_string),
+                at,
+                attempt: attempt_of(attempts_made),
+            },
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn history(&self, id: &str) -> Result<Vec<Transition>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT callback_id, from_state, to_state, reason, at, attempt FROM transitions \
+             WHERE callback_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([id], |row| {
+            Ok(Transition {
+                callback_id: row.get(0)?,
+                from_state: row.get(1)?,
+                to_state: row.get(2)?,
+                reason: row.get(3)?,
+                at: row.get(4)?,
+                attempt: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn due(&self, now: i64, limit: usize) -> Result<Vec<StoredCallback>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.query(
+            "WHERE state = ?1 AND due_at_utc <= ?2 ORDER BY due_at_utc, id LIMIT ?3",
+            &[&SCHEDULED, &now, &limit],
+        )
+    }
+
+    fn claim_attempt(&mut self, id: &str, attempt: u32, at: i64) -> Result<bool, StoreError> {
+        check_attempt(id, attempt)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let bumped = tx.execute(
+            "UPDATE callbacks SET attempts_made = MAX(attempts_made, ?2), updated_at = ?3 \
+             WHERE id = ?1",
+            params![id, attempt, at],
+        )?;
+        if bumped == 0 {
+            return Err(StoreError::NotFound(id.to_string()));
+        }
+        let claimed = tx.execute(
+            "INSERT INTO attempts (callback_id, attempt, started_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (callback_id, attempt) DO NOTHING",
+            params![id, attempt, at],
+        )?;
+        if claimed == 0 {
+            // Already claimed: drop the transaction (rolls back the bump above).
+            return Ok(false);
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT MIN(due_at_utc) FROM callbacks WHERE state = ?1",
+            [SCHEDULED],
+            |row| row.get(0),
+        )?)
+    }
+}

@@ -1,0 +1,412 @@
+//! The same behavioural tests run against both stores (`store_tests!`), then SQLite-only ones.
+
+use super::*;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+fn cb(id: &str, number: &str, due: i64) -> StoredCallback {
+    StoredCallback {
+        id: id.to_string(),
+        number: number.to_string(),
+        queue: "sales".to_string(),
+        owner: None,
+        state: SCHEDULED.to_string(),
+        due_at_utc: due,
+        payload_json: format!(r#"{{"name":"caller {id}"}}"#),
+        attempts_made: 0,
+        idempotency_key: None,
+        updated_at: 1_000,
+    }
+}
+
+fn ids(v: &[StoredCallback]) -> Vec<&str> {
+    v.iter().map(|c| c.id.as_str()).collect()
+}
+
+fn insert_get(s: &mut impl CallbackStore) {
+    let mut a = cb("cb-1", "+31201234567", 5_000);
+    a.owner = Some("agent-7".to_string());
+    assert_eq!(s.insert(&a).unwrap(), InsertOutcome::Inserted);
+    assert_eq!(s.get("cb-1").unwrap(), Some(a.clone()));
+    assert_eq!(s.get("cb-404").unwrap(), None);
+    // Reusing an id without an idempotency key is an error, and changes nothing.
+    let mut b = cb("cb-1", "+31209999999", 1);
+    b.queue = "support".to_string();
+    assert!(matches!(s.insert(&b), Err(StoreError::DuplicateId(id)) if id == "cb-1"));
+    assert_eq!(s.get("cb-1").unwrap(), Some(a));
+}
+
+fn idempotent_insert(s: &mut impl CallbackStore) {
+    let mut a = cb("cb-1", "+31201234567", 5_000);
+    a.idempotency_key = Some("req-42".to_string());
+    assert_eq!(s.insert(&a).unwrap(), InsertOutcome::Inserted);
+    // A retry with the same key (a new id, as a client that lost the answer would send).
+    let mut retry = cb("cb-2", "+31201234567", 5_000);
+    retry.idempotency_key = Some("req-42".to_string());
+    assert_eq!(s.insert(&retry).unwrap(), InsertOutcome::Existing("cb-1".to_string()));
+    assert_eq!(s.insert(&a).unwrap(), InsertOutcome::Existing("cb-1".into()));
+    assert_eq!(s.get("cb-2").unwrap(), None);
+    assert_eq!(s.history("cb-1").unwrap().len(), 1);
+    // A different key, or none, is a different callback.
+    let mut c = cb("cb-3", "+31201234567", 5_000);
+    c.idempotency_key = Some("req-43".to_string());
+    assert_eq!(s.insert(&c).unwrap(), InsertOutcome::Inserted);
+    assert_eq!(s.insert(&cb("cb-4", "+31201234567", 5_000)).unwrap(), InsertOutcome::Inserted);
+    assert_eq!(s.by_number("+31201234567").unwrap().len(), 3);
+}
+
+fn compare_and_set(s: &mut impl CallbackStore) {
+    s.insert(&cb("cb-1", "+31201234567", 5_000)).unwrap();
+    assert!(s.transition("cb-1", SCHEDULED, "QUEUED", None, 5_000, None).unwrap());
+    // A second dispatcher still believing it is SCHEDULED loses.
+    assert!(!s.transition("cb-1", SCHEDULED, "QUEUED", None, 5_001, None).unwrap());
+    assert!(!s.transition("cb-1", SCHEDULED, "CANCELLED", Some("supervisor"), 5_002, None).unwrap());
+    let now = s.get("cb-1").unwrap().unwrap();
+    assert_eq!(now.state, "QUEUED");
+    assert_eq!(now.updated_at, 5_000);
+    assert_eq!(s.history("cb-1").unwrap().len(), 2);
+    // Unknown ids are an error, not "someone else moved it".
+    assert!(matches!(
+        s.transition("cb-404", SCHEDULED, "QUEUED", None, 1, None),
+        Err(StoreError::NotFound(_))
+    ));
+    // An update must be for the same callback.
+    let other = cb("cb-2", "+1", 0);
+    assert!(matches!(
+        s.transition("cb-1", "QUEUED", "ROUTING", None, 1, Some(&other)),
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(s.get("cb-1").unwrap().unwrap().state, "QUEUED");
+}
+
+fn transition_with_update(s: &mut impl CallbackStore) {
+    let mut a = cb("cb-1", "+31201234567", 5_000);
+    a.idempotency_key = Some("k".to_string());
+    s.insert(&a).unwrap();
+    // Reschedule: new due time, new number and payload; the key and id stay.
+    let mut u = a.clone();
+    u.due_at_utc = 9_000;
+    u.number = "+31207654321".to_string();
+    u.payload_json = r#"{"name":"moved"}"#.to_string();
+    u.owner = Some("agent-1".to_string());
+    u.attempts_made = 1;
+    u.idempotency_key = Some("ignored".to_string());
+    u.state = "IGNORED".to_string();
+    assert!(s.transition("cb-1", SCHEDULED, SCHEDULED, Some("rescheduled"), 6_000, Some(&u)).unwrap());
+    let got = s.get("cb-1").unwrap().unwrap();
+    assert_eq!(got.state, SCHEDULED);
+    assert_eq!(got.due_at_utc, 9_000);
+    assert_eq!(got.number, "+31207654321");
+    assert_eq!(got.payload_json, r#"{"name":"moved"}"#);
+    assert_eq!(got.owner.as_deref(), Some("agent-1"));
+    assert_eq!(got.attempts_made, 1);
+    assert_eq!(got.idempotency_key.as_deref(), Some("k"));
+    assert_eq!(got.updated_at, 6_000);
+    assert_eq!(s.by_number("+31201234567").unwrap(), vec![]);
+    assert_eq!(ids(&s.by_number("+31207654321").unwrap()), ["cb-1"]);
+    assert_eq!(s.next_due_at().unwrap(), Some(9_000));
+    assert_eq!(s.history("cb-1").unwrap()[1].attempt, Some(1));
+}
+
+fn history_complete_and_ordered(s: &mut impl CallbackStore) {
+    s.insert(&cb("cb-1", "+31201234567", 5_000)).unwrap();
+    s.insert(&cb("cb-2", "+31201234567", 5_000)).unwrap();
+    let path = [
+        (SCHEDULED, "QUEUED", None, 5_000),
+        ("QUEUED", "ROUTING", Some("offered to agent-3"), 5_100),
+        ("ROUTING", "QUEUED", Some("rejected"), 5_200),
+        ("QUEUED", "ROUTING", Some("offered to agent-4"), 5_300),
+        ("ROUTING", "PROCESSING", None, 5_400),
+        ("PROCESSING", "COMPLETED", Some("connected"), 5_500),
+    ];
+    for (i, (from, to, reason, at)) in path.iter().enumerate() {
+        if i == 4 {
+            assert!(s.claim_attempt("cb-1", 1, 5_350).unwrap());
+        }
+        assert!(s.transition("cb-1", from, to, *reason, *at, None).unwrap());
+        // Interleave another callback's transitions: they must not leak into cb-1's history.
+        if i == 0 {
+            assert!(s.transition("cb-2", SCHEDULED, "CANCELLED", None, 5_050, None).unwrap());
+        }
+    }
+    // A failed compare-and-set leaves no trace.
+    assert!(!s.transition("cb-1", SCHEDULED, "QUEUED", None, 6_000, None).unwrap());
+    let h = s.history("cb-1").unwrap();
+    assert_eq!(h.len(), path.len() + 1);
+    assert_eq!(
+        h[0],
+        Transition {
+            callback_id: "cb-1".to_string(),
+            from_state: None,
+            to_state: SCHEDULED.to_string(),
+            reason: None,
+            at: 1_000,
+            attempt: None,
+        }
+    );
+    for (t, (from, to, reason, at)) in h[1..].iter().zip(path) {
+        assert_eq!(t.callback_id, "cb-1");
+        assert_eq!(t.from_state.as_deref(), Some(from));
+        assert_eq!(t.to_state, to);
+        assert_eq!(t.reason.as_deref(), reason);
+        assert_eq!(t.at, at);
+    }
+    assert_eq!(h[4].attempt, None);
+    assert_eq!(h[5].attempt, Some(1));
+    assert_eq!(s.history("cb-2").unwrap().len(), 2);
+    assert_eq!(s.history("cb-404").unwrap(), vec![]);
+}
+
+fn due_order_and_limit(s: &mut impl CallbackStore) {
+    assert_eq!(s.next_due_at().unwrap(), None);
+    assert_eq!(s.due(i64::MAX, 10).unwrap(), vec![]);
+    // Inserted out of order; ties on due time are broken by id.
+    for (id, due) in
+        [("cb-e", 500), ("cb-b", 200), ("cb-d", 300), ("cb-c", 200), ("cb-a", 900), ("cb-f", 100)]
+    {
+        s.insert(&cb(id, "+31201234567", due)).unwrap();
+    }
+    // Not SCHEDULED any more: never due.
+    assert!(s.transition("cb-f", SCHEDULED, "QUEUED", None, 100, None).unwrap());
+    assert_eq!(s.next_due_at().unwrap(), Some(200));
+    assert_eq!(ids(&s.due(99, 10).unwrap()), Vec::<&str>::new());
+    assert_eq!(ids(&s.due(200, 10).unwrap()), ["cb-b", "cb-c"]); // due_at ≤ now
+    assert_eq!(ids(&s.due(500, 10).unwrap()), ["cb-b", "cb-c", "cb-d", "cb-e"]);
+    assert_eq!(ids(&s.due(500, 3).unwrap()), ["cb-b", "cb-c", "cb-d"]);
+    assert_eq!(ids(&s.due(500, 0).unwrap()), Vec::<&str>::new());
+    assert_eq!(ids(&s.due(i64::MAX, usize::MAX).unwrap()), ["cb-b", "cb-c", "cb-d", "cb-e", "cb-a"]);
+}
+
+fn claim_attempt_once(s: &mut impl CallbackStore) {
+    s.insert(&cb("cb-1", "+31201234567", 5_000)).unwrap();
+    s.insert(&cb("cb-2", "+31201234567", 5_000)).unwrap();
+    assert!(s.claim_attempt("cb-1", 1, 6_000).unwrap());
+    assert!(!s.claim_attempt("cb-1", 1, 6_001).unwrap());
+    let got = s.get("cb-1").unwrap().unwrap();
+    assert_eq!(got.attempts_made, 1);
+    assert_eq!(got.updated_at, 6_000); // the refused claim changed nothing
+    assert!(s.claim_attempt("cb-1", 2, 7_000).unwrap());
+    assert!(!s.claim_attempt("cb-1", 2, 7_001).unwrap());
+    assert!(!s.claim_attempt("cb-1", 1, 7_002).unwrap());
+    assert_eq!(s.get("cb-1").unwrap().unwrap().attempts_made, 2);
+    // Attempts are per callback.
+    assert!(s.claim_attempt("cb-2", 1, 6_000).unwrap());
+    assert!(matches!(s.claim_attempt("cb-404", 1, 0), Err(StoreError::NotFound(_))));
+    assert!(matches!(s.claim_attempt("cb-1", 0, 0), Err(StoreError::Invalid(_))));
+}
+
+fn by_number_exact(s: &mut impl CallbackStore) {
+    s.insert(&cb("cb-1", "+31201234567", 300)).unwrap();
+    s.insert(&cb("cb-2", "+312012345678", 100)).unwrap();
+    s.insert(&cb("cb-3", "+31201234567", 100)).unwrap();
+    s.insert(&cb("cb-4", "31201234567", 100)).unwrap();
+    assert_eq!(ids(&s.by_number("+31201234567").unwrap()), ["cb-3", "cb-1"]);
+    assert_eq!(ids(&s.by_number("+3120123456").unwrap()), Vec::<&str>::new());
+    assert_eq!(ids(&s.by_number("+3120123456%").unwrap()), Vec::<&str>::new());
+    assert_eq!(ids(&s.by_number("31201234567").unwrap()), ["cb-4"]);
+}
+
+fn list_filters(s: &mut impl CallbackStore) {
+    let mut a = cb("cb-a", "+1", 300);
+    a.owner = Some("agent-1".to_string());
+    let mut b = cb("cb-b", "+2", 100);
+    b.queue = "support".to_string();
+    let c = cb("cb-c", "+3", 200);
+    for x in [&a, &b, &c] {
+        s.insert(x).unwrap();
+    }
+    assert!(s.transition("cb-c", SCHEDULED, "QUEUED", None, 1, None).unwrap());
+    let all = ListFilter::default();
+    assert_eq!(ids(&s.list(&all).unwrap()), ["cb-b", "cb-c", "cb-a"]);
+    let f = |state: Option<&str>, queue: Option<&str>, owner: Option<&str>, before| ListFilter {
+        state: state.map(str::to_string),
+        queue: queue.map(str::to_string),
+        owner: owner.map(str::to_string),
+        due_before: before,
+    };
+    assert_eq!(ids(&s.list(&f(Some(SCHEDULED), None, None, None)).unwrap()), ["cb-b", "cb-a"]);
+    assert_eq!(ids(&s.list(&f(Some("QUEUED"), None, None, None)).unwrap()), ["cb-c"]);
+    assert_eq!(ids(&s.list(&f(None, Some("sales"), None, None)).unwrap()), ["cb-c", "cb-a"]);
+    assert_eq!(ids(&s.list(&f(None, None, Some("agent-1"), None)).unwrap()), ["cb-a"]);
+    assert_eq!(ids(&s.list(&f(None, None, None, Some(200))).unwrap()), ["cb-b"]);
+    assert_eq!(ids(&s.list(&f(Some(SCHEDULED), Some("sales"), None, Some(301))).unwrap()), ["cb-a"]);
+    assert_eq!(
+        ids(&s.list(&f(Some(SCHEDULED), Some("support"), Some("agent-1"), None)).unwrap()),
+        Vec::<&str>::new()
+    );
+}
+
+macro_rules! store_tests {
+    ($module:ident, $make:expr) => {
+        mod $module {
+            use super::*;
+
+            #[test]
+            fn insert_and_get() {
+                insert_get(&mut $make);
+            }
+            #[test]
+            fn idempotent_insert_returns_existing() {
+                idempotent_insert(&mut $make);
+            }
+            #[test]
+            fn transition_is_compare_and_set() {
+                compare_and_set(&mut $make);
+            }
+            #[test]
+            fn transition_applies_update() {
+                transition_with_update(&mut $make);
+            }
+            #[test]
+            fn history_is_complete_and_ordered() {
+                history_complete_and_ordered(&mut $make);
+            }
+            #[test]
+            fn due_is_ordered_and_limited() {
+                due_order_and_limit(&mut $make);
+            }
+            #[test]
+            fn claim_attempt_succeeds_once() {
+                claim_attempt_once(&mut $make);
+            }
+            #[test]
+            fn by_number_is_exact() {
+                by_number_exact(&mut $make);
+            }
+            #[test]
+            fn list_applies_every_filter() {
+                list_filters(&mut $make);
+            }
+        }
+    };
+}
+
+store_tests!(memory, MemoryStore::new());
+store_tests!(sqlite, SqliteStore::open_in_memory().unwrap());
+
+/// A unique database path in the temp directory; removes the file and its WAL/SHM on drop.
+struct TempDb(PathBuf);
+
+impl TempDb {
+    fn new(tag: &str) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        Self(
+            std::env::temp_dir()
+                .join(format!("callwright-store-{tag}-{}-{nanos}-{n}.db", std::process::id())),
+        )
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+#[test]
+fn sqlite_file_store_passes_the_shared_tests() {
+    let tmp = TempDb::new("shared");
+    history_complete_and_ordered(&mut SqliteStore::open(tmp.path()).unwrap());
+}
+
+#[test]
+fn sqlite_data_survives_close_and_reopen() {
+    let tmp = TempDb::new("reopen");
+    let mut a = cb("cb-1", "+31201234567", 5_000);
+    a.idempotency_key = Some("req-1".to_string());
+    {
+        let mut s = SqliteStore::open(tmp.path()).unwrap();
+        s.insert(&a).unwrap();
+        s.insert(&cb("cb-2", "+31201234567", 4_000)).unwrap();
+        assert!(s.transition("cb-1", SCHEDULED, "QUEUED", Some("due"), 5_000, None).unwrap());
+        assert!(s.claim_attempt("cb-1", 1, 5_100).unwrap());
+    }
+    let mut s = SqliteStore::open(tmp.path()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
+    let got = s.get("cb-1").unwrap().unwrap();
+    assert_eq!(got.state, "QUEUED");
+    assert_eq!(got.attempts_made, 1);
+    assert_eq!(got.payload_json, a.payload_json);
+    assert_eq!(s.history("cb-1").unwrap().len(), 2);
+    assert_eq!(s.history("cb-1").unwrap()[1].reason.as_deref(), Some("due"));
+    // The claim and the idempotency key survived too.
+    assert!(!s.claim_attempt("cb-1", 1, 6_000).unwrap());
+    let mut retry = cb("cb-9", "+31201234567", 5_000);
+    retry.idempotency_key = Some("req-1".to_string());
+    assert_eq!(s.insert(&retry).unwrap(), InsertOutcome::Existing("cb-1".into()));
+    assert_eq!(ids(&s.due(10_000, 10).unwrap()), ["cb-2"]);
+    assert_eq!(s.next_due_at().unwrap(), Some(4_000));
+}
+
+#[test]
+fn sqlite_file_store_uses_wal_and_full_sync() {
+    let tmp = TempDb::new("wal");
+    let s = SqliteStore::open(tmp.path()).unwrap();
+    assert_eq!(s.journal_mode().unwrap().to_lowercase(), "wal");
+    assert_eq!(s.synchronous().unwrap(), 2); // FULL
+    let fk: i64 = s.conn_for_tests().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    assert_eq!(fk, 1);
+    assert_eq!(s.path(), tmp.path());
+}
+
+#[test]
+fn sqlite_garbage_file_is_a_clear_error() {
+    let tmp = TempDb::new("garbage");
+    std::fs::write(tmp.path(), "this is a callwright flow, not a database\n".repeat(200)).unwrap();
+    let err = SqliteStore::open(tmp.path()).unwrap_err();
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains(&tmp.path().display().to_string()), "{msg}");
+    assert!(msg.contains("not a database"), "{msg}");
+}
+
+#[test]
+fn sqlite_missing_directory_is_a_clear_error() {
+    let tmp = TempDb::new("nodir");
+    let path = tmp.path().join("no").join("such").join("callbacks.db");
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+    assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+}
+
+#[test]
+fn sqlite_refuses_a_newer_schema() {
+    let tmp = TempDb::new("newer");
+    {
+        let s = SqliteStore::open(tmp.path()).unwrap();
+        s.conn_for_tests().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+    }
+    let err = SqliteStore::open(tmp.path()).unwrap_err();
+    assert!(matches!(err, StoreError::SchemaTooNew { found, .. } if found == SCHEMA_VERSION + 1), "{err:?}");
+    assert!(err.to_string().contains(&tmp.path().display().to_string()));
+}
+
+#[test]
+fn sqlite_transitions_are_append_only() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    s.insert(&cb("cb-1", "+1", 0)).unwrap();
+    assert!(s.conn_for_tests().execute("DELETE FROM transitions", []).is_err());
+    assert!(s.conn_for_tests().execute("UPDATE transitions SET to_state = 'X'", []).is_err());
+    assert_eq!(s.history("cb-1").unwrap().len(), 1);
+}
+
+#[test]
+fn sqlite_reopen_does_not_migrate_twice() {
+    let tmp = TempDb::new("migrate");
+    drop(SqliteStore::open(tmp.path()).unwrap());
+    let mut conn = rusqlite::Connection::open(tmp.path()).unwrap();
+    assert_eq!(migrate(&mut conn, tmp.path()).unwrap(), SCHEMA_VERSION);
+}
