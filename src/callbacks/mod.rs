@@ -3,6 +3,7 @@
 mod book;
 pub mod bounds;
 pub mod model;
+pub mod store;
 pub mod validate;
 
 pub use book::{CallbackBook, CallbackError, CallbackId, CallbackRequest, Origin};
