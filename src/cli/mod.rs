@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand. `main.rs` only calls [`run`].
 
+mod callbacks;
 mod check;
 mod erlang;
 mod graph;
@@ -31,6 +32,7 @@ Examples:
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    Callbacks(callbacks::CallbacksArgs),
     Check(check::CheckArgs),
     Erlang(erlang::ErlangArgs),
     Graph(graph::GraphArgs),
@@ -61,6 +63,7 @@ where
     };
     let mut out = Output::new(cli.color);
     match cli.command {
+        Command::Callbacks(a) => callbacks::run(a, &mut out),
         Command::Check(a) => check::run(a, &mut out),
         Command::Erlang(a) => erlang::run(a, &mut out),
         Command::Graph(a) => graph::run(a, &mut out),

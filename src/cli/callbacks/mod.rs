@@ -1,0 +1,471 @@
+//! `callwright callbacks <sub>`: the agent-desktop / supervisor workflow for scheduled callbacks,
+//! kept in an SQLite file (`callbacks.db` in the current directory unless `--db` says otherwise).
+//!
+//! Validation is [`crate::callbacks::validate_request`]'s; this module only reads flags, reads
+//! and writes the store, and prints. The wall clock is read in one place ([`Common::now`]).
+
+mod args;
+mod view;
+
+pub use args::{CallbacksArgs, CancelArgs, Common, ListArgs, RescheduleArgs, ScheduleArgs, ShowArgs, Sub};
+
+use super::exit;
+use super::output::Output;
+use crate::callbacks::model::Origin;
+use crate::callbacks::store::{CallbackStore, InsertOutcome, ListFilter, SqliteStore, StoredCallback};
+use crate::callbacks::validate::Field;
+use crate::callbacks::{
+    Callback, CallbackErrorCode, CallbackType, CallbackValidationError, EndReason, ScheduleRequest, State,
+    ValidatedCallback, check_edit, normalize_number, validate_request,
+};
+use crate::project::center::{CallbackSettings, load_center};
+use crate::syntax::FileId;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use view::Format;
+
+/// Failure: an exit code and a message for `error:` (empty when already printed).
+type Fail = (i32, String);
+
+impl Common {
+    /// `--now`, or the system clock (the only place this command reads it).
+    fn now(&self) -> Result<DateTime<Utc>, Fail> {
+        match &self.now {
+            None => Ok(Utc::now()),
+            Some(text) => {
+                DateTime::parse_from_rfc3339(text.trim()).map(|t| t.with_timezone(&Utc)).map_err(|e| {
+                    (
+                        exit::PROBLEMS,
+                        format!("--now `{text}` is not an RFC 3339 instant (e.g. 2026-12-01T09:00:00Z): {e}"),
+                    )
+                })
+            }
+        }
+    }
+
+    fn open(&self) -> Result<SqliteStore, Fail> {
+        SqliteStore::open(&self.db).map_err(|e| (exit::USAGE, e.to_string()))
+    }
+
+    /// The callback settings of `queue`: center.yaml's with --project (the queue must be
+    /// declared there), else the defaults.
+    fn settings(&self, queue: &str) -> Result<CallbackSettings, Fail> {
+        let Some(project) = &self.project else {
+            return Ok(CallbackSettings::default());
+        };
+        let path = if project.is_dir() { project.join("center.yaml") } else { project.clone() };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| (exit::USAGE, format!("cannot read {}: {e}", path.display())))?;
+        let (center, diags) = load_center(FileId(0), &text);
+        let errors: Vec<String> = diags.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
+        let center = match center {
+            Some(c) if errors.is_empty() => c,
+            _ => {
+                let why = if errors.is_empty() {
+                    "it is not a YAML mapping".to_string()
+                } else {
+                    errors.join("; ")
+                };
+                return Err((
+                    exit::PROBLEMS,
+                    format!("{} has errors ({why}); see `callwright check`", path.display()),
+                ));
+            }
+        };
+        match center.queue(queue) {
+            Some(q) => Ok(q.callback.clone()),
+            None => {
+                let declared: Vec<&str> = center.queue_names().collect();
+                let declared = if declared.is_empty() { "none".to_string() } else { declared.join(", ") };
+                Err((
+                    exit::PROBLEMS,
+                    format!(
+                        "--queue: `{queue}` is not declared in {} (declared: {declared})",
+                        path.display()
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+pub fn run(args: CallbacksArgs, out: &mut Output) -> i32 {
+    let result = args.common.now().and_then(|_| match args.command {
+        Sub::Schedule(a) => schedule(&args.common, a, out),
+        Sub::List(a) => list(&args.common, a, out),
+        Sub::Show(a) => show(&args.common, a, out),
+        Sub::Cancel(a) => cancel(&args.common, a, out),
+        Sub::Reschedule(a) => reschedule(&args.common, a, out),
+    });
+    match result {
+        Ok(code) => code,
+        Err((code, message)) => {
+            if !message.is_empty() {
+                out.error(&message);
+            }
+            code
+        }
+    }
+}
+
+/// The command-line flag a validation field comes from.
+fn flag_of(field: Field) -> Option<&'static str> {
+    Some(match field {
+        Field::CallbackNumber => "--number",
+        Field::CustomerName => "--name",
+        Field::Timezone => "--tz",
+        Field::ScheduleDate => "--date",
+        Field::WindowStart | Field::WindowEnd => "--window",
+        Field::Queue => "--queue",
+        Field::Owner => "--owner",
+        Field::MaxAttempts => "--attempts",
+        Field::RetryInterval => "--retry-every",
+        Field::State | Field::RequestedTime => return None,
+    })
+}
+
+/// Prints validation errors (stderr, or stdout as JSON) and gives the exit code for them.
+fn report(errors: &[CallbackValidationError], format: Format, out: &mut Output) -> Fail {
+    match format {
+        Format::Json => {
+            let json = serde_json::json!({ "ok": false, "errors": errors });
+            out.stdout(&format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+        }
+        Format::Text => {
+            for e in errors {
+                let flag = flag_of(e.field).map_or_else(String::new, |f| format!(" ({f})"));
+                out.error(&format!("{} {}{flag}: {}", e.code, e.field, e.message));
+                if let Some(help) = &e.help {
+                    eprintln!("  help: {help}");
+                }
+            }
+        }
+    }
+    let n = errors.len();
+    (
+        exit::PROBLEMS,
+        if format == Format::Text && n > 1 {
+            format!("{n} problems; nothing was changed")
+        } else {
+            String::new()
+        },
+    )
+}
+
+fn bad_value(code: CallbackErrorCode, field: Field, message: String) -> CallbackValidationError {
+    CallbackValidationError::new(code, field, message)
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, CallbackValidationError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        bad_value(
+            CallbackErrorCode::BadDateTime,
+            Field::ScheduleDate,
+            format!("`{text}` is not a YYYY-MM-DD date"),
+        )
+        .with_help("e.g. 2026-12-03")
+    })
+}
+
+fn parse_window(text: &str) -> Result<(NaiveTime, NaiveTime), CallbackValidationError> {
+    let bad = || {
+        bad_value(
+            CallbackErrorCode::BadDateTime,
+            Field::WindowStart,
+            format!("`{text}` is not an HH:MM-HH:MM window"),
+        )
+        .with_help("e.g. 14:00-16:00 (local to --tz)")
+    };
+    let (a, b) = text.split_once('-').ok_or_else(bad)?;
+    let time = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").ok();
+    match (time(a), time(b)) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(bad()),
+    }
+}
+
+/// The store's state word for a model state (`SCHEDULED`, ...).
+fn store_state(state: State) -> String {
+    state.as_str().to_ascii_uppercase()
+}
+
+fn parse_state(text: &str) -> Option<State> {
+    State::ALL.iter().copied().find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
+}
+
+/// The model callback kept in a stored row; the row's state column wins over the payload's.
+fn decode(row: &StoredCallback) -> Result<Callback, Fail> {
+    let mut cb: Callback = serde_json::from_str(&row.payload_json)
+        .map_err(|e| (exit::USAGE, format!("callback {} in the store cannot be read: {e}", row.id)))?;
+    if let Some(state) = parse_state(&row.state) {
+        cb.state = state;
+    }
+    cb.attempts_made = cb.attempts_made.max(row.attempts_made);
+    Ok(cb)
+}
+
+fn encode(cb: &Callback, updated_at: DateTime<Utc>) -> Result<StoredCallback, Fail> {
+    let payload_json = serde_json::to_string(cb)
+        .map_err(|e| (exit::USAGE, format!("cannot serialise callback {}: {e}", cb.id)))?;
+    Ok(StoredCallback {
+        id: cb.id.clone(),
+        number: cb.callback_number.clone(),
+        queue: cb.queue.clone(),
+        owner: cb.owner.clone(),
+        state: store_state(cb.state),
+        due_at_utc: cb.stored_utc_window().map_or(cb.created_at, |w| w.0).timestamp_micros(),
+        payload_json,
+        attempts_made: cb.attempts_made,
+        idempotency_key: cb.idempotency_key.clone(),
+        updated_at: updated_at.timestamp_micros(),
+    })
+}
+
+fn store_err(e: crate::callbacks::store::StoreError) -> Fail {
+    (exit::USAGE, e.to_string())
+}
+
+/// Every stored callback that can be read (unreadable rows are left out of duplicate checks).
+fn all_callbacks(store: &SqliteStore) -> Result<Vec<Callback>, Fail> {
+    let rows = store.list(&ListFilter::default()).map_err(store_err)?;
+    Ok(rows.iter().filter_map(|r| decode(r).ok()).collect())
+}
+
+fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, Fail> {
+    let now = common.now()?;
+    let date = parse_date(&a.date);
+    let window = parse_window(&a.window);
+    let retry = match &a.retry_every {
+        None => Ok(None),
+        Some(text) => crate::project::center::parse_duration(text).map(Some).map_err(|e| {
+            bad_value(
+                CallbackErrorCode::RetryIntervalOutOfBounds,
+                Field::RetryInterval,
+                format!("`{text}`: {e}"),
+            )
+        }),
+    };
+    let errors: Vec<_> = [date.as_ref().err(), window.as_ref().err(), retry.as_ref().err()]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let (Ok(date), Ok((start, end)), Ok(retry)) = (date, window, retry) else {
+        return Err(report(&errors, common.format, out));
+    };
+    let settings = common.settings(&a.queue)?;
+    let mut store = common.open()?;
+    let existing = all_callbacks(&store)?;
+    let mut req = ScheduleRequest::scheduled(&a.number, &a.tz, date, start, end, &a.queue);
+    req.customer_name = a.name;
+    req.reason = a.reason;
+    if let Some(owner) = a.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+        req.callback_type = CallbackType::AgentOwned;
+        req.origin = Origin::Agent { agent: owner.to_string() };
+        req.owner = Some(owner.to_string());
+    }
+    req.idempotency_key = a.idempotency_key;
+    req.max_attempts = a.attempts;
+    req.retry_interval_secs = retry;
+    req.force = a.force;
+    let new = match validate_request(&req, &settings, now, &existing) {
+        Err(errors) => return Err(report(&errors, common.format, out)),
+        Ok(ValidatedCallback::Existing(cb)) => {
+            view::print_one(&cb, "exists (same idempotency key)", common.format, out);
+            return Ok(exit::OK);
+        }
+        Ok(ValidatedCallback::New(new)) => new,
+    };
+    let day = now.format("%Y%m%d").to_string();
+    let mut n = existing.len() as u64 + 1;
+    loop {
+        let cb = new.clone().into_callback(format!("cb-{day}-{n}"), n);
+        match store.insert(&encode(&cb, now)?) {
+            Ok(InsertOutcome::Inserted) => {
+                view::print_one(&cb, "scheduled", common.format, out);
+                return Ok(exit::OK);
+            }
+            Ok(InsertOutcome::Existing(id)) => {
+                let row = store
+                    .get(&id)
+                    .map_err(store_err)?
+                    .ok_or((exit::USAGE, format!("callback {id} vanished")))?;
+                view::print_one(&decode(&row)?, "exists (same idempotency key)", common.format, out);
+                return Ok(exit::OK);
+            }
+            Err(crate::callbacks::store::StoreError::DuplicateId(_)) if n < u64::MAX => n += 1,
+            Err(e) => return Err(store_err(e)),
+        }
+    }
+}
+
+fn list(common: &Common, a: ListArgs, out: &mut Output) -> Result<i32, Fail> {
+    let state = match &a.state {
+        None => None,
+        Some(text) => Some(parse_state(text).ok_or_else(|| {
+            let all: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
+            (exit::PROBLEMS, format!("--state `{text}` is not a state (one of {})", all.join(", ")))
+        })?),
+    };
+    let number = match &a.number {
+        None => None,
+        Some(text) => match normalize_number(text, None) {
+            Ok(n) => Some(n),
+            Err(e) => return Err(report(&[e], common.format, out)),
+        },
+    };
+    let store = common.open()?;
+    let filter = ListFilter {
+        state: state.map(store_state),
+        queue: a.queue.clone(),
+        owner: a.owner.clone(),
+        due_before: None,
+    };
+    let rows = match &number {
+        Some(n) => store.by_number(n).map_err(store_err)?,
+        None => store.list(&filter).map_err(store_err)?,
+    };
+    let mut callbacks = Vec::new();
+    for row in &rows {
+        let wanted = filter.state.as_ref().is_none_or(|s| *s == row.state)
+            && filter.queue.as_ref().is_none_or(|q| *q == row.queue)
+            && filter.owner.as_ref().is_none_or(|o| row.owner.as_ref() == Some(o));
+        if wanted {
+            callbacks.push(decode(row)?);
+        }
+    }
+    view::print_list(&callbacks, common.format, out);
+    Ok(exit::OK)
+}
+
+fn unknown(id: &str) -> Fail {
+    (exit::PROBLEMS, format!("no callback with id `{id}` (see `callwright callbacks list`)"))
+}
+
+fn show(common: &Common, a: ShowArgs, out: &mut Output) -> Result<i32, Fail> {
+    let store = common.open()?;
+    let row = store.get(&a.id).map_err(store_err)?.ok_or_else(|| unknown(&a.id))?;
+    let cb = decode(&row)?;
+    let history = store.history(&a.id).map_err(store_err)?;
+    view::print_show(&cb, &history, common.format, out);
+    Ok(exit::OK)
+}
+
+fn cancel(common: &Common, a: CancelArgs, out: &mut Output) -> Result<i32, Fail> {
+    let now = common.now()?;
+    let mut store = common.open()?;
+    let reason_text =
+        a.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).unwrap_or("cancelled_by_agent");
+    let end_reason = EndReason::parse(reason_text)
+        .filter(|r| r.final_state() == State::Cancelled)
+        .unwrap_or(EndReason::CancelledByAgent);
+    let mut results = Vec::new();
+    let mut code = exit::OK;
+    for id in &a.ids {
+        let Some(row) = store.get(id).map_err(store_err)? else {
+            out.error(&unknown(id).1);
+            results.push(view::CancelResult { id: id.clone(), outcome: "unknown", state: None });
+            code = exit::PROBLEMS;
+            continue;
+        };
+        let mut cb = decode(&row)?;
+        if cb.state.is_final() {
+            results.push(view::CancelResult { id: id.clone(), outcome: "skipped", state: Some(cb.state) });
+            continue;
+        }
+        let from = row.state.clone();
+        cb.state = State::Cancelled;
+        cb.end_reason = Some(end_reason);
+        cb.updated_at = now;
+        let update = encode(&cb, now)?;
+        let moved = store
+            .transition(
+                id,
+                &from,
+                &store_state(State::Cancelled),
+                Some(reason_text),
+                now.timestamp_micros(),
+                Some(&update),
+            )
+            .map_err(store_err)?;
+        if moved {
+            results.push(view::CancelResult {
+                id: id.clone(),
+                outcome: "cancelled",
+                state: Some(State::Cancelled),
+            });
+        } else {
+            out.error(&format!("callback {id} changed state while it was being cancelled; try again"));
+            results.push(view::CancelResult { id: id.clone(), outcome: "conflict", state: None });
+            code = exit::PROBLEMS;
+        }
+    }
+    view::print_cancel(&results, common.format, out);
+    Ok(code)
+}
+
+fn reschedule(common: &Common, a: RescheduleArgs, out: &mut Output) -> Result<i32, Fail> {
+    let now = common.now()?;
+    let date = parse_date(&a.date);
+    let window = parse_window(&a.window);
+    let errors: Vec<_> =
+        [date.as_ref().err(), window.as_ref().err()].into_iter().flatten().cloned().collect();
+    let (Ok(date), Ok((start, end))) = (date, window) else {
+        return Err(report(&errors, common.format, out));
+    };
+    let mut store = common.open()?;
+    let row = store.get(&a.id).map_err(store_err)?.ok_or_else(|| unknown(&a.id))?;
+    let old = decode(&row)?;
+    if let Err(e) = check_edit(&old, now) {
+        return Err(report(&[e], common.format, out));
+    }
+    if old.state != State::Scheduled {
+        let e = bad_value(
+            CallbackErrorCode::AlreadyEnded,
+            Field::State,
+            format!("callback {} is {}; only a scheduled callback can be rescheduled", old.id, old.state),
+        )
+        .with_help("cancel it and schedule a new one");
+        return Err(report(&[e], common.format, out));
+    }
+    let settings = common.settings(&old.queue)?;
+    let zone = a.tz.clone().or_else(|| old.timezone().map(str::to_string)).unwrap_or_default();
+    let mut req = ScheduleRequest::scheduled(&old.callback_number, &zone, date, start, end, &old.queue);
+    req.callback_type = old.callback_type;
+    req.origin = old.origin.clone();
+    req.customer_name = Some(old.customer_name.clone());
+    req.reason = old.reason.clone();
+    req.owner = old.owner.clone();
+    req.max_attempts = Some(i64::from(old.max_attempts));
+    req.retry_interval_secs = Some(old.retry_interval_secs);
+    req.data = old.data.clone();
+    req.force = a.force;
+    let others: Vec<Callback> = all_callbacks(&store)?.into_iter().filter(|c| c.id != old.id).collect();
+    let draft = match validate_request(&req, &settings, now, &others) {
+        Err(errors) => return Err(report(&errors, common.format, out)),
+        Ok(ValidatedCallback::Existing(cb)) => cb,
+        Ok(ValidatedCallback::New(new)) => new.draft().clone(),
+    };
+    let mut cb = old.clone();
+    cb.schedule = draft.schedule;
+    cb.dst_note = draft.dst_note;
+    cb.updated_at = now;
+    let update = encode(&cb, now)?;
+    let moved = store
+        .transition(
+            &cb.id,
+            &row.state,
+            &row.state,
+            Some("rescheduled"),
+            now.timestamp_micros(),
+            Some(&update),
+        )
+        .map_err(store_err)?;
+    if !moved {
+        return Err((
+            exit::PROBLEMS,
+            format!("callback {} changed state while it was being rescheduled; try again", cb.id),
+        ));
+    }
+    view::print_one(&cb, "rescheduled", common.format, out);
+    Ok(exit::OK)
+}

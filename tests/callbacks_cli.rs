@@ -1,0 +1,315 @@
+//! `callwright callbacks`: schedule, list, show, cancel and reschedule against a real SQLite file.
+
+mod common;
+
+use common::Test;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const NOW: &str = "2026-12-01T09:00:00Z";
+
+/// A database file of its own under the temp dir, removed (with its WAL files) on drop.
+struct Db(PathBuf);
+
+impl Db {
+    fn new(name: &str) -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let path = std::env::temp_dir().join(format!("callwright-cb-{name}-{}-{n}.db", std::process::id()));
+        let db = Db(path);
+        db.remove();
+        db
+    }
+
+    fn path(&self) -> String {
+        self.0.display().to_string()
+    }
+
+    fn remove(&self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+
+    /// `callwright callbacks <sub> --db <this> --now NOW <rest>`.
+    fn cmd(&self, sub: &str) -> Test {
+        Test::new().args(["callbacks", sub, "--db"]).arg(self.path()).args(["--now", NOW])
+    }
+
+    /// A valid schedule request: 14:00-16:00 New York on 2026-12-03.
+    fn schedule(&self, number: &str) -> Test {
+        self.schedule_at(number, "2026-12-03", "14:00-16:00", "America/New_York")
+    }
+
+    fn schedule_at(&self, number: &str, date: &str, window: &str, tz: &str) -> Test {
+        self.cmd("schedule").args([
+            "--number", number, "--name", "Ann Lee", "--date", date, "--window", window, "--tz", tz,
+            "--queue", "Support",
+        ])
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+#[test]
+fn schedule_list_show_cancel_list_by_owner() {
+    let db = Db::new("flow");
+    db.schedule("+1 212 555 0123")
+        .args(["--owner", "alice", "--reason", "billing question"])
+        .stdout_contains("cb-20261201-1 scheduled")
+        .stdout_contains("2026-12-03 14:00-16:00 America/New_York")
+        .stdout_contains("2026-12-03 19:00-21:00 UTC")
+        .run();
+
+    // Normalised before searching: another spelling of the same number finds it.
+    db.cmd("list")
+        .args(["--number", "+1 (212) 555-0123"])
+        .stdout_contains("cb-20261201-1")
+        .stdout_contains("+12125550123")
+        .stdout_contains("14:00-16:00 America/New_York")
+        .stdout_contains("19:00-21:00 UTC")
+        .run();
+    db.cmd("list").args(["--number", "+31201234567"]).stdout_contains("no callbacks").run();
+
+    db.cmd("show")
+        .arg("cb-20261201-1")
+        .stdout_contains("Ann Lee")
+        .stdout_contains("alice")
+        .stdout_contains("billing question")
+        .stdout_contains("agent_owned")
+        .stdout_contains("(created) -> SCHEDULED")
+        .run();
+
+    db.cmd("cancel").arg("cb-20261201-1").stdout_contains("cb-20261201-1 cancelled").run();
+    // Already final: reported and skipped, not an error.
+    db.cmd("cancel").arg("cb-20261201-1").stdout_contains("skipped: already cancelled").run();
+    db.cmd("show")
+        .arg("cb-20261201-1")
+        .stdout_contains("SCHEDULED -> CANCELLED  (cancelled_by_agent)")
+        .stdout_contains("cancelled_by_agent")
+        .run();
+
+    db.cmd("list")
+        .args(["--owner", "alice"])
+        .stdout_contains("cb-20261201-1")
+        .stdout_contains("cancelled")
+        .run();
+    db.cmd("list").args(["--owner", "bob"]).stdout_contains("no callbacks").run();
+    db.cmd("list").args(["--owner", "alice", "--state", "scheduled"]).stdout_contains("no callbacks").run();
+}
+
+#[test]
+fn dst_gap_is_rejected_naming_the_time() {
+    let db = Db::new("gap");
+    db.cmd("schedule")
+        .args([
+            "--number",
+            "+31201234567",
+            "--date",
+            "2027-03-28",
+            "--window",
+            "02:30-04:00",
+            "--tz",
+            "Europe/Amsterdam",
+            "--queue",
+            "Support",
+        ])
+        .status(1)
+        .stderr_contains("CB004")
+        .stderr_contains("02:30 on 2027-03-28")
+        .stderr_contains("--window")
+        .run();
+}
+
+#[test]
+fn short_window_and_far_date_and_bad_number_are_rejected() {
+    let db = Db::new("bad");
+    db.schedule_at("+12125550123", "2026-12-03", "14:00-14:15", "America/New_York")
+        .status(1)
+        .stderr_contains("CB008")
+        .stderr_contains("window_end (--window)")
+        .run();
+    db.schedule_at("+12125550123", "2027-01-01", "14:00-16:00", "America/New_York")
+        .status(1)
+        .stderr_contains("CB006")
+        .stderr_contains("--date")
+        .run();
+    db.schedule("12345").status(1).stderr_contains("CB002").stderr_contains("--number").run();
+    db.schedule_at("+12125550123", "2026-12-03", "2pm", "America/New_York")
+        .status(1)
+        .stderr_contains("CB017")
+        .stderr_contains("--window")
+        .run();
+    // Nothing was stored.
+    db.cmd("list").stdout_contains("no callbacks").run();
+}
+
+#[test]
+fn duplicate_refused_then_forced() {
+    let db = Db::new("dup");
+    db.schedule("+12125550123").stdout_contains("cb-20261201-1").run();
+    db.schedule_at("+1 212 555 0123", "2026-12-03", "15:00-17:00", "America/New_York")
+        .status(1)
+        .stderr_contains("CB010")
+        .stderr_contains("cb-20261201-1")
+        .run();
+    db.schedule_at("+12125550123", "2026-12-03", "15:00-17:00", "America/New_York")
+        .arg("--force")
+        .stdout_contains("cb-20261201-2 scheduled")
+        .run();
+}
+
+#[test]
+fn idempotency_key_returns_the_existing_callback() {
+    let db = Db::new("idem");
+    db.schedule("+12125550123").args(["--idempotency-key", "req-7"]).stdout_contains("cb-20261201-1").run();
+    db.schedule("+12125550123")
+        .args(["--idempotency-key", "req-7"])
+        .stdout_contains("cb-20261201-1 exists")
+        .run();
+    let out = db.cmd("list").run();
+    assert!(!out.stdout.contains("cb-20261201-2"), "{}", out.stdout);
+}
+
+#[test]
+fn reschedule_moves_the_window() {
+    let db = Db::new("resched");
+    db.schedule("+12125550123").run();
+    db.cmd("reschedule")
+        .args(["cb-20261201-1", "--date", "2026-12-04", "--window", "09:00-11:00"])
+        .stdout_contains("cb-20261201-1 rescheduled")
+        .stdout_contains("2026-12-04 09:00-11:00 America/New_York")
+        .stdout_contains("2026-12-04 14:00-16:00 UTC")
+        .run();
+    db.cmd("show")
+        .arg("cb-20261201-1")
+        .stdout_contains("2026-12-04 09:00-11:00 America/New_York")
+        .stdout_contains("SCHEDULED -> SCHEDULED  (rescheduled)")
+        .run();
+    // Same rules as schedule.
+    db.cmd("reschedule")
+        .args(["cb-20261201-1", "--date", "2026-12-04", "--window", "09:00-09:10"])
+        .status(1)
+        .stderr_contains("CB008")
+        .run();
+    db.cmd("reschedule")
+        .args([
+            "cb-20261201-1",
+            "--date",
+            "2026-12-04",
+            "--window",
+            "09:00-11:00",
+            "--tz",
+            "Europe/Amsterdam",
+        ])
+        .stdout_contains("2026-12-04 08:00-10:00 UTC")
+        .run();
+    db.cmd("cancel").arg("cb-20261201-1").run();
+    db.cmd("reschedule")
+        .args(["cb-20261201-1", "--date", "2026-12-05", "--window", "09:00-11:00"])
+        .status(1)
+        .stderr_contains("CB015")
+        .run();
+}
+
+#[test]
+fn owned_callback_is_frozen_near_its_time() {
+    let db = Db::new("freeze");
+    db.schedule("+12125550123").args(["--owner", "alice"]).run();
+    // 10 minutes before 14:00 New York (19:00 UTC).
+    Test::new()
+        .args(["callbacks", "reschedule", "--db"])
+        .arg(db.path())
+        .args([
+            "--now",
+            "2026-12-03T18:50:00Z",
+            "cb-20261201-1",
+            "--date",
+            "2026-12-04",
+            "--window",
+            "09:00-11:00",
+        ])
+        .status(1)
+        .stderr_contains("CB014")
+        .run();
+}
+
+#[test]
+fn data_persists_across_invocations() {
+    let db = Db::new("persist");
+    db.schedule("+12125550123").run();
+    db.schedule_at("+442079460000", "2026-12-03", "14:00-16:00", "Europe/London").run();
+    assert!(db.0.is_file());
+    db.cmd("list")
+        .stdout_contains("cb-20261201-1")
+        .stdout_contains("cb-20261201-2")
+        .stdout_contains("2026-12-03 14:00-16:00 UTC")
+        .run();
+    db.cmd("show").arg("cb-20261201-2").stdout_contains("+442079460000").run();
+}
+
+#[test]
+fn cancel_many_with_an_unknown_id_exits_1() {
+    let db = Db::new("cancel");
+    db.schedule("+12125550123").run();
+    db.schedule("+442079460000").run();
+    db.cmd("cancel")
+        .args(["cb-20261201-1", "nope", "cb-20261201-2", "--reason", "cancelled_by_customer"])
+        .status(1)
+        .stdout_contains("cb-20261201-1 cancelled")
+        .stdout_contains("cb-20261201-2 cancelled")
+        .stderr_contains("nope")
+        .run();
+    db.cmd("show").arg("cb-20261201-2").stdout_contains("cancelled_by_customer").run();
+    db.cmd("show").arg("nope").status(1).stderr_contains("no callback with id `nope`").run();
+}
+
+#[test]
+fn json_output_and_bad_flags() {
+    let db = Db::new("json");
+    let out = db.schedule("+12125550123").args(["--format", "json"]).run();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["callback"]["id"], "cb-20261201-1");
+    assert_eq!(v["callback"]["window_utc"], "2026-12-03 19:00-21:00 UTC");
+    let out = db.schedule("12345").args(["--format", "json"]).status(1).run();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v["errors"][0]["code"], "CB002");
+    db.cmd("list").args(["--state", "bogus"]).status(1).stderr_contains("--state").run();
+    Test::new()
+        .args(["callbacks", "list", "--db"])
+        .arg(db.path())
+        .args(["--now", "yesterday"])
+        .status(1)
+        .stderr_contains("--now")
+        .run();
+    db.cmd("schedule").args(["--number", "+12125550123"]).status(2).run();
+}
+
+#[test]
+fn project_queue_must_be_declared() {
+    let db = Db::new("project");
+    let dir = std::env::temp_dir().join(format!("callwright-cb-project-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("center.yaml"), "queues:\n  Support:\n    callback:\n      window_min: 1h\n")
+        .unwrap();
+    let project = dir.display().to_string();
+    db.cmd("schedule")
+        .args(["--number", "+12125550123", "--date", "2026-12-03", "--window", "14:00-16:00"])
+        .args(["--tz", "America/New_York", "--project", &project, "--queue", "Sales"])
+        .status(1)
+        .stderr_contains("--queue")
+        .stderr_contains("Sales")
+        .run();
+    // The queue's own settings apply: a 30-minute window is too short for Support.
+    db.schedule_at("+12125550123", "2026-12-03", "14:00-14:30", "America/New_York")
+        .args(["--project", &project])
+        .status(1)
+        .stderr_contains("CB008")
+        .run();
+    db.schedule("+12125550123").args(["--project", &project]).stdout_contains("cb-20261201-1").run();
+    let _ = std::fs::remove_dir_all(&dir);
+}
