@@ -3,10 +3,12 @@
 mod book;
 pub mod bounds;
 pub mod model;
+pub mod scheduler;
 pub mod store;
 pub mod validate;
 
 pub use book::{CallbackBook, CallbackError, CallbackId, CallbackRequest, Origin};
+pub use scheduler::{Scheduler, Ticket};
 pub use model::{Callback, CallbackType, EndReason, Position, Schedule, State, can_move};
 pub use validate::{
     CallbackErrorCode, CallbackValidationError, NewCallback, ScheduleRequest, ValidatedCallback, check_edit,
