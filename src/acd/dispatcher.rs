@@ -11,6 +11,16 @@ use crate::project::center::Center;
 use crate::runtime::{Micros, secs};
 use std::collections::HashMap;
 
+/// How a callback entry is routed (plain calls use the default: anyone eligible, assigned).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallbackRouting {
+    /// Only this agent may take it (an agent-owned callback in its ownership period).
+    pub owner: Option<AgentId>,
+    /// [`Acd::route`] offers it (the agent is `Alerting` until [`Acd::accept`] or
+    /// [`Acd::reject`]) instead of assigning it.
+    pub offer: bool,
+}
+
 /// An entry handed to an agent by [`Acd::route`] or [`Acd::offer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Assignment {
@@ -22,6 +32,8 @@ pub struct Assignment {
     /// Time this entry spent in the queue (for a take-over callback: since the take-over; the
     /// caller's whole wait is `now - key.enqueued_at`).
     pub waited: Micros,
+    /// The agent is `Alerting` with the entry on offer, not yet `Busy` with it.
+    pub offered: bool,
 }
 
 /// The automatic call distributor: a plain synchronous structure the interpreter and the
@@ -271,9 +283,24 @@ impl Acd {
     }
 
     fn insert(&mut self, q: QueueId, key: PositionKey, skills: SkillSet, now: Micros) -> EntryId {
+        self.insert_routed(q, key, skills, CallbackRouting::default(), now)
+    }
+
+    fn insert_routed(
+        &mut self,
+        q: QueueId,
+        key: PositionKey,
+        skills: SkillSet,
+        routing: CallbackRouting,
+        now: Micros,
+    ) -> EntryId {
         let queue = &mut self.queues[q.index()];
-        let class = queue.class_for(skills);
+        let class = queue.class_for(skills, routing.owner);
         let id = self.entries.alloc(q, class, key, now);
+        if let Some(e) = self.entries.get_mut(id) {
+            e.offer = routing.offer;
+        }
+        let queue = &mut self.queues[q.index()];
         let c = &mut queue.classes[class as usize];
         c.live += 1;
         c.push(QueueItem { key, slot: id.slot, generation: id.generation }, &self.entries);
@@ -303,6 +330,44 @@ impl Acd {
         let skills = skills.resolve(&mut self.skills);
         self.remove(old, now);
         Some(self.insert(entry.queue, entry.key, skills, now))
+    }
+
+    /// Puts a callback in `queue` with `key` (the place it keeps) and its routing: an owner who
+    /// alone may take it, and whether the agent previews it first. Later fresh keys get higher
+    /// sequence numbers, so they never tie with it.
+    pub fn enqueue_callback(
+        &mut self,
+        queue: QueueId,
+        key: PositionKey,
+        skills: impl RequiredSkills,
+        routing: CallbackRouting,
+        now: Micros,
+    ) -> EntryId {
+        let skills = skills.resolve(&mut self.skills);
+        self.next_seq = self.next_seq.max(key.seq.saturating_add(1));
+        self.insert_routed(queue, key, skills, routing, now)
+    }
+
+    /// A callback takes the caller's waiting entry: the same queue and key (so the same place),
+    /// with `skills` (the caller's when `None`) and the callback's routing. `None` if `old` is no
+    /// longer waiting.
+    pub fn take_over_callback(
+        &mut self,
+        old: EntryId,
+        skills: Option<SkillSet>,
+        priority: Option<i64>,
+        routing: CallbackRouting,
+        now: Micros,
+    ) -> Option<EntryId> {
+        let (entry, caller_skills) = self.waiting_entry(old)?;
+        self.remove(old, now);
+        let key = PositionKey { priority: priority.unwrap_or(entry.key.priority), ..entry.key };
+        Some(self.insert_routed(entry.queue, key, skills.unwrap_or(caller_skills), routing, now))
+    }
+
+    /// The skills an entry waits for, while it waits.
+    pub fn entry_skills(&self, entry: EntryId) -> Option<SkillSet> {
+        self.waiting_entry(entry).map(|(_, s)| s)
     }
 
     fn waiting_entry(&self, id: EntryId) -> Option<(super::entry::Entry, SkillSet)> {
@@ -450,7 +515,11 @@ impl Acd {
     /// each entry's waiter in between.
     pub fn route(&mut self, now: Micros) -> Option<Assignment> {
         let (q, class, item, idle) = self.select()?;
-        Some(self.commit(q, class, item, idle, now, false))
+        let offer = self
+            .entries
+            .get(EntryId { slot: item.slot, generation: item.generation })
+            .is_some_and(|e| e.offer);
+        Some(self.commit(q, class, item, idle, now, offer))
     }
 
     /// Like [`route`](Acd::route), but the agent becomes `Alerting` and the entry stays alive
@@ -518,8 +587,8 @@ impl Acd {
                 {
                     continue;
                 }
-                let skills = queue.classes[c].skills;
-                if let Some(agent) = queue.longest_idle_with(skills, &self.agents) {
+                let (skills, owner) = (queue.classes[c].skills, queue.classes[c].owner);
+                if let Some(agent) = queue.agent_for(skills, owner, &self.agents) {
                     best = Some((q, c as u32, head, agent));
                 }
             }
@@ -564,7 +633,7 @@ impl Acd {
             self.agents[agent.index()].call = Some(OnCall { queue: q, since: now });
             self.enter_state(agent, AgentState::Busy, now);
         }
-        Assignment { entry, agent, queue: q, key: item.key, waited: now - entered_at }
+        Assignment { entry, agent, queue: q, key: item.key, waited: now - entered_at, offered: offer }
     }
 
     /// Moves an agent to `new`, keeping every member queue's counters, idle heap and ready flag

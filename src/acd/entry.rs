@@ -21,6 +21,9 @@ pub(crate) struct Entry {
     pub(crate) key: PositionKey,
     /// When this entry (not the call whose key it may carry) joined the queue.
     pub(crate) entered_at: Micros,
+    /// Routing offers this entry (the agent previews it, then accepts or rejects) instead of
+    /// assigning it: agent-first callbacks without auto-answer.
+    pub(crate) offer: bool,
 }
 
 /// Slots plus a free list, so steady-state traffic allocates nothing.
@@ -32,8 +35,15 @@ pub(crate) struct Entries {
 
 impl Entries {
     pub(crate) fn alloc(&mut self, queue: QueueId, class: u32, key: PositionKey, now: Micros) -> EntryId {
-        let fresh =
-            |generation| Entry { generation, state: EntryState::Waiting, queue, class, key, entered_at: now };
+        let fresh = |generation| Entry {
+            generation,
+            state: EntryState::Waiting,
+            queue,
+            class,
+            key,
+            entered_at: now,
+            offer: false,
+        };
         match self.free.pop() {
             Some(slot) => {
                 let e = &mut self.slots[slot as usize];

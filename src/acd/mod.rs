@@ -19,7 +19,7 @@ mod skills;
 mod tests;
 
 pub use agent::{AgentSpec, AgentState};
-pub use dispatcher::{Acd, Assignment};
+pub use dispatcher::{Acd, Assignment, CallbackRouting};
 pub use error::AcdError;
 pub use ids::{AgentId, EntryId, QueueId};
 pub use position_key::PositionKey;

@@ -3,7 +3,7 @@
 use super::agent::{Agent, IdleItem};
 use super::entry::Entries;
 use super::ewt::HandleStats;
-use super::{PositionKey, SkillSet};
+use super::{AgentId, PositionKey, SkillSet};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
@@ -43,6 +43,8 @@ impl PartialOrd for QueueItem {
 #[derive(Debug, Clone)]
 pub(crate) struct SkillClass {
     pub(crate) skills: SkillSet,
+    /// Only this agent may take these entries (an agent-owned callback in its ownership period).
+    pub(crate) owner: Option<AgentId>,
     pub(crate) heap: BinaryHeap<QueueItem>,
     pub(crate) live: u32,
 }
@@ -88,7 +90,12 @@ impl Queue {
             name: name.to_string(),
             default_skills: SkillSet::EMPTY,
             // The unskilled class exists from the start so the common case finds it first.
-            classes: vec![SkillClass { skills: SkillSet::EMPTY, heap: BinaryHeap::new(), live: 0 }],
+            classes: vec![SkillClass {
+                skills: SkillSet::EMPTY,
+                owner: None,
+                heap: BinaryHeap::new(),
+                live: 0,
+            }],
             waiting: 0,
             idle: BinaryHeap::new(),
             available: 0,
@@ -98,11 +105,11 @@ impl Queue {
         }
     }
 
-    pub(crate) fn class_for(&mut self, skills: SkillSet) -> u32 {
-        match self.classes.iter().position(|c| c.skills == skills) {
+    pub(crate) fn class_for(&mut self, skills: SkillSet, owner: Option<AgentId>) -> u32 {
+        match self.classes.iter().position(|c| c.skills == skills && c.owner == owner) {
             Some(i) => i as u32,
             None => {
-                self.classes.push(SkillClass { skills, heap: BinaryHeap::new(), live: 0 });
+                self.classes.push(SkillClass { skills, owner, heap: BinaryHeap::new(), live: 0 });
                 (self.classes.len() - 1) as u32
             }
         }
@@ -134,6 +141,23 @@ impl Queue {
             .iter()
             .filter(|i| i.is_live(agents) && agents[i.agent as usize].skills.covers(skills))
             .max()
+            .copied()
+    }
+
+    /// The agent for a class: its owner if the class has one (and the owner is available with
+    /// the skills), else the longest-idle skilled agent.
+    pub(crate) fn agent_for(
+        &mut self,
+        skills: SkillSet,
+        owner: Option<AgentId>,
+        agents: &[Agent],
+    ) -> Option<IdleItem> {
+        let Some(owner) = owner else { return self.longest_idle_with(skills, agents) };
+        self.idle
+            .iter()
+            .find(|i| {
+                i.agent == owner.0 && i.is_live(agents) && agents[i.agent as usize].skills.covers(skills)
+            })
             .copied()
     }
 

@@ -627,3 +627,50 @@ fn bench_enqueue_route_release() {
         );
     }
 }
+
+#[test]
+fn an_owned_callback_waits_for_its_owner_without_blocking_others() {
+    let (mut acd, q, agents) = one_queue(2, 0);
+    for &a in &agents {
+        acd.set_state(a, AgentState::NotAvailable, 0).unwrap();
+    }
+    let key = PositionKey { priority: 0, enqueued_at: 0, seq: 0 };
+    let owned = acd.enqueue_callback(
+        q,
+        key,
+        SkillSet::EMPTY,
+        CallbackRouting { owner: Some(agents[1]), offer: false },
+        0,
+    );
+    let call = acd.enqueue(q, 0, SkillSet::EMPTY, 5);
+    // The other agent takes the later call, not the owned callback ahead of it.
+    acd.set_state(agents[0], AgentState::Available, 10).unwrap();
+    let a = acd.route(10).unwrap();
+    assert_eq!((a.entry, a.agent), (call, agents[0]));
+    assert_eq!(acd.route(10), None, "the owned callback waits for its owner");
+    acd.set_state(agents[1], AgentState::Available, 20).unwrap();
+    let b = acd.route(20).unwrap();
+    assert_eq!((b.entry, b.agent), (owned, agents[1]));
+}
+
+#[test]
+fn an_offered_callback_alerts_and_a_reject_keeps_its_place() {
+    let (mut acd, q, agents) = one_queue(1, 0);
+    acd.set_state(agents[0], AgentState::NotAvailable, 0).unwrap();
+    let key = PositionKey { priority: 0, enqueued_at: 0, seq: 0 };
+    let cb = acd.enqueue_callback(q, key, SkillSet::EMPTY, CallbackRouting { owner: None, offer: true }, 0);
+    let later = acd.enqueue(q, 0, SkillSet::EMPTY, 5);
+    acd.set_state(agents[0], AgentState::Available, 10).unwrap();
+    let a = acd.route(10).unwrap();
+    assert!(a.offered);
+    assert_eq!(a.entry, cb);
+    assert_eq!(acd.agent_state(agents[0]), AgentState::Alerting);
+    assert_eq!(acd.reject(agents[0], 12), Some(cb));
+    assert_eq!(acd.position(cb), Some(1), "still ahead of the later call");
+    acd.set_state(agents[0], AgentState::Available, 13).unwrap();
+    let again = acd.route(13).unwrap();
+    assert_eq!(again.entry, cb);
+    assert_eq!(acd.accept(agents[0], 14), Some(cb));
+    assert_eq!(acd.agent_state(agents[0]), AgentState::Busy);
+    assert_eq!(acd.position(later), Some(1));
+}
