@@ -365,6 +365,13 @@ impl Acd {
         Some(self.insert_routed(entry.queue, key, skills.unwrap_or(caller_skills), routing, now))
     }
 
+    /// A key for an entry joining `queue` now, for a callback that must keep it across retries.
+    pub fn fresh_key(&mut self, priority: i64, now: Micros) -> PositionKey {
+        let key = PositionKey { priority, enqueued_at: now, seq: self.next_seq };
+        self.next_seq += 1;
+        key
+    }
+
     /// The skills an entry waits for, while it waits.
     pub fn entry_skills(&self, entry: EntryId) -> Option<SkillSet> {
         self.waiting_entry(entry).map(|(_, s)| s)

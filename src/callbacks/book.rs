@@ -76,8 +76,8 @@ pub struct CallbackBook {
 }
 
 impl CallbackBook {
-    /// Validates and records a request; the number comes back normalised to E.164.
-    pub fn create(&mut self, mut req: CallbackRequest) -> Result<CallbackId, CallbackError> {
+    /// Validates and records a request; answers its id and the number normalised to E.164.
+    pub fn create(&mut self, mut req: CallbackRequest) -> Result<(CallbackId, String), CallbackError> {
         let number = phonenumber::parse(None, &req.number)
             .ok()
             .filter(phonenumber::is_valid)
@@ -92,11 +92,11 @@ impl CallbackBook {
         req.number = number.clone();
         self.next += 1;
         let id = CallbackId(self.next);
-        self.pending.insert(number, id);
+        self.pending.insert(number.clone(), id);
         if self.keep_history {
             self.created.push((id, req));
         }
-        Ok(id)
+        Ok((id, number))
     }
 
     /// The callback reached an agent (or ended): its number is free for a new one.

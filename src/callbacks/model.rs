@@ -180,6 +180,8 @@ pub enum EndReason {
     Duplicate,
     /// Customer-first: an answering machine picked up and the queue hangs up.
     AnsweringMachine,
+    /// Offered again and again, and no agent took it (a bound, so a run always ends).
+    NotAccepted,
     /// The callback could not be carried out for a reason of the system (e.g. its queue is gone).
     SystemError,
 }
@@ -198,6 +200,7 @@ impl EndReason {
         EndReason::Inactive,
         EndReason::Duplicate,
         EndReason::AnsweringMachine,
+        EndReason::NotAccepted,
         EndReason::SystemError,
     ];
 
@@ -215,6 +218,7 @@ impl EndReason {
             EndReason::Inactive => "inactive",
             EndReason::Duplicate => "duplicate",
             EndReason::AnsweringMachine => "answering_machine",
+            EndReason::NotAccepted => "not_accepted",
             EndReason::SystemError => "system_error",
         }
     }
@@ -236,6 +240,7 @@ impl EndReason {
             EndReason::AttemptsExhausted
             | EndReason::InvalidNumber
             | EndReason::AnsweringMachine
+            | EndReason::NotAccepted
             | EndReason::SystemError => State::Failed,
         }
     }

@@ -3,6 +3,7 @@
 use super::exit;
 use super::output::Output;
 use crate::acd::Acd;
+use crate::callbacks::{AgentResponse, DialResult};
 use crate::project::{CheckedProject, Project};
 use crate::runtime::{
     CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Micros, Recorder,
@@ -71,6 +72,14 @@ pub struct RunArgs {
     /// The caller hangs up this long after calling, wherever the call is (IVR, queue, or talking).
     #[arg(long, value_name = "DURATION")]
     pub hang_up_after: Option<String>,
+    /// How the customer answers each callback dial, in order: answer, no_answer, busy, machine
+    /// (comma-separated; after the list, customers answer). E.g. `no_answer,busy,answer`.
+    #[arg(long, value_name = "LIST", default_value = "")]
+    pub callback_answers: String,
+    /// What agents do with each callback offered to them: accept, reject, timeout
+    /// (comma-separated; after the list, agents accept). E.g. `reject,accept`.
+    #[arg(long, value_name = "LIST", default_value = "")]
+    pub agent_responses: String,
     /// Stop the run after this much call time.
     #[arg(long, default_value = "4h")]
     pub max_wait: String,
@@ -237,6 +246,12 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let rt = VirtualRuntime::new(args.seed);
     let mut engine = Engine::new(rt.clone(), &checked, build_acd(&checked, args.agents)?);
     engine.callback_handle = Box::new(move |_| handle);
+    {
+        let mut parties = engine.callback_desk.parties.borrow_mut();
+        parties.customer_script = parse_list("callback-answers", &args.callback_answers, DialResult::parse)?;
+        parties.agent_script = parse_list("agent-responses", &args.agent_responses, AgentResponse::parse)?;
+    }
+    *engine.callback_desk.ledger.borrow_mut() = Box::new(crate::callbacks::ledger::MemoryLedger::default());
     let engine = Rc::new(engine);
     queue_ahead(&engine, args.ahead, handle);
     let recorder = Recorder::default();
@@ -273,6 +288,23 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     };
     out.stdout(&text);
     Ok(exit::OK)
+}
+
+/// A comma-separated list of words, each read by `parse`.
+fn parse_list<T>(
+    flag: &str,
+    text: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<std::collections::VecDeque<T>, (i32, String)> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            parse(w).ok_or_else(|| {
+                (exit::PROBLEMS, format!("--{flag}: `{w}` is not one of the allowed words (see --help)"))
+            })
+        })
+        .collect()
 }
 
 fn clock(at: Micros) -> String {
@@ -325,8 +357,10 @@ fn render_text(
                 "",
                 position.map(|p| format!(", keeping position {p}")).unwrap_or_default()
             )),
-            Event::CallbackServed { agent, at } => {
-                s.push_str(&format!("{}{:>34}callback reaches agent {agent}\n", clock(*at), ""))
+            // The callback's own steps say who took it.
+            Event::CallbackServed { .. } => {}
+            Event::Callback { id, step } => {
+                s.push_str(&format!("{}{:>34}callback {id}: {}\n", clock(*at), "", step.describe(&clock)))
             }
             Event::Note(n) => s.push_str(&format!("{}{:>34}{n}\n", clock(*at), "")),
         }
@@ -370,7 +404,17 @@ fn describe(
                 Some((agent, at)) => format!("; served by agent {agent} at {}", clock(at).trim()),
                 None => "; not yet served when the run stopped".into(),
             };
-            format!("callback created in {queue}{pos} after waiting {}{serve}", human(*waited))
+            let end = callback_end(events).map(|(state, reason, attempts)| {
+                let tries =
+                    if attempts == 1 { "1 attempt".to_string() } else { format!("{attempts} attempts") };
+                let why = if reason == "completed" { String::new() } else { format!(" ({reason})") };
+                format!("; {state}{why} after {tries}")
+            });
+            format!(
+                "callback created in {queue}{pos} after waiting {}{serve}{}",
+                human(*waited),
+                end.unwrap_or_default()
+            )
         }
         Some(CallOutcome::ConnectedToAgent { flow }) => format!("connected to the agent by {flow}"),
         Some(CallOutcome::FlowError { flow, node, message }) => {
@@ -380,6 +424,21 @@ fn describe(
             format!("the caller hung up in {flow} at {} ({node})", node_place(flow, *node))
         }
     }
+}
+
+/// How the (first) callback of the run ended: state, reason, dial attempts.
+fn callback_end(events: &[(Micros, Event)]) -> Option<(String, String, u32)> {
+    use crate::callbacks::CallbackStep;
+    let attempts = events
+        .iter()
+        .filter(|(_, e)| matches!(e, Event::Callback { step: CallbackStep::Dialing { .. }, .. }))
+        .count() as u32;
+    events.iter().find_map(|(_, e)| match e {
+        Event::Callback { step: CallbackStep::Ended { state, reason }, .. } => {
+            Some((state.to_string(), reason.to_string(), attempts))
+        }
+        _ => None,
+    })
 }
 
 fn render_json(
@@ -407,6 +466,12 @@ fn render_json(
                 Event::Abandoned { queue, waited } => json!({"kind": "abandoned", "queue": queue, "waited_seconds": secs(*waited)}),
                 Event::CallbackCreated { queue, position, number } => json!({"kind": "callback_created", "queue": queue, "position": position, "number": number}),
                 Event::CallbackServed { agent, .. } => json!({"kind": "callback_served", "agent": agent}),
+                Event::Callback { id, step } => {
+                    let mut v = step.to_json();
+                    v["kind"] = json!("callback");
+                    v["id"] = json!(id);
+                    v
+                }
                 Event::Note(n) => json!({"kind": "note", "text": n}),
             };
             v["at_seconds"] = json!(secs(*at));
@@ -425,7 +490,10 @@ fn render_json(
             json!({"kind": "disconnected", "flow": flow, "node": node.to_string()})
         }
         Some(CallOutcome::CallbackCreated { queue, position, waited }) => {
-            json!({"kind": "callback_created", "queue": &**queue, "position": position, "waited_seconds": secs(*waited)})
+            let end = callback_end(events).map(
+                |(state, reason, attempts)| json!({"state": state, "reason": reason, "attempts": attempts}),
+            );
+            json!({"kind": "callback_created", "queue": &**queue, "position": position, "waited_seconds": secs(*waited), "callback": end})
         }
         Some(CallOutcome::ConnectedToAgent { flow }) => json!({"kind": "connected_to_agent", "flow": flow}),
         Some(CallOutcome::FlowError { flow, node, message }) => {

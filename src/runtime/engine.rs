@@ -6,7 +6,7 @@ use super::schedule::ScheduleTable;
 use super::trace::Observer;
 use super::{CallContext, Micros, Runtime, Signal};
 use crate::acd::{Acd, AgentId, EntryId, QueueId};
-use crate::callbacks::CallbackBook;
+use crate::callbacks::{CallbackBook, CallbackDesk};
 use crate::compile::FlowGraph;
 use crate::project::CheckedProject;
 use std::cell::{Cell, RefCell};
@@ -56,6 +56,8 @@ pub struct Engine<R: Runtime> {
     agent_names: Vec<Rc<str>>,
     /// Handle time for callbacks served in this run (agent talk time), drawn per callback.
     pub callback_handle: Box<dyn Fn(&R) -> Micros>,
+    /// Queue callback settings, the scheduler, pacing, the people model, the ledger, figures.
+    pub callback_desk: CallbackDesk<R::Signal>,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -73,7 +75,9 @@ impl<R: Runtime> Engine<R> {
             (0..acd.queue_count()).map(|i| Rc::from(acd.queue_name(QueueId(i as u32)))).collect();
         let agent_names =
             (0..acd.agent_count()).map(|i| Rc::from(acd.agent_name(AgentId(i as u32)))).collect();
+        let callback_desk = CallbackDesk::new(&acd, project.project.center.as_ref());
         Engine {
+            callback_desk,
             queue_names,
             agent_names,
             rt,
@@ -123,6 +127,8 @@ impl<R: Runtime> Engine<R> {
                 w.signal.fire();
             }
         }
+        // Customer-first callbacks dial when agents are free: the pacer looks after every pass.
+        self.callback_desk.pace(&self.acd.borrow());
     }
 
     /// Takes `entry` out of its queue (the caller hung up, or the flow disconnected them).

@@ -485,24 +485,46 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                         .map_err(|e| e.to_string()),
                 };
                 match result {
-                    Ok(id) => {
+                    Ok((id, number)) => {
                         let queue = queue.unwrap_or_default();
-                        if keeps_position && let Some(entry) = task.ctx.entry.take() {
-                            take_over(task, &engine, entry, id, &queue);
-                        } else if task.obs.enabled() {
-                            let number = engine.callbacks.borrow().created.last().map(|c| c.1.number.clone());
-                            task.obs.record(
-                                now,
-                                Event::CallbackCreated {
-                                    queue,
-                                    position: None,
-                                    number: number.unwrap_or_default(),
-                                },
-                            );
+                        let when = Schedule {
+                            at: cb.at.as_ref().and_then(datetime),
+                            window: cb.window.as_ref().and_then(|(a, b)| Some((datetime(a)?, datetime(b)?))),
+                            timezone: cb.timezone.as_ref().map(|t| t.value.clone()),
+                        };
+                        let owner = cb.owner.as_ref().map(|e| eval(e, &task.ctx, now, &*engine).to_string());
+                        let mode = cb.mode.as_ref().map_or(CallbackMode::AgentFirst, |m| m.node);
+                        let attempts =
+                            cb.attempts.as_ref().and_then(|e| eval(e, &task.ctx, now, &*engine).as_int());
+                        let retry = match cb.retry_every.as_ref().map(|e| eval(e, &task.ctx, now, &*engine)) {
+                            Some(Value::Duration(s)) => Some(s),
+                            _ => None,
+                        };
+                        match hand_over(
+                            task,
+                            &engine,
+                            id,
+                            number,
+                            &queue,
+                            when,
+                            owner,
+                            mode,
+                            attempts,
+                            retry,
+                            keeps_position,
+                        ) {
+                            Ok(()) => Outcome::Next,
+                            Err(message) => {
+                                engine.callbacks.borrow_mut().settle(id);
+                                if task.obs.enabled() {
+                                    task.obs.record(now, Event::Note(format!("callback refused: {message}")));
+                                }
+                                Outcome::Failure
+                            }
                         }
-                        Outcome::Next
                     }
                     Err(message) => {
+                        engine.callback_desk.stats.borrow_mut().refused += 1;
                         if task.obs.enabled() {
                             task.obs.record(now, Event::Note(format!("callback refused: {message}")));
                         }
@@ -541,39 +563,125 @@ fn refresh_queue_facts<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R
     }
 }
 
-/// The callback takes the caller's entry with the same position key; the caller leaves.
-fn take_over<R: Runtime, C: Caller, O: Observer>(
+/// When a flow's callback is to be placed, as the node gives it (local times in `timezone`, or
+/// the call's zone).
+struct Schedule {
+    at: Option<chrono::NaiveDateTime>,
+    window: Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)>,
+    timezone: Option<String>,
+}
+
+/// Runtime micros of a local time of the callback's zone (the call's zone by default).
+fn micros_of<R: Runtime, C: Caller, O: Observer>(
+    task: &CallTask<R, C, O>,
+    zone: Option<&str>,
+    local: chrono::NaiveDateTime,
+) -> Option<Micros> {
+    use chrono::TimeZone;
+    let start = task.ctx.spec.start;
+    let tz = match zone {
+        Some(z) => z.parse::<chrono_tz::Tz>().ok()?,
+        None => start.timezone(),
+    };
+    // A local time in a DST gap does not exist; an ambiguous one takes the earlier offset.
+    let instant = tz.from_local_datetime(&local).earliest()?;
+    (instant.with_timezone(&chrono::Utc) - start.with_timezone(&chrono::Utc)).num_microseconds()
+}
+
+/// Hands a created callback to its lifecycle. In an in-queue flow for the caller's own queue it
+/// takes the caller's entry with the same position key (the caller then leaves); anywhere else it
+/// joins its queue when due.
+#[allow(clippy::too_many_arguments)]
+fn hand_over<R: Runtime, C: Caller, O: Observer>(
     task: &mut CallTask<R, C, O>,
     engine: &Rc<Engine<R>>,
-    entry: EntryId,
     id: crate::callbacks::CallbackId,
+    number: String,
     queue: &str,
-) {
+    when: Schedule,
+    owner: Option<String>,
+    mode: CallbackMode,
+    attempts: Option<i64>,
+    retry_secs: Option<i64>,
+    keeps_position: bool,
+) -> Result<(), String> {
+    use crate::acd::CallbackRouting;
+    use crate::callbacks::{LiveCallback, State, lifecycle};
     let now = engine.rt.now();
+    let q = engine.acd.borrow().queue_id(queue).ok_or_else(|| format!("unknown queue {queue}"))?;
+    let settings = engine.callback_desk.settings(q).clone();
+    let owner_id = match &owner {
+        Some(name) => {
+            Some(engine.acd.borrow().agent_id(name).ok_or_else(|| format!("unknown agent {name}"))?)
+        }
+        None => None,
+    };
+    let zone = when.timezone.as_deref();
+    let window = match when.window {
+        Some((a, b)) => Some((
+            micros_of(task, zone, a).ok_or("the window start does not exist in its time zone")?,
+            micros_of(task, zone, b).ok_or("the window end does not exist in its time zone")?,
+        )),
+        None => None,
+    };
+    let at = match when.at {
+        Some(t) => Some(micros_of(task, zone, t).ok_or("the callback time does not exist in its time zone")?),
+        None => None,
+    };
+    let due = at.or(window.map(|w| w.0)).unwrap_or(now).max(now);
+    let default_skills = engine.acd.borrow().queue_default_skills(q);
+    let mut cb = LiveCallback {
+        id: Rc::from(id.to_string()),
+        book_id: Some(id),
+        number: number.clone(),
+        queue: q,
+        mode,
+        max_attempts: attempts.unwrap_or(settings.attempts).clamp(1, crate::callbacks::bounds::ATTEMPTS_MAX)
+            as u32,
+        attempts_made: 0,
+        retry_every: retry_secs.unwrap_or(settings.retry_interval_secs).max(0) * 1_000_000,
+        owner: owner_id,
+        owner_until: owner_id.map(|_| due.saturating_add(settings.ownership_period_secs * 1_000_000)),
+        window_end: window.map(|w| w.1),
+        due,
+        key: None,
+        entry: None,
+        skills: default_skills,
+        priority: 0,
+        ready_at: due,
+        state: if due > now { State::Scheduled } else { State::Queued },
+    };
     let position = task.ctx.position;
-    engine.take_waiter(entry);
-    let new_entry = engine.acd.borrow_mut().take_over(entry, now);
+    let mut kept = None;
+    if keeps_position && let Some(entry) = task.ctx.entry.take() {
+        engine.take_waiter(entry);
+        // Skills and priority go with the place only when the queue says so (Genesys's opt-in
+        // setting, seed 003); the place itself (enqueue time, sequence) is always kept.
+        let (skills, priority) =
+            if settings.preserve_skills_priority { (None, None) } else { (Some(default_skills), Some(0)) };
+        let routing = CallbackRouting {
+            owner: owner_id,
+            offer: mode == CallbackMode::AgentFirst && !settings.auto_answer,
+        };
+        let new_entry = engine.acd.borrow_mut().take_over_callback(entry, skills, priority, routing, now);
+        if let Some(e) = new_entry {
+            let acd = engine.acd.borrow();
+            cb.key = acd.key(e);
+            cb.skills = acd.entry_skills(e).unwrap_or(default_skills);
+            cb.priority = cb.key.map_or(0, |k| k.priority);
+            cb.ready_at = now;
+            cb.due = now;
+            cb.state = State::Queued;
+            kept = Some(e);
+        }
+        cb.entry = kept;
+    }
     if task.obs.enabled() {
-        let number = engine.callbacks.borrow().created.last().map(|c| c.1.number.clone()).unwrap_or_default();
+        let position = if kept.is_some() { position } else { None };
         task.obs.record(now, Event::CallbackCreated { queue: queue.to_string(), position, number });
     }
-    let Some(new_entry) = new_entry else { return };
-    let waiter = engine.wait_for_agent(new_entry);
-    let engine2 = engine.clone();
-    let obs = task.obs.clone();
-    engine.rt.spawn(async move {
-        waiter.signal.wait().await;
-        let Some((agent, _)) = waiter.assigned.get() else { return };
-        let at = engine2.rt.now();
-        if obs.enabled() {
-            obs.record(at, Event::CallbackServed { agent: engine2.agent_name(agent).to_string(), at });
-        }
-        let handle = (engine2.callback_handle)(&engine2.rt);
-        engine2.talk_time.set(engine2.talk_time.get() + handle);
-        engine2.rt.sleep(handle).await;
-        engine2.callbacks.borrow_mut().settle(id);
-        engine2.release_agent(agent).await;
-    });
+    lifecycle::spawn(engine, cb, task.obs.clone());
+    Ok(())
 }
 
 async fn play<R: Runtime, C: Caller, O: Observer>(

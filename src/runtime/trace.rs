@@ -41,6 +41,11 @@ pub enum Event {
         agent: String,
         at: Micros,
     },
+    /// A step of a callback's lifecycle (it goes on after the call ended).
+    Callback {
+        id: String,
+        step: crate::callbacks::CallbackStep,
+    },
     Note(String),
 }
 

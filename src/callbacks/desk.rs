@@ -1,0 +1,112 @@
+//! The callback side of a run's engine: queue settings, the scheduler and its driver, the
+//! customer-first pacer, the people model, the ledger and the figures.
+//!
+//! Kept in one value so the engine carries callbacks as a single field, and so the same desk
+//! works on the virtual clock and on tokio (it only knows the runtime's `Signal`).
+
+use super::ledger::{Ledger, NoLedger};
+use super::parties::CallbackParties;
+use super::scheduler::Scheduler;
+use super::stats::CallbackStats;
+use crate::acd::{Acd, PositionKey, QueueId};
+use crate::project::center::{CallbackSettings, Center};
+use crate::runtime::{Micros, Signal};
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+/// Customer-first callbacks of one queue waiting for a dial slot, in queue order.
+struct Pacing<S> {
+    waiting: BTreeMap<PositionKey, S>,
+    /// Dials in progress (slots granted and not yet given back).
+    dialing: u32,
+}
+
+pub struct CallbackDesk<S: Signal> {
+    settings: Vec<CallbackSettings>,
+    queue_ani: Vec<Option<String>>,
+    default_settings: CallbackSettings,
+    /// Due times of callbacks that are not in a queue yet: the one scheduler.
+    pub scheduler: RefCell<Scheduler<S>>,
+    /// While the scheduler's driver runs: the signal that makes it look again, and the due time
+    /// it sleeps until.
+    pub(crate) driver: RefCell<Option<(S, Micros)>>,
+    pub parties: RefCell<CallbackParties>,
+    pub ledger: RefCell<Box<dyn Ledger>>,
+    pub stats: RefCell<CallbackStats>,
+    pacing: RefCell<Vec<Pacing<S>>>,
+    pacing_waiting: Cell<usize>,
+}
+
+impl<S: Signal> CallbackDesk<S> {
+    /// Settings per queue from `center.yaml` (the defaults for queues it does not describe).
+    pub fn new(acd: &Acd, center: Option<&Center>) -> Self {
+        let n = acd.queue_count();
+        let config = |q: usize| center.and_then(|c| c.queue(acd.queue_name(QueueId(q as u32))));
+        CallbackDesk {
+            settings: (0..n).map(|q| config(q).map(|c| c.callback.clone()).unwrap_or_default()).collect(),
+            queue_ani: (0..n).map(|q| config(q).and_then(|c| c.ani.clone())).collect(),
+            default_settings: CallbackSettings::default(),
+            scheduler: RefCell::new(Scheduler::new()),
+            driver: RefCell::new(None),
+            parties: RefCell::new(CallbackParties::default()),
+            ledger: RefCell::new(Box::new(NoLedger)),
+            stats: RefCell::new(CallbackStats::default()),
+            pacing: RefCell::new((0..n).map(|_| Pacing { waiting: BTreeMap::new(), dialing: 0 }).collect()),
+            pacing_waiting: Cell::new(0),
+        }
+    }
+
+    pub fn settings(&self, queue: QueueId) -> &CallbackSettings {
+        self.settings.get(queue.index()).unwrap_or(&self.default_settings)
+    }
+
+    /// Overrides one queue's settings (tests, what-if runs).
+    pub fn set_settings(&mut self, queue: QueueId, settings: CallbackSettings) {
+        if let Some(s) = self.settings.get_mut(queue.index()) {
+            *s = settings;
+        }
+    }
+
+    /// The caller id a callback from this queue dials with (the queue's ANI, seed 003).
+    pub fn queue_ani(&self, queue: QueueId) -> Option<&str> {
+        self.queue_ani.get(queue.index()).and_then(|a| a.as_deref())
+    }
+
+    /// A customer-first callback waits for a dial slot; `signal` fires when it is granted.
+    pub(crate) fn wait_for_dial_slot(&self, queue: QueueId, key: PositionKey, signal: S) {
+        if let Some(p) = self.pacing.borrow_mut().get_mut(queue.index()) {
+            p.waiting.insert(key, signal);
+            self.pacing_waiting.set(self.pacing_waiting.get() + 1);
+        }
+    }
+
+    /// A dial finished: its slot is free again.
+    pub(crate) fn dial_done(&self, queue: QueueId) {
+        if let Some(p) = self.pacing.borrow_mut().get_mut(queue.index()) {
+            p.dialing = p.dialing.saturating_sub(1);
+        }
+    }
+
+    /// Grants dial slots in queue order while fewer than pacing modifier × available agents
+    /// dials are in progress (Genesys's customer-first pacing). Cheap when nothing waits, so the
+    /// engine calls it after every routing pass.
+    pub fn pace(&self, acd: &Acd) {
+        if self.pacing_waiting.get() == 0 {
+            return;
+        }
+        let mut pacing = self.pacing.borrow_mut();
+        for (q, p) in pacing.iter_mut().enumerate() {
+            if p.waiting.is_empty() {
+                continue;
+            }
+            let queue = QueueId(q as u32);
+            let allowed = self.settings(queue).pacing_modifier.max(1) as u32 * acd.agents_available(queue);
+            while p.dialing < allowed {
+                let Some((_, signal)) = p.waiting.pop_first() else { break };
+                p.dialing += 1;
+                self.pacing_waiting.set(self.pacing_waiting.get() - 1);
+                signal.fire();
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Where the lifecycle records what it does: every state change, and every dial attempt before it
+//! is placed.
+//!
+//! One trait, three homes: a durable [`CallbackStore`] for the real-time dispatcher
+//! ([`StoreLedger`]), a list kept in memory for `run` and flow tests ([`MemoryLedger`]), and
+//! nothing at all for a long simulation ([`NoLedger`]), whose memory must stay flat.
+
+use super::State;
+use super::store::{CallbackStore, StoreError};
+use crate::runtime::Micros;
+use std::collections::HashSet;
+
+pub trait Ledger {
+    /// Records `id` moving `from` → `to`. Answers false when the callback was no longer in
+    /// `from` (someone else — a supervisor's cancel, another dispatcher — moved it): the lifecycle
+    /// then stops touching it.
+    fn record(
+        &mut self,
+        id: &str,
+        from: State,
+        to: State,
+        reason: &str,
+        at: Micros,
+        attempts_made: u32,
+    ) -> bool;
+
+    /// Called before dialling attempt `attempt` (from 1). Answers false when that attempt was
+    /// already claimed, by this process before a crash: the customer must not be dialled again
+    /// for it.
+    fn claim_attempt(&mut self, id: &str, attempt: u32, at: Micros) -> bool;
+}
+
+/// Records nothing (simulation).
+#[derive(Debug, Default)]
+pub struct NoLedger;
+
+impl Ledger for NoLedger {
+    fn record(&mut self, _: &str, _: State, _: State, _: &str, _: Micros, _: u32) -> bool {
+        true
+    }
+    fn claim_attempt(&mut self, _: &str, _: u32, _: Micros) -> bool {
+        true
+    }
+}
+
+/// One recorded change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub id: String,
+    pub from: State,
+    pub to: State,
+    pub reason: String,
+    pub at: Micros,
+}
+
+/// Keeps every change in memory, in order (`run`, flow tests).
+#[derive(Debug, Default)]
+pub struct MemoryLedger {
+    pub changes: Vec<Change>,
+    claimed: HashSet<(String, u32)>,
+}
+
+impl Ledger for MemoryLedger {
+    fn record(&mut self, id: &str, from: State, to: State, reason: &str, at: Micros, _: u32) -> bool {
+        self.changes.push(Change { id: id.to_string(), from, to, reason: reason.to_string(), at });
+        true
+    }
+    fn claim_attempt(&mut self, id: &str, attempt: u32, _: Micros) -> bool {
+        self.claimed.insert((id.to_string(), attempt))
+    }
+}
+
+/// Told of each committed change: id, from, to, reason, UTC Unix microseconds.
+pub type OnChange = Box<dyn FnMut(&str, State, State, &str, i64)>;
+
+/// A durable store behind the ledger: each change is a compare-and-set transition committed
+/// before the lifecycle goes on, and each attempt is claimed durably before the dial.
+///
+/// Times given to the ledger are the runtime's (microseconds since the dispatcher started);
+/// `epoch` is the UTC instant of runtime zero, in Unix microseconds.
+pub struct StoreLedger<S: CallbackStore> {
+    pub store: S,
+    pub epoch: i64,
+    /// Store failures, for the dispatcher to report (a failed write stops that callback).
+    pub errors: Vec<StoreError>,
+    /// Called after every committed change (the dispatcher prints them).
+    pub on_change: OnChange,
+}
+
+impl<S: CallbackStore> StoreLedger<S> {
+    pub fn new(store: S, epoch: i64) -> Self {
+        StoreLedger { store, epoch, errors: Vec::new(), on_change: Box::new(|_, _, _, _, _| {}) }
+    }
+}
+
+/// The store's state word (`SCHEDULED`, ...).
+pub fn store_state(state: State) -> String {
+    state.as_str().to_ascii_uppercase()
+}
+
+impl<S: CallbackStore> Ledger for StoreLedger<S> {
+    fn record(
+        &mut self,
+        id: &str,
+        from: State,
+        to: State,
+        reason: &str,
+        at: Micros,
+        attempts_made: u32,
+    ) -> bool {
+        let at = self.epoch + at;
+        let update = match self.store.get(id) {
+            Ok(Some(mut row)) => {
+                row.attempts_made = row.attempts_made.max(attempts_made);
+                row
+            }
+            Ok(None) => return false,
+            Err(e) => {
+                self.errors.push(e);
+                return false;
+            }
+        };
+        match self.store.transition(id, &store_state(from), &store_state(to), Some(reason), at, Some(&update))
+        {
+            Ok(true) => {
+                (self.on_change)(id, from, to, reason, at);
+                true
+            }
+            Ok(false) => false,
+            Err(e) => {
+                self.errors.push(e);
+                false
+            }
+        }
+    }
+
+    fn claim_attempt(&mut self, id: &str, attempt: u32, at: Micros) -> bool {
+        match self.store.claim_attempt(id, attempt, self.epoch + at) {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                self.errors.push(e);
+                false
+            }
+        }
+    }
+}

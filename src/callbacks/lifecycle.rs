@@ -1,0 +1,473 @@
+//! The callback lifecycle: one task per callback, on whichever runtime the engine has.
+//!
+//! ```text
+//! SCHEDULED ──due──▶ QUEUED ──agent──▶ ROUTING ──accept──▶ PROCESSING ──answer──▶ COMPLETED
+//!     ▲                ▲  ◀─reject/timeout─┘                    │
+//!     └──── no answer / busy, attempts left (retry interval) ───┘──── none left ──▶ FAILED
+//! ```
+//!
+//! Calls and callbacks share one dispatcher: a callback is an entry of its queue in the ACD with a
+//! [`PositionKey`], routed by the same rules and woken through the same waiter table as a call. A
+//! callback that took over a caller's entry starts here already queued, with the caller's key;
+//! one created for later waits in the [scheduler](super::Scheduler) and joins its queue when due,
+//! keeping the key it first gets across retries.
+//!
+//! Agent-first (the default): the entry is offered to an agent who previews it — accept, reject
+//! (back to the queue, same place, not an attempt) or let it time out (redirected; the agent is
+//! "not responding" for a while) — unless the queue auto-answers; after accepting, the agent dials
+//! after the auto-dial delay or sooner by hand. Customer-first: the customer is dialled first,
+//! at most pacing modifier × available agents at once, and an answered customer joins the queue
+//! with the kept key. Agent-owned: only the owner may take it until the ownership period ends;
+//! then it goes to the queue or ends, as the queue says. Retries only on no answer or busy.
+
+use super::live::{CallbackStep, LiveCallback};
+use super::parties::DialResult;
+use super::{EndReason, State};
+use crate::acd::{AgentId, AgentState, CallbackRouting, EntryId, PositionKey};
+use crate::project::center::{AnsweringMachine, CallbackSettings};
+use crate::runtime::{Either, Engine, Event, Micros, Observer, Runtime, Signal, secs, select};
+use crate::syntax::ast::CallbackMode;
+use std::rc::Rc;
+
+/// A callback offered this many times without an agent taking it ends as `not_accepted`, so a
+/// run with agents who always reject still ends.
+pub const MAX_OFFERS: u32 = 20;
+
+/// Starts the lifecycle of `cb` as a task of the engine's runtime.
+pub fn spawn<R: Runtime, O: Observer>(engine: &Rc<Engine<R>>, cb: LiveCallback, obs: O) {
+    engine.callback_desk.stats.borrow_mut().created += 1;
+    let engine2 = engine.clone();
+    engine.rt.spawn(async move {
+        serve(engine2, cb, obs).await;
+    });
+}
+
+/// What one pass through the queue gave.
+enum Pass {
+    Done(EndReason),
+    Retry(DialResult),
+    /// Someone else moved the callback (a cancel, another dispatcher): stop touching it.
+    Lost,
+}
+
+/// Serves one callback to its end; answers why it ended (`None`: another party took it over).
+pub async fn serve<R: Runtime, O: Observer>(
+    engine: Rc<Engine<R>>,
+    mut cb: LiveCallback,
+    obs: O,
+) -> Option<EndReason> {
+    let rt = engine.rt.clone();
+    let settings = engine.callback_desk.settings(cb.queue).clone();
+    let mut offers = 0;
+    loop {
+        if cb.entry.is_none() && cb.due > rt.now() {
+            if cb.state != State::Scheduled && !step(&engine, &obs, &mut cb, State::Scheduled, "scheduled") {
+                return None;
+            }
+            trace(&engine, &obs, &cb, CallbackStep::Scheduled { due: cb.due, why: "scheduled" });
+            wait_until_due(&engine, cb.due).await;
+        }
+        if cb.entry.is_none() && cb.window_end.is_some_and(|end| rt.now() >= end) {
+            return finish(&engine, &obs, &mut cb, EndReason::WindowMissed);
+        }
+        let pass = match cb.mode {
+            CallbackMode::AgentFirst => agent_first(&engine, &obs, &mut cb, &settings, &mut offers).await,
+            CallbackMode::CustomerFirst => customer_first(&engine, &obs, &mut cb, &settings).await,
+        };
+        match pass {
+            Pass::Done(reason) => return finish(&engine, &obs, &mut cb, reason),
+            Pass::Lost => return None,
+            Pass::Retry(result) if cb.attempts_made < cb.max_attempts => {
+                cb.due = rt.now().saturating_add(cb.retry_every);
+                if !step(&engine, &obs, &mut cb, State::Scheduled, result.as_str()) {
+                    return None;
+                }
+                engine.callback_desk.stats.borrow_mut().retries += 1;
+                trace(&engine, &obs, &cb, CallbackStep::Scheduled { due: cb.due, why: result.as_str() });
+                wait_until_due(&engine, cb.due).await;
+            }
+            Pass::Retry(_) => return finish(&engine, &obs, &mut cb, EndReason::AttemptsExhausted),
+        }
+    }
+}
+
+/// Waits in the scheduler until `due`: the scheduler's driver (one task, one timer, however
+/// many callbacks wait) fires the callback's signal then.
+async fn wait_until_due<R: Runtime>(engine: &Rc<Engine<R>>, due: Micros) {
+    let desk = &engine.callback_desk;
+    let signal = engine.rt.signal();
+    desk.scheduler.borrow_mut().insert(due, signal.clone());
+    let running = desk.driver.borrow().clone();
+    match running {
+        Some((waker, target)) if due < target => waker.fire(),
+        Some(_) => {}
+        None => {
+            let engine2 = engine.clone();
+            // Marked as running before the task starts, so a second insert does not spawn another.
+            *desk.driver.borrow_mut() = Some((engine.rt.signal(), Micros::MAX));
+            engine.rt.spawn(async move { drive_scheduler(engine2).await });
+        }
+    }
+    signal.wait().await;
+}
+
+/// The scheduler loop (mini-redis's `select!` of `sleep_until(next_due)` and a notification):
+/// sleeps until the earliest due time or until an earlier one is inserted, then releases what is
+/// due. Ends when nothing is scheduled, so an idle run can finish.
+async fn drive_scheduler<R: Runtime>(engine: Rc<Engine<R>>) {
+    let desk = &engine.callback_desk;
+    loop {
+        let next = desk.scheduler.borrow().next_due();
+        let Some(next) = next else {
+            *desk.driver.borrow_mut() = None;
+            return;
+        };
+        let waker = engine.rt.signal();
+        *desk.driver.borrow_mut() = Some((waker.clone(), next));
+        select(engine.rt.sleep_until(next), waker.wait()).await;
+        let due = desk.scheduler.borrow_mut().pop_due(engine.rt.now());
+        for (_, signal) in due {
+            signal.fire();
+        }
+    }
+}
+
+async fn agent_first<R: Runtime, O: Observer>(
+    engine: &Rc<Engine<R>>,
+    obs: &O,
+    cb: &mut LiveCallback,
+    settings: &CallbackSettings,
+    offers: &mut u32,
+) -> Pass {
+    let rt = engine.rt.clone();
+    let offer = !settings.auto_answer;
+    if cb.owner.is_some()
+        && cb.owner_until.is_some_and(|t| rt.now() >= t)
+        && let Some(end) = ownership_expired(engine, obs, cb, settings)
+    {
+        return Pass::Done(end);
+    }
+    let mut entry = match cb.entry.take() {
+        Some(e) => e,
+        None => enqueue(engine, cb, CallbackRouting { owner: cb.owner, offer }),
+    };
+    if cb.state != State::Queued && !step(engine, obs, cb, State::Queued, "due") {
+        engine.leave_queue(entry);
+        return Pass::Lost;
+    }
+    trace_queued(engine, obs, cb, entry);
+    let agent = loop {
+        let waiter = engine.wait_for_agent(entry);
+        engine.dispatch();
+        let owner_deadline = cb.owner.and(cb.owner_until);
+        let deadline = [owner_deadline, cb.window_end].into_iter().flatten().min();
+        let assigned = match deadline {
+            None => {
+                waiter.signal.wait().await;
+                true
+            }
+            Some(at) => matches!(select(waiter.signal.wait(), rt.sleep_until(at)).await, Either::Left(())),
+        };
+        if !assigned {
+            engine.leave_queue(entry);
+            if owner_deadline.is_some_and(|t| rt.now() >= t) {
+                if let Some(end) = ownership_expired(engine, obs, cb, settings) {
+                    return Pass::Done(end);
+                }
+                entry = enqueue(engine, cb, CallbackRouting { owner: None, offer });
+                continue;
+            }
+            return Pass::Done(EndReason::WindowMissed);
+        }
+        let Some((agent, _)) = waiter.assigned.get() else { return Pass::Done(EndReason::SystemError) };
+        let name = engine.agent_name(agent).to_string();
+        if !offer {
+            if !step(engine, obs, cb, State::Routing, "auto_answer") {
+                release(engine, agent);
+                return Pass::Lost;
+            }
+            break agent;
+        }
+        if !step(engine, obs, cb, State::Routing, "offered") {
+            engine.leave_queue(entry);
+            return Pass::Lost;
+        }
+        trace(engine, obs, cb, CallbackStep::Offered { agent: name.clone() });
+        let response = {
+            let mut uniform = || rt.uniform();
+            engine.callback_desk.parties.borrow_mut().agent_response(&mut uniform)
+        };
+        let timings = engine.callback_desk.parties.borrow().timings;
+        match response {
+            super::parties::AgentResponse::Accept => {
+                rt.sleep(timings.decide.min(secs(settings.offer_timeout_secs))).await;
+                engine.acd.borrow_mut().accept(agent, rt.now());
+                break agent;
+            }
+            super::parties::AgentResponse::Reject => {
+                rt.sleep(timings.decide.min(secs(settings.offer_timeout_secs))).await;
+                let now = rt.now();
+                let mut acd = engine.acd.borrow_mut();
+                acd.reject(agent, now);
+                // Declining is a choice, not absence: the agent takes work again at once.
+                let _ = acd.set_state(agent, AgentState::Available, now);
+                drop(acd);
+                engine.callback_desk.stats.borrow_mut().rejected_offers += 1;
+                trace(engine, obs, cb, CallbackStep::Rejected { agent: name });
+            }
+            super::parties::AgentResponse::Timeout => {
+                rt.sleep(secs(settings.offer_timeout_secs)).await;
+                engine.acd.borrow_mut().reject(agent, rt.now());
+                engine.callback_desk.stats.borrow_mut().offer_timeouts += 1;
+                trace(engine, obs, cb, CallbackStep::OfferTimedOut { agent: name });
+                back_after(engine, agent, timings.not_responding);
+            }
+        }
+        if !step(engine, obs, cb, State::Queued, response.as_str()) {
+            engine.leave_queue(entry);
+            return Pass::Lost;
+        }
+        *offers += 1;
+        if *offers >= MAX_OFFERS {
+            engine.leave_queue(entry);
+            return Pass::Done(EndReason::NotAccepted);
+        }
+    };
+    agent_took(engine, obs, cb, agent);
+    if !step(engine, obs, cb, State::Processing, "accepted") {
+        release(engine, agent);
+        return Pass::Lost;
+    }
+    let timings = engine.callback_desk.parties.borrow().timings;
+    // The queue's auto-dial countdown, or the agent dialling by hand before it ends.
+    rt.sleep(timings.dial_after.min(secs(settings.auto_dial_delay_secs))).await;
+    match dial(engine, obs, cb).await {
+        Some(DialResult::Answered | DialResult::Machine) => {
+            // Agent-first: the agent hears a machine and leaves a message; that counts as
+            // connected (Amazon Connect's rule for voicemail).
+            talk(engine, obs, cb, agent).await;
+            Pass::Done(EndReason::Completed)
+        }
+        Some(result) => {
+            release(engine, agent);
+            Pass::Retry(result)
+        }
+        None => {
+            release(engine, agent);
+            Pass::Retry(DialResult::NoAnswer)
+        }
+    }
+}
+
+async fn customer_first<R: Runtime, O: Observer>(
+    engine: &Rc<Engine<R>>,
+    obs: &O,
+    cb: &mut LiveCallback,
+    settings: &CallbackSettings,
+) -> Pass {
+    let rt = engine.rt.clone();
+    // The callback keeps its key while its customer is dialled outside the ACD.
+    if let Some(entry) = cb.entry.take() {
+        engine.leave_queue(entry);
+    }
+    let key = key_of(engine, cb);
+    if cb.state != State::Queued && !step(engine, obs, cb, State::Queued, "due") {
+        return Pass::Lost;
+    }
+    trace(
+        engine,
+        obs,
+        cb,
+        CallbackStep::Queued { queue: engine.queue_name(cb.queue).to_string(), position: None },
+    );
+    let slot = rt.signal();
+    engine.callback_desk.wait_for_dial_slot(cb.queue, key, slot.clone());
+    engine.callback_desk.pace(&engine.acd.borrow());
+    slot.wait().await;
+    if !step(engine, obs, cb, State::Routing, "dial_slot")
+        || !step(engine, obs, cb, State::Processing, "dialing")
+    {
+        engine.callback_desk.dial_done(cb.queue);
+        return Pass::Lost;
+    }
+    let result = dial(engine, obs, cb).await;
+    engine.callback_desk.dial_done(cb.queue);
+    engine.callback_desk.pace(&engine.acd.borrow());
+    let connect = match result {
+        Some(DialResult::Answered) => true,
+        Some(DialResult::Machine) => match settings.answering_machine {
+            AnsweringMachine::HangUp => return Pass::Done(EndReason::AnsweringMachine),
+            AnsweringMachine::LeaveMessage => return Pass::Done(EndReason::Completed),
+            AnsweringMachine::Connect => true,
+        },
+        Some(r) => return Pass::Retry(r),
+        None => return Pass::Retry(DialResult::NoAnswer),
+    };
+    debug_assert!(connect);
+    // The customer is on the line: connect with the next agent, from the kept place.
+    let entry = engine.acd.borrow_mut().enqueue_callback(
+        cb.queue,
+        key,
+        cb.skills,
+        CallbackRouting::default(),
+        rt.now(),
+    );
+    let waiter = engine.wait_for_agent(entry);
+    engine.dispatch();
+    waiter.signal.wait().await;
+    let Some((agent, _)) = waiter.assigned.get() else { return Pass::Done(EndReason::SystemError) };
+    agent_took(engine, obs, cb, agent);
+    talk(engine, obs, cb, agent).await;
+    Pass::Done(EndReason::Completed)
+}
+
+/// The ownership period is over: to the queue for anyone (`None`), or the end.
+fn ownership_expired<R: Runtime, O: Observer>(
+    engine: &Rc<Engine<R>>,
+    obs: &O,
+    cb: &mut LiveCallback,
+    settings: &CallbackSettings,
+) -> Option<EndReason> {
+    let to_queue = settings.assign_to_queue_on_expiry;
+    trace(engine, obs, cb, CallbackStep::OwnershipExpired { to_queue });
+    if to_queue {
+        cb.owner = None;
+        None
+    } else {
+        Some(EndReason::OwnershipExpired)
+    }
+}
+
+fn key_of<R: Runtime>(engine: &Engine<R>, cb: &mut LiveCallback) -> PositionKey {
+    *cb.key.get_or_insert_with(|| engine.acd.borrow_mut().fresh_key(cb.priority, engine.rt.now()))
+}
+
+fn enqueue<R: Runtime>(engine: &Engine<R>, cb: &mut LiveCallback, routing: CallbackRouting) -> EntryId {
+    let key = key_of(engine, cb);
+    engine.acd.borrow_mut().enqueue_callback(cb.queue, key, cb.skills, routing, engine.rt.now())
+}
+
+fn trace_queued<R: Runtime, O: Observer>(engine: &Engine<R>, obs: &O, cb: &LiveCallback, entry: EntryId) {
+    if obs.enabled() {
+        let position = engine.acd.borrow().position(entry);
+        trace(
+            engine,
+            obs,
+            cb,
+            CallbackStep::Queued { queue: engine.queue_name(cb.queue).to_string(), position },
+        );
+    }
+}
+
+/// An agent has the callback: the wait it had since the caller first queued, for the figures.
+fn agent_took<R: Runtime, O: Observer>(engine: &Engine<R>, obs: &O, cb: &LiveCallback, agent: AgentId) {
+    let now = engine.rt.now();
+    let since = cb.key.map_or(cb.ready_at, |k| k.enqueued_at);
+    engine.callback_desk.stats.borrow_mut().agent_took(now - since);
+    if obs.enabled() {
+        let name = engine.agent_name(agent).to_string();
+        trace(engine, obs, cb, CallbackStep::Accepted { agent: name.clone() });
+        obs.record(now, Event::CallbackServed { agent: name, at: now });
+    }
+}
+
+/// Dials the customer once; `None` when the attempt had already been claimed (a restart after a
+/// crash): it is not dialled again and counts as unanswered.
+async fn dial<R: Runtime, O: Observer>(
+    engine: &Rc<Engine<R>>,
+    obs: &O,
+    cb: &mut LiveCallback,
+) -> Option<DialResult> {
+    let rt = engine.rt.clone();
+    let attempt = cb.attempts_made + 1;
+    cb.attempts_made = attempt;
+    if !engine.callback_desk.ledger.borrow_mut().claim_attempt(&cb.id, attempt, rt.now()) {
+        trace(engine, obs, cb, CallbackStep::AttemptAlreadyMade { attempt });
+        return None;
+    }
+    engine.callback_desk.stats.borrow_mut().attempts += 1;
+    if obs.enabled() {
+        let caller_id = engine.callback_desk.queue_ani(cb.queue).map(str::to_string);
+        trace(engine, obs, cb, CallbackStep::Dialing { attempt, number: cb.number.clone(), caller_id });
+    }
+    let (result, ring) = {
+        let mut uniform = || rt.uniform();
+        let mut parties = engine.callback_desk.parties.borrow_mut();
+        let result = parties.dial_result(&mut uniform);
+        (result, parties.ring_time(result))
+    };
+    rt.sleep(ring).await;
+    trace(engine, obs, cb, CallbackStep::DialResult { attempt, result });
+    Some(result)
+}
+
+/// The customer talks with the agent for a handle time, then the agent is released.
+async fn talk<R: Runtime, O: Observer>(engine: &Rc<Engine<R>>, obs: &O, cb: &LiveCallback, agent: AgentId) {
+    let rt = engine.rt.clone();
+    engine.callback_desk.stats.borrow_mut().connected(rt.now() - cb.ready_at);
+    trace(engine, obs, cb, CallbackStep::Connected { agent: engine.agent_name(agent).to_string() });
+    let handle = (engine.callback_handle)(&rt);
+    engine.talk_time.set(engine.talk_time.get() + handle);
+    rt.sleep(handle).await;
+    release(engine, agent);
+}
+
+/// Frees the agent (wrap-up runs on its own task, so the callback can be closed now).
+fn release<R: Runtime>(engine: &Rc<Engine<R>>, agent: AgentId) {
+    let engine2 = engine.clone();
+    engine.rt.spawn(async move { engine2.release_agent(agent).await });
+}
+
+/// An agent who let an offer time out takes work again after `after`.
+fn back_after<R: Runtime>(engine: &Rc<Engine<R>>, agent: AgentId, after: Micros) {
+    let engine2 = engine.clone();
+    engine.rt.spawn(async move {
+        engine2.rt.sleep(after).await;
+        let now = engine2.rt.now();
+        if engine2.acd.borrow().agent_state(agent) == AgentState::NotAvailable {
+            let _ = engine2.acd.borrow_mut().set_state(agent, AgentState::Available, now);
+        }
+        engine2.dispatch();
+    });
+}
+
+/// Records a move in the ledger (compare-and-set) and in the callback.
+fn step<R: Runtime, O: Observer>(
+    engine: &Engine<R>,
+    _obs: &O,
+    cb: &mut LiveCallback,
+    to: State,
+    reason: &str,
+) -> bool {
+    let now = engine.rt.now();
+    let moved =
+        engine.callback_desk.ledger.borrow_mut().record(&cb.id, cb.state, to, reason, now, cb.attempts_made);
+    if moved {
+        cb.state = to;
+    }
+    moved
+}
+
+fn finish<R: Runtime, O: Observer>(
+    engine: &Engine<R>,
+    obs: &O,
+    cb: &mut LiveCallback,
+    reason: EndReason,
+) -> Option<EndReason> {
+    let state = reason.final_state();
+    if !step(engine, obs, cb, state, reason.as_str()) {
+        return None;
+    }
+    engine.callback_desk.stats.borrow_mut().ended(reason);
+    if let Some(id) = cb.book_id {
+        engine.callbacks.borrow_mut().settle(id);
+    }
+    trace(engine, obs, cb, CallbackStep::Ended { state, reason });
+    Some(reason)
+}
+
+fn trace<R: Runtime, O: Observer>(engine: &Engine<R>, obs: &O, cb: &LiveCallback, step: CallbackStep) {
+    if obs.enabled() {
+        obs.record(engine.rt.now(), Event::Callback { id: cb.id.to_string(), step });
+    }
+}
