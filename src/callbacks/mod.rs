@@ -16,6 +16,9 @@ pub mod stats;
 pub mod store;
 pub mod validate;
 
+#[cfg(test)]
+mod tests_lifecycle;
+
 pub use book::{CallbackBook, CallbackError, CallbackId, CallbackRequest, Origin};
 pub use desk::CallbackDesk;
 pub use live::{CallbackStep, LiveCallback};
