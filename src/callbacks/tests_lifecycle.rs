@@ -223,7 +223,7 @@ fn a_rejected_offer_goes_back_in_place_and_is_not_an_attempt_while_a_timeout_red
     });
     h.callback("cb-r", "+31612345678", 0, |_| {});
     h.rt.run_until(60 * M);
-    let steps: Vec<_> = h.steps("cb-r").into_iter().map(|(at, s)| (at, s)).collect();
+    let steps = h.steps("cb-r");
     let kinds: Vec<&str> = steps
         .iter()
         .map(|(_, s)| match s {
@@ -241,8 +241,7 @@ fn a_rejected_offer_goes_back_in_place_and_is_not_an_attempt_while_a_timeout_red
     let timeout_at = steps.iter().find(|(_, s)| matches!(s, CallbackStep::OfferTimedOut { .. })).unwrap().0;
     let offered_before = steps
         .iter()
-        .filter(|(at, s)| matches!(s, CallbackStep::Offered { .. }) && *at < timeout_at)
-        .last()
+        .rfind(|(at, s)| matches!(s, CallbackStep::Offered { .. }) && *at < timeout_at)
         .unwrap()
         .0;
     assert_eq!(timeout_at - offered_before, 20 * S);
