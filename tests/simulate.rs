@@ -128,3 +128,31 @@ fn bad_flags_and_scenarios_are_clear_errors() {
         .run();
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A callback that keeps its FIFO place and cannot abandon sees the Erlang C wait until an agent
+/// takes it: every caller who would wait leaves a callback at once (flows/bench/callback), so the
+/// share of callers who take one is P(wait), their wait for an agent is exponential with mean
+/// h / (N − A), and the callback service level is P(W ≤ t | W > 0) = 1 − exp(−(N − A)·t / h).
+#[test]
+fn a_callback_that_keeps_its_place_sees_the_erlang_c_wait() {
+    let load = published_load();
+    let theory = erlang_c(&load, 20.0).unwrap();
+    let out = Test::new()
+        .args(["simulate", "flows/bench/callback/scenario.yaml", "--format", "json", "--calls", "400000"])
+        .run();
+    let r: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let cb = &r["callbacks"];
+    let created = cb["accepted"].as_f64().unwrap();
+    close("P(wait) = callbacks / offered", created / 400_000.0, theory.p_wait, 0.065);
+    assert_eq!(cb["completed"], cb["accepted"], "every callback is served");
+    let (n, a, h) = (14.0, 10.0, 180.0);
+    close(
+        "mean wait of a callback for an agent",
+        cb["wait_for_agent_seconds"]["mean"].as_f64().unwrap(),
+        h / (n - a),
+        0.08,
+    );
+    let conditional_sl = 1.0 - (-(n - a) * 20.0 / h).exp();
+    close("callbacks connected within 20 s", cb["service_level"].as_f64().unwrap(), conditional_sl, 0.05);
+    close("occupancy", r["occupancy"].as_f64().unwrap(), a / n, 0.02);
+}

@@ -47,6 +47,8 @@ pub struct CallContext {
     pub node: crate::compile::NodeId,
     /// The agent talking with the caller, with the queue and the wait, once answered.
     pub agent: Option<(crate::acd::AgentId, Rc<str>, Micros)>,
+    /// The caller has been offered a callback (counted once per call).
+    pub offered_callback: bool,
 }
 
 impl CallContext {
@@ -68,6 +70,7 @@ impl CallContext {
             flow_started_at: now,
             node: crate::compile::NodeId(0),
             agent: None,
+            offered_callback: false,
         }
     }
 

@@ -58,6 +58,9 @@ pub struct Engine<R: Runtime> {
     pub callback_handle: Box<dyn Fn(&R) -> Micros>,
     /// Queue callback settings, the scheduler, pacing, the people model, the ledger, figures.
     pub callback_desk: CallbackDesk<R::Signal>,
+    /// Per flow, the `ask` nodes that offer a callback (a Create Callback follows before the next
+    /// input or hold): reaching one counts the caller as offered a callback.
+    callback_offers: HashMap<String, Vec<bool>>,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -76,8 +79,11 @@ impl<R: Runtime> Engine<R> {
         let agent_names =
             (0..acd.agent_count()).map(|i| Rc::from(acd.agent_name(AgentId(i as u32)))).collect();
         let callback_desk = CallbackDesk::new(&acd, project.project.center.as_ref());
+        let callback_offers =
+            project.graphs.iter().map(|g| (g.name().to_string(), callback_offers(g))).collect();
         Engine {
             callback_desk,
+            callback_offers,
             queue_names,
             agent_names,
             rt,
@@ -149,6 +155,11 @@ impl<R: Runtime> Engine<R> {
         self.dispatch();
     }
 
+    /// Whether the `ask` at `node` of `flow` offers a callback.
+    pub fn offers_callback(&self, flow: &str, node: crate::compile::NodeId) -> bool {
+        self.callback_offers.get(flow).and_then(|v| v.get(node.0 as usize)).copied().unwrap_or(false)
+    }
+
     pub fn prompt_time(&self, text: &str) -> Micros {
         let chars = text.chars().count().max(8) as i64;
         chars * 1_000_000 / self.config.chars_per_second.max(1) as i64
@@ -169,6 +180,25 @@ impl<R: Runtime> Engine<R> {
             .cloned()
             .unwrap_or_else(|| Rc::from(self.acd.borrow().queue_name(queue)))
     }
+}
+
+/// The `ask` nodes of `graph` from which a Create Callback is reached before another input or
+/// a hold.
+fn callback_offers(graph: &FlowGraph) -> Vec<bool> {
+    use crate::compile::Action;
+    let mut offers = vec![false; graph.node_count()];
+    for n in graph.nodes() {
+        if !matches!(n.action, Action::Ask { .. }) {
+            continue;
+        }
+        let stop = |m: &crate::compile::Node| {
+            matches!(m.action, Action::Ask { .. } | Action::Menu { .. } | Action::Hold(_))
+        };
+        let reach = graph.reachable_from(n.id, stop);
+        offers[n.id.0 as usize] =
+            graph.nodes().any(|m| reach[m.id.0 as usize] && matches!(m.action, Action::CreateCallback(_)));
+    }
+    offers
 }
 
 impl<R: Runtime> World for Engine<R> {

@@ -334,6 +334,10 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 }
             }
             Action::Ask { target, prompt, max_digits, timeout, .. } => {
+                if !task.ctx.offered_callback && engine.offers_callback(graph.name(), node) {
+                    task.ctx.offered_callback = true;
+                    engine.callback_desk.stats.borrow_mut().offered += 1;
+                }
                 let text = eval(prompt, &task.ctx, now, &*engine).to_string();
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);

@@ -390,6 +390,7 @@ impl Metrics {
             simulated_seconds: round6(duration as f64 / MICROS_PER_SEC as f64),
             per_queue,
             per_interval,
+            callbacks: None,
         }
     }
 }

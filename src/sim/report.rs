@@ -119,6 +119,10 @@ pub struct Report {
     /// By queue name (sorted).
     pub per_queue: BTreeMap<String, QueueReport>,
     pub per_interval: Vec<IntervalReport>,
+    /// Callbacks offered, accepted, completed, failed by reason, attempts, time to callback;
+    /// present when the run offered or created any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callbacks: Option<crate::callbacks::stats::CallbackReport>,
 }
 
 fn pct(x: f64) -> String {
@@ -210,6 +214,9 @@ impl Report {
                 &q.service_level,
             );
         }
+        if let Some(c) = &self.callbacks {
+            callbacks_text(w, c);
+        }
         // A day has 48 half hours; a longer run's table belongs in the JSON, not on a screen.
         if self.per_interval.len() > MAX_TEXT_INTERVALS {
             let _ = writeln!(w);
@@ -243,6 +250,59 @@ impl Report {
         }
         out
     }
+}
+
+fn callbacks_text(w: &mut String, c: &crate::callbacks::stats::CallbackReport) {
+    let _ = writeln!(w);
+    let _ = writeln!(w, "Callbacks:");
+    let share = |n: u64, of: u64| if of == 0 { "-".to_string() } else { pct(n as f64 / of as f64) };
+    let _ = writeln!(w, "  Offered to callers                {:>12}", c.offered);
+    let _ = writeln!(
+        w,
+        "  Accepted (created)                {:>12}  ({} of offered)",
+        c.accepted,
+        share(c.accepted, c.offered)
+    );
+    let _ = writeln!(
+        w,
+        "  Completed                         {:>12}  ({} of accepted)",
+        c.completed,
+        share(c.completed, c.accepted)
+    );
+    for (reason, n) in &c.ended_by_reason {
+        let _ = writeln!(w, "  Ended: {reason:<26} {n:>12}");
+    }
+    if c.refused > 0 {
+        let _ = writeln!(w, "  Refused at creation               {:>12}", c.refused);
+    }
+    if c.pending_at_end > 0 {
+        let _ = writeln!(w, "  Still pending at the end          {:>12}", c.pending_at_end);
+    }
+    let _ = writeln!(
+        w,
+        "  Dial attempts                     {:>12}  ({:.2} per ended callback)",
+        c.attempts, c.attempts_per_callback
+    );
+    let _ = writeln!(
+        w,
+        "  Offers rejected / timed out       {:>12}",
+        format!("{} / {}", c.rejected_offers, c.offer_timeouts)
+    );
+    let t = &c.time_to_callback_seconds;
+    let _ = writeln!(
+        w,
+        "  Time to callback                  mean {}, p50 {}, p90 {}, p99 {}",
+        clock(t.mean),
+        clock(t.p50),
+        clock(t.p90),
+        clock(t.p99)
+    );
+    let _ = writeln!(
+        w,
+        "  Callback service level            {:>12}  (connected within {} / completed)",
+        pct(c.service_level),
+        threshold(c.target_seconds)
+    );
 }
 
 #[allow(clippy::too_many_arguments)]

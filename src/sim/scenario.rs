@@ -99,6 +99,27 @@ pub struct Scenario {
     pub agents: AgentsSpec,
     /// The service-level threshold `t`.
     pub sl_threshold: Micros,
+    /// How agents and customers behave on callbacks, and the time-to-callback target.
+    pub callbacks: CallbackModel,
+}
+
+/// The `callbacks:` section: odds and timings of the people on callbacks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackModel {
+    pub odds: crate::callbacks::parties::Odds,
+    pub timings: crate::callbacks::parties::Timings,
+    /// Time-to-callback service level threshold.
+    pub target: Micros,
+}
+
+impl Default for CallbackModel {
+    fn default() -> Self {
+        CallbackModel {
+            odds: Default::default(),
+            timings: Default::default(),
+            target: 3_600 * MICROS_PER_SEC,
+        }
+    }
 }
 
 /// How long a run lasts.
@@ -533,7 +554,11 @@ fn show(v: &Value) -> String {
 }
 
 const TOP_FIELDS: &[&str] =
-    &["project", "flow", "seed", "length", "traffic", "callers", "agents", "service_level"];
+    &["project", "flow", "seed", "length", "traffic", "callers", "agents", "service_level", "callbacks"];
+const CALLBACK_FIELDS: &[&str] = &["customers", "agents", "timings", "target"];
+const CUSTOMER_ODDS: &[&str] = &["answer", "busy", "machine"];
+const AGENT_ODDS: &[&str] = &["accept", "reject"];
+const TIMING_FIELDS: &[&str] = &["decide", "dial_after", "ring", "no_answer_after", "busy", "not_responding"];
 const LENGTH_FIELDS: &[&str] = &["calls", "hours"];
 const TRAFFIC_FIELDS: &[&str] = &["start", "timezone", "rate", "interval", "calls_per_interval"];
 const CALLER_FIELDS: &[&str] = &["patience", "handle_time", "menus", "asks", "default_keys"];
@@ -630,6 +655,10 @@ impl Parser<'_> {
             None | Some(Value::Null) => DEFAULT_SL_THRESHOLD,
             Some(v) => self.service_level(v, &child(&root, "service_level"))?,
         };
+        let callbacks = match top.get("callbacks") {
+            None | Some(Value::Null) => CallbackModel::default(),
+            Some(v) => self.callbacks(v, &child(&root, "callbacks"))?,
+        };
         Ok(Scenario {
             project: base.join(project),
             flow,
@@ -639,6 +668,7 @@ impl Parser<'_> {
             callers,
             agents,
             sl_threshold,
+            callbacks,
         })
     }
 
@@ -1138,6 +1168,83 @@ impl Parser<'_> {
         Ok(AgentGroup { name, count, queues, skills, wrap_up })
     }
 
+    fn callbacks(&self, v: &Value, path: &[Seg]) -> R<CallbackModel> {
+        let m = self.mapping(v, path, "`{ customers: { answer: 0.8, busy: 0.05 } }`")?;
+        self.check_keys(m, path, CALLBACK_FIELDS, "setting")?;
+        let mut model = CallbackModel::default();
+        if let Some(v) = m.get("customers").filter(|v| !v.is_null()) {
+            let p = child(path, "customers");
+            let odds = self.odds(v, &p, CUSTOMER_ODDS, "no answer")?;
+            model.odds.answer = odds[0];
+            model.odds.busy = odds[1];
+            model.odds.machine = odds[2];
+        }
+        if let Some(v) = m.get("agents").filter(|v| !v.is_null()) {
+            let p = child(path, "agents");
+            let odds = self.odds(v, &p, AGENT_ODDS, "letting the offer time out")?;
+            model.odds.accept = odds[0];
+            model.odds.reject = odds[1];
+        }
+        if let Some(v) = m.get("timings").filter(|v| !v.is_null()) {
+            let p = child(path, "timings");
+            let t = self.mapping(v, &p, "`{ ring: 8s, no_answer_after: 30s }`")?;
+            self.check_keys(t, &p, TIMING_FIELDS, "timing")?;
+            let get = |key: &str, slot: &mut Micros| -> R<()> {
+                if let Some(v) = t.get(key).filter(|v| !v.is_null()) {
+                    *slot = self.duration(v, &child(&p, key))?;
+                }
+                Ok(())
+            };
+            let tm = &mut model.timings;
+            get("decide", &mut tm.decide)?;
+            get("dial_after", &mut tm.dial_after)?;
+            get("ring", &mut tm.ring_answer)?;
+            get("no_answer_after", &mut tm.ring_timeout)?;
+            get("busy", &mut tm.busy)?;
+            get("not_responding", &mut tm.not_responding)?;
+        }
+        if let Some(v) = m.get("target").filter(|v| !v.is_null()) {
+            model.target = self.duration(v, &child(path, "target"))?;
+        }
+        Ok(model)
+    }
+
+    /// Probabilities for `keys` (missing ones are 0); each in [0, 1] and together at most 1,
+    /// the rest going to `rest`.
+    fn odds(&self, v: &Value, path: &[Seg], keys: &[&str], rest: &str) -> R<Vec<f64>> {
+        let example = format!("`{{ {}: 0.8 }}`", keys[0]);
+        let m = self.mapping(v, path, &example)?;
+        self.check_keys(m, path, keys, "outcome")?;
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let p = match m.get(*key).filter(|v| !v.is_null()) {
+                None => 0.0,
+                Some(v) => {
+                    let at = child(path, key);
+                    let x = self.number(v, &at)?;
+                    if !(0.0..=1.0).contains(&x) {
+                        return Err(self.err(
+                            &at,
+                            format!("`{x}` is not a probability"),
+                            Some("write a number from 0 to 1".into()),
+                        ));
+                    }
+                    x
+                }
+            };
+            out.push(p);
+        }
+        let sum: f64 = out.iter().sum();
+        if sum > 1.0 + 1e-9 {
+            return Err(self.err(
+                path,
+                format!("the probabilities add up to {}, more than 1", round6(sum)),
+                Some(format!("what is left below 1 goes to {rest}")),
+            ));
+        }
+        Ok(out)
+    }
+
     fn service_level(&self, v: &Value, path: &[Seg]) -> R<Micros> {
         let m = self.mapping(v, path, "`{ threshold: 20s }`")?;
         self.check_keys(m, path, SL_FIELDS, "setting")?;
@@ -1597,6 +1704,30 @@ service_level: { threshold: 20s }
         assert_eq!(e.field, "length.call");
         assert_eq!((e.line, e.column), (Some(5), Some(11)));
         assert_eq!(e.help.as_deref(), Some("did you mean `calls`?"));
+    }
+
+    #[test]
+    fn the_callbacks_section_sets_odds_timings_and_target_and_names_bad_fields() {
+        let with = |section: &str| format!("{EXAMPLE}callbacks:\n{section}");
+        let s = parse(&with(
+            "  customers: { answer: 0.7, busy: 0.1 }\n  agents: { accept: 0.9, reject: 0.05 }\n  timings: { ring: 12s }\n  target: 30m\n",
+        ))
+        .unwrap();
+        let cb = &s.callbacks;
+        assert_eq!((cb.odds.answer, cb.odds.busy, cb.odds.machine), (0.7, 0.1, 0.0));
+        assert_eq!((cb.odds.accept, cb.odds.reject), (0.9, 0.05));
+        assert_eq!(cb.timings.ring_answer, 12 * MICROS_PER_SEC);
+        assert_eq!(cb.target, 1800 * MICROS_PER_SEC);
+        let e = error(&with("  customers: { answer: 0.8, busy: 0.3 }\n"));
+        assert_eq!(e.field, "callbacks.customers");
+        assert!(e.message.contains("add up to 1.1"), "{e}");
+        let e = error(&with("  customers: { answer: 1.5 }\n"));
+        assert_eq!(e.field, "callbacks.customers.answer");
+        let e = error(&with("  customers: { anwser: 0.5 }\n"));
+        assert_eq!(e.help.as_deref(), Some("did you mean `answer`?"));
+        assert_eq!(e.line, Some(21));
+        let e = error(&with("  timings: { ring: soon }\n"));
+        assert_eq!(e.field, "callbacks.timings.ring");
     }
 
     #[test]

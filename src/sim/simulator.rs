@@ -150,6 +150,12 @@ pub fn simulate(
     engine.callbacks.borrow_mut().keep_history = false;
     let handle_dist = scenario.callers.handle_time;
     engine.callback_handle = Box::new(move |rt: &VirtualRuntime| handle_dist.sample(&mut || rt.uniform()));
+    {
+        let mut parties = engine.callback_desk.parties.borrow_mut();
+        parties.odds = scenario.callbacks.odds;
+        parties.timings = scenario.callbacks.timings;
+    }
+    engine.callback_desk.stats.borrow_mut().target = scenario.callbacks.target;
     let engine = Rc::new(engine);
     let metrics = Rc::new(RefCell::new(Metrics::new(scenario.sl_threshold)));
     let model = Rc::new(scenario.callers.clone());
@@ -254,7 +260,11 @@ pub fn simulate(
     let mut m = metrics.borrow_mut();
     // Calls' talk time went to their queues as they ended; what is left is callbacks'.
     m.record_agent_busy(None, engine.talk_time.get() - answered_talk.get());
-    let report = m.finish(end, agents, &|i| traffic.interval_label(i));
+    let mut report = m.finish(end, agents, &|i| traffic.interval_label(i));
+    let stats = engine.callback_desk.stats.borrow();
+    if stats.offered > 0 || stats.created > 0 {
+        report.callbacks = Some(stats.report());
+    }
     Ok(SimRun { report, calls: generated.get(), polls: rt.polls() })
 }
 
