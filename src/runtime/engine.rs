@@ -2,6 +2,7 @@
 
 use super::caller::Caller;
 use super::eval::World;
+use super::overrides::{Overrides, ScheduleState};
 use super::schedule::ScheduleTable;
 use super::trace::Observer;
 use super::{CallContext, Micros, Runtime, Signal};
@@ -61,6 +62,8 @@ pub struct Engine<R: Runtime> {
     /// Per flow, the `ask` nodes that offer a callback (a Create Callback follows before the next
     /// input or hold): reaching one counts the caller as offered a callback.
     callback_offers: HashMap<String, Vec<bool>>,
+    /// Facts a flow test pins down (schedules, queue facts); empty outside tests.
+    pub overrides: Overrides,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -74,6 +77,18 @@ impl<R: Runtime> Engine<R> {
             .filter_map(ScheduleTable::from_ast)
             .map(|s| (s.name.clone(), s))
             .collect();
+        Engine::with_shared(rt, project, flows, schedules, acd)
+    }
+
+    /// An engine over flows and schedules compiled once and shared, for many short runs (flow
+    /// tests build one engine per case; cloning every graph each time would dominate).
+    pub fn with_shared(
+        rt: R,
+        project: &CheckedProject,
+        flows: HashMap<String, Rc<FlowGraph>>,
+        schedules: HashMap<String, ScheduleTable>,
+        acd: Acd,
+    ) -> Self {
         let queue_names =
             (0..acd.queue_count()).map(|i| Rc::from(acd.queue_name(QueueId(i as u32)))).collect();
         let agent_names =
@@ -95,6 +110,7 @@ impl<R: Runtime> Engine<R> {
             config: EngineConfig::default(),
             talk_time: Cell::new(0),
             callback_handle: Box::new(|_| 300_000_000),
+            overrides: Overrides::default(),
         }
     }
 
@@ -203,10 +219,16 @@ fn callback_offers(graph: &FlowGraph) -> Vec<bool> {
 
 impl<R: Runtime> World for Engine<R> {
     fn schedule_open(&self, schedule: &str, ctx: &CallContext, now: Micros) -> bool {
+        if let Some(state) = self.overrides.schedule(schedule) {
+            return state == ScheduleState::Open;
+        }
         self.schedules.get(schedule).is_some_and(|s| s.is_open(ctx.instant(now)))
     }
 
     fn holiday(&self, schedule: &str, ctx: &CallContext, now: Micros) -> bool {
+        if let Some(state) = self.overrides.schedule(schedule) {
+            return state == ScheduleState::Holiday;
+        }
         self.schedules.get(schedule).is_some_and(|s| s.is_holiday(ctx.instant(now)))
     }
 

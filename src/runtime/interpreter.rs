@@ -54,12 +54,21 @@ pub async fn run_call<R: Runtime, C: Caller, O: Observer>(
     mut task: CallTask<R, C, O>,
     flow: Rc<FlowGraph>,
 ) -> CallOutcome {
-    let Some(after) = task.plan.hang_up else { return drive(&mut task, &flow).await };
+    run_call_with(&mut task, flow).await
+}
+
+/// [`run_call`], leaving the task (its context: variables, data, priority) to the caller, as a
+/// flow test reads them afterwards.
+pub async fn run_call_with<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    flow: Rc<FlowGraph>,
+) -> CallOutcome {
+    let Some(after) = task.plan.hang_up else { return drive(task, &flow).await };
     let rt = task.engine.rt.clone();
     let at = rt.now().saturating_add(after);
-    match select(drive(&mut task, &flow), rt.sleep_until(at)).await {
+    match select(drive(task, &flow), rt.sleep_until(at)).await {
         Either::Left(outcome) => outcome,
-        Either::Right(()) => hung_up(&mut task),
+        Either::Right(()) => hung_up(task),
     }
 }
 
@@ -400,7 +409,9 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     task.ctx.priority = p;
                 }
                 let skill_names: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
-                let entered = {
+                let entered = if engine.overrides.queue_full(&queue.name) {
+                    None
+                } else {
                     let mut acd = engine.acd.borrow_mut();
                     acd.queue_id(&queue.name)
                         .map(|q| (q, acd.enqueue(q, task.ctx.priority, &skill_names, now)))
@@ -422,10 +433,12 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     }
                     None => {
                         if task.obs.enabled() {
-                            task.obs.record(
-                                now,
-                                Event::Note(format!("queue {} does not exist here", queue.name)),
-                            );
+                            let why = if engine.overrides.queue_full(&queue.name) {
+                                "is full"
+                            } else {
+                                "does not exist here"
+                            };
+                            task.obs.record(now, Event::Note(format!("queue {} {why}", queue.name)));
                         }
                         Outcome::Failure
                     }
@@ -564,6 +577,12 @@ fn refresh_queue_facts<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R
             .as_deref()
             .and_then(|q| acd.queue_id(q))
             .and_then(|q| acd.estimated_wait(q, Some(entry), now));
+        if let Some(ewt) = engine.overrides.estimated_wait {
+            task.ctx.ewt = ewt;
+        }
+        if let Some(p) = engine.overrides.position {
+            task.ctx.position = Some(p);
+        }
     }
 }
 

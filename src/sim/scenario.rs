@@ -503,16 +503,16 @@ pub fn parse_scenario(text: &str, name: &str, base: &Path) -> Result<Scenario, S
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-/// One step of a field path.
+/// One step of a field path (shared with the flow-test loader).
 #[derive(Debug, Clone)]
-enum Seg {
+pub enum Seg {
     Key(String),
     Index(usize),
 }
 
 type FieldPath = Vec<Seg>;
 
-fn show_path(path: &[Seg]) -> String {
+pub(crate) fn show_path(path: &[Seg]) -> String {
     let mut out = String::new();
     for seg in path {
         match seg {
@@ -541,7 +541,7 @@ fn index(path: &[Seg], i: usize) -> FieldPath {
 }
 
 /// A short description of a YAML value for messages.
-fn show(v: &Value) -> String {
+pub(crate) fn show(v: &Value) -> String {
     match v {
         Value::Null => "nothing".into(),
         Value::Bool(b) => format!("`{b}`"),
@@ -1325,7 +1325,7 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
 // Finding a field in the text, for line and column in errors. Heuristic: block-style mappings and
 // lists by indentation, then flow-style (`{ calls: 5 }`) keys on the same line.
 
-fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
+pub(crate) fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut lo = 0;
     let mut hi = lines.len();
