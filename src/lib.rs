@@ -5,6 +5,7 @@
 //! ```text
 //! syntax (pest → AST with spans) → check (diagnostics) → compile (FlowGraph) → export (DOT/SVG)
 //! project: loading folders of .flow files and center.yaml     cli: one file per subcommand
+//! runtime + acd + callbacks: the interpreter on a virtual clock    sim: traffic    testing: flow tests
 //! ```
 //!
 //! ```
@@ -29,3 +30,4 @@ pub mod project;
 pub mod runtime;
 pub mod sim;
 pub mod syntax;
+pub mod testing;

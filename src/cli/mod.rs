@@ -7,6 +7,7 @@ mod graph;
 mod output;
 pub mod run;
 mod simulate;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -28,7 +29,8 @@ const EXAMPLES: &str = "\
 Examples:
   callwright check flows/acme                 check a project folder
   callwright check --format json a.flow       diagnostics as JSON
-  callwright graph flows/acme --flow AcmeSupport --format svg -o acme.svg";
+  callwright graph flows/acme --flow AcmeSupport --format svg -o acme.svg
+  callwright test flows/acme --coverage       run the flow tests beside the flows";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -38,6 +40,7 @@ pub enum Command {
     Graph(graph::GraphArgs),
     Run(run::RunArgs),
     Simulate(simulate::SimulateArgs),
+    Test(test::TestArgs),
 }
 
 /// Exit codes: 0 fine, 1 problems in the user's input, 2 usage or I/O errors.
@@ -69,5 +72,6 @@ where
         Command::Graph(a) => graph::run(a, &mut out),
         Command::Run(a) => run::run(a, &mut out),
         Command::Simulate(a) => simulate::run(a, &mut out),
+        Command::Test(a) => test::run(a, &mut out),
     }
 }

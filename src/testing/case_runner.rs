@@ -1,0 +1,185 @@
+//! Running one case: the same interpreter, engine and virtual clock as `callwright run`, with the
+//! case's overrides in the engine and its script as the caller.
+
+use super::project_under_test::ProjectUnderTest;
+use super::test_file::{StepKind, TestCase};
+use crate::callbacks::{CallbackId, CallbackRequest};
+use crate::runtime::{
+    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, Caller, Engine, Event, Keys, Micros, Observer,
+    Prompt, Runtime, Signal, VirtualRuntime, run_call_with,
+};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// The note the interpreter records when the caller hangs up; a case that reaches its `run_for`
+/// ends the call the same way, so the context (variables, data) can still be read.
+pub const HANG_UP_NOTE: &str = "caller hangs up";
+
+/// What one case did.
+pub struct CaseRun {
+    pub events: Vec<(Micros, Event)>,
+    pub outcome: CallOutcome,
+    /// The case reached `run_for` with the call still going (`outcome` says where it was).
+    pub stopped: bool,
+    pub ctx: Box<CallContext>,
+    /// For each time the flow asked for input: the script step that answered (`None`: the
+    /// script had no more input steps, so the caller stayed silent).
+    pub answers: Vec<Option<usize>>,
+    pub callbacks: Vec<(CallbackId, CallbackRequest)>,
+    pub ended_at: Micros,
+}
+
+/// Keeps every event; the case owns the only copy.
+#[derive(Clone, Default)]
+pub struct TraceLog(Rc<RefCell<Vec<(Micros, Event)>>>);
+
+impl Observer for TraceLog {
+    fn enabled(&self) -> bool {
+        true
+    }
+    fn record(&self, at: Micros, event: Event) {
+        self.0.borrow_mut().push((at, event));
+    }
+}
+
+/// Answers each menu or ask with the next input step of the script, and remembers which.
+pub struct ScriptedCaller {
+    inputs: Vec<(usize, Keys)>,
+    next: usize,
+    answers: Vec<Option<usize>>,
+}
+
+impl ScriptedCaller {
+    pub fn new(case: &TestCase) -> Self {
+        let inputs = case
+            .script
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StepKind::Press { digits, after } => {
+                    Some((s.index, Keys::Digits { digits: digits.clone(), after: *after }))
+                }
+                StepKind::Silent => Some((s.index, Keys::Silence)),
+                _ => None,
+            })
+            .collect();
+        ScriptedCaller { inputs, next: 0, answers: Vec::new() }
+    }
+}
+
+impl Caller for ScriptedCaller {
+    fn respond(&mut self, _prompt: Prompt<'_>, _uniform: &mut dyn FnMut() -> f64) -> Keys {
+        match self.inputs.get(self.next) {
+            Some((step, keys)) => {
+                self.next += 1;
+                self.answers.push(Some(*step));
+                keys.clone()
+            }
+            None => {
+                self.answers.push(None);
+                Keys::Silence
+            }
+        }
+    }
+}
+
+type Finished = (CallOutcome, Box<CallContext>, ScriptedCaller, Micros);
+
+pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun {
+    let given = &case.given;
+    let rt = VirtualRuntime::new(1);
+    let mut engine = Engine::with_shared(
+        rt.clone(),
+        project.flows.clone(),
+        project.schedules.clone(),
+        project.acd(given.agents),
+    );
+    engine.overrides = given.overrides.clone();
+    let handle = given.handle;
+    engine.callback_handle = Box::new(move |_| handle);
+    let engine = Rc::new(engine);
+    queue_ahead(&engine, given.ahead, handle);
+    let scripted_hang_up = case.script.iter().find_map(|s| match s.kind {
+        StepKind::HangUp(d) => Some(d),
+        _ => None,
+    });
+    let limit = given.run_for;
+    let hang_up = scripted_hang_up.unwrap_or(limit).min(limit);
+    let stopped_by_limit = scripted_hang_up.is_none_or(|h| h > limit);
+    let spec = CallSpec {
+        id,
+        ani: case.call.ani.clone(),
+        dnis: case.call.dnis.as_str().into(),
+        caller_name: case.call.caller_name.clone(),
+        start: case.call.start,
+        data: given.data.clone(),
+    };
+    let log = TraceLog::default();
+    let mut task = CallTask {
+        engine: engine.clone(),
+        ctx: Box::new(CallContext::new(spec, 0)),
+        caller: ScriptedCaller::new(case),
+        plan: CallPlan { patience: given.patience, handle, hang_up: Some(hang_up) },
+        obs: log.clone(),
+    };
+    let graph = engine.flows[&case.flow].clone();
+    let slot: Rc<RefCell<Option<Finished>>> = Rc::default();
+    {
+        let slot = slot.clone();
+        let rt2 = rt.clone();
+        rt.spawn(async move {
+            let outcome = run_call_with(&mut task, graph).await;
+            *slot.borrow_mut() = Some((outcome, task.ctx, task.caller, rt2.now()));
+        });
+    }
+    rt.run_until(limit);
+    let finished = slot.borrow_mut().take();
+    let callbacks = std::mem::take(&mut engine.callbacks.borrow_mut().created);
+    let events = std::mem::take(&mut *log.0.borrow_mut());
+    // The hang-up at `run_for` ends every call; should one still be running, say so, not panic.
+    let (outcome, ctx, caller, ended_at) = finished.unwrap_or_else(|| {
+        let outcome = CallOutcome::FlowError {
+            flow: case.flow.clone(),
+            node: crate::compile::NodeId(0),
+            message: "the call did not finish within run_for".into(),
+        };
+        let spec = CallSpec {
+            id,
+            ani: case.call.ani.clone(),
+            dnis: case.call.dnis.as_str().into(),
+            caller_name: case.call.caller_name.clone(),
+            start: case.call.start,
+            data: given.data.clone(),
+        };
+        (outcome, Box::new(CallContext::new(spec, 0)), ScriptedCaller::new(case), rt.now())
+    });
+    let stopped = stopped_by_limit
+        && ended_at >= limit
+        && matches!(events.last(), Some((_, Event::Note(n))) if n == HANG_UP_NOTE);
+    CaseRun { events, outcome, stopped, ctx, answers: caller.answers, callbacks, ended_at }
+}
+
+/// `n` anonymous calls in every queue ahead of the case's call, each served for `handle`.
+fn queue_ahead(engine: &Rc<Engine<VirtualRuntime>>, n: u32, handle: Micros) {
+    if n == 0 {
+        return;
+    }
+    let queues: Vec<_> = {
+        let acd = engine.acd.borrow();
+        (0..acd.queue_count()).map(|i| crate::acd::QueueId(i as u32)).collect()
+    };
+    for q in queues {
+        for _ in 0..n {
+            let entry = engine.acd.borrow_mut().enqueue(q, 0, crate::acd::SkillSet::default(), 0);
+            let waiter = engine.wait_for_agent(entry);
+            let engine2 = engine.clone();
+            engine.rt.spawn(async move {
+                waiter.signal.wait().await;
+                if let Some((agent, _)) = waiter.assigned.get() {
+                    engine2.rt.sleep(handle).await;
+                    engine2.release_agent(agent).await;
+                }
+            });
+        }
+    }
+    engine.dispatch();
+}

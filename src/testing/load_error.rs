@@ -1,0 +1,75 @@
+//! A problem in a test file (exit 2), with a stable code, `file:line:col` and the field at fault.
+
+use std::fmt;
+
+/// Stable codes for bad test files; documented in `docs/flow-tests.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestFileCode {
+    /// The file cannot be read, or is not YAML.
+    Unreadable,
+    UnknownField,
+    /// A value has the wrong type or form.
+    BadValue,
+    Missing,
+    UnknownFlow,
+    UnknownNode,
+    /// A prompt pattern (regular expression) does not compile.
+    BadPattern,
+    DuplicateCase,
+    /// A queue or schedule the project does not have.
+    UnknownName,
+    /// The project the file names cannot be loaded.
+    BadProject,
+}
+
+impl TestFileCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestFileCode::Unreadable => "T001",
+            TestFileCode::UnknownField => "T002",
+            TestFileCode::BadValue => "T003",
+            TestFileCode::Missing => "T004",
+            TestFileCode::UnknownFlow => "T005",
+            TestFileCode::UnknownNode => "T006",
+            TestFileCode::BadPattern => "T007",
+            TestFileCode::DuplicateCase => "T008",
+            TestFileCode::UnknownName => "T009",
+            TestFileCode::BadProject => "T010",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestFileError {
+    pub code: TestFileCode,
+    pub file: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    /// Such as `cases[2].expect.path[1]`; empty for the file as a whole.
+    pub field: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl fmt::Display for TestFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.column {
+                write!(f, ":{col}")?;
+            }
+        }
+        write!(f, ": error[{}]: ", self.code.as_str())?;
+        if !self.field.is_empty() {
+            write!(f, "{}: ", self.field)?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TestFileError {}

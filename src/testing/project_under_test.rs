@@ -1,0 +1,135 @@
+//! A project compiled once for every case that runs against it: shared graphs and schedules,
+//! the ACD as center.yaml staffs it, and an index from `file:line` to nodes for test files.
+
+use super::test_file::{Agents, FlowNode};
+use crate::acd::{Acd, AgentSpec, QueueId};
+use crate::compile::{FlowGraph, NodeId};
+use crate::project::CheckedProject;
+use crate::runtime::ScheduleTable;
+use crate::sim::scenario::AgentsSpec;
+use chrono_tz::Tz;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+pub struct ProjectUnderTest {
+    pub checked: CheckedProject,
+    pub flows: HashMap<String, Rc<FlowGraph>>,
+    pub schedules: HashMap<String, ScheduleTable>,
+    /// The zone of the first schedule: where a case's `call.at` is read by default.
+    pub zone: Tz,
+    roster: Acd,
+    /// Queues only, nobody staffed.
+    empty: Acd,
+    skills: Vec<String>,
+    /// (file name, 1-based line) → nodes whose span starts there.
+    lines: HashMap<(String, u32), Vec<FlowNode>>,
+}
+
+impl ProjectUnderTest {
+    pub fn new(checked: CheckedProject) -> Result<Self, String> {
+        let flows: HashMap<String, Rc<FlowGraph>> =
+            checked.graphs.iter().map(|g| (g.name().to_string(), Rc::new(g.clone()))).collect();
+        let schedules = checked
+            .project
+            .files
+            .iter()
+            .flat_map(|(_, f)| f.schedules.iter())
+            .filter_map(ScheduleTable::from_ast)
+            .map(|s| (s.name.clone(), s))
+            .collect();
+        let first = checked.project.files.iter().flat_map(|(_, f)| f.schedules.iter()).next();
+        let zone = first.and_then(|s| s.zone.value.parse().ok()).unwrap_or(Tz::UTC);
+        let has_roster = checked.project.center.as_ref().is_some_and(|c| !c.agents.is_empty());
+        let spec = if has_roster { AgentsSpec::Roster } else { AgentsSpec::Count(1) };
+        let (roster, _) = crate::sim::simulator::build_acd(&checked, &spec)?;
+        let (empty, _) = crate::sim::simulator::build_acd(&checked, &AgentsSpec::Count(0))?;
+        let mut skills: Vec<String> = Vec::new();
+        if let Some(c) = &checked.project.center {
+            skills.extend(c.agents.iter().flat_map(|a| a.skills.iter().cloned()));
+        }
+        for g in &checked.graphs {
+            for n in g.nodes() {
+                if let crate::compile::Action::Transfer { skills: s, .. } = &n.action {
+                    skills.extend(s.iter().map(|s| s.value.clone()));
+                }
+            }
+        }
+        skills.sort();
+        skills.dedup();
+        let mut lines: HashMap<(String, u32), Vec<FlowNode>> = HashMap::new();
+        let sources = checked.sources();
+        for g in &checked.graphs {
+            for n in g.drawn_nodes() {
+                let line = sources.line_col(n.span).line as u32;
+                let file = sources.name(n.span.file).to_string();
+                lines.entry((file, line)).or_default().push((g.shared_name(), n.id));
+            }
+        }
+        Ok(ProjectUnderTest { checked, flows, schedules, zone, roster, empty, skills, lines })
+    }
+
+    /// A fresh ACD for one case.
+    pub fn acd(&self, agents: Agents) -> Acd {
+        match agents {
+            Agents::Roster => self.roster.clone(),
+            Agents::Count(n) => {
+                let mut acd = self.empty.clone();
+                let queues: Vec<QueueId> = (0..acd.queue_count()).map(|i| QueueId(i as u32)).collect();
+                for i in 0..n {
+                    acd.add_agent(AgentSpec {
+                        name: format!("agent{}", i + 1),
+                        skills: self.skills.clone(),
+                        queues: queues.clone(),
+                        wrap_up: 0,
+                    });
+                }
+                acd
+            }
+        }
+    }
+
+    pub fn graph(&self, flow: &str) -> Option<&Rc<FlowGraph>> {
+        self.flows.get(flow)
+    }
+
+    pub fn flow_names(&self) -> impl Iterator<Item = &str> {
+        self.checked.graphs.iter().map(|g| g.name())
+    }
+
+    pub fn queue_names(&self) -> Vec<String> {
+        (0..self.roster.queue_count())
+            .map(|i| self.roster.queue_name(QueueId(i as u32)).to_string())
+            .collect()
+    }
+
+    /// Nodes at `file:line`, where `file` is the flow file's name or a trailing part of its path
+    /// (`support.flow`, `acme/support.flow`).
+    pub fn nodes_at(&self, file: &str, line: u32) -> Vec<FlowNode> {
+        let mut out = Vec::new();
+        for ((name, l), nodes) in &self.lines {
+            if *l == line && file_matches(name, file) {
+                out.extend(nodes.iter().cloned());
+            }
+        }
+        out.sort_by(|a, b| (&*a.0, a.1).cmp(&(&*b.0, b.1)));
+        out
+    }
+
+    /// Is `file` the name of one of the project's flow files?
+    pub fn has_file(&self, file: &str) -> bool {
+        self.lines.keys().any(|(name, _)| file_matches(name, file))
+    }
+
+    /// `file:line` of a node, as traces and coverage show it.
+    pub fn place(&self, flow: &str, node: NodeId) -> String {
+        match self.flows.get(flow) {
+            Some(g) => self.checked.sources().file_line(g.node(node).span),
+            None => format!("{flow}.{node}"),
+        }
+    }
+}
+
+fn file_matches(name: &str, file: &str) -> bool {
+    let name = name.replace('\\', "/");
+    name == file || name.ends_with(&format!("/{file}"))
+}

@@ -1,0 +1,212 @@
+//! A loaded `*.test.yaml`: cases with their call, overrides, caller script and expectations,
+//! resolved against the project (flow names, node references, prompt patterns) so a run cannot
+//! meet a name it does not know.
+
+use crate::compile::NodeId;
+use crate::runtime::{Micros, Overrides};
+use crate::sim::scenario::Seg;
+use chrono::{DateTime, NaiveDateTime};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// Where in the test file something was written: a field path, turned into a line when a
+/// failure is reported (locating every step up front would make big suites quadratic).
+pub type FieldPath = Vec<Seg>;
+
+#[derive(Debug)]
+pub struct TestFile {
+    /// The file as it is shown (the path given, or found under a folder).
+    pub name: String,
+    pub text: Rc<str>,
+    /// The project folder the cases run against.
+    pub project: PathBuf,
+    pub cases: Vec<TestCase>,
+}
+
+#[derive(Debug)]
+pub struct TestCase {
+    pub name: String,
+    /// Index in `cases`, for field paths.
+    pub index: usize,
+    /// 1-based line of the case's `-`.
+    pub line: u32,
+    pub flow: String,
+    pub call: CallSetup,
+    pub given: Given,
+    pub script: Vec<Step>,
+    pub expect: Expect,
+}
+
+#[derive(Debug, Clone)]
+pub struct CallSetup {
+    pub ani: String,
+    pub dnis: String,
+    pub caller_name: String,
+    pub start: DateTime<Tz>,
+}
+
+/// Who answers calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Agents {
+    /// center.yaml's roster (one agent per queue without one).
+    Roster,
+    /// This many agents, each in every queue with every skill; 0 means nobody is staffed.
+    Count(u32),
+}
+
+#[derive(Debug, Clone)]
+pub struct Given {
+    pub overrides: Overrides,
+    pub agents: Agents,
+    /// Calls already waiting in every queue.
+    pub ahead: u32,
+    pub data: BTreeMap<String, String>,
+    pub handle: Micros,
+    pub patience: Option<Micros>,
+    /// How much virtual time the case may take before it stops (the call may still be waiting).
+    pub run_for: Micros,
+}
+
+#[derive(Debug)]
+pub struct Step {
+    pub kind: StepKind,
+    /// Index in the case's `caller` list.
+    pub index: usize,
+}
+
+#[derive(Debug)]
+pub enum StepKind {
+    /// The next prompts include one that matches (before the next key press).
+    Expect(PromptMatch),
+    /// Keys for the next menu or ask, the first one `after` the prompt finished.
+    Press { digits: String, after: Micros },
+    /// No input at the next menu or ask: it times out.
+    Silent,
+    /// The caller hangs up this long after the call began, wherever it is.
+    HangUp(Micros),
+}
+
+impl StepKind {
+    pub fn is_input(&self) -> bool {
+        matches!(self, StepKind::Press { .. } | StepKind::Silent)
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            StepKind::Expect(m) => format!("expect a prompt {}", m.describe()),
+            StepKind::Press { digits, .. } => format!("press {digits}"),
+            StepKind::Silent => "stay silent".into(),
+            StepKind::HangUp(d) => {
+                format!("hang up after {}", crate::syntax::ast::format_duration(d / 1_000_000))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum PromptMatch {
+    Contains(String),
+    Matches(regex::Regex),
+}
+
+impl PromptMatch {
+    pub fn is_match(&self, text: &str) -> bool {
+        match self {
+            PromptMatch::Contains(s) => text.contains(s.as_str()),
+            PromptMatch::Matches(r) => r.is_match(text),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            PromptMatch::Contains(s) => format!("containing {s:?}"),
+            PromptMatch::Matches(r) => format!("matching /{}/", r.as_str()),
+        }
+    }
+}
+
+/// A node of a flow, by the flow's (shared) name and the node's id.
+pub type FlowNode = (Rc<str>, NodeId);
+
+/// A node reference as written (`support.flow:24`, `HoldWithCallback.n7`, `n9`) and the nodes
+/// it names.
+#[derive(Debug, Clone)]
+pub struct NodeRef {
+    pub written: String,
+    pub nodes: Vec<FlowNode>,
+    pub field: FieldPath,
+}
+
+impl NodeRef {
+    pub fn matches(&self, flow: &str, node: NodeId) -> bool {
+        self.nodes.iter().any(|(f, n)| *n == node && &**f == flow)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Expect {
+    pub outcome: Option<(OutcomeExpect, FieldPath)>,
+    pub variables: Vec<(String, String, FieldPath)>,
+    pub data: Vec<(String, String, FieldPath)>,
+    /// Visited in this order (other nodes may come between).
+    pub path: Vec<NodeRef>,
+    /// Visited, in any order.
+    pub visits: Vec<NodeRef>,
+    pub never: Vec<(Never, FieldPath)>,
+}
+
+#[derive(Debug)]
+pub enum OutcomeExpect {
+    /// The call entered this queue (whatever happened there) with this priority.
+    Transferred {
+        queue: String,
+        priority: Option<i64>,
+    },
+    Answered {
+        queue: Option<String>,
+        agent: Option<String>,
+    },
+    Disconnected {
+        at: Option<NodeRef>,
+    },
+    Callback(CallbackExpect),
+    Abandoned {
+        queue: Option<String>,
+    },
+    HungUp {
+        at: Option<NodeRef>,
+    },
+    /// Still waiting in a queue when the case stopped.
+    Waiting {
+        queue: Option<String>,
+    },
+    /// An outbound flow connected the customer to the agent.
+    Connected,
+    FlowError {
+        contains: Option<String>,
+    },
+}
+
+#[derive(Debug, Default)]
+pub struct CallbackExpect {
+    pub number: Option<String>,
+    pub queue: Option<String>,
+    pub window: Option<(NaiveDateTime, NaiveDateTime)>,
+    pub position: Option<u32>,
+    /// The callback took over the caller's entry (their place in line).
+    pub keeps_position: Option<bool>,
+    /// An agent took the callback before the case stopped.
+    pub served: Option<bool>,
+    pub data: Vec<(String, String)>,
+}
+
+#[derive(Debug)]
+pub enum Never {
+    Node(NodeRef),
+    Prompt(PromptMatch),
+    Queue(String),
+    Callback,
+    Abandoned,
+}
