@@ -4,6 +4,7 @@ use super::exit;
 use super::output::Output;
 use crate::compile::{FlowGraph, dot, svg};
 use crate::project::Project;
+use crate::testing::Suite;
 use std::path::PathBuf;
 
 /// Draw the compiled graph of a flow: Graphviz DOT, or an SVG picture (no Graphviz needed).
@@ -16,7 +17,8 @@ use std::path::PathBuf;
 Examples:
   callwright graph flows/acme/support.flow --flow AcmeSupport > acme.dot
   callwright graph flows/acme --flow AcmeSupport --format svg -o acme.svg
-  callwright graph flows/acme --format svg -o all-flows.svg")]
+  callwright graph flows/acme --format svg -o all-flows.svg
+  callwright graph flows/acme --coverage --format svg -o coverage.svg   (after the flow tests)")]
 pub struct GraphArgs {
     /// A .flow file or a project folder.
     pub file: PathBuf,
@@ -28,6 +30,10 @@ pub struct GraphArgs {
     /// Write here instead of to standard output.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// Run the project's flow tests (*.test.yaml in its folder) and paint what they covered:
+    /// covered nodes and edges green, uncovered ones red and dashed.
+    #[arg(long)]
+    pub coverage: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -63,13 +69,32 @@ pub fn run(args: GraphArgs, out: &mut Output) -> i32 {
         },
         None => checked.graphs.iter().collect(),
     };
+    let coverage = if args.coverage {
+        let dir = if args.file.is_dir() {
+            args.file.clone()
+        } else {
+            args.file.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
+        };
+        match Suite::load(std::slice::from_ref(&dir)) {
+            Ok(suite) if !suite.projects.is_empty() => Some(suite.coverage_of(0)),
+            Ok(_) => None,
+            Err(e) => return super::test::suite_error(e, out),
+        }
+    } else {
+        None
+    };
+    let paint = |g: &FlowGraph| coverage.as_ref().map(|c| c.paint(g.name()).unwrap_or_default());
     let sources = checked.sources();
     let text = match args.format {
-        Format::Dot => graphs.iter().map(|g| dot::to_dot(g, sources)).collect::<Vec<_>>().join("\n"),
+        Format::Dot => graphs
+            .iter()
+            .map(|g| dot::to_dot_painted(g, sources, paint(g).as_ref()))
+            .collect::<Vec<_>>()
+            .join("\n"),
         Format::Svg => {
             let mut parts = Vec::new();
             for g in &graphs {
-                match svg::to_svg(g, sources, None) {
+                match svg::to_svg(g, sources, paint(g).as_ref()) {
                     Ok(s) => parts.push(s),
                     Err(e) => {
                         out.error(&format!("could not draw `{}`: {e}", g.name()));

@@ -7,7 +7,7 @@ mod graph;
 mod output;
 pub mod run;
 mod simulate;
-mod test;
+pub(crate) mod test;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;

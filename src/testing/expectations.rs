@@ -142,15 +142,21 @@ fn check_script(case: &TestCase, run: &CaseRun, base: &FieldPath, out: &mut Vec<
                             Some(s) => format!(" before the caller's next step ({})", s.kind.describe()),
                             None => String::new(),
                         };
+                        let actual = match heard.len() {
+                            0 => "no prompt played there".to_string(),
+                            n if n > 4 => format!("heard {} and {} more", heard[..4].join(", "), n - 4),
+                            _ => format!("heard {}", heard.join(", ")),
+                        };
+                        // The first action after the last thing that matched is where the call
+                        // went another way (typically a decision).
+                        let diverged = (cursor..run.events.len())
+                            .find(|&i| matches!(run.events[i].1, Event::Step { .. }))
+                            .unwrap_or(cursor);
                         out.push(Failure {
                             expected: format!("a prompt {}{when}", m.describe()),
-                            actual: if heard.is_empty() {
-                                "no prompt played there".to_string()
-                            } else {
-                                format!("heard {}", heard.join(", "))
-                            },
+                            actual,
                             field: step_path(base, step.index),
-                            at_event: Some(cursor.min(run.events.len().saturating_sub(1))),
+                            at_event: Some(diverged.min(run.events.len().saturating_sub(1))),
                         });
                         return;
                     }
