@@ -21,8 +21,9 @@ pub struct ProjectUnderTest {
     /// Queues only, nobody staffed.
     empty: Acd,
     skills: Vec<String>,
-    /// (file name, 1-based line) → nodes whose span starts there.
-    lines: HashMap<(String, u32), Vec<FlowNode>>,
+    /// 1-based line → (file name, node) for the nodes whose span starts there.
+    lines: HashMap<u32, Vec<(String, FlowNode)>>,
+    files: Vec<String>,
 }
 
 impl ProjectUnderTest {
@@ -56,16 +57,20 @@ impl ProjectUnderTest {
         }
         skills.sort();
         skills.dedup();
-        let mut lines: HashMap<(String, u32), Vec<FlowNode>> = HashMap::new();
+        let mut lines: HashMap<u32, Vec<(String, FlowNode)>> = HashMap::new();
+        let mut files: Vec<String> = Vec::new();
         let sources = checked.sources();
         for g in &checked.graphs {
             for n in g.drawn_nodes() {
                 let line = sources.line_col(n.span).line as u32;
-                let file = sources.name(n.span.file).to_string();
-                lines.entry((file, line)).or_default().push((g.shared_name(), n.id));
+                let file = sources.name(n.span.file).replace('\\', "/");
+                if !files.contains(&file) {
+                    files.push(file.clone());
+                }
+                lines.entry(line).or_default().push((file, (g.shared_name(), n.id)));
             }
         }
-        Ok(ProjectUnderTest { checked, flows, schedules, zone, roster, empty, skills, lines })
+        Ok(ProjectUnderTest { checked, flows, schedules, zone, roster, empty, skills, lines, files })
     }
 
     /// A fresh ACD for one case.
@@ -105,19 +110,21 @@ impl ProjectUnderTest {
     /// Nodes at `file:line`, where `file` is the flow file's name or a trailing part of its path
     /// (`support.flow`, `acme/support.flow`).
     pub fn nodes_at(&self, file: &str, line: u32) -> Vec<FlowNode> {
-        let mut out = Vec::new();
-        for ((name, l), nodes) in &self.lines {
-            if *l == line && file_matches(name, file) {
-                out.extend(nodes.iter().cloned());
-            }
-        }
+        let mut out: Vec<FlowNode> = self
+            .lines
+            .get(&line)
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| file_matches(name, file))
+            .map(|(_, n)| n.clone())
+            .collect();
         out.sort_by(|a, b| (&*a.0, a.1).cmp(&(&*b.0, b.1)));
         out
     }
 
     /// Is `file` the name of one of the project's flow files?
     pub fn has_file(&self, file: &str) -> bool {
-        self.lines.keys().any(|(name, _)| file_matches(name, file))
+        self.files.iter().any(|name| file_matches(name, file))
     }
 
     /// `file:line` of a node, as traces and coverage show it.
@@ -130,6 +137,5 @@ impl ProjectUnderTest {
 }
 
 fn file_matches(name: &str, file: &str) -> bool {
-    let name = name.replace('\\', "/");
-    name == file || name.ends_with(&format!("/{file}"))
+    name == file || (name.ends_with(file) && name[..name.len() - file.len()].ends_with('/'))
 }
