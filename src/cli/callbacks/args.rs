@@ -3,7 +3,8 @@
 use super::view::Format;
 use std::path::PathBuf;
 
-/// Schedule, list, show, cancel and reschedule callbacks (the agent desktop and supervisor view).
+/// Schedule, list, show, cancel and reschedule callbacks (the agent desktop and supervisor view),
+/// and dispatch them in real time.
 ///
 /// Callbacks are kept in an SQLite file: `callbacks.db` in the current directory, or --db FILE.
 /// Times are given in the customer's local time and IANA zone and shown both in that zone and
@@ -18,7 +19,8 @@ Examples:
   callwright callbacks show cb-20261201-1
   callwright callbacks cancel cb-20261201-1 cb-20261201-2 --reason cancelled_by_customer
   callwright callbacks reschedule cb-20261201-1 --date 2026-12-04 --window 09:00-11:00
-  callwright callbacks --db /var/lib/cw/callbacks.db --project flows/acme list --queue Support")]
+  callwright callbacks --db /var/lib/cw/callbacks.db --project flows/acme list --queue Support
+  callwright callbacks dispatch --project flows/acme --speed 600")]
 pub struct CallbacksArgs {
     #[command(flatten)]
     pub common: Common,
@@ -50,6 +52,7 @@ pub enum Sub {
     Show(ShowArgs),
     Cancel(CancelArgs),
     Reschedule(RescheduleArgs),
+    Dispatch(super::dispatch::DispatchArgs),
 }
 
 /// Schedule a callback for a customer at a date and call-between window in their time zone.

@@ -5,6 +5,7 @@
 //! and writes the store, and prints. The wall clock is read in one place ([`Common::now`]).
 
 mod args;
+mod dispatch;
 mod view;
 
 pub use args::{CallbacksArgs, CancelArgs, Common, ListArgs, RescheduleArgs, ScheduleArgs, ShowArgs, Sub};
@@ -24,7 +25,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use view::Format;
 
 /// Failure: an exit code and a message for `error:` (empty when already printed).
-type Fail = (i32, String);
+pub(super) type Fail = (i32, String);
 
 impl Common {
     /// `--now`, or the system clock (the only place this command reads it).
@@ -95,6 +96,7 @@ pub fn run(args: CallbacksArgs, out: &mut Output) -> i32 {
         Sub::Show(a) => show(&args.common, a, out),
         Sub::Cancel(a) => cancel(&args.common, a, out),
         Sub::Reschedule(a) => reschedule(&args.common, a, out),
+        Sub::Dispatch(a) => dispatch::dispatch(&args.common, a, out),
     });
     match result {
         Ok(code) => code,
@@ -193,7 +195,7 @@ fn parse_state(text: &str) -> Option<State> {
 }
 
 /// The model callback kept in a stored row; the row's state column wins over the payload's.
-fn decode(row: &StoredCallback) -> Result<Callback, Fail> {
+pub(super) fn decode(row: &StoredCallback) -> Result<Callback, Fail> {
     let mut cb: Callback = serde_json::from_str(&row.payload_json)
         .map_err(|e| (exit::USAGE, format!("callback {} in the store cannot be read: {e}", row.id)))?;
     if let Some(state) = parse_state(&row.state) {
@@ -220,7 +222,7 @@ fn encode(cb: &Callback, updated_at: DateTime<Utc>) -> Result<StoredCallback, Fa
     })
 }
 
-fn store_err(e: crate::callbacks::store::StoreError) -> Fail {
+pub(super) fn store_err(e: crate::callbacks::store::StoreError) -> Fail {
     (exit::USAGE, e.to_string())
 }
 
