@@ -68,7 +68,11 @@ fn dropping_the_callback_offer_fails_the_callback_cases_and_only_them() {
     assert!(out.stdout.contains("not covered:"));
     let summary = out.stdout.lines().rev().find(|l| l.contains(" passed, ")).unwrap();
     let failed: u32 = summary.split(" passed, ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
-    assert!((4..=8).contains(&failed), "{summary}");
+    assert!((6..=12).contains(&failed), "{summary}");
+    // Only cases about the callback (its offer, or what it does after the call) fail.
+    for line in out.stdout.lines().filter(|l| l.contains("FAIL  ")) {
+        assert!(line.contains("callback") || line.contains("offer"), "an unrelated case failed: {line}");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -89,6 +89,7 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
     let rt = VirtualRuntime::new(1);
     let mut engine = Engine::with_shared(
         rt.clone(),
+        &project.checked,
         project.flows.clone(),
         project.schedules.clone(),
         project.acd(given.agents),
@@ -96,6 +97,11 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
     engine.overrides = given.overrides.clone();
     let handle = given.handle;
     engine.callback_handle = Box::new(move |_| handle);
+    {
+        let mut parties = engine.callback_desk.parties.borrow_mut();
+        parties.customer_script = given.callback_answers.iter().copied().collect();
+        parties.agent_script = given.agent_responses.iter().copied().collect();
+    }
     let engine = Rc::new(engine);
     queue_ahead(&engine, given.ahead, handle);
     let scripted_hang_up = case.script.iter().find_map(|s| match s.kind {

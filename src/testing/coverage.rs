@@ -9,7 +9,7 @@ use crate::compile::dot::Paint;
 use crate::compile::{Action, FlowGraph, NodeId, Outcome};
 use crate::runtime::{Event, Micros};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 struct FlowCoverage {
@@ -25,7 +25,14 @@ struct FlowCoverage {
 pub struct Coverage {
     flows: Vec<FlowCoverage>,
     index: HashMap<String, usize>,
+    /// Per Create Callback node: which lifecycle outcomes its callbacks reached.
+    callbacks: BTreeMap<(usize, NodeId), BTreeSet<&'static str>>,
 }
+
+/// The outcomes a callback can reach, in lifecycle order. `window missed` counts only for a node
+/// with a window, `ownership expired` only for one with an owner.
+pub const CALLBACK_OUTCOMES: &[&str] =
+    &["created", "dispatched", "answered", "retried", "exhausted", "window missed", "ownership expired"];
 
 /// Something no case went through.
 #[derive(Debug, Clone)]
@@ -49,6 +56,8 @@ pub struct CoverageReport {
     pub nodes: (usize, usize),
     pub edges: (usize, usize),
     pub flows: Vec<FlowLine>,
+    /// Callback outcomes reached, over those that apply, summed over Create Callback nodes.
+    pub callback_outcomes: (usize, usize),
     pub uncovered: Vec<Uncovered>,
 }
 
@@ -82,7 +91,15 @@ impl Coverage {
                 graph,
             });
         }
-        Coverage { flows, index }
+        let mut callbacks = BTreeMap::new();
+        for (fi, f) in flows.iter().enumerate() {
+            for n in f.graph.nodes() {
+                if matches!(n.action, Action::CreateCallback(_)) {
+                    callbacks.insert((fi, n.id), BTreeSet::new());
+                }
+            }
+        }
+        Coverage { flows, index, callbacks }
     }
 
     pub fn record(&mut self, events: &[(Micros, Event)]) {
@@ -91,6 +108,9 @@ impl Coverage {
         // `call` nodes waiting for their task to return: the return takes the call's `next`
         // edge, which the interpreter follows without tracing it.
         let mut calls: Vec<(usize, NodeId)> = Vec::new();
+        // A callback's lifecycle events name it by id; the first after a creation is that one.
+        let mut pending: Option<(usize, NodeId)> = None;
+        let mut owners: HashMap<&str, (usize, NodeId)> = HashMap::new();
         for (_, e) in events {
             match e {
                 Event::Step { flow, node, .. } => {
@@ -116,6 +136,45 @@ impl Coverage {
                                 f.edges[*ei] = true;
                             }
                         }
+                    }
+                }
+                Event::CallbackCreated { .. } => {
+                    if let Some(key) = cur
+                        && let Some(set) = self.callbacks.get_mut(&key)
+                    {
+                        set.insert("created");
+                        pending = Some(key);
+                    }
+                }
+                Event::Callback { id, step } => {
+                    if !owners.contains_key(id.as_str())
+                        && let Some(key) = pending.take()
+                    {
+                        owners.insert(id.as_str(), key);
+                    }
+                    let Some(key) = owners.get(id.as_str()) else { continue };
+                    let Some(set) = self.callbacks.get_mut(key) else { continue };
+                    use crate::callbacks::{CallbackStep, DialResult, EndReason};
+                    match step {
+                        CallbackStep::Dialing { attempt, .. } => {
+                            set.insert("dispatched");
+                            if *attempt > 1 {
+                                set.insert("retried");
+                            }
+                        }
+                        CallbackStep::DialResult { result: DialResult::Answered, .. } => {
+                            set.insert("answered");
+                        }
+                        CallbackStep::OwnershipExpired { .. } => {
+                            set.insert("ownership expired");
+                        }
+                        CallbackStep::Ended { reason: EndReason::AttemptsExhausted, .. } => {
+                            set.insert("exhausted");
+                        }
+                        CallbackStep::Ended { reason: EndReason::WindowMissed, .. } => {
+                            set.insert("window missed");
+                        }
+                        _ => {}
                     }
                 }
                 Event::Edge(o) => {
@@ -157,7 +216,13 @@ impl Coverage {
 
     pub fn report(&self, project: &ProjectUnderTest) -> CoverageReport {
         let sources = project.checked.sources();
-        let mut r = CoverageReport { nodes: (0, 0), edges: (0, 0), flows: Vec::new(), uncovered: Vec::new() };
+        let mut r = CoverageReport {
+            nodes: (0, 0),
+            edges: (0, 0),
+            flows: Vec::new(),
+            callback_outcomes: (0, 0),
+            uncovered: Vec::new(),
+        };
         for f in &self.flows {
             let g = &f.graph;
             let (nodes, edges) = Self::effective(f);
@@ -201,6 +266,31 @@ impl Coverage {
             r.edges.1 += fedges.1;
             r.flows.push(FlowLine { flow: g.name().to_string(), nodes: fnodes, edges: fedges });
         }
+        for ((fi, node), seen) in &self.callbacks {
+            let g = &self.flows[*fi].graph;
+            let n = g.node(*node);
+            let Action::CreateCallback(cb) = &n.action else { continue };
+            for outcome in CALLBACK_OUTCOMES {
+                let applies = match *outcome {
+                    "window missed" => cb.window.is_some(),
+                    "ownership expired" => cb.owner.is_some(),
+                    _ => true,
+                };
+                if !applies {
+                    continue;
+                }
+                r.callback_outcomes.1 += 1;
+                if seen.contains(outcome) {
+                    r.callback_outcomes.0 += 1;
+                } else {
+                    r.uncovered.push(Uncovered {
+                        place: sources.file_line(n.span),
+                        flow: g.name().to_string(),
+                        what: format!("callback outcome `{outcome}` of {} create callback", n.id),
+                    });
+                }
+            }
+        }
         r
     }
 
@@ -234,6 +324,14 @@ impl CoverageReport {
             self.nodes.0,
             self.nodes.1
         );
+        if self.callback_outcomes.1 > 0 {
+            s.push_str(&format!(
+                "  callback outcomes {:.1}% ({}/{})\n",
+                percent(self.callback_outcomes),
+                self.callback_outcomes.0,
+                self.callback_outcomes.1
+            ));
+        }
         for FlowLine { flow: name, nodes: n, edges: e } in &self.flows {
             s.push_str(&format!(
                 "  {name:<20} edges {:>5.1}% ({}/{})  nodes {:>5.1}% ({}/{})\n",
@@ -259,6 +357,7 @@ impl CoverageReport {
         json!({
             "nodes": pair(self.nodes),
             "edges": pair(self.edges),
+            "callback_outcomes": pair(self.callback_outcomes),
             "flows": self.flows.iter().map(|f| json!({"flow": f.flow, "nodes": pair(f.nodes), "edges": pair(f.edges)})).collect::<Vec<_>>(),
             "uncovered": self.uncovered.iter().map(|u| json!({"place": u.place, "flow": u.flow, "what": u.what})).collect::<Vec<_>>(),
         })

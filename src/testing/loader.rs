@@ -5,6 +5,7 @@
 use super::load_error::{TestFileCode as Code, TestFileError};
 use super::project_under_test::ProjectUnderTest;
 use super::test_file::*;
+use crate::callbacks::{AgentResponse, DialResult, EndReason, State};
 use crate::check::suggest::did_you_mean;
 use crate::runtime::{Micros, Overrides, ScheduleState};
 use crate::sim::scenario::{Seg, locate, show, show_path};
@@ -32,6 +33,8 @@ const GIVEN: &[&str] = &[
     "handle_time",
     "patience",
     "run_for",
+    "callback_answers",
+    "agent_responses",
 ];
 const STEPS: &[&str] = &["expect", "press", "silent", "hang_up_after"];
 const EXPECT: &[&str] = &["outcome", "variables", "data", "path", "visits", "never"];
@@ -46,7 +49,24 @@ const OUTCOMES: &[&str] = &[
     "connected",
     "flow_error",
 ];
-const CALLBACK: &[&str] = &["number", "queue", "window", "position", "keeps_position", "served", "data"];
+const CALLBACK: &[&str] = &[
+    "number",
+    "queue",
+    "window",
+    "position",
+    "keeps_position",
+    "served",
+    "data",
+    "dispatched",
+    "attempts",
+    "answered",
+    "retried",
+    "exhausted",
+    "connected",
+    "ownership_expired",
+    "state",
+    "reason",
+];
 const NEVER_KINDS: &[&str] = &["prompt", "matches", "queue", "node"];
 
 pub const DEFAULT_ANI: &str = "+31612345678";
@@ -665,7 +685,47 @@ impl Loader<'_> {
         let patience = l.get("patience").map(|(v, p)| self.duration(v, &p)).transpose()?;
         let run_for =
             l.get("run_for").map(|(v, p)| self.duration(v, &p)).transpose()?.unwrap_or(DEFAULT_RUN_FOR);
-        Ok(Given { overrides: o, agents, ahead, data, handle, patience, run_for })
+        let callback_answers = match l.get("callback_answers") {
+            Some((v, p)) => self.words(v, &p, DialResult::parse, "answer, no_answer, busy or machine")?,
+            None => Vec::new(),
+        };
+        let agent_responses = match l.get("agent_responses") {
+            Some((v, p)) => self.words(v, &p, AgentResponse::parse, "accept, reject or timeout")?,
+            None => Vec::new(),
+        };
+        Ok(Given {
+            overrides: o,
+            agents,
+            ahead,
+            data,
+            handle,
+            patience,
+            run_for,
+            callback_answers,
+            agent_responses,
+        })
+    }
+
+    /// A list of words (`[no_answer, busy]`, or `no_answer, busy`), each read by `parse`.
+    fn words<T>(&self, v: &Value, path: &[Seg], parse: fn(&str) -> Option<T>, known: &str) -> R<Vec<T>> {
+        let items: Vec<(String, FieldPath)> = match v {
+            Value::Sequence(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, w)| Ok((self.string(w, &item(path, i))?, item(path, i))))
+                .collect::<R<_>>()?,
+            other => {
+                let text = self.string(other, path)?;
+                text.split(',').map(|w| (w.trim().to_string(), path.to_vec())).collect()
+            }
+        };
+        items
+            .into_iter()
+            .map(|(w, p)| {
+                parse(&w)
+                    .ok_or_else(|| self.err(Code::BadValue, &p, format!("`{w}` is not one of {known}"), None))
+            })
+            .collect()
     }
 
     fn script(&self, v: &Value, path: &[Seg]) -> R<Vec<Step>> {
@@ -960,6 +1020,36 @@ impl Loader<'_> {
                 let name = self.string(k, &p)?;
                 c.data.push((name.clone(), self.string(val, &key(&p, &name))?));
             }
+        }
+        let flag = |k: &str| -> R<Option<bool>> { m.get(k).map(|v| self.bool(v, &key(path, k))).transpose() };
+        c.dispatched = flag("dispatched")?;
+        c.answered = flag("answered")?;
+        c.retried = flag("retried")?;
+        c.exhausted = flag("exhausted")?;
+        c.ownership_expired = flag("ownership_expired")?;
+        if let Some(v) = m.get("attempts") {
+            c.attempts = Some(self.count(v, &key(path, "attempts"))?);
+        }
+        if let Some(v) = m.get("connected") {
+            c.connected = Some(self.opt_text(v, &key(path, "connected"))?);
+        }
+        if let Some(v) = m.get("state") {
+            let p = key(path, "state");
+            let w = self.string(v, &p)?;
+            let all = State::ALL.iter().map(|s| s.as_str());
+            c.state = Some(State::ALL.iter().copied().find(|s| s.as_str() == w).ok_or_else(|| {
+                let help = crate::check::suggest::help_for(&w, "state", all);
+                self.err(Code::BadValue, &p, format!("`{w}` is not a callback state"), Some(help))
+            })?);
+        }
+        if let Some(v) = m.get("reason") {
+            let p = key(path, "reason");
+            let w = self.string(v, &p)?;
+            let all = EndReason::ALL.iter().map(|s| s.as_str());
+            c.reason = Some(EndReason::parse(&w).ok_or_else(|| {
+                let help = crate::check::suggest::help_for(&w, "end reason", all);
+                self.err(Code::BadValue, &p, format!("`{w}` is not a callback end reason"), Some(help))
+            })?);
         }
         if let Some(v) = m.get("window") {
             let p = key(path, "window");

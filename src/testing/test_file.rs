@@ -2,6 +2,7 @@
 //! resolved against the project (flow names, node references, prompt patterns) so a run cannot
 //! meet a name it does not know.
 
+use crate::callbacks::{AgentResponse, DialResult, EndReason, State};
 use crate::compile::NodeId;
 use crate::runtime::{Micros, Overrides};
 use crate::sim::scenario::Seg;
@@ -67,6 +68,10 @@ pub struct Given {
     pub patience: Option<Micros>,
     /// How much virtual time the case may take before it stops (the call may still be waiting).
     pub run_for: Micros,
+    /// How the customer answers each callback dial, in order (then: answers).
+    pub callback_answers: Vec<DialResult>,
+    /// What agents do with each callback offered to them, in order (then: accept).
+    pub agent_responses: Vec<AgentResponse>,
 }
 
 #[derive(Debug)]
@@ -200,6 +205,22 @@ pub struct CallbackExpect {
     /// An agent took the callback before the case stopped.
     pub served: Option<bool>,
     pub data: Vec<(String, String)>,
+    /// The customer was dialled at least once.
+    pub dispatched: Option<bool>,
+    /// Dial attempts made.
+    pub attempts: Option<u32>,
+    /// Some dial was answered by the customer.
+    pub answered: Option<bool>,
+    /// More than one attempt was made.
+    pub retried: Option<bool>,
+    /// Every attempt went unanswered (ended `failed`, `attempts_exhausted`).
+    pub exhausted: Option<bool>,
+    /// The agent the customer talked with (`connected: true` for anyone).
+    pub connected: Option<Option<String>>,
+    pub ownership_expired: Option<bool>,
+    /// How it ended, by the end of the case.
+    pub state: Option<State>,
+    pub reason: Option<EndReason>,
 }
 
 #[derive(Debug)]

@@ -42,6 +42,7 @@ pub fn event_line(project: &ProjectUnderTest, at: Micros, e: &Event) -> String {
             position.map(|p| format!(", keeping position {p}")).unwrap_or_default()
         ),
         Event::CallbackServed { agent, .. } => format!("{t}  {:>38}callback reaches agent {agent}", ""),
+        Event::Callback { id, step } => format!("{t}  {:>38}callback {id}: {}", "", step.describe(&clock)),
         Event::Note(n) => format!("{t}  {:>38}{n}", ""),
     }
 }
