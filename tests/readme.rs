@@ -17,3 +17,12 @@ fn readme_lists_every_diagnostic_code() {
         "README code table is stale"
     );
 }
+
+#[test]
+fn readme_lists_every_test_file_error_code() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/flow-tests.md")).unwrap();
+    let table = callwright::testing::TestFileCode::markdown_table();
+    assert!(readme.contains(table.trim_end()), "README test-file code table is stale:\n{table}");
+    assert!(docs.contains(table.trim_end()), "docs/flow-tests.md code table is stale:\n{table}");
+}

@@ -23,6 +23,44 @@ pub enum TestFileCode {
 }
 
 impl TestFileCode {
+    pub const ALL: &'static [TestFileCode] = &[
+        TestFileCode::Unreadable,
+        TestFileCode::UnknownField,
+        TestFileCode::BadValue,
+        TestFileCode::Missing,
+        TestFileCode::UnknownFlow,
+        TestFileCode::UnknownNode,
+        TestFileCode::BadPattern,
+        TestFileCode::DuplicateCase,
+        TestFileCode::UnknownName,
+        TestFileCode::BadProject,
+    ];
+
+    /// One line for the code table in the README and docs/flow-tests.md.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TestFileCode::Unreadable => "the test file cannot be read, or is not YAML",
+            TestFileCode::UnknownField => "a field the format does not have (with the closest one)",
+            TestFileCode::BadValue => "a value of the wrong type or form (duration, keys, date, state)",
+            TestFileCode::Missing => "a required field is missing (`cases`, a case's `name`, the flow)",
+            TestFileCode::UnknownFlow => "the project has no flow of that name",
+            TestFileCode::UnknownNode => "a node reference names no node (`support.flow:99`, `Flow.n99`)",
+            TestFileCode::BadPattern => "a prompt pattern (regular expression) does not compile",
+            TestFileCode::DuplicateCase => "two cases of a file have the same name",
+            TestFileCode::UnknownName => "the project has no queue or schedule of that name",
+            TestFileCode::BadProject => "`project:` is not a folder of flows",
+        }
+    }
+
+    /// The table of codes, as published in the README.
+    pub fn markdown_table() -> String {
+        let mut s = String::from("| code | meaning |\n|---|---|\n");
+        for c in Self::ALL {
+            s.push_str(&format!("| `{}` | {} |\n", c.as_str(), c.describe()));
+        }
+        s
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             TestFileCode::Unreadable => "T001",

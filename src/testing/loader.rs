@@ -99,6 +99,84 @@ pub struct RawTestFile {
     pub project: PathBuf,
 }
 
+/// Line and column of a field, following flow-style lists and mappings (`caller: [{ press: "1" }]`)
+/// down to the item at fault, where the shared locator stops at the line.
+pub fn locate_field(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
+    let found = locate(text, path)?;
+    // The shallowest prefix whose child sits on the same line: from there on, the text is inline.
+    let mut k = 1;
+    while k < path.len() {
+        let here = locate(text, &path[..k]);
+        let next = locate(text, &path[..k + 1]);
+        if let (Some(h), Some(n)) = (here, next)
+            && h.0 == n.0
+        {
+            break;
+        }
+        k += 1;
+    }
+    if k >= path.len() {
+        return Some(found);
+    }
+    let (line_no, col) = locate(text, &path[..k])?;
+    let line: Vec<char> = text.lines().nth(line_no - 1)?.chars().collect();
+    let mut pos = col.saturating_sub(1);
+    for seg in &path[k..] {
+        pos = match seg {
+            Seg::Key(key) => inline_key(&line, pos, key)?,
+            Seg::Index(i) => inline_item(&line, pos, *i)?,
+        };
+    }
+    Some((line_no, pos + 1))
+}
+
+/// The column of `key:` at or after `from` (outside quotes).
+fn inline_key(line: &[char], from: usize, key: &str) -> Option<usize> {
+    let k: Vec<char> = key.chars().collect();
+    (from..line.len()).find(|&i| {
+        line[i..].starts_with(&k)
+            && (i == 0 || !(line[i - 1].is_alphanumeric() || line[i - 1] == '_' || line[i - 1] == '.'))
+            && line[i + k.len()..].iter().find(|c| !c.is_whitespace()) == Some(&':')
+    })
+}
+
+/// The column where item `n` of the first `[...]` list at or after `from` begins.
+fn inline_item(line: &[char], from: usize, n: usize) -> Option<usize> {
+    let open = (from..line.len()).find(|&i| line[i] == '[')?;
+    let (mut depth, mut item, mut quote) = (0i32, 0usize, None::<char>);
+    let mut at_start = true;
+    for (i, &c) in line.iter().enumerate().skip(open) {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if depth == 1 && at_start && !c.is_whitespace() && c != ',' && c != ']' {
+            if item == n {
+                return Some(i);
+            }
+            at_start = false;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '[' | '{' => depth += 1,
+            ']' | '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return None;
+                }
+            }
+            ',' if depth == 1 => {
+                item += 1;
+                at_start = true;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 pub fn error_at(
     code: Code,
     file: &str,
@@ -107,7 +185,7 @@ pub fn error_at(
     message: String,
     help: Option<String>,
 ) -> TestFileError {
-    let (line, column) = match locate(text, path) {
+    let (line, column) = match locate_field(text, path) {
         Some((l, c)) => (u32::try_from(l).ok(), u32::try_from(c).ok()),
         None => (None, None),
     };

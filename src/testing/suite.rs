@@ -11,7 +11,6 @@ use super::test_file::{TestCase, TestFile};
 use super::trace_view::excerpt;
 use crate::project::{CheckedProject, Project};
 use crate::runtime::Event;
-use crate::sim::scenario::locate;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -229,7 +228,7 @@ fn report(
     events: &[(crate::runtime::Micros, Event)],
     project: &ProjectUnderTest,
 ) -> FailureReport {
-    let line = locate(&file.text, &f.field).map(|(l, _)| l);
+    let line = super::loader::locate_field(&file.text, &f.field).map(|(l, _)| l);
     let test_place = match line {
         Some(l) => format!("{}:{l}", file.name),
         None => file.name.clone(),
