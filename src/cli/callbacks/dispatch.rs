@@ -176,6 +176,8 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
             let _ = out.flush();
         });
         *engine.callback_desk.ledger.borrow_mut() = Box::new(ledger);
+        *engine.callback_desk.epoch.borrow_mut() = chrono::DateTime::<Utc>::from_timestamp_micros(epoch)
+            .map(|t| t.with_timezone(&chrono_tz::Tz::UTC));
         let engine = Rc::new(engine);
         let printer = Printer { epoch };
         let live = Rc::new(Cell::new(0usize));
@@ -297,6 +299,8 @@ fn start_one(
         id: Rc::from(row.id.as_str()),
         book_id: None,
         number: cb.callback_number.clone(),
+        name: cb.customer_name.clone(),
+        data: cb.data.clone(),
         queue,
         mode: if cb.callback_type == CallbackType::CustomerFirst {
             CallbackMode::CustomerFirst
