@@ -16,7 +16,8 @@
 //!
 //! - [`CallbackStore::insert`] with an `idempotency_key`: a repeated request (a client retry after
 //!   a lost answer) returns [`InsertOutcome::Existing`] with the first callback's id instead of
-//!   creating a second callback;
+//!   creating a second callback; [`CallbackStore::insert_batch`] does the same for many at once,
+//!   in one transaction, all or nothing;
 //! - [`CallbackStore::transition`] is a compare-and-set on the state, so two dispatchers (or a
 //!   dispatcher and a supervisor's cancel) cannot both move the same callback;
 //! - [`CallbackStore::claim_attempt`] is called *before* dialling: it durably records "attempt n
