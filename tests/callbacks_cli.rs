@@ -313,3 +313,75 @@ fn project_queue_must_be_declared() {
     db.schedule("+12125550123").args(["--project", &project]).stdout_contains("cb-20261201-1").run();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Scheduling looks up only the callbacks of the same number (and of the same idempotency key),
+/// and numbers new ids from the last stored one: the duplicate rule must still see the earlier
+/// callback among others, a reschedule must still be checked against the other callbacks of its
+/// number, and ids must stay unique even when another writer took the next number first.
+#[test]
+fn duplicates_found_by_number_and_ids_stay_unique() {
+    use callwright::callbacks::store::{CallbackStore, SqliteStore};
+
+    let db = Db::new("indexed");
+    db.schedule("+12125550123").stdout_contains("cb-20261201-1 scheduled").run();
+    db.schedule_at("+442079460000", "2026-12-03", "14:00-16:00", "Europe/London")
+        .stdout_contains("cb-20261201-2 scheduled")
+        .run();
+    // Another spelling of the first number, a day later: still within 48 hours of cb-1.
+    db.schedule_at("+1 (212) 555-0123", "2026-12-04", "10:00-12:00", "America/New_York")
+        .status(1)
+        .stderr_contains("CB010")
+        .stderr_contains("cb-20261201-1")
+        .run();
+    // A different number is no duplicate.
+    db.schedule("+13125550199").stdout_contains("cb-20261201-3 scheduled").run();
+
+    // Another writer (a second process) stores cb-20261201-5 while the store holds three rows:
+    // the command, numbering from the row count, reaches 5 next and must skip it.
+    {
+        let mut store = SqliteStore::open(&db.0).unwrap();
+        let mut row = store.get("cb-20261201-3").unwrap().unwrap();
+        let mut payload: serde_json::Value = serde_json::from_str(&row.payload_json).unwrap();
+        payload["id"] = "cb-20261201-5".into();
+        payload["callback_number"] = "+13125550100".into();
+        row.id = "cb-20261201-5".to_string();
+        row.number = "+13125550100".to_string();
+        row.payload_json = payload.to_string();
+        store.insert(&row).unwrap();
+    }
+    db.schedule("+13125550100").status(1).stderr_contains("CB010").stderr_contains("cb-20261201-5").run();
+    db.schedule("+13125550100").arg("--force").stdout_contains("cb-20261201-6 scheduled").run();
+    db.schedule("+13125550101").stdout_contains("cb-20261201-7 scheduled").run();
+
+    // The idempotency key is found by its own index, whatever number the retry carries.
+    db.schedule("+13125550102").args(["--idempotency-key", "req-9"]).stdout_contains("cb-20261201-8").run();
+    db.schedule("+13125550109")
+        .args(["--idempotency-key", "req-9"])
+        .stdout_contains("cb-20261201-8 exists")
+        .run();
+
+    // Rescheduling cb-3 next to a pending callback of its own number is a duplicate; next to
+    // its own old slot it is not (it is left out of its own check).
+    db.schedule_at("+13125550199", "2026-12-20", "10:00-12:00", "America/Chicago")
+        .stdout_contains("cb-20261201-9 scheduled")
+        .run();
+    db.cmd("reschedule")
+        .args(["cb-20261201-3", "--date", "2026-12-20", "--window", "14:00-16:00"])
+        .status(1)
+        .stderr_contains("CB010")
+        .stderr_contains("cb-20261201-9")
+        .run();
+    db.cmd("reschedule")
+        .args(["cb-20261201-3", "--date", "2026-12-04", "--window", "09:00-11:00"])
+        .stdout_contains("cb-20261201-3 rescheduled")
+        .run();
+
+    let out = db.cmd("list").args(["--format", "json"]).run();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let mut ids: Vec<&str> = v.as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    ids.sort();
+    let n = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "{ids:?}");
+    assert_eq!(n, 8, "{ids:?}");
+}

@@ -35,6 +35,8 @@ pub struct CallbackDesk<S: Signal> {
     pub stats: RefCell<CallbackStats>,
     pacing: RefCell<Vec<Pacing<S>>>,
     pacing_waiting: Cell<usize>,
+    /// The local instant at runtime zero, for the outbound flows callbacks run (their `Now`).
+    pub epoch: RefCell<Option<chrono::DateTime<chrono_tz::Tz>>>,
 }
 
 impl<S: Signal> CallbackDesk<S> {
@@ -53,6 +55,7 @@ impl<S: Signal> CallbackDesk<S> {
             stats: RefCell::new(CallbackStats::default()),
             pacing: RefCell::new((0..n).map(|_| Pacing { waiting: BTreeMap::new(), dialing: 0 }).collect()),
             pacing_waiting: Cell::new(0),
+            epoch: RefCell::new(None),
         }
     }
 

@@ -242,9 +242,17 @@ async fn agent_first<R: Runtime, O: Observer>(
     // The queue's auto-dial countdown, or the agent dialling by hand before it ends.
     rt.sleep(timings.dial_after.min(secs(settings.auto_dial_delay_secs))).await;
     match dial(engine, obs, cb).await {
-        Some(DialResult::Answered | DialResult::Machine) => {
+        Some(DialResult::Machine) => {
             // Agent-first: the agent hears a machine and leaves a message; that counts as
             // connected (Amazon Connect's rule for voicemail).
+            talk(engine, obs, cb, agent).await;
+            Pass::Done(EndReason::Completed)
+        }
+        Some(DialResult::Answered) => {
+            if let Some(end) = greet(engine, obs, cb, settings).await {
+                release(engine, agent);
+                return Pass::Done(end);
+            }
             talk(engine, obs, cb, agent).await;
             Pass::Done(EndReason::Completed)
         }
@@ -294,7 +302,12 @@ async fn customer_first<R: Runtime, O: Observer>(
     engine.callback_desk.dial_done(cb.queue);
     engine.callback_desk.pace(&engine.acd.borrow());
     let connect = match result {
-        Some(DialResult::Answered) => true,
+        Some(DialResult::Answered) => {
+            if let Some(end) = greet(engine, obs, cb, settings).await {
+                return Pass::Done(end);
+            }
+            true
+        }
         Some(DialResult::Machine) => match settings.answering_machine {
             AnsweringMachine::HangUp => return Pass::Done(EndReason::AnsweringMachine),
             AnsweringMachine::LeaveMessage => return Pass::Done(EndReason::Completed),
@@ -399,6 +412,43 @@ async fn dial<R: Runtime, O: Observer>(
     rt.sleep(ring).await;
     trace(engine, obs, cb, CallbackStep::DialResult { attempt, result });
     Some(result)
+}
+
+/// Runs the queue's outbound flow for an answering customer (a greeting, then `connect agent`).
+/// `None` when the customer is to be connected; the end reason when the flow ended the call.
+async fn greet<R: Runtime, O: Observer>(
+    engine: &Rc<Engine<R>>,
+    obs: &O,
+    cb: &LiveCallback,
+    settings: &CallbackSettings,
+) -> Option<EndReason> {
+    use crate::runtime::{CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, run_call};
+    let (flow, _) = settings.outbound_flow.as_ref()?;
+    let graph = engine.flows.get(flow).cloned()?;
+    let start = engine.callback_desk.epoch.borrow().unwrap_or_else(|| {
+        chrono::TimeZone::from_utc_datetime(&chrono_tz::Tz::UTC, &chrono::NaiveDateTime::default())
+    });
+    let spec = CallSpec {
+        id: 0,
+        ani: cb.number.clone(),
+        dnis: Rc::from(engine.callback_desk.queue_ani(cb.queue).unwrap_or("")),
+        caller_name: cb.name.clone(),
+        start,
+        data: cb.data.clone(),
+    };
+    let task = CallTask {
+        engine: engine.clone(),
+        ctx: Box::new(CallContext::new(spec, engine.rt.now())),
+        // The customer presses nothing: an outbound flow's prompts time out.
+        caller: DtmfScript::default(),
+        plan: CallPlan { patience: None, handle: 0, hang_up: None },
+        obs: obs.clone(),
+    };
+    match run_call(task, graph).await {
+        CallOutcome::ConnectedToAgent { .. } => None,
+        CallOutcome::Disconnected { .. } | CallOutcome::HungUp { .. } => Some(EndReason::CancelledByCustomer),
+        _ => Some(EndReason::SystemError),
+    }
 }
 
 /// The customer talks with the agent for a handle time, then the agent is released.

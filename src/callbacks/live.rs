@@ -15,6 +15,9 @@ pub struct LiveCallback {
     /// The flow hand-over's id, to free the number for the duplicate rule at the end.
     pub book_id: Option<CallbackId>,
     pub number: String,
+    /// The customer's name and the callback's data, for the outbound flow that greets them.
+    pub name: String,
+    pub data: std::collections::BTreeMap<String, String>,
     pub queue: QueueId,
     pub mode: CallbackMode,
     /// Dials allowed, the first included.

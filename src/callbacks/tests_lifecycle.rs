@@ -103,6 +103,8 @@ impl Harness {
             id: Rc::from(id),
             book_id: None,
             number: number.into(),
+            name: String::new(),
+            data: Default::default(),
             queue: q,
             mode: CallbackMode::AgentFirst,
             max_attempts: 3,

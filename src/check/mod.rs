@@ -20,6 +20,44 @@ use crate::diagnostics::Diagnostic;
 use crate::project::center::Center;
 use crate::syntax::ast::SourceFile;
 
+/// A queue's `outbound_flow` must name an outbound flow of the project.
+fn check_outbound_flow<'a>(
+    queue: &str,
+    name: &str,
+    span: crate::syntax::Span,
+    files: impl Iterator<Item = &'a SourceFile>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use crate::diagnostics::Code;
+    use crate::syntax::ast::FlowKind;
+    let flows: Vec<(&str, FlowKind)> =
+        files.flat_map(|f| f.flows.iter()).map(|f| (f.name.name.as_str(), f.kind.node)).collect();
+    match flows.iter().find(|(n, _)| *n == name) {
+        Some((_, FlowKind::Outbound)) => {}
+        Some((_, kind)) => diags.push(
+            Diagnostic::new(
+                Code::WrongFlowKind,
+                span,
+                format!(
+                    "queue `{queue}`: `outbound_flow` names {} flow `{name}`, not an outbound flow",
+                    kind.as_str()
+                ),
+            )
+            .with_label("an outbound flow greets the customer a callback dials")
+            .with_help(format!("declare it as `outbound flow {name} {{ ... }}`")),
+        ),
+        None => diags.push(
+            Diagnostic::new(
+                Code::UnknownName,
+                span,
+                format!("queue `{queue}`: `outbound_flow` names `{name}`, which no file defines"),
+            )
+            .with_label("no such flow")
+            .with_help(suggest::help_for(name, "flow", flows.iter().map(|(n, _)| *n))),
+        ),
+    }
+}
+
 /// Checks parsed files together (one project) and compiles every flow.
 pub fn check_files<'a>(
     files: impl Iterator<Item = &'a SourceFile> + Clone,
@@ -30,6 +68,9 @@ pub fn check_files<'a>(
     for queue in center.iter().flat_map(|c| c.queues.values()) {
         if let (Some(ani), Some(span)) = (&queue.ani, queue.ani_span) {
             callback::check_phone(ani, span, &mut diags);
+        }
+        if let Some((flow, span)) = &queue.callback.outbound_flow {
+            check_outbound_flow(&queue.name, flow, *span, files.clone(), &mut diags);
         }
     }
     let mut graphs = Vec::new();
@@ -45,4 +86,32 @@ pub fn check_files<'a>(
         }
     }
     (diags, graphs)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::project::Project;
+
+    fn check(center: &str) -> Vec<(String, String)> {
+        let flows = "inbound flow Main {\n  transfer to Q\n  disconnect\n}\n\noutbound flow Greet {\n  connect agent\n}\n";
+        let checked = Project::from_sources(
+            vec![("main.flow".into(), flows.into())],
+            Some(("center.yaml".into(), center.into())),
+        )
+        .check();
+        checked.diagnostics.iter().map(|d| (d.code.as_str().to_string(), d.message.clone())).collect()
+    }
+
+    #[test]
+    fn a_queue_outbound_flow_must_be_an_outbound_flow_of_the_project() {
+        let yaml = |flow: &str| format!("queues:\n  Q:\n    callback:\n      outbound_flow: {flow}\n");
+        assert!(check(&yaml("Greet")).is_empty());
+        let d = check(&yaml("Main"));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].0, "E0106");
+        assert!(d[0].1.contains("names inbound flow `Main`"), "{d:?}");
+        let d = check(&yaml("Greeet"));
+        assert_eq!(d[0].0, "E0101");
+        assert!(d[0].1.contains("`Greeet`"), "{d:?}");
+    }
 }

@@ -445,101 +445,81 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 }
             }
             Action::CreateCallback(cb) => {
-                let number = cb.number.as_ref().map_or_else(
-                    || task.ctx.spec.ani.clone(),
-                    |e| eval(e, &task.ctx, now, &*engine).to_string(),
-                );
-                let name = cb.name.as_ref().map_or_else(
-                    || task.ctx.spec.caller_name.clone(),
-                    |e| eval(e, &task.ctx, now, &*engine).to_string(),
-                );
-                let queue = cb
-                    .queue
-                    .as_ref()
-                    .map(|q| q.name.clone())
-                    .or_else(|| task.ctx.queue.as_deref().map(str::to_string));
-                let datetime = |e: &crate::syntax::ast::Expr| match eval(e, &task.ctx, now, &*engine) {
+                let value = |e: &crate::syntax::ast::Expr| eval(e, &task.ctx, now, &*engine);
+                let datetime = |e: &crate::syntax::ast::Expr| match value(e) {
                     Value::DateTime(dt) => Some(dt),
                     _ => None,
                 };
-                let int = |e: &Option<crate::syntax::ast::Expr>, default: i64| {
-                    e.as_ref().and_then(|e| eval(e, &task.ctx, now, &*engine).as_int()).unwrap_or(default)
+                let h = Handover {
+                    number: cb
+                        .number
+                        .as_ref()
+                        .map_or_else(|| task.ctx.spec.ani.clone(), |e| value(e).to_string()),
+                    name: cb
+                        .name
+                        .as_ref()
+                        .map_or_else(|| task.ctx.spec.caller_name.clone(), |e| value(e).to_string()),
+                    queue: cb
+                        .queue
+                        .as_ref()
+                        .map(|q| q.name.clone())
+                        .or_else(|| task.ctx.queue.as_deref().map(str::to_string)),
+                    at: cb.at.as_ref().and_then(datetime),
+                    window: cb.window.as_ref().and_then(|(a, b)| Some((datetime(a)?, datetime(b)?))),
+                    timezone: cb.timezone.as_ref().map(|t| t.value.clone()),
+                    attempts: cb.attempts.as_ref().and_then(|e| value(e).as_int()),
+                    retry_secs: match cb.retry_every.as_ref().map(value) {
+                        Some(Value::Duration(s)) => Some(s),
+                        _ => None,
+                    },
+                    mode: cb.mode.as_ref().map(|m| m.node),
+                    owner: cb.owner.as_ref().map(|e| value(e).to_string()),
+                    data: cb.data.iter().map(|(k, v)| (k.name.clone(), value(v).to_string())).collect(),
+                    keeps_position: in_queue
+                        && cb
+                            .queue
+                            .as_ref()
+                            .is_none_or(|q| Some(q.name.as_str()) == task.ctx.queue.as_deref()),
                 };
-                let retry = match cb.retry_every.as_ref().map(|e| eval(e, &task.ctx, now, &*engine)) {
-                    Some(Value::Duration(s)) => s,
-                    _ => crate::callbacks::bounds::RETRY_INTERVAL_DEFAULT_SECS,
-                };
-                let keeps_position = in_queue
-                    && cb.queue.as_ref().is_none_or(|q| Some(q.name.as_str()) == task.ctx.queue.as_deref());
-                let data = cb
-                    .data
-                    .iter()
-                    .map(|(k, v)| (k.name.clone(), eval(v, &task.ctx, now, &*engine).to_string()))
-                    .collect();
-                let result = match queue.clone() {
+                let result = match h.queue.clone() {
                     None => Err("no queue: name one with `queue`".to_string()),
                     Some(q) if engine.acd.borrow().queue_id(&q).is_none() => {
                         Err(format!("unknown queue {q}"))
                     }
-                    Some(q) => engine
-                        .callbacks
-                        .borrow_mut()
-                        .create(CallbackRequest {
-                            number,
-                            name,
-                            queue: q,
-                            at: cb.at.as_ref().and_then(datetime),
-                            window: cb.window.as_ref().and_then(|(a, b)| Some((datetime(a)?, datetime(b)?))),
-                            timezone: cb.timezone.as_ref().map(|t| t.value.clone()),
-                            attempts: int(&cb.attempts, crate::callbacks::bounds::ATTEMPTS_DEFAULT),
-                            retry_every_secs: retry,
-                            mode: cb.mode.as_ref().map_or(CallbackMode::AgentFirst, |m| m.node),
-                            owner: cb.owner.as_ref().map(|e| eval(e, &task.ctx, now, &*engine).to_string()),
-                            data,
-                            origin: Origin::Flow { flow: graph.name().to_string() },
-                            keeps_position,
-                        })
-                        .map_err(|e| e.to_string()),
-                };
-                match result {
-                    Ok((id, number)) => {
-                        let queue = queue.unwrap_or_default();
-                        let when = Schedule {
-                            at: cb.at.as_ref().and_then(datetime),
-                            window: cb.window.as_ref().and_then(|(a, b)| Some((datetime(a)?, datetime(b)?))),
-                            timezone: cb.timezone.as_ref().map(|t| t.value.clone()),
-                        };
-                        let owner = cb.owner.as_ref().map(|e| eval(e, &task.ctx, now, &*engine).to_string());
-                        let mode = cb.mode.as_ref().map_or(CallbackMode::AgentFirst, |m| m.node);
-                        let attempts =
-                            cb.attempts.as_ref().and_then(|e| eval(e, &task.ctx, now, &*engine).as_int());
-                        let retry = match cb.retry_every.as_ref().map(|e| eval(e, &task.ctx, now, &*engine)) {
-                            Some(Value::Duration(s)) => Some(s),
-                            _ => None,
-                        };
-                        match hand_over(
-                            task,
-                            &engine,
-                            id,
-                            number,
-                            &queue,
-                            when,
-                            owner,
-                            mode,
-                            attempts,
-                            retry,
-                            keeps_position,
-                        ) {
-                            Ok(()) => Outcome::Next,
-                            Err(message) => {
-                                engine.callbacks.borrow_mut().settle(id);
-                                if task.obs.enabled() {
-                                    task.obs.record(now, Event::Note(format!("callback refused: {message}")));
-                                }
-                                Outcome::Failure
-                            }
-                        }
+                    Some(q) => {
+                        let settings = engine
+                            .acd
+                            .borrow()
+                            .queue_id(&q)
+                            .map(|id| engine.callback_desk.settings(id).clone());
+                        let settings = settings.unwrap_or_default();
+                        engine
+                            .callbacks
+                            .borrow_mut()
+                            .create(CallbackRequest {
+                                number: h.number.clone(),
+                                name: h.name.clone(),
+                                queue: q,
+                                at: h.at,
+                                window: h.window,
+                                timezone: h.timezone.clone(),
+                                attempts: h.attempts.unwrap_or(settings.attempts),
+                                retry_every_secs: h.retry_secs.unwrap_or(settings.retry_interval_secs),
+                                mode: h.mode.unwrap_or(settings.mode),
+                                owner: h.owner.clone(),
+                                data: h.data.clone(),
+                                origin: Origin::Flow { flow: graph.name().to_string() },
+                                keeps_position: h.keeps_position,
+                            })
+                            .map_err(|e| e.to_string())
                     }
+                };
+                let handed = result.and_then(|(id, number)| {
+                    hand_over(task, &engine, id, number, h)
+                        .inspect_err(|_| engine.callbacks.borrow_mut().settle(id))
+                });
+                match handed {
+                    Ok(()) => Outcome::Next,
                     Err(message) => {
                         engine.callback_desk.stats.borrow_mut().refused += 1;
                         if task.obs.enabled() {
@@ -586,12 +566,20 @@ fn refresh_queue_facts<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R
     }
 }
 
-/// When a flow's callback is to be placed, as the node gives it (local times in `timezone`, or
-/// the call's zone).
-struct Schedule {
+/// A Create Callback node's options, evaluated (`None`: the queue's setting applies).
+struct Handover {
+    number: String,
+    name: String,
+    queue: Option<String>,
     at: Option<chrono::NaiveDateTime>,
     window: Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)>,
     timezone: Option<String>,
+    attempts: Option<i64>,
+    retry_secs: Option<i64>,
+    mode: Option<CallbackMode>,
+    owner: Option<String>,
+    data: std::collections::BTreeMap<String, String>,
+    keeps_position: bool,
 }
 
 /// Runtime micros of a local time of the callback's zone (the call's zone by default).
@@ -614,40 +602,37 @@ fn micros_of<R: Runtime, C: Caller, O: Observer>(
 /// Hands a created callback to its lifecycle. In an in-queue flow for the caller's own queue it
 /// takes the caller's entry with the same position key (the caller then leaves); anywhere else it
 /// joins its queue when due.
-#[allow(clippy::too_many_arguments)]
 fn hand_over<R: Runtime, C: Caller, O: Observer>(
     task: &mut CallTask<R, C, O>,
     engine: &Rc<Engine<R>>,
     id: crate::callbacks::CallbackId,
     number: String,
-    queue: &str,
-    when: Schedule,
-    owner: Option<String>,
-    mode: CallbackMode,
-    attempts: Option<i64>,
-    retry_secs: Option<i64>,
-    keeps_position: bool,
+    h: Handover,
 ) -> Result<(), String> {
     use crate::acd::CallbackRouting;
     use crate::callbacks::{LiveCallback, State, lifecycle};
     let now = engine.rt.now();
+    engine.callback_desk.epoch.borrow_mut().get_or_insert(task.ctx.spec.start);
+    let queue = h.queue.as_deref().unwrap_or_default();
     let q = engine.acd.borrow().queue_id(queue).ok_or_else(|| format!("unknown queue {queue}"))?;
     let settings = engine.callback_desk.settings(q).clone();
-    let owner_id = match &owner {
+    let mode = h.mode.unwrap_or(settings.mode);
+    let keeps_position = h.keeps_position;
+    let owner_id = match &h.owner {
         Some(name) => {
             Some(engine.acd.borrow().agent_id(name).ok_or_else(|| format!("unknown agent {name}"))?)
         }
         None => None,
     };
-    let zone = when.timezone.as_deref();
-    let window = match when.window {
+    let zone = h.timezone.as_deref();
+    let window = match h.window {
         Some((a, b)) => Some((
             micros_of(task, zone, a).ok_or("the window start does not exist in its time zone")?,
             micros_of(task, zone, b).ok_or("the window end does not exist in its time zone")?,
         )),
         None => None,
     };
-    let at = match when.at {
+    let at = match h.at {
         Some(t) => Some(micros_of(task, zone, t).ok_or("the callback time does not exist in its time zone")?),
         None => None,
     };
@@ -657,12 +642,15 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
         id: Rc::from(id.to_string()),
         book_id: Some(id),
         number: number.clone(),
+        // Seed 000: the customer's name defaults to the callback number.
+        name: if h.name.is_empty() { number.clone() } else { h.name },
+        data: h.data,
         queue: q,
         mode,
-        max_attempts: attempts.unwrap_or(settings.attempts).clamp(1, crate::callbacks::bounds::ATTEMPTS_MAX)
+        max_attempts: h.attempts.unwrap_or(settings.attempts).clamp(1, crate::callbacks::bounds::ATTEMPTS_MAX)
             as u32,
         attempts_made: 0,
-        retry_every: retry_secs.unwrap_or(settings.retry_interval_secs).max(0) * 1_000_000,
+        retry_every: h.retry_secs.unwrap_or(settings.retry_interval_secs).max(0) * 1_000_000,
         owner: owner_id,
         owner_until: owner_id.map(|_| due.saturating_add(settings.ownership_period_secs * 1_000_000)),
         window_end: window.map(|w| w.1),

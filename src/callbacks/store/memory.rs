@@ -4,7 +4,7 @@ use super::{
     CallbackStore, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition, attempt_of,
     check_attempt, check_update,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// An in-memory [`CallbackStore`] with the same semantics as [`super::SqliteStore`].
 #[derive(Debug, Clone, Default)]
@@ -12,6 +12,8 @@ pub struct MemoryStore {
     callbacks: BTreeMap<String, StoredCallback>,
     /// idempotency key → callback id.
     keys: BTreeMap<String, String>,
+    /// number → ids of its callbacks (the index behind [`CallbackStore::by_number`]).
+    numbers: BTreeMap<String, BTreeSet<String>>,
     /// callback id → its transitions, in order.
     transitions: BTreeMap<String, Vec<Transition>>,
     /// (callback id, attempt) → when it was claimed.
@@ -50,6 +52,7 @@ impl CallbackStore for MemoryStore {
         if let Some(key) = &cb.idempotency_key {
             self.keys.insert(key.clone(), cb.id.clone());
         }
+        self.numbers.entry(cb.number.clone()).or_default().insert(cb.id.clone());
         self.callbacks.insert(cb.id.clone(), cb.clone());
         self.transitions.insert(
             cb.id.clone(),
@@ -65,12 +68,51 @@ impl CallbackStore for MemoryStore {
         Ok(InsertOutcome::Inserted)
     }
 
+    fn insert_batch(&mut self, cbs: &[StoredCallback]) -> Result<Vec<InsertOutcome>, StoreError> {
+        // Decide every row first, against the store and the rows before it, so that an error
+        // leaves the store untouched; then apply.
+        let mut batch_keys: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut batch_ids: BTreeSet<&str> = BTreeSet::new();
+        let mut outcomes = Vec::with_capacity(cbs.len());
+        for cb in cbs {
+            if let Some(key) = cb.idempotency_key.as_deref() {
+                let known = self.keys.get(key).map(String::as_str).or_else(|| batch_keys.get(key).copied());
+                if let Some(existing) = known {
+                    outcomes.push(InsertOutcome::Existing(existing.to_string()));
+                    continue;
+                }
+            }
+            if self.callbacks.contains_key(&cb.id) || !batch_ids.insert(&cb.id) {
+                return Err(StoreError::DuplicateId(cb.id.clone()));
+            }
+            if let Some(key) = cb.idempotency_key.as_deref() {
+                batch_keys.insert(key, &cb.id);
+            }
+            outcomes.push(InsertOutcome::Inserted);
+        }
+        for (cb, outcome) in cbs.iter().zip(&outcomes) {
+            if *outcome == InsertOutcome::Inserted {
+                self.insert(cb)?;
+            }
+        }
+        Ok(outcomes)
+    }
+
     fn get(&self, id: &str) -> Result<Option<StoredCallback>, StoreError> {
         Ok(self.callbacks.get(id).cloned())
     }
 
+    fn by_idempotency_key(&self, key: &str) -> Result<Option<StoredCallback>, StoreError> {
+        Ok(self.keys.get(key).and_then(|id| self.callbacks.get(id)).cloned())
+    }
+
+    fn next_seq(&self) -> Result<u64, StoreError> {
+        Ok(self.callbacks.len() as u64 + 1)
+    }
+
     fn by_number(&self, number: &str) -> Result<Vec<StoredCallback>, StoreError> {
-        Ok(Self::sorted(self.callbacks.values().filter(|cb| cb.number == number).cloned().collect()))
+        let ids = self.numbers.get(number).into_iter().flatten();
+        Ok(Self::sorted(ids.filter_map(|id| self.callbacks.get(id)).cloned().collect()))
     }
 
     fn list(&self, filter: &ListFilter) -> Result<Vec<StoredCallback>, StoreError> {
@@ -92,6 +134,15 @@ impl CallbackStore for MemoryStore {
             return Ok(false);
         }
         if let Some(u) = update {
+            if u.number != cb.number {
+                if let Some(ids) = self.numbers.get_mut(&cb.number) {
+                    ids.remove(id);
+                    if ids.is_empty() {
+                        self.numbers.remove(&cb.number);
+                    }
+                }
+                self.numbers.entry(u.number.clone()).or_default().insert(id.to_string());
+            }
             cb.number = u.number.clone();
             cb.queue = u.queue.clone();
             cb.owner = u.owner.clone();

@@ -16,7 +16,8 @@
 //!
 //! - [`CallbackStore::insert`] with an `idempotency_key`: a repeated request (a client retry after
 //!   a lost answer) returns [`InsertOutcome::Existing`] with the first callback's id instead of
-//!   creating a second callback;
+//!   creating a second callback; [`CallbackStore::insert_batch`] does the same for many at once,
+//!   in one transaction, all or nothing;
 //! - [`CallbackStore::transition`] is a compare-and-set on the state, so two dispatchers (or a
 //!   dispatcher and a supervisor's cancel) cannot both move the same callback;
 //! - [`CallbackStore::claim_attempt`] is called *before* dialling: it durably records "attempt n
@@ -134,9 +135,27 @@ pub trait CallbackStore {
     /// id. A reused `id` (without a matching key) is [`StoreError::DuplicateId`].
     fn insert(&mut self, cb: &StoredCallback) -> Result<InsertOutcome, StoreError>;
 
+    /// Stores several new callbacks at once, all or nothing: one transaction and, for SQLite, one
+    /// commit (one fsync) for the whole batch, so a batch is acknowledged only when every row in
+    /// it is durable. Each row is treated as [`CallbackStore::insert`] would treat it, in order:
+    /// a row whose idempotency key is already stored, or used by an earlier row of the batch,
+    /// stores nothing and gives [`InsertOutcome::Existing`]. Any error (a reused id, say) fails
+    /// the whole batch and stores none of it.
+    fn insert_batch(&mut self, cbs: &[StoredCallback]) -> Result<Vec<InsertOutcome>, StoreError>;
+
     fn get(&self, id: &str) -> Result<Option<StoredCallback>, StoreError>;
 
-    /// Callbacks whose number is exactly `number`, ordered by (due_at, id).
+    /// The callback created with idempotency key `key`, if any. Indexed: O(log n).
+    fn by_idempotency_key(&self, key: &str) -> Result<Option<StoredCallback>, StoreError>;
+
+    /// A creation number greater than that of every callback stored so far (callbacks are never
+    /// deleted), in O(log n): what new ids and [`Position`](crate::callbacks::Position) sequence
+    /// numbers are drawn from. It is not a reservation: two writers can be given the same
+    /// number, and the loser's insert answers [`StoreError::DuplicateId`], so take the next.
+    fn next_seq(&self) -> Result<u64, StoreError>;
+
+    /// Callbacks whose number is exactly `number`, ordered by (due_at, id). Indexed: O(log n + k)
+    /// for k callbacks of that number.
     fn by_number(&self, number: &str) -> Result<Vec<StoredCallback>, StoreError>;
 
     /// Callbacks matching `filter`, ordered by (due_at, id).

@@ -176,6 +176,8 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
             let _ = out.flush();
         });
         *engine.callback_desk.ledger.borrow_mut() = Box::new(ledger);
+        *engine.callback_desk.epoch.borrow_mut() = chrono::DateTime::<Utc>::from_timestamp_micros(epoch)
+            .map(|t| t.with_timezone(&chrono_tz::Tz::UTC));
         let engine = Rc::new(engine);
         let printer = Printer { epoch };
         let live = Rc::new(Cell::new(0usize));
@@ -286,8 +288,15 @@ fn start_one(
     let settings = engine.callback_desk.settings(queue).clone();
     let owner = cb.owner.as_deref().and_then(|o| engine.acd.borrow().agent_id(o));
     let to_runtime = |utc_micros: i64| utc_micros - epoch;
-    let due = to_runtime(row.due_at_utc).max(engine.rt.now());
-    let window_end = cb.stored_utc_window().map(|(_, end)| to_runtime(end.timestamp_micros()));
+    // The window's UTC instants are computed again now, from the local times and the zone rules
+    // in force today (seed 004): the ones stored at validation may be stale.
+    let window = crate::callbacks::utc_window_at_dispatch(&cb);
+    let scheduled_due = match (row.state.as_str(), window) {
+        ("SCHEDULED", Some((start, _))) if cb.attempts_made == 0 => start.timestamp_micros(),
+        _ => row.due_at_utc,
+    };
+    let due = to_runtime(scheduled_due).max(engine.rt.now());
+    let window_end = window.map(|(_, end)| to_runtime(end.timestamp_micros()));
     let state = crate::callbacks::State::ALL
         .iter()
         .copied()
@@ -297,6 +306,8 @@ fn start_one(
         id: Rc::from(row.id.as_str()),
         book_id: None,
         number: cb.callback_number.clone(),
+        name: cb.customer_name.clone(),
+        data: cb.data.clone(),
         queue,
         mode: if cb.callback_type == CallbackType::CustomerFirst {
             CallbackMode::CustomerFirst

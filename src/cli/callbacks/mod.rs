@@ -226,9 +226,27 @@ pub(super) fn store_err(e: crate::callbacks::store::StoreError) -> Fail {
     (exit::USAGE, e.to_string())
 }
 
-/// Every stored callback that can be read (unreadable rows are left out of duplicate checks).
-fn all_callbacks(store: &SqliteStore) -> Result<Vec<Callback>, Fail> {
-    let rows = store.list(&ListFilter::default()).map_err(store_err)?;
+/// The stored callbacks the duplicate and idempotency rules of [`validate_request`] can match:
+/// the one holding `key`, and those of `number` once normalised. Both are index lookups, so
+/// scheduling stays O(log n) however many callbacks the store holds. A number that does not
+/// normalise matches nothing (validation reports it). Unreadable rows are left out.
+fn related_callbacks(
+    store: &SqliteStore,
+    number: Option<&str>,
+    default_region: Option<&str>,
+    key: Option<&str>,
+) -> Result<Vec<Callback>, Fail> {
+    let mut rows = Vec::new();
+    if let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) {
+        rows.extend(store.by_idempotency_key(key).map_err(store_err)?);
+    }
+    if let Some(number) = number.and_then(|n| normalize_number(n, default_region).ok()) {
+        for row in store.by_number(&number).map_err(store_err)? {
+            if !rows.iter().any(|r: &StoredCallback| r.id == row.id) {
+                rows.push(row);
+            }
+        }
+    }
     Ok(rows.iter().filter_map(|r| decode(r).ok()).collect())
 }
 
@@ -256,7 +274,6 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
     };
     let settings = common.settings(&a.queue)?;
     let mut store = common.open()?;
-    let existing = all_callbacks(&store)?;
     let mut req = ScheduleRequest::scheduled(&a.number, &a.tz, date, start, end, &a.queue);
     req.customer_name = a.name;
     req.reason = a.reason;
@@ -269,6 +286,12 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
     req.max_attempts = a.attempts;
     req.retry_interval_secs = retry;
     req.force = a.force;
+    let existing = related_callbacks(
+        &store,
+        req.callback_number.as_deref(),
+        req.default_region.as_deref(),
+        req.idempotency_key.as_deref(),
+    )?;
     let new = match validate_request(&req, &settings, now, &existing) {
         Err(errors) => return Err(report(&errors, common.format, out)),
         Ok(ValidatedCallback::Existing(cb)) => {
@@ -278,7 +301,9 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
         Ok(ValidatedCallback::New(new)) => new,
     };
     let day = now.format("%Y%m%d").to_string();
-    let mut n = existing.len() as u64 + 1;
+    // Numbered after the last stored callback (an O(log n) lookup); a writer racing us to the
+    // same number makes our insert a DuplicateId, and we take the next one.
+    let mut n = store.next_seq().map_err(store_err)?;
     loop {
         let cb = new.clone().into_callback(format!("cb-{day}-{n}"), n);
         match store.insert(&encode(&cb, now)?) {
@@ -441,7 +466,10 @@ fn reschedule(common: &Common, a: RescheduleArgs, out: &mut Output) -> Result<i3
     req.retry_interval_secs = Some(old.retry_interval_secs);
     req.data = old.data.clone();
     req.force = a.force;
-    let others: Vec<Callback> = all_callbacks(&store)?.into_iter().filter(|c| c.id != old.id).collect();
+    let others: Vec<Callback> = related_callbacks(&store, Some(&old.callback_number), None, None)?
+        .into_iter()
+        .filter(|c| c.id != old.id)
+        .collect();
     let draft = match validate_request(&req, &settings, now, &others) {
         Err(errors) => return Err(report(&errors, common.format, out)),
         Ok(ValidatedCallback::Existing(cb)) => cb,

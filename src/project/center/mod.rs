@@ -31,6 +31,7 @@
 //!       auto_end: false
 //!       offer_timeout: 30s
 //!       answering_machine: hang_up   # or connect, leave_message
+//!       outbound_flow: CallbackGreeting   # greets an answering customer, then connects
 //!       duplicate_window: 48h
 //!       inactive_after: 14d
 //!   Billing: {}                  # a queue with every default; `Billing:` alone works too
@@ -77,6 +78,7 @@
 //! | `auto_end` | the callback ends automatically after the call | `false` | |
 //! | `offer_timeout` | how long an agent has to accept an offered callback | 30s | 1s–10m |
 //! | `answering_machine` | customer-first, machine answers: `hang_up`, `connect` or `leave_message` | `hang_up` | |
+//! | `outbound_flow` | the outbound flow run when a callback's customer answers | none: the agent talks at once | an outbound flow of the project |
 //! | `duplicate_window` | a pending callback for the same number within this is a duplicate (0s: off) | 48h | 0s–30d |
 //! | `inactive_after` | an undated callback not updated for this long is ended | 14d | 1d–365d |
 //!
@@ -214,6 +216,9 @@ pub struct CallbackSettings {
     pub answering_machine: AnsweringMachine,
     pub duplicate_window_secs: i64,
     pub inactive_after_secs: i64,
+    /// The outbound flow that greets the customer when a callback's dial is answered, and where
+    /// the setting is written (the checker makes sure it names an outbound flow).
+    pub outbound_flow: Option<(String, Span)>,
 }
 
 impl Default for CallbackSettings {
@@ -237,6 +242,7 @@ impl Default for CallbackSettings {
             answering_machine: AnsweringMachine::HangUp,
             duplicate_window_secs: bounds::DUPLICATE_WINDOW_SECS,
             inactive_after_secs: bounds::INACTIVE_AFTER_SECS,
+            outbound_flow: None,
         }
     }
 }

@@ -48,6 +48,7 @@ pub(super) struct RawCallback {
     pub answering_machine: Option<Field<AnsweringMachine>>,
     pub duplicate_window: Option<Field<Dur>>,
     pub inactive_after: Option<Field<Dur>>,
+    pub outbound_flow: Option<Field<String>>,
 }
 
 #[derive(Debug, Deserialize)]

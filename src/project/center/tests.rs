@@ -26,6 +26,7 @@ queues:
       answering_machine: leave_message
       duplicate_window: 24h
       inactive_after: 7d
+      outbound_flow: Greet
   Billing: {}
   Sales:
 agents:
@@ -88,8 +89,10 @@ fn full_file() {
         answering_machine: AnsweringMachine::LeaveMessage,
         duplicate_window_secs: 86_400,
         inactive_after_secs: 7 * 86_400,
+        outbound_flow: cb.outbound_flow.clone(),
     };
     assert_eq!(*cb, expected);
+    assert_eq!(cb.outbound_flow.as_ref().map(|f| f.0.as_str()), Some("Greet"));
 
     let billing = center.queue("Billing").unwrap();
     assert_eq!(billing.callback, CallbackSettings::default());
@@ -254,7 +257,7 @@ fn serde_field_lists_match_the_docs() {
     assert_eq!(raw::field_names::<RawQueue>(), ["ani", "skills", "callback"]);
     assert_eq!(raw::field_names::<RawAgent>(), ["name", "skills", "queues", "wrap_up"]);
     let callback = raw::field_names::<RawCallback>();
-    assert_eq!(callback.len(), 18);
+    assert_eq!(callback.len(), 19);
     for name in callback {
         assert!(FULL.contains(&format!("      {name}: ")), "{name} missing from FULL");
     }

@@ -145,6 +145,8 @@ fn callback(scope: &mut Scope<'_, '_>, raw: RawCallback) -> CallbackSettings {
     let d = CallbackSettings::default();
     let window_min_written = matches!(raw.window_min, Some(Field(Ok(_))));
     let window_max_written = matches!(raw.window_max, Some(Field(Ok(_))));
+    let outbound_flow_span = raw.outbound_flow.as_ref().map(|_| scope.entry("outbound_flow"));
+    let outbound_flow = scope.read("outbound_flow", raw.outbound_flow).zip(outbound_flow_span);
     let settings = CallbackSettings {
         mode: scope.read("mode", raw.mode).unwrap_or(d.mode),
         pacing_modifier: scope.int(
@@ -228,6 +230,7 @@ fn callback(scope: &mut Scope<'_, '_>, raw: RawCallback) -> CallbackSettings {
             limits::INACTIVE_AFTER_MIN_SECS,
             limits::INACTIVE_AFTER_MAX_SECS,
         ),
+        outbound_flow,
     };
     let (min, max) = (settings.window_min_secs, settings.window_max_secs);
     if min > max {
