@@ -250,10 +250,20 @@ fn generated_skeletons_load_and_run() {
         .run();
     let n = run.stdout.matches("\n  ok ").count();
     assert!(n >= 20, "{n} generated cases\n{}", run.stdout);
+    // An in-queue flow's cases enter through the inbound flow that queues the call.
+    let inq = Test::new().args(["test", &s(&dir), "--generate", "HoldWithCallback"]).run();
+    assert!(inq.stdout.contains("flow: AcmeSupport") && inq.stdout.contains("agents: none"));
+    std::fs::write(dir.join("hold.test.yaml"), &inq.stdout).unwrap();
+    let run = Test::new()
+        .args(["test", &s(&dir.join("hold.test.yaml")), "--coverage"])
+        .stdout_contains(" passed, 0 failed")
+        .stdout_contains("HoldWithCallback     edges 100.0%")
+        .run();
+    assert!(run.stdout.matches("\n  ok ").count() >= 8, "{}", run.stdout);
     Test::new()
-        .args(["test", &s(&dir), "--generate", "HoldWithCallback"])
+        .args(["test", &s(&dir), "--generate", "Nope"])
         .status(2)
-        .stderr_contains("in-queue flow")
+        .stderr_contains("no flow `Nope`")
         .run();
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -25,7 +25,7 @@ enum Input {
     Silent,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct State {
     /// Allowed schedule states per schedule (bits: open, closed, holiday).
     schedules: BTreeMap<String, u8>,
@@ -40,20 +40,58 @@ struct State {
     todos: Vec<String>,
     /// Targets of branching nodes: what the case asserts with `path`.
     marks: Vec<NodeId>,
+    /// Bounds on the estimated wait (seconds) and the position, from the conditions taken.
+    ewt_range: (i64, i64),
+    position_range: (i64, i64),
+    /// An in-queue Create Callback took the caller's place: the next disconnect hands over.
+    callback_taken: bool,
+    /// `ask` variables left empty by silence.
+    silent_asks: Vec<String>,
     used: HashMap<(NodeId, Outcome), u32>,
     menus: HashMap<NodeId, (u32, u32, u32)>,
     returns: Vec<NodeId>,
 }
 
+impl Default for State {
+    fn default() -> Self {
+        State {
+            schedules: BTreeMap::new(),
+            ewt_known: None,
+            data: BTreeMap::new(),
+            inputs: Vec::new(),
+            asks: HashMap::new(),
+            full_queues: Vec::new(),
+            withheld_number: false,
+            labels: Vec::new(),
+            todos: Vec::new(),
+            marks: Vec::new(),
+            ewt_range: (0, i64::MAX),
+            position_range: (1, i64::MAX),
+            callback_taken: false,
+            silent_asks: Vec::new(),
+            used: HashMap::new(),
+            menus: HashMap::new(),
+            returns: Vec::new(),
+        }
+    }
+}
+
 enum End {
     Disconnected(NodeId),
-    Transferred(String),
+    /// Into this queue, at this transfer node.
+    Transferred(String, NodeId),
     Connected,
     Error,
+    /// An in-queue flow came round to its top again: the caller is still waiting.
+    Waiting,
+    /// An in-queue flow handed the caller's place to a callback and disconnected.
+    Callback,
 }
 
 struct Walker<'a> {
     graph: &'a FlowGraph,
+    /// Walking an in-queue flow (after an inbound prefix that queued the call).
+    in_queue: bool,
     loops: u32,
     paths: Vec<(State, End)>,
     truncated: bool,
@@ -69,13 +107,43 @@ pub fn skeleton(project: &ProjectUnderTest, flow: &str, loops: u32) -> Result<St
         return Err(format!("the project has no flow `{flow}`; {help}"));
     };
     if graph.kind() == FlowKind::Inqueue {
-        return Err(format!(
-            "{flow} is an in-queue flow, which runs only while a call waits; generate for the inbound flow that transfers to it"
-        ));
+        return inqueue_skeleton(project, graph, loops);
     }
-    let mut w = Walker { graph, loops: loops.max(1), paths: Vec::new(), truncated: false };
+    let mut w = Walker { graph, in_queue: false, loops: loops.max(1), paths: Vec::new(), truncated: false };
     w.walk(graph.entry(), State::default());
-    Ok(render(project, graph, &w.paths, w.truncated))
+    Ok(render(project, graph, graph, &w.paths, w.truncated))
+}
+
+/// An in-queue flow runs only while a call waits, so each case enters through an inbound flow:
+/// the shortest path that transfers with this in-queue flow, then one case per path through it,
+/// with nobody staffed so the call keeps waiting.
+fn inqueue_skeleton(project: &ProjectUnderTest, graph: &FlowGraph, loops: u32) -> Result<String, String> {
+    let mut best: Option<(&FlowGraph, State)> = None;
+    for inbound in project.checked.graphs.iter().filter(|g| g.kind() == FlowKind::Inbound) {
+        let mut w = Walker { graph: inbound, in_queue: false, loops: 1, paths: Vec::new(), truncated: false };
+        w.walk(inbound.entry(), State::default());
+        for (st, end) in w.paths {
+            let End::Transferred(_, node) = end else { continue };
+            let Action::Transfer { inqueue_flow: Some(f), .. } = &inbound.node(node).action else { continue };
+            if f.name == graph.name() && best.as_ref().is_none_or(|(_, b)| st.inputs.len() < b.inputs.len()) {
+                best = Some((inbound, st));
+            }
+        }
+    }
+    let Some((entry, prefix)) = best else {
+        return Err(format!("no inbound flow transfers to a queue with {}, so it never runs", graph.name()));
+    };
+    // Keep what the prefix needs to reach the queue; the in-queue walk starts afresh.
+    let start = State {
+        schedules: prefix.schedules,
+        data: prefix.data,
+        inputs: prefix.inputs,
+        labels: Vec::new(),
+        ..State::default()
+    };
+    let mut w = Walker { graph, in_queue: true, loops: loops.max(1), paths: Vec::new(), truncated: false };
+    w.walk(graph.entry(), start);
+    Ok(render(project, entry, graph, &w.paths, w.truncated))
 }
 
 impl Walker<'_> {
@@ -118,8 +186,10 @@ impl Walker<'_> {
         }
         let g = self.graph;
         match &g.node(node).action {
+            Action::Disconnect if st.callback_taken => self.finish(st, End::Callback),
             Action::Disconnect => self.finish(st, End::Disconnected(node)),
             Action::ConnectAgent => self.finish(st, End::Connected),
+            Action::End if self.in_queue => self.finish(st, End::Waiting),
             Action::End => self.finish(st, End::Error),
             Action::Return { .. } => match st.returns.pop() {
                 Some(call) => {
@@ -129,10 +199,12 @@ impl Walker<'_> {
                         None => self.finish(st, End::Error),
                     }
                 }
+                // Ending a jumped-to task restarts an in-queue flow.
+                None if self.in_queue => self.finish(st, End::Waiting),
                 None => self.finish(st, End::Error),
             },
             Action::Transfer { queue, .. } => {
-                self.finish(st.clone(), End::Transferred(queue.name.clone()));
+                self.finish(st.clone(), End::Transferred(queue.name.clone(), node));
                 if g.follow(node, &Outcome::Failure).is_some() {
                     let mut st = st;
                     st.full_queues.push(queue.name.clone());
@@ -145,7 +217,9 @@ impl Walker<'_> {
             }
             Action::JumpTask(_) => self.go(st, node, Outcome::Jump, None),
             Action::CreateCallback(_) => {
-                self.go(st.clone(), node, Outcome::Next, Some("callback created".into()));
+                let mut created = st.clone();
+                created.callback_taken = self.in_queue;
+                self.go(created, node, Outcome::Next, Some("callback created".into()));
                 if !st.withheld_number {
                     st.withheld_number = true;
                     self.go(st, node, Outcome::Failure, Some("callback refused (withheld number)".into()));
@@ -155,11 +229,13 @@ impl Walker<'_> {
             Action::Ask { target, .. } => {
                 let var = target.dotted();
                 let mut yes = st.clone();
+                yes.silent_asks.retain(|v| *v != var);
                 yes.asks.insert(var.clone(), yes.inputs.len());
                 yes.inputs.push(Input::Press("1".into()));
                 self.go(yes, node, Outcome::Next, None);
                 st.inputs.push(Input::Silent);
                 st.asks.remove(&var);
+                st.silent_asks.push(var.clone());
                 st.labels.push(format!("silent at {var}"));
                 self.go(st, node, Outcome::NoInput(None), None);
             }
@@ -247,6 +323,50 @@ impl Walker<'_> {
 fn steer(cond: &Expr, answer: bool, st: &mut State) -> bool {
     match &cond.kind {
         ExprKind::Unary(UnaryOp::Not, x) => steer(x, !answer, st),
+        // `a or b` is true when `a` is (else `b`), false when both are; `and` the other way round.
+        ExprKind::Binary(op @ (BinaryOp::Or | BinaryOp::And), l, r) => {
+            let either = (*op == BinaryOp::Or) == answer;
+            if either {
+                for side in [l, r] {
+                    let mut t = st.clone();
+                    if steer(side, answer, &mut t) {
+                        *st = t;
+                        return true;
+                    }
+                }
+                false
+            } else {
+                steer(l, answer, st) && steer(r, answer, st)
+            }
+        }
+        ExprKind::Binary(op @ (BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Lt | BinaryOp::Le), l, r)
+            if queue_fact(l).is_some() && number(r).is_some() =>
+        {
+            let (fact, v) = (queue_fact(l).unwrap_or_default(), number(r).unwrap_or_default());
+            // The bound the answer sets: value in [lo, hi].
+            let (lo, hi) = match (op, answer) {
+                (BinaryOp::Gt, true) | (BinaryOp::Le, false) => (v + 1, i64::MAX),
+                (BinaryOp::Ge, true) | (BinaryOp::Lt, false) => (v, i64::MAX),
+                (BinaryOp::Lt, true) | (BinaryOp::Ge, false) => (i64::MIN, v - 1),
+                _ => (i64::MIN, v),
+            };
+            let range = if fact == "wait" {
+                // An unknown wait compares false: only a "no" holds for it.
+                if st.ewt_known == Some(false) {
+                    return !answer;
+                }
+                if answer {
+                    st.ewt_known = Some(true);
+                }
+                &mut st.ewt_range
+            } else {
+                &mut st.position_range
+            };
+            range.0 = range.0.max(lo);
+            range.1 = range.1.min(hi);
+            st.labels.push(format!("{cond} {}", if answer { "yes" } else { "no" }));
+            range.0 <= range.1
+        }
         ExprKind::Call { func, args }
             if matches!(func.name.as_str(), "open" | "holiday") && args.len() == 1 =>
         {
@@ -298,6 +418,10 @@ fn steer(cond: &Expr, answer: bool, st: &mut State) -> bool {
                     (None, false) => true,
                 }
             }
+            // Silence leaves the variable empty.
+            (ExprKind::Path(p), Some(lit)) if st.silent_asks.contains(&p.dotted()) => {
+                lit.is_empty() == answer
+            }
             (ExprKind::Path(p), Some(lit)) if st.asks.contains_key(&p.dotted()) => {
                 let i = st.asks[&p.dotted()];
                 let other = if lit == "1" { "2" } else { "1" };
@@ -310,6 +434,28 @@ fn steer(cond: &Expr, answer: bool, st: &mut State) -> bool {
         },
         _ => todo(cond, answer, st),
     }
+}
+
+/// `wait` or `position` for the queue facts overrides can set.
+fn queue_fact(e: &Expr) -> Option<&'static str> {
+    match &e.kind {
+        ExprKind::Path(p) if p.dotted() == "Call.EstimatedWaitTime" => Some("wait"),
+        ExprKind::Path(p) if p.dotted() == "Call.PositionInQueue" => Some("position"),
+        _ => None,
+    }
+}
+
+/// A literal number of seconds or a count.
+fn number(e: &Expr) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Duration(s) | ExprKind::Int(s) => Some(*s),
+        _ => None,
+    }
+}
+
+/// A value in `[lo, hi]`, near `preferred` when the range allows.
+fn pick((lo, hi): (i64, i64), preferred: i64) -> i64 {
+    preferred.clamp(lo, hi)
 }
 
 fn todo(cond: &Expr, answer: bool, st: &mut State) -> bool {
@@ -334,7 +480,16 @@ fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-fn render(project: &ProjectUnderTest, graph: &FlowGraph, paths: &[(State, End)], truncated: bool) -> String {
+/// The cases as YAML: `entry` is the flow calls enter, `graph` the one whose paths were walked
+/// (the same, except for an in-queue flow).
+fn render(
+    project: &ProjectUnderTest,
+    entry: &FlowGraph,
+    graph: &FlowGraph,
+    paths: &[(State, End)],
+    truncated: bool,
+) -> String {
+    let in_queue = graph.kind() == FlowKind::Inqueue;
     let sources = project.checked.sources();
     let short = |n: NodeId| {
         let place = sources.file_line(graph.node(n).span);
@@ -355,7 +510,15 @@ fn render(project: &ProjectUnderTest, graph: &FlowGraph, paths: &[(State, End)],
     if truncated {
         let _ = writeln!(s, "# Only the first {MAX_PATHS} paths are written.");
     }
-    let _ = writeln!(s, "flow: {}\n\ncases:", graph.name());
+    if in_queue {
+        let _ = writeln!(
+            s,
+            "# Each call enters through {} and waits with nobody staffed, so {} keeps running.",
+            entry.name(),
+            graph.name()
+        );
+    }
+    let _ = writeln!(s, "flow: {}\n\ncases:", entry.name());
     let mut names: HashMap<String, u32> = HashMap::new();
     for (i, (st, end)) in paths.iter().enumerate() {
         let mut name =
@@ -395,10 +558,21 @@ fn render(project: &ProjectUnderTest, graph: &FlowGraph, paths: &[(State, End)],
                 .collect();
             given.push(format!("schedules: {{ {} }}", parts.join(", ")));
         }
+        if in_queue {
+            given.push("agents: none".into());
+        }
+        let ewt_bounded = st.ewt_range != (0, i64::MAX);
         match st.ewt_known {
-            Some(true) => given.push("estimated_wait: 10m".into()),
             Some(false) => given.push("estimated_wait: unknown".into()),
+            Some(true) => given.push(format!("estimated_wait: {}s", pick(st.ewt_range, 600))),
+            None if ewt_bounded => given.push(format!("estimated_wait: {}s", pick(st.ewt_range, 60))),
             None => {}
+        }
+        if st.position_range != (1, i64::MAX) {
+            given.push(format!("position: {}", pick(st.position_range, 1).max(1)));
+        }
+        if in_queue && matches!(end, End::Waiting) {
+            given.push("run_for: 10m".into());
         }
         if !st.full_queues.is_empty() {
             given.push(format!("queue_full: [{}]", st.full_queues.join(", ")));
@@ -428,7 +602,13 @@ fn render(project: &ProjectUnderTest, graph: &FlowGraph, paths: &[(State, End)],
             End::Disconnected(n) => {
                 let _ = writeln!(s, "      outcome: {{ disconnected: {} }}", short(*n));
             }
-            End::Transferred(queue) => {
+            End::Waiting => {
+                let _ = writeln!(s, "      outcome: waiting");
+            }
+            End::Callback => {
+                let _ = writeln!(s, "      outcome: {{ callback: {{ keeps_position: true }} }}");
+            }
+            End::Transferred(queue, _) => {
                 let _ = writeln!(s, "      outcome: {{ transferred: {queue} }}");
             }
             End::Connected => {
