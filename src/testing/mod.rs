@@ -36,3 +36,6 @@ pub use project_under_test::ProjectUnderTest;
 pub use report::{json as json_report, text as text_report};
 pub use suite::{CaseResult, FailureReport, Suite, SuiteError, SuiteResult, find_test_files, load_project};
 pub use test_file::*;
+
+#[cfg(test)]
+mod tests;
