@@ -283,3 +283,14 @@ fn graph_coverage_paints_what_the_tests_covered() {
     assert!(svg.stdout.contains("#1b5e20") && svg.stdout.contains("#c62828"));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn windowed_and_owned_callbacks_after_the_call() {
+    let out = Test::new()
+        .args(["test", "tests/fixtures/flow_tests/windows_and_owners", "--coverage"])
+        .stdout_contains("4 passed, 0 failed")
+        .run();
+    assert!(!out.stdout.contains("`window missed`"), "{}", out.stdout);
+    assert!(!out.stdout.contains("`ownership expired`"), "{}", out.stdout);
+    assert!(out.stdout.contains("callback outcomes 66.7% (8/12)"), "{}", out.stdout);
+}

@@ -87,12 +87,19 @@ type Finished = (CallOutcome, Box<CallContext>, ScriptedCaller, Micros);
 pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun {
     let given = &case.given;
     let rt = VirtualRuntime::new(1);
+    let mut acd = project.acd(given.agents);
+    for name in &given.away {
+        if let Some(agent) = acd.agent_id(name) {
+            // Logged out from the start: nothing is assigned to them, so the set cannot fail.
+            let _ = acd.set_state(agent, crate::acd::AgentState::NotAvailable, 0);
+        }
+    }
     let mut engine = Engine::with_shared(
         rt.clone(),
         &project.checked,
         project.flows.clone(),
         project.schedules.clone(),
-        project.acd(given.agents),
+        acd,
     );
     engine.overrides = given.overrides.clone();
     let handle = given.handle;

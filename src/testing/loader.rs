@@ -28,6 +28,8 @@ const GIVEN: &[&str] = &[
     "position",
     "agents",
     "ahead",
+    "away",
+    "away",
     "queue_full",
     "data",
     "handle_time",
@@ -750,6 +752,28 @@ impl Loader<'_> {
             },
         };
         let ahead = l.get("ahead").map(|(v, p)| self.count(v, &p)).transpose()?.unwrap_or(0);
+        let mut away = Vec::new();
+        if let Some((v, p)) = l.get("away") {
+            let names: Vec<(&Value, FieldPath)> = match v {
+                Value::Sequence(items) => items.iter().enumerate().map(|(i, x)| (x, item(&p, i))).collect(),
+                other => vec![(other, p.clone())],
+            };
+            let known = self.project.agent_names();
+            for (x, xp) in names {
+                let name = self.string(x, &xp)?;
+                if !known.contains(&name) {
+                    let help =
+                        crate::check::suggest::help_for(&name, "agent", known.iter().map(String::as_str));
+                    return Err(self.err(
+                        Code::UnknownName,
+                        &xp,
+                        format!("center.yaml has no agent `{name}`"),
+                        Some(help),
+                    ));
+                }
+                away.push(name);
+            }
+        }
         let mut data = BTreeMap::new();
         if let Some((v, p)) = l.get("data") {
             for (k, dv) in self.mapping(v, &p)? {
@@ -775,6 +799,7 @@ impl Loader<'_> {
             overrides: o,
             agents,
             ahead,
+            away,
             data,
             handle,
             patience,

@@ -93,6 +93,13 @@ impl ProjectUnderTest {
         }
     }
 
+    /// The roster's agent names.
+    pub fn agent_names(&self) -> Vec<String> {
+        (0..self.roster.agent_count())
+            .map(|i| self.roster.agent_name(crate::acd::AgentId(i as u32)).to_string())
+            .collect()
+    }
+
     pub fn graph(&self, flow: &str) -> Option<&Rc<FlowGraph>> {
         self.flows.get(flow)
     }

@@ -63,6 +63,8 @@ pub struct Given {
     pub agents: Agents,
     /// Calls already waiting in every queue.
     pub ahead: u32,
+    /// Roster agents logged out for the whole case.
+    pub away: Vec<String>,
     pub data: BTreeMap<String, String>,
     pub handle: Micros,
     pub patience: Option<Micros>,
