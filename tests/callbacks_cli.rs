@@ -412,3 +412,21 @@ fn list_flags_overdue_and_stuck_callbacks() {
     assert!(stuck("2026-12-03T20:00:00Z").contains("queued "), "an hour later it is only queued");
     assert!(stuck("2026-12-03T23:30:00Z").contains("queued (stuck)"));
 }
+
+#[test]
+fn dispatch_rejects_bad_flags_with_exit_1_and_drains_an_empty_store() {
+    let db = Db::new("dispatch-flags");
+    for (flag, value, says) in [
+        ("--answer", "2", "--answer 2: a probability"),
+        ("--deadline", "soon", "--deadline `soon`"),
+        ("--speed", "0", "--speed 0"),
+    ] {
+        db.cmd("dispatch").args([flag, value]).status(1).stderr_contains(says).run();
+    }
+    db.cmd("dispatch")
+        .args(["--answer", "0.9", "--busy", "0.2"])
+        .status(1)
+        .stderr_contains("at most 1")
+        .run();
+    db.cmd("dispatch").stderr_contains("drained").run();
+}
