@@ -385,3 +385,48 @@ fn duplicates_found_by_number_and_ids_stay_unique() {
     assert_eq!(ids.len(), n, "{ids:?}");
     assert_eq!(n, 8, "{ids:?}");
 }
+
+#[test]
+fn list_flags_overdue_and_stuck_callbacks() {
+    let db = Db::new("attention");
+    db.schedule("+12125550123").run();
+    // Before the window ends it is just scheduled; after, nothing dispatched it: overdue.
+    db.cmd("list").stdout_contains("scheduled ").run();
+    let later = Test::new()
+        .args(["callbacks", "list", "--db"])
+        .arg(db.path())
+        .args(["--now", "2026-12-04T09:00:00Z", "--format", "json"])
+        .run();
+    let rows: serde_json::Value = serde_json::from_str(&later.stdout).unwrap();
+    assert_eq!(rows[0]["attention"], "overdue");
+    // A callback left queued by a dispatcher that stopped: stuck after 4 hours without a change.
+    use callwright::callbacks::store::CallbackStore;
+    let mut store = callwright::callbacks::store::SqliteStore::open(&db.0).unwrap();
+    let id = rows[0]["id"].as_str().unwrap().to_string();
+    let at = chrono::DateTime::parse_from_rfc3339("2026-12-03T19:00:00Z").unwrap().timestamp_micros();
+    assert!(store.transition(&id, "SCHEDULED", "QUEUED", Some("due"), at, None).unwrap());
+    drop(store);
+    let stuck = |now: &str| {
+        Test::new().args(["callbacks", "list", "--db"]).arg(db.path()).args(["--now", now]).run().stdout
+    };
+    assert!(stuck("2026-12-03T20:00:00Z").contains("queued "), "an hour later it is only queued");
+    assert!(stuck("2026-12-03T23:30:00Z").contains("queued (stuck)"));
+}
+
+#[test]
+fn dispatch_rejects_bad_flags_with_exit_1_and_drains_an_empty_store() {
+    let db = Db::new("dispatch-flags");
+    for (flag, value, says) in [
+        ("--answer", "2", "--answer 2: a probability"),
+        ("--deadline", "soon", "--deadline `soon`"),
+        ("--speed", "0", "--speed 0"),
+    ] {
+        db.cmd("dispatch").args([flag, value]).status(1).stderr_contains(says).run();
+    }
+    db.cmd("dispatch")
+        .args(["--answer", "0.9", "--busy", "0.2"])
+        .status(1)
+        .stderr_contains("at most 1")
+        .run();
+    db.cmd("dispatch").stderr_contains("drained").run();
+}

@@ -104,7 +104,11 @@ impl CallbackBook {
         self.next
     }
 
-    pub fn settle(&mut self, id: CallbackId) {
-        self.pending.retain(|_, v| *v != id);
+    /// The callback `id` for `number` (E.164, as [`create`](Self::create) answered it) ended or was
+    /// never handed over: the number is free for a new one. O(log n).
+    pub fn settle(&mut self, id: CallbackId, number: &str) {
+        if self.pending.get(number) == Some(&id) {
+            self.pending.remove(number);
+        }
     }
 }

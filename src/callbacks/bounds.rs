@@ -36,3 +36,6 @@ pub const DUPLICATE_WINDOW_SECS: i64 = 48 * 3600;
 pub const OWNED_EDIT_FREEZE_SECS: i64 = 15 * 60;
 /// Callbacks with no date and no update for this long are ended as inactive (003: 14 days).
 pub const INACTIVE_AFTER_SECS: i64 = 14 * 86_400;
+/// A callback in progress (queued, routing, processing) this long without a change is stuck and
+/// shown as such (seed 004, edge case 4: pending for more than 4 hours).
+pub const STUCK_AFTER_SECS: i64 = 4 * 3600;

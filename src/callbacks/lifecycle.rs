@@ -510,7 +510,7 @@ fn finish<R: Runtime, O: Observer>(
     }
     engine.callback_desk.stats.borrow_mut().ended(reason);
     if let Some(id) = cb.book_id {
-        engine.callbacks.borrow_mut().settle(id);
+        engine.callbacks.borrow_mut().settle(id, &cb.number);
     }
     trace(engine, obs, cb, CallbackStep::Ended { state, reason });
     Some(reason)

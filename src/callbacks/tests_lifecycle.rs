@@ -474,3 +474,61 @@ fn a_claimed_attempt_is_never_dialled_again() {
     assert_eq!(h.end("cb-k"), Some((State::Completed, EndReason::Completed)));
     let _ = QueueId(0);
 }
+
+#[test]
+fn a_second_callback_for_a_pending_number_takes_the_failure_branch_and_the_number_is_freed_at_the_end() {
+    let checked = acme();
+    let h = Harness::new(&checked, |_| {});
+    // Keep both Billing agents busy, then one caller rings twice while the first callback waits.
+    for i in 0..6 {
+        h.call("AcmeSupport", i * S, &format!("+3161000000{i}"), "1", 5 * M);
+    }
+    let t = 20 * M;
+    for i in 0..4 {
+        h.call("AcmeSupport", t + i * S, &format!("+3161100000{i}"), "1", 30 * M);
+    }
+    h.call("AcmeSupport", t + 10 * S, "+31612345678", "11", 5 * M);
+    let again = h.call("AcmeSupport", t + 60 * S, "+31612345678", "11", 5 * M);
+    h.rt.run_until(t + 3 * M);
+    let notes: Vec<String> = h
+        .trace
+        .events()
+        .into_iter()
+        .filter_map(|(_, e)| match e {
+            Event::Note(n) if n.starts_with("callback refused") => Some(n),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("already pending (cb-1)"), "{notes:?}");
+    let kept_waiting =
+        h.trace.events().into_iter().any(
+            |(_, e)| matches!(&e, Event::Prompt(p) if p.starts_with("Sorry, we could not book a callback")),
+        );
+    assert!(kept_waiting, "the failure branch (KeepWaiting) ran");
+    assert!(again.borrow().is_none(), "the second call stays in queue");
+    h.rt.run_until(6 * 60 * M);
+    assert_eq!(h.end("cb-1"), Some((State::Completed, EndReason::Completed)));
+    assert!(
+        h.engine
+            .callbacks
+            .borrow_mut()
+            .create(crate::callbacks::CallbackRequest {
+                number: "+31612345678".into(),
+                name: String::new(),
+                queue: "Billing".into(),
+                at: None,
+                window: None,
+                timezone: None,
+                attempts: 1,
+                retry_every_secs: 60,
+                mode: CallbackMode::AgentFirst,
+                owner: None,
+                data: Default::default(),
+                origin: crate::callbacks::Origin::Api,
+                keeps_position: false,
+            })
+            .is_ok(),
+        "once the first callback ended, the number is free again"
+    );
+}

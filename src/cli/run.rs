@@ -307,10 +307,16 @@ fn parse_list<T>(
         .collect()
 }
 
+/// `m:ss.t` (minutes padded to 3) within the first hour, `h:mm:ss.t` after: a callback
+/// scheduled for tomorrow reads as `22:00:00.0`, not `1320:00.0`.
 fn clock(at: Micros) -> String {
     let tenths = at / 100_000;
     let (m, rest) = (tenths / 600, tenths % 600);
-    format!("{m:>3}:{:02}.{}", rest / 10, rest % 10)
+    if m < 60 {
+        format!("{m:>3}:{:02}.{}", rest / 10, rest % 10)
+    } else {
+        format!("{}:{:02}:{:02}.{}", m / 60, m % 60, rest / 10, rest % 10)
+    }
 }
 
 fn render_text(
@@ -396,7 +402,18 @@ fn describe(
             format!("abandoned after {} in {queue}", human(*waited))
         }
         Some(CallOutcome::Disconnected { flow, node, .. }) => {
-            format!("disconnected by flow {flow} at {} ({node})", node_place(flow, *node))
+            let callback = callback_end(events).map(|(state, reason, attempts)| {
+                let why = if reason == "completed" { String::new() } else { format!(" ({reason})") };
+                format!(
+                    "; its callback {state}{why} after {attempts} attempt{}",
+                    if attempts == 1 { "" } else { "s" }
+                )
+            });
+            format!(
+                "disconnected by flow {flow} at {} ({node}){}",
+                node_place(flow, *node),
+                callback.unwrap_or_default()
+            )
         }
         Some(CallOutcome::CallbackCreated { queue, position, waited }) => {
             let pos = position.map(|p| format!(" at position {p}")).unwrap_or_default();

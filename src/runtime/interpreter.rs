@@ -515,8 +515,9 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     }
                 };
                 let handed = result.and_then(|(id, number)| {
+                    let e164 = number.clone();
                     hand_over(task, &engine, id, number, h)
-                        .inspect_err(|_| engine.callbacks.borrow_mut().settle(id))
+                        .inspect_err(|_| engine.callbacks.borrow_mut().settle(id, &e164))
                 });
                 match handed {
                     Ok(()) => Outcome::Next,

@@ -202,6 +202,10 @@ pub(super) fn decode(row: &StoredCallback) -> Result<Callback, Fail> {
         cb.state = state;
     }
     cb.attempts_made = cb.attempts_made.max(row.attempts_made);
+    // The row's columns are kept up to date by every transition; the payload only at edits.
+    if let Some(t) = DateTime::<Utc>::from_timestamp_micros(row.updated_at) {
+        cb.updated_at = t;
+    }
     Ok(cb)
 }
 
@@ -360,7 +364,7 @@ fn list(common: &Common, a: ListArgs, out: &mut Output) -> Result<i32, Fail> {
             callbacks.push(decode(row)?);
         }
     }
-    view::print_list(&callbacks, common.format, out);
+    view::print_list(&callbacks, common.now()?, common.format, out);
     Ok(exit::OK)
 }
 

@@ -76,10 +76,33 @@ pub fn print_one(cb: &Callback, what: &str, format: Format, out: &mut Output) {
     out.stdout(&text);
 }
 
+/// Why a pending callback needs a look: in progress without a change for 4 hours (stuck), or
+/// still scheduled after its window ended (overdue: no dispatcher ran).
+pub fn attention(cb: &Callback, now: DateTime<Utc>) -> Option<&'static str> {
+    use crate::callbacks::bounds::STUCK_AFTER_SECS;
+    match cb.state {
+        State::Queued | State::Routing | State::Processing
+            if (now - cb.updated_at).num_seconds() > STUCK_AFTER_SECS =>
+        {
+            Some("stuck")
+        }
+        State::Scheduled if cb.stored_utc_window().is_some_and(|(_, end)| end < now) => Some("overdue"),
+        _ => None,
+    }
+}
+
 /// A table, one callback a row.
-pub fn print_list(cbs: &[Callback], format: Format, out: &mut Output) {
+pub fn print_list(cbs: &[Callback], now: DateTime<Utc>, format: Format, out: &mut Output) {
     if format == Format::Json {
-        print_json(out, &Value::Array(cbs.iter().map(to_json).collect()));
+        let rows = cbs
+            .iter()
+            .map(|cb| {
+                let mut v = to_json(cb);
+                v["attention"] = json!(attention(cb, now));
+                v
+            })
+            .collect();
+        print_json(out, &Value::Array(rows));
         return;
     }
     if cbs.is_empty() {
@@ -96,7 +119,10 @@ pub fn print_list(cbs: &[Callback], format: Format, out: &mut Output) {
                 cb.callback_number.clone(),
                 cb.queue.clone(),
                 cb.owner.clone().unwrap_or_else(|| "-".into()),
-                cb.state.to_string(),
+                match attention(cb, now) {
+                    Some(why) => format!("{} ({why})", cb.state),
+                    None => cb.state.to_string(),
+                },
                 local_window(cb),
                 utc_window(cb),
             ]
