@@ -192,6 +192,11 @@ fn filter_runs_only_matching_cases() {
     assert!(out.stdout.contains("ok    Christmas Day is a holiday"));
     assert!(!out.stdout.contains("billing caller"));
     assert!(out.stdout.contains("2 passed, 0 failed"), "{}", out.stdout);
+    Test::new()
+        .args(["test", "flows/acme", "--filter", "no such case"])
+        .status(2)
+        .stderr_contains("no case matches")
+        .run();
 }
 
 #[test]

@@ -30,6 +30,7 @@ pub struct TestArgs {
     /// Report node and edge coverage of the compiled flows, with what was not covered.
     #[arg(long)]
     pub coverage: bool,
+    /// The report: text (one line per case, details for failures) or JSON.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Write skeleton cases for this flow instead of running tests: one per distinct path from
@@ -72,7 +73,9 @@ pub fn run(args: TestArgs, out: &mut Output) -> i32 {
     };
     out.stdout(&text);
     if result.cases.is_empty() && args.filter.is_some() {
+        // A filter that matches nothing is a mistyped command, not a green run.
         out.error("no case matches --filter");
+        return exit::USAGE;
     }
     if result.failed() > 0 { exit::PROBLEMS } else { exit::OK }
 }
