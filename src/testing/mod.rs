@@ -15,8 +15,10 @@
 
 mod case_runner;
 mod coverage;
+mod expect_loader;
 mod expectations;
 pub mod generate;
+mod given_loader;
 mod junit;
 mod load_error;
 mod loader;
@@ -25,6 +27,7 @@ mod report;
 mod suite;
 mod test_file;
 mod trace_view;
+mod yaml_position;
 
 pub use case_runner::{CaseRun, run_case};
 pub use coverage::{Coverage, CoverageReport, Uncovered, percent};

@@ -228,7 +228,7 @@ fn report(
     events: &[(crate::runtime::Micros, Event)],
     project: &ProjectUnderTest,
 ) -> FailureReport {
-    let line = super::loader::locate_field(&file.text, &f.field).map(|(l, _)| l);
+    let line = super::yaml_position::locate_field(&file.text, &f.field).map(|(l, _)| l);
     let test_place = match line {
         Some(l) => format!("{}:{l}", file.name),
         None => file.name.clone(),

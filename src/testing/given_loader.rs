@@ -1,0 +1,224 @@
+//! Reading a case's `call` (who calls, when) and `given` (the overrides), each over the file's
+//! `defaults` of the same name.
+
+use super::load_error::TestFileCode as Code;
+use super::loader::{
+    DEFAULT_ANI, DEFAULT_AT, DEFAULT_DNIS, DEFAULT_HANDLE, DEFAULT_RUN_FOR, Layered, Loader, R, item, key,
+};
+use super::test_file::*;
+use crate::callbacks::{AgentResponse, DialResult};
+use crate::check::suggest::did_you_mean;
+use crate::runtime::{Overrides, ScheduleState};
+use crate::sim::scenario::{Seg, show};
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
+use serde_yaml::Value;
+use std::collections::BTreeMap;
+
+impl Loader<'_> {
+    pub(super) fn call(&self, l: &Layered) -> R<CallSetup> {
+        let text = |k: &str, default: &str| -> R<String> {
+            match l.get(k) {
+                Some((v, p)) => self.string(v, &p),
+                None => Ok(default.to_string()),
+            }
+        };
+        let ani = text("ani", DEFAULT_ANI)?;
+        let dnis = text("dnis", DEFAULT_DNIS)?;
+        let caller_name = text("name", "")?;
+        let zone: Tz = match l.get("timezone") {
+            Some((v, p)) => {
+                let name = self.string(v, &p)?;
+                name.parse().map_err(|_| {
+                    let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
+                    let help = did_you_mean(&name, names).map(|b| format!("did you mean `{b}`?"));
+                    self.err(Code::BadValue, &p, format!("`{name}` is not an IANA time zone"), help)
+                })?
+            }
+            None => self.project.zone,
+        };
+        let (at, at_path) = match l.get("at") {
+            Some((v, p)) => (self.string(v, &p)?, p),
+            None => (DEFAULT_AT.to_string(), Vec::new()),
+        };
+        let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(&at, f).ok())
+            .ok_or_else(|| {
+                self.err(
+                    Code::BadValue,
+                    &at_path,
+                    format!("`{at}` is not a date and time"),
+                    Some(format!("write `2026-12-01T10:00` (local time in {zone})")),
+                )
+            })?;
+        let start = zone.from_local_datetime(&naive).earliest().ok_or_else(|| {
+            self.err(
+                Code::BadValue,
+                &at_path,
+                format!("{at} does not exist in {zone} (a daylight-saving change)"),
+                None,
+            )
+        })?;
+        Ok(CallSetup { ani, dnis, caller_name, start })
+    }
+
+    fn schedule_state(&self, v: &Value, path: &[Seg]) -> R<ScheduleState> {
+        match self.string(v, path)?.as_str() {
+            "open" => Ok(ScheduleState::Open),
+            "closed" => Ok(ScheduleState::Closed),
+            "holiday" => Ok(ScheduleState::Holiday),
+            other => Err(self.err(
+                Code::BadValue,
+                path,
+                format!("`{other}` is not a schedule state"),
+                Some("write `open`, `closed` or `holiday`".into()),
+            )),
+        }
+    }
+
+    pub(super) fn given(&self, l: &Layered) -> R<Given> {
+        let mut o = Overrides::default();
+        if let Some((v, p)) = l.get("schedule") {
+            o.all_schedules = Some(self.schedule_state(v, &p)?);
+        }
+        if let Some((v, p)) = l.get("schedules") {
+            for (k, sv) in self.mapping(v, &p)? {
+                let name = self.string(k, &p)?;
+                let kp = key(&p, &name);
+                if !self.project.schedules.contains_key(&name) {
+                    let help = crate::check::suggest::help_for(
+                        &name,
+                        "schedule",
+                        self.project.schedules.keys().map(String::as_str),
+                    );
+                    return Err(self.err(
+                        Code::UnknownName,
+                        &kp,
+                        format!("the project has no schedule `{name}`"),
+                        Some(help),
+                    ));
+                }
+                o.schedules.insert(name, self.schedule_state(sv, &kp)?);
+            }
+        }
+        if let Some((v, p)) = l.get("estimated_wait") {
+            o.estimated_wait = Some(match v.as_str() {
+                Some("unknown") => None,
+                _ => Some(self.duration(v, &p)?),
+            });
+        }
+        if let Some((v, p)) = l.get("position") {
+            let n = self.count(v, &p)?;
+            if n == 0 {
+                return Err(self.err(Code::BadValue, &p, "positions start at 1".into(), None));
+            }
+            o.position = Some(n);
+        }
+        if let Some((v, p)) = l.get("queue_full") {
+            match v {
+                Value::Bool(b) => o.all_queues_full = *b,
+                Value::Sequence(items) => {
+                    for (i, q) in items.iter().enumerate() {
+                        o.full_queues.push(self.queue(q, &item(&p, i))?);
+                    }
+                }
+                other => o.full_queues.push(self.queue(other, &p)?),
+            }
+        }
+        let agents = match l.get("agents") {
+            None => Agents::Roster,
+            Some((v, p)) => match v {
+                Value::String(s) if s == "none" => Agents::Count(0),
+                Value::String(s) if s == "roster" => Agents::Roster,
+                Value::Number(_) => Agents::Count(self.count(v, &p)?),
+                other => {
+                    return Err(self.err(
+                        Code::BadValue,
+                        &p,
+                        format!("expected `roster`, `none` or a number of agents, not {}", show(other)),
+                        None,
+                    ));
+                }
+            },
+        };
+        let ahead = l.get("ahead").map(|(v, p)| self.count(v, &p)).transpose()?.unwrap_or(0);
+        let mut away = Vec::new();
+        if let Some((v, p)) = l.get("away") {
+            let names: Vec<(&Value, FieldPath)> = match v {
+                Value::Sequence(items) => items.iter().enumerate().map(|(i, x)| (x, item(&p, i))).collect(),
+                other => vec![(other, p.clone())],
+            };
+            let known = self.project.agent_names();
+            for (x, xp) in names {
+                let name = self.string(x, &xp)?;
+                if !known.contains(&name) {
+                    let help =
+                        crate::check::suggest::help_for(&name, "agent", known.iter().map(String::as_str));
+                    return Err(self.err(
+                        Code::UnknownName,
+                        &xp,
+                        format!("center.yaml has no agent `{name}`"),
+                        Some(help),
+                    ));
+                }
+                away.push(name);
+            }
+        }
+        let mut data = BTreeMap::new();
+        if let Some((v, p)) = l.get("data") {
+            for (k, dv) in self.mapping(v, &p)? {
+                let name = self.string(k, &p)?;
+                let value = self.string(dv, &key(&p, &name))?;
+                data.insert(name, value);
+            }
+        }
+        let handle =
+            l.get("handle_time").map(|(v, p)| self.duration(v, &p)).transpose()?.unwrap_or(DEFAULT_HANDLE);
+        let patience = l.get("patience").map(|(v, p)| self.duration(v, &p)).transpose()?;
+        let run_for =
+            l.get("run_for").map(|(v, p)| self.duration(v, &p)).transpose()?.unwrap_or(DEFAULT_RUN_FOR);
+        let callback_answers = match l.get("callback_answers") {
+            Some((v, p)) => self.words(v, &p, DialResult::parse, "answer, no_answer, busy or machine")?,
+            None => Vec::new(),
+        };
+        let agent_responses = match l.get("agent_responses") {
+            Some((v, p)) => self.words(v, &p, AgentResponse::parse, "accept, reject or timeout")?,
+            None => Vec::new(),
+        };
+        Ok(Given {
+            overrides: o,
+            agents,
+            ahead,
+            away,
+            data,
+            handle,
+            patience,
+            run_for,
+            callback_answers,
+            agent_responses,
+        })
+    }
+
+    /// A list of words (`[no_answer, busy]`, or `no_answer, busy`), each read by `parse`.
+    fn words<T>(&self, v: &Value, path: &[Seg], parse: fn(&str) -> Option<T>, known: &str) -> R<Vec<T>> {
+        let items: Vec<(String, FieldPath)> = match v {
+            Value::Sequence(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, w)| Ok((self.string(w, &item(path, i))?, item(path, i))))
+                .collect::<R<_>>()?,
+            other => {
+                let text = self.string(other, path)?;
+                text.split(',').map(|w| (w.trim().to_string(), path.to_vec())).collect()
+            }
+        };
+        items
+            .into_iter()
+            .map(|(w, p)| {
+                parse(&w)
+                    .ok_or_else(|| self.err(Code::BadValue, &p, format!("`{w}` is not one of {known}"), None))
+            })
+            .collect()
+    }
+}
