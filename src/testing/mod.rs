@@ -3,9 +3,11 @@
 //! output and skeleton generation. The format is documented in `docs/flow-tests.md`.
 //!
 //! ```text
-//! loader (YAML → TestFile, resolved against ProjectUnderTest)
+//! loader, given_loader, expect_loader (YAML → TestFile, resolved against ProjectUnderTest;
+//!   yaml_position finds a field's line and column)
 //!   → case_runner (Engine + VirtualRuntime + ScriptedCaller + TraceLog, as `callwright run`)
-//!   → expectations (CaseRun vs Expect → Failures)   coverage (Step/Edge events → graph bits)
+//!   → expectations, callback_expectations (CaseRun vs Expect → Failures)
+//!   coverage (Step/Edge/Callback events → graph bits and callback outcomes)
 //!   → suite (files, projects, results) → report (text, JSON) / junit
 //! generate: one skeleton case per path through a flow
 //! ```
@@ -13,6 +15,7 @@
 //! Cases run the real interpreter: overrides are the only difference from `run`, and they live
 //! in [`crate::runtime::Overrides`], consulted where the engine answers schedules and queue facts.
 
+mod callback_expectations;
 mod case_runner;
 mod coverage;
 mod expect_loader;
