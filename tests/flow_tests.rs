@@ -276,7 +276,7 @@ fn generated_skeletons_load_and_run() {
 #[test]
 fn graph_coverage_paints_what_the_tests_covered() {
     let out = Test::new().args(["graph", "flows/acme", "--flow", "AcmeSupport", "--coverage"]).run();
-    assert!(out.stdout.contains("34/34 edges"), "{}", out.stdout);
+    assert!(out.stdout.contains("covered 28/28 nodes · 34/34 edges"), "{}", out.stdout);
     let dir = acme_copy("paint");
     std::fs::remove_file(dir.join("callback.test.yaml")).unwrap();
     std::fs::write(

@@ -356,12 +356,13 @@ pub fn to_dot_painted(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Pai
     let _ = writeln!(out, "digraph {} {{", escape(graph.name()));
     let mut glabel = title;
     if let Some(p) = paint {
-        let nodes = graph.nodes().filter(|n| p.node(n.id)).count();
+        // Count what is drawn: an `end` no path reaches is neither drawn nor coverable.
+        let nodes = graph.drawn_nodes().filter(|n| p.node(n.id)).count();
         let edges = graph.edges().filter(|e| p.edge(e.from, e.to, e.outcome)).count();
         let _ = write!(
             glabel,
             "\ncovered {nodes}/{} nodes · {edges}/{} edges",
-            graph.node_count(),
+            graph.drawn_nodes().count(),
             graph.edge_count()
         );
     }
@@ -607,7 +608,7 @@ mod tests {
         let l = line(&format!("{} -> {}", other.from, other.to));
         assert!(l.contains(UNCOVERED) && l.contains("style=dashed"), "{l}");
         assert!(dot.contains("cluster_legend"));
-        assert!(dot.contains(&format!("covered 2/{} nodes", g.node_count())));
+        assert!(dot.contains(&format!("covered 2/{} nodes", g.drawn_nodes().count())));
         assert!(!to_dot(&g, &src).contains(COVERED));
     }
 

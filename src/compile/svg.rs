@@ -112,10 +112,11 @@ pub fn to_svg(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Paint>) -> 
     let mut title = format!("{} flow {}", graph.kind().as_str(), graph.name());
     let mut legend = false;
     if let Some(p) = paint {
-        let n = graph.nodes().filter(|n| p.node(n.id)).count();
+        // Count what is drawn: an `end` no path reaches is neither drawn nor coverable.
+        let n = graph.drawn_nodes().filter(|n| p.node(n.id)).count();
         let e = graph.edges().filter(|e| p.edge(e.from, e.to, e.outcome)).count();
-        let _ =
-            write!(title, " — covered {n}/{} nodes · {e}/{} edges", graph.node_count(), graph.edge_count());
+        let drawn = graph.drawn_nodes().count();
+        let _ = write!(title, " — covered {n}/{drawn} nodes · {e}/{} edges", graph.edge_count());
         legend = true;
     }
     Ok(canvas.finish(&title, legend))
@@ -597,7 +598,7 @@ mod tests {
         let covered_edges = svg.lines().filter(|l| l.contains("class=\"edge\"") && l.contains(COVERED));
         assert_eq!(covered_edges.count(), 1);
         assert!(svg.contains("not covered"));
-        assert!(svg.contains(&format!("covered 2/{} nodes", g.node_count())));
+        assert!(svg.contains(&format!("covered 2/{} nodes", g.drawn_nodes().count())));
     }
 
     #[test]
