@@ -127,6 +127,11 @@ fn bad_test_files_exit_2_with_file_line_and_field() {
         ],
     );
     bad(
+        "inqueue-entry",
+        "flow: HoldWithCallback\ncases:\n  - name: a\n",
+        &["bad.test.yaml:1:1: error[T003]: flow: HoldWithCallback is an in-queue flow", "name `AcmeSupport`"],
+    );
+    bad(
         "unknown-node",
         "cases:\n  - name: a\n    expect:\n      path: [support.flow:22, support.flow:999]\n",
         &[

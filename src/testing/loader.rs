@@ -315,14 +315,41 @@ impl Loader<'_> {
         })
     }
 
+    /// The flow a call enters: inbound or outbound (an in-queue flow runs only while a call waits).
     pub(super) fn flow(&self, v: &Value, path: &[Seg]) -> R<String> {
         let name = self.string(v, path)?;
-        if self.project.graph(&name).is_none() {
+        let Some(g) = self.project.graph(&name) else {
             let help = crate::check::suggest::help_for(&name, "flow", self.project.flow_names());
             return Err(self.err(
                 Code::UnknownFlow,
                 path,
                 format!("the project has no flow `{name}`"),
+                Some(help),
+            ));
+        };
+        if g.kind() == FlowKind::Inqueue {
+            let via: Vec<&str> = self
+                .project
+                .checked
+                .graphs
+                .iter()
+                .filter(|f| {
+                    f.nodes().any(|n| {
+                        matches!(&n.action, crate::compile::Action::Transfer { inqueue_flow: Some(i), .. } if i.name == name)
+                    })
+                })
+                .map(|f| f.name())
+                .collect();
+            let help = match via.first() {
+                Some(f) => format!(
+                    "name `{f}`, which transfers with {name}, and set `given: {{ agents: none }}` to keep the call waiting"
+                ),
+                None => "name the inbound flow that transfers with it".into(),
+            };
+            return Err(self.err(
+                Code::BadValue,
+                path,
+                format!("{name} is an in-queue flow: a call cannot enter it, it runs while the call waits"),
                 Some(help),
             ));
         }
