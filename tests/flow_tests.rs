@@ -304,3 +304,16 @@ fn windowed_and_owned_callbacks_after_the_call() {
     assert!(!out.stdout.contains("`ownership expired`"), "{}", out.stdout);
     assert!(out.stdout.contains("callback outcomes 66.7% (8/12)"), "{}", out.stdout);
 }
+
+/// The whole text report of failing cases, as a golden file: expected against actual, the test
+/// and flow lines, and the trace excerpts.
+#[test]
+fn failure_report_golden() {
+    let out =
+        Test::new().args(["test", "tests/fixtures/flow_tests/failing/acme-failures.yaml"]).status(1).run();
+    // The run's own duration is the only thing that varies.
+    let last = out.stdout.trim_end().rsplit_once('(').map(|(head, _)| format!("{head}(TIME)\n"));
+    let text = last.unwrap_or_else(|| out.stdout.clone());
+    common::assert_golden(&root().join("tests/golden/test/acme-failures.txt"), &text);
+    assert!(text.contains("1 passed, 3 failed (TIME)"), "{text}");
+}

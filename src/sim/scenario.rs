@@ -1397,22 +1397,28 @@ fn key_at(rest: &str, key: &str) -> bool {
 
 /// `(line, column of the key)` of `key:` in lines `lo..hi`, indented more than `parent`.
 fn find_key_line(lines: &[&str], lo: usize, hi: usize, parent: isize, key: &str) -> Option<(usize, usize)> {
-    for (i, line) in lines.iter().enumerate().take(hi).skip(lo) {
-        if is_blank(line) {
-            continue;
-        }
-        let mut col = indent_of(line);
-        let mut rest = line.trim_start();
-        // `- key:` in a list item.
-        if let Some(r) = rest.strip_prefix("- ") {
-            col += 2 + (r.len() - r.trim_start().len());
-            rest = r.trim_start();
-        }
-        if col as isize > parent && key_at(rest, key) {
-            return Some((i, col));
-        }
-    }
-    None
+    let keys: Vec<(usize, usize, &str)> = lines
+        .iter()
+        .enumerate()
+        .take(hi)
+        .skip(lo)
+        .filter(|(_, line)| !is_blank(line))
+        .map(|(i, line)| {
+            let mut col = indent_of(line);
+            let mut rest = line.trim_start();
+            // `- key:` in a list item.
+            if let Some(r) = rest.strip_prefix("- ") {
+                col += 2 + (r.len() - r.trim_start().len());
+                rest = r.trim_start();
+            }
+            (i, col, rest)
+        })
+        .filter(|(_, col, _)| *col as isize > parent)
+        .collect();
+    // Only direct children: a deeper `key:` of the same name (a flow test's `- expect:` step inside
+    // `caller:`, say) is not the one asked for.
+    let child = keys.iter().map(|(_, col, _)| *col).min()?;
+    keys.into_iter().find(|(_, col, rest)| *col == child && key_at(rest, key)).map(|(i, col, _)| (i, col))
 }
 
 /// `(line, column of the dash)` of item `n` of a block list in lines `lo..hi`.

@@ -116,7 +116,7 @@ pub fn parse_raw(text: &str, name: &str, base: &Path) -> R<RawTestFile> {
         }
     })?;
     let project = match value.get("project") {
-        Some(Value::String(p)) => base.join(p),
+        Some(Value::String(p)) => normalize(&base.join(p)),
         Some(Value::Null) | None => base.to_path_buf(),
         Some(other) => {
             return Err(error_at(
@@ -130,6 +130,23 @@ pub fn parse_raw(text: &str, name: &str, base: &Path) -> R<RawTestFile> {
         }
     };
     Ok(RawTestFile { name: name.to_string(), text: Rc::from(text), value, project })
+}
+
+/// `a/b/../../flows/acme` as `flows/acme`, without touching the disk, so flow files are named as
+/// a person would write them in reports.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
 }
 
 /// Checks every case against the project.
