@@ -26,6 +26,7 @@ pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diagnostics;
+pub mod fast_hash;
 pub mod project;
 pub mod runtime;
 pub mod sim;

@@ -7,6 +7,7 @@ use super::skills::SkillTable;
 use super::{
     AcdError, AgentId, AgentSpec, AgentState, EntryId, PositionKey, QueueId, RequiredSkills, SkillSet,
 };
+use crate::fast_hash::FastMap;
 use crate::project::center::Center;
 use crate::runtime::{Micros, secs};
 use std::collections::HashMap;
@@ -67,7 +68,7 @@ pub struct Assignment {
 #[derive(Debug, Clone, Default)]
 pub struct Acd {
     queues: Vec<Queue>,
-    queue_ids: HashMap<String, QueueId>,
+    queue_ids: FastMap<String, QueueId>,
     agents: Vec<Agent>,
     agent_ids: HashMap<String, AgentId>,
     skills: SkillTable,
@@ -686,11 +687,17 @@ impl Acd {
     /// [`ewt`](super::ewt) for the estimator and when it is unknown. `now` is taken so a
     /// time-aware estimator can replace this one without changing callers.
     pub fn estimated_wait(&self, queue: QueueId, entry: Option<EntryId>, _now: Micros) -> Option<Micros> {
-        let qd = &self.queues[queue.index()];
         let position = match entry {
             Some(e) => self.position(e)?,
-            None => qd.waiting as u32 + 1,
+            None => self.queues[queue.index()].waiting as u32 + 1,
         };
+        self.estimated_wait_at(queue, position)
+    }
+
+    /// The estimate for an entry at `position` (1 = next) in `queue`: for a caller that has just
+    /// asked for the position, so the O(queue length) count is not made twice.
+    pub fn estimated_wait_at(&self, queue: QueueId, position: u32) -> Option<Micros> {
+        let qd = &self.queues[queue.index()];
         qd.stats.estimate(position, qd.available, qd.staffed)
     }
 

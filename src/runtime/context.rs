@@ -2,10 +2,16 @@
 
 use super::{Micros, Value};
 use crate::acd::EntryId;
+use crate::fast_hash::FastMap;
 use chrono::{DateTime, NaiveDateTime};
 use chrono_tz::Tz;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
+
+thread_local! {
+    /// The flow name before a flow starts, shared: `Rc::from("")` would allocate per call.
+    static NO_FLOW: Rc<str> = Rc::from("");
+}
 
 /// The call as it arrives.
 #[derive(Debug, Clone)]
@@ -28,7 +34,7 @@ pub struct CallContext {
     pub spec: CallSpec,
     /// Virtual time at which the call started.
     pub started_at: Micros,
-    pub vars: HashMap<String, Value>,
+    pub vars: FastMap<String, Value>,
     pub data: BTreeMap<String, String>,
     pub priority: i64,
     /// `None` until a flow sets it: "en-US".
@@ -57,7 +63,7 @@ impl CallContext {
             data: spec.data.clone(),
             spec,
             started_at: now,
-            vars: HashMap::new(),
+            vars: FastMap::default(),
             priority: 0,
             language: None,
             queue: None,
@@ -66,7 +72,7 @@ impl CallContext {
             ewt: None,
             position: None,
             steps: 0,
-            flow_name: Rc::from(""),
+            flow_name: NO_FLOW.with(Rc::clone),
             flow_started_at: now,
             node: crate::compile::NodeId(0),
             agent: None,
@@ -77,6 +83,11 @@ impl CallContext {
     /// The local date-time in the call's zone at virtual time `now`.
     pub fn local_time(&self, now: Micros) -> NaiveDateTime {
         self.instant(now).naive_local()
+    }
+
+    /// The instant at virtual time `now`, in UTC (no time-zone lookup for the call's zone).
+    pub fn utc(&self, now: Micros) -> NaiveDateTime {
+        self.spec.start.naive_utc() + chrono::Duration::microseconds(now)
     }
 
     /// The instant at virtual time `now`.

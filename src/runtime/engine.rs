@@ -9,6 +9,7 @@ use super::{CallContext, Micros, Runtime, Signal};
 use crate::acd::{Acd, AgentId, EntryId, QueueId};
 use crate::callbacks::{CallbackBook, CallbackDesk};
 use crate::compile::FlowGraph;
+use crate::fast_hash::FastMap;
 use crate::project::CheckedProject;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -38,14 +39,22 @@ pub struct Waiter<S> {
     pub assigned: Rc<Cell<Option<(AgentId, Micros)>>>,
 }
 
-/// Who waits for the entry in one ACD slot (the id says which entry, as slots are reused).
-type WaiterSlot<S> = Option<(EntryId, Waiter<S>)>;
+/// The cell a [`Waiter`] reads its agent from.
+type AssignedCell = Rc<Cell<Option<(AgentId, Micros)>>>;
+
+/// Who waits for the entry in one ACD slot (the id says which entry, as slots are reused), and
+/// the assignment cell of the slot's last waiter, reused once nobody else holds it (the ACD hands
+/// out freed slots first, so a busy run allocates no new cells).
+struct WaiterSlot<S> {
+    waiting: Option<(EntryId, Waiter<S>)>,
+    spare: Option<AssignedCell>,
+}
 
 /// One run's world. Calls are tasks on `rt` sharing this through an `Rc`.
 pub struct Engine<R: Runtime> {
     pub rt: R,
-    pub flows: HashMap<String, Rc<FlowGraph>>,
-    pub schedules: HashMap<String, ScheduleTable>,
+    pub flows: FastMap<String, Rc<FlowGraph>>,
+    pub schedules: FastMap<String, ScheduleTable>,
     pub acd: RefCell<Acd>,
     /// Indexed by entry slot (slots are reused, so this stays as small as the busiest moment).
     waiters: RefCell<Vec<WaiterSlot<R::Signal>>>,
@@ -102,8 +111,9 @@ impl<R: Runtime> Engine<R> {
             queue_names,
             agent_names,
             rt,
-            flows,
-            schedules,
+            // Rehashed into the engine's maps (a few entries), which are read on the hot path.
+            flows: flows.into_iter().collect(),
+            schedules: schedules.into_iter().collect(),
             acd: RefCell::new(acd),
             waiters: RefCell::new(Vec::new()),
             callbacks: RefCell::new(CallbackBook::default()),
@@ -116,14 +126,21 @@ impl<R: Runtime> Engine<R> {
 
     /// Registers who to wake when `entry` gets an agent.
     pub fn wait_for_agent(&self, entry: EntryId) -> Waiter<R::Signal> {
-        let w = Waiter { signal: self.rt.signal(), assigned: Rc::new(Cell::new(None)) };
-        let copy = Waiter { signal: w.signal.clone(), assigned: w.assigned.clone() };
         let mut waiters = self.waiters.borrow_mut();
         let slot = entry.slot as usize;
         if waiters.len() <= slot {
-            waiters.resize_with(slot + 1, || None);
+            waiters.resize_with(slot + 1, || WaiterSlot { waiting: None, spare: None });
         }
-        waiters[slot] = Some((entry, copy));
+        let assigned = match waiters[slot].spare.take() {
+            Some(cell) if Rc::strong_count(&cell) == 1 => {
+                cell.set(None);
+                cell
+            }
+            _ => Rc::new(Cell::new(None)),
+        };
+        let w = Waiter { signal: self.rt.signal(), assigned };
+        let copy = Waiter { signal: w.signal.clone(), assigned: w.assigned.clone() };
+        waiters[slot].waiting = Some((entry, copy));
         w
     }
 
@@ -131,8 +148,12 @@ impl<R: Runtime> Engine<R> {
     pub fn take_waiter(&self, entry: EntryId) -> Option<Waiter<R::Signal>> {
         let mut waiters = self.waiters.borrow_mut();
         let cell = waiters.get_mut(entry.slot as usize)?;
-        match cell {
-            Some((e, _)) if *e == entry => cell.take().map(|(_, w)| w),
+        match &cell.waiting {
+            Some((e, _)) if *e == entry => {
+                let (_, w) = cell.waiting.take()?;
+                cell.spare = Some(w.assigned.clone());
+                Some(w)
+            }
             _ => None,
         }
     }
@@ -222,14 +243,14 @@ impl<R: Runtime> World for Engine<R> {
         if let Some(state) = self.overrides.schedule(schedule) {
             return state == ScheduleState::Open;
         }
-        self.schedules.get(schedule).is_some_and(|s| s.is_open(ctx.instant(now)))
+        self.schedules.get(schedule).is_some_and(|s| s.at_utc(ctx.utc(now)).1)
     }
 
     fn holiday(&self, schedule: &str, ctx: &CallContext, now: Micros) -> bool {
         if let Some(state) = self.overrides.schedule(schedule) {
             return state == ScheduleState::Holiday;
         }
-        self.schedules.get(schedule).is_some_and(|s| s.is_holiday(ctx.instant(now)))
+        self.schedules.get(schedule).is_some_and(|s| s.at_utc(ctx.utc(now)).0)
     }
 
     fn agents_available(&self, queue: &str) -> i64 {

@@ -1,8 +1,36 @@
 //! Evaluating expressions against a call.
 
 use super::{CallContext, Micros, Value};
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, StrPart, UnaryOp, Unit};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Path, StrPart, UnaryOp, Unit};
 use chrono::{Datelike, Timelike};
+use std::fmt::Write;
+
+/// Calls `f` with `Call.Ani` for a path, as [`Path::dotted`] spells it, joined on the stack
+/// rather than in a new `String` (paths are read on every step of a flow).
+pub(crate) fn with_dotted<T>(p: &Path, f: impl FnOnce(&str) -> T) -> T {
+    if let [one] = p.segments.as_slice() {
+        return f(&one.name);
+    }
+    let mut buf = [0u8; 96];
+    let mut len = 0;
+    for (i, seg) in p.segments.iter().enumerate() {
+        let part = seg.name.as_bytes();
+        let need = part.len() + usize::from(i > 0);
+        if len + need > buf.len() {
+            return f(&p.dotted());
+        }
+        if i > 0 {
+            buf[len] = b'.';
+            len += 1;
+        }
+        buf[len..len + part.len()].copy_from_slice(part);
+        len += part.len();
+    }
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(s) => f(s),
+        Err(_) => f(&p.dotted()),
+    }
+}
 
 /// What expressions may ask of the world outside the call.
 pub trait World {
@@ -25,7 +53,13 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
             for p in parts {
                 match p {
                     StrPart::Text(t) => s.push_str(t),
-                    StrPart::Expr(x) => s.push_str(&eval(x, ctx, now, world).to_string()),
+                    StrPart::Expr(x) => match eval(x, ctx, now, world) {
+                        Value::Str(t) | Value::Phone(t) => s.push_str(&t),
+                        // Written in place: the same text `to_string` gives, without a copy.
+                        v => {
+                            let _ = write!(s, "{v}");
+                        }
+                    },
                 }
             }
             Value::Str(s)
@@ -37,14 +71,14 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
         ExprKind::Phone(p) => Value::Phone(p.clone()),
         ExprKind::Path(p) => {
             if let Some(ix) = &p.index {
-                let key = eval(ix, ctx, now, world).to_string();
+                let key = eval(ix, ctx, now, world).into_text();
                 return ctx
                     .data
                     .get(&key)
                     .map(|v| Value::Str(v.clone()))
                     .unwrap_or(Value::Str(String::new()));
             }
-            builtin(&p.dotted(), ctx, now)
+            with_dotted(p, |name| builtin(name, ctx, now))
         }
         ExprKind::Call { func, args } => call(&func.name, args, ctx, now, world),
         ExprKind::Unary(op, x) => match (op, eval(x, ctx, now, world)) {

@@ -5,15 +5,15 @@
 
 use super::caller::{Caller, Keys, Prompt};
 use super::engine::{CallTask, Engine};
-use super::eval::eval;
+use super::eval::{eval, with_dotted};
 use super::select::{Either, select};
 use super::trace::{Event, Observer};
 use super::{CallContext, Micros, Runtime, Signal, Value};
 use crate::acd::EntryId;
 use crate::callbacks::{CallbackRequest, Origin};
 use crate::compile::{Action, FlowGraph, NodeId, Outcome};
+use crate::fast_hash::FastMap;
 use crate::syntax::ast::{CallbackMode, FlowKind, Path};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// How a call ended.
@@ -158,6 +158,8 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
         match agent_or_flow {
             Either::Left(()) => {
                 let (agent, _) = waiter.assigned.get().expect("a fired waiter has its assignment");
+                // Done with it: its signal and cell go back to be reused while the call talks.
+                drop(waiter);
                 let name = engine.agent_name(agent);
                 task.ctx.entry = None;
                 task.ctx.agent = Some((agent, queue.clone(), waited));
@@ -216,7 +218,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
     let mut node = graph.entry();
     let mut returns: Vec<NodeId> = Vec::new();
     // Menu failure counters: (no input, no match, total) per menu, reset when the menu is left.
-    let mut menus: HashMap<NodeId, (u32, u32, u32)> = HashMap::new();
+    let mut menus: FastMap<NodeId, (u32, u32, u32)> = FastMap::default();
     let mut steps = 0u32;
     let mut last_time = rt.now();
     task.ctx.flow_name = graph.shared_name();
@@ -272,7 +274,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 None => return Exit::Error(node, "a jumped-to task ended with nowhere to return".into()),
             },
             Action::Play(e) => {
-                let text = eval(e, &task.ctx, now, &*engine).to_string();
+                let text = eval(e, &task.ctx, now, &*engine).into_text();
                 play(task, &engine, text).await;
                 Outcome::Next
             }
@@ -301,7 +303,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 Outcome::Next
             }
             Action::Menu { name, prompt, retries, timeout } => {
-                let text = eval(prompt, &task.ctx, now, &*engine).to_string();
+                let text = eval(prompt, &task.ctx, now, &*engine).into_text();
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let keys = respond(task, &rt, Prompt::Menu { name });
@@ -347,7 +349,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     task.ctx.offered_callback = true;
                     engine.callback_desk.stats.borrow_mut().offered += 1;
                 }
-                let text = eval(prompt, &task.ctx, now, &*engine).to_string();
+                let text = eval(prompt, &task.ctx, now, &*engine).into_text();
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let variable = target.dotted();
@@ -550,14 +552,16 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
 fn refresh_queue_facts<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>, engine: &Engine<R>) {
     if let Some(entry) = task.ctx.entry {
         let acd = engine.acd.borrow();
-        let now = engine.rt.now();
-        task.ctx.position = acd.position(entry);
+        // Counted once for both facts (the estimate needs the position too).
+        let position = acd.position(entry);
+        task.ctx.position = position;
         task.ctx.ewt = task
             .ctx
             .queue
             .as_deref()
             .and_then(|q| acd.queue_id(q))
-            .and_then(|q| acd.estimated_wait(q, Some(entry), now));
+            .zip(position)
+            .and_then(|(q, p)| acd.estimated_wait_at(q, p));
         if let Some(ewt) = engine.overrides.estimated_wait {
             task.ctx.ewt = ewt;
         }
@@ -757,19 +761,25 @@ fn duration_or<R: Runtime>(
 
 fn assign<R: Runtime>(ctx: &mut CallContext, target: &Path, v: Value, engine: &Engine<R>, now: Micros) {
     if let Some(ix) = &target.index {
-        let key = eval(ix, ctx, now, engine).to_string();
-        ctx.data.insert(key, v.to_string());
+        let key = eval(ix, ctx, now, engine).into_text();
+        ctx.data.insert(key, v.into_text());
         return;
     }
-    match target.dotted().as_str() {
+    with_dotted(target, |name| match name {
         "Call.Priority" => {
             if let Value::Int(p) = v {
                 ctx.priority = p;
             }
         }
-        "Call.Language" => ctx.language = Some(v.to_string()),
+        "Call.Language" => ctx.language = Some(v.into_text()),
         name => {
-            ctx.vars.insert(name.to_string(), v);
+            // Overwritten in place when the variable exists (an in-queue flow asks every round).
+            match ctx.vars.get_mut(name) {
+                Some(old) => *old = v,
+                None => {
+                    ctx.vars.insert(name.to_string(), v);
+                }
+            }
         }
-    }
+    })
 }

@@ -28,6 +28,14 @@ impl Value {
         !matches!(self, Value::Unknown)
     }
 
+    /// The value as text, as `to_string` would give it, without copying a string value.
+    pub fn into_text(self) -> String {
+        match self {
+            Value::Str(s) | Value::Phone(s) => s,
+            other => other.to_string(),
+        }
+    }
+
     pub fn as_int(&self) -> Option<i64> {
         match self {
             Value::Int(i) => Some(*i),

@@ -235,10 +235,11 @@ pub fn simulate(
                 rt.spawn(async move {
                     let outcome = run_call(task, graph).await;
                     let mut m = metrics.borrow_mut();
-                    record(&mut m, &outcome, arrival_interval);
-                    if let CallOutcome::Answered { queue, .. } = &outcome {
-                        m.record_agent_busy(Some(queue), handle);
+                    if let CallOutcome::Answered { queue, waited, .. } = &outcome {
+                        m.record_answered_call(queue, arrival_interval, *waited, handle);
                         answered_talk.set(answered_talk.get() + handle);
+                    } else {
+                        record(&mut m, &outcome, arrival_interval);
                     }
                 });
             }
