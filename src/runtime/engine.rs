@@ -198,7 +198,9 @@ impl<R: Runtime> Engine<R> {
     }
 
     pub fn prompt_time(&self, text: &str) -> Micros {
-        let chars = text.chars().count().max(8) as i64;
+        // Prompts are nearly always ASCII, where the byte length is the character count.
+        let chars = if text.is_ascii() { text.len() } else { text.chars().count() };
+        let chars = chars.max(8) as i64;
         chars * 1_000_000 / self.config.chars_per_second.max(1) as i64
     }
 

@@ -5,7 +5,7 @@
 
 use super::caller::{Caller, Keys, Prompt};
 use super::engine::{CallTask, Engine};
-use super::eval::{eval, with_dotted};
+use super::eval::{World, eval, with_dotted};
 use super::select::{Either, select};
 use super::trace::{Event, Observer};
 use super::{CallContext, Micros, Runtime, Signal, Value};
@@ -13,7 +13,8 @@ use crate::acd::EntryId;
 use crate::callbacks::{CallbackRequest, Origin};
 use crate::compile::{Action, FlowGraph, NodeId, Outcome};
 use crate::fast_hash::FastMap;
-use crate::syntax::ast::{CallbackMode, FlowKind, Path};
+use crate::syntax::ast::{CallbackMode, Expr, ExprKind, FlowKind, Path, StrPart};
+use std::borrow::Cow;
 use std::rc::Rc;
 
 /// How a call ended.
@@ -274,7 +275,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 None => return Exit::Error(node, "a jumped-to task ended with nowhere to return".into()),
             },
             Action::Play(e) => {
-                let text = eval(e, &task.ctx, now, &*engine).into_text();
+                let text = prompt_text(e, &task.ctx, now, &*engine);
                 play(task, &engine, text).await;
                 Outcome::Next
             }
@@ -303,7 +304,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 Outcome::Next
             }
             Action::Menu { name, prompt, retries, timeout } => {
-                let text = eval(prompt, &task.ctx, now, &*engine).into_text();
+                let text = prompt_text(prompt, &task.ctx, now, &*engine);
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let keys = respond(task, &rt, Prompt::Menu { name });
@@ -349,7 +350,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     task.ctx.offered_callback = true;
                     engine.callback_desk.stats.borrow_mut().offered += 1;
                 }
-                let text = eval(prompt, &task.ctx, now, &*engine).into_text();
+                let text = prompt_text(prompt, &task.ctx, now, &*engine);
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let variable = target.dotted();
@@ -700,14 +701,26 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
     Ok(())
 }
 
+/// A prompt's text: borrowed from the flow when it is a plain literal (most prompts), so playing
+/// it copies nothing unless a trace records it; evaluated otherwise.
+fn prompt_text<'a>(e: &'a Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Cow<'a, str> {
+    if let ExprKind::Str(parts) = &e.kind
+        && let [StrPart::Text(t)] = parts.as_slice()
+    {
+        return Cow::Borrowed(t);
+    }
+    Cow::Owned(eval(e, ctx, now, world).into_text())
+}
+
 async fn play<R: Runtime, C: Caller, O: Observer>(
     task: &mut CallTask<R, C, O>,
     engine: &Engine<R>,
-    text: String,
+    text: impl Into<Cow<'_, str>>,
 ) {
+    let text = text.into();
     let d = engine.prompt_time(&text);
     if task.obs.enabled() {
-        task.obs.record(engine.rt.now(), Event::Prompt(text));
+        task.obs.record(engine.rt.now(), Event::Prompt(text.into_owned()));
     }
     engine.rt.sleep(d).await;
 }
