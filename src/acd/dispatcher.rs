@@ -153,6 +153,10 @@ impl Acd {
 
     /// Looked up once per flow step, not per routing decision: ids are what the hot path uses.
     pub fn queue_id(&self, name: &str) -> Option<QueueId> {
+        // With a handful of queues, comparing names is cheaper than hashing one.
+        if self.queues.len() <= 8 {
+            return self.queues.iter().position(|q| q.name == name).map(|i| QueueId(i as u32));
+        }
         self.queue_ids.get(name).copied()
     }
 
