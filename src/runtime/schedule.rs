@@ -1,7 +1,9 @@
 //! Schedules ready to answer `open(...)` and `holiday(...)` at an instant.
 
 use crate::syntax::ast::Schedule;
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike};
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeDelta, TimeZone, Timelike,
+};
 use chrono_tz::Tz;
 use std::cell::Cell;
 
@@ -13,10 +15,11 @@ pub struct ScheduleTable {
     /// Open minutes-of-day ranges [start, end) per weekday, Monday first.
     pub hours: [Vec<(u32, u32)>; 7],
     pub closed: Vec<(NaiveDate, NaiveDate)>,
-    /// The last instant asked about (UTC) and its answers (holiday, open): a flow usually asks
-    /// `holiday(...)` and `open(...)` at the same instant, and the time-zone lookup behind each
-    /// answer is most of its cost.
-    last: Cell<Option<(NaiveDateTime, bool, bool)>>,
+    /// The answers (holiday, open) for a span of UTC instants [from, until) over which neither
+    /// can change: the rest of the local minute range up to the next opening or closing time of
+    /// that day (or midnight), with one UTC offset throughout. Flows ask at nearly every call,
+    /// and the time-zone lookup behind an answer is most of its cost.
+    last: Cell<Option<(NaiveDateTime, NaiveDateTime, bool, bool)>>,
 }
 
 impl ScheduleTable {
@@ -53,22 +56,99 @@ impl ScheduleTable {
         self.at_utc(at.naive_utc()).1
     }
 
-    /// (holiday, open) at an instant given in UTC; one time-zone conversion per new instant.
+    /// (holiday, open) at an instant given in UTC.
     pub fn at_utc(&self, utc: NaiveDateTime) -> (bool, bool) {
-        if let Some((at, holiday, open)) = self.last.get()
-            && at == utc
+        if let Some((from, until, holiday, open)) = self.last.get()
+            && from <= utc
+            && utc < until
         {
             return (holiday, open);
         }
+        let offset = self.zone.offset_from_utc_datetime(&utc).fix();
+        let local = utc + offset;
+        let date = local.date();
+        let minute = local.hour() * 60 + local.minute();
+        let holiday = self.closed.iter().any(|(a, b)| *a <= date && date <= *b);
+        let ranges = &self.hours[local.weekday().num_days_from_monday() as usize];
+        let open = !holiday && ranges.iter().any(|(a, b)| *a <= minute && minute < *b);
+        // Both answers hold until the day's next boundary after this minute (or midnight), as
+        // long as the offset holds too: a daylight-saving change inside the span shortens the
+        // cache to this one instant.
+        let next = ranges.iter().flat_map(|&(a, b)| [a, b]).filter(|&m| m > minute).fold(1440, u32::min);
+        let until = date.and_time(NaiveTime::MIN) + TimeDelta::minutes(i64::from(next.min(1440))) - offset;
+        let until = if until > utc
+            && self.zone.offset_from_utc_datetime(&(until - TimeDelta::microseconds(1))).fix() == offset
+        {
+            until
+        } else {
+            utc + TimeDelta::microseconds(1)
+        };
+        self.last.set(Some((utc, until, holiday, open)));
+        (holiday, open)
+    }
+
+    /// The answers without the cache, for tests.
+    #[cfg(test)]
+    fn at_utc_uncached(&self, utc: NaiveDateTime) -> (bool, bool) {
         let local = self.zone.from_utc_datetime(&utc).naive_local();
         let date = local.date();
         let holiday = self.closed.iter().any(|(a, b)| *a <= date && date <= *b);
-        let open = !holiday && {
-            let minute = local.hour() * 60 + local.minute();
-            let day = local.weekday().num_days_from_monday() as usize;
-            self.hours[day].iter().any(|(a, b)| *a <= minute && minute < *b)
-        };
-        self.last.set(Some((utc, holiday, open)));
-        (holiday, open)
+        let minute = local.hour() * 60 + local.minute();
+        let day = local.weekday().num_days_from_monday() as usize;
+        (holiday, !holiday && self.hours[day].iter().any(|(a, b)| *a <= minute && minute < *b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ScheduleTable;
+    use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+    use std::cell::Cell;
+
+    fn table(zone: &str) -> ScheduleTable {
+        let mut hours: [Vec<(u32, u32)>; 7] = Default::default();
+        for day in hours.iter_mut().take(5) {
+            day.push((8 * 60, 12 * 60));
+            day.push((12 * 60 + 30, 18 * 60));
+        }
+        hours[5].push((9 * 60, 13 * 60));
+        hours[6].push((0, 1440));
+        let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        ScheduleTable {
+            name: "Hours".into(),
+            zone: zone.parse().unwrap(),
+            hours,
+            closed: vec![(d(3, 30), d(3, 30)), (d(10, 26), d(10, 27)), (d(12, 25), d(12, 26))],
+            last: Cell::new(None),
+        }
+    }
+
+    /// The cached answers equal fresh ones, in time order and out of it, across both
+    /// daylight-saving changes, holidays, range boundaries and midnights.
+    #[test]
+    fn cached_answers_match_fresh_ones() {
+        for zone in ["Europe/Amsterdam", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"] {
+            let t = table(zone);
+            let mut instants: Vec<NaiveDateTime> = Vec::new();
+            for (m, d) in [(3, 27), (10, 23), (11, 1), (12, 24)] {
+                let start = NaiveDate::from_ymd_opt(2026, m, d).unwrap().and_hms_opt(0, 0, 0).unwrap();
+                // Steps of 7 min 13.000001 s for four days, plus the microseconds around each step.
+                for i in 0..800 {
+                    let at = start + TimeDelta::microseconds(i * 433_000_001);
+                    instants.extend([at - TimeDelta::microseconds(1), at, at + TimeDelta::microseconds(1)]);
+                }
+            }
+            for at in &instants {
+                assert_eq!(t.at_utc(*at), t.at_utc_uncached(*at), "{zone} at {at} UTC, in order");
+            }
+            let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+            for _ in 0..20_000 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let at = instants[(x % instants.len() as u64) as usize];
+                assert_eq!(t.at_utc(at), t.at_utc_uncached(at), "{zone} at {at} UTC, shuffled");
+            }
+        }
     }
 }
