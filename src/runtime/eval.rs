@@ -55,6 +55,7 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
                     StrPart::Text(t) => s.push_str(t),
                     StrPart::Expr(x) => match eval(x, ctx, now, world) {
                         Value::Str(t) | Value::Phone(t) => s.push_str(&t),
+                        Value::Int(i) => push_int(&mut s, i),
                         // Written in place: the same text `to_string` gives, without a copy.
                         v => {
                             let _ = write!(s, "{v}");
@@ -99,6 +100,26 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
             _ => Value::Unknown,
         },
     }
+}
+
+/// Appends `i` in decimal, as `{i}` formats it, without the formatting machinery (announcements
+/// interpolate numbers on every round of an in-queue flow).
+fn push_int(s: &mut String, i: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        s.push('-');
+    }
+    s.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 fn secs(m: Micros) -> i64 {
@@ -237,5 +258,17 @@ fn binary(op: BinaryOp, l: &Expr, r: &Expr, ctx: &CallContext, now: Micros, worl
             _ => Unknown,
         },
         BinaryOp::And | BinaryOp::Or => unreachable!("handled above"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn integers_are_written_as_display_writes_them() {
+        for i in [0, 1, 9, 10, -1, -10, 42, 1_000_000, i64::MAX, i64::MIN, i64::MIN + 1] {
+            let mut s = String::from("x");
+            super::push_int(&mut s, i);
+            assert_eq!(s, format!("x{i}"));
+        }
     }
 }
