@@ -185,7 +185,10 @@ impl VirtualRuntime {
                     if at > inner.now.get() {
                         inner.now.set(at);
                     }
-                    self.wake(timer.task);
+                    // Nothing is ready or spawned (timers are only looked at then), so waking the
+                    // task would queue it alone and poll it next: poll it now. A stale timer's
+                    // poll is a no-op, as its wake-up would have been.
+                    self.poll(timer.task);
                 }
                 None => return inner.live.get(),
             }
