@@ -12,7 +12,6 @@ use super::{CallContext, Micros, Runtime, Signal, Value};
 use crate::acd::EntryId;
 use crate::callbacks::{CallbackRequest, Origin};
 use crate::compile::{Action, FlowGraph, NodeId, Outcome};
-use crate::fast_hash::FastMap;
 use crate::syntax::ast::{CallbackMode, Expr, ExprKind, FlowKind, Path, StrPart};
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -219,7 +218,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
     let mut node = graph.entry();
     let mut returns: Vec<NodeId> = Vec::new();
     // Menu failure counters: (no input, no match, total) per menu, reset when the menu is left.
-    let mut menus: FastMap<NodeId, (u32, u32, u32)> = FastMap::default();
+    let mut menus = MenuCounters::default();
     let mut steps = 0u32;
     let mut last_time = rt.now();
     task.ctx.flow_name = graph.shared_name();
@@ -309,10 +308,10 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let keys = respond(task, &rt, Prompt::Menu { name });
                 let pressed = collect(task, &rt, keys, timeout).await;
-                let counts = menus.entry(node).or_insert((0, 0, 0));
+                let counts = menus.get_or_insert(node);
                 match pressed {
                     Some(d) if graph.follow(node, &Outcome::Digit(d.clone())).is_some() => {
-                        menus.remove(&node);
+                        menus.remove(node);
                         Outcome::Digit(d)
                     }
                     other => {
@@ -325,7 +324,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                         counts.2 += 1;
                         let (k, total) = (if no_input { counts.0 } else { counts.1 }, counts.2);
                         if total > *retries {
-                            menus.remove(&node);
+                            menus.remove(node);
                             Outcome::Exhausted
                         } else {
                             let (nth, any) = if no_input {
@@ -547,6 +546,64 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
         }
         node = next;
     }
+}
+
+/// Failure counters (no input, no match, total) of the menus a walk is in, reset when the menu
+/// is left. Usually one menu at a time (more only inside a handler), so a short list searched
+/// in order, the first two kept inline: a hash map allocated and rehashed its table on every
+/// call that reached a menu.
+#[derive(Default)]
+struct MenuCounters {
+    inline: [Option<MenuCount>; 2],
+    more: Vec<MenuCount>,
+}
+
+/// A menu and its (no input, no match, total) failures.
+type MenuCount = (NodeId, (u32, u32, u32));
+
+impl MenuCounters {
+    fn get_or_insert(&mut self, node: NodeId) -> &mut (u32, u32, u32) {
+        let at = self.inline.iter().position(|c| matches!(c, Some((n, _)) if *n == node));
+        let in_more = self.more.iter().position(|(n, _)| *n == node);
+        let free = self.inline.iter().position(Option::is_none);
+        match (at, in_more, free) {
+            (Some(i), _, _) | (None, None, Some(i)) => &mut self.inline[i].get_or_insert((node, (0, 0, 0))).1,
+            (None, Some(i), _) => &mut self.more[i].1,
+            (None, None, None) => {
+                self.more.push((node, (0, 0, 0)));
+                &mut self.more.last_mut().expect("just pushed").1
+            }
+        }
+    }
+
+    fn remove(&mut self, node: NodeId) {
+        for c in &mut self.inline {
+            if matches!(c, Some((n, _)) if *n == node) {
+                *c = None;
+            }
+        }
+        self.more.retain(|(n, _)| *n != node);
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn menu_counters_keep_one_count_per_menu() {
+    let mut m = MenuCounters::default();
+    for round in 1..=3u32 {
+        for node in 0..5 {
+            m.get_or_insert(NodeId(node)).0 += node + 1;
+        }
+        for node in 0..5 {
+            assert_eq!(m.get_or_insert(NodeId(node)).0, round * (node + 1));
+        }
+    }
+    m.remove(NodeId(0));
+    m.remove(NodeId(3));
+    assert_eq!(*m.get_or_insert(NodeId(0)), (0, 0, 0));
+    assert_eq!(*m.get_or_insert(NodeId(3)), (0, 0, 0));
+    assert_eq!(m.get_or_insert(NodeId(4)).0, 15);
+    assert_eq!(m.get_or_insert(NodeId(1)).0, 6);
 }
 
 /// Position and estimated wait, as the flow is about to read them.
