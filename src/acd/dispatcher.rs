@@ -81,6 +81,7 @@ pub struct Acd {
 
 /// Adds or drops `q` from the ready list after its counters changed. O(1): swap-remove with
 /// back-pointers; the list's order does not matter because selection compares keys.
+#[inline]
 fn refresh_ready(ready: &mut Vec<QueueId>, queues: &mut [Queue], q: QueueId) {
     let want = queues[q.index()].can_route();
     let pos = queues[q.index()].ready_pos;
