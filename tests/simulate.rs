@@ -130,7 +130,7 @@ fn bad_flags_and_scenarios_are_clear_errors() {
 }
 
 /// A callback that keeps its FIFO place and cannot abandon sees the Erlang C wait until an agent
-/// takes it: every caller who would wait leaves a callback at once (flows/bench/callback), so the
+/// takes it: every caller who would wait leaves a callback at once (flows/callback-bench), so the
 /// share of callers who take one is P(wait), their wait for an agent is exponential with mean
 /// h / (N − A), and the callback service level is P(W ≤ t | W > 0) = 1 − exp(−(N − A)·t / h).
 #[test]
@@ -138,7 +138,7 @@ fn a_callback_that_keeps_its_place_sees_the_erlang_c_wait() {
     let load = published_load();
     let theory = erlang_c(&load, 20.0).unwrap();
     let out = Test::new()
-        .args(["simulate", "flows/bench/callback/scenario.yaml", "--format", "json", "--calls", "400000"])
+        .args(["simulate", "flows/callback-bench/scenario.yaml", "--format", "json", "--calls", "400000"])
         .run();
     let r: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let cb = &r["callbacks"];
