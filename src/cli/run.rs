@@ -7,7 +7,7 @@ use crate::callbacks::{AgentResponse, DialResult};
 use crate::project::{CheckedProject, Project};
 use crate::runtime::{
     CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Micros, Recorder,
-    Runtime, Signal, VirtualRuntime, run_call,
+    Runtime, VirtualRuntime, run_call,
 };
 use crate::sim::scenario::AgentsSpec;
 use crate::syntax::ast::{FlowKind, format_duration};
@@ -138,29 +138,6 @@ fn build_acd(checked: &CheckedProject, agents: Option<u32>) -> Result<Acd, (i32,
     crate::sim::simulator::build_acd(checked, &spec).map(|(acd, _)| acd).map_err(|e| (exit::PROBLEMS, e))
 }
 
-/// Puts `n` anonymous calls in every queue, each served for `handle` when an agent takes it.
-fn queue_ahead(engine: &Rc<Engine<VirtualRuntime>>, n: u32, handle: Micros) {
-    let queues: Vec<_> = {
-        let acd = engine.acd.borrow();
-        (0..acd.queue_count()).map(|i| crate::acd::QueueId(i as u32)).collect()
-    };
-    for q in queues {
-        for _ in 0..n {
-            let entry = engine.acd.borrow_mut().enqueue(q, 0, crate::acd::SkillSet::default(), 0);
-            let waiter = engine.wait_for_agent(entry);
-            let engine2 = engine.clone();
-            engine.rt.spawn(async move {
-                waiter.signal.wait().await;
-                if let Some((agent, _)) = waiter.assigned.get() {
-                    engine2.rt.sleep(handle).await;
-                    engine2.release_agent(agent).await;
-                }
-            });
-        }
-    }
-    engine.dispatch();
-}
-
 fn call_zone(checked: &CheckedProject, tz: &Option<String>) -> Result<Tz, (i32, String)> {
     if let Some(name) = tz {
         return name.parse::<Tz>().map_err(|_| {
@@ -253,7 +230,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     }
     *engine.callback_desk.ledger.borrow_mut() = Box::new(crate::callbacks::ledger::MemoryLedger::default());
     let engine = Rc::new(engine);
-    queue_ahead(&engine, args.ahead, handle);
+    engine.queue_ahead(args.ahead, handle);
     let recorder = Recorder::default();
     let spec = CallSpec {
         id: 1,

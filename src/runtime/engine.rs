@@ -192,6 +192,30 @@ impl<R: Runtime> Engine<R> {
         self.dispatch();
     }
 
+    /// Puts `n` anonymous calls in every queue, each served for `handle` when an agent takes it:
+    /// a busy queue for `run --ahead` and flow tests, without running flows for them.
+    pub fn queue_ahead(self: &Rc<Self>, n: u32, handle: Micros) {
+        if n == 0 {
+            return;
+        }
+        let queues: Vec<_> = (0..self.acd.borrow().queue_count()).map(|i| QueueId(i as u32)).collect();
+        for q in queues {
+            for _ in 0..n {
+                let entry = self.acd.borrow_mut().enqueue(q, 0, crate::acd::SkillSet::default(), 0);
+                let waiter = self.wait_for_agent(entry);
+                let engine = self.clone();
+                self.rt.spawn(async move {
+                    waiter.signal.wait().await;
+                    if let Some((agent, _)) = waiter.assigned.get() {
+                        engine.rt.sleep(handle).await;
+                        engine.release_agent(agent).await;
+                    }
+                });
+            }
+        }
+        self.dispatch();
+    }
+
     /// Whether the `ask` at `node` of `flow` offers a callback.
     pub fn offers_callback(&self, flow: &str, node: crate::compile::NodeId) -> bool {
         self.callback_offers.get(flow).and_then(|v| v.get(node.0 as usize)).copied().unwrap_or(false)

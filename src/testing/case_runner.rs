@@ -6,7 +6,7 @@ use super::test_file::{StepKind, TestCase};
 use crate::callbacks::{CallbackId, CallbackRequest};
 use crate::runtime::{
     CallContext, CallOutcome, CallPlan, CallSpec, CallTask, Caller, Engine, Event, Keys, Micros, Observer,
-    Prompt, Runtime, Signal, VirtualRuntime, run_call_with,
+    Prompt, Runtime, VirtualRuntime, run_call_with,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -110,7 +110,7 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
         parties.agent_script = given.agent_responses.iter().copied().collect();
     }
     let engine = Rc::new(engine);
-    queue_ahead(&engine, given.ahead, handle);
+    engine.queue_ahead(given.ahead, handle);
     let scripted_hang_up = case.script.iter().find_map(|s| match s.kind {
         StepKind::HangUp(d) => Some(d),
         _ => None,
@@ -169,30 +169,4 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
         && ended_at >= limit
         && matches!(events.last(), Some((_, Event::Note(n))) if n == HANG_UP_NOTE);
     CaseRun { events, outcome, stopped, ctx, answers: caller.answers, callbacks, ended_at }
-}
-
-/// `n` anonymous calls in every queue ahead of the case's call, each served for `handle`.
-fn queue_ahead(engine: &Rc<Engine<VirtualRuntime>>, n: u32, handle: Micros) {
-    if n == 0 {
-        return;
-    }
-    let queues: Vec<_> = {
-        let acd = engine.acd.borrow();
-        (0..acd.queue_count()).map(|i| crate::acd::QueueId(i as u32)).collect()
-    };
-    for q in queues {
-        for _ in 0..n {
-            let entry = engine.acd.borrow_mut().enqueue(q, 0, crate::acd::SkillSet::default(), 0);
-            let waiter = engine.wait_for_agent(entry);
-            let engine2 = engine.clone();
-            engine.rt.spawn(async move {
-                waiter.signal.wait().await;
-                if let Some((agent, _)) = waiter.assigned.get() {
-                    engine2.rt.sleep(handle).await;
-                    engine2.release_agent(agent).await;
-                }
-            });
-        }
-    }
-    engine.dispatch();
 }
