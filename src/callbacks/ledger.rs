@@ -5,24 +5,16 @@
 //! ([`StoreLedger`]), a list kept in memory for `run` and flow tests ([`MemoryLedger`]), and
 //! nothing at all for a long simulation ([`NoLedger`]), whose memory must stay flat.
 
-use super::State;
 use super::store::{CallbackStore, StoreError};
+use super::{LiveCallback, State};
 use crate::runtime::Micros;
 use std::collections::HashSet;
 
 pub trait Ledger {
-    /// Records `id` moving `from` → `to`. Answers false when the callback was no longer in
-    /// `from` (someone else — a supervisor's cancel, another dispatcher — moved it): the lifecycle
-    /// then stops touching it.
-    fn record(
-        &mut self,
-        id: &str,
-        from: State,
-        to: State,
-        reason: &str,
-        at: Micros,
-        attempts_made: u32,
-    ) -> bool;
+    /// Records `cb` moving from its state to `to` (with `cb`'s attempts and due time as they are
+    /// now). Answers false when the callback was no longer in that state (someone else — a
+    /// supervisor's cancel, another dispatcher — moved it): the lifecycle then stops touching it.
+    fn record(&mut self, cb: &LiveCallback, to: State, reason: &str, at: Micros) -> bool;
 
     /// Called before dialling attempt `attempt` (from 1). Answers false when that attempt was
     /// already claimed, by this process before a crash: the customer must not be dialled again
@@ -35,7 +27,7 @@ pub trait Ledger {
 pub struct NoLedger;
 
 impl Ledger for NoLedger {
-    fn record(&mut self, _: &str, _: State, _: State, _: &str, _: Micros, _: u32) -> bool {
+    fn record(&mut self, _: &LiveCallback, _: State, _: &str, _: Micros) -> bool {
         true
     }
     fn claim_attempt(&mut self, _: &str, _: u32, _: Micros) -> bool {
@@ -61,8 +53,14 @@ pub struct MemoryLedger {
 }
 
 impl Ledger for MemoryLedger {
-    fn record(&mut self, id: &str, from: State, to: State, reason: &str, at: Micros, _: u32) -> bool {
-        self.changes.push(Change { id: id.to_string(), from, to, reason: reason.to_string(), at });
+    fn record(&mut self, cb: &LiveCallback, to: State, reason: &str, at: Micros) -> bool {
+        self.changes.push(Change {
+            id: cb.id.to_string(),
+            from: cb.state,
+            to,
+            reason: reason.to_string(),
+            at,
+        });
         true
     }
     fn claim_attempt(&mut self, id: &str, attempt: u32, _: Micros) -> bool {
@@ -99,19 +97,17 @@ pub fn store_state(state: State) -> String {
 }
 
 impl<S: CallbackStore> Ledger for StoreLedger<S> {
-    fn record(
-        &mut self,
-        id: &str,
-        from: State,
-        to: State,
-        reason: &str,
-        at: Micros,
-        attempts_made: u32,
-    ) -> bool {
+    fn record(&mut self, cb: &LiveCallback, to: State, reason: &str, at: Micros) -> bool {
+        let (id, from) = (&*cb.id, cb.state);
         let at = self.epoch + at;
         let update = match self.store.get(id) {
             Ok(Some(mut row)) => {
-                row.attempts_made = row.attempts_made.max(attempts_made);
+                row.attempts_made = row.attempts_made.max(cb.attempts_made);
+                // A retry waits for its new time: a dispatcher started after a crash must not
+                // dial it early.
+                if to == State::Scheduled {
+                    row.due_at_utc = self.epoch + cb.due;
+                }
                 row
             }
             Ok(None) => return false,

@@ -490,8 +490,7 @@ fn step<R: Runtime, O: Observer>(
     reason: &str,
 ) -> bool {
     let now = engine.rt.now();
-    let moved =
-        engine.callback_desk.ledger.borrow_mut().record(&cb.id, cb.state, to, reason, now, cb.attempts_made);
+    let moved = engine.callback_desk.ledger.borrow_mut().record(cb, to, reason, now);
     if moved {
         cb.state = to;
     }

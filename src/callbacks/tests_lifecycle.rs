@@ -421,8 +421,8 @@ fn every_transition_is_a_legal_move_and_recorded() {
     let ledger = Rc::new(RefCell::new(Vec::new()));
     struct Shared(Rc<RefCell<Vec<(State, State)>>>);
     impl super::ledger::Ledger for Shared {
-        fn record(&mut self, _: &str, from: State, to: State, _: &str, _: Micros, _: u32) -> bool {
-            self.0.borrow_mut().push((from, to));
+        fn record(&mut self, cb: &LiveCallback, to: State, _: &str, _: Micros) -> bool {
+            self.0.borrow_mut().push((cb.state, to));
             true
         }
         fn claim_attempt(&mut self, _: &str, _: u32, _: Micros) -> bool {
@@ -451,7 +451,7 @@ fn a_claimed_attempt_is_never_dialled_again() {
     let checked = one_queue(1, "      attempts: 2\n      auto_answer: true");
     struct Crashed;
     impl super::ledger::Ledger for Crashed {
-        fn record(&mut self, _: &str, _: State, _: State, _: &str, _: Micros, _: u32) -> bool {
+        fn record(&mut self, _: &LiveCallback, _: State, _: &str, _: Micros) -> bool {
             true
         }
         // Attempt 1 was claimed before a crash.
