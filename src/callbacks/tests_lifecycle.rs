@@ -532,3 +532,73 @@ fn a_second_callback_for_a_pending_number_takes_the_failure_branch_and_the_numbe
         "once the first callback ended, the number is free again"
     );
 }
+
+#[test]
+fn the_store_ledger_commits_each_move_and_a_retry_s_new_due_time() {
+    use super::ledger::StoreLedger;
+    use super::store::{CallbackStore, SqliteStore, StoredCallback};
+    let path = std::env::temp_dir().join(format!("callwright-ledger-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let epoch = 1_800_000_000_000_000; // UTC microseconds at runtime zero
+    let mut store = SqliteStore::open(&path).unwrap();
+    let row = StoredCallback {
+        id: "cb-s".into(),
+        number: "+31612345678".into(),
+        queue: "Q".into(),
+        owner: None,
+        state: "SCHEDULED".into(),
+        due_at_utc: epoch,
+        payload_json: "{}".into(),
+        attempts_made: 0,
+        idempotency_key: None,
+        updated_at: epoch,
+    };
+    store.insert(&row).unwrap();
+    let checked = one_queue(1, "      auto_answer: true");
+    let ledger_path = path.clone();
+    let h = Harness::new(&checked, move |e| {
+        *e.callback_desk.ledger.borrow_mut() =
+            Box::new(StoreLedger::new(SqliteStore::open(&ledger_path).unwrap(), epoch));
+        e.callback_desk
+            .parties
+            .borrow_mut()
+            .customer_script
+            .extend([DialResult::NoAnswer, DialResult::Answered]);
+    });
+    h.callback("cb-s", "+31612345678", 0, |cb| cb.retry_every = 10 * M);
+    // After the first dial: back to SCHEDULED, due 10 minutes after the no-answer.
+    h.rt.run_until(5 * M);
+    let now_row = store.get("cb-s").unwrap().unwrap();
+    assert_eq!(now_row.state, "SCHEDULED");
+    assert_eq!(now_row.attempts_made, 1);
+    let no_answer_at = h
+        .steps("cb-s")
+        .into_iter()
+        .find_map(|(at, s)| matches!(s, CallbackStep::DialResult { .. }).then_some(at))
+        .unwrap();
+    assert_eq!(now_row.due_at_utc, epoch + no_answer_at + 10 * M);
+    h.rt.run_until(60 * M);
+    let done = store.get("cb-s").unwrap().unwrap();
+    assert_eq!((done.state.as_str(), done.attempts_made), ("COMPLETED", 2));
+    let states: Vec<String> = store.history("cb-s").unwrap().into_iter().map(|t| t.to_state).collect();
+    assert_eq!(
+        states,
+        [
+            "SCHEDULED",
+            "QUEUED",
+            "ROUTING",
+            "PROCESSING",
+            "SCHEDULED",
+            "QUEUED",
+            "ROUTING",
+            "PROCESSING",
+            "COMPLETED"
+        ]
+    );
+    drop(store);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
