@@ -61,7 +61,7 @@ pub async fn serve<R: Runtime, O: Observer>(
     let mut offers = 0;
     loop {
         if cb.entry.is_none() && cb.due > rt.now() {
-            if cb.state != State::Scheduled && !step(&engine, &obs, &mut cb, State::Scheduled, "scheduled") {
+            if cb.state != State::Scheduled && !step(&engine, &mut cb, State::Scheduled, "scheduled") {
                 return None;
             }
             trace(&engine, &obs, &cb, CallbackStep::Scheduled { due: cb.due, why: "scheduled" });
@@ -79,7 +79,7 @@ pub async fn serve<R: Runtime, O: Observer>(
             Pass::Lost => return None,
             Pass::Retry(result) if cb.attempts_made < cb.max_attempts => {
                 cb.due = rt.now().saturating_add(cb.retry_every);
-                if !step(&engine, &obs, &mut cb, State::Scheduled, result.as_str()) {
+                if !step(&engine, &mut cb, State::Scheduled, result.as_str()) {
                     return None;
                 }
                 engine.callback_desk.stats.borrow_mut().retries += 1;
@@ -151,7 +151,7 @@ async fn agent_first<R: Runtime, O: Observer>(
         Some(e) => e,
         None => enqueue(engine, cb, CallbackRouting { owner: cb.owner, offer }),
     };
-    if cb.state != State::Queued && !step(engine, obs, cb, State::Queued, "due") {
+    if cb.state != State::Queued && !step(engine, cb, State::Queued, "due") {
         engine.leave_queue(entry);
         return Pass::Lost;
     }
@@ -182,13 +182,13 @@ async fn agent_first<R: Runtime, O: Observer>(
         let Some((agent, _)) = waiter.assigned.get() else { return Pass::Done(EndReason::SystemError) };
         let name = engine.agent_name(agent).to_string();
         if !offer {
-            if !step(engine, obs, cb, State::Routing, "auto_answer") {
+            if !step(engine, cb, State::Routing, "auto_answer") {
                 release(engine, agent);
                 return Pass::Lost;
             }
             break agent;
         }
-        if !step(engine, obs, cb, State::Routing, "offered") {
+        if !step(engine, cb, State::Routing, "offered") {
             engine.leave_queue(entry);
             return Pass::Lost;
         }
@@ -223,7 +223,7 @@ async fn agent_first<R: Runtime, O: Observer>(
                 back_after(engine, agent, timings.not_responding);
             }
         }
-        if !step(engine, obs, cb, State::Queued, response.as_str()) {
+        if !step(engine, cb, State::Queued, response.as_str()) {
             engine.leave_queue(entry);
             return Pass::Lost;
         }
@@ -234,7 +234,7 @@ async fn agent_first<R: Runtime, O: Observer>(
         }
     };
     agent_took(engine, obs, cb, agent);
-    if !step(engine, obs, cb, State::Processing, "accepted") {
+    if !step(engine, cb, State::Processing, "accepted") {
         release(engine, agent);
         return Pass::Lost;
     }
@@ -279,7 +279,7 @@ async fn customer_first<R: Runtime, O: Observer>(
         engine.leave_queue(entry);
     }
     let key = key_of(engine, cb);
-    if cb.state != State::Queued && !step(engine, obs, cb, State::Queued, "due") {
+    if cb.state != State::Queued && !step(engine, cb, State::Queued, "due") {
         return Pass::Lost;
     }
     trace(
@@ -292,31 +292,27 @@ async fn customer_first<R: Runtime, O: Observer>(
     engine.callback_desk.wait_for_dial_slot(cb.queue, key, slot.clone());
     engine.callback_desk.pace(&engine.acd.borrow());
     slot.wait().await;
-    if !step(engine, obs, cb, State::Routing, "dial_slot")
-        || !step(engine, obs, cb, State::Processing, "dialing")
-    {
+    if !step(engine, cb, State::Routing, "dial_slot") || !step(engine, cb, State::Processing, "dialing") {
         engine.callback_desk.dial_done(cb.queue);
         return Pass::Lost;
     }
     let result = dial(engine, obs, cb).await;
     engine.callback_desk.dial_done(cb.queue);
     engine.callback_desk.pace(&engine.acd.borrow());
-    let connect = match result {
+    match result {
         Some(DialResult::Answered) => {
             if let Some(end) = greet(engine, obs, cb, settings).await {
                 return Pass::Done(end);
             }
-            true
         }
         Some(DialResult::Machine) => match settings.answering_machine {
             AnsweringMachine::HangUp => return Pass::Done(EndReason::AnsweringMachine),
             AnsweringMachine::LeaveMessage => return Pass::Done(EndReason::Completed),
-            AnsweringMachine::Connect => true,
+            AnsweringMachine::Connect => {}
         },
         Some(r) => return Pass::Retry(r),
         None => return Pass::Retry(DialResult::NoAnswer),
-    };
-    debug_assert!(connect);
+    }
     // The customer is on the line: connect with the next agent, from the kept place.
     let entry = engine.acd.borrow_mut().enqueue_callback(
         cb.queue,
@@ -482,13 +478,7 @@ fn back_after<R: Runtime>(engine: &Rc<Engine<R>>, agent: AgentId, after: Micros)
 }
 
 /// Records a move in the ledger (compare-and-set) and in the callback.
-fn step<R: Runtime, O: Observer>(
-    engine: &Engine<R>,
-    _obs: &O,
-    cb: &mut LiveCallback,
-    to: State,
-    reason: &str,
-) -> bool {
+fn step<R: Runtime>(engine: &Engine<R>, cb: &mut LiveCallback, to: State, reason: &str) -> bool {
     let now = engine.rt.now();
     let moved = engine.callback_desk.ledger.borrow_mut().record(cb, to, reason, now);
     if moved {
@@ -504,7 +494,7 @@ fn finish<R: Runtime, O: Observer>(
     reason: EndReason,
 ) -> Option<EndReason> {
     let state = reason.final_state();
-    if !step(engine, obs, cb, state, reason.as_str()) {
+    if !step(engine, cb, state, reason.as_str()) {
         return None;
     }
     engine.callback_desk.stats.borrow_mut().ended(reason);
