@@ -332,6 +332,14 @@ fn start_one(
         ready_at: due,
         state,
     };
+    // A callback with no date that nobody touched for `inactive_after` (14 days) is ended, not
+    // dialled (seed 003).
+    let now_utc = DateTime::<Utc>::from_timestamp_micros(epoch + engine.rt.now()).unwrap_or_default();
+    if crate::callbacks::inactive(&cb, now_utc, &settings) {
+        let at = engine.rt.now();
+        engine.callback_desk.ledger.borrow_mut().record(&live_cb, State::Expired, "inactive", at);
+        return;
+    }
     live.set(live.get() + 1);
     let (engine2, printer, live) = (engine.clone(), printer.clone(), live.clone());
     engine.callback_desk.stats.borrow_mut().created += 1;
