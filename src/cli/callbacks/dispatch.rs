@@ -47,8 +47,8 @@ pub struct DispatchArgs {
     /// Probability that a customer answers a dial.
     #[arg(long, default_value_t = 0.8, value_name = "P")]
     pub answer: f64,
-    /// Probability of a busy line (the rest of the dials get no answer).
-    #[arg(long, default_value_t = 0.05, value_name = "P")]
+    /// Probability of a busy line (what --answer, --busy and --machine leave gets no answer).
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
     pub busy: f64,
     /// Probability that an answering machine picks up.
     #[arg(long, default_value_t = 0.0, value_name = "P")]
@@ -66,9 +66,12 @@ pub struct DispatchArgs {
     pub seed: u64,
 }
 
-/// How far ahead of its due time a callback is loaded from the store into the scheduler, in
-/// store time: early enough that the scheduler's timer, not the store poll, releases it.
+/// How far ahead of its due time a callback is loaded from the store into the scheduler, in wall
+/// time (times --speed in store time): far more than a poll, so the scheduler's timer, not the
+/// store poll, releases it.
 const LOOKAHEAD_MICROS: i64 = 60_000_000;
+/// Wall time between two reads of the store for newly due callbacks.
+const POLL: std::time::Duration = std::time::Duration::from_millis(20);
 /// How many due rows one poll loads at most (a store of a million pending callbacks is read
 /// a slice at a time).
 const LOAD_BATCH: usize = 10_000;
@@ -190,7 +193,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         }
         loop {
             let now = epoch + engine.rt.now();
-            match reader.due(now + LOOKAHEAD_MICROS, LOAD_BATCH) {
+            match reader.due(now + (LOOKAHEAD_MICROS as f64 * a.speed) as i64, LOAD_BATCH) {
                 Ok(rows) => {
                     for row in &rows {
                         start_one(&engine, row, epoch, &printer, &live, &loaded, &mut problems);
@@ -202,7 +205,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
             if drained || start.elapsed().as_micros() as i64 >= deadline || !problems.is_empty() {
                 break;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(POLL).await;
         }
         let left = pending_rows(&reader).map(|p| p.len()).unwrap_or(0);
         (left, problems)
