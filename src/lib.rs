@@ -32,3 +32,4 @@ pub mod runtime;
 pub mod sim;
 pub mod syntax;
 pub mod testing;
+pub mod xml;

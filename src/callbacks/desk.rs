@@ -90,11 +90,16 @@ impl<S: Signal> CallbackDesk<S> {
         }
     }
 
+    /// Whether a customer-first callback waits for a dial slot: the engine's routing pass (the
+    /// simulator's hot path) asks this before it borrows the ACD to [`pace`](Self::pace).
+    pub fn pacing_needed(&self) -> bool {
+        self.pacing_waiting.get() > 0
+    }
+
     /// Grants dial slots in queue order while fewer than pacing modifier × available agents
-    /// dials are in progress (Genesys's customer-first pacing). Cheap when nothing waits, so the
-    /// engine calls it after every routing pass.
+    /// dials are in progress (Genesys's customer-first pacing).
     pub fn pace(&self, acd: &Acd) {
-        if self.pacing_waiting.get() == 0 {
+        if !self.pacing_needed() {
             return;
         }
         let mut pacing = self.pacing.borrow_mut();

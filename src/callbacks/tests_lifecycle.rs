@@ -6,7 +6,7 @@ use super::lifecycle;
 use super::live::{CallbackStep, LiveCallback};
 use super::parties::{AgentResponse, DialResult, Timings};
 use super::{EndReason, State};
-use crate::acd::{AgentId, AgentState, QueueId, SkillSet};
+use crate::acd::{AgentId, AgentState, SkillSet};
 use crate::project::{CheckedProject, Project};
 use crate::runtime::{
     CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Micros, Recorder,
@@ -472,7 +472,6 @@ fn a_claimed_attempt_is_never_dialled_again() {
         .collect();
     assert_eq!(dials, [2], "attempt 1 is skipped, attempt 2 dialled once");
     assert_eq!(h.end("cb-k"), Some((State::Completed, EndReason::Completed)));
-    let _ = QueueId(0);
 }
 
 #[test]

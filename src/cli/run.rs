@@ -129,12 +129,7 @@ pub fn load_checked(path: &std::path::Path, out: &mut Output) -> Result<CheckedP
 
 /// The ACD for one call: `--agents N` on every queue, else the center.yaml roster, else one agent.
 fn build_acd(checked: &CheckedProject, agents: Option<u32>) -> Result<Acd, (i32, String)> {
-    let has_roster = checked.project.center.as_ref().is_some_and(|c| !c.agents.is_empty());
-    let spec = match agents {
-        Some(n) => AgentsSpec::Count(n),
-        None if has_roster => AgentsSpec::Roster,
-        None => AgentsSpec::Count(1),
-    };
+    let spec = agents.map_or_else(|| AgentsSpec::roster_or_one(checked), AgentsSpec::Count);
     crate::sim::simulator::build_acd(checked, &spec).map(|(acd, _)| acd).map_err(|e| (exit::PROBLEMS, e))
 }
 
@@ -148,8 +143,7 @@ fn call_zone(checked: &CheckedProject, tz: &Option<String>) -> Result<Tz, (i32, 
             (exit::PROBLEMS, format!("--tz {name:?} is not an IANA time zone{help}"))
         });
     }
-    let first = checked.project.files.iter().flat_map(|(_, f)| f.schedules.iter()).next();
-    Ok(first.and_then(|s| s.zone.value.parse().ok()).unwrap_or(Tz::UTC))
+    Ok(checked.default_zone())
 }
 
 fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {

@@ -180,21 +180,6 @@ struct Canvas {
     max: Point,
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// layout-rs may move an edge label onto another (unstyled) connector of the same edge, losing
 /// its style; the label's colour therefore travels in the text itself, as a leading tag character.
 fn tagged_label(colour: &str, label: &str) -> String {
@@ -256,7 +241,7 @@ impl Canvas {
         let _ = write!(
             s,
             "<g class=\"node\" id=\"{key}\"><title>{}</title>",
-            esc(&format!("{key} · {}", style.look.tooltip))
+            crate::xml::escape(&format!("{key} · {}", style.look.tooltip))
         );
         let paint = format!("fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{width}\"{dash}");
         match style.look.category {
@@ -330,7 +315,7 @@ impl Canvas {
                 "<tspan x=\"{:.1}\" y=\"{:.1}\"{weight}>{}</tspan>",
                 center.x,
                 top + LINE_H * (i as f64 + 0.5) + NODE_FONT_PX * 0.35,
-                esc(line)
+                crate::xml::escape(line)
             );
         }
         s.push_str("</text></g>\n");
@@ -356,7 +341,7 @@ impl Canvas {
              stroke-linejoin=\"round\">{}</text>",
             line_x - 4.0,
             xy.y + EDGE_FONT_PX * 0.35,
-            esc(text)
+            crate::xml::escape(text)
         );
         let w = text.chars().count() as f64 * 7.0;
         self.grow(Point::new(line_x - 4.0 - w, xy.y - 8.0));
@@ -403,7 +388,7 @@ impl Canvas {
             "<text x=\"{MARGIN}\" y=\"{:.1}\" font-size=\"16\" font-weight=\"bold\" \
              fill=\"#263238\">{}</text>",
             MARGIN + 14.0,
-            esc(title)
+            crate::xml::escape(title)
         );
         if legend {
             let y = MARGIN + TITLE_H + 4.0;

@@ -102,6 +102,16 @@ impl Project {
 }
 
 impl CheckedProject {
+    /// Every schedule of every file, in file order.
+    pub fn schedules(&self) -> impl Iterator<Item = &crate::syntax::ast::Schedule> {
+        self.project.files.iter().flat_map(|(_, f)| f.schedules.iter())
+    }
+
+    /// The zone calls are placed in when none is given: the first schedule's, else UTC.
+    pub fn default_zone(&self) -> chrono_tz::Tz {
+        self.schedules().next().and_then(|s| s.zone.value.parse().ok()).unwrap_or(chrono_tz::Tz::UTC)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

@@ -78,14 +78,7 @@ pub struct Engine<R: Runtime> {
 impl<R: Runtime> Engine<R> {
     pub fn new(rt: R, project: &CheckedProject, acd: Acd) -> Self {
         let flows = project.graphs.iter().map(|g| (g.name().to_string(), Rc::new(g.clone()))).collect();
-        let schedules = project
-            .project
-            .files
-            .iter()
-            .flat_map(|(_, f)| f.schedules.iter())
-            .filter_map(ScheduleTable::from_ast)
-            .map(|s| (s.name.clone(), s))
-            .collect();
+        let schedules = ScheduleTable::tables(project).collect();
         Engine::with_shared(rt, project, flows, schedules, acd)
     }
 
@@ -171,7 +164,9 @@ impl<R: Runtime> Engine<R> {
             }
         }
         // Customer-first callbacks dial when agents are free: the pacer looks after every pass.
-        self.callback_desk.pace(&self.acd.borrow());
+        if self.callback_desk.pacing_needed() {
+            self.callback_desk.pace(&self.acd.borrow());
+        }
     }
 
     /// Takes `entry` out of its queue (the caller hung up, or the flow disconnected them).

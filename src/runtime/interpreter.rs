@@ -483,18 +483,12 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                             .as_ref()
                             .is_none_or(|q| Some(q.name.as_str()) == task.ctx.queue.as_deref()),
                 };
-                let result = match h.queue.clone() {
-                    None => Err("no queue: name one with `queue`".to_string()),
-                    Some(q) if engine.acd.borrow().queue_id(&q).is_none() => {
-                        Err(format!("unknown queue {q}"))
-                    }
-                    Some(q) => {
-                        let settings = engine
-                            .acd
-                            .borrow()
-                            .queue_id(&q)
-                            .map(|id| engine.callback_desk.settings(id).clone());
-                        let settings = settings.unwrap_or_default();
+                let queue_id = h.queue.as_deref().and_then(|q| engine.acd.borrow().queue_id(q));
+                let result = match (h.queue.clone(), queue_id) {
+                    (None, _) => Err("no queue: name one with `queue`".to_string()),
+                    (Some(q), None) => Err(format!("unknown queue {q}")),
+                    (Some(q), Some(id)) => {
+                        let settings = engine.callback_desk.settings(id);
                         engine
                             .callbacks
                             .borrow_mut()

@@ -23,6 +23,13 @@ pub struct ScheduleTable {
 }
 
 impl ScheduleTable {
+    /// The tables of a project's schedules, by name (those that did not check are left out).
+    pub fn tables(
+        project: &crate::project::CheckedProject,
+    ) -> impl Iterator<Item = (String, ScheduleTable)> + '_ {
+        project.schedules().filter_map(ScheduleTable::from_ast).map(|s| (s.name.clone(), s))
+    }
+
     /// `None` if the schedule did not pass the checker (bad zone, say).
     pub fn from_ast(s: &Schedule) -> Option<ScheduleTable> {
         let zone: Tz = s.zone.value.parse().ok()?;

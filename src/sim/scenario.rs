@@ -376,6 +376,16 @@ pub enum AgentsSpec {
     List(Vec<AgentGroup>),
 }
 
+impl AgentsSpec {
+    /// For one traced call or a flow test: the center.yaml roster if it has agents, else one agent.
+    pub fn roster_or_one(checked: &crate::project::CheckedProject) -> AgentsSpec {
+        match &checked.project.center {
+            Some(c) if !c.agents.is_empty() => AgentsSpec::Roster,
+            _ => AgentsSpec::Count(1),
+        }
+    }
+}
+
 /// A group of identical agents.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgentGroup {
@@ -596,11 +606,11 @@ impl Parser<'_> {
 
     fn scenario(&self, base: &Path) -> R<Scenario> {
         let value: Value = serde_yaml::from_str(self.text).map_err(|e| {
-            let loc = e.location();
+            let (line, column) = yaml_error_position(&e);
             ScenarioError {
                 file: self.file.to_owned(),
-                line: loc.as_ref().and_then(|l| u32::try_from(l.line()).ok()),
-                column: loc.as_ref().and_then(|l| u32::try_from(l.column()).ok()),
+                line,
+                column,
                 field: String::new(),
                 message: format!("not valid YAML: {e}"),
                 help: None,
@@ -1324,6 +1334,15 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
 // ---------------------------------------------------------------------------------------------
 // Finding a field in the text, for line and column in errors. Heuristic: block-style mappings and
 // lists by indentation, then flow-style (`{ calls: 5 }`) keys on the same line.
+
+/// Where serde_yaml found a syntax error: 1-based line and column, when it knows them.
+pub(crate) fn yaml_error_position(e: &serde_yaml::Error) -> (Option<u32>, Option<u32>) {
+    let loc = e.location();
+    (
+        loc.as_ref().and_then(|l| u32::try_from(l.line()).ok()),
+        loc.as_ref().and_then(|l| u32::try_from(l.column()).ok()),
+    )
+}
 
 pub(crate) fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();

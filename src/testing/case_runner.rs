@@ -129,7 +129,7 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
     let log = TraceLog::default();
     let mut task = CallTask {
         engine: engine.clone(),
-        ctx: Box::new(CallContext::new(spec, 0)),
+        ctx: Box::new(CallContext::new(spec.clone(), 0)),
         caller: ScriptedCaller::new(case),
         plan: CallPlan { patience: given.patience, handle, hang_up: Some(hang_up) },
         obs: log.clone(),
@@ -154,14 +154,6 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
             flow: case.flow.clone(),
             node: crate::compile::NodeId(0),
             message: "the call did not finish within run_for".into(),
-        };
-        let spec = CallSpec {
-            id,
-            ani: case.call.ani.clone(),
-            dnis: case.call.dnis.as_str().into(),
-            caller_name: case.call.caller_name.clone(),
-            start: case.call.start,
-            data: given.data.clone(),
         };
         (outcome, Box::new(CallContext::new(spec, 0)), ScriptedCaller::new(case), rt.now())
     });

@@ -2,24 +2,8 @@
 //! `<testsuite>` per test file, one `<testcase>` per case, a `<failure>` per failed case.
 
 use super::suite::SuiteResult;
+use crate::xml::escape;
 use std::fmt::Write;
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 cannot carry most control characters, even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push('?'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 pub fn junit(result: &SuiteResult) -> String {
     let mut files: Vec<&str> = Vec::new();

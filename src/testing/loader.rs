@@ -104,12 +104,12 @@ pub fn read_test_file(path: &Path) -> R<RawTestFile> {
 /// Parses test-file text; `base` is the folder `project:` is relative to.
 pub fn parse_raw(text: &str, name: &str, base: &Path) -> R<RawTestFile> {
     let value: Value = serde_yaml::from_str(text).map_err(|e| {
-        let loc = e.location();
+        let (line, column) = crate::sim::scenario::yaml_error_position(&e);
         TestFileError {
             code: Code::Unreadable,
             file: name.to_string(),
-            line: loc.as_ref().and_then(|l| u32::try_from(l.line()).ok()),
-            column: loc.as_ref().and_then(|l| u32::try_from(l.column()).ok()),
+            line,
+            column,
             field: String::new(),
             message: format!("not valid YAML: {e}"),
             help: None,

@@ -30,19 +30,9 @@ impl ProjectUnderTest {
     pub fn new(checked: CheckedProject) -> Result<Self, String> {
         let flows: HashMap<String, Rc<FlowGraph>> =
             checked.graphs.iter().map(|g| (g.name().to_string(), Rc::new(g.clone()))).collect();
-        let schedules = checked
-            .project
-            .files
-            .iter()
-            .flat_map(|(_, f)| f.schedules.iter())
-            .filter_map(ScheduleTable::from_ast)
-            .map(|s| (s.name.clone(), s))
-            .collect();
-        let first = checked.project.files.iter().flat_map(|(_, f)| f.schedules.iter()).next();
-        let zone = first.and_then(|s| s.zone.value.parse().ok()).unwrap_or(Tz::UTC);
-        let has_roster = checked.project.center.as_ref().is_some_and(|c| !c.agents.is_empty());
-        let spec = if has_roster { AgentsSpec::Roster } else { AgentsSpec::Count(1) };
-        let (roster, _) = crate::sim::simulator::build_acd(&checked, &spec)?;
+        let schedules = ScheduleTable::tables(&checked).collect();
+        let zone = checked.default_zone();
+        let (roster, _) = crate::sim::simulator::build_acd(&checked, &AgentsSpec::roster_or_one(&checked))?;
         let (empty, _) = crate::sim::simulator::build_acd(&checked, &AgentsSpec::Count(0))?;
         let mut skills: Vec<String> = Vec::new();
         if let Some(c) = &checked.project.center {

@@ -54,17 +54,7 @@ impl CallbackStore for MemoryStore {
         }
         self.numbers.entry(cb.number.clone()).or_default().insert(cb.id.clone());
         self.callbacks.insert(cb.id.clone(), cb.clone());
-        self.transitions.insert(
-            cb.id.clone(),
-            vec![Transition {
-                callback_id: cb.id.clone(),
-                from_state: None,
-                to_state: cb.state.clone(),
-                reason: None,
-                at: cb.updated_at,
-                attempt: attempt_of(cb.attempts_made),
-            }],
-        );
+        self.transitions.insert(cb.id.clone(), vec![Transition::created(cb)]);
         Ok(InsertOutcome::Inserted)
     }
 

@@ -77,6 +77,20 @@ pub struct Transition {
     pub attempt: Option<u32>,
 }
 
+impl Transition {
+    /// The creation record of a callback just inserted.
+    pub fn created(cb: &StoredCallback) -> Transition {
+        Transition {
+            callback_id: cb.id.clone(),
+            from_state: None,
+            to_state: cb.state.clone(),
+            reason: None,
+            at: cb.updated_at,
+            attempt: attempt_of(cb.attempts_made),
+        }
+    }
+}
+
 /// What [`CallbackStore::insert`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InsertOutcome {

@@ -240,17 +240,7 @@ fn insert_in(tx: &Connection, cb: &StoredCallback) -> Result<InsertOutcome, Stor
         cb.idempotency_key,
         cb.updated_at
     ])?;
-    insert_transition(
-        tx,
-        &Transition {
-            callback_id: cb.id.clone(),
-            from_state: None,
-            to_state: cb.state.clone(),
-            reason: None,
-            at: cb.updated_at,
-            attempt: attempt_of(cb.attempts_made),
-        },
-    )?;
+    insert_transition(tx, &Transition::created(cb))?;
     Ok(InsertOutcome::Inserted)
 }
 
