@@ -20,27 +20,12 @@
 
 use callwright::callbacks::Scheduler;
 use hdrhistogram::Histogram;
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::time::{Instant, sleep_until};
-
-/// splitmix64: deterministic, dependency-free.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// What the dispatcher and the producer share (one thread: `Rc` and `RefCell` suffice).
 struct Shared {
@@ -132,12 +117,12 @@ async fn dispatch(shared: &Shared, lateness: &mut Histogram<u64>, expected: u64)
 
 /// Inserts `count` items while the dispatcher runs, 50 every 10 ms, each due 1–20 ms later.
 async fn produce(shared: &Shared, count: u64, start: i64) {
-    let mut rng = Rng(7);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
     let mut made = 0;
     tokio::time::sleep_until(shared.at(start)).await;
     while made < count {
         for _ in 0..50.min(count - made) {
-            let due = shared.micros(Instant::now()) + 1_000 + rng.below(19_000) as i64;
+            let due = shared.micros(Instant::now()) + 1_000 + rng.random_range(0..19_000) as i64;
             shared.schedule(due, made);
             made += 1;
         }
@@ -149,9 +134,9 @@ async fn produce(shared: &Shared, count: u64, start: i64) {
 
 /// Mean nanoseconds to schedule one item into `scheduler` (dues spread like the bulk's), the
 /// items taken out again afterwards so the size is what it was.
-fn ns_per_insert(scheduler: &mut Scheduler<u64>, spread: i64, rng: &mut Rng) -> f64 {
+fn ns_per_insert(scheduler: &mut Scheduler<u64>, spread: i64, rng: &mut Xoshiro256PlusPlus) -> f64 {
     const K: usize = 100_000;
-    let dues: Vec<i64> = (0..K).map(|_| rng.below(spread as u64) as i64).collect();
+    let dues: Vec<i64> = (0..K).map(|_| rng.random_range(0..spread as u64) as i64).collect();
     let mut tickets = Vec::with_capacity(K);
     let start = std::time::Instant::now();
     for (i, due) in dues.iter().enumerate() {
@@ -182,8 +167,8 @@ fn main() {
     let _guard = runtime.enter();
 
     // 1. Bulk insert.
-    let mut rng = Rng(1);
-    let dues: Vec<i64> = (0..n).map(|_| rng.below(spread as u64) as i64).collect();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let dues: Vec<i64> = (0..n).map(|_| rng.random_range(0..spread as u64) as i64).collect();
     let mut scheduler = Scheduler::new();
     let start = std::time::Instant::now();
     for (i, due) in dues.iter().enumerate() {
@@ -202,7 +187,7 @@ fn main() {
     let big = ns_per_insert(&mut scheduler, spread, &mut rng);
     let mut small_scheduler = Scheduler::new();
     for i in 0..10_000 {
-        small_scheduler.insert(rng.below(spread as u64) as i64, i);
+        small_scheduler.insert(rng.random_range(0..spread as u64) as i64, i);
     }
     let small = ns_per_insert(&mut small_scheduler, spread, &mut rng);
     println!(

@@ -16,28 +16,13 @@
 //! The database files go to `$CALLWRIGHT_BENCH_DIR` or the temp directory, and are removed.
 
 use callwright::callbacks::store::{CallbackStore, InsertOutcome, ListFilter, SqliteStore, StoredCallback};
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const SINGLE_BUDGET: Duration = Duration::from_secs(10);
 const LOOKUPS: usize = 20_000;
-
-/// splitmix64: deterministic, dependency-free.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// The number of callback `i`: callbacks 2m and 2m+1 share one (a bijective scramble of m), so
 /// a lookup of a stored number finds two callbacks at every database size.
@@ -52,7 +37,7 @@ fn full_payload(id: &str, number: &str) -> String {
     )
 }
 
-fn callback(i: u64, rng: &mut Rng, full: bool) -> StoredCallback {
+fn callback(i: u64, rng: &mut Xoshiro256PlusPlus, full: bool) -> StoredCallback {
     let id = format!("cb-20261201-{i}");
     let number = number(i);
     let payload_json = if full { full_payload(&id, &number) } else { format!(r#"{{"id":"{id}"}}"#) };
@@ -63,7 +48,7 @@ fn callback(i: u64, rng: &mut Rng, full: bool) -> StoredCallback {
         queue: "Support".to_string(),
         owner: None,
         state: "SCHEDULED".to_string(),
-        due_at_utc: 1_796_000_000_000_000 + rng.below(30 * 86_400) as i64 * 1_000_000,
+        due_at_utc: 1_796_000_000_000_000 + rng.random_range(0..30 * 86_400) as i64 * 1_000_000,
         payload_json,
         attempts_made: 0,
         updated_at: 1_796_115_600_000_000,
@@ -98,7 +83,7 @@ impl Drop for TempDb {
 fn creations(dir: &Path, n: usize, batch: usize) {
     let tmp = TempDb::new(dir, &format!("batch{batch}"));
     let mut store = SqliteStore::open(&tmp.0).expect("open the bench database");
-    let mut rng = Rng(batch as u64);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(batch as u64);
     let rows: Vec<StoredCallback> = (1..=n as u64).map(|i| callback(i, &mut rng, true)).collect();
     let start = Instant::now();
     let mut done = 0;
@@ -143,9 +128,9 @@ struct Lookups {
     full_read_ms: f64,
 }
 
-fn lookups(store: &SqliteStore, rows: u64, rng: &mut Rng) -> Lookups {
+fn lookups(store: &SqliteStore, rows: u64, rng: &mut Xoshiro256PlusPlus) -> Lookups {
     // Stored callbacks picked at random: every lookup finds something (two callbacks by number).
-    let ids: Vec<u64> = (0..LOOKUPS).map(|_| 2 + rng.below(rows - 2)).collect();
+    let ids: Vec<u64> = (0..LOOKUPS).map(|_| 2 + rng.random_range(0..rows - 2)).collect();
     let numbers: Vec<String> = ids.iter().map(|i| number(*i)).collect();
     let mut found = 0usize;
     let by_number = mean_us(&numbers, |n| found += store.by_number(n).expect("by_number").len());
@@ -178,7 +163,7 @@ fn main() {
     );
     let tmp = TempDb::new(&dir, "lookup");
     let mut store = SqliteStore::open(&tmp.0).expect("open the bench database");
-    let mut rng = Rng(42);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(42);
     let mut stored = 0u64;
     let mut results = Vec::new();
     for target in [10_000u64, 1_000_000] {

@@ -105,14 +105,5 @@ pub fn run(args: GraphArgs, out: &mut Output) -> i32 {
             svg::stack(&parts)
         }
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
-                out.error(&format!("{}: {e}", path.display()));
-                return exit::USAGE;
-            }
-        }
-        None => out.stdout(&text),
-    }
-    exit::OK
+    out.write_to(args.output.as_deref(), &text)
 }

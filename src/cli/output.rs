@@ -56,6 +56,24 @@ impl Output {
         let mut o = std::io::stdout().lock();
         let _ = o.write_all(text.as_bytes());
     }
+
+    /// `text` to the file given with `-o`, or to stdout; the exit code (a write that fails is an
+    /// I/O error).
+    pub fn write_to(&mut self, path: Option<&std::path::Path>, text: &str) -> i32 {
+        match path {
+            Some(path) => match std::fs::write(path, text) {
+                Ok(()) => super::exit::OK,
+                Err(e) => {
+                    self.error(&format!("{}: {e}", path.display()));
+                    super::exit::USAGE
+                }
+            },
+            None => {
+                self.stdout(text);
+                super::exit::OK
+            }
+        }
+    }
 }
 
 pub fn plural(n: usize, word: &str) -> String {

@@ -118,14 +118,5 @@ fn generate(
             return exit::USAGE;
         }
     };
-    match output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
-                out.error(&format!("{}: {e}", path.display()));
-                return exit::USAGE;
-            }
-        }
-        None => out.stdout(&text),
-    }
-    exit::OK
+    out.write_to(output.map(PathBuf::as_path), &text)
 }
