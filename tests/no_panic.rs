@@ -215,7 +215,7 @@ proptest! {
             body.join("\n"),
             task.join("\n")
         );
-        let parsed = callwright::syntax::parse(callwright::syntax::FileId(0), &text);
+        let parsed = callwright::syntax::parse(callwright::source::FileId(0), &text);
         prop_assert!(parsed.0.is_some(), "generator produced a syntax error: {:?}\n{text}", parsed.1);
         check(text, false);
     }

@@ -1,7 +1,7 @@
 //! Agents: presence state, skills, and their place in the idle order.
 
 use super::{QueueId, SkillSet};
-use crate::runtime::Micros;
+use crate::time::Micros;
 use std::cmp::Ordering;
 
 /// What an agent is doing, as routing sees it.

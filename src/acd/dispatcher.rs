@@ -8,8 +8,8 @@ use super::{
     AcdError, AgentId, AgentSpec, AgentState, EntryId, PositionKey, QueueId, RequiredSkills, SkillSet,
 };
 use crate::fast_hash::FastMap;
-use crate::project::center::Center;
-use crate::runtime::{Micros, secs};
+use crate::model::center::Center;
+use crate::time::{Micros, secs};
 use std::collections::HashMap;
 
 /// How a callback entry is routed (plain calls use the default: anyone eligible, assigned).

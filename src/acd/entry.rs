@@ -1,7 +1,7 @@
 //! The entry slab: every live call or callback, in reusable slots.
 
 use super::{AgentId, EntryId, PositionKey, QueueId};
-use crate::runtime::Micros;
+use crate::time::Micros;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EntryState {

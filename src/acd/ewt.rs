@@ -17,7 +17,7 @@
 //! handles, and whenever no agent is staffed: as in Genesys, "unknown" is more honest than a
 //! number made from no data, and flows can branch on it.
 
-use crate::runtime::Micros;
+use crate::time::Micros;
 
 /// Completed handles a queue needs before its estimate is given.
 pub const EWT_MIN_SAMPLES: u64 = 5;

@@ -1,6 +1,6 @@
 //! The order of a queue.
 
-use crate::runtime::Micros;
+use crate::time::Micros;
 use std::cmp::Ordering;
 
 /// Where an entry stands in its queue: (priority, original enqueue time, sequence number).

@@ -1,5 +1,5 @@
 use super::*;
-use crate::runtime::{Micros, secs};
+use crate::time::{Micros, secs};
 use proptest::prelude::*;
 use std::collections::HashSet;
 
@@ -328,7 +328,7 @@ fn an_offer_keeps_the_place_on_reject_and_becomes_a_call_on_accept() {
 #[test]
 fn from_center_builds_queues_and_roster() {
     let text = "queues:\n  Support:\n    skills: [support]\n  Billing: {}\nagents:\n  - name: alice\n    skills: [billing]\n    queues: [Support, Billing]\n    wrap_up: 30s\n  - name: bob\n    queues: [Support]\n";
-    let (center, diags) = crate::project::center::load_center(crate::syntax::FileId::default(), text);
+    let (center, diags) = crate::model::center::load_center(crate::source::FileId::default(), text);
     assert!(diags.is_empty(), "{diags:?}");
     let acd = Acd::from_center(&center.unwrap()).unwrap();
     let support = acd.queue_id("Support").unwrap();

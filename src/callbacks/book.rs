@@ -2,7 +2,7 @@
 //! [`CallbackRequest`] here. Validation that needs no clock (number, queue, duplicates) happens
 //! now; the scheduler, dispatcher and durable store build on this (see the callbacks issue).
 
-use crate::syntax::ast::CallbackMode;
+use crate::model::CallbackMode;
 use chrono::NaiveDateTime;
 use std::collections::BTreeMap;
 

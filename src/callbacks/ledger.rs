@@ -7,7 +7,7 @@
 
 use super::store::{CallbackStore, StoreError};
 use super::{LiveCallback, State};
-use crate::runtime::Micros;
+use crate::time::Micros;
 use std::collections::HashSet;
 
 pub trait Ledger {

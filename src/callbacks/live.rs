@@ -1,10 +1,10 @@
 //! One callback while its lifecycle task runs, and the steps it reports to a trace.
 
-use super::parties::DialResult;
+use super::people::DialResult;
 use super::{CallbackId, EndReason, State};
 use crate::acd::{AgentId, EntryId, PositionKey, QueueId, SkillSet};
-use crate::runtime::Micros;
-use crate::syntax::ast::CallbackMode;
+use crate::model::CallbackMode;
+use crate::time::Micros;
 use std::rc::Rc;
 
 /// What the lifecycle knows of a callback it serves. Times are the runtime's.

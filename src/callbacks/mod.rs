@@ -1,29 +1,26 @@
-//! Callbacks: the model and its validation rules, the hand-over point from flows
-//! ([`CallbackBook`]), the one scheduler, the lifecycle that serves each callback through the
-//! ACD (the dispatcher calls and callbacks share), the people model, the ledger of transitions,
-//! and the durable store.
+//! Callbacks as data and rules: the model and its states, the validation rules (CB001…), the
+//! hand-over point from flows ([`CallbackBook`]), the one scheduler, the people model (how
+//! customers and agents answer in a simulation), the ledger of transitions, and the durable
+//! store. Serving a callback needs the engine, so its lifecycle lives above, in
+//! `runtime::callback_lifecycle`.
 
 mod book;
-pub mod bounds;
-pub mod desk;
+
 pub mod ledger;
-pub mod lifecycle;
+
 pub mod live;
 pub mod model;
-pub mod parties;
+pub mod people;
 pub mod scheduler;
 pub mod stats;
 pub mod store;
 pub mod validate;
 
-#[cfg(test)]
-mod tests_lifecycle;
-
 pub use book::{CallbackBook, CallbackError, CallbackId, CallbackRequest, Origin};
-pub use desk::CallbackDesk;
+
 pub use live::{CallbackStep, LiveCallback};
 pub use model::{Callback, CallbackType, EndReason, Position, Schedule, State, can_move};
-pub use parties::{AgentResponse, CallbackParties, DialResult};
+pub use people::{AgentResponse, DialResult, PeopleModel};
 pub use scheduler::{Scheduler, Ticket};
 pub use validate::{
     CallbackErrorCode, CallbackValidationError, NewCallback, ScheduleRequest, ValidatedCallback, check_edit,

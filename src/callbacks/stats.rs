@@ -5,7 +5,7 @@
 //! the customer is connected with an agent. No per-callback storage: histograms in milliseconds.
 
 use super::EndReason;
-use crate::runtime::Micros;
+use crate::time::Micros;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 use std::collections::BTreeMap;

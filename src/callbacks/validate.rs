@@ -9,9 +9,9 @@
 //! overlap) takes the earlier offset and the callback records a note saying so. The UTC instants
 //! are computed at validation and again at dispatch ([`utc_window_at_dispatch`]).
 
-use super::bounds;
 use super::model::{Callback, CallbackType, Origin, Position, Schedule, State};
-use crate::project::center::{CallbackSettings, limits};
+use crate::model::bounds;
+use crate::model::center::{CallbackSettings, limits};
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::{GapInfo, OffsetName, Tz};
 use serde::{Deserialize, Serialize};
@@ -323,7 +323,7 @@ pub fn parse_zone(zone: &str) -> Result<Tz, CallbackValidationError> {
             Field::Timezone,
             format!("`{name}` is not an IANA time zone"),
         );
-        match crate::check::suggest::did_you_mean(name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())) {
+        match crate::source::suggest::did_you_mean(name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())) {
             Some(best) => error.with_help(format!("did you mean `{best}`?")),
             None => error.with_help("use an IANA name such as Europe/Amsterdam or America/New_York"),
         }

@@ -3,10 +3,11 @@
 use super::Type;
 use super::flow_checker::FlowChecker;
 use super::schedules::check_zone;
-use crate::callbacks::bounds;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::Span;
-use crate::syntax::ast::{CreateCallback, ExprKind, format_duration};
+use crate::model::bounds;
+use crate::source::Span;
+use crate::syntax::ast::{CreateCallback, ExprKind};
+use crate::time::format_duration;
 
 /// Validates a phone-number literal as E.164.
 pub fn check_phone(text: &str, span: Span, diags: &mut Vec<Diagnostic>) {

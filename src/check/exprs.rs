@@ -3,8 +3,8 @@
 use super::Type;
 use super::builtins::{self, Param};
 use super::flow_checker::FlowChecker;
-use super::suggest::help_for;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::source::suggest::help_for;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Path, StrPart, UnaryOp};
 
 impl FlowChecker<'_> {

@@ -1,12 +1,13 @@
 //! Checking one flow's statements: kinds, names, menus, types.
 
-use super::suggest::help_for;
 use super::symbols::{Symbols, duplicate};
 use super::{Type, kinds};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::project::center::Center;
-use crate::syntax::Span;
+use crate::model::center::Center;
+use crate::source::Span;
+use crate::source::suggest::help_for;
 use crate::syntax::ast::*;
+use crate::time::format_duration;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub(super) struct FlowChecker<'a> {

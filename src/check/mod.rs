@@ -8,7 +8,7 @@ mod flow_checker;
 pub mod kinds;
 mod paths;
 mod schedules;
-pub mod suggest;
+
 mod symbols;
 mod types;
 
@@ -17,14 +17,15 @@ pub use types::Type;
 
 use crate::compile::{FlowGraph, compile_flow};
 use crate::diagnostics::Diagnostic;
-use crate::project::center::Center;
+use crate::model::center::Center;
+use crate::source::suggest;
 use crate::syntax::ast::SourceFile;
 
 /// A queue's `outbound_flow` must name an outbound flow of the project.
 fn check_outbound_flow<'a>(
     queue: &str,
     name: &str,
-    span: crate::syntax::Span,
+    span: crate::source::Span,
     files: impl Iterator<Item = &'a SourceFile>,
     diags: &mut Vec<Diagnostic>,
 ) {

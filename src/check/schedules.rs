@@ -1,7 +1,7 @@
 //! Schedules: time zones, opening hours, closed days.
 
-use super::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::source::suggest::did_you_mean;
 use crate::syntax::ast::{Clock, DateLit, Schedule, StrLit};
 use chrono_tz::Tz;
 
@@ -95,7 +95,7 @@ pub fn check_schedule(s: &Schedule, diags: &mut Vec<Diagnostic>) {
                 seen_days[d as usize] = Some(r.span);
             }
         }
-        let mut ranges: Vec<(u32, u32, crate::syntax::Span)> = Vec::new();
+        let mut ranges: Vec<(u32, u32, crate::source::Span)> = Vec::new();
         for r in &hours.ranges {
             let ok = clock_ok(r.start, false, diags) & clock_ok(r.end, true, diags);
             if !ok {

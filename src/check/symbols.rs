@@ -1,8 +1,8 @@
 //! The names a project defines: flows, schedules, queues.
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::project::center::Center;
-use crate::syntax::Span;
+use crate::model::center::Center;
+use crate::source::Span;
 use crate::syntax::ast::{FlowKind, SourceFile};
 use std::collections::BTreeMap;
 

@@ -90,37 +90,11 @@ pub enum Format {
     Json,
 }
 
-/// Parses `20s`, `5m`, `1h`, `1m30s`, `1.5h`, or a bare number of seconds.
+/// Seconds in a duration of the one grammar (`20s`, `5m`, `1h30m`, `500ms`, or bare seconds).
 pub fn parse_duration(text: &str) -> Result<f64, String> {
-    let s = text.trim();
-    let bad = || format!("`{text}` is not a duration; write e.g. 20s, 5m, 1h, 1m30s, or a number of seconds");
-    if s.is_empty() {
-        return Err(bad());
-    }
-    if let Ok(secs) = s.parse::<f64>() {
-        return if secs.is_finite() { Ok(secs) } else { Err(bad()) };
-    }
-    let (negative, mut rest) = match s.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, s),
-    };
-    let mut total = 0.0;
-    while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
-        let unit_len =
-            rest[num_len..].find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len() - num_len);
-        let number: f64 = rest[..num_len].parse().map_err(|_| bad())?;
-        let unit = match &rest[num_len..num_len + unit_len] {
-            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
-            "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
-            "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
-            "ms" => 0.001,
-            _ => return Err(bad()),
-        };
-        total += number * unit;
-        rest = &rest[num_len + unit_len..];
-    }
-    Ok(if negative { -total } else { total })
+    crate::time::parse_duration(text).map(crate::time::secs_f64).map_err(|e| {
+        format!("`{text}` is not a duration: {e}; write e.g. 20s, 5m, 1h30m or a number of seconds")
+    })
 }
 
 /// Formats seconds back as a short duration: 20s, 30m, 1h, 1m30s, 2.5s.
@@ -475,10 +449,10 @@ mod tests {
         assert_eq!(parse_duration("5m"), Ok(300.0));
         assert_eq!(parse_duration("1h"), Ok(3600.0));
         assert_eq!(parse_duration("1m30s"), Ok(90.0));
-        assert_eq!(parse_duration("1.5h"), Ok(5400.0));
+        assert_eq!(parse_duration("1h30m"), Ok(5400.0));
         assert_eq!(parse_duration("180"), Ok(180.0));
-        assert_eq!(parse_duration("-3s"), Ok(-3.0));
-        for bad in ["", "s", "3x", "3 s", "1..2s", "inf", "NaN", "m5", "--aht"] {
+        assert_eq!(parse_duration("500ms"), Ok(0.5));
+        for bad in ["", "s", "3x", "3 s", "1..2s", "inf", "NaN", "m5", "--aht", "1.5h", "-3s"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
         assert_eq!(show_duration(1800.0), "30m");

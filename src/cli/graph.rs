@@ -62,7 +62,7 @@ pub fn run(args: GraphArgs, out: &mut Output) -> i32 {
             Some(g) => vec![g],
             None => {
                 let names: Vec<&str> = checked.graphs.iter().map(|g| g.name()).collect();
-                let help = crate::check::suggest::help_for(name, "flow", names);
+                let help = crate::source::suggest::help_for(name, "flow", names);
                 out.error(&format!("no flow named `{name}` in {}; {help}", args.file.display()));
                 return exit::PROBLEMS;
             }

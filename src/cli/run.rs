@@ -4,13 +4,15 @@ use super::exit;
 use super::output::Output;
 use crate::acd::Acd;
 use crate::callbacks::{AgentResponse, DialResult};
+use crate::model::AgentsSpec;
 use crate::project::{CheckedProject, Project};
 use crate::runtime::{
-    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Micros, Recorder,
-    Runtime, VirtualRuntime, run_call,
+    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Recorder, Runtime,
+    VirtualRuntime, run_call,
 };
-use crate::sim::scenario::AgentsSpec;
-use crate::syntax::ast::{FlowKind, format_duration};
+use crate::syntax::ast::FlowKind;
+use crate::time::Micros;
+use crate::time::format_duration;
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde_json::json;
@@ -97,9 +99,7 @@ pub enum Format {
 
 /// Reads `30s`, `5m`, `1h30m`, or bare seconds.
 pub fn parse_duration(flag: &str, s: &str) -> Result<Micros, String> {
-    crate::project::center::parse_duration(s)
-        .map(|secs| secs * 1_000_000)
-        .map_err(|e| format!("--{flag} {s:?}: {e}"))
+    crate::time::parse_duration(s).map_err(|e| format!("--{flag} {s:?}: {e}"))
 }
 
 pub fn run(args: RunArgs, out: &mut Output) -> i32 {
@@ -129,15 +129,16 @@ pub fn load_checked(path: &std::path::Path, out: &mut Output) -> Result<CheckedP
 
 /// The ACD for one call: `--agents N` on every queue, else the center.yaml roster, else one agent.
 fn build_acd(checked: &CheckedProject, agents: Option<u32>) -> Result<Acd, (i32, String)> {
-    let spec = agents.map_or_else(|| AgentsSpec::roster_or_one(checked), AgentsSpec::Count);
-    crate::sim::simulator::build_acd(checked, &spec).map(|(acd, _)| acd).map_err(|e| (exit::PROBLEMS, e))
+    let spec =
+        agents.map_or_else(|| AgentsSpec::roster_or_one(checked.project.center.as_ref()), AgentsSpec::Count);
+    crate::runtime::build_acd(checked, &spec).map(|(acd, _)| acd).map_err(|e| (exit::PROBLEMS, e))
 }
 
 fn call_zone(checked: &CheckedProject, tz: &Option<String>) -> Result<Tz, (i32, String)> {
     if let Some(name) = tz {
         return name.parse::<Tz>().map_err(|_| {
             let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
-            let help = crate::check::suggest::did_you_mean(name, names)
+            let help = crate::source::suggest::did_you_mean(name, names)
                 .map(|b| format!("; did you mean {b}?"))
                 .unwrap_or_default();
             (exit::PROBLEMS, format!("--tz {name:?} is not an IANA time zone{help}"))
@@ -198,7 +199,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
             let names = checked.graphs.iter().map(|g| g.name());
             (
                 exit::PROBLEMS,
-                format!("no flow named `{name}`; {}", crate::check::suggest::help_for(name, "flow", names)),
+                format!("no flow named `{name}`; {}", crate::source::suggest::help_for(name, "flow", names)),
             )
         })?,
         None => match inbound.as_slice() {
@@ -218,11 +219,11 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let mut engine = Engine::new(rt.clone(), &checked, build_acd(&checked, args.agents)?);
     engine.callback_handle = Box::new(move |_| handle);
     {
-        let mut parties = engine.callback_desk.parties.borrow_mut();
+        let mut parties = engine.callback_side.parties.borrow_mut();
         parties.customer_script = parse_list("callback-answers", &args.callback_answers, DialResult::parse)?;
         parties.agent_script = parse_list("agent-responses", &args.agent_responses, AgentResponse::parse)?;
     }
-    *engine.callback_desk.ledger.borrow_mut() = Box::new(crate::callbacks::ledger::MemoryLedger::default());
+    *engine.callback_side.ledger.borrow_mut() = Box::new(crate::callbacks::ledger::MemoryLedger::default());
     let engine = Rc::new(engine);
     engine.queue_ahead(args.ahead, handle);
     let recorder = Recorder::default();

@@ -1,6 +1,6 @@
 //! What a graph node does, and the outcomes its edges are labelled with.
 
-use crate::syntax::Span;
+use crate::source::Span;
 use crate::syntax::ast::{CreateCallback, Expr, Ident, Path, StrLit};
 use std::fmt;
 

@@ -4,7 +4,7 @@
 //! the next statement's node picks them up. Nodes are therefore numbered in source order.
 
 use super::{Action, FlowGraph, Node, NodeId, Outcome};
-use crate::syntax::Span;
+use crate::source::Span;
 use crate::syntax::ast::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 //! ([`super::svg`]) through [`NodeLook`].
 
 use super::{Action, FlowGraph, Node, NodeId, Outcome};
-use crate::project::SourceMap;
+use crate::source::SourceMap;
 use crate::syntax::ast::{Expr, ExprKind, FlowKind, StrPart};
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -494,7 +494,7 @@ pub fn to_dot_painted(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Pai
 mod tests {
     use super::*;
     use crate::compile::compile_flow;
-    use crate::syntax::FileId;
+    use crate::source::FileId;
 
     pub(crate) fn graph_of(text: &str) -> (FlowGraph, SourceMap) {
         let mut sources = SourceMap::new();

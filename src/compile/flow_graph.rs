@@ -2,7 +2,7 @@
 //! and outcomes.
 
 use super::{Action, Node, NodeId, Outcome};
-use crate::syntax::Span;
+use crate::source::Span;
 use crate::syntax::ast::FlowKind;
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};

@@ -8,7 +8,7 @@
 
 use super::dot::{COVERED, Category, INK, NodeLook, Paint, UNCOVERED, edge_label};
 use super::{FlowGraph, Outcome};
-use crate::project::SourceMap;
+use crate::source::SourceMap;
 use layout::core::base::Orientation;
 use layout::core::color::Color;
 use layout::core::format::{ClipHandle, RenderBackend};
@@ -241,7 +241,7 @@ impl Canvas {
         let _ = write!(
             s,
             "<g class=\"node\" id=\"{key}\"><title>{}</title>",
-            crate::xml::escape(&format!("{key} · {}", style.look.tooltip))
+            crate::source::xml::escape(&format!("{key} · {}", style.look.tooltip))
         );
         let paint = format!("fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{width}\"{dash}");
         match style.look.category {
@@ -315,7 +315,7 @@ impl Canvas {
                 "<tspan x=\"{:.1}\" y=\"{:.1}\"{weight}>{}</tspan>",
                 center.x,
                 top + LINE_H * (i as f64 + 0.5) + NODE_FONT_PX * 0.35,
-                crate::xml::escape(line)
+                crate::source::xml::escape(line)
             );
         }
         s.push_str("</text></g>\n");
@@ -341,7 +341,7 @@ impl Canvas {
              stroke-linejoin=\"round\">{}</text>",
             line_x - 4.0,
             xy.y + EDGE_FONT_PX * 0.35,
-            crate::xml::escape(text)
+            crate::source::xml::escape(text)
         );
         let w = text.chars().count() as f64 * 7.0;
         self.grow(Point::new(line_x - 4.0 - w, xy.y - 8.0));
@@ -388,7 +388,7 @@ impl Canvas {
             "<text x=\"{MARGIN}\" y=\"{:.1}\" font-size=\"16\" font-weight=\"bold\" \
              fill=\"#263238\">{}</text>",
             MARGIN + 14.0,
-            crate::xml::escape(title)
+            crate::source::xml::escape(title)
         );
         if legend {
             let y = MARGIN + TITLE_H + 4.0;

@@ -1,7 +1,7 @@
 //! One problem found in a user's input.
 
 use crate::diagnostics::Code;
-use crate::syntax::Span;
+use crate::source::Span;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

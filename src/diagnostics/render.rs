@@ -1,7 +1,7 @@
 //! Showing diagnostics to people (rustc-style snippets) and to programs (JSON).
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::project::SourceMap;
+use crate::source::SourceMap;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term::{self, Config};
 use serde::Serialize;
@@ -68,7 +68,7 @@ pub struct JsonDiagnostic<'a> {
 pub fn to_json<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> JsonDiagnostic<'a> {
     let (file, start, end) = match d.span {
         Some(span) => {
-            let end = crate::syntax::Span { lo: span.hi, ..span };
+            let end = crate::source::Span { lo: span.hi, ..span };
             (Some(sources.name(span.file)), Some(sources.line_col(span)), Some(sources.line_col(end)))
         }
         None => (None, None, None),

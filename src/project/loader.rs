@@ -1,12 +1,13 @@
 //! Loading a project: `.flow` files and an optional `center.yaml`, from disk or from memory.
 
-use super::SourceMap;
-use super::center::{Center, load_center};
 use crate::check::check_files;
 use crate::compile::FlowGraph;
 use crate::diagnostics::{self, Code, Diagnostic};
+use crate::model::center::{Center, load_center};
+use crate::source::FileId;
+use crate::source::SourceMap;
+use crate::syntax;
 use crate::syntax::ast::SourceFile;
-use crate::syntax::{self, FileId};
 use std::path::{Path, PathBuf};
 
 /// Everything read for one project, parsed but not yet checked.

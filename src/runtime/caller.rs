@@ -1,6 +1,6 @@
 //! The person on the phone: what they press, how long they wait.
 
-use super::Micros;
+use crate::time::Micros;
 
 /// What the flow is asking for.
 #[derive(Debug, Clone, Copy)]

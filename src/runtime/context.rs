@@ -1,8 +1,9 @@
 //! What one call knows about itself while a flow runs.
 
-use super::{Micros, Value};
+use super::Value;
 use crate::acd::EntryId;
 use crate::fast_hash::FastMap;
+use crate::time::Micros;
 use chrono::{DateTime, NaiveDateTime};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;

@@ -1,16 +1,18 @@
 //! Shared state of a run: the compiled flows, schedules, the ACD, and who waits for what.
 
+use super::EngineCallbacks;
 use super::caller::Caller;
 use super::eval::World;
 use super::overrides::{Overrides, ScheduleState};
 use super::schedule::ScheduleTable;
 use super::trace::Observer;
-use super::{CallContext, Micros, Runtime, Signal};
+use super::{CallContext, Runtime, Signal};
 use crate::acd::{Acd, AgentId, EntryId, QueueId};
-use crate::callbacks::{CallbackBook, CallbackDesk};
+use crate::callbacks::CallbackBook;
 use crate::compile::FlowGraph;
 use crate::fast_hash::FastMap;
 use crate::project::CheckedProject;
+use crate::time::Micros;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -67,7 +69,7 @@ pub struct Engine<R: Runtime> {
     /// Handle time for callbacks served in this run (agent talk time), drawn per callback.
     pub callback_handle: Box<dyn Fn(&R) -> Micros>,
     /// Queue callback settings, the scheduler, pacing, the people model, the ledger, figures.
-    pub callback_desk: CallbackDesk<R::Signal>,
+    pub callback_side: EngineCallbacks<R::Signal>,
     /// Per flow, the `ask` nodes that offer a callback (a Create Callback follows before the next
     /// input or hold): reaching one counts the caller as offered a callback.
     callback_offers: HashMap<String, Vec<bool>>,
@@ -95,11 +97,11 @@ impl<R: Runtime> Engine<R> {
             (0..acd.queue_count()).map(|i| Rc::from(acd.queue_name(QueueId(i as u32)))).collect();
         let agent_names =
             (0..acd.agent_count()).map(|i| Rc::from(acd.agent_name(AgentId(i as u32)))).collect();
-        let callback_desk = CallbackDesk::new(&acd, project.project.center.as_ref());
+        let callback_side = EngineCallbacks::new(&acd, project.project.center.as_ref());
         let callback_offers =
             project.graphs.iter().map(|g| (g.name().to_string(), callback_offers(g))).collect();
         Engine {
-            callback_desk,
+            callback_side,
             callback_offers,
             queue_names,
             agent_names,
@@ -164,8 +166,8 @@ impl<R: Runtime> Engine<R> {
             }
         }
         // Customer-first callbacks dial when agents are free: the pacer looks after every pass.
-        if self.callback_desk.pacing_needed() {
-            self.callback_desk.pace(&self.acd.borrow());
+        if self.callback_side.pacing_needed() {
+            self.callback_side.pace(&self.acd.borrow());
         }
     }
 

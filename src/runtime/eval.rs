@@ -1,7 +1,8 @@
 //! Evaluating expressions against a call.
 
-use super::{CallContext, Micros, Value};
+use super::{CallContext, Value};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Path, StrPart, UnaryOp, Unit};
+use crate::time::Micros;
 use chrono::{Datelike, Timelike};
 use std::fmt::Write;
 

@@ -8,11 +8,13 @@ use super::engine::{CallTask, Engine};
 use super::eval::{World, eval, with_dotted};
 use super::select::{Either, select};
 use super::trace::{Event, Observer};
-use super::{CallContext, Micros, Runtime, Signal, Value};
+use super::{CallContext, Runtime, Signal, Value};
 use crate::acd::EntryId;
 use crate::callbacks::{CallbackRequest, Origin};
 use crate::compile::{Action, FlowGraph, NodeId, Outcome};
-use crate::syntax::ast::{CallbackMode, Expr, ExprKind, FlowKind, Path, StrPart};
+use crate::model::CallbackMode;
+use crate::syntax::ast::{Expr, ExprKind, FlowKind, Path, StrPart};
+use crate::time::Micros;
 use std::borrow::Cow;
 use std::rc::Rc;
 
@@ -347,7 +349,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
             Action::Ask { target, prompt, max_digits, timeout, .. } => {
                 if !task.ctx.offered_callback && engine.offers_callback(graph.name(), node) {
                     task.ctx.offered_callback = true;
-                    engine.callback_desk.stats.borrow_mut().offered += 1;
+                    engine.callback_side.stats.borrow_mut().offered += 1;
                 }
                 let text = prompt_text(prompt, &task.ctx, now, &*engine);
                 play(task, &engine, text).await;
@@ -488,7 +490,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     (None, _) => Err("no queue: name one with `queue`".to_string()),
                     (Some(q), None) => Err(format!("unknown queue {q}")),
                     (Some(q), Some(id)) => {
-                        let settings = engine.callback_desk.settings(id);
+                        let settings = engine.callback_side.settings(id);
                         engine
                             .callbacks
                             .borrow_mut()
@@ -518,7 +520,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 match handed {
                     Ok(()) => Outcome::Next,
                     Err(message) => {
-                        engine.callback_desk.stats.borrow_mut().refused += 1;
+                        engine.callback_side.stats.borrow_mut().refused += 1;
                         if task.obs.enabled() {
                             task.obs.record(now, Event::Note(format!("callback refused: {message}")));
                         }
@@ -666,13 +668,14 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
     number: String,
     h: Handover,
 ) -> Result<(), String> {
+    use super::callback_lifecycle as lifecycle;
     use crate::acd::CallbackRouting;
-    use crate::callbacks::{LiveCallback, State, lifecycle};
+    use crate::callbacks::{LiveCallback, State};
     let now = engine.rt.now();
-    engine.callback_desk.epoch.borrow_mut().get_or_insert(task.ctx.spec.start);
+    engine.callback_side.epoch.borrow_mut().get_or_insert(task.ctx.spec.start);
     let queue = h.queue.as_deref().unwrap_or_default();
     let q = engine.acd.borrow().queue_id(queue).ok_or_else(|| format!("unknown queue {queue}"))?;
-    let settings = engine.callback_desk.settings(q).clone();
+    let settings = engine.callback_side.settings(q).clone();
     let mode = h.mode.unwrap_or(settings.mode);
     let keeps_position = h.keeps_position;
     let owner_id = match &h.owner {
@@ -704,7 +707,7 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
         data: h.data,
         queue: q,
         mode,
-        max_attempts: h.attempts.unwrap_or(settings.attempts).clamp(1, crate::callbacks::bounds::ATTEMPTS_MAX)
+        max_attempts: h.attempts.unwrap_or(settings.attempts).clamp(1, crate::model::bounds::ATTEMPTS_MAX)
             as u32,
         attempts_made: 0,
         retry_every: h.retry_secs.unwrap_or(settings.retry_interval_secs).max(0) * 1_000_000,

@@ -1,16 +1,19 @@
 //! Running calls: the async interpreter over a [`crate::compile::FlowGraph`], and the clocks it
 //! runs on.
 
+pub mod callback_lifecycle;
 mod caller;
 mod context;
 mod engine;
+mod engine_callbacks;
 mod eval;
 mod interpreter;
 mod overrides;
 mod runtime_trait;
 mod schedule;
 mod select;
-pub mod time;
+mod staffing;
+
 mod tokio_runtime;
 mod trace;
 mod value;
@@ -19,13 +22,15 @@ mod virtual_runtime;
 pub use caller::{Caller, DtmfScript, Keys, Prompt, SCRIPT_PAUSE};
 pub use context::{CallContext, CallSpec};
 pub use engine::{CallPlan, CallTask, Engine, EngineConfig, Waiter};
+pub use engine_callbacks::EngineCallbacks;
 pub use eval::{World, eval};
 pub use interpreter::{CallOutcome, run_call, run_call_with};
 pub use overrides::{Overrides, ScheduleState};
 pub use runtime_trait::{Runtime, Signal};
 pub use schedule::ScheduleTable;
 pub use select::{Either, Select, select};
-pub use time::{MICROS_PER_SEC, Micros, secs, secs_f64};
+pub use staffing::build_acd;
+
 pub use tokio_runtime::{TokioRuntime, TokioSignal};
 pub use trace::{Event, NoTrace, Observer, Recorder};
 pub use value::Value;
@@ -33,3 +38,5 @@ pub use virtual_runtime::{VirtualRuntime, VirtualSignal, VirtualSleep};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_callbacks;

@@ -2,7 +2,7 @@
 //! them (Amazon Connect's test overrides, kept for the whole call). Empty by default: `run` and
 //! `simulate` never set one, and each check is a single `Option` test.
 
-use super::Micros;
+use crate::time::Micros;
 use std::collections::HashMap;
 
 /// What a schedule is taken to say, whatever the call's time.

@@ -1,6 +1,6 @@
 //! The one seam between the interpreter and time.
 
-use super::Micros;
+use crate::time::Micros;
 use std::future::Future;
 
 /// Everything a call waits on goes through here: the clock, timers, one-shot signals, tasks, and

@@ -1,7 +1,8 @@
 //! The wall-clock runtime on tokio, for a service that places real calls. It must run inside a
 //! `tokio::task::LocalSet` (calls share `Rc` state, as on the virtual runtime).
 
-use super::{Micros, Runtime, Signal};
+use super::{Runtime, Signal};
+use crate::time::Micros;
 use rand::RngExt;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;

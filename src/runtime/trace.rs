@@ -1,8 +1,8 @@
 //! What happened during a call, for `run`'s trace and for tests.
 
-use super::Micros;
 use crate::compile::{NodeId, Outcome};
-use crate::syntax::Span;
+use crate::source::Span;
+use crate::time::Micros;
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -1,6 +1,6 @@
 //! Values flows compute with.
 
-use crate::syntax::ast::format_duration;
+use crate::time::format_duration;
 use chrono::NaiveDateTime;
 use std::fmt;
 

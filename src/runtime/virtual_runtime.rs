@@ -3,13 +3,14 @@
 //! Wake-ups are ordered by (time, sequence number), time is an integer number of microseconds,
 //! randomness comes from one seeded generator, and there are no threads: the same seed gives the
 //! same run, byte for byte. tokio's paused clock is not used because it rounds every sleep up to a
-//! whole millisecond, which biases queueing results (DESIGN.md, "Runtime").
+//! whole millisecond, which biases queueing results (docs/design.md, "Runtime").
 //!
 //! Futures here do not use `Waker`s: a timer or signal records the task that was being polled when
 //! it registered, and waking pushes that task on the ready queue. Stale wake-ups (a timer whose
 //! `select` was already decided) only cause a spurious poll, which every future here tolerates.
 
-use super::{Micros, Runtime, Signal};
+use super::{Runtime, Signal};
+use crate::time::Micros;
 use rand::RngExt;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;

@@ -3,7 +3,7 @@
 //! Everything here is numerically stable for large agent counts (thousands of agents, thousands of
 //! Erlangs): Erlang B uses the recursion `B(k) = A·B(k−1) / (k + A·B(k−1))` (or its logarithm),
 //! never factorials, and the Erlang A birth–death chain is summed in log space.
-//! The formulas and reference vectors are those of `shared/reference/queueing.md`.
+//! The formulas and reference vectors are those of `docs/queueing.md`.
 //!
 //! ```
 //! use callwright::sim::erlang::{Load, erlang_c};

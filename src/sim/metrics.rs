@@ -29,7 +29,7 @@
 //! the longest wait.
 
 use super::report::{IntervalReport, QueueReport, Report, ServiceLevel, WaitPercentiles, round6};
-use crate::runtime::time::{MICROS_PER_SEC, Micros};
+use crate::time::{MICROS_PER_SEC, Micros};
 use hdrhistogram::Histogram;
 use std::collections::BTreeMap;
 

@@ -68,9 +68,11 @@
 //! Loading never panics: every problem is a [`ScenarioError`] naming the field, with a line and
 //! column when they can be found.
 
-use crate::check::suggest::did_you_mean;
-use crate::project::center::parse_duration;
-use crate::runtime::time::{MICROS_PER_SEC, Micros};
+use crate::input::{FieldPath, Seg, child, index, locate, show, show_path, yaml_error_position};
+use crate::model::{AgentGroup, AgentsSpec};
+use crate::source::suggest::did_you_mean;
+use crate::time::parse_duration;
+use crate::time::{MICROS_PER_SEC, Micros};
 use chrono::{Duration as ChronoDuration, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde_yaml::{Mapping, Value};
@@ -106,8 +108,8 @@ pub struct Scenario {
 /// The `callbacks:` section: odds and timings of the people on callbacks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallbackModel {
-    pub odds: crate::callbacks::parties::Odds,
-    pub timings: crate::callbacks::parties::Timings,
+    pub odds: crate::callbacks::people::Odds,
+    pub timings: crate::callbacks::people::Timings,
     /// Time-to-callback service level threshold.
     pub target: Micros,
 }
@@ -365,49 +367,6 @@ impl CallerModel {
     }
 }
 
-/// Which agents answer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AgentsSpec {
-    /// This many identical agents, each a member of every queue, with no skills and no wrap-up.
-    Count(u32),
-    /// The agents of `center.yaml`.
-    Roster,
-    /// Groups of identical agents.
-    List(Vec<AgentGroup>),
-}
-
-impl AgentsSpec {
-    /// For one traced call or a flow test: the center.yaml roster if it has agents, else one agent.
-    pub fn roster_or_one(checked: &crate::project::CheckedProject) -> AgentsSpec {
-        match &checked.project.center {
-            Some(c) if !c.agents.is_empty() => AgentsSpec::Roster,
-            _ => AgentsSpec::Count(1),
-        }
-    }
-}
-
-/// A group of identical agents.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AgentGroup {
-    pub name: String,
-    pub count: u32,
-    /// Queues the group takes calls from; empty: every queue.
-    pub queues: Vec<String>,
-    pub skills: Vec<String>,
-    pub wrap_up: Micros,
-}
-
-impl AgentsSpec {
-    /// The number of agents, when the scenario says (`None` for the roster).
-    pub fn count(&self) -> Option<u32> {
-        match self {
-            AgentsSpec::Count(n) => Some(*n),
-            AgentsSpec::Roster => None,
-            AgentsSpec::List(groups) => Some(groups.iter().fold(0u32, |n, g| n.saturating_add(g.count))),
-        }
-    }
-}
-
 impl Scenario {
     /// `--calls N`: run for `n` arrivals.
     pub fn with_calls(mut self, n: u64) -> Scenario {
@@ -512,56 +471,6 @@ pub fn parse_scenario(text: &str, name: &str, base: &Path) -> Result<Scenario, S
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
-
-/// One step of a field path (shared with the flow-test loader).
-#[derive(Debug, Clone)]
-pub enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-type FieldPath = Vec<Seg>;
-
-pub(crate) fn show_path(path: &[Seg]) -> String {
-    let mut out = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
-}
-
-fn child(path: &[Seg], key: &str) -> FieldPath {
-    let mut p = path.to_vec();
-    p.push(Seg::Key(key.to_owned()));
-    p
-}
-
-fn index(path: &[Seg], i: usize) -> FieldPath {
-    let mut p = path.to_vec();
-    p.push(Seg::Index(i));
-    p
-}
-
-/// A short description of a YAML value for messages.
-pub(crate) fn show(v: &Value) -> String {
-    match v {
-        Value::Null => "nothing".into(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("`{n}`"),
-        Value::String(s) => format!("`{s}`"),
-        Value::Sequence(_) => "a list".into(),
-        Value::Mapping(_) => "a mapping".into(),
-        Value::Tagged(t) => format!("a value tagged `{}`", t.tag),
-    }
-}
 
 const TOP_FIELDS: &[&str] =
     &["project", "flow", "seed", "length", "traffic", "callers", "agents", "service_level", "callbacks"];
@@ -1283,22 +1192,9 @@ fn parse_start(text: &str) -> Option<NaiveDateTime> {
     NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
 }
 
-/// A duration in microseconds: [`parse_duration`], except that a plain `<n>ms` keeps its
-/// milliseconds.
+/// A duration in microseconds (the one grammar of [`crate::time`]).
 fn duration_micros(text: &str) -> Result<Micros, String> {
-    let t = text.trim();
-    if let Some(ms) = t.strip_suffix("ms")
-        && !ms.is_empty()
-        && ms.bytes().all(|b| b.is_ascii_digit())
-    {
-        return ms
-            .parse::<i64>()
-            .ok()
-            .and_then(|n| n.checked_mul(1000))
-            .ok_or_else(|| "it is too long".into());
-    }
-    let secs = parse_duration(t)?;
-    secs.checked_mul(MICROS_PER_SEC).ok_or_else(|| "it is too long".into())
+    parse_duration(text)
 }
 
 /// Calls per second in a rate such as `45/s`, `160/min`, `2700/h` or `100/30m`.
@@ -1329,147 +1225,6 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
         },
     };
     Ok(count / secs)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Finding a field in the text, for line and column in errors. Heuristic: block-style mappings and
-// lists by indentation, then flow-style (`{ calls: 5 }`) keys on the same line.
-
-/// Where serde_yaml found a syntax error: 1-based line and column, when it knows them.
-pub(crate) fn yaml_error_position(e: &serde_yaml::Error) -> (Option<u32>, Option<u32>) {
-    let loc = e.location();
-    (
-        loc.as_ref().and_then(|l| u32::try_from(l.line()).ok()),
-        loc.as_ref().and_then(|l| u32::try_from(l.column()).ok()),
-    )
-}
-
-pub(crate) fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut lo = 0;
-    let mut hi = lines.len();
-    let mut parent: isize = -1;
-    // 1-based line, 0-based column of the deepest part found.
-    let mut found: Option<(usize, usize)> = None;
-    for (depth, seg) in path.iter().enumerate() {
-        let hit = match seg {
-            Seg::Key(key) => find_key_line(&lines, lo, hi, parent, key),
-            Seg::Index(i) => find_item_line(&lines, lo, hi, parent, *i),
-        };
-        let Some((line, col)) = hit else {
-            // Flow style: look for the rest of the path on the line found so far.
-            let (line, mut col) = found?;
-            for seg in &path[depth..] {
-                let Seg::Key(key) = seg else { break };
-                match find_inline_key(lines[line - 1], col + 1, key) {
-                    Some(c) => col = c,
-                    None => break,
-                }
-            }
-            return Some((line, col + 1));
-        };
-        found = Some((line + 1, col));
-        match seg {
-            Seg::Key(_) => {
-                // The value is indented more, or is a list whose dashes line up with the key.
-                lo = line + 1;
-                hi = (lo..hi)
-                    .find(|&i| {
-                        let l = lines[i];
-                        !is_blank(l)
-                            && (indent_of(l) < col
-                                || (indent_of(l) == col && !l.trim_start().starts_with('-')))
-                    })
-                    .unwrap_or(hi);
-            }
-            Seg::Index(_) => {
-                // The item's first key is on the dash's line.
-                lo = line;
-                hi =
-                    (line + 1..hi).find(|&i| !is_blank(lines[i]) && indent_of(lines[i]) <= col).unwrap_or(hi);
-            }
-        }
-        parent = col as isize;
-    }
-    found.map(|(l, c)| (l, c + 1))
-}
-
-fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start().len()
-}
-
-fn is_blank(line: &str) -> bool {
-    let t = line.trim_start();
-    t.is_empty() || t.starts_with('#')
-}
-
-fn key_at(rest: &str, key: &str) -> bool {
-    for quoted in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
-        if let Some(after) = rest.strip_prefix(&quoted)
-            && after.trim_start().starts_with(':')
-        {
-            return true;
-        }
-    }
-    false
-}
-
-/// `(line, column of the key)` of `key:` in lines `lo..hi`, indented more than `parent`.
-fn find_key_line(lines: &[&str], lo: usize, hi: usize, parent: isize, key: &str) -> Option<(usize, usize)> {
-    let keys: Vec<(usize, usize, &str)> = lines
-        .iter()
-        .enumerate()
-        .take(hi)
-        .skip(lo)
-        .filter(|(_, line)| !is_blank(line))
-        .map(|(i, line)| {
-            let mut col = indent_of(line);
-            let mut rest = line.trim_start();
-            // `- key:` in a list item.
-            if let Some(r) = rest.strip_prefix("- ") {
-                col += 2 + (r.len() - r.trim_start().len());
-                rest = r.trim_start();
-            }
-            (i, col, rest)
-        })
-        .filter(|(_, col, _)| *col as isize > parent)
-        .collect();
-    // Only direct children: a deeper `key:` of the same name (a flow test's `- expect:` step inside
-    // `caller:`, say) is not the one asked for.
-    let child = keys.iter().map(|(_, col, _)| *col).min()?;
-    keys.into_iter().find(|(_, col, rest)| *col == child && key_at(rest, key)).map(|(i, col, _)| (i, col))
-}
-
-/// `(line, column of the dash)` of item `n` of a block list in lines `lo..hi`.
-fn find_item_line(lines: &[&str], lo: usize, hi: usize, parent: isize, n: usize) -> Option<(usize, usize)> {
-    let items: Vec<(usize, usize)> = (lo..hi)
-        .filter(|&i| !is_blank(lines[i]))
-        .map(|i| (i, indent_of(lines[i])))
-        .filter(|&(i, ind)| ind as isize >= parent && lines[i].trim_start().starts_with('-'))
-        .collect();
-    let top = items.iter().map(|&(_, ind)| ind).min()?;
-    items.into_iter().filter(|&(_, ind)| ind == top).nth(n)
-}
-
-/// The 0-based column of `key:` in `line` at or after `from`.
-fn find_inline_key(line: &str, from: usize, key: &str) -> Option<usize> {
-    let mut start = from.min(line.len());
-    while start < line.len() {
-        if !line.is_char_boundary(start) {
-            start += 1;
-            continue;
-        }
-        let rest = &line[start..];
-        let boundary = start == 0 || {
-            let prev = line[..start].chars().next_back().unwrap_or(' ');
-            !(prev.is_alphanumeric() || prev == '_' || prev == '.')
-        };
-        if boundary && key_at(rest, key) {
-            return Some(start);
-        }
-        start += 1;
-    }
-    None
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 
 use super::metrics::Metrics;
 use super::report::Report;
-use super::scenario::{AgentsSpec, CallerModel, Length, Scenario};
-use crate::acd::{Acd, AgentSpec};
+use super::scenario::{CallerModel, Length, Scenario};
 use crate::project::CheckedProject;
+use crate::runtime::build_acd;
 use crate::runtime::{
-    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, Caller, Engine, Keys, Micros, NoTrace, Prompt,
-    Runtime, VirtualRuntime, run_call,
+    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, Caller, Engine, Keys, NoTrace, Prompt, Runtime,
+    VirtualRuntime, run_call,
 };
+use crate::time::Micros;
 use chrono::TimeZone;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -47,80 +48,6 @@ pub struct SimRun {
     pub polls: u64,
 }
 
-/// The queues (center.yaml's, plus any a flow transfers to) and the agents a run uses.
-pub fn build_acd(checked: &CheckedProject, agents: &AgentsSpec) -> Result<(Acd, u32), String> {
-    let mut acd = Acd::new();
-    let mut queues: Vec<String> = checked
-        .project
-        .center
-        .as_ref()
-        .map(|c| c.queue_names().map(str::to_string).collect())
-        .unwrap_or_default();
-    for g in &checked.graphs {
-        for n in g.nodes() {
-            if let crate::compile::Action::Transfer { queue, .. } = &n.action
-                && !queues.contains(&queue.name)
-            {
-                queues.push(queue.name.clone());
-            }
-        }
-    }
-    let all: Vec<_> = queues.iter().map(|q| acd.add_queue(q)).collect();
-    let mut count = 0;
-    match agents {
-        AgentsSpec::Count(n) => {
-            for i in 0..*n {
-                acd.add_agent(AgentSpec {
-                    name: format!("agent{}", i + 1),
-                    skills: vec![],
-                    queues: all.clone(),
-                    wrap_up: 0,
-                });
-            }
-            count = *n;
-        }
-        AgentsSpec::Roster => {
-            let center =
-                checked.project.center.as_ref().ok_or("`agents: roster` needs a center.yaml with agents")?;
-            for a in &center.agents {
-                let qs = a.queues.iter().filter_map(|q| acd.queue_id(q)).collect();
-                acd.add_agent(AgentSpec {
-                    name: a.name.clone(),
-                    skills: a.skills.clone(),
-                    queues: qs,
-                    wrap_up: a.wrap_up_secs * 1_000_000,
-                });
-                count += 1;
-            }
-        }
-        AgentsSpec::List(groups) => {
-            for g in groups {
-                let qs = if g.queues.is_empty() {
-                    all.clone()
-                } else {
-                    g.queues
-                        .iter()
-                        .map(|q| {
-                            acd.queue_id(q)
-                                .ok_or_else(|| format!("agent group `{}` names unknown queue `{q}`", g.name))
-                        })
-                        .collect::<Result<Vec<_>, _>>()?
-                };
-                for i in 0..g.count {
-                    acd.add_agent(AgentSpec {
-                        name: format!("{}{}", g.name, i + 1),
-                        skills: g.skills.clone(),
-                        queues: qs.clone(),
-                        wrap_up: g.wrap_up,
-                    });
-                }
-                count += g.count;
-            }
-        }
-    }
-    Ok((acd, count))
-}
-
 /// Runs a scenario. `progress` is told the number of calls generated so far, now and then.
 pub fn simulate(
     checked: &CheckedProject,
@@ -151,11 +78,11 @@ pub fn simulate(
     let handle_dist = scenario.callers.handle_time;
     engine.callback_handle = Box::new(move |rt: &VirtualRuntime| handle_dist.sample(&mut || rt.uniform()));
     {
-        let mut parties = engine.callback_desk.parties.borrow_mut();
+        let mut parties = engine.callback_side.parties.borrow_mut();
         parties.odds = scenario.callbacks.odds;
         parties.timings = scenario.callbacks.timings;
     }
-    engine.callback_desk.stats.borrow_mut().target = scenario.callbacks.target;
+    engine.callback_side.stats.borrow_mut().target = scenario.callbacks.target;
     let engine = Rc::new(engine);
     let metrics = Rc::new(RefCell::new(Metrics::new(scenario.sl_threshold)));
     let model = Rc::new(scenario.callers.clone());
@@ -262,7 +189,7 @@ pub fn simulate(
     // Calls' talk time went to their queues as they ended; what is left is callbacks'.
     m.record_agent_busy(None, engine.talk_time.get() - answered_talk.get());
     let mut report = m.finish(end, agents, &|i| traffic.interval_label(i));
-    let stats = engine.callback_desk.stats.borrow();
+    let stats = engine.callback_side.stats.borrow();
     if stats.offered > 0 || stats.created > 0 {
         report.callbacks = Some(stats.report());
     }

@@ -1,8 +1,8 @@
 //! Turning pest's parse errors into diagnostics in the user's words. Rule names never leave here.
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span};
 use crate::syntax::parser::Rule;
-use crate::syntax::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 const STATEMENTS: &[Rule] = &[
@@ -190,7 +190,7 @@ fn hint(positives: &[Rule], text: &str, pos: usize) -> Option<String> {
                 "return",
                 "task",
             ];
-            if let Some(k) = crate::check::suggest::did_you_mean(&word, KEYWORDS.iter().copied()) {
+            if let Some(k) = crate::source::suggest::did_you_mean(&word, KEYWORDS.iter().copied()) {
                 return Some(format!("did you mean `{k}`?"));
             }
         }

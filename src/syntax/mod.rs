@@ -4,11 +4,9 @@ pub mod ast;
 mod errors;
 mod lower;
 mod parser;
-mod span;
-
-pub use span::{FileId, Span, Spanned};
 
 use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Span};
 use pest::Parser;
 
 /// Parses one file. On a syntax error the file is `None` and the diagnostic says where and what

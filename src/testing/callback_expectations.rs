@@ -194,7 +194,7 @@ fn check_lifecycle(c: &CallbackExpect, run: &CaseRun, id: &str, field: &FieldPat
 
 /// `…outcome.callback.KEY`: the attribute of the expected callback at fault.
 fn callback_field(outcome: &FieldPath, key: &str) -> FieldPath {
-    use crate::sim::scenario::Seg;
+    use crate::input::Seg;
     let mut p = outcome.clone();
     if !matches!(p.last(), Some(Seg::Key(k)) if k == "callback") {
         p.push(Seg::Key("callback".into()));

@@ -5,9 +5,10 @@ use super::project_under_test::ProjectUnderTest;
 use super::test_file::{StepKind, TestCase};
 use crate::callbacks::{CallbackId, CallbackRequest};
 use crate::runtime::{
-    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, Caller, Engine, Event, Keys, Micros, Observer,
-    Prompt, Runtime, VirtualRuntime, run_call_with,
+    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, Caller, Engine, Event, Keys, Observer, Prompt,
+    Runtime, VirtualRuntime, run_call_with,
 };
+use crate::time::Micros;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -105,7 +106,7 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
     let handle = given.handle;
     engine.callback_handle = Box::new(move |_| handle);
     {
-        let mut parties = engine.callback_desk.parties.borrow_mut();
+        let mut parties = engine.callback_side.parties.borrow_mut();
         parties.customer_script = given.callback_answers.iter().copied().collect();
         parties.agent_script = given.agent_responses.iter().copied().collect();
     }

@@ -7,7 +7,8 @@
 use super::project_under_test::ProjectUnderTest;
 use crate::compile::dot::Paint;
 use crate::compile::{Action, FlowGraph, NodeId, Outcome};
-use crate::runtime::{Event, Micros};
+use crate::runtime::Event;
+use crate::time::Micros;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;

@@ -5,8 +5,8 @@ use super::load_error::TestFileCode as Code;
 use super::loader::{Loader, R, item, key};
 use super::test_file::*;
 use crate::callbacks::{EndReason, State};
-use crate::check::suggest::did_you_mean;
-use crate::sim::scenario::{Seg, show};
+use crate::input::{Seg, show};
+use crate::source::suggest::did_you_mean;
 use chrono::NaiveDateTime;
 use serde_yaml::Value;
 
@@ -74,7 +74,7 @@ impl Loader<'_> {
             None => (entry, written),
         };
         let Some(g) = self.project.graph(flow) else {
-            let help = crate::check::suggest::help_for(flow, "flow", self.project.flow_names());
+            let help = crate::source::suggest::help_for(flow, "flow", self.project.flow_names());
             return Err((format!("no flow `{flow}` for node `{written}`"), Some(help)));
         };
         let n = id.strip_prefix('n').and_then(|n| n.parse::<u32>().ok());
@@ -296,7 +296,7 @@ impl Loader<'_> {
             let w = self.string(v, &p)?;
             let all = State::ALL.iter().map(|s| s.as_str());
             c.state = Some(State::ALL.iter().copied().find(|s| s.as_str() == w).ok_or_else(|| {
-                let help = crate::check::suggest::help_for(&w, "state", all);
+                let help = crate::source::suggest::help_for(&w, "state", all);
                 self.err(Code::BadValue, &p, format!("`{w}` is not a callback state"), Some(help))
             })?);
         }
@@ -305,7 +305,7 @@ impl Loader<'_> {
             let w = self.string(v, &p)?;
             let all = EndReason::ALL.iter().map(|s| s.as_str());
             c.reason = Some(EndReason::parse(&w).ok_or_else(|| {
-                let help = crate::check::suggest::help_for(&w, "end reason", all);
+                let help = crate::source::suggest::help_for(&w, "end reason", all);
                 self.err(Code::BadValue, &p, format!("`{w}` is not a callback end reason"), Some(help))
             })?);
         }

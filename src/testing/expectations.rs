@@ -77,12 +77,12 @@ pub fn check(case: &TestCase, run: &CaseRun, project: &ProjectUnderTest) -> Vec<
 }
 
 pub fn case_path(index: usize) -> FieldPath {
-    use crate::sim::scenario::Seg;
+    use crate::input::Seg;
     vec![Seg::Key("cases".into()), Seg::Index(index)]
 }
 
 fn step_path(base: &FieldPath, index: usize) -> FieldPath {
-    use crate::sim::scenario::Seg;
+    use crate::input::Seg;
     let mut p = base.clone();
     p.push(Seg::Key("caller".into()));
     p.push(Seg::Index(index));
@@ -396,7 +396,7 @@ fn describe_short(run: &CaseRun) -> String {
 
 /// What the call came to, in the words of `callwright run`'s outcome line.
 pub fn describe(run: &CaseRun, project: &ProjectUnderTest) -> String {
-    let secs = |m: i64| crate::syntax::ast::format_duration((m + 500_000) / 1_000_000);
+    let secs = |m: i64| crate::time::format_duration((m + 500_000) / 1_000_000);
     let place = |flow: &str, node| project.place(flow, node);
     match &run.outcome {
         CallOutcome::Abandoned { queue, waited } if run.stopped => {

@@ -103,7 +103,7 @@ const HOLIDAY: u8 = 4;
 
 pub fn skeleton(project: &ProjectUnderTest, flow: &str, loops: u32) -> Result<String, String> {
     let Some(graph) = project.graph(flow) else {
-        let help = crate::check::suggest::help_for(flow, "flow", project.flow_names());
+        let help = crate::source::suggest::help_for(flow, "flow", project.flow_names());
         return Err(format!("the project has no flow `{flow}`; {help}"));
     };
     if graph.kind() == FlowKind::Inqueue {

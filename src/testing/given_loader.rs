@@ -7,9 +7,9 @@ use super::loader::{
 };
 use super::test_file::*;
 use crate::callbacks::{AgentResponse, DialResult};
-use crate::check::suggest::did_you_mean;
+use crate::input::{Seg, show};
 use crate::runtime::{Overrides, ScheduleState};
-use crate::sim::scenario::{Seg, show};
+use crate::source::suggest::did_you_mean;
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde_yaml::Value;
@@ -87,7 +87,7 @@ impl Loader<'_> {
                 let name = self.string(k, &p)?;
                 let kp = key(&p, &name);
                 if !self.project.schedules.contains_key(&name) {
-                    let help = crate::check::suggest::help_for(
+                    let help = crate::source::suggest::help_for(
                         &name,
                         "schedule",
                         self.project.schedules.keys().map(String::as_str),
@@ -154,7 +154,7 @@ impl Loader<'_> {
                 let name = self.string(x, &xp)?;
                 if !known.contains(&name) {
                     let help =
-                        crate::check::suggest::help_for(&name, "agent", known.iter().map(String::as_str));
+                        crate::source::suggest::help_for(&name, "agent", known.iter().map(String::as_str));
                     return Err(self.err(
                         Code::UnknownName,
                         &xp,

@@ -2,7 +2,7 @@
 //! `<testsuite>` per test file, one `<testcase>` per case, a `<failure>` per failed case.
 
 use super::suite::SuiteResult;
-use crate::xml::escape;
+use crate::source::xml::escape;
 use std::fmt::Write;
 
 pub fn junit(result: &SuiteResult) -> String {

@@ -5,11 +5,11 @@
 use super::load_error::{TestFileCode as Code, TestFileError};
 use super::project_under_test::ProjectUnderTest;
 use super::test_file::*;
-use super::yaml_position::{item_lines, locate_field};
-use crate::check::suggest::did_you_mean;
-use crate::runtime::Micros;
-use crate::sim::scenario::{Seg, show, show_path};
+use crate::input::{Seg, show, show_path};
+use crate::input::{item_lines, locate_field};
+use crate::source::suggest::did_you_mean;
 use crate::syntax::ast::FlowKind;
+use crate::time::Micros;
 use serde_yaml::{Mapping, Value};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -104,7 +104,7 @@ pub fn read_test_file(path: &Path) -> R<RawTestFile> {
 /// Parses test-file text; `base` is the folder `project:` is relative to.
 pub fn parse_raw(text: &str, name: &str, base: &Path) -> R<RawTestFile> {
     let value: Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = crate::sim::scenario::yaml_error_position(&e);
+        let (line, column) = crate::input::yaml_error_position(&e);
         TestFileError {
             code: Code::Unreadable,
             file: name.to_string(),
@@ -316,7 +316,7 @@ impl Loader<'_> {
 
     pub(super) fn duration(&self, v: &Value, path: &[Seg]) -> R<Micros> {
         let text = self.string(v, path)?;
-        crate::project::center::parse_duration(&text).map(|s| s * 1_000_000).map_err(|e| {
+        crate::time::parse_duration(&text).map_err(|e| {
             self.err(
                 Code::BadValue,
                 path,
@@ -336,7 +336,7 @@ impl Loader<'_> {
     pub(super) fn flow(&self, v: &Value, path: &[Seg]) -> R<String> {
         let name = self.string(v, path)?;
         let Some(g) = self.project.graph(&name) else {
-            let help = crate::check::suggest::help_for(&name, "flow", self.project.flow_names());
+            let help = crate::source::suggest::help_for(&name, "flow", self.project.flow_names());
             return Err(self.err(
                 Code::UnknownFlow,
                 path,
@@ -377,7 +377,7 @@ impl Loader<'_> {
         let name = self.string(v, path)?;
         let queues = self.project.queue_names();
         if !queues.contains(&name) {
-            let help = crate::check::suggest::help_for(&name, "queue", queues.iter().map(String::as_str));
+            let help = crate::source::suggest::help_for(&name, "queue", queues.iter().map(String::as_str));
             return Err(self.err(
                 Code::UnknownName,
                 path,

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! loader, given_loader, expect_loader (YAML → TestFile, resolved against ProjectUnderTest;
-//!   yaml_position finds a field's line and column)
+//!   crate::input finds a field's line and column)
 //!   → case_runner (Engine + VirtualRuntime + ScriptedCaller + TraceLog, as `callwright run`)
 //!   → expectations, callback_expectations (CaseRun vs Expect → Failures)
 //!   coverage (Step/Edge/Callback events → graph bits and callback outcomes)
@@ -30,7 +30,6 @@ mod report;
 mod suite;
 mod test_file;
 mod trace_view;
-mod yaml_position;
 
 pub use case_runner::{CaseRun, run_case};
 pub use coverage::{Coverage, CoverageReport, Uncovered, percent};

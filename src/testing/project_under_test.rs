@@ -4,9 +4,9 @@
 use super::test_file::{Agents, FlowNode};
 use crate::acd::{Acd, AgentSpec, QueueId};
 use crate::compile::{FlowGraph, NodeId};
+use crate::model::AgentsSpec;
 use crate::project::CheckedProject;
 use crate::runtime::ScheduleTable;
-use crate::sim::scenario::AgentsSpec;
 use chrono_tz::Tz;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -32,8 +32,9 @@ impl ProjectUnderTest {
             checked.graphs.iter().map(|g| (g.name().to_string(), Rc::new(g.clone()))).collect();
         let schedules = ScheduleTable::tables(&checked).collect();
         let zone = checked.default_zone();
-        let (roster, _) = crate::sim::simulator::build_acd(&checked, &AgentsSpec::roster_or_one(&checked))?;
-        let (empty, _) = crate::sim::simulator::build_acd(&checked, &AgentsSpec::Count(0))?;
+        let (roster, _) =
+            crate::runtime::build_acd(&checked, &AgentsSpec::roster_or_one(checked.project.center.as_ref()))?;
+        let (empty, _) = crate::runtime::build_acd(&checked, &AgentsSpec::Count(0))?;
         let mut skills: Vec<String> = Vec::new();
         if let Some(c) = &checked.project.center {
             skills.extend(c.agents.iter().flat_map(|a| a.skills.iter().cloned()));

@@ -225,10 +225,10 @@ fn report(
     file: &TestFile,
     _case: &TestCase,
     f: &Failure,
-    events: &[(crate::runtime::Micros, Event)],
+    events: &[(crate::time::Micros, Event)],
     project: &ProjectUnderTest,
 ) -> FailureReport {
-    let line = super::yaml_position::locate_field(&file.text, &f.field).map(|(l, _)| l);
+    let line = crate::input::locate_field(&file.text, &f.field).map(|(l, _)| l);
     let test_place = match line {
         Some(l) => format!("{}:{l}", file.name),
         None => file.name.clone(),
@@ -246,7 +246,7 @@ fn report(
         expected: f.expected.clone(),
         actual: f.actual.clone(),
         test_place,
-        field: crate::sim::scenario::show_path(&f.field),
+        field: crate::input::show_path(&f.field),
         flow_place,
         trace,
     }

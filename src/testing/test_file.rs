@@ -4,8 +4,9 @@
 
 use crate::callbacks::{AgentResponse, DialResult, EndReason, State};
 use crate::compile::NodeId;
-use crate::runtime::{Micros, Overrides};
-use crate::sim::scenario::Seg;
+use crate::input::Seg;
+use crate::runtime::Overrides;
+use crate::time::Micros;
 use chrono::{DateTime, NaiveDateTime};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -106,7 +107,7 @@ impl StepKind {
             StepKind::Press { digits, .. } => format!("press {digits}"),
             StepKind::Silent => "stay silent".into(),
             StepKind::HangUp(d) => {
-                format!("hang up after {}", crate::syntax::ast::format_duration(d / 1_000_000))
+                format!("hang up after {}", crate::time::format_duration(d / 1_000_000))
             }
         }
     }

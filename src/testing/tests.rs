@@ -172,7 +172,7 @@ fn coverage_fills_in_untraced_starts_and_returns() {
 
 #[test]
 fn junit_escapes_markup() {
-    assert_eq!(crate::xml::escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;?");
+    assert_eq!(crate::source::xml::escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;?");
 }
 
 const WORDS: &[&str] = &[

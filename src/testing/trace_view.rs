@@ -1,7 +1,8 @@
 //! Trace lines for failure reports, in the layout `callwright run` prints.
 
 use super::project_under_test::ProjectUnderTest;
-use crate::runtime::{Event, Micros};
+use crate::runtime::Event;
+use crate::time::Micros;
 
 pub fn clock(at: Micros) -> String {
     let tenths = at / 100_000;
@@ -10,7 +11,7 @@ pub fn clock(at: Micros) -> String {
 }
 
 fn human(m: Micros) -> String {
-    crate::syntax::ast::format_duration((m + 500_000) / 1_000_000)
+    crate::time::format_duration((m + 500_000) / 1_000_000)
 }
 
 pub fn event_line(project: &ProjectUnderTest, at: Micros, e: &Event) -> String {

@@ -1,6 +1,6 @@
 //! The callback store: where every callback and every state transition is recorded.
 //!
-//! DESIGN.md ("Queues, positions, and the callback hand-over") asks for dispatch that is
+//! docs/design.md ("Queues, positions, and the callback hand-over") asks for dispatch that is
 //! *at-least-once underneath and idempotent on top*: a callback attempt is dialled once, and an
 //! acknowledged callback survives a crash. This module provides the storage half of that promise
 //! behind one trait, [`CallbackStore`], with two implementations:

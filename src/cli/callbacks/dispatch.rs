@@ -12,12 +12,14 @@ use super::{Common, Fail, decode, store_err};
 use crate::acd::{Acd, AgentSpec, PositionKey, QueueId};
 use crate::callbacks::ledger::StoreLedger;
 use crate::callbacks::store::{CallbackStore, ListFilter, SqliteStore, StoredCallback};
-use crate::callbacks::{CallbackType, LiveCallback, State, lifecycle};
+use crate::callbacks::{CallbackType, LiveCallback, State};
 use crate::cli::exit;
 use crate::cli::output::Output;
+use crate::model::CallbackMode;
 use crate::project::{CheckedProject, Project};
-use crate::runtime::{Engine, Event, Micros, Observer, Runtime, TokioRuntime};
-use crate::syntax::ast::CallbackMode;
+use crate::runtime::callback_lifecycle as lifecycle;
+use crate::runtime::{Engine, Event, Observer, Runtime, TokioRuntime};
+use crate::time::Micros;
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
@@ -85,9 +87,7 @@ fn probability(flag: &str, p: f64) -> Result<f64, Fail> {
 }
 
 fn duration(flag: &str, text: &str) -> Result<Micros, Fail> {
-    crate::project::center::parse_duration(text)
-        .map(|s| s * 1_000_000)
-        .map_err(|e| (exit::PROBLEMS, format!("--{flag} `{text}`: {e}")))
+    crate::time::parse_duration(text).map_err(|e| (exit::PROBLEMS, format!("--{flag} `{text}`: {e}")))
 }
 
 fn utc(t: i64) -> String {
@@ -118,7 +118,7 @@ impl Observer for Printer {
 
 pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i32, Fail> {
     let epoch = common.now()?.timestamp_micros();
-    let odds = crate::callbacks::parties::Odds {
+    let odds = crate::callbacks::people::Odds {
         accept: probability("accept", a.accept)?,
         reject: probability("reject", a.reject)?,
         answer: probability("answer", a.answer)?,
@@ -163,7 +163,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         engine.callback_handle =
             Box::new(move |rt: &TokioRuntime| (-(1.0 - rt.uniform()).ln() * handle as f64) as Micros);
         {
-            let mut parties = engine.callback_desk.parties.borrow_mut();
+            let mut parties = engine.callback_side.parties.borrow_mut();
             parties.odds = odds;
         }
         let mut ledger = StoreLedger::new(writer, epoch);
@@ -178,8 +178,8 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
             let _ = out.write_all(line.as_bytes());
             let _ = out.flush();
         });
-        *engine.callback_desk.ledger.borrow_mut() = Box::new(ledger);
-        *engine.callback_desk.epoch.borrow_mut() = chrono::DateTime::<Utc>::from_timestamp_micros(epoch)
+        *engine.callback_side.ledger.borrow_mut() = Box::new(ledger);
+        *engine.callback_side.epoch.borrow_mut() = chrono::DateTime::<Utc>::from_timestamp_micros(epoch)
             .map(|t| t.with_timezone(&chrono_tz::Tz::UTC));
         let engine = Rc::new(engine);
         let printer = Printer { epoch };
@@ -288,7 +288,7 @@ fn start_one(
         }
     };
     let Some(queue) = engine.acd.borrow().queue_id(&row.queue) else { return };
-    let settings = engine.callback_desk.settings(queue).clone();
+    let settings = engine.callback_side.settings(queue).clone();
     let owner = cb.owner.as_deref().and_then(|o| engine.acd.borrow().agent_id(o));
     let to_runtime = |utc_micros: i64| utc_micros - epoch;
     // The window's UTC instants are computed again now, from the local times and the zone rules
@@ -340,12 +340,12 @@ fn start_one(
     let now_utc = DateTime::<Utc>::from_timestamp_micros(epoch + engine.rt.now()).unwrap_or_default();
     if crate::callbacks::inactive(&cb, now_utc, &settings) {
         let at = engine.rt.now();
-        engine.callback_desk.ledger.borrow_mut().record(&live_cb, State::Expired, "inactive", at);
+        engine.callback_side.ledger.borrow_mut().record(&live_cb, State::Expired, "inactive", at);
         return;
     }
     live.set(live.get() + 1);
     let (engine2, printer, live) = (engine.clone(), printer.clone(), live.clone());
-    engine.callback_desk.stats.borrow_mut().created += 1;
+    engine.callback_side.stats.borrow_mut().created += 1;
     engine.rt.spawn(async move {
         lifecycle::serve(engine2, live_cb, printer).await;
         live.set(live.get() - 1);

@@ -19,8 +19,8 @@ use crate::callbacks::{
     Callback, CallbackErrorCode, CallbackType, CallbackValidationError, EndReason, ScheduleRequest, State,
     ValidatedCallback, check_edit, normalize_number, validate_request,
 };
-use crate::project::center::{CallbackSettings, load_center};
-use crate::syntax::FileId;
+use crate::model::center::{CallbackSettings, load_center};
+use crate::source::FileId;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use view::Format;
 
@@ -260,7 +260,7 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
     let window = parse_window(&a.window);
     let retry = match &a.retry_every {
         None => Ok(None),
-        Some(text) => crate::project::center::parse_duration(text).map(Some).map_err(|e| {
+        Some(text) => crate::time::parse_duration_secs(text).map(Some).map_err(|e| {
             bad_value(
                 CallbackErrorCode::RetryIntervalOutOfBounds,
                 Field::RetryInterval,

@@ -79,7 +79,7 @@ pub fn print_one(cb: &Callback, what: &str, format: Format, out: &mut Output) {
 /// Why a pending callback needs a look: in progress without a change for 4 hours (stuck), or
 /// still scheduled after its window ended (overdue: no dispatcher ran).
 pub fn attention(cb: &Callback, now: DateTime<Utc>) -> Option<&'static str> {
-    use crate::callbacks::bounds::STUCK_AFTER_SECS;
+    use crate::model::bounds::STUCK_AFTER_SECS;
     match cb.state {
         State::Queued | State::Routing | State::Processing
             if (now - cb.updated_at).num_seconds() > STUCK_AFTER_SECS =>

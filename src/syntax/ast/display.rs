@@ -1,24 +1,8 @@
 //! Printing expressions back as flow text, for graph labels, traces and messages.
 
 use super::{BinaryOp, Expr, ExprKind, Path, StrPart, UnaryOp, Unit};
+use crate::time::format_duration;
 use std::fmt;
-
-/// Durations as people say them: `90s` → `1m30s`, never `PT1M30S`.
-pub fn format_duration(secs: i64) -> String {
-    if secs == 0 {
-        return "0s".into();
-    }
-    let sign = if secs < 0 { "-" } else { "" };
-    let mut s = secs.unsigned_abs();
-    let mut out = String::from(sign);
-    for (unit, size) in [("d", 86_400u64), ("h", 3_600), ("m", 60), ("s", 1)] {
-        if s >= size {
-            out.push_str(&format!("{}{unit}", s / size));
-            s %= size;
-        }
-    }
-    out
-}
 
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,7 +1,7 @@
 //! Expressions.
 
 use super::Ident;
-use crate::syntax::{Span, Spanned};
+use crate::source::{Span, Spanned};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {

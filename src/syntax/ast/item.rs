@@ -1,6 +1,6 @@
 //! Top-level items: schedules and flows.
 
-use crate::syntax::{Span, Spanned};
+use crate::source::{Span, Spanned};
 use serde::Serialize;
 
 /// A name as written, with where.

@@ -6,7 +6,6 @@ mod expr;
 mod item;
 mod stmt;
 
-pub use display::format_duration;
 pub use expr::*;
 pub use item::*;
 pub use stmt::*;

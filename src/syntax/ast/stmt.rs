@@ -1,7 +1,8 @@
 //! Statements: the actions of a flow and the control structures around them.
 
 use super::{Expr, Ident, Path, StrLit};
-use crate::syntax::{Span, Spanned};
+use crate::model::CallbackMode;
+use crate::source::{Span, Spanned};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
@@ -162,13 +163,6 @@ pub struct Transfer {
     pub priority: Option<Expr>,
     pub skills: Vec<StrLit>,
     pub on_failure: Option<Block>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallbackMode {
-    AgentFirst,
-    CustomerFirst,
 }
 
 /// `create callback number Call.Ani name Call.CallerName queue Support attempts 3 retry every 10m`

@@ -6,7 +6,7 @@
 use super::Lowerer;
 use super::item::ident;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::Spanned;
+use crate::source::Spanned;
 use crate::syntax::ast::*;
 use crate::syntax::parser::Rule;
 use pest::iterators::{Pair, Pairs};
@@ -157,42 +157,21 @@ pub(super) fn string(lw: &mut Lowerer, p: Pair<Rule>) -> Expr {
     Expr { kind: ExprKind::Str(parts), span }
 }
 
-/// `1h30m` → 5400. Milliseconds round up to whole seconds only when non-zero.
-fn duration_seconds(lw: &mut Lowerer, s: &str, span: crate::syntax::Span) -> i64 {
-    let mut total: i64 = 0;
-    let mut num = String::new();
-    let mut chars = s.chars().peekable();
-    let mut overflow = false;
-    while let Some(ch) = chars.next() {
-        if ch.is_ascii_digit() {
-            num.push(ch);
-            continue;
-        }
-        let n: i64 = num.parse().unwrap_or(i64::MAX);
-        num.clear();
-        let secs = match ch {
-            'd' => n.checked_mul(86_400),
-            'h' => n.checked_mul(3_600),
-            'm' if chars.peek() == Some(&'s') => {
-                chars.next();
-                Some((n + 999) / 1000)
-            }
-            'm' => n.checked_mul(60),
-            _ => Some(n),
-        };
-        match secs.and_then(|v| total.checked_add(v)) {
-            Some(t) => total = t,
-            None => overflow = true,
-        }
-    }
-    if overflow {
-        lw.diagnostics.push(Diagnostic::new(Code::BadLiteral, span, "this duration is too long"));
-        return 0;
-    }
-    total
+/// `1h30m` → 5400, through the one duration grammar ([`crate::time`]); milliseconds round up to
+/// whole seconds. The pest rule already admits only digits and units, so the one error left is
+/// a duration too long to count.
+fn duration_seconds(lw: &mut Lowerer, s: &str, span: crate::source::Span) -> i64 {
+    crate::time::parse_duration_secs(s).unwrap_or_else(|why| {
+        lw.diagnostics.push(Diagnostic::new(
+            Code::BadLiteral,
+            span,
+            format!("this duration cannot be read: {why}"),
+        ));
+        0
+    })
 }
 
-fn datetime(lw: &mut Lowerer, s: &str, span: crate::syntax::Span) -> chrono::NaiveDateTime {
+fn datetime(lw: &mut Lowerer, s: &str, span: crate::source::Span) -> chrono::NaiveDateTime {
     let fmt = if s.len() > 16 { "%Y-%m-%dT%H:%M:%S" } else { "%Y-%m-%dT%H:%M" };
     chrono::NaiveDateTime::parse_from_str(s, fmt).unwrap_or_else(|_| {
         lw.diagnostics.push(

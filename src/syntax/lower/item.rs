@@ -2,7 +2,7 @@
 
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::Spanned;
+use crate::source::Spanned;
 use crate::syntax::ast::*;
 use crate::syntax::parser::Rule;
 use pest::iterators::Pair;
@@ -140,7 +140,7 @@ fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
     let name = ident(lw, it.next().expect("flow name"));
     let mut stmts = Vec::new();
     let mut tasks = Vec::new();
-    let mut body_span: Option<crate::syntax::Span> = None;
+    let mut body_span: Option<crate::source::Span> = None;
     for p in it {
         let s = lw.span(&p);
         body_span = Some(body_span.map_or(s, |b| b.to(s)));

@@ -6,8 +6,8 @@ mod item;
 mod stmt;
 
 use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Span};
 use crate::syntax::parser::Rule;
-use crate::syntax::{FileId, Span};
 use pest::iterators::Pair;
 
 /// State shared while lowering one file: where spans point, and what went wrong.

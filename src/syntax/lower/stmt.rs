@@ -4,9 +4,10 @@ use super::Lowerer;
 use super::expr::{expr, path};
 use super::item::{ident, is_keyword, plain_string};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::model::CallbackMode;
+use crate::source::{Span, Spanned};
 use crate::syntax::ast::*;
 use crate::syntax::parser::Rule;
-use crate::syntax::{Span, Spanned};
 use pest::iterators::Pair;
 
 fn inner(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {

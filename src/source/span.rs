@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-/// Index of a file in a [`crate::project::SourceMap`].
+/// Index of a file in a [`crate::source::SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
 pub struct FileId(pub u32);
 

@@ -6,8 +6,8 @@
 //! (see `check_keys` in the parent module), using the field lists serde derives for them.
 
 use super::AnsweringMachine;
-use super::duration::parse_duration;
-use crate::syntax::ast::CallbackMode;
+use crate::model::CallbackMode;
+use crate::time::parse_duration_secs as parse_duration;
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Visitor};
 use serde_yaml::{Mapping, Value};

@@ -1,6 +1,6 @@
 //! All source files read in one run, addressed by [`FileId`].
 
-use crate::syntax::{FileId, Span};
+use crate::source::{FileId, Span};
 use codespan_reporting::files::{Files, SimpleFiles};
 
 /// The texts of every file a command read, so that any [`Span`] can be shown as `file:line:col`

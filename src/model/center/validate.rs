@@ -1,13 +1,13 @@
 //! Turning the raw serde structs into checked settings: every value is read, type errors become
 //! E0801, bound errors E0802, and a bad value falls back to its default so checking can go on.
 
-use super::duration::format_duration;
-use super::locate::{Locator, Region};
 use super::raw::{Dur, Expected, Field, Names, Phone, RawCallback, RawQueue};
 use super::{AgentConfig, CallbackSettings, QueueConfig, limits};
-use crate::callbacks::bounds;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::Span;
+use crate::input::{Locator, Region};
+use crate::model::bounds;
+use crate::source::Span;
+use crate::time::format_duration;
 
 /// Where one queue's or agent's settings are written, and who to name in messages.
 pub(super) struct Scope<'a, 'b> {

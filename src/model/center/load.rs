@@ -1,11 +1,11 @@
 //! Reading `center.yaml`: YAML → checked keys → raw serde structs → [`validate`](super::validate).
 
-use super::locate::{Locator, Region};
 use super::raw::{RawAgent, RawCallback, RawCenter, RawQueue, field_names, show};
 use super::validate::{self, Scope};
 use super::{AgentConfig, Center, QueueConfig};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::{FileId, Span};
+use crate::input::{Locator, Region};
+use crate::source::{FileId, Span};
 use serde_yaml::{Mapping, Value};
 
 /// Reads `center.yaml`. See the module docs for the format and for what is returned with errors.

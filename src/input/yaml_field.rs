@@ -2,7 +2,7 @@
 //! scenario loader's locator (block mappings and lists by indentation), followed into flow-style
 //! lists and mappings on one line, and the line of every case in one pass.
 
-use crate::sim::scenario::{Seg, locate};
+use super::{Seg, locate};
 
 /// Line and column of a field, following flow-style lists and mappings (`caller: [{ press: "1" }]`)
 /// down to the item at fault, where the shared locator stops at the line.
@@ -83,7 +83,7 @@ fn inline_item(line: &[char], from: usize, n: usize) -> Option<usize> {
 }
 
 /// The 1-based line of each item of the top-level `cases:` list, in one pass over the text.
-pub(super) fn item_lines(text: &str, count: usize) -> Vec<u32> {
+pub fn item_lines(text: &str, count: usize) -> Vec<u32> {
     let mut out = Vec::with_capacity(count);
     let mut in_cases = false;
     let mut indent: Option<usize> = None;

@@ -4,13 +4,14 @@
 //! Kept in one value so the engine carries callbacks as a single field, and so the same desk
 //! works on the virtual clock and on tokio (it only knows the runtime's `Signal`).
 
-use super::ledger::{Ledger, NoLedger};
-use super::parties::CallbackParties;
-use super::scheduler::Scheduler;
-use super::stats::CallbackStats;
 use crate::acd::{Acd, PositionKey, QueueId};
-use crate::project::center::{CallbackSettings, Center};
-use crate::runtime::{Micros, Signal};
+use crate::callbacks::ledger::{Ledger, NoLedger};
+use crate::callbacks::people::PeopleModel;
+use crate::callbacks::scheduler::Scheduler;
+use crate::callbacks::stats::CallbackStats;
+use crate::model::center::{CallbackSettings, Center};
+use crate::runtime::Signal;
+use crate::time::Micros;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
@@ -21,7 +22,7 @@ struct Pacing<S> {
     dialing: u32,
 }
 
-pub struct CallbackDesk<S: Signal> {
+pub struct EngineCallbacks<S: Signal> {
     settings: Vec<CallbackSettings>,
     queue_ani: Vec<Option<String>>,
     default_settings: CallbackSettings,
@@ -30,7 +31,7 @@ pub struct CallbackDesk<S: Signal> {
     /// While the scheduler's driver runs: the signal that makes it look again, and the due time
     /// it sleeps until.
     pub(crate) driver: RefCell<Option<(S, Micros)>>,
-    pub parties: RefCell<CallbackParties>,
+    pub parties: RefCell<PeopleModel>,
     pub ledger: RefCell<Box<dyn Ledger>>,
     pub stats: RefCell<CallbackStats>,
     pacing: RefCell<Vec<Pacing<S>>>,
@@ -39,18 +40,18 @@ pub struct CallbackDesk<S: Signal> {
     pub epoch: RefCell<Option<chrono::DateTime<chrono_tz::Tz>>>,
 }
 
-impl<S: Signal> CallbackDesk<S> {
+impl<S: Signal> EngineCallbacks<S> {
     /// Settings per queue from `center.yaml` (the defaults for queues it does not describe).
     pub fn new(acd: &Acd, center: Option<&Center>) -> Self {
         let n = acd.queue_count();
         let config = |q: usize| center.and_then(|c| c.queue(acd.queue_name(QueueId(q as u32))));
-        CallbackDesk {
+        EngineCallbacks {
             settings: (0..n).map(|q| config(q).map(|c| c.callback.clone()).unwrap_or_default()).collect(),
             queue_ani: (0..n).map(|q| config(q).and_then(|c| c.ani.clone())).collect(),
             default_settings: CallbackSettings::default(),
             scheduler: RefCell::new(Scheduler::new()),
             driver: RefCell::new(None),
-            parties: RefCell::new(CallbackParties::default()),
+            parties: RefCell::new(PeopleModel::default()),
             ledger: RefCell::new(Box::new(NoLedger)),
             stats: RefCell::new(CallbackStats::default()),
             pacing: RefCell::new((0..n).map(|_| Pacing { waiting: BTreeMap::new(), dialing: 0 }).collect()),

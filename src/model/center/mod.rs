@@ -99,26 +99,24 @@
 //! flows can still be checked against the declared queues. The caller decides whether errors stop
 //! the run.
 
-mod duration;
 mod load;
-mod locate;
+
 mod raw;
 mod validate;
 
 #[cfg(test)]
 mod tests;
 
-pub use crate::syntax::ast::CallbackMode;
-pub use duration::parse_duration;
+pub use crate::model::CallbackMode;
 
-use crate::callbacks::bounds;
 use crate::diagnostics::Diagnostic;
-use crate::syntax::{FileId, Span};
+use crate::model::bounds;
+use crate::source::{FileId, Span};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Bounds and defaults that only `center.yaml` uses (the shared ones are in
-/// [`crate::callbacks::bounds`]).
+/// [`crate::model::bounds`]).
 pub mod limits {
     /// Shortest retry interval.
     pub const RETRY_INTERVAL_MIN_SECS: i64 = 1;

@@ -1,18 +1,19 @@
 //! The callback lifecycle on the virtual clock: the acme offer path keeps the caller's place, and
 //! each routing rule (reject vs time-out, retries, pacing, ownership, windows) does what
-//! `shared/reference/callback-rules.md` says.
+//! `docs/callback-rules.md` says.
 
-use super::lifecycle;
-use super::live::{CallbackStep, LiveCallback};
-use super::parties::{AgentResponse, DialResult, Timings};
-use super::{EndReason, State};
+use super::callback_lifecycle as lifecycle;
 use crate::acd::{AgentId, AgentState, SkillSet};
+use crate::callbacks::live::{CallbackStep, LiveCallback};
+use crate::callbacks::people::{AgentResponse, DialResult, Timings};
+use crate::callbacks::{EndReason, State};
+use crate::model::CallbackMode;
 use crate::project::{CheckedProject, Project};
 use crate::runtime::{
-    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Micros, Recorder,
-    Runtime, VirtualRuntime, run_call,
+    CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Recorder, Runtime,
+    VirtualRuntime, run_call,
 };
-use crate::syntax::ast::CallbackMode;
+use crate::time::Micros;
 use chrono::TimeZone;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -53,11 +54,12 @@ struct Harness {
 impl Harness {
     fn new(checked: &CheckedProject, setup: impl FnOnce(&mut Engine<VirtualRuntime>)) -> Harness {
         let rt = VirtualRuntime::new(7);
-        let (acd, _) = crate::sim::simulator::build_acd(checked, &crate::sim::scenario::AgentsSpec::Roster)
-            .expect("the roster builds");
+        let (acd, _) =
+            crate::runtime::build_acd(checked, &crate::model::AgentsSpec::Roster).expect("the roster builds");
         let mut engine = Engine::new(rt.clone(), checked, acd);
         engine.callback_handle = Box::new(|_| 4 * M);
-        *engine.callback_desk.ledger.borrow_mut() = Box::new(super::ledger::MemoryLedger::default());
+        *engine.callback_side.ledger.borrow_mut() =
+            Box::new(crate::callbacks::ledger::MemoryLedger::default());
         setup(&mut engine);
         Harness { rt, engine: Rc::new(engine), trace: Recorder::default() }
     }
@@ -220,7 +222,7 @@ fn acme_caller_third_in_line_presses_1_and_the_callback_is_served_before_later_a
 fn a_rejected_offer_goes_back_in_place_and_is_not_an_attempt_while_a_timeout_redirects() {
     let checked = one_queue(2, "      offer_timeout: 20s");
     let h = Harness::new(&checked, |e| {
-        let mut p = e.callback_desk.parties.borrow_mut();
+        let mut p = e.callback_side.parties.borrow_mut();
         p.agent_script.extend([AgentResponse::Reject, AgentResponse::Timeout, AgentResponse::Accept]);
     });
     h.callback("cb-r", "+31612345678", 0, |_| {});
@@ -247,7 +249,7 @@ fn a_rejected_offer_goes_back_in_place_and_is_not_an_attempt_while_a_timeout_red
         .unwrap()
         .0;
     assert_eq!(timeout_at - offered_before, 20 * S);
-    let stats = h.engine.callback_desk.stats.borrow();
+    let stats = h.engine.callback_side.stats.borrow();
     assert_eq!((stats.rejected_offers, stats.offer_timeouts, stats.attempts), (1, 1, 1));
     assert_eq!(h.end("cb-r"), Some((State::Completed, EndReason::Completed)));
 }
@@ -256,7 +258,7 @@ fn a_rejected_offer_goes_back_in_place_and_is_not_an_attempt_while_a_timeout_red
 fn retries_only_on_no_answer_or_busy_spaced_by_the_interval_until_attempts_run_out() {
     let checked = one_queue(1, "      attempts: 3\n      retry_interval: 10m\n      auto_answer: true");
     let h = Harness::new(&checked, |e| {
-        e.callback_desk.parties.borrow_mut().customer_script.extend([
+        e.callback_side.parties.borrow_mut().customer_script.extend([
             DialResult::NoAnswer,
             DialResult::Busy,
             DialResult::NoAnswer,
@@ -275,19 +277,19 @@ fn retries_only_on_no_answer_or_busy_spaced_by_the_interval_until_attempts_run_o
 
     // A machine is not retried: agent-first, the agent leaves a message and it is done.
     let h = Harness::new(&checked, |e| {
-        e.callback_desk.parties.borrow_mut().customer_script.push_back(DialResult::Machine)
+        e.callback_side.parties.borrow_mut().customer_script.push_back(DialResult::Machine)
     });
     h.callback("cb-m", "+31612345678", 0, |_| {});
     h.rt.run_until(60 * M);
     assert_eq!(h.end("cb-m"), Some((State::Completed, EndReason::Completed)));
-    assert_eq!(h.engine.callback_desk.stats.borrow().attempts, 1);
+    assert_eq!(h.engine.callback_side.stats.borrow().attempts, 1);
 }
 
 #[test]
 fn customer_first_dials_at_most_pacing_times_available_agents_at_once() {
     let checked = one_queue(1, "      mode: customer_first\n      pacing_modifier: 2");
     let h = Harness::new(&checked, |e| {
-        let mut p = e.callback_desk.parties.borrow_mut();
+        let mut p = e.callback_side.parties.borrow_mut();
         p.customer_script.extend([DialResult::NoAnswer; 6]);
         p.timings = Timings { ring_timeout: 30 * S, ..Timings::default() };
     });
@@ -412,7 +414,7 @@ fn a_scheduled_callback_waits_for_its_time_and_expires_when_its_window_passes() 
         .find_map(|(at, s)| matches!(s, CallbackStep::Ended { .. }).then_some(at))
         .unwrap();
     assert_eq!(missed_at, 40 * M);
-    assert!(h.engine.callback_desk.scheduler.borrow().is_empty());
+    assert!(h.engine.callback_side.scheduler.borrow().is_empty());
 }
 
 #[test]
@@ -420,7 +422,7 @@ fn every_transition_is_a_legal_move_and_recorded() {
     let checked = one_queue(1, "      attempts: 2\n      retry_interval: 5m");
     let ledger = Rc::new(RefCell::new(Vec::new()));
     struct Shared(Rc<RefCell<Vec<(State, State)>>>);
-    impl super::ledger::Ledger for Shared {
+    impl crate::callbacks::ledger::Ledger for Shared {
         fn record(&mut self, cb: &LiveCallback, to: State, _: &str, _: Micros) -> bool {
             self.0.borrow_mut().push((cb.state, to));
             true
@@ -431,8 +433,8 @@ fn every_transition_is_a_legal_move_and_recorded() {
     }
     let shared = ledger.clone();
     let h = Harness::new(&checked, move |e| {
-        *e.callback_desk.ledger.borrow_mut() = Box::new(Shared(shared));
-        let mut p = e.callback_desk.parties.borrow_mut();
+        *e.callback_side.ledger.borrow_mut() = Box::new(Shared(shared));
+        let mut p = e.callback_side.parties.borrow_mut();
         p.agent_script.extend([AgentResponse::Reject, AgentResponse::Accept, AgentResponse::Accept]);
         p.customer_script.extend([DialResult::Busy, DialResult::Answered]);
     });
@@ -441,7 +443,7 @@ fn every_transition_is_a_legal_move_and_recorded() {
     let moves = ledger.borrow().clone();
     assert!(!moves.is_empty());
     for (from, to) in &moves {
-        assert!(super::can_move(*from, *to), "illegal move {from} → {to} in {moves:?}");
+        assert!(crate::callbacks::can_move(*from, *to), "illegal move {from} → {to} in {moves:?}");
     }
     assert_eq!(moves.last().map(|m| m.1), Some(State::Completed));
 }
@@ -450,7 +452,7 @@ fn every_transition_is_a_legal_move_and_recorded() {
 fn a_claimed_attempt_is_never_dialled_again() {
     let checked = one_queue(1, "      attempts: 2\n      auto_answer: true");
     struct Crashed;
-    impl super::ledger::Ledger for Crashed {
+    impl crate::callbacks::ledger::Ledger for Crashed {
         fn record(&mut self, _: &LiveCallback, _: State, _: &str, _: Micros) -> bool {
             true
         }
@@ -459,7 +461,7 @@ fn a_claimed_attempt_is_never_dialled_again() {
             attempt != 1
         }
     }
-    let h = Harness::new(&checked, |e| *e.callback_desk.ledger.borrow_mut() = Box::new(Crashed));
+    let h = Harness::new(&checked, |e| *e.callback_side.ledger.borrow_mut() = Box::new(Crashed));
     h.callback("cb-k", "+31612345678", 0, |cb| cb.max_attempts = 2);
     h.rt.run_until(60 * M);
     let dials: Vec<u32> = h
@@ -534,8 +536,8 @@ fn a_second_callback_for_a_pending_number_takes_the_failure_branch_and_the_numbe
 
 #[test]
 fn the_store_ledger_commits_each_move_and_a_retry_s_new_due_time() {
-    use super::ledger::StoreLedger;
-    use super::store::{CallbackStore, SqliteStore, StoredCallback};
+    use crate::callbacks::ledger::StoreLedger;
+    use crate::callbacks::store::{CallbackStore, SqliteStore, StoredCallback};
     let path = std::env::temp_dir().join(format!("callwright-ledger-{}.db", std::process::id()));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -558,9 +560,9 @@ fn the_store_ledger_commits_each_move_and_a_retry_s_new_due_time() {
     let checked = one_queue(1, "      auto_answer: true");
     let ledger_path = path.clone();
     let h = Harness::new(&checked, move |e| {
-        *e.callback_desk.ledger.borrow_mut() =
+        *e.callback_side.ledger.borrow_mut() =
             Box::new(StoreLedger::new(SqliteStore::open(&ledger_path).unwrap(), epoch));
-        e.callback_desk
+        e.callback_side
             .parties
             .borrow_mut()
             .customer_script

@@ -1,4 +1,4 @@
-//! Every numeric callback bound, with its source (see shared/reference/callback-rules.md).
+//! Every numeric callback bound, with its source (see docs/callback-rules.md).
 //! Checker, center.yaml validation and (later) the scheduler read these, so they agree.
 
 /// Dial attempts (the first dial included) a queue or a Create Callback node may ask for.

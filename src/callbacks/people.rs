@@ -4,7 +4,7 @@
 //! --callback-answers`, flow tests) and then from probabilities (a simulation's `callbacks:`
 //! section), so one model serves a single traced call and a day of traffic alike.
 
-use crate::runtime::Micros;
+use crate::time::Micros;
 use std::collections::VecDeque;
 
 /// What an agent does with a callback offered for preview (seed 001: accept, reject, or let the
@@ -137,14 +137,14 @@ impl Default for Odds {
 
 /// The people on the callbacks of one run: scripted answers first, in order, then the odds.
 #[derive(Debug, Clone, Default)]
-pub struct CallbackParties {
+pub struct PeopleModel {
     pub agent_script: VecDeque<AgentResponse>,
     pub customer_script: VecDeque<DialResult>,
     pub odds: Odds,
     pub timings: Timings,
 }
 
-impl CallbackParties {
+impl PeopleModel {
     pub fn agent_response(&mut self, uniform: &mut dyn FnMut() -> f64) -> AgentResponse {
         if let Some(r) = self.agent_script.pop_front() {
             return r;
@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn scripts_come_first_then_the_odds() {
-        let mut p = CallbackParties::default();
+        let mut p = PeopleModel::default();
         p.customer_script.extend([DialResult::NoAnswer, DialResult::Busy]);
         let mut u = || 0.5;
         assert_eq!(p.dial_result(&mut u), DialResult::NoAnswer);

@@ -9,7 +9,7 @@
 //! Calls and callbacks share one dispatcher: a callback is an entry of its queue in the ACD with a
 //! [`PositionKey`], routed by the same rules and woken through the same waiter table as a call. A
 //! callback that took over a caller's entry starts here already queued, with the caller's key;
-//! one created for later waits in the [scheduler](super::Scheduler) and joins its queue when due,
+//! one created for later waits in the [scheduler](crate::callbacks::Scheduler) and joins its queue when due,
 //! keeping the key it first gets across retries.
 //!
 //! Agent-first (the default): the entry is offered to an agent who previews it — accept, reject
@@ -20,13 +20,14 @@
 //! with the kept key. Agent-owned: only the owner may take it until the ownership period ends;
 //! then it goes to the queue or ends, as the queue says. Retries only on no answer or busy.
 
-use super::live::{CallbackStep, LiveCallback};
-use super::parties::DialResult;
-use super::{EndReason, State};
 use crate::acd::{AgentId, AgentState, CallbackRouting, EntryId, PositionKey};
-use crate::project::center::{AnsweringMachine, CallbackSettings};
-use crate::runtime::{Either, Engine, Event, Micros, Observer, Runtime, Signal, secs, select};
-use crate::syntax::ast::CallbackMode;
+use crate::callbacks::live::{CallbackStep, LiveCallback};
+use crate::callbacks::people::DialResult;
+use crate::callbacks::{EndReason, State};
+use crate::model::CallbackMode;
+use crate::model::center::{AnsweringMachine, CallbackSettings};
+use crate::runtime::{Either, Engine, Event, Observer, Runtime, Signal, select};
+use crate::time::{Micros, secs};
 use std::rc::Rc;
 
 /// A callback offered this many times without an agent taking it ends as `not_accepted`, so a
@@ -35,7 +36,7 @@ pub const MAX_OFFERS: u32 = 20;
 
 /// Starts the lifecycle of `cb` as a task of the engine's runtime.
 pub fn spawn<R: Runtime, O: Observer>(engine: &Rc<Engine<R>>, cb: LiveCallback, obs: O) {
-    engine.callback_desk.stats.borrow_mut().created += 1;
+    engine.callback_side.stats.borrow_mut().created += 1;
     let engine2 = engine.clone();
     engine.rt.spawn(async move {
         serve(engine2, cb, obs).await;
@@ -57,7 +58,7 @@ pub async fn serve<R: Runtime, O: Observer>(
     obs: O,
 ) -> Option<EndReason> {
     let rt = engine.rt.clone();
-    let settings = engine.callback_desk.settings(cb.queue).clone();
+    let settings = engine.callback_side.settings(cb.queue).clone();
     let mut offers = 0;
     loop {
         if cb.entry.is_none() && cb.due > rt.now() {
@@ -82,7 +83,7 @@ pub async fn serve<R: Runtime, O: Observer>(
                 if !step(&engine, &mut cb, State::Scheduled, result.as_str()) {
                     return None;
                 }
-                engine.callback_desk.stats.borrow_mut().retries += 1;
+                engine.callback_side.stats.borrow_mut().retries += 1;
                 trace(&engine, &obs, &cb, CallbackStep::Scheduled { due: cb.due, why: result.as_str() });
                 wait_until_due(&engine, cb.due).await;
             }
@@ -94,7 +95,7 @@ pub async fn serve<R: Runtime, O: Observer>(
 /// Waits in the scheduler until `due`: the scheduler's driver (one task, one timer, however
 /// many callbacks wait) fires the callback's signal then.
 async fn wait_until_due<R: Runtime>(engine: &Rc<Engine<R>>, due: Micros) {
-    let desk = &engine.callback_desk;
+    let desk = &engine.callback_side;
     let signal = engine.rt.signal();
     desk.scheduler.borrow_mut().insert(due, signal.clone());
     let running = desk.driver.borrow().clone();
@@ -115,7 +116,7 @@ async fn wait_until_due<R: Runtime>(engine: &Rc<Engine<R>>, due: Micros) {
 /// sleeps until the earliest due time or until an earlier one is inserted, then releases what is
 /// due. Ends when nothing is scheduled, so an idle run can finish.
 async fn drive_scheduler<R: Runtime>(engine: Rc<Engine<R>>) {
-    let desk = &engine.callback_desk;
+    let desk = &engine.callback_side;
     loop {
         let next = desk.scheduler.borrow().next_due();
         let Some(next) = next else {
@@ -195,16 +196,16 @@ async fn agent_first<R: Runtime, O: Observer>(
         trace(engine, obs, cb, CallbackStep::Offered { agent: name.clone() });
         let response = {
             let mut uniform = || rt.uniform();
-            engine.callback_desk.parties.borrow_mut().agent_response(&mut uniform)
+            engine.callback_side.parties.borrow_mut().agent_response(&mut uniform)
         };
-        let timings = engine.callback_desk.parties.borrow().timings;
+        let timings = engine.callback_side.parties.borrow().timings;
         match response {
-            super::parties::AgentResponse::Accept => {
+            crate::callbacks::people::AgentResponse::Accept => {
                 rt.sleep(timings.decide.min(secs(settings.offer_timeout_secs))).await;
                 engine.acd.borrow_mut().accept(agent, rt.now());
                 break agent;
             }
-            super::parties::AgentResponse::Reject => {
+            crate::callbacks::people::AgentResponse::Reject => {
                 rt.sleep(timings.decide.min(secs(settings.offer_timeout_secs))).await;
                 let now = rt.now();
                 let mut acd = engine.acd.borrow_mut();
@@ -212,13 +213,13 @@ async fn agent_first<R: Runtime, O: Observer>(
                 // Declining is a choice, not absence: the agent takes work again at once.
                 let _ = acd.set_state(agent, AgentState::Available, now);
                 drop(acd);
-                engine.callback_desk.stats.borrow_mut().rejected_offers += 1;
+                engine.callback_side.stats.borrow_mut().rejected_offers += 1;
                 trace(engine, obs, cb, CallbackStep::Rejected { agent: name });
             }
-            super::parties::AgentResponse::Timeout => {
+            crate::callbacks::people::AgentResponse::Timeout => {
                 rt.sleep(secs(settings.offer_timeout_secs)).await;
                 engine.acd.borrow_mut().reject(agent, rt.now());
-                engine.callback_desk.stats.borrow_mut().offer_timeouts += 1;
+                engine.callback_side.stats.borrow_mut().offer_timeouts += 1;
                 trace(engine, obs, cb, CallbackStep::OfferTimedOut { agent: name });
                 back_after(engine, agent, timings.not_responding);
             }
@@ -238,7 +239,7 @@ async fn agent_first<R: Runtime, O: Observer>(
         release(engine, agent);
         return Pass::Lost;
     }
-    let timings = engine.callback_desk.parties.borrow().timings;
+    let timings = engine.callback_side.parties.borrow().timings;
     // The queue's auto-dial countdown, or the agent dialling by hand before it ends.
     rt.sleep(timings.dial_after.min(secs(settings.auto_dial_delay_secs))).await;
     match dial(engine, obs, cb).await {
@@ -289,16 +290,16 @@ async fn customer_first<R: Runtime, O: Observer>(
         CallbackStep::Queued { queue: engine.queue_name(cb.queue).to_string(), position: None },
     );
     let slot = rt.signal();
-    engine.callback_desk.wait_for_dial_slot(cb.queue, key, slot.clone());
-    engine.callback_desk.pace(&engine.acd.borrow());
+    engine.callback_side.wait_for_dial_slot(cb.queue, key, slot.clone());
+    engine.callback_side.pace(&engine.acd.borrow());
     slot.wait().await;
     if !step(engine, cb, State::Routing, "dial_slot") || !step(engine, cb, State::Processing, "dialing") {
-        engine.callback_desk.dial_done(cb.queue);
+        engine.callback_side.dial_done(cb.queue);
         return Pass::Lost;
     }
     let result = dial(engine, obs, cb).await;
-    engine.callback_desk.dial_done(cb.queue);
-    engine.callback_desk.pace(&engine.acd.borrow());
+    engine.callback_side.dial_done(cb.queue);
+    engine.callback_side.pace(&engine.acd.borrow());
     match result {
         Some(DialResult::Answered) => {
             if let Some(end) = greet(engine, obs, cb, settings).await {
@@ -372,7 +373,7 @@ fn trace_queued<R: Runtime, O: Observer>(engine: &Engine<R>, obs: &O, cb: &LiveC
 fn agent_took<R: Runtime, O: Observer>(engine: &Engine<R>, obs: &O, cb: &LiveCallback, agent: AgentId) {
     let now = engine.rt.now();
     let since = cb.key.map_or(cb.ready_at, |k| k.enqueued_at);
-    engine.callback_desk.stats.borrow_mut().agent_took(now - since);
+    engine.callback_side.stats.borrow_mut().agent_took(now - since);
     if obs.enabled() {
         let name = engine.agent_name(agent).to_string();
         trace(engine, obs, cb, CallbackStep::Accepted { agent: name.clone() });
@@ -390,18 +391,18 @@ async fn dial<R: Runtime, O: Observer>(
     let rt = engine.rt.clone();
     let attempt = cb.attempts_made + 1;
     cb.attempts_made = attempt;
-    if !engine.callback_desk.ledger.borrow_mut().claim_attempt(&cb.id, attempt, rt.now()) {
+    if !engine.callback_side.ledger.borrow_mut().claim_attempt(&cb.id, attempt, rt.now()) {
         trace(engine, obs, cb, CallbackStep::AttemptAlreadyMade { attempt });
         return None;
     }
-    engine.callback_desk.stats.borrow_mut().attempts += 1;
+    engine.callback_side.stats.borrow_mut().attempts += 1;
     if obs.enabled() {
-        let caller_id = engine.callback_desk.queue_ani(cb.queue).map(str::to_string);
+        let caller_id = engine.callback_side.queue_ani(cb.queue).map(str::to_string);
         trace(engine, obs, cb, CallbackStep::Dialing { attempt, number: cb.number.clone(), caller_id });
     }
     let (result, ring) = {
         let mut uniform = || rt.uniform();
-        let mut parties = engine.callback_desk.parties.borrow_mut();
+        let mut parties = engine.callback_side.parties.borrow_mut();
         let result = parties.dial_result(&mut uniform);
         (result, parties.ring_time(result))
     };
@@ -421,13 +422,13 @@ async fn greet<R: Runtime, O: Observer>(
     use crate::runtime::{CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, run_call};
     let (flow, _) = settings.outbound_flow.as_ref()?;
     let graph = engine.flows.get(flow).cloned()?;
-    let start = engine.callback_desk.epoch.borrow().unwrap_or_else(|| {
+    let start = engine.callback_side.epoch.borrow().unwrap_or_else(|| {
         chrono::TimeZone::from_utc_datetime(&chrono_tz::Tz::UTC, &chrono::NaiveDateTime::default())
     });
     let spec = CallSpec {
         id: 0,
         ani: cb.number.clone(),
-        dnis: Rc::from(engine.callback_desk.queue_ani(cb.queue).unwrap_or("")),
+        dnis: Rc::from(engine.callback_side.queue_ani(cb.queue).unwrap_or("")),
         caller_name: cb.name.clone(),
         start,
         data: cb.data.clone(),
@@ -450,7 +451,7 @@ async fn greet<R: Runtime, O: Observer>(
 /// The customer talks with the agent for a handle time, then the agent is released.
 async fn talk<R: Runtime, O: Observer>(engine: &Rc<Engine<R>>, obs: &O, cb: &LiveCallback, agent: AgentId) {
     let rt = engine.rt.clone();
-    engine.callback_desk.stats.borrow_mut().connected(rt.now() - cb.ready_at);
+    engine.callback_side.stats.borrow_mut().connected(rt.now() - cb.ready_at);
     trace(engine, obs, cb, CallbackStep::Connected { agent: engine.agent_name(agent).to_string() });
     let handle = (engine.callback_handle)(&rt);
     engine.talk_time.set(engine.talk_time.get() + handle);
@@ -480,7 +481,7 @@ fn back_after<R: Runtime>(engine: &Rc<Engine<R>>, agent: AgentId, after: Micros)
 /// Records a move in the ledger (compare-and-set) and in the callback.
 fn step<R: Runtime>(engine: &Engine<R>, cb: &mut LiveCallback, to: State, reason: &str) -> bool {
     let now = engine.rt.now();
-    let moved = engine.callback_desk.ledger.borrow_mut().record(cb, to, reason, now);
+    let moved = engine.callback_side.ledger.borrow_mut().record(cb, to, reason, now);
     if moved {
         cb.state = to;
     }
@@ -497,7 +498,7 @@ fn finish<R: Runtime, O: Observer>(
     if !step(engine, cb, state, reason.as_str()) {
         return None;
     }
-    engine.callback_desk.stats.borrow_mut().ended(reason);
+    engine.callback_side.stats.borrow_mut().ended(reason);
     if let Some(id) = cb.book_id {
         engine.callbacks.borrow_mut().settle(id, &cb.number);
     }

@@ -5,19 +5,19 @@
 //! inside it. Every search can fail (flow style, anchors, odd quoting); callers fall back to the
 //! enclosing block and finally to the start of the file. Nothing here can panic on any input.
 
-use crate::syntax::{FileId, Span};
+use crate::source::{FileId, Span};
 use std::ops::Range;
 
 /// A byte range of the text holding one YAML block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Region {
+pub struct Region {
     pub lo: usize,
     pub hi: usize,
 }
 
 /// One `key: value` found in the text.
 #[derive(Debug, Clone)]
-pub(super) struct KeyHit {
+pub struct KeyHit {
     /// The key itself, without quotes.
     pub key: Range<usize>,
     /// `key: value` up to the end of the line, a comment, or the `,`/`}` ending a flow entry.
@@ -28,7 +28,7 @@ pub(super) struct KeyHit {
     pub block: Region,
 }
 
-pub(super) struct Locator<'a> {
+pub struct Locator<'a> {
     pub file: FileId,
     pub text: &'a str,
 }

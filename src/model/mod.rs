@@ -1,0 +1,12 @@
+//! The contact center as data, at the bottom of the library: `center.yaml`'s queues, agents and
+//! callback settings ([`center`]), every numeric bound and default a callback obeys ([`bounds`],
+//! with the source of each), and the callback modes. The checker, the center loader, the callback
+//! rules and the scheduler all read their limits from here, so they cannot disagree.
+
+mod agents;
+pub mod bounds;
+mod callback_mode;
+pub mod center;
+
+pub use agents::{AgentGroup, AgentsSpec};
+pub use callback_mode::CallbackMode;
