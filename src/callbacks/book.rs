@@ -1,9 +1,14 @@
 //! The boundary between flows and the callback subsystem: a Create Callback node hands a
-//! [`CallbackRequest`] here. Validation that needs no clock (number, queue, duplicates) happens
-//! now; the scheduler, dispatcher and durable store build on this (see the callbacks issue).
+//! [`CallbackRequest`] here, and it is validated by the same CB rules ([`validate_request`]) as a
+//! callback scheduled from the CLI, with the run's clock as "now".
 
+use super::model::{Callback, CallbackType};
+use super::validate::{
+    CallbackErrorCode, CallbackValidationError, Field, ScheduleRequest, ValidatedCallback, validate_request,
+};
 use crate::model::CallbackMode;
-use chrono::NaiveDateTime;
+use crate::model::center::CallbackSettings;
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -41,19 +46,38 @@ pub struct CallbackRequest {
     pub keeps_position: bool,
 }
 
+/// Why a flow's callback was not created.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallbackError {
-    InvalidNumber(String),
+    /// The queue is not one of the run's.
     UnknownQueue(String),
-    Duplicate(CallbackId),
+    /// The callback breaks the CB rules (the same codes the CLI and the API give).
+    Rules(Vec<CallbackValidationError>),
+}
+
+impl CallbackError {
+    /// The first rule code, e.g. `CB006`, for traces and flow tests.
+    pub fn code(&self) -> Option<CallbackErrorCode> {
+        match self {
+            CallbackError::UnknownQueue(_) => None,
+            CallbackError::Rules(errors) => errors.first().map(|e| e.code),
+        }
+    }
 }
 
 impl std::fmt::Display for CallbackError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CallbackError::InvalidNumber(n) => write!(f, "invalid callback number {n}"),
             CallbackError::UnknownQueue(q) => write!(f, "unknown queue {q}"),
-            CallbackError::Duplicate(id) => write!(f, "a callback for this number is already pending ({id})"),
+            CallbackError::Rules(errors) => {
+                for (i, e) in errors.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{}: {}", e.code, e.message)?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -64,51 +88,111 @@ impl Default for CallbackBook {
     }
 }
 
-/// Callbacks created during a run.
+/// Callbacks created by flows during a run: the flow's end of the one create → validate → store
+/// pipeline. Every request goes through [`validate_request`] with its queue's settings and the
+/// run's clock, so a flow's callback obeys every CB rule the CLI's does, with the same code.
 #[derive(Debug)]
 pub struct CallbackBook {
     next: u64,
     /// Keep every request (run, tests); a long simulation turns this off so memory stays flat.
     pub keep_history: bool,
-    /// Pending callbacks by E.164 number, for the duplicate rule.
-    pending: BTreeMap<String, CallbackId>,
+    /// Pending callbacks by E.164 number, for the duplicate rule (CB010).
+    pending: BTreeMap<String, Vec<Callback>>,
     pub created: Vec<(CallbackId, CallbackRequest)>,
 }
 
 impl CallbackBook {
-    /// Validates and records a request; answers its id and the number normalised to E.164.
-    pub fn create(&mut self, mut req: CallbackRequest) -> Result<(CallbackId, String), CallbackError> {
-        let number = phonenumber::parse(None, &req.number)
-            .ok()
-            .filter(phonenumber::is_valid)
-            .map(|n| n.format().mode(phonenumber::Mode::E164).to_string())
-            .ok_or_else(|| CallbackError::InvalidNumber(req.number.clone()))?;
-        if let Some(existing) = self.pending.get(&number) {
-            return Err(CallbackError::Duplicate(*existing));
-        }
+    /// Validates `req` against the CB rules and records it; answers its id and the number in E.164.
+    ///
+    /// `now` is the run's clock; `call_zone` the zone of a time written without `timezone`. A flow's
+    /// `at T` is a window from T lasting the queue's `window_min`; `window A to B` is that window
+    /// (on A's date). Without either the callback is due now, and only the number, owner, attempts,
+    /// retry and duplicate rules apply.
+    pub fn create(
+        &mut self,
+        mut req: CallbackRequest,
+        settings: &CallbackSettings,
+        now: DateTime<Utc>,
+        call_zone: &str,
+    ) -> Result<(CallbackId, String), CallbackError> {
+        let window = match (req.window, req.at) {
+            (Some(w), _) => Some(w),
+            (None, Some(at)) => Some((at, at + chrono::Duration::seconds(settings.window_min_secs))),
+            (None, None) => None,
+        };
+        let scheduled = window.is_some();
+        let request = ScheduleRequest {
+            callback_type: match (scheduled, &req.owner) {
+                (false, _) => CallbackType::InQueue,
+                (true, Some(_)) => CallbackType::AgentOwned,
+                (true, None) => CallbackType::Scheduled,
+            },
+            origin: req.origin.clone().into(),
+            callback_number: Some(req.number.clone()),
+            customer_name: Some(req.name.clone()),
+            timezone: scheduled.then(|| req.timezone.clone().unwrap_or_else(|| call_zone.to_string())),
+            schedule_date: window.map(|w| w.0.date()),
+            window_start: window.map(|w| w.0.time()),
+            // A window that runs past midnight ends at the last second of its day (the window
+            // rules then judge its length).
+            window_end: window.map(|(a, b)| {
+                if b.date() == a.date() {
+                    b.time()
+                } else {
+                    NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(a.time())
+                }
+            }),
+            queue: Some(req.queue.clone()),
+            owner: req.owner.clone(),
+            max_attempts: Some(req.attempts),
+            retry_interval_secs: Some(req.retry_every_secs),
+            data: req.data.clone(),
+            ..ScheduleRequest::default()
+        };
+        let existing = self.pending.values().flatten().cloned().collect::<Vec<_>>();
+        let new = match validate_request(&request, settings, now, &existing) {
+            Ok(ValidatedCallback::New(new)) => new,
+            // Flows send no idempotency key.
+            Ok(ValidatedCallback::Existing(c)) => return Err(CallbackError::Rules(vec![duplicate_of(&c)])),
+            Err(errors) => return Err(CallbackError::Rules(errors)),
+        };
+        self.next += 1;
+        let id = CallbackId(self.next);
+        let callback = new.into_callback(id.to_string(), self.next);
+        let number = callback.callback_number.clone();
         if req.name.is_empty() {
             req.name = number.clone();
         }
         req.number = number.clone();
-        self.next += 1;
-        let id = CallbackId(self.next);
-        self.pending.insert(number.clone(), id);
+        self.pending.entry(number.clone()).or_default().push(callback);
         if self.keep_history {
             self.created.push((id, req));
         }
         Ok((id, number))
     }
 
-    /// The callback reached an agent (or ended): its number is free for a new one.
+    /// How many callbacks flows created.
     pub fn count(&self) -> u64 {
         self.next
     }
 
     /// The callback `id` for `number` (E.164, as [`create`](Self::create) answered it) ended or was
-    /// never handed over: the number is free for a new one. O(log n).
+    /// never handed over: the number is free for a new one.
     pub fn settle(&mut self, id: CallbackId, number: &str) {
-        if self.pending.get(number) == Some(&id) {
-            self.pending.remove(number);
+        let id = id.to_string();
+        if let Some(list) = self.pending.get_mut(number) {
+            list.retain(|c| c.id != id);
+            if list.is_empty() {
+                self.pending.remove(number);
+            }
         }
     }
+}
+
+fn duplicate_of(c: &Callback) -> CallbackValidationError {
+    CallbackValidationError::new(
+        CallbackErrorCode::Duplicate,
+        Field::CallbackNumber,
+        format!("callback {} for {} is already pending", c.id, c.callback_number),
+    )
 }

@@ -491,24 +491,31 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     (Some(q), None) => Err(format!("unknown queue {q}")),
                     (Some(q), Some(id)) => {
                         let settings = engine.callback_side.settings(id);
+                        let start = task.ctx.spec.start;
+                        let now_utc = start.with_timezone(&chrono::Utc) + chrono::Duration::microseconds(now);
                         engine
                             .callbacks
                             .borrow_mut()
-                            .create(CallbackRequest {
-                                number: h.number.clone(),
-                                name: h.name.clone(),
-                                queue: q,
-                                at: h.at,
-                                window: h.window,
-                                timezone: h.timezone.clone(),
-                                attempts: h.attempts.unwrap_or(settings.attempts),
-                                retry_every_secs: h.retry_secs.unwrap_or(settings.retry_interval_secs),
-                                mode: h.mode.unwrap_or(settings.mode),
-                                owner: h.owner.clone(),
-                                data: h.data.clone(),
-                                origin: Origin::Flow { flow: graph.name().to_string() },
-                                keeps_position: h.keeps_position,
-                            })
+                            .create(
+                                CallbackRequest {
+                                    number: h.number.clone(),
+                                    name: h.name.clone(),
+                                    queue: q,
+                                    at: h.at,
+                                    window: h.window,
+                                    timezone: h.timezone.clone(),
+                                    attempts: h.attempts.unwrap_or(settings.attempts),
+                                    retry_every_secs: h.retry_secs.unwrap_or(settings.retry_interval_secs),
+                                    mode: h.mode.unwrap_or(settings.mode),
+                                    owner: h.owner.clone(),
+                                    data: h.data.clone(),
+                                    origin: Origin::Flow { flow: graph.name().to_string() },
+                                    keeps_position: h.keeps_position,
+                                },
+                                settings,
+                                now_utc,
+                                start.timezone().name(),
+                            )
                             .map_err(|e| e.to_string())
                     }
                 };

@@ -501,7 +501,7 @@ fn a_second_callback_for_a_pending_number_takes_the_failure_branch_and_the_numbe
         })
         .collect();
     assert_eq!(notes.len(), 1, "{notes:?}");
-    assert!(notes[0].contains("already pending (cb-1)"), "{notes:?}");
+    assert!(notes[0].contains("CB010: callback cb-1 for +31612345678 is already pending"), "{notes:?}");
     let kept_waiting =
         h.trace.events().into_iter().any(
             |(_, e)| matches!(&e, Event::Prompt(p) if p.starts_with("Sorry, we could not book a callback")),
@@ -514,21 +514,26 @@ fn a_second_callback_for_a_pending_number_takes_the_failure_branch_and_the_numbe
         h.engine
             .callbacks
             .borrow_mut()
-            .create(crate::callbacks::CallbackRequest {
-                number: "+31612345678".into(),
-                name: String::new(),
-                queue: "Billing".into(),
-                at: None,
-                window: None,
-                timezone: None,
-                attempts: 1,
-                retry_every_secs: 60,
-                mode: CallbackMode::AgentFirst,
-                owner: None,
-                data: Default::default(),
-                origin: crate::callbacks::Origin::Api,
-                keeps_position: false,
-            })
+            .create(
+                crate::callbacks::CallbackRequest {
+                    number: "+31612345678".into(),
+                    name: String::new(),
+                    queue: "Billing".into(),
+                    at: None,
+                    window: None,
+                    timezone: None,
+                    attempts: 1,
+                    retry_every_secs: 60,
+                    mode: CallbackMode::AgentFirst,
+                    owner: None,
+                    data: Default::default(),
+                    origin: crate::callbacks::Origin::Api,
+                    keeps_position: false,
+                },
+                &Default::default(),
+                chrono::Utc::now(),
+                "Europe/Amsterdam"
+            )
             .is_ok(),
         "once the first callback ended, the number is free again"
     );

@@ -1,0 +1,92 @@
+//! A callback created by a flow obeys the same CB rules as one scheduled from the CLI, with the
+//! same code: too far ahead (CB006), a duplicate within 48 hours (CB010) and a window shorter than
+//! the queue allows (CB008) take the action's failure path, and the trace names the code.
+
+mod common;
+use common::Test;
+use std::path::PathBuf;
+
+/// A scratch project whose inbound flow creates `first` then `second` callbacks for the caller.
+fn project(name: &str, first: &str, second: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("callwright-cbrules-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("center.yaml"),
+        "queues:\n  Support: {}\nagents:\n  - name: alice\n    queues: [Support]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.flow"),
+        format!(
+            "inbound flow Main {{\n  create callback number Call.Ani queue Support {first} on failure {{ play \"first refused\" }}\n  \
+             create callback number Call.Ani queue Support {second} on failure {{ play \"second refused\" }}\n  disconnect\n}}\n"
+        ),
+    )
+    .unwrap();
+    dir
+}
+
+fn run(dir: &PathBuf) -> String {
+    // The call is at 2026-12-01T10:00 (the `run` default), Europe/Amsterdam.
+    let out = Test::new()
+        .arg("run")
+        .arg(dir.to_string_lossy().to_string())
+        .args(["--tz", "Europe/Amsterdam"])
+        .run();
+    let _ = std::fs::remove_dir_all(dir);
+    out.stdout
+}
+
+#[test]
+fn forty_days_ahead_is_cb006_as_from_the_cli() {
+    let out = run(&project("ahead", "at 2027-01-10T10:00", "at 2026-12-02T10:00"));
+    assert!(out.contains("callback refused: CB006"), "{out}");
+    assert!(out.contains("first refused"), "{out}");
+    assert!(!out.contains("second refused"), "a callback tomorrow is fine: {out}");
+}
+
+#[test]
+fn a_second_callback_within_48_hours_is_cb010() {
+    let out = run(&project("dup", "at 2026-12-02T10:00", "at 2026-12-03T09:00"));
+    assert!(!out.contains("first refused"), "{out}");
+    assert!(out.contains("callback refused: CB010"), "{out}");
+    assert!(out.contains("second refused"), "{out}");
+}
+
+#[test]
+fn a_ten_minute_window_is_cb008() {
+    let out = run(&project("window", "window Now + 1d to Now + 1d10m", "at 2026-12-05T10:00"));
+    assert!(out.contains("callback refused: CB008"), "{out}");
+    assert!(out.contains("first refused"), "{out}");
+    assert!(!out.contains("second refused"), "{out}");
+}
+
+#[test]
+fn a_time_in_the_past_is_cb005() {
+    let out = run(&project("past", "at 2026-11-30T10:00", "at 2026-12-05T10:00"));
+    assert!(out.contains("callback refused: CB005"), "{out}");
+    assert!(out.contains("first refused"), "{out}");
+}
+
+#[test]
+fn the_cli_gives_the_same_codes() {
+    let db = std::env::temp_dir().join(format!("callwright-cbrules-cli-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&db);
+    let db = db.to_string_lossy().to_string();
+    let date = (chrono::Utc::now() + chrono::Duration::days(40)).format("%Y-%m-%d").to_string();
+    Test::new()
+        .args(["callbacks", "--db", &db, "schedule", "--number", "+31612345678", "--window", "10:00-12:00"])
+        .args(["--tz", "Europe/Amsterdam", "--queue", "Support", "--date", &date])
+        .status(1)
+        .stderr_contains("CB006")
+        .run();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%d").to_string();
+    Test::new()
+        .args(["callbacks", "--db", &db, "schedule", "--number", "+31612345678", "--window", "10:00-10:10"])
+        .args(["--tz", "Europe/Amsterdam", "--queue", "Support", "--date", &tomorrow])
+        .status(1)
+        .stderr_contains("CB008")
+        .run();
+    let _ = std::fs::remove_file(&db);
+}
