@@ -19,7 +19,7 @@ fn one_call_through_tokio() {
     let local = tokio::task::LocalSet::new();
     let outcome = local.block_on(&rt, async {
         let runtime = TokioRuntime::new(1);
-        let engine = Rc::new(Engine::new(runtime.clone(), &checked, acd));
+        let engine = Rc::new(Engine::builder(runtime.clone(), &checked, acd).build());
         let tz: chrono_tz::Tz = "Europe/Amsterdam".parse().unwrap();
         let spec = CallSpec {
             id: 1,
@@ -36,7 +36,7 @@ fn one_call_through_tokio() {
             plan: CallPlan { patience: None, handle: 1_000_000, hang_up: None },
             obs: NoTrace,
         };
-        let graph = engine.flows["AcmeSupport"].clone();
+        let graph = engine.flow("AcmeSupport").unwrap();
         run_call(task, graph).await
     });
     match outcome {

@@ -216,14 +216,16 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     };
 
     let rt = VirtualRuntime::new(args.seed);
-    let mut engine = Engine::new(rt.clone(), &checked, build_acd(&checked, args.agents)?);
-    engine.callback_handle = Box::new(move |_| handle);
-    {
-        let mut parties = engine.callback_side.parties.borrow_mut();
-        parties.customer_script = parse_list("callback-answers", &args.callback_answers, DialResult::parse)?;
-        parties.agent_script = parse_list("agent-responses", &args.agent_responses, AgentResponse::parse)?;
-    }
-    *engine.callback_side.ledger.borrow_mut() = Box::new(crate::callbacks::ledger::MemoryLedger::default());
+    let customer_script = parse_list("callback-answers", &args.callback_answers, DialResult::parse)?;
+    let agent_script = parse_list("agent-responses", &args.agent_responses, AgentResponse::parse)?;
+    let engine = Engine::builder(rt.clone(), &checked, build_acd(&checked, args.agents)?)
+        .callback_handle(move |_| handle)
+        .people(|people| {
+            people.customer_script = customer_script;
+            people.agent_script = agent_script;
+        })
+        .ledger(crate::callbacks::ledger::MemoryLedger::default())
+        .build();
     let engine = Rc::new(engine);
     engine.queue_ahead(args.ahead, handle);
     let recorder = Recorder::default();

@@ -54,39 +54,32 @@ struct WaiterSlot<S> {
 
 /// One run's world. Calls are tasks on `rt` sharing this through an `Rc`.
 pub struct Engine<R: Runtime> {
-    pub rt: R,
-    pub flows: FastMap<String, Rc<FlowGraph>>,
-    pub schedules: FastMap<String, ScheduleTable>,
-    pub acd: RefCell<Acd>,
+    pub(crate) rt: R,
+    pub(crate) flows: FastMap<String, Rc<FlowGraph>>,
+    pub(crate) schedules: FastMap<String, ScheduleTable>,
+    pub(crate) acd: RefCell<Acd>,
     /// Indexed by entry slot (slots are reused, so this stays as small as the busiest moment).
     waiters: RefCell<Vec<WaiterSlot<R::Signal>>>,
-    pub callbacks: RefCell<CallbackBook>,
-    pub config: EngineConfig,
+    pub(crate) callbacks: RefCell<CallbackBook>,
+    pub(crate) config: EngineConfig,
     /// Agents' talk time so far (calls and callbacks), for occupancy.
-    pub talk_time: Cell<Micros>,
+    pub(crate) talk_time: Cell<Micros>,
     queue_names: Vec<Rc<str>>,
     agent_names: Vec<Rc<str>>,
     /// Handle time for callbacks served in this run (agent talk time), drawn per callback.
-    pub callback_handle: Box<dyn Fn(&R) -> Micros>,
+    pub(crate) callback_handle: Box<dyn Fn(&R) -> Micros>,
     /// Queue callback settings, the scheduler, pacing, the people model, the ledger, figures.
-    pub callback_side: EngineCallbacks<R::Signal>,
+    pub(crate) callback_side: EngineCallbacks<R::Signal>,
     /// Per flow, the `ask` nodes that offer a callback (a Create Callback follows before the next
     /// input or hold): reaching one counts the caller as offered a callback.
     callback_offers: HashMap<String, Vec<bool>>,
     /// Facts a flow test pins down (schedules, queue facts); empty outside tests.
-    pub overrides: Overrides,
+    pub(crate) overrides: Overrides,
 }
 
 impl<R: Runtime> Engine<R> {
-    pub fn new(rt: R, project: &CheckedProject, acd: Acd) -> Self {
-        let flows = project.graphs.iter().map(|g| (g.name().to_string(), Rc::new(g.clone()))).collect();
-        let schedules = ScheduleTable::tables(project).collect();
-        Engine::with_shared(rt, project, flows, schedules, acd)
-    }
-
-    /// An engine over flows and schedules compiled once and shared, for many short runs (flow
-    /// tests build one engine per case; cloning every graph each time would dominate).
-    pub fn with_shared(
+    /// The engine's parts put together; [`Engine::builder`] is the way in.
+    pub(super) fn assemble(
         rt: R,
         project: &CheckedProject,
         flows: HashMap<String, Rc<FlowGraph>>,
@@ -117,6 +110,16 @@ impl<R: Runtime> Engine<R> {
             callback_handle: Box::new(|_| 300_000_000),
             overrides: Overrides::default(),
         }
+    }
+
+    /// The compiled flow called `name`.
+    pub fn flow(&self, name: &str) -> Option<Rc<FlowGraph>> {
+        self.flows.get(name).cloned()
+    }
+
+    /// The runtime the engine's calls run on.
+    pub fn runtime(&self) -> &R {
+        &self.rt
     }
 
     /// Registers who to wake when `entry` gets an agent.

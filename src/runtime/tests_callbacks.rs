@@ -56,10 +56,10 @@ impl Harness {
         let rt = VirtualRuntime::new(7);
         let (acd, _) =
             crate::runtime::build_acd(checked, &crate::model::AgentsSpec::Roster).expect("the roster builds");
-        let mut engine = Engine::new(rt.clone(), checked, acd);
-        engine.callback_handle = Box::new(|_| 4 * M);
-        *engine.callback_side.ledger.borrow_mut() =
-            Box::new(crate::callbacks::ledger::MemoryLedger::default());
+        let mut engine = Engine::builder(rt.clone(), checked, acd)
+            .callback_handle(|_| 4 * M)
+            .ledger(crate::callbacks::ledger::MemoryLedger::default())
+            .build();
         setup(&mut engine);
         Harness { rt, engine: Rc::new(engine), trace: Recorder::default() }
     }

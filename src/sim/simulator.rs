@@ -73,15 +73,15 @@ pub fn simulate(
     };
     let (acd, agents) = build_acd(checked, &scenario.agents)?;
     let rt = VirtualRuntime::new(scenario.seed);
-    let mut engine = Engine::new(rt.clone(), checked, acd);
-    engine.callbacks.borrow_mut().keep_history = false;
     let handle_dist = scenario.callers.handle_time;
-    engine.callback_handle = Box::new(move |rt: &VirtualRuntime| handle_dist.sample(&mut || rt.uniform()));
-    {
-        let mut parties = engine.callback_side.parties.borrow_mut();
-        parties.odds = scenario.callbacks.odds;
-        parties.timings = scenario.callbacks.timings;
-    }
+    let engine = Engine::builder(rt.clone(), checked, acd)
+        .forget_callback_requests()
+        .callback_handle(move |rt: &VirtualRuntime| handle_dist.sample(&mut || rt.uniform()))
+        .people(|people| {
+            people.odds = scenario.callbacks.odds;
+            people.timings = scenario.callbacks.timings;
+        })
+        .build();
     engine.callback_side.stats.borrow_mut().target = scenario.callbacks.target;
     let engine = Rc::new(engine);
     let metrics = Rc::new(RefCell::new(Metrics::new(scenario.sl_threshold)));

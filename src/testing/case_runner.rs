@@ -95,21 +95,16 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
             let _ = acd.set_state(agent, crate::acd::AgentState::NotAvailable, 0);
         }
     }
-    let mut engine = Engine::with_shared(
-        rt.clone(),
-        &project.checked,
-        project.flows.clone(),
-        project.schedules.clone(),
-        acd,
-    );
-    engine.overrides = given.overrides.clone();
     let handle = given.handle;
-    engine.callback_handle = Box::new(move |_| handle);
-    {
-        let mut parties = engine.callback_side.parties.borrow_mut();
-        parties.customer_script = given.callback_answers.iter().copied().collect();
-        parties.agent_script = given.agent_responses.iter().copied().collect();
-    }
+    let engine = Engine::builder(rt.clone(), &project.checked, acd)
+        .shared(project.flows.clone(), project.schedules.clone())
+        .overrides(given.overrides.clone())
+        .callback_handle(move |_| handle)
+        .people(|people| {
+            people.customer_script = given.callback_answers.iter().copied().collect();
+            people.agent_script = given.agent_responses.iter().copied().collect();
+        })
+        .build();
     let engine = Rc::new(engine);
     engine.queue_ahead(given.ahead, handle);
     let scripted_hang_up = case.script.iter().find_map(|s| match s.kind {

@@ -24,6 +24,7 @@
 //!   started" and answers `false` if attempt n was already claimed, so a dispatcher that crashed
 //!   after claiming and restarted does not dial the customer a second time for the same attempt.
 
+pub mod codec;
 mod memory;
 mod sqlite;
 

@@ -8,21 +8,17 @@
 //! dispatcher killed at any moment and started again resumes what was in flight (QUEUED, ROUTING,
 //! PROCESSING) and never dials an attempt twice.
 
-use super::{Common, Fail, decode, store_err};
-use crate::acd::{Acd, AgentSpec, PositionKey, QueueId};
+use super::{Common, Fail, store_err};
 use crate::callbacks::ledger::StoreLedger;
-use crate::callbacks::store::{CallbackStore, ListFilter, SqliteStore, StoredCallback};
-use crate::callbacks::{CallbackType, LiveCallback, State};
+use crate::callbacks::store::codec::pending_rows;
 use crate::cli::exit;
 use crate::cli::output::Output;
-use crate::model::CallbackMode;
-use crate::project::{CheckedProject, Project};
-use crate::runtime::callback_lifecycle as lifecycle;
-use crate::runtime::{Engine, Event, Observer, Runtime, TokioRuntime};
+use crate::project::Project;
+use crate::runtime::{
+    DispatchOptions, Engine, Event, Observer, Runtime, TokioRuntime, dispatch_acd, run_dispatcher,
+};
 use crate::time::Micros;
 use chrono::{DateTime, SecondsFormat, Utc};
-use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::io::Write;
 use std::rc::Rc;
 
@@ -67,16 +63,6 @@ pub struct DispatchArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }
-
-/// How far ahead of its due time a callback is loaded from the store into the scheduler, in wall
-/// time (times --speed in store time): far more than a poll, so the scheduler's timer, not the
-/// store poll, releases it.
-const LOOKAHEAD_MICROS: i64 = 60_000_000;
-/// Wall time between two reads of the store for newly due callbacks.
-const POLL: std::time::Duration = std::time::Duration::from_millis(20);
-/// How many due rows one poll loads at most (a store of a million pending callbacks is read
-/// a slice at a time).
-const LOAD_BATCH: usize = 10_000;
 
 fn probability(flag: &str, p: f64) -> Result<f64, Fail> {
     if (0.0..=1.0).contains(&p) {
@@ -149,8 +135,8 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
     };
     let reader = common.open()?;
     let writer = common.open()?;
-    let pending = pending_rows(&reader)?;
-    let acd = build_acd(&checked, a.agents, &pending)?;
+    let pending = pending_rows(&reader).map_err(store_err)?;
+    let acd = dispatch_acd(&checked, a.agents, &pending).map_err(|e| (exit::PROBLEMS, e))?;
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -159,13 +145,6 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
     let local = tokio::task::LocalSet::new();
     let summary = local.block_on(&rt, async move {
         let runtime = TokioRuntime::with_speed(a.seed, a.speed);
-        let mut engine = Engine::new(runtime.clone(), &checked, acd);
-        engine.callback_handle =
-            Box::new(move |rt: &TokioRuntime| (-(1.0 - rt.uniform()).ln() * handle as f64) as Micros);
-        {
-            let mut parties = engine.callback_side.parties.borrow_mut();
-            parties.odds = odds;
-        }
         let mut ledger = StoreLedger::new(writer, epoch);
         ledger.on_change = Box::new(|id, from, to, reason, at| {
             let line = format!(
@@ -178,37 +157,18 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
             let _ = out.write_all(line.as_bytes());
             let _ = out.flush();
         });
-        *engine.callback_side.ledger.borrow_mut() = Box::new(ledger);
-        *engine.callback_side.epoch.borrow_mut() = chrono::DateTime::<Utc>::from_timestamp_micros(epoch)
-            .map(|t| t.with_timezone(&chrono_tz::Tz::UTC));
+        let mut builder = Engine::builder(runtime.clone(), &checked, acd)
+            .callback_handle(move |rt: &TokioRuntime| (-(1.0 - rt.uniform()).ln() * handle as f64) as Micros)
+            .people(|people| people.odds = odds)
+            .ledger(ledger);
+        if let Some(t) = chrono::DateTime::<Utc>::from_timestamp_micros(epoch) {
+            builder = builder.epoch(t.with_timezone(&chrono_tz::Tz::UTC));
+        }
+        let engine = builder.build();
         let engine = Rc::new(engine);
         let printer = Printer { epoch };
-        let live = Rc::new(Cell::new(0usize));
-        let loaded: Rc<RefCell<HashSet<String>>> = Rc::default();
-        let mut problems = Vec::new();
-        let start = tokio::time::Instant::now();
-        // Resume what a stopped dispatcher left in progress, then feed due callbacks as they come.
-        for row in pending.iter().filter(|r| r.state != "SCHEDULED") {
-            start_one(&engine, row, epoch, &printer, &live, &loaded, &mut problems);
-        }
-        loop {
-            let now = epoch + engine.rt.now();
-            match reader.due(now + (LOOKAHEAD_MICROS as f64 * a.speed) as i64, LOAD_BATCH) {
-                Ok(rows) => {
-                    for row in &rows {
-                        start_one(&engine, row, epoch, &printer, &live, &loaded, &mut problems);
-                    }
-                }
-                Err(e) => problems.push(e.to_string()),
-            }
-            let drained = live.get() == 0 && pending_rows(&reader).map(|p| p.is_empty()).unwrap_or(false);
-            if drained || start.elapsed().as_micros() as i64 >= deadline || !problems.is_empty() {
-                break;
-            }
-            tokio::time::sleep(POLL).await;
-        }
-        let left = pending_rows(&reader).map(|p| p.len()).unwrap_or(0);
-        (left, problems)
+        let options = DispatchOptions { epoch, speed: a.speed, deadline };
+        run_dispatcher(&engine, &reader, &pending, &options, printer).await
     });
     let (left, problems) = summary;
     if !problems.is_empty() {
@@ -220,134 +180,4 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         eprintln!("dispatch: stopped at the deadline with {left} callbacks pending");
     }
     Ok(exit::OK)
-}
-
-/// Callbacks not in a final state.
-fn pending_rows(store: &SqliteStore) -> Result<Vec<StoredCallback>, Fail> {
-    let mut rows = Vec::new();
-    for state in ["SCHEDULED", "QUEUED", "ROUTING", "PROCESSING"] {
-        let filter = ListFilter { state: Some(state.into()), ..ListFilter::default() };
-        rows.extend(store.list(&filter).map_err(store_err)?);
-    }
-    Ok(rows)
-}
-
-/// The roster of center.yaml (with --project and no --agents), else N simulated agents per queue;
-/// queues named by stored callbacks but not by the project are added.
-fn build_acd(checked: &CheckedProject, agents: Option<u32>, pending: &[StoredCallback]) -> Result<Acd, Fail> {
-    let center = checked.project.center.as_ref();
-    let roster = agents.is_none() && center.is_some_and(|c| !c.agents.is_empty());
-    let mut acd = match (roster, center) {
-        (true, Some(c)) => Acd::from_center(c).map_err(|e| (exit::PROBLEMS, e.to_string()))?,
-        _ => {
-            let mut acd = Acd::new();
-            for name in center.iter().flat_map(|c| c.queue_names()) {
-                acd.add_queue(name);
-            }
-            acd
-        }
-    };
-    for row in pending {
-        acd.add_queue(&row.queue);
-    }
-    if !roster {
-        let per_queue = agents.unwrap_or(2);
-        for q in 0..acd.queue_count() {
-            let queue = QueueId(q as u32);
-            let name = acd.queue_name(queue).to_string();
-            for i in 0..per_queue {
-                acd.add_agent(AgentSpec {
-                    name: format!("{name}-agent{}", i + 1),
-                    queues: vec![queue],
-                    ..AgentSpec::default()
-                });
-            }
-        }
-    }
-    Ok(acd)
-}
-
-/// Starts the lifecycle of a stored callback unless it already runs.
-fn start_one(
-    engine: &Rc<Engine<TokioRuntime>>,
-    row: &StoredCallback,
-    epoch: i64,
-    printer: &Printer,
-    live: &Rc<Cell<usize>>,
-    loaded: &Rc<RefCell<HashSet<String>>>,
-    problems: &mut Vec<String>,
-) {
-    if !loaded.borrow_mut().insert(row.id.clone()) {
-        return;
-    }
-    let cb = match decode(row) {
-        Ok(cb) => cb,
-        Err((_, message)) => {
-            problems.push(message);
-            return;
-        }
-    };
-    let Some(queue) = engine.acd.borrow().queue_id(&row.queue) else { return };
-    let settings = engine.callback_side.settings(queue).clone();
-    let owner = cb.owner.as_deref().and_then(|o| engine.acd.borrow().agent_id(o));
-    let to_runtime = |utc_micros: i64| utc_micros - epoch;
-    // The window's UTC instants are computed again now, from the local times and the zone rules
-    // in force today (seed 004): the ones stored at validation may be stale.
-    let window = crate::callbacks::utc_window_at_dispatch(&cb);
-    let scheduled_due = match (row.state.as_str(), window) {
-        ("SCHEDULED", Some((start, _))) if cb.attempts_made == 0 => start.timestamp_micros(),
-        _ => row.due_at_utc,
-    };
-    let due = to_runtime(scheduled_due).max(engine.rt.now());
-    let window_end = window.map(|(_, end)| to_runtime(end.timestamp_micros()));
-    let state = crate::callbacks::State::ALL
-        .iter()
-        .copied()
-        .find(|s| s.as_str().eq_ignore_ascii_case(&row.state))
-        .unwrap_or(State::Scheduled);
-    let live_cb = LiveCallback {
-        id: Rc::from(row.id.as_str()),
-        book_id: None,
-        number: cb.callback_number.clone(),
-        name: cb.customer_name.clone(),
-        data: cb.data.clone(),
-        queue,
-        mode: if cb.callback_type == CallbackType::CustomerFirst {
-            CallbackMode::CustomerFirst
-        } else {
-            settings.mode
-        },
-        max_attempts: cb.max_attempts.max(1),
-        attempts_made: row.attempts_made.max(cb.attempts_made),
-        retry_every: cb.retry_interval_secs * 1_000_000,
-        owner,
-        owner_until: owner.map(|_| due + settings.ownership_period_secs * 1_000_000),
-        window_end,
-        due,
-        key: Some(PositionKey {
-            priority: cb.position.priority,
-            enqueued_at: to_runtime(cb.position.enqueued_at),
-            seq: cb.position.seq,
-        }),
-        entry: None,
-        skills: engine.acd.borrow().queue_default_skills(queue),
-        priority: cb.position.priority,
-        ready_at: due,
-        state,
-    };
-    // A callback with no date that nobody touched for `inactive_after` (14 days) is ended, not
-    // dialled (seed 003).
-    let now_utc = DateTime::<Utc>::from_timestamp_micros(epoch + engine.rt.now()).unwrap_or_default();
-    if crate::callbacks::inactive(&cb, now_utc, &settings) {
-        let at = engine.rt.now();
-        engine.callback_side.ledger.borrow_mut().record(&live_cb, State::Expired, "inactive", at);
-        return;
-    }
-    live.set(live.get() + 1);
-    let (engine2, printer, live) = (engine.clone(), printer.clone(), live.clone());
-    engine.callback_side.stats.borrow_mut().created += 1;
-    engine.rt.spawn(async move {
-        lifecycle::serve(engine2, live_cb, printer).await;
-        live.set(live.get() - 1);
-    });
 }

@@ -13,6 +13,7 @@ pub use args::{CallbacksArgs, CancelArgs, Common, ListArgs, RescheduleArgs, Sche
 use super::exit;
 use super::output::Output;
 use crate::callbacks::model::Origin;
+use crate::callbacks::store::codec;
 use crate::callbacks::store::{CallbackStore, InsertOutcome, ListFilter, SqliteStore, StoredCallback};
 use crate::callbacks::validate::Field;
 use crate::callbacks::{
@@ -185,45 +186,13 @@ fn parse_window(text: &str) -> Result<(NaiveTime, NaiveTime), CallbackValidation
     }
 }
 
-/// The store's state word for a model state (`SCHEDULED`, ...).
-fn store_state(state: State) -> String {
-    state.as_str().to_ascii_uppercase()
-}
-
-fn parse_state(text: &str) -> Option<State> {
-    State::ALL.iter().copied().find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
-}
-
-/// The model callback kept in a stored row; the row's state column wins over the payload's.
+/// A stored row as the model callback ([`codec::decode`]), an unreadable row as a usage error.
 pub(super) fn decode(row: &StoredCallback) -> Result<Callback, Fail> {
-    let mut cb: Callback = serde_json::from_str(&row.payload_json)
-        .map_err(|e| (exit::USAGE, format!("callback {} in the store cannot be read: {e}", row.id)))?;
-    if let Some(state) = parse_state(&row.state) {
-        cb.state = state;
-    }
-    cb.attempts_made = cb.attempts_made.max(row.attempts_made);
-    // The row's columns are kept up to date by every transition; the payload only at edits.
-    if let Some(t) = DateTime::<Utc>::from_timestamp_micros(row.updated_at) {
-        cb.updated_at = t;
-    }
-    Ok(cb)
+    codec::decode(row).map_err(|e| (exit::USAGE, e))
 }
 
 fn encode(cb: &Callback, updated_at: DateTime<Utc>) -> Result<StoredCallback, Fail> {
-    let payload_json = serde_json::to_string(cb)
-        .map_err(|e| (exit::USAGE, format!("cannot serialise callback {}: {e}", cb.id)))?;
-    Ok(StoredCallback {
-        id: cb.id.clone(),
-        number: cb.callback_number.clone(),
-        queue: cb.queue.clone(),
-        owner: cb.owner.clone(),
-        state: store_state(cb.state),
-        due_at_utc: cb.stored_utc_window().map_or(cb.created_at, |w| w.0).timestamp_micros(),
-        payload_json,
-        attempts_made: cb.attempts_made,
-        idempotency_key: cb.idempotency_key.clone(),
-        updated_at: updated_at.timestamp_micros(),
-    })
+    codec::encode(cb, updated_at).map_err(|e| (exit::USAGE, e))
 }
 
 pub(super) fn store_err(e: crate::callbacks::store::StoreError) -> Fail {
@@ -332,7 +301,7 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
 fn list(common: &Common, a: ListArgs, out: &mut Output) -> Result<i32, Fail> {
     let state = match &a.state {
         None => None,
-        Some(text) => Some(parse_state(text).ok_or_else(|| {
+        Some(text) => Some(codec::parse_state(text).ok_or_else(|| {
             let all: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
             (exit::PROBLEMS, format!("--state `{text}` is not a state (one of {})", all.join(", ")))
         })?),
@@ -346,7 +315,7 @@ fn list(common: &Common, a: ListArgs, out: &mut Output) -> Result<i32, Fail> {
     };
     let store = common.open()?;
     let filter = ListFilter {
-        state: state.map(store_state),
+        state: state.map(codec::store_state),
         queue: a.queue.clone(),
         owner: a.owner.clone(),
         due_before: None,
@@ -412,7 +381,7 @@ fn cancel(common: &Common, a: CancelArgs, out: &mut Output) -> Result<i32, Fail>
             .transition(
                 id,
                 &from,
-                &store_state(State::Cancelled),
+                &codec::store_state(State::Cancelled),
                 Some(reason_text),
                 now.timestamp_micros(),
                 Some(&update),

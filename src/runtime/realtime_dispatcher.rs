@@ -1,0 +1,202 @@
+//! The real-time dispatcher: serves the callbacks of a durable store on the tokio runtime, through
+//! the same engine, ACD and callback lifecycle as a simulation. The CLI's `callbacks dispatch` and a
+//! server share it; they only parse flags, choose an observer and print.
+
+use super::callback_lifecycle as lifecycle;
+use super::{Engine, Observer, Runtime, TokioRuntime};
+use crate::acd::{Acd, AgentSpec, PositionKey, QueueId};
+use crate::callbacks::store::codec::{decode, pending_rows};
+use crate::callbacks::store::{CallbackStore, StoredCallback};
+use crate::callbacks::{CallbackType, LiveCallback, State};
+use crate::model::CallbackMode;
+use crate::project::CheckedProject;
+use crate::time::Micros;
+use chrono::{DateTime, Utc};
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::rc::Rc;
+
+/// How far ahead of its due time a callback is loaded from the store into the scheduler, in wall
+/// time (times --speed in store time): far more than a poll, so the scheduler's timer, not the
+/// store poll, releases it.
+const LOOKAHEAD_MICROS: i64 = 60_000_000;
+/// Wall time between two reads of the store for newly due callbacks.
+const POLL: std::time::Duration = std::time::Duration::from_millis(20);
+/// How many due rows one poll loads at most (a store of a million pending callbacks is read
+/// a slice at a time).
+const LOAD_BATCH: usize = 10_000;
+
+/// How a dispatcher runs.
+#[derive(Debug, Clone)]
+pub struct DispatchOptions {
+    /// UTC microseconds at runtime zero.
+    pub epoch: i64,
+    /// Store time per wall time (3600: an hour a second).
+    pub speed: f64,
+    /// Wall time after which the dispatcher stops, even with callbacks pending.
+    pub deadline: Micros,
+}
+
+/// Serves `pending` (resuming those in progress) and every callback that falls due in `reader`,
+/// until the store is drained, the deadline passes or a store read fails. Answers how many
+/// callbacks were left pending and the problems met.
+pub async fn run_dispatcher<O: Observer + Clone + 'static>(
+    engine: &Rc<Engine<TokioRuntime>>,
+    reader: &dyn CallbackStore,
+    pending: &[StoredCallback],
+    options: &DispatchOptions,
+    printer: O,
+) -> (usize, Vec<String>) {
+    let (epoch, deadline) = (options.epoch, options.deadline);
+    let a = options;
+    let live = Rc::new(Cell::new(0usize));
+    let loaded: Rc<RefCell<HashSet<String>>> = Rc::default();
+    let mut problems = Vec::new();
+    let start = tokio::time::Instant::now();
+    // Resume what a stopped dispatcher left in progress, then feed due callbacks as they come.
+    for row in pending.iter().filter(|r| r.state != "SCHEDULED") {
+        start_one(&engine, row, epoch, &printer, &live, &loaded, &mut problems);
+    }
+    loop {
+        let now = epoch + engine.rt.now();
+        match reader.due(now + (LOOKAHEAD_MICROS as f64 * a.speed) as i64, LOAD_BATCH) {
+            Ok(rows) => {
+                for row in &rows {
+                    start_one(&engine, row, epoch, &printer, &live, &loaded, &mut problems);
+                }
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
+        let drained = live.get() == 0 && pending_rows(reader).map(|p| p.is_empty()).unwrap_or(false);
+        if drained || start.elapsed().as_micros() as i64 >= deadline || !problems.is_empty() {
+            break;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    let left = pending_rows(reader).map(|p| p.len()).unwrap_or(0);
+    (left, problems)
+}
+
+/// The roster of center.yaml (with --project and no --agents), else N simulated agents per queue;
+/// queues named by stored callbacks but not by the project are added.
+pub fn dispatch_acd(
+    checked: &CheckedProject,
+    agents: Option<u32>,
+    pending: &[StoredCallback],
+) -> Result<Acd, String> {
+    let center = checked.project.center.as_ref();
+    let roster = agents.is_none() && center.is_some_and(|c| !c.agents.is_empty());
+    let mut acd = match (roster, center) {
+        (true, Some(c)) => Acd::from_center(c).map_err(|e| e.to_string())?,
+        _ => {
+            let mut acd = Acd::new();
+            for name in center.iter().flat_map(|c| c.queue_names()) {
+                acd.add_queue(name);
+            }
+            acd
+        }
+    };
+    for row in pending {
+        acd.add_queue(&row.queue);
+    }
+    if !roster {
+        let per_queue = agents.unwrap_or(2);
+        for q in 0..acd.queue_count() {
+            let queue = QueueId(q as u32);
+            let name = acd.queue_name(queue).to_string();
+            for i in 0..per_queue {
+                acd.add_agent(AgentSpec {
+                    name: format!("{name}-agent{}", i + 1),
+                    queues: vec![queue],
+                    ..AgentSpec::default()
+                });
+            }
+        }
+    }
+    Ok(acd)
+}
+
+/// Starts the lifecycle of a stored callback unless it already runs.
+fn start_one<O: Observer + Clone + 'static>(
+    engine: &Rc<Engine<TokioRuntime>>,
+    row: &StoredCallback,
+    epoch: i64,
+    printer: &O,
+    live: &Rc<Cell<usize>>,
+    loaded: &Rc<RefCell<HashSet<String>>>,
+    problems: &mut Vec<String>,
+) {
+    if !loaded.borrow_mut().insert(row.id.clone()) {
+        return;
+    }
+    let cb = match decode(row) {
+        Ok(cb) => cb,
+        Err(message) => {
+            problems.push(message);
+            return;
+        }
+    };
+    let Some(queue) = engine.acd.borrow().queue_id(&row.queue) else { return };
+    let settings = engine.callback_side.settings(queue).clone();
+    let owner = cb.owner.as_deref().and_then(|o| engine.acd.borrow().agent_id(o));
+    let to_runtime = |utc_micros: i64| utc_micros - epoch;
+    // The window's UTC instants are computed again now, from the local times and the zone rules
+    // in force today (seed 004): the ones stored at validation may be stale.
+    let window = crate::callbacks::utc_window_at_dispatch(&cb);
+    let scheduled_due = match (row.state.as_str(), window) {
+        ("SCHEDULED", Some((start, _))) if cb.attempts_made == 0 => start.timestamp_micros(),
+        _ => row.due_at_utc,
+    };
+    let due = to_runtime(scheduled_due).max(engine.rt.now());
+    let window_end = window.map(|(_, end)| to_runtime(end.timestamp_micros()));
+    let state = crate::callbacks::State::ALL
+        .iter()
+        .copied()
+        .find(|s| s.as_str().eq_ignore_ascii_case(&row.state))
+        .unwrap_or(State::Scheduled);
+    let live_cb = LiveCallback {
+        id: Rc::from(row.id.as_str()),
+        book_id: None,
+        number: cb.callback_number.clone(),
+        name: cb.customer_name.clone(),
+        data: cb.data.clone(),
+        queue,
+        mode: if cb.callback_type == CallbackType::CustomerFirst {
+            CallbackMode::CustomerFirst
+        } else {
+            settings.mode
+        },
+        max_attempts: cb.max_attempts.max(1),
+        attempts_made: row.attempts_made.max(cb.attempts_made),
+        retry_every: cb.retry_interval_secs * 1_000_000,
+        owner,
+        owner_until: owner.map(|_| due + settings.ownership_period_secs * 1_000_000),
+        window_end,
+        due,
+        key: Some(PositionKey {
+            priority: cb.position.priority,
+            enqueued_at: to_runtime(cb.position.enqueued_at),
+            seq: cb.position.seq,
+        }),
+        entry: None,
+        skills: engine.acd.borrow().queue_default_skills(queue),
+        priority: cb.position.priority,
+        ready_at: due,
+        state,
+    };
+    // A callback with no date that nobody touched for `inactive_after` (14 days) is ended, not
+    // dialled (seed 003).
+    let now_utc = DateTime::<Utc>::from_timestamp_micros(epoch + engine.rt.now()).unwrap_or_default();
+    if crate::callbacks::inactive(&cb, now_utc, &settings) {
+        let at = engine.rt.now();
+        engine.callback_side.ledger.borrow_mut().record(&live_cb, State::Expired, "inactive", at);
+        return;
+    }
+    live.set(live.get() + 1);
+    let (engine2, printer, live) = (engine.clone(), printer.clone(), live.clone());
+    engine.callback_side.stats.borrow_mut().created += 1;
+    engine.rt.spawn(async move {
+        lifecycle::serve(engine2, live_cb, printer).await;
+        live.set(live.get() - 1);
+    });
+}
