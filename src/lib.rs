@@ -1,12 +1,14 @@
 //! callwright: contact-center call flows as text, checked offline, compiled to graphs.
 //!
-//! The modules follow the pipeline:
+//! The modules are layers, each using only those below it (ARCHITECTURE.md has the code map;
+//! `tests/architecture.rs` enforces it):
 //!
 //! ```text
-//! syntax (pest → AST with spans) → check (diagnostics) → compile (FlowGraph) → export (DOT/SVG)
-//! project: loading folders of .flow files and center.yaml     cli: one file per subcommand
-//! runtime + acd + callbacks: the interpreter on a virtual clock    sim: traffic    testing: flow tests
+//! source, time, fast_hash → diagnostics → input → model → syntax → compile → check → project
+//!   → acd → callbacks → runtime (engine, interpreter, callback lifecycle, dispatcher) → sim, testing
 //! ```
+//!
+//! The command line is not part of the library: it lives in the `callwright` binary (`src/cli/`).
 //!
 //! ```
 //! use callwright::project::Project;
@@ -23,7 +25,7 @@
 pub mod acd;
 pub mod callbacks;
 pub mod check;
-pub mod cli;
+
 pub mod compile;
 pub mod diagnostics;
 pub mod fast_hash;

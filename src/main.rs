@@ -5,6 +5,8 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod cli;
+
 fn main() {
-    std::process::exit(callwright::cli::run(std::env::args_os()));
+    std::process::exit(cli::run(std::env::args_os()));
 }

@@ -6,7 +6,7 @@
 //! entry with a [`PositionKey`], which a callback can take over to keep the caller's place.
 
 mod agent;
-mod dispatcher;
+mod distributor;
 mod entry;
 mod error;
 pub mod ewt;
@@ -19,7 +19,7 @@ mod skills;
 mod tests;
 
 pub use agent::{AgentSpec, AgentState};
-pub use dispatcher::{Acd, Assignment, CallbackRouting};
+pub use distributor::{Acd, Assignment, CallbackRouting};
 pub use error::AcdError;
 pub use ids::{AgentId, EntryId, QueueId};
 pub use position_key::PositionKey;

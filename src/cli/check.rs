@@ -2,8 +2,8 @@
 
 use super::exit;
 use super::output::{Output, plural};
-use crate::diagnostics::{self, Diagnostic};
-use crate::project::Project;
+use callwright::diagnostics::{self, Diagnostic};
+use callwright::project::Project;
 use std::path::PathBuf;
 
 /// Check flows offline: syntax, names, types, flow-kind rules, paths, schedules, callbacks.

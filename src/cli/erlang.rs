@@ -2,7 +2,7 @@
 
 use super::exit;
 use super::output::Output;
-use crate::sim::erlang::{self, Load, Model};
+use callwright::sim::erlang::{self, Load, Model};
 use serde_json::{Value, json};
 
 /// Queueing formulas for sizing a team: Erlang C (callers wait as long as it takes) and Erlang A
@@ -92,7 +92,7 @@ pub enum Format {
 
 /// Seconds in a duration of the one grammar (`20s`, `5m`, `1h30m`, `500ms`, or bare seconds).
 pub fn parse_duration(text: &str) -> Result<f64, String> {
-    crate::time::parse_duration(text).map(crate::time::secs_f64).map_err(|e| {
+    callwright::time::parse_duration(text).map(callwright::time::secs_f64).map_err(|e| {
         format!("`{text}` is not a duration: {e}; write e.g. 20s, 5m, 1h30m or a number of seconds")
     })
 }

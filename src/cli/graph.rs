@@ -2,9 +2,9 @@
 
 use super::exit;
 use super::output::Output;
-use crate::compile::{FlowGraph, dot, svg};
-use crate::project::Project;
-use crate::testing::Suite;
+use callwright::compile::{FlowGraph, dot, svg};
+use callwright::project::Project;
+use callwright::testing::Suite;
 use std::path::PathBuf;
 
 /// Draw the compiled graph of a flow: Graphviz DOT, or an SVG picture (no Graphviz needed).
@@ -62,7 +62,7 @@ pub fn run(args: GraphArgs, out: &mut Output) -> i32 {
             Some(g) => vec![g],
             None => {
                 let names: Vec<&str> = checked.graphs.iter().map(|g| g.name()).collect();
-                let help = crate::source::suggest::help_for(name, "flow", names);
+                let help = callwright::source::suggest::help_for(name, "flow", names);
                 out.error(&format!("no flow named `{name}` in {}; {help}", args.file.display()));
                 return exit::PROBLEMS;
             }

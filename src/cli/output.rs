@@ -1,7 +1,7 @@
 //! Where the CLI writes, and whether it may use colour.
 
-use crate::diagnostics::{self, Diagnostic, Severity};
-use crate::source::SourceMap;
+use callwright::diagnostics::{self, Diagnostic, Severity};
+use callwright::source::SourceMap;
 use std::io::{IsTerminal, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

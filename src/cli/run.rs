@@ -2,17 +2,17 @@
 
 use super::exit;
 use super::output::Output;
-use crate::acd::Acd;
-use crate::callbacks::{AgentResponse, DialResult};
-use crate::model::AgentsSpec;
-use crate::project::{CheckedProject, Project};
-use crate::runtime::{
+use callwright::acd::Acd;
+use callwright::callbacks::{AgentResponse, DialResult};
+use callwright::model::AgentsSpec;
+use callwright::project::{CheckedProject, Project};
+use callwright::runtime::{
     CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Recorder, Runtime,
     VirtualRuntime, run_call,
 };
-use crate::syntax::ast::FlowKind;
-use crate::time::Micros;
-use crate::time::format_duration;
+use callwright::syntax::ast::FlowKind;
+use callwright::time::Micros;
+use callwright::time::format_duration;
 use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde_json::json;
@@ -99,7 +99,7 @@ pub enum Format {
 
 /// Reads `30s`, `5m`, `1h30m`, or bare seconds.
 pub fn parse_duration(flag: &str, s: &str) -> Result<Micros, String> {
-    crate::time::parse_duration(s).map_err(|e| format!("--{flag} {s:?}: {e}"))
+    callwright::time::parse_duration(s).map_err(|e| format!("--{flag} {s:?}: {e}"))
 }
 
 pub fn run(args: RunArgs, out: &mut Output) -> i32 {
@@ -131,14 +131,14 @@ pub fn load_checked(path: &std::path::Path, out: &mut Output) -> Result<CheckedP
 fn build_acd(checked: &CheckedProject, agents: Option<u32>) -> Result<Acd, (i32, String)> {
     let spec =
         agents.map_or_else(|| AgentsSpec::roster_or_one(checked.project.center.as_ref()), AgentsSpec::Count);
-    crate::runtime::build_acd(checked, &spec).map(|(acd, _)| acd).map_err(|e| (exit::PROBLEMS, e))
+    callwright::runtime::build_acd(checked, &spec).map(|(acd, _)| acd).map_err(|e| (exit::PROBLEMS, e))
 }
 
 fn call_zone(checked: &CheckedProject, tz: &Option<String>) -> Result<Tz, (i32, String)> {
     if let Some(name) = tz {
         return name.parse::<Tz>().map_err(|_| {
             let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
-            let help = crate::source::suggest::did_you_mean(name, names)
+            let help = callwright::source::suggest::did_you_mean(name, names)
                 .map(|b| format!("; did you mean {b}?"))
                 .unwrap_or_default();
             (exit::PROBLEMS, format!("--tz {name:?} is not an IANA time zone{help}"))
@@ -199,7 +199,10 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
             let names = checked.graphs.iter().map(|g| g.name());
             (
                 exit::PROBLEMS,
-                format!("no flow named `{name}`; {}", crate::source::suggest::help_for(name, "flow", names)),
+                format!(
+                    "no flow named `{name}`; {}",
+                    callwright::source::suggest::help_for(name, "flow", names)
+                ),
             )
         })?,
         None => match inbound.as_slice() {
@@ -224,7 +227,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
             people.customer_script = customer_script;
             people.agent_script = agent_script;
         })
-        .ledger(crate::callbacks::ledger::MemoryLedger::default())
+        .ledger(callwright::callbacks::ledger::MemoryLedger::default())
         .build();
     let engine = Rc::new(engine);
     engine.queue_ahead(args.ahead, handle);
@@ -246,7 +249,9 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
             plan: CallPlan { patience, handle, hang_up },
             obs: recorder.clone(),
         };
-        let graph = engine.flows[flow.name()].clone();
+        let Some(graph) = engine.flow(flow.name()) else {
+            return Err((exit::PROBLEMS, format!("no flow {}", flow.name())));
+        };
         let outcome = outcome.clone();
         rt.spawn(async move {
             let o = run_call(task, graph).await;
@@ -360,7 +365,7 @@ fn describe(
     events: &[(Micros, Event)],
     max_wait: Micros,
 ) -> String {
-    let node_place = |flow: &str, node: crate::compile::NodeId| {
+    let node_place = |flow: &str, node: callwright::compile::NodeId| {
         checked.graph(flow).map(|g| checked.sources().file_line(g.node(node).span)).unwrap_or_default()
     };
     let served = events.iter().find_map(|(_, e)| match e {
@@ -419,7 +424,7 @@ fn describe(
 
 /// How the (first) callback of the run ended: state, reason, dial attempts.
 fn callback_end(events: &[(Micros, Event)]) -> Option<(String, String, u32)> {
-    use crate::callbacks::CallbackStep;
+    use callwright::callbacks::CallbackStep;
     let attempts = events
         .iter()
         .filter(|(_, e)| matches!(e, Event::Callback { step: CallbackStep::Dialing { .. }, .. }))

@@ -3,8 +3,8 @@
 use super::exit;
 use super::output::Output;
 use super::run::{load_checked, parse_duration};
-use crate::sim::scenario::{self, Length};
-use crate::sim::simulator::simulate;
+use callwright::sim::scenario::{self, Length};
+use callwright::sim::simulator::simulate;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;

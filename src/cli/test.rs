@@ -2,7 +2,7 @@
 
 use super::exit;
 use super::output::Output;
-use crate::testing::{self, Suite, SuiteError};
+use callwright::testing::{self, Suite, SuiteError};
 use std::path::PathBuf;
 
 /// Run flow test cases on the virtual clock: scripted callers, overrides, expectations.

@@ -9,15 +9,15 @@
 //! PROCESSING) and never dials an attempt twice.
 
 use super::{Common, Fail, store_err};
-use crate::callbacks::ledger::StoreLedger;
-use crate::callbacks::store::codec::pending_rows;
 use crate::cli::exit;
 use crate::cli::output::Output;
-use crate::project::Project;
-use crate::runtime::{
+use callwright::callbacks::ledger::StoreLedger;
+use callwright::callbacks::store::codec::pending_rows;
+use callwright::project::Project;
+use callwright::runtime::{
     DispatchOptions, Engine, Event, Observer, Runtime, TokioRuntime, dispatch_acd, run_dispatcher,
 };
-use crate::time::Micros;
+use callwright::time::Micros;
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::io::Write;
 use std::rc::Rc;
@@ -73,7 +73,7 @@ fn probability(flag: &str, p: f64) -> Result<f64, Fail> {
 }
 
 fn duration(flag: &str, text: &str) -> Result<Micros, Fail> {
-    crate::time::parse_duration(text).map_err(|e| (exit::PROBLEMS, format!("--{flag} `{text}`: {e}")))
+    callwright::time::parse_duration(text).map_err(|e| (exit::PROBLEMS, format!("--{flag} `{text}`: {e}")))
 }
 
 fn utc(t: i64) -> String {
@@ -104,7 +104,7 @@ impl Observer for Printer {
 
 pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i32, Fail> {
     let epoch = common.now()?.timestamp_micros();
-    let odds = crate::callbacks::people::Odds {
+    let odds = callwright::callbacks::people::Odds {
         accept: probability("accept", a.accept)?,
         reject: probability("reject", a.reject)?,
         answer: probability("answer", a.answer)?,

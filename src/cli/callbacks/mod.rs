@@ -1,7 +1,7 @@
 //! `callwright callbacks <sub>`: the agent-desktop / supervisor workflow for scheduled callbacks,
 //! kept in an SQLite file (`callbacks.db` in the current directory unless `--db` says otherwise).
 //!
-//! Validation is [`crate::callbacks::validate_request`]'s; this module only reads flags, reads
+//! Validation is [`callwright::callbacks::validate_request`]'s; this module only reads flags, reads
 //! and writes the store, and prints. The wall clock is read in one place ([`Common::now`]).
 
 mod args;
@@ -12,16 +12,16 @@ pub use args::{CallbacksArgs, CancelArgs, Common, ListArgs, RescheduleArgs, Sche
 
 use super::exit;
 use super::output::Output;
-use crate::callbacks::model::Origin;
-use crate::callbacks::store::codec;
-use crate::callbacks::store::{CallbackStore, InsertOutcome, ListFilter, SqliteStore, StoredCallback};
-use crate::callbacks::validate::Field;
-use crate::callbacks::{
+use callwright::callbacks::model::Origin;
+use callwright::callbacks::store::codec;
+use callwright::callbacks::store::{CallbackStore, InsertOutcome, ListFilter, SqliteStore, StoredCallback};
+use callwright::callbacks::validate::Field;
+use callwright::callbacks::{
     Callback, CallbackErrorCode, CallbackType, CallbackValidationError, EndReason, ScheduleRequest, State,
     ValidatedCallback, check_edit, normalize_number, validate_request,
 };
-use crate::model::center::{CallbackSettings, load_center};
-use crate::source::FileId;
+use callwright::model::center::{CallbackSettings, load_center};
+use callwright::source::FileId;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use view::Format;
 
@@ -195,7 +195,7 @@ fn encode(cb: &Callback, updated_at: DateTime<Utc>) -> Result<StoredCallback, Fa
     codec::encode(cb, updated_at).map_err(|e| (exit::USAGE, e))
 }
 
-pub(super) fn store_err(e: crate::callbacks::store::StoreError) -> Fail {
+pub(super) fn store_err(e: callwright::callbacks::store::StoreError) -> Fail {
     (exit::USAGE, e.to_string())
 }
 
@@ -229,7 +229,7 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
     let window = parse_window(&a.window);
     let retry = match &a.retry_every {
         None => Ok(None),
-        Some(text) => crate::time::parse_duration_secs(text).map(Some).map_err(|e| {
+        Some(text) => callwright::time::parse_duration_secs(text).map(Some).map_err(|e| {
             bad_value(
                 CallbackErrorCode::RetryIntervalOutOfBounds,
                 Field::RetryInterval,
@@ -292,7 +292,7 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
                 view::print_one(&decode(&row)?, "exists (same idempotency key)", common.format, out);
                 return Ok(exit::OK);
             }
-            Err(crate::callbacks::store::StoreError::DuplicateId(_)) if n < u64::MAX => n += 1,
+            Err(callwright::callbacks::store::StoreError::DuplicateId(_)) if n < u64::MAX => n += 1,
             Err(e) => return Err(store_err(e)),
         }
     }

@@ -1,8 +1,8 @@
 //! How `callwright callbacks` prints callbacks: text tables and JSON.
 
-use crate::callbacks::store::Transition;
-use crate::callbacks::{Callback, State};
 use crate::cli::output::Output;
+use callwright::callbacks::store::Transition;
+use callwright::callbacks::{Callback, State};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
@@ -79,7 +79,7 @@ pub fn print_one(cb: &Callback, what: &str, format: Format, out: &mut Output) {
 /// Why a pending callback needs a look: in progress without a change for 4 hours (stuck), or
 /// still scheduled after its window ended (overdue: no dispatcher ran).
 pub fn attention(cb: &Callback, now: DateTime<Utc>) -> Option<&'static str> {
-    use crate::model::bounds::STUCK_AFTER_SECS;
+    use callwright::model::bounds::STUCK_AFTER_SECS;
     match cb.state {
         State::Queued | State::Routing | State::Processing
             if (now - cb.updated_at).num_seconds() > STUCK_AFTER_SECS =>

@@ -1,4 +1,4 @@
-//! The dispatcher: queues, agents, and the routing between them.
+//! The automatic call distributor ([`Acd`]): queues, agents, and the routing between them.
 
 use super::agent::{Agent, IdleItem, OnCall};
 use super::entry::{Entries, EntryState};
