@@ -90,3 +90,30 @@ fn the_cli_gives_the_same_codes() {
         .run();
     let _ = std::fs::remove_file(&db);
 }
+
+#[test]
+fn a_timed_callback_in_an_in_queue_flow_waits_in_the_scheduler_and_does_not_keep_the_place() {
+    let dir = std::env::temp_dir().join(format!("callwright-cbrules-inqueue-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("center.yaml"),
+        "queues:\n  Support: {}\nagents:\n  - name: alice\n    queues: [Support]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.flow"),
+        "inbound flow Main {\n  transfer to Support with Wait\n  disconnect\n}\n\
+         inqueue flow Wait {\n  create callback at Now + 3h\n  disconnect\n}\n",
+    )
+    .unwrap();
+    let out = Test::new()
+        .arg("run")
+        .arg(dir.to_string_lossy().to_string())
+        .args(["--tz", "Europe/Amsterdam", "--ahead", "3", "--flow", "Main"])
+        .any_status()
+        .run();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!out.stdout.contains("keeping position"), "{}", out.stdout);
+    assert!(out.stdout.contains("callback cb-1: scheduled for 3:00:00"), "{}", out.stdout);
+}

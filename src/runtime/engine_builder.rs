@@ -11,19 +11,26 @@ use crate::time::Micros;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+/// Flows by name and schedule tables by name, compiled once.
+type Compiled = (HashMap<String, Rc<FlowGraph>>, HashMap<String, ScheduleTable>);
+/// Draws a callback's agent talk time.
+type HandleTime<R> = Box<dyn Fn(&R) -> Micros>;
+/// Sets up how simulated people answer.
+type PeopleSetup<'p> = Box<dyn FnOnce(&mut PeopleModel) + 'p>;
+
 /// Settings of an engine still to be built. Every field has the default a traced `run` uses.
 pub struct EngineBuilder<'p, R: Runtime> {
     rt: R,
     project: &'p CheckedProject,
     acd: Acd,
     /// Flows and schedules compiled once and shared by many short runs (flow tests).
-    shared: Option<(HashMap<String, Rc<FlowGraph>>, HashMap<String, ScheduleTable>)>,
+    shared: Option<Compiled>,
     /// Agent talk time per callback; 5 minutes unless set.
-    callback_handle: Option<Box<dyn Fn(&R) -> Micros>>,
+    callback_handle: Option<HandleTime<R>>,
     overrides: Overrides,
     /// Where callback moves are recorded; none unless set.
     ledger: Option<Box<dyn Ledger>>,
-    people: Option<Box<dyn FnOnce(&mut PeopleModel) + 'p>>,
+    people: Option<PeopleSetup<'p>>,
     /// Keep every flow callback request (traces, tests); a long simulation turns it off.
     keep_history: bool,
     /// The local instant at runtime zero for callbacks' outbound flows.

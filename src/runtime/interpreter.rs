@@ -479,7 +479,12 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     mode: cb.mode.as_ref().map(|m| m.node),
                     owner: cb.owner.as_ref().map(|e| value(e).to_string()),
                     data: cb.data.iter().map(|(k, v)| (k.name.clone(), value(v).to_string())).collect(),
+                    // A time (`at`, `window`) makes it a scheduled callback that waits in the
+                    // scheduler; only an untimed callback for the caller's own queue keeps the
+                    // caller's place.
                     keeps_position: in_queue
+                        && cb.at.is_none()
+                        && cb.window.is_none()
                         && cb
                             .queue
                             .as_ref()

@@ -55,14 +55,14 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
     let start = tokio::time::Instant::now();
     // Resume what a stopped dispatcher left in progress, then feed due callbacks as they come.
     for row in pending.iter().filter(|r| r.state != "SCHEDULED") {
-        start_one(&engine, row, epoch, &printer, &live, &loaded, &mut problems);
+        start_one(engine, row, epoch, &printer, &live, &loaded, &mut problems);
     }
     loop {
         let now = epoch + engine.rt.now();
         match reader.due(now + (LOOKAHEAD_MICROS as f64 * a.speed) as i64, LOAD_BATCH) {
             Ok(rows) => {
                 for row in &rows {
-                    start_one(&engine, row, epoch, &printer, &live, &loaded, &mut problems);
+                    start_one(engine, row, epoch, &printer, &live, &loaded, &mut problems);
                 }
             }
             Err(e) => problems.push(e.to_string()),
