@@ -4,7 +4,8 @@
 
 use super::model::{Callback, CallbackType};
 use super::validate::{
-    CallbackErrorCode, CallbackValidationError, Field, ScheduleRequest, ValidatedCallback, validate_request,
+    CallbackErrorCode, CallbackValidationError, Field, ScheduleRequest, ValidatedCallback, normalize_number,
+    validate_request,
 };
 use crate::model::CallbackMode;
 use crate::model::center::CallbackSettings;
@@ -149,8 +150,13 @@ impl CallbackBook {
             data: req.data.clone(),
             ..ScheduleRequest::default()
         };
-        let existing = self.pending.values().flatten().cloned().collect::<Vec<_>>();
-        let new = match validate_request(&request, settings, now, &existing) {
+        // Only callbacks for the same number can be duplicates: look them up by the normalised
+        // number (a number that does not normalise is reported by the validation).
+        let existing: &[Callback] = normalize_number(&req.number, None)
+            .ok()
+            .and_then(|n| self.pending.get(&n))
+            .map_or(&[], Vec::as_slice);
+        let new = match validate_request(&request, settings, now, existing) {
             Ok(ValidatedCallback::New(new)) => new,
             // Flows send no idempotency key.
             Ok(ValidatedCallback::Existing(c)) => return Err(CallbackError::Rules(vec![duplicate_of(&c)])),
