@@ -72,6 +72,15 @@ fn no_colour_when_not_a_terminal_or_under_no_color() {
 fn explain_prints_what_a_code_means() {
     Test::new().args(["check", "--explain", "E0402"]).stdout_contains("loop").run();
     Test::new().args(["check", "--explain", "E9999"]).status(2).run();
+    // One registry for every family: callback rules and test-file codes too, any case, with an example.
+    Test::new()
+        .args(["explain", "cb006"])
+        .stdout_contains("CB006 (error): the date is too far ahead")
+        .stdout_contains("```")
+        .run();
+    Test::new().args(["explain", "T002"]).stdout_contains("did you mean").run();
+    Test::new().args(["explain", "--list"]).stdout_contains("W0405").stdout_contains("CB017").run();
+    Test::new().args(["explain", "Q1"]).status(2).stderr_contains("explain --list").run();
 }
 
 #[test]

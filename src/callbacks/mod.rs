@@ -1,10 +1,10 @@
 //! Callbacks as data and rules: the model and its states, the validation rules (CB001…), the
-//! hand-over point from flows ([`CallbackBook`]), the one scheduler, the people model (how
+//! hand-over point from flows ([`CallbackIntake`]), the one scheduler, the people model (how
 //! customers and agents answer in a simulation), the ledger of transitions, and the durable
 //! store. Serving a callback needs the engine, so its lifecycle lives above, in
 //! `runtime::callback_lifecycle`.
 
-mod book;
+mod intake;
 
 pub mod ledger;
 
@@ -16,7 +16,7 @@ pub mod stats;
 pub mod store;
 pub mod validate;
 
-pub use book::{CallbackBook, CallbackError, CallbackId, CallbackRequest, Origin};
+pub use intake::{CallbackError, CallbackId, CallbackIntake, CallbackRequest, Origin};
 
 pub use live::{CallbackStep, LiveCallback};
 pub use model::{Callback, CallbackType, EndReason, Position, Schedule, State, can_move};

@@ -1,5 +1,5 @@
 //! The callback model: what a callback is, where it came from, the states it moves through and
-//! why it ended. Validation lives in [`super::validate`]; the flow hand-over point in `book.rs`.
+//! why it ended. Validation lives in [`super::validate`]; the flow hand-over point in `intake.rs`.
 //!
 //! Times of a scheduled callback are kept the way the customer gave them (a local date, a local
 //! call-between window and an IANA zone, Webex API style, seed 000) together with the UTC instants
@@ -55,7 +55,7 @@ impl CallbackType {
     }
 }
 
-/// Where a callback came from. The same cases as `book.rs`'s `Origin` (which this module does
+/// Where a callback came from. The same cases as `intake.rs`'s `Origin` (which this module does
 /// not edit), plus serde; convert with `From`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -65,12 +65,12 @@ pub enum Origin {
     Api,
 }
 
-impl From<super::book::Origin> for Origin {
-    fn from(origin: super::book::Origin) -> Self {
+impl From<super::intake::Origin> for Origin {
+    fn from(origin: super::intake::Origin) -> Self {
         match origin {
-            super::book::Origin::Flow { flow } => Origin::Flow { flow },
-            super::book::Origin::Agent { agent } => Origin::Agent { agent },
-            super::book::Origin::Api => Origin::Api,
+            super::intake::Origin::Flow { flow } => Origin::Flow { flow },
+            super::intake::Origin::Agent { agent } => Origin::Agent { agent },
+            super::intake::Origin::Api => Origin::Api,
         }
     }
 }

@@ -41,16 +41,7 @@ pub enum Format {
 
 pub fn run(args: CheckArgs, out: &mut Output) -> i32 {
     if let Some(code) = &args.explain {
-        return match diagnostics::Code::parse(code) {
-            Some(c) => {
-                out.stdout(&format!("{} ({:?}): {}\n", c, c.severity(), c.title()));
-                exit::OK
-            }
-            None => {
-                out.error(&format!("unknown diagnostic code `{code}`; codes look like E0101"));
-                exit::USAGE
-            }
-        };
+        return super::explain::explain(code, out);
     }
     let mut json: Vec<serde_json::Value> = Vec::new();
     let mut all: Vec<Diagnostic> = Vec::new();

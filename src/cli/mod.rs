@@ -3,6 +3,7 @@
 mod callbacks;
 mod check;
 mod erlang;
+mod explain;
 mod graph;
 mod output;
 pub mod run;
@@ -30,13 +31,15 @@ Examples:
   callwright check flows/acme                 check a project folder
   callwright check --format json a.flow       diagnostics as JSON
   callwright graph flows/acme --flow AcmeSupport --format svg -o acme.svg
-  callwright test flows/acme --coverage       run the flow tests beside the flows";
+  callwright test flows/acme --coverage       run the flow tests beside the flows
+  callwright explain E0401                    what a code means, with an example";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Callbacks(callbacks::CallbacksArgs),
     Check(check::CheckArgs),
     Erlang(erlang::ErlangArgs),
+    Explain(explain::ExplainArgs),
     Graph(graph::GraphArgs),
     Run(run::RunArgs),
     Simulate(simulate::SimulateArgs),
@@ -69,6 +72,7 @@ where
         Command::Callbacks(a) => callbacks::run(a, &mut out),
         Command::Check(a) => check::run(a, &mut out),
         Command::Erlang(a) => erlang::run(a, &mut out),
+        Command::Explain(a) => explain::run(a, &mut out),
         Command::Graph(a) => graph::run(a, &mut out),
         Command::Run(a) => run::run(a, &mut out),
         Command::Simulate(a) => simulate::run(a, &mut out),

@@ -8,7 +8,7 @@ use super::schedule::ScheduleTable;
 use super::trace::Observer;
 use super::{CallContext, Runtime, Signal};
 use crate::acd::{Acd, AgentId, EntryId, QueueId};
-use crate::callbacks::CallbackBook;
+use crate::callbacks::CallbackIntake;
 use crate::compile::FlowGraph;
 use crate::fast_hash::FastMap;
 use crate::project::CheckedProject;
@@ -60,7 +60,7 @@ pub struct Engine<R: Runtime> {
     pub(crate) acd: RefCell<Acd>,
     /// Indexed by entry slot (slots are reused, so this stays as small as the busiest moment).
     waiters: RefCell<Vec<WaiterSlot<R::Signal>>>,
-    pub(crate) callbacks: RefCell<CallbackBook>,
+    pub(crate) callbacks: RefCell<CallbackIntake>,
     pub(crate) config: EngineConfig,
     /// Agents' talk time so far (calls and callbacks), for occupancy.
     pub(crate) talk_time: Cell<Micros>,
@@ -104,7 +104,7 @@ impl<R: Runtime> Engine<R> {
             schedules: schedules.into_iter().collect(),
             acd: RefCell::new(acd),
             waiters: RefCell::new(Vec::new()),
-            callbacks: RefCell::new(CallbackBook::default()),
+            callbacks: RefCell::new(CallbackIntake::default()),
             config: EngineConfig::default(),
             talk_time: Cell::new(0),
             callback_handle: Box::new(|_| 300_000_000),

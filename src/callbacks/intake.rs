@@ -83,9 +83,9 @@ impl std::fmt::Display for CallbackError {
     }
 }
 
-impl Default for CallbackBook {
+impl Default for CallbackIntake {
     fn default() -> Self {
-        CallbackBook { next: 0, keep_history: true, pending: BTreeMap::new(), created: Vec::new() }
+        CallbackIntake { next: 0, keep_history: true, pending: BTreeMap::new(), created: Vec::new() }
     }
 }
 
@@ -93,7 +93,7 @@ impl Default for CallbackBook {
 /// pipeline. Every request goes through [`validate_request`] with its queue's settings and the
 /// run's clock, so a flow's callback obeys every CB rule the CLI's does, with the same code.
 #[derive(Debug)]
-pub struct CallbackBook {
+pub struct CallbackIntake {
     next: u64,
     /// Keep every request (run, tests); a long simulation turns this off so memory stays flat.
     pub keep_history: bool,
@@ -102,7 +102,7 @@ pub struct CallbackBook {
     pub created: Vec<(CallbackId, CallbackRequest)>,
 }
 
-impl CallbackBook {
+impl CallbackIntake {
     /// Validates `req` against the CB rules and records it; answers its id and the number in E.164.
     ///
     /// `now` is the run's clock; `call_zone` the zone of a time written without `timezone`. A flow's
