@@ -11,7 +11,7 @@ use super::trace::{Event, Observer};
 use super::{CallContext, Runtime, Signal, Value};
 use crate::acd::EntryId;
 use crate::callbacks::{CallbackRequest, Origin};
-use crate::compile::{Action, FlowGraph, NodeId, Outcome};
+use crate::compile::{Action, FlowGraph, MenuMiss, NodeId, Outcome, menu_miss};
 use crate::model::CallbackMode;
 use crate::syntax::ast::{Expr, ExprKind, FlowKind, Path, StrPart};
 use crate::time::Micros;
@@ -316,34 +316,14 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                         menus.remove(node);
                         Outcome::Digit(d)
                     }
-                    other => {
-                        let no_input = other.is_none();
-                        if no_input {
-                            counts.0 += 1;
-                        } else {
-                            counts.1 += 1;
-                        }
-                        counts.2 += 1;
-                        let (k, total) = (if no_input { counts.0 } else { counts.1 }, counts.2);
-                        if total > *retries {
+                    other => match menu_miss(graph, node, counts, other.is_none(), *retries) {
+                        MenuMiss::Exhausted => {
                             menus.remove(node);
                             Outcome::Exhausted
-                        } else {
-                            let (nth, any) = if no_input {
-                                (Outcome::NoInput(Some(k)), Outcome::NoInput(None))
-                            } else {
-                                (Outcome::NoMatch(Some(k)), Outcome::NoMatch(None))
-                            };
-                            if graph.follow(node, &nth).is_some() {
-                                nth
-                            } else if graph.follow(node, &any).is_some() {
-                                any
-                            } else {
-                                // No handler: offer the menu again.
-                                continue;
-                            }
                         }
-                    }
+                        MenuMiss::Take(handler) => handler,
+                        MenuMiss::Reoffer => continue,
+                    },
                 }
             }
             Action::Ask { target, prompt, max_digits, timeout, .. } => {
@@ -567,7 +547,7 @@ struct MenuCounters {
 }
 
 /// A menu and its (no input, no match, total) failures.
-type MenuCount = (NodeId, (u32, u32, u32));
+type MenuCount = (NodeId, crate::compile::MenuCount);
 
 impl MenuCounters {
     fn get_or_insert(&mut self, node: NodeId) -> &mut (u32, u32, u32) {

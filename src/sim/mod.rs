@@ -3,4 +3,5 @@ pub mod erlang;
 pub mod metrics;
 pub mod report;
 pub mod scenario;
+mod scenario_parser;
 pub mod simulator;

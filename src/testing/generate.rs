@@ -9,7 +9,7 @@
 //! `Call.Data["k"] == "v"`, `V == "1"` after `ask V`); others get a `# TODO` and both branches.
 
 use super::project_under_test::ProjectUnderTest;
-use crate::compile::{Action, FlowGraph, NodeId, Outcome};
+use crate::compile::{Action, FlowGraph, MenuMiss, NodeId, Outcome, menu_miss};
 use crate::runtime::ScheduleState;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, FlowKind, StrPart, UnaryOp};
 use std::collections::{BTreeMap, HashMap};
@@ -285,34 +285,22 @@ impl Walker<'_> {
         for no_input in [true, false] {
             let mut s = st.clone();
             let c = s.menus.entry(node).or_insert((0, 0, 0));
-            if no_input {
-                c.0 += 1;
-            } else {
-                c.1 += 1;
-            }
-            c.2 += 1;
-            let (k, total) = (if no_input { c.0 } else { c.1 }, c.2);
+            let miss = menu_miss(g, node, c, no_input, retries);
             s.inputs.push(if no_input { Input::Silent } else { Input::Press(wrong.into()) });
             let what = if no_input { "no input" } else { "no match" };
-            if total > retries {
-                s.menus.remove(&node);
-                self.go(s, node, Outcome::Exhausted, Some(format!("{name} {what} until exhausted")));
-                continue;
-            }
-            let (nth, any) = if no_input {
-                (Outcome::NoInput(Some(k)), Outcome::NoInput(None))
-            } else {
-                (Outcome::NoMatch(Some(k)), Outcome::NoMatch(None))
-            };
-            let outcome = if g.follow(node, &nth).is_some() {
-                nth
-            } else if g.follow(node, &any).is_some() {
-                any
-            } else {
-                // No handler: the menu is offered again, bounded by its retries.
-                s.labels.push(format!("{name} {what}"));
-                self.menu(node, name, retries, s);
-                continue;
+            let outcome = match miss {
+                MenuMiss::Exhausted => {
+                    s.menus.remove(&node);
+                    self.go(s, node, Outcome::Exhausted, Some(format!("{name} {what} until exhausted")));
+                    continue;
+                }
+                MenuMiss::Take(handler) => handler,
+                MenuMiss::Reoffer => {
+                    // No handler: the menu is offered again, bounded by its retries.
+                    s.labels.push(format!("{name} {what}"));
+                    self.menu(node, name, retries, s);
+                    continue;
+                }
             };
             self.go(s, node, outcome, Some(format!("{name} {what}")));
         }
