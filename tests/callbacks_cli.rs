@@ -386,6 +386,42 @@ fn duplicates_found_by_number_and_ids_stay_unique() {
     assert_eq!(n, 8, "{ids:?}");
 }
 
+/// Sixteen `schedule` processes for one number at once: the duplicate rule runs inside the
+/// insert's write lock, so exactly one is stored and the other fifteen are refused with CB010.
+#[test]
+fn concurrent_schedules_for_one_number_store_exactly_one() {
+    let db = Db::new("race");
+    // Create the file (and its schema) first, so the racers only race on the insert.
+    db.schedule("+13125550150").run();
+    let children: Vec<_> = (0..16)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_callwright"))
+                .args(["callbacks", "schedule", "--db", &db.path(), "--now", NOW])
+                .args(["--number", "+12125550177", "--date", "2026-12-03", "--window", "14:00-16:00"])
+                .args(["--tz", "America/New_York", "--queue", "Support"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn callwright")
+        })
+        .collect();
+    let mut stored = 0;
+    let mut refused = 0;
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match out.status.code() {
+            Some(0) => stored += 1,
+            Some(1) if stderr.contains("CB010") => refused += 1,
+            other => panic!("unexpected exit {other:?}: {stderr}"),
+        }
+    }
+    assert_eq!((stored, refused), (1, 15));
+    let out = db.cmd("list").args(["--number", "+12125550177", "--format", "json"]).run();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(v.as_array().unwrap().len(), 1, "{}", out.stdout);
+}
+
 #[test]
 fn list_flags_overdue_and_stuck_callbacks() {
     let db = Db::new("attention");

@@ -4,6 +4,7 @@
 //! store. Serving a callback needs the engine, so its lifecycle lives above, in
 //! `runtime::callback_lifecycle`.
 
+mod create;
 mod intake;
 
 pub mod ledger;
@@ -16,6 +17,7 @@ pub mod stats;
 pub mod store;
 pub mod validate;
 
+pub use create::{CreateError, Created, create_stored};
 pub use intake::{CallbackError, CallbackId, CallbackIntake, CallbackRequest, Origin};
 
 pub use live::{CallbackStep, LiveCallback};

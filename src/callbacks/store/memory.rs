@@ -96,6 +96,27 @@ impl CallbackStore for MemoryStore {
         Ok(self.keys.get(key).and_then(|id| self.callbacks.get(id)).cloned())
     }
 
+    fn insert_if(
+        &mut self,
+        number: &str,
+        key: Option<&str>,
+        decide: &mut dyn FnMut(&[StoredCallback], u64) -> Option<StoredCallback>,
+    ) -> Result<Option<InsertOutcome>, StoreError> {
+        // `&mut self` already excludes every other writer.
+        let mut rows: Vec<StoredCallback> =
+            key.and_then(|k| self.by_idempotency_key(k).ok().flatten()).into_iter().collect();
+        for row in self.by_number(number)? {
+            if !rows.iter().any(|r| r.id == row.id) {
+                rows.push(row);
+            }
+        }
+        let seq = self.next_seq()?;
+        match decide(&rows, seq) {
+            Some(new) => self.insert(&new).map(Some),
+            None => Ok(None),
+        }
+    }
+
     fn next_seq(&self) -> Result<u64, StoreError> {
         Ok(self.callbacks.len() as u64 + 1)
     }

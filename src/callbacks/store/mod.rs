@@ -158,6 +158,19 @@ pub trait CallbackStore {
     /// the whole batch and stores none of it.
     fn insert_batch(&mut self, cbs: &[StoredCallback]) -> Result<Vec<InsertOutcome>, StoreError>;
 
+    /// Looks and inserts under one write lock, so no other writer (another process on the same
+    /// file) can store a callback between the look and the insert: `decide` is shown the stored
+    /// callbacks of `number`, the one holding `key` (if any), and the next sequence number, and
+    /// returns the row to store, or `None` to store nothing. This is how the 48-hour duplicate
+    /// rule holds for concurrent writers. Returns the insert's outcome, or `None` when `decide`
+    /// stored nothing.
+    fn insert_if(
+        &mut self,
+        number: &str,
+        key: Option<&str>,
+        decide: &mut dyn FnMut(&[StoredCallback], u64) -> Option<StoredCallback>,
+    ) -> Result<Option<InsertOutcome>, StoreError>;
+
     fn get(&self, id: &str) -> Result<Option<StoredCallback>, StoreError>;
 
     /// The callback created with idempotency key `key`, if any. Indexed: O(log n).

@@ -156,11 +156,30 @@ impl SqliteStore {
         where_order: &str,
         params: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<StoredCallback>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM callbacks {where_order}");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params, row_to_callback)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        query_on(&self.conn, where_order, params)
     }
+}
+
+/// A query on a connection or inside an open transaction (which derefs to one).
+fn query_on(
+    conn: &Connection,
+    where_order: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<StoredCallback>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM callbacks {where_order}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params, row_to_callback)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// `max(rowid) + 1`: the rowid of a table without an INTEGER PRIMARY KEY grows with every insert
+/// (no row is ever deleted); max(rowid) is one descent to the last leaf of the table's b-tree, not a
+/// scan. (VACUUM may renumber rowids, but keeps them dense and ordered, so the max stays.)
+fn next_seq_on(conn: &Connection) -> Result<u64, StoreError> {
+    let max: i64 = conn
+        .prepare_cached("SELECT coalesce(max(rowid), 0) FROM callbacks")?
+        .query_row([], |row| row.get(0))?;
+    Ok(u64::try_from(max).unwrap_or(0) + 1)
 }
 
 fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
@@ -264,6 +283,35 @@ impl CallbackStore for SqliteStore {
         Ok(outcomes)
     }
 
+    fn insert_if(
+        &mut self,
+        number: &str,
+        key: Option<&str>,
+        decide: &mut dyn FnMut(&[StoredCallback], u64) -> Option<StoredCallback>,
+    ) -> Result<Option<InsertOutcome>, StoreError> {
+        // IMMEDIATE takes the write lock before the first read: a second writer waits (up to the
+        // busy timeout) until this one commits, then sees its row.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut rows = Vec::new();
+        if let Some(key) = key {
+            rows.extend(query_on(&tx, "WHERE idempotency_key = ?1", &[&key])?);
+        }
+        for row in query_on(&tx, "WHERE number = ?1 ORDER BY due_at_utc, id", &[&number])? {
+            if !rows.iter().any(|r: &StoredCallback| r.id == row.id) {
+                rows.push(row);
+            }
+        }
+        let seq = next_seq_on(&tx)?;
+        let Some(new) = decide(&rows, seq) else {
+            return Ok(None);
+        };
+        let outcome = insert_in(&tx, &new)?;
+        if outcome == InsertOutcome::Inserted {
+            tx.commit()?;
+        }
+        Ok(Some(outcome))
+    }
+
     fn get(&self, id: &str) -> Result<Option<StoredCallback>, StoreError> {
         Ok(self.query("WHERE id = ?1", &[&id])?.into_iter().next())
     }
@@ -273,14 +321,7 @@ impl CallbackStore for SqliteStore {
     }
 
     fn next_seq(&self) -> Result<u64, StoreError> {
-        // The rowid of a table without an INTEGER PRIMARY KEY grows with every insert (no row is
-        // ever deleted); max(rowid) is one descent to the last leaf of the table's b-tree, not a
-        // scan. (VACUUM may renumber rowids, but keeps them dense and ordered, so the max stays.)
-        let max: i64 = self
-            .conn
-            .prepare_cached("SELECT coalesce(max(rowid), 0) FROM callbacks")?
-            .query_row([], |row| row.get(0))?;
-        Ok(u64::try_from(max).unwrap_or(0) + 1)
+        next_seq_on(&self.conn)
     }
 
     fn by_number(&self, number: &str) -> Result<Vec<StoredCallback>, StoreError> {

@@ -14,12 +14,13 @@ use super::exit;
 use super::output::Output;
 use callwright::callbacks::model::Origin;
 use callwright::callbacks::store::codec;
-use callwright::callbacks::store::{CallbackStore, InsertOutcome, ListFilter, SqliteStore, StoredCallback};
+use callwright::callbacks::store::{CallbackStore, ListFilter, SqliteStore, StoredCallback};
 use callwright::callbacks::validate::Field;
 use callwright::callbacks::{
     Callback, CallbackErrorCode, CallbackType, CallbackValidationError, EndReason, ScheduleRequest, State,
     ValidatedCallback, check_edit, normalize_number, validate_request,
 };
+use callwright::callbacks::{CreateError, Created, create_stored};
 use callwright::model::center::{CallbackSettings, load_center};
 use callwright::source::FileId;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -259,42 +260,20 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
     req.max_attempts = a.attempts;
     req.retry_interval_secs = retry;
     req.force = a.force;
-    let existing = related_callbacks(
-        &store,
-        req.callback_number.as_deref(),
-        req.default_region.as_deref(),
-        req.idempotency_key.as_deref(),
-    )?;
-    let new = match validate_request(&req, &settings, now, &existing) {
-        Err(errors) => return Err(report(&errors, common.format, out)),
-        Ok(ValidatedCallback::Existing(cb)) => {
+    // Validation and insert happen under one write lock: concurrent `schedule` runs for one
+    // number cannot both pass the 48-hour duplicate rule.
+    match create_stored(&mut store, &req, &settings, now) {
+        Ok(Created::New(cb)) => {
+            view::print_one(&cb, "scheduled", common.format, out);
+            Ok(exit::OK)
+        }
+        Ok(Created::Existing(cb)) => {
             view::print_one(&cb, "exists (same idempotency key)", common.format, out);
-            return Ok(exit::OK);
+            Ok(exit::OK)
         }
-        Ok(ValidatedCallback::New(new)) => new,
-    };
-    let day = now.format("%Y%m%d").to_string();
-    // Numbered after the last stored callback (an O(log n) lookup); a writer racing us to the
-    // same number makes our insert a DuplicateId, and we take the next one.
-    let mut n = store.next_seq().map_err(store_err)?;
-    loop {
-        let cb = new.clone().into_callback(format!("cb-{day}-{n}"), n);
-        match store.insert(&encode(&cb, now)?) {
-            Ok(InsertOutcome::Inserted) => {
-                view::print_one(&cb, "scheduled", common.format, out);
-                return Ok(exit::OK);
-            }
-            Ok(InsertOutcome::Existing(id)) => {
-                let row = store
-                    .get(&id)
-                    .map_err(store_err)?
-                    .ok_or((exit::USAGE, format!("callback {id} vanished")))?;
-                view::print_one(&decode(&row)?, "exists (same idempotency key)", common.format, out);
-                return Ok(exit::OK);
-            }
-            Err(callwright::callbacks::store::StoreError::DuplicateId(_)) if n < u64::MAX => n += 1,
-            Err(e) => return Err(store_err(e)),
-        }
+        Err(CreateError::Rules(errors)) => Err(report(&errors, common.format, out)),
+        Err(CreateError::Store(e)) => Err(store_err(e)),
+        Err(CreateError::Codec(e)) => Err((exit::USAGE, e)),
     }
 }
 

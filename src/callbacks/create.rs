@@ -1,0 +1,117 @@
+//! Creating a durable callback: the one path from a [`ScheduleRequest`] to a stored row, for the
+//! CLI today and the service's API tomorrow. The CB rules ([`validate_request`]) run inside the
+//! store's write lock ([`CallbackStore::insert_if`]), against the stored callbacks of the same
+//! number, so the 48-hour duplicate rule and idempotency keys hold however many writers race.
+
+use super::Callback;
+use super::store::codec::{decode, encode};
+use super::store::{CallbackStore, InsertOutcome, StoreError};
+use super::validate::{
+    CallbackValidationError, ScheduleRequest, ValidatedCallback, normalize_number, validate_request,
+};
+use crate::model::center::CallbackSettings;
+use chrono::{DateTime, Utc};
+
+/// What [`create_stored`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Created {
+    /// A new callback was stored.
+    New(Callback),
+    /// The request's idempotency key was used before: this is that callback; nothing was stored.
+    Existing(Callback),
+}
+
+/// Why nothing was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// The request breaks the CB rules; every problem, each with its code and field.
+    #[error("the callback breaks {} rule(s)", .0.len())]
+    Rules(Vec<CallbackValidationError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A callback cannot be written as or read from a row.
+    #[error("{0}")]
+    Codec(String),
+}
+
+/// Validates `req` against the rules and the stored callbacks of its number, and stores it, all
+/// under one write lock. The new callback's id is `cb-YYYYMMDD-N` (`now`'s UTC date and the
+/// store's next sequence number). Unreadable stored rows are left out of the duplicate check.
+pub fn create_stored(
+    store: &mut dyn CallbackStore,
+    req: &ScheduleRequest,
+    settings: &CallbackSettings,
+    now: DateTime<Utc>,
+) -> Result<Created, CreateError> {
+    let key = req.idempotency_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let number =
+        req.callback_number.as_deref().and_then(|n| normalize_number(n, req.default_region.as_deref()).ok());
+    let Some(number) = number else {
+        // No number to lock on: the rules will say what is wrong with it.
+        return match validate_request(req, settings, now, &[]) {
+            Err(errors) => Err(CreateError::Rules(errors)),
+            Ok(_) => Err(CreateError::Codec("a callback without a number cannot be stored".into())),
+        };
+    };
+    let day = now.format("%Y%m%d").to_string();
+    // Ids follow the store's sequence; a row stored under a later id by some other writer (an
+    // import, an older build) makes the insert a DuplicateId, and the next id is tried.
+    let mut skip = 0u64;
+    loop {
+        match create_once(store, req, settings, now, &number, key, &day, skip) {
+            Err(CreateError::Store(StoreError::DuplicateId(_))) if skip < 10_000 => skip += 1,
+            other => return other,
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn create_once(
+    store: &mut dyn CallbackStore,
+    req: &ScheduleRequest,
+    settings: &CallbackSettings,
+    now: DateTime<Utc>,
+    number: &str,
+    key: Option<&str>,
+    day: &str,
+    skip: u64,
+) -> Result<Created, CreateError> {
+    let mut verdict: Option<Result<Created, CreateError>> = None;
+    let outcome = store.insert_if(number, key, &mut |rows, seq| {
+        let seq = seq + skip;
+        let existing: Vec<Callback> = rows.iter().filter_map(|r| decode(r).ok()).collect();
+        match validate_request(req, settings, now, &existing) {
+            Err(errors) => {
+                verdict = Some(Err(CreateError::Rules(errors)));
+                None
+            }
+            Ok(ValidatedCallback::Existing(cb)) => {
+                verdict = Some(Ok(Created::Existing(cb)));
+                None
+            }
+            Ok(ValidatedCallback::New(new)) => {
+                let cb = new.into_callback(format!("cb-{day}-{seq}"), seq);
+                match encode(&cb, now) {
+                    Ok(row) => {
+                        verdict = Some(Ok(Created::New(cb)));
+                        Some(row)
+                    }
+                    Err(e) => {
+                        verdict = Some(Err(CreateError::Codec(e)));
+                        None
+                    }
+                }
+            }
+        }
+    })?;
+    match (outcome, verdict) {
+        (Some(InsertOutcome::Existing(id)), _) => {
+            // The key was stored between validation's look and the insert (not possible under
+            // the lock, but the store's own key check is the last word).
+            let row = store.get(&id)?.ok_or_else(|| StoreError::NotFound(id.clone()))?;
+            Ok(Created::Existing(decode(&row).map_err(CreateError::Codec)?))
+        }
+        (_, Some(verdict)) => verdict,
+        (_, None) => Err(CreateError::Codec("the store did not consult the rules".into())),
+    }
+}
