@@ -117,3 +117,27 @@ fn a_timed_callback_in_an_in_queue_flow_waits_in_the_scheduler_and_does_not_keep
     assert!(!out.stdout.contains("keeping position"), "{}", out.stdout);
     assert!(out.stdout.contains("callback cb-1: scheduled for 3:00:00"), "{}", out.stdout);
 }
+
+/// Seed 002's "reschedule from the current callback": the outbound flow serving a callback books
+/// the customer's next one for the same number. The callback being served is not its duplicate.
+#[test]
+fn an_outbound_flow_can_book_the_next_callback_for_the_number_it_serves() {
+    let dir = std::env::temp_dir().join(format!("callwright-cbrules-resched-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("center.yaml"),
+        "queues:\n  Support:\n    callback:\n      outbound_flow: Greet\nagents:\n  - name: alice\n    queues: [Support]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.flow"),
+        "inbound flow Main {\n  create callback number Call.Ani queue Support\n  disconnect\n}\n\
+         outbound flow Greet {\n  create callback number Call.Ani queue Support at Now + 2d\n    \
+         on failure { play \"reschedule refused\" }\n  play \"booked your next call\"\n  connect agent\n}\n",
+    )
+    .unwrap();
+    let out = run(&dir);
+    assert!(!out.contains("reschedule refused"), "{out}");
+    assert!(out.contains("booked your next call"), "{out}");
+}

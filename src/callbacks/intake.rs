@@ -45,6 +45,9 @@ pub struct CallbackRequest {
     pub origin: Origin,
     /// In an in-queue flow the callback takes over the caller's place in the queue.
     pub keeps_position: bool,
+    /// Booked by the outbound call serving this callback: left out of the duplicate rule, so
+    /// the flow can book the customer's next callback while this one is still being served.
+    pub serving: Option<CallbackId>,
 }
 
 /// Why a flow's callback was not created.
@@ -152,10 +155,15 @@ impl CallbackIntake {
         };
         // Only callbacks for the same number can be duplicates: look them up by the normalised
         // number (a number that does not normalise is reported by the validation).
-        let existing: &[Callback] = normalize_number(&req.number, None)
+        let mut existing: &[Callback] = normalize_number(&req.number, None)
             .ok()
             .and_then(|n| self.pending.get(&n))
             .map_or(&[], Vec::as_slice);
+        let others: Vec<Callback>;
+        if let Some(serving) = req.serving.map(|id| id.to_string()) {
+            others = existing.iter().filter(|c| c.id != serving).cloned().collect();
+            existing = &others;
+        }
         let new = match validate_request(&request, settings, now, existing) {
             Ok(ValidatedCallback::New(new)) => new,
             // Flows send no idempotency key.

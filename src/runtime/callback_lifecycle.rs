@@ -433,9 +433,11 @@ async fn greet<R: Runtime, O: Observer>(
         start,
         data: cb.data.clone(),
     };
+    let mut ctx = Box::new(CallContext::new(spec, engine.rt.now()));
+    ctx.serving = cb.book_id;
     let task = CallTask {
         engine: engine.clone(),
-        ctx: Box::new(CallContext::new(spec, engine.rt.now())),
+        ctx,
         // The customer presses nothing: an outbound flow's prompts time out.
         caller: DtmfScript::default(),
         plan: CallPlan { patience: None, handle: 0, hang_up: None },

@@ -56,6 +56,9 @@ pub struct CallContext {
     pub agent: Option<(crate::acd::AgentId, Rc<str>, Micros)>,
     /// The caller has been offered a callback (counted once per call).
     pub offered_callback: bool,
+    /// In an outbound flow, the callback this call serves: a callback the flow books for the same
+    /// number ("reschedule from the current callback") is not a duplicate of it.
+    pub serving: Option<crate::callbacks::CallbackId>,
 }
 
 impl CallContext {
@@ -78,6 +81,7 @@ impl CallContext {
             node: crate::compile::NodeId(0),
             agent: None,
             offered_callback: false,
+            serving: None,
         }
     }
 

@@ -496,6 +496,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                                     data: h.data.clone(),
                                     origin: Origin::Flow { flow: graph.name().to_string() },
                                     keeps_position: h.keeps_position,
+                                    serving: task.ctx.serving,
                                 },
                                 settings,
                                 now_utc,

@@ -529,6 +529,7 @@ fn a_second_callback_for_a_pending_number_takes_the_failure_branch_and_the_numbe
                     data: Default::default(),
                     origin: crate::callbacks::Origin::Api,
                     keeps_position: false,
+                    serving: None,
                 },
                 &Default::default(),
                 chrono::Utc::now(),
