@@ -374,7 +374,11 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 Outcome::Next
             }
             Action::CallTask(_) => {
-                if let Some(back) = graph.follow(node, &Outcome::Next) {
+                // Where the task returns to: the next action, or, when the `call` ends a menu's
+                // noinput/nomatch handler, the menu it offers again.
+                if let Some(back) =
+                    graph.follow(node, &Outcome::Next).or_else(|| graph.follow(node, &Outcome::Retry))
+                {
                     returns.push(back);
                 }
                 Outcome::Call

@@ -192,13 +192,14 @@ impl Walker<'_> {
             Action::End if self.in_queue => self.finish(st, End::Waiting),
             Action::End => self.finish(st, End::Error),
             Action::Return { .. } => match st.returns.pop() {
-                Some(call) => {
-                    let next = g.follow(call, &Outcome::Next);
-                    match next {
-                        Some(n) => self.walk(n, st),
-                        None => self.finish(st, End::Error),
+                Some(call) => match g.follow(call, &Outcome::Next) {
+                    Some(n) => self.walk(n, st),
+                    // The `call` ended a menu's noinput/nomatch handler: back to the menu.
+                    None if g.follow(call, &Outcome::Retry).is_some() => {
+                        self.go(st, call, Outcome::Retry, None)
                     }
-                }
+                    None => self.finish(st, End::Error),
+                },
                 // Ending a jumped-to task restarts an in-queue flow.
                 None if self.in_queue => self.finish(st, End::Waiting),
                 None => self.finish(st, End::Error),

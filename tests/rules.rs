@@ -1,0 +1,57 @@
+//! Rules that must hold everywhere, each found by trying callwright as a new user would: every
+//! test here failed before its fix.
+
+mod common;
+use common::Test;
+use std::path::PathBuf;
+
+/// A scratch project folder with these files, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str, files: &[(&str, &str)]) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("callwright-rules-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (file, text) in files {
+            std::fs::write(dir.join(file), text).unwrap();
+        }
+        Scratch(dir)
+    }
+
+    fn path(&self) -> String {
+        self.0.to_string_lossy().to_string()
+    }
+
+    /// `callwright <sub> <this folder> <rest>`.
+    fn cmd(&self, sub: &str) -> Test {
+        Test::new().arg(sub).arg(self.path())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A `call` in a menu's noinput handler returns to the menu, which is offered again.
+#[test]
+fn a_task_called_from_a_menu_handler_returns_to_the_menu() {
+    let p = Scratch::new(
+        "handler-call",
+        &[(
+            "main.flow",
+            "inbound flow Main {\n  menu M \"Press 1\" retries 2 timeout 2s {\n    1 => disconnect\n    \
+             noinput => call Sorry\n  }\n  play \"after\"\n  disconnect\n  task Sorry {\n    play \"sorry\"\n  }\n}\n",
+        )],
+    );
+    p.cmd("check").run();
+    let out = p.cmd("run").stdout_contains("plays \"sorry\"").stdout_contains("plays \"after\"").run();
+    assert!(out.stdout.contains("outcome: disconnected by flow Main"), "{}", out.stdout);
+    assert!(!out.stdout.contains("flow error"), "{}", out.stdout);
+    // The generated cases run green as generated.
+    let generated = p.cmd("test").args(["--generate", "Main"]).run();
+    std::fs::write(p.0.join("main.test.yaml"), generated.stdout).unwrap();
+    p.cmd("test").stdout_contains("12 passed").run();
+}
