@@ -55,3 +55,31 @@ fn a_task_called_from_a_menu_handler_returns_to_the_menu() {
     std::fs::write(p.0.join("main.test.yaml"), generated.stdout).unwrap();
     p.cmd("test").stdout_contains("12 passed").run();
 }
+
+const ASK_FLOW: &str = "inbound flow Main {\n  \
+    ask Flow.Acct \"Your 8 digit account number\" digits 8 timeout 5s terminator \"#\"\n    \
+    on noinput {\n      play \"no valid number\"\n      disconnect\n    }\n  \
+    play \"account {Flow.Acct}\"\n  \
+    ask Flow.C \"Press 1\" timeout 5s terminator \"#\"\n  \
+    if Flow.C == \"1\" {\n    play \"one\"\n  }\n  disconnect\n}\n";
+
+/// `digits 8` takes exactly eight keys; the terminator ends the input and is not kept.
+#[test]
+fn an_ask_takes_its_digit_count_and_drops_the_terminator() {
+    let p = Scratch::new("ask", &[("main.flow", ASK_FLOW)]);
+    // Three keys and `#` are not an account number: the noinput path, saying why.
+    p.cmd("run")
+        .args(["--press", "123#"])
+        .stdout_contains("`123` is 3 keys; the ask takes 8")
+        .stdout_contains("plays \"no valid number\"")
+        .run();
+    // `1#` is the value "1", so the comparison holds.
+    let out =
+        p.cmd("run").args(["--press", "12345678#1#"]).stdout_contains("plays \"account 12345678\"").run();
+    assert!(out.stdout.contains("plays \"one\""), "{}", out.stdout);
+    // The generated cases give the ask eight keys and pass as generated.
+    let generated = p.cmd("test").args(["--generate", "Main"]).run();
+    assert!(generated.stdout.contains("press: \"11111111\""), "{}", generated.stdout);
+    std::fs::write(p.0.join("main.test.yaml"), generated.stdout).unwrap();
+    p.cmd("test").stdout_contains("4 passed").run();
+}

@@ -5,8 +5,15 @@ use crate::time::Micros;
 /// What the flow is asking for.
 #[derive(Debug, Clone, Copy)]
 pub enum Prompt<'a> {
-    Menu { name: &'a str },
-    Ask { variable: &'a str, max_digits: u32 },
+    Menu {
+        name: &'a str,
+    },
+    /// `terminator`: a key that ends the input early (it is pressed, then stripped by the flow).
+    Ask {
+        variable: &'a str,
+        max_digits: u32,
+        terminator: Option<char>,
+    },
 }
 
 /// The caller's answer to a prompt.
@@ -24,8 +31,8 @@ pub trait Caller {
 }
 
 /// Key presses from a script such as `1w2`, as in Twilio's `sendDigits`: each `w` waits half a
-/// second before the next key. A menu takes one key; an `ask` takes up to its digit count (stopping
-/// at a `w`). An exhausted script means silence.
+/// second before the next key. A menu takes one key; an `ask` takes up to its digit count, stopping
+/// at a `w` or after its terminator key. An exhausted script means silence.
 #[derive(Debug, Clone, Default)]
 pub struct DtmfScript {
     keys: Vec<char>,
@@ -52,16 +59,26 @@ impl Caller for DtmfScript {
             after += SCRIPT_PAUSE;
             self.next += 1;
         }
-        let max = match prompt {
-            Prompt::Menu { .. } => 1,
-            Prompt::Ask { max_digits, .. } => max_digits.max(1) as usize,
+        let (max, terminator) = match prompt {
+            Prompt::Menu { .. } => (1, None),
+            Prompt::Ask { max_digits, terminator, .. } => (max_digits.max(1) as usize, terminator),
         };
         let mut digits = String::new();
-        while digits.len() < max {
+        let mut taken = 0;
+        loop {
             match self.keys.get(self.next) {
                 Some('w') | None => break,
+                // The terminator ends the input, also right after the last key the ask takes
+                // (so `12345678#` answers `digits 8 terminator "#"` and leaves nothing behind).
+                Some(&c) if Some(c) == terminator => {
+                    digits.push(c);
+                    self.next += 1;
+                    break;
+                }
+                Some(_) if taken == max => break,
                 Some(&c) => {
                     digits.push(c);
+                    taken += 1;
                     self.next += 1;
                 }
             }

@@ -326,7 +326,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     },
                 }
             }
-            Action::Ask { target, prompt, max_digits, timeout, .. } => {
+            Action::Ask { target, prompt, min_digits, max_digits, timeout, terminator } => {
                 if !task.ctx.offered_callback && engine.offers_callback(graph.name(), node) {
                     task.ctx.offered_callback = true;
                     engine.callback_side.stats.borrow_mut().offered += 1;
@@ -335,13 +335,39 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let variable = target.dotted();
-                let keys = respond(task, &rt, Prompt::Ask { variable: &variable, max_digits: *max_digits });
-                match collect(task, &rt, keys, timeout).await {
-                    Some(d) => {
+                let terminator = terminator.as_deref().and_then(|t| t.chars().next());
+                let keys = respond(
+                    task,
+                    &rt,
+                    Prompt::Ask { variable: &variable, max_digits: *max_digits, terminator },
+                );
+                let entered = collect(task, &rt, keys, timeout).await.map(|mut d| {
+                    // The terminator ends the input; it is not part of the value.
+                    if terminator.is_some_and(|t| d.ends_with(t)) {
+                        d.pop();
+                    }
+                    d
+                });
+                let count = entered.as_ref().map_or(0, |d| d.chars().count() as u32);
+                match entered {
+                    Some(d) if (*min_digits..=*max_digits).contains(&count) => {
                         assign(&mut task.ctx, target, Value::Str(d), &engine, rt.now());
                         Outcome::Next
                     }
-                    None => {
+                    // Too few keys (`digits 8` answered with three, then the terminator or a
+                    // pause) is no valid input: the `on noinput` path, with the keys in the trace.
+                    entered => {
+                        if let Some(d) = entered.filter(|_| task.obs.enabled()) {
+                            let want = if min_digits == max_digits {
+                                format!("{min_digits}")
+                            } else {
+                                format!("{min_digits} to {max_digits}")
+                            };
+                            task.obs.record(
+                                rt.now(),
+                                Event::Note(format!("`{d}` is {count} keys; the ask takes {want}")),
+                            );
+                        }
                         assign(&mut task.ctx, target, Value::Str(String::new()), &engine, rt.now());
                         Outcome::NoInput(None)
                     }

@@ -227,12 +227,13 @@ impl Walker<'_> {
                 }
             }
             Action::Menu { name, retries, .. } => self.menu(node, name, *retries, st),
-            Action::Ask { target, .. } => {
+            Action::Ask { target, min_digits, .. } => {
                 let var = target.dotted();
                 let mut yes = st.clone();
                 yes.silent_asks.retain(|v| *v != var);
                 yes.asks.insert(var.clone(), yes.inputs.len());
-                yes.inputs.push(Input::Press("1".into()));
+                // As many keys as the ask needs: `digits 8` takes eight.
+                yes.inputs.push(Input::Press("1".repeat((*min_digits).max(1) as usize)));
                 self.go(yes, node, Outcome::Next, None);
                 st.inputs.push(Input::Silent);
                 st.asks.remove(&var);
