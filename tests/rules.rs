@@ -83,3 +83,34 @@ fn an_ask_takes_its_digit_count_and_drops_the_terminator() {
     std::fs::write(p.0.join("main.test.yaml"), generated.stdout).unwrap();
     p.cmd("test").stdout_contains("4 passed").run();
 }
+
+/// Arithmetic on digits the caller typed is checked: an overflow takes the action's failure path
+/// (or ends the flow with an error), never a wrapped number or a panic.
+#[test]
+fn overflowing_arithmetic_takes_the_failure_path() {
+    let p = Scratch::new(
+        "overflow",
+        &[
+            ("center.yaml", "queues:\n  Support: {}\nagents:\n  - name: alice\n    queues: [Support]\n"),
+            (
+                "main.flow",
+                "inbound flow Main {\n  ask Flow.N \"Enter a number\" digits 1..19 timeout 5s\n  \
+                 create callback number Call.Ani queue Support at Now + seconds(to_int(Flow.N) * 1000000000)\n    \
+                 on failure { play \"refused\" }\n  set Flow.Y = to_int(Flow.N) * 1000000000\n  \
+                 play \"value {Flow.Y}\"\n  disconnect\n}\n",
+            ),
+        ],
+    );
+    p.cmd("check").run();
+    let out = p
+        .cmd("run")
+        .args(["--press", "99999999999"])
+        .stdout_contains("callback refused: arithmetic overflow")
+        .stdout_contains("plays \"refused\"")
+        .stdout_contains("arithmetic overflow (checked arithmetic")
+        .run();
+    assert!(out.stdout.contains("outcome: flow error"), "{}", out.stdout);
+    assert!(!out.stdout.contains("plays \"value"), "{}", out.stdout);
+    // A small number is fine: the callback is booked for a few seconds from now.
+    p.cmd("run").args(["--press", "2"]).stdout_contains("plays \"value 2000000000\"").run();
+}

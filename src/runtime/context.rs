@@ -59,6 +59,11 @@ pub struct CallContext {
     /// In an outbound flow, the callback this call serves: a callback the flow books for the same
     /// number ("reschedule from the current callback") is not a duplicate of it.
     pub serving: Option<crate::callbacks::CallbackId>,
+    /// Arithmetic that went out of range while evaluating the current action (an overflow on
+    /// digits the caller typed, a date past the calendar). Evaluation yields `Unknown` and notes
+    /// it here; the interpreter then takes the action's failure path, or ends the flow with an
+    /// error, instead of going on with a wrapped number.
+    pub fault: std::cell::Cell<Option<&'static str>>,
 }
 
 impl CallContext {
@@ -82,6 +87,7 @@ impl CallContext {
             agent: None,
             offered_callback: false,
             serving: None,
+            fault: std::cell::Cell::new(None),
         }
     }
 

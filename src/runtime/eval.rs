@@ -86,20 +86,42 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
         ExprKind::Unary(op, x) => match (op, eval(x, ctx, now, world)) {
             (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
             (UnaryOp::Not, Value::Unknown) => Value::Bool(true),
-            (UnaryOp::Neg, Value::Int(i)) => Value::Int(-i),
-            (UnaryOp::Neg, Value::Duration(d)) => Value::Duration(-d),
+            (UnaryOp::Neg, Value::Int(i)) => i.checked_neg().map_or_else(|| overflow(ctx), Value::Int),
+            (UnaryOp::Neg, Value::Duration(d)) => {
+                d.checked_neg().map_or_else(|| overflow(ctx), Value::Duration)
+            }
             _ => Value::Unknown,
         },
         ExprKind::Binary(op, l, r) => binary(*op, l, r, ctx, now, world),
         ExprKind::As(x, unit) => match eval(x, ctx, now, world) {
             // Rounded to the nearest unit, as an announcement would say it.
-            Value::Duration(s) => Value::Int(match unit.node {
-                Unit::Seconds => s,
-                Unit::Minutes => (s + 30).div_euclid(60),
-                Unit::Hours => (s + 1800).div_euclid(3600),
-            }),
+            Value::Duration(s) => match unit.node {
+                Unit::Seconds => Some(s),
+                Unit::Minutes => s.checked_add(30).map(|s| s.div_euclid(60)),
+                Unit::Hours => s.checked_add(1800).map(|s| s.div_euclid(3600)),
+            }
+            .map_or_else(|| overflow(ctx), Value::Int),
             _ => Value::Unknown,
         },
+    }
+}
+
+/// Arithmetic out of range: noted on the call (the interpreter takes the failure path) and
+/// `Unknown`, never a wrapped number.
+#[cold]
+fn overflow(ctx: &CallContext) -> Value {
+    ctx.fault.set(Some("arithmetic overflow"));
+    Value::Unknown
+}
+
+/// A date-time moved by `secs` seconds, or an overflow past the calendar.
+fn shift(ctx: &CallContext, t: chrono::NaiveDateTime, secs: i64) -> Value {
+    match chrono::TimeDelta::try_seconds(secs).and_then(|d| t.checked_add_signed(d)) {
+        Some(t) => Value::DateTime(t),
+        None => {
+            ctx.fault.set(Some("a date out of range"));
+            Value::Unknown
+        }
     }
 }
 
@@ -189,7 +211,9 @@ fn call(name: &str, args: &[Expr], ctx: &CallContext, now: Micros, world: &dyn W
             _ => Value::Unknown,
         },
         "seconds" => arg(0).as_int().map_or(Value::Unknown, Value::Duration),
-        "minutes" => arg(0).as_int().map_or(Value::Unknown, |m| Value::Duration(m * 60)),
+        "minutes" => arg(0)
+            .as_int()
+            .map_or(Value::Unknown, |m| m.checked_mul(60).map_or_else(|| overflow(ctx), Value::Duration)),
         _ => Value::Unknown,
     }
 }
@@ -232,30 +256,33 @@ fn binary(op: BinaryOp, l: &Expr, r: &Expr, ctx: &CallContext, now: Micros, worl
         BinaryOp::Gt => Bool(ord == Some(Greater)),
         BinaryOp::Ge => Bool(matches!(ord, Some(Greater | Equal))),
         BinaryOp::Add => match (a, b) {
-            (Int(x), Int(y)) => Int(x.wrapping_add(y)),
-            (Duration(x), Duration(y)) => Duration(x + y),
-            (DateTime(t), Duration(d)) | (Duration(d), DateTime(t)) => {
-                DateTime(t + chrono::Duration::seconds(d))
-            }
+            (Int(x), Int(y)) => x.checked_add(y).map_or_else(|| overflow(ctx), Int),
+            (Duration(x), Duration(y)) => x.checked_add(y).map_or_else(|| overflow(ctx), Duration),
+            (DateTime(t), Duration(d)) | (Duration(d), DateTime(t)) => shift(ctx, t, d),
             (Str(x), Str(y)) => Str(x + &y),
             _ => Unknown,
         },
         BinaryOp::Sub => match (a, b) {
-            (Int(x), Int(y)) => Int(x.wrapping_sub(y)),
-            (Duration(x), Duration(y)) => Duration(x - y),
-            (DateTime(t), Duration(d)) => DateTime(t - chrono::Duration::seconds(d)),
+            (Int(x), Int(y)) => x.checked_sub(y).map_or_else(|| overflow(ctx), Int),
+            (Duration(x), Duration(y)) => x.checked_sub(y).map_or_else(|| overflow(ctx), Duration),
+            (DateTime(t), Duration(d)) => match d.checked_neg() {
+                Some(d) => shift(ctx, t, d),
+                None => overflow(ctx),
+            },
             (DateTime(x), DateTime(y)) => Duration((x - y).num_seconds()),
             _ => Unknown,
         },
         BinaryOp::Mul => match (a, b) {
-            (Int(x), Int(y)) => Int(x.wrapping_mul(y)),
-            (Duration(d), Int(n)) | (Int(n), Duration(d)) => Duration(d.saturating_mul(n)),
+            (Int(x), Int(y)) => x.checked_mul(y).map_or_else(|| overflow(ctx), Int),
+            (Duration(d), Int(n)) | (Int(n), Duration(d)) => {
+                d.checked_mul(n).map_or_else(|| overflow(ctx), Duration)
+            }
             _ => Unknown,
         },
         BinaryOp::Div => match (a, b) {
             (Int(_), Int(0)) | (Duration(_), Int(0)) => Unknown,
-            (Int(x), Int(y)) => Int(x.wrapping_div(y)),
-            (Duration(d), Int(n)) => Duration(d / n),
+            (Int(x), Int(y)) => x.checked_div(y).map_or_else(|| overflow(ctx), Int),
+            (Duration(d), Int(n)) => d.checked_div(n).map_or_else(|| overflow(ctx), Duration),
             _ => Unknown,
         },
         BinaryOp::And | BinaryOp::Or => unreachable!("handled above"),

@@ -501,7 +501,14 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                             .is_none_or(|q| Some(q.name.as_str()) == task.ctx.queue.as_deref()),
                 };
                 let queue_id = h.queue.as_deref().and_then(|q| engine.acd.borrow().queue_id(q));
+                let unknown_time =
+                    (cb.at.is_some() && h.at.is_none()) || (cb.window.is_some() && h.window.is_none());
                 let result = match (h.queue.clone(), queue_id) {
+                    // A time or number computed out of range is no time: never "as soon as possible".
+                    _ if task.ctx.fault.get().is_some() => {
+                        Err(format!("{} in the callback's values", task.ctx.fault.take().unwrap_or_default()))
+                    }
+                    _ if unknown_time => Err("the callback's time is not known".to_string()),
                     (None, _) => Err("no queue: name one with `queue`".to_string()),
                     (Some(q), None) => Err(format!("unknown queue {q}")),
                     (Some(q), Some(id)) => {
@@ -550,6 +557,20 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                         Outcome::Failure
                     }
                 }
+            }
+        };
+        // Arithmetic out of range in this action: its failure path, or a flow error; never a
+        // wrapped number going on.
+        let outcome = match task.ctx.fault.take() {
+            None => outcome,
+            Some(why) if graph.follow(node, &Outcome::Failure).is_some() => {
+                if task.obs.enabled() {
+                    task.obs.record(rt.now(), Event::Note(format!("{why}: taking the failure path")));
+                }
+                Outcome::Failure
+            }
+            Some(why) => {
+                return Exit::Error(node, format!("{why} (checked arithmetic; the value is not used)"));
             }
         };
         // The last action of a noinput/nomatch handler leads back to its menu along `retry`.
