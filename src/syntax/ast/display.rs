@@ -45,13 +45,24 @@ impl fmt::Display for Expr {
                 }
                 f.write_str(")")
             }
-            ExprKind::Unary(UnaryOp::Not, e) => write!(f, "not {e}"),
-            ExprKind::Unary(UnaryOp::Neg, e) => write!(f, "-{e}"),
+            // Parentheses exactly where the parser needs them (see `precedence`), so printing
+            // and parsing again gives the same tree; `not` keeps them around any operator, for
+            // the reader.
+            ExprKind::Unary(UnaryOp::Not, e) => {
+                let wrap = matches!(e.kind, ExprKind::Binary(..)) || precedence(e) < NOT;
+                write!(f, "not ")?;
+                parenthesized(f, e, wrap)
+            }
+            ExprKind::Unary(UnaryOp::Neg, e) => {
+                f.write_str("-")?;
+                parenthesized(f, e, precedence(e) <= NEG)
+            }
             ExprKind::Binary(op, l, r) => {
-                let wrap = |e: &Expr| matches!(e.kind, ExprKind::Binary(..));
-                let (lo, lc) = if wrap(l) { ("(", ")") } else { ("", "") };
-                let (ro, rc) = if wrap(r) { ("(", ")") } else { ("", "") };
-                write!(f, "{lo}{l}{lc} {} {ro}{r}{rc}", op_symbol(*op))
+                let p = precedence(self);
+                // Left-associative: a left operand may share the level, a right one may not.
+                parenthesized(f, l, precedence(l) < p)?;
+                write!(f, " {} ", op_symbol(*op))?;
+                parenthesized(f, r, precedence(r) <= p)
             }
             ExprKind::As(e, unit) => {
                 let u = match unit.node {
@@ -59,10 +70,40 @@ impl fmt::Display for Expr {
                     Unit::Minutes => "minutes",
                     Unit::Hours => "hours",
                 };
-                write!(f, "{e} as {u}")
+                parenthesized(f, e, precedence(e) < AS)?;
+                write!(f, " as {u}")
             }
         }
     }
+}
+
+// Binding strength, loosest first, as the parser's precedence climber has it
+// (src/syntax/lower/expr.rs): or, and, `not`, comparisons, + -, * /, unary -, `as`, then atoms.
+const NOT: u8 = 3;
+const NEG: u8 = 7;
+const AS: u8 = 8;
+
+fn precedence(e: &Expr) -> u8 {
+    match &e.kind {
+        ExprKind::Binary(op, ..) => match op {
+            BinaryOp::Or => 1,
+            BinaryOp::And => 2,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => 4,
+            BinaryOp::Add | BinaryOp::Sub => 5,
+            BinaryOp::Mul | BinaryOp::Div => 6,
+        },
+        ExprKind::Unary(UnaryOp::Not, _) => NOT,
+        ExprKind::Unary(UnaryOp::Neg, _) => NEG,
+        ExprKind::As(..) => AS,
+        // A negative literal prints with a sign, so it sits where a unary minus would.
+        ExprKind::Int(i) if *i < 0 => NEG,
+        ExprKind::Duration(d) if *d < 0 => NEG,
+        _ => 9,
+    }
+}
+
+fn parenthesized(f: &mut fmt::Formatter<'_>, e: &Expr, wrap: bool) -> fmt::Result {
+    if wrap { write!(f, "({e})") } else { write!(f, "{e}") }
 }
 
 fn op_symbol(op: BinaryOp) -> &'static str {
