@@ -91,3 +91,15 @@ proptest! {
         prop_assert_eq!(shape(&again), shape(&tree), "`{}` printed as `{}`", text, printed);
     }
 }
+
+/// grammar/README.md says how `not` binds; the parser agrees.
+#[test]
+fn not_binds_looser_than_a_comparison_as_documented() {
+    assert_eq!(shape(&parse_expr("not Flow.A > 5")), "(Not (Gt Flow.A 5))");
+    assert_eq!(shape(&parse_expr("not Flow.A and Flow.B")), "(And (Not Flow.A) Flow.B)");
+    let grammar = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/grammar/README.md")).unwrap();
+    assert!(
+        grammar.contains("`not` binds looser than a comparison"),
+        "grammar/README.md must say how `not` binds"
+    );
+}
