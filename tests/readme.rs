@@ -36,8 +36,8 @@ fn readme_command_excerpts_match_the_binary() {
     let timing = regex::Regex::new(r"\(\d+\.\d+s\)").unwrap();
     let norm = |l: &str| timing.replace_all(l.trim_end(), "(T)").into_owned();
     let mut checked = 0;
-    let mut blocks = readme.split("```text\n").skip(1);
-    while let Some(block) = blocks.next() {
+    let blocks = readme.split("```text\n").skip(1);
+    for block in blocks {
         let body = block.split("```").next().unwrap_or("");
         let mut lines = body.lines();
         let Some(command) = lines.next().and_then(|l| l.strip_prefix("$ callwright ")) else { continue };
