@@ -114,3 +114,69 @@ fn overflowing_arithmetic_takes_the_failure_path() {
     // A small number is fine: the callback is booked for a few seconds from now.
     p.cmd("run").args(["--press", "2"]).stdout_contains("plays \"value 2000000000\"").run();
 }
+
+fn center_with_skills(n: usize) -> String {
+    let agents: String =
+        (0..n).map(|i| format!("  - name: a{i}\n    skills: [s{i}]\n    queues: [Support]\n")).collect();
+    format!("queues:\n  Support: {{}}\nagents:\n{agents}")
+}
+
+/// A hundred skills are served (the ACD used to tell only 63 apart, and calls needing the others
+/// waited unseen); more than the ACD can hold is refused by `check`, never dropped.
+#[test]
+fn a_hundred_skills_are_served_and_too_many_are_refused() {
+    let flow = "inbound flow Main {\n  transfer to Support skills \"s99\"\n  disconnect\n}\n";
+    let p = Scratch::new("skills100", &[("center.yaml", &center_with_skills(100)), ("main.flow", flow)]);
+    p.cmd("run").stdout_contains("outcome: answered by agent a99 in Support").run();
+    let p = Scratch::new("skills300", &[("center.yaml", &center_with_skills(300)), ("main.flow", flow)]);
+    p.cmd("check")
+        .status(1)
+        .stderr_contains("E0802")
+        .stderr_contains("agent `a255` names skill `s255`, one more than the 255 distinct skills")
+        .run();
+}
+
+/// An in-queue flow that transfers into its own queue is warned about, says position 1 for a
+/// lone caller (it left its old place), and stops after 30 transfers.
+#[test]
+fn an_in_queue_requeue_loop_is_warned_and_capped() {
+    let p = Scratch::new(
+        "requeue",
+        &[
+            ("center.yaml", "queues:\n  Support: {}\nagents:\n  - name: alice\n    queues: [Support]\n"),
+            (
+                "main.flow",
+                "inbound flow Main {\n  transfer to Support with Hold\n  disconnect\n}\n\
+                 inqueue flow Hold {\n  play position\n  hold 30s\n  transfer to Support with Hold\n}\n",
+            ),
+        ],
+    );
+    p.cmd("check").stderr_contains("warning[W0406]").run();
+    let out = p.cmd("run").args(["--agents", "0", "--patience", "30m"]).run();
+    assert!(!out.stdout.contains("at position 2"), "{}", out.stdout);
+    assert_eq!(out.stdout.matches("queued in Support at position 1").count(), 31, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("transfer refused: the call has been transferred into a queue 30 times"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A transfer needing a skill no agent has is a warning with the queue's agent count.
+#[test]
+fn a_skill_no_agent_has_is_warned() {
+    let p = Scratch::new(
+        "noskill",
+        &[
+            (
+                "center.yaml",
+                "queues:\n  Support: {}\nagents:\n  - name: alice\n    skills: [french]\n    queues: [Support]\n",
+            ),
+            ("main.flow", "inbound flow Main {\n  transfer to Support skills \"frnech\"\n  disconnect\n}\n"),
+        ],
+    );
+    p.cmd("check")
+        .stderr_contains("warning[W0407]")
+        .stderr_contains("none of the 1 agents of `Support` has every skill of frnech")
+        .run();
+}

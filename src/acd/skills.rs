@@ -2,41 +2,62 @@
 
 use std::collections::HashMap;
 
-/// How many distinct skill names one ACD can tell apart. The 64th bit is kept for skills named
-/// after the table was full (see [`SkillSet::UNSATISFIABLE`]).
-pub const MAX_SKILLS: usize = 63;
+/// How many distinct skill names one ACD can tell apart. The last bit is kept for skills named
+/// after the table was full (see [`SkillSet::UNSATISFIABLE`]); `check` refuses a center with more
+/// (E0802), so in practice nothing reaches it.
+pub const MAX_SKILLS: usize = WORDS * 64 - 1;
+const _: () = assert!(MAX_SKILLS == crate::model::bounds::SKILLS_MAX);
+
+/// 64-bit words per set: 255 skills, enough for large multi-skill centers (the WFM scenarios
+/// use hundreds of skill combinations), at four ANDs per match.
+const WORDS: usize = 4;
 
 /// A set of interned skills.
 ///
-/// A bitset rather than a list so that matching a call to an agent costs one instruction on the
-/// hot path; the price is the [`MAX_SKILLS`] limit, far above what a contact center declares.
+/// A bitset rather than a list so that matching a call to an agent costs a few instructions on
+/// the hot path; the price is the [`MAX_SKILLS`] limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct SkillSet(u64);
+pub struct SkillSet([u64; WORDS]);
 
 impl SkillSet {
     /// No skill required: every agent of the queue may take the entry.
-    pub const EMPTY: SkillSet = SkillSet(0);
+    pub const EMPTY: SkillSet = SkillSet([0; WORDS]);
 
     /// A requirement no agent can meet. A call that names a skill past [`MAX_SKILLS`] gets it, so
     /// it waits (and can still abandon or be removed) rather than being served by an agent who
     /// may lack the skill.
-    pub const UNSATISFIABLE: SkillSet = SkillSet(1 << 63);
+    pub const UNSATISFIABLE: SkillSet = {
+        let mut words = [0; WORDS];
+        words[WORDS - 1] = 1 << 63;
+        SkillSet(words)
+    };
+
+    fn bit(bit: usize) -> SkillSet {
+        let mut words = [0; WORDS];
+        words[bit / 64] = 1 << (bit % 64);
+        SkillSet(words)
+    }
 
     pub fn is_empty(self) -> bool {
-        self.0 == 0
+        self.0.iter().all(|w| *w == 0)
     }
 
     /// Whether an agent with `self` may take an entry that requires `required`.
+    #[inline]
     pub fn covers(self, required: SkillSet) -> bool {
-        self.0 & required.0 == required.0
+        self.0.iter().zip(required.0).all(|(have, need)| have & need == need)
     }
 
     pub fn union(self, other: SkillSet) -> SkillSet {
-        SkillSet(self.0 | other.0)
+        let mut words = self.0;
+        for (w, o) in words.iter_mut().zip(other.0) {
+            *w |= o;
+        }
+        SkillSet(words)
     }
 
     /// The raw bits, for callers that hash or print sets.
-    pub fn bits(self) -> u64 {
+    pub fn bits(self) -> [u64; WORDS] {
         self.0
     }
 }
@@ -45,21 +66,21 @@ impl SkillSet {
 /// methods, so the table stays the ACD's.
 #[derive(Debug, Clone, Default)]
 pub struct SkillTable {
-    by_name: HashMap<String, u8>,
+    by_name: HashMap<String, u16>,
 }
 
 impl SkillTable {
     /// The bit of `name`, assigning the next one the first time; `None` once the table is full.
     pub(crate) fn intern(&mut self, name: &str) -> Option<SkillSet> {
         if let Some(&bit) = self.by_name.get(name) {
-            return Some(SkillSet(1 << bit));
+            return Some(SkillSet::bit(bit as usize));
         }
         let bit = self.by_name.len();
         if bit >= MAX_SKILLS {
             return None;
         }
-        self.by_name.insert(name.to_string(), bit as u8);
-        Some(SkillSet(1 << bit))
+        self.by_name.insert(name.to_string(), bit as u16);
+        Some(SkillSet::bit(bit))
     }
 
     /// The set for `names`, where a name that no longer fits makes the set unsatisfiable.

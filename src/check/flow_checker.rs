@@ -3,6 +3,7 @@
 use super::symbols::{Symbols, duplicate};
 use super::{Type, kinds};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::model::bounds;
 use crate::model::center::Center;
 use crate::source::Span;
 use crate::source::suggest::help_for;
@@ -221,6 +222,68 @@ impl<'a> FlowChecker<'a> {
         }
     }
 
+    /// An in-queue flow that transfers to a queue with itself as the in-queue flow (or with none,
+    /// so it keeps running) puts the caller at the back of the line on every pass; after
+    /// [`bounds::QUEUE_TRANSFERS_MAX`] transfers the transfer fails at run time, as in Genesys.
+    fn requeue_loop(&mut self, t: &Transfer) {
+        if self.flow.kind.node != FlowKind::Inqueue {
+            return;
+        }
+        let again = t.inqueue_flow.as_ref().is_none_or(|f| f.name == self.flow.name.name);
+        if again {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::RequeueLoop,
+                    t.queue.span,
+                    format!("`{}` transfers its caller into `{}` again, behind everyone waiting", self.flow.name.name, t.queue.name),
+                )
+                .with_label("re-enters a queue from its own in-queue flow")
+                .with_help(format!(
+                    "each pass loses the caller's place; after {} transfers it fails (take `on failure`). To keep the place, let the flow restart at its end instead",
+                    bounds::QUEUE_TRANSFERS_MAX
+                )),
+            );
+        }
+    }
+
+    /// With a roster in center.yaml, a transfer whose skills (with the queue's own) no member of
+    /// the queue has would wait for ever.
+    fn skills_nobody_has(&mut self, t: &Transfer) {
+        let Some(center) = self.center else { return };
+        let Some(queue) = center.queue(&t.queue.name) else { return };
+        if center.agents.is_empty() {
+            return;
+        }
+        let needed: Vec<&str> = t
+            .skills
+            .iter()
+            .map(|s| s.value.as_str())
+            .chain(queue.skills.iter().map(String::as_str))
+            .collect();
+        if needed.is_empty() {
+            return;
+        }
+        let members = center.agents.iter().filter(|a| a.queues.is_empty() || a.queues.contains(&queue.name));
+        let served = members.clone().any(|a| needed.iter().all(|n| a.skills.iter().any(|s| s == n)));
+        if !served {
+            let span = t.skills.first().map_or(t.queue.span, |s| s.span);
+            let count = members.count();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::NoAgentHasSkills,
+                    span,
+                    format!(
+                        "none of the {count} agents of `{}` has every skill of {}",
+                        queue.name,
+                        needed.join(", ")
+                    ),
+                )
+                .with_label("no agent can take this call")
+                .with_help("give an agent these skills in center.yaml, or check the skill's spelling"),
+            );
+        }
+    }
+
     pub(super) fn check_queue(&mut self, q: &Ident) {
         if let Some(queues) = &self.symbols.queues
             && !queues.contains(&q.name)
@@ -240,6 +303,8 @@ impl<'a> FlowChecker<'a> {
 
     fn transfer(&mut self, t: &Transfer) {
         self.check_queue(&t.queue);
+        self.requeue_loop(t);
+        self.skills_nobody_has(t);
         if let Some(f) = &t.inqueue_flow {
             match self.symbols.flows.get(&f.name) {
                 None => {

@@ -59,6 +59,8 @@ codes! {
     Unreachable = "W0403", Warning, "an action can never run";
     UnusedTask = "W0404", Warning, "a task is never called or jumped to";
     CallbackStaysQueued = "W0405", Warning, "an in-queue flow creates a callback but the caller stays in queue";
+    RequeueLoop = "W0406", Warning, "an in-queue flow transfers the caller back into a queue it serves";
+    NoAgentHasSkills = "W0407", Warning, "no agent of center.yaml can take a transfer with these skills";
     // E05xx: schedules and time
     UnknownTimeZone = "E0501", Error, "a time zone is not an IANA name";
     BadTimeRange = "E0502", Error, "a time range is empty, reversed or out of the day";

@@ -39,3 +39,9 @@ pub const INACTIVE_AFTER_SECS: i64 = 14 * 86_400;
 /// A callback in progress (queued, routing, processing) this long without a change is stuck and
 /// shown as such (seed 004, edge case 4: pending for more than 4 hours).
 pub const STUCK_AFTER_SECS: i64 = 4 * 3600;
+/// Distinct skill names one center may use (the ACD keeps skills as a 256-bit set, one bit kept
+/// back); more is refused by `check` rather than leaving calls unservable.
+pub const SKILLS_MAX: usize = 255;
+/// Transfers into a queue one call may make from in-queue flows before the transfer fails
+/// (Genesys stops an in-queue flow's re-queue loop the same way).
+pub const QUEUE_TRANSFERS_MAX: u32 = 30;

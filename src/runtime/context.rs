@@ -64,6 +64,8 @@ pub struct CallContext {
     /// it here; the interpreter then takes the action's failure path, or ends the flow with an
     /// error, instead of going on with a wrapped number.
     pub fault: std::cell::Cell<Option<&'static str>>,
+    /// Transfers into a queue made from in-queue flows (capped by `bounds::QUEUE_TRANSFERS_MAX`).
+    pub queue_transfers: u32,
 }
 
 impl CallContext {
@@ -88,6 +90,7 @@ impl CallContext {
             offered_callback: false,
             serving: None,
             fault: std::cell::Cell::new(None),
+            queue_transfers: 0,
         }
     }
 

@@ -13,6 +13,7 @@ use crate::acd::EntryId;
 use crate::callbacks::{CallbackRequest, Origin};
 use crate::compile::{Action, FlowGraph, MenuMiss, NodeId, Outcome, menu_miss};
 use crate::model::CallbackMode;
+use crate::model::bounds;
 use crate::syntax::ast::{Expr, ExprKind, FlowKind, Path, StrPart};
 use crate::time::Micros;
 use std::borrow::Cow;
@@ -192,7 +193,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                     return CallOutcome::Disconnected { flow, node, queued: Some((queue, waited)) };
                 }
                 Exit::Queued { entry: e, queue: q, inqueue: f } => {
-                    engine.leave_queue(entry);
+                    // The transfer already left the old place (see `Action::Transfer`).
                     (entry, queue, inqueue) = (e, q, f.or(inqueue));
                 }
                 Exit::ConnectAgent => {
@@ -423,7 +424,9 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     task.ctx.priority = p;
                 }
                 let skill_names: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
-                let entered = if engine.overrides.queue_full(&queue.name) {
+                // An in-queue flow that keeps re-queueing its caller is stopped, as Genesys does.
+                let looped = in_queue && task.ctx.queue_transfers >= bounds::QUEUE_TRANSFERS_MAX;
+                let entered = if looped || engine.overrides.queue_full(&queue.name) {
                     None
                 } else {
                     let mut acd = engine.acd.borrow_mut();
@@ -432,6 +435,14 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 };
                 match entered {
                     Some((qid, entry)) => {
+                        // From an in-queue flow: leave the old place now, so the new position
+                        // does not count the caller twice.
+                        if in_queue {
+                            task.ctx.queue_transfers += 1;
+                            if let Some(old) = task.ctx.entry {
+                                engine.leave_queue(old);
+                            }
+                        }
                         let name = engine.queue_name(qid);
                         task.ctx.queue = Some(name.clone());
                         task.ctx.entry = Some(entry);
@@ -447,12 +458,17 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     }
                     None => {
                         if task.obs.enabled() {
-                            let why = if engine.overrides.queue_full(&queue.name) {
-                                "is full"
+                            let note = if looped {
+                                format!(
+                                    "transfer refused: the call has been transferred into a queue {} times from in-queue flows",
+                                    bounds::QUEUE_TRANSFERS_MAX
+                                )
+                            } else if engine.overrides.queue_full(&queue.name) {
+                                format!("queue {} is full", queue.name)
                             } else {
-                                "does not exist here"
+                                format!("queue {} does not exist here", queue.name)
                             };
-                            task.obs.record(now, Event::Note(format!("queue {} {why}", queue.name)));
+                            task.obs.record(now, Event::Note(note));
                         }
                         Outcome::Failure
                     }

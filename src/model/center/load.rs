@@ -5,6 +5,7 @@ use super::validate::{self, Scope};
 use super::{AgentConfig, Center, QueueConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::input::{Locator, Region};
+use crate::model::bounds;
 use crate::source::{FileId, Span};
 use serde_yaml::{Mapping, Value};
 
@@ -88,7 +89,32 @@ pub(super) fn load(file: FileId, text: &str) -> (Option<Center>, Vec<Diagnostic>
             add_agent(&loc, &mut diags, &mut center, agent, item);
         }
     }
+    too_many_skills(&center, &mut diags);
     (Some(center), diags)
+}
+
+/// More distinct skills than the ACD can tell apart would leave calls that need the last ones
+/// waiting for ever; refuse the file instead, at the agent that names one too many.
+fn too_many_skills(center: &Center, diags: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let queues = center.queues.values().map(|q| (&q.skills, q.name_span, "queue", q.name.as_str()));
+    let agents = center.agents.iter().map(|a| (&a.skills, a.name_span, "agent", a.name.as_str()));
+    for (skills, span, what, name) in queues.chain(agents) {
+        for skill in skills {
+            if seen.insert(skill) && seen.len() > bounds::SKILLS_MAX {
+                let message = format!(
+                    "{what} `{name}` names skill `{skill}`, one more than the {} distinct skills a center may use",
+                    bounds::SKILLS_MAX
+                );
+                diags.push(
+                    Diagnostic::new(Code::BadCenterValue, span, message)
+                        .with_label("skill number 256")
+                        .with_help("merge skills that always go together, or split the center"),
+                );
+                return;
+            }
+        }
+    }
 }
 
 fn load_queue(
