@@ -180,3 +180,25 @@ fn a_skill_no_agent_has_is_warned() {
         .stderr_contains("none of the 1 agents of `Support` has every skill of frnech")
         .run();
 }
+
+/// `check` and `run` agree on callbacks' queues: a bare callback in an inbound flow is refused
+/// by `check` (E0604); without a center.yaml, a queue named only by a callback exists for `run`.
+#[test]
+fn check_and_run_agree_on_a_callbacks_queue() {
+    let bare = Scratch::new(
+        "bare-cb",
+        &[("main.flow", "inbound flow Main {\n  create callback number Call.Ani\n  disconnect\n}\n")],
+    );
+    bare.cmd("check").status(1).stderr_contains("error[E0604]").run();
+    let named = Scratch::new(
+        "named-cb",
+        &[(
+            "main.flow",
+            "inbound flow Main {\n  create callback number Call.Ani queue Sales\n  disconnect\n}\n",
+        )],
+    );
+    named.cmd("check").run();
+    let out = named.cmd("run").run();
+    assert!(!out.stdout.contains("unknown queue"), "{}", out.stdout);
+    assert!(out.stdout.contains("created in Sales"), "{}", out.stdout);
+}

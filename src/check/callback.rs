@@ -6,7 +6,7 @@ use super::schedules::check_zone;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::bounds;
 use crate::source::Span;
-use crate::syntax::ast::{CreateCallback, ExprKind};
+use crate::syntax::ast::{CreateCallback, ExprKind, FlowKind};
 use crate::time::format_duration;
 
 /// Validates a phone-number literal as E.164.
@@ -30,7 +30,23 @@ fn out_of_bounds(span: Span, message: String, allowed: String) -> Diagnostic {
 }
 
 impl FlowChecker<'_> {
-    pub(super) fn callback(&mut self, c: &CreateCallback) {
+    pub(super) fn callback(&mut self, c: &CreateCallback, span: Span) {
+        // Only an in-queue flow has a queue of its own (the caller's); elsewhere `run` would
+        // refuse the callback, so `check` does.
+        if c.queue.is_none() && self.flow.kind.node != FlowKind::Inqueue {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::CallbackWithoutQueue,
+                    span,
+                    format!(
+                        "this callback has no queue: an {} flow is in no queue",
+                        self.flow.kind.node.as_str()
+                    ),
+                )
+                .with_label("no `queue`")
+                .with_help("name the queue that will serve it: `create callback queue Support ...`"),
+            );
+        }
         if let Some(n) = &c.number {
             let t = self.type_of(n);
             if !t.compatible(Type::PhoneNumber) {

@@ -132,7 +132,7 @@ impl<'a> FlowChecker<'a> {
             StmtKind::Set { target, value } => self.assign(target, value),
             StmtKind::Transfer(t) => self.transfer(t),
             StmtKind::CreateCallback(c) => {
-                self.callback(c);
+                self.callback(c, s.span);
                 if let Some(b) = &c.on_failure {
                     self.block(b);
                 }

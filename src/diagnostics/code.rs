@@ -70,6 +70,7 @@ codes! {
     CallbackOutOfBounds = "E0601", Error, "a callback attribute is outside the allowed bounds";
     BadPhoneNumber = "E0602", Error, "a phone number is not a valid E.164 number";
     BadCallbackWindow = "E0603", Error, "a callback window is reversed, too short or too long";
+    CallbackWithoutQueue = "E0604", Error, "a Create Callback outside an in-queue flow names no queue";
     // E07xx: menus and input
     BadMenuChoice = "E0701", Error, "a menu choice is repeated or is not a DTMF key";
     BadPromptSetting = "E0702", Error, "a retry count, timeout or digit count is out of range";

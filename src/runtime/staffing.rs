@@ -1,4 +1,4 @@
-//! The ACD a run uses: the queues (`center.yaml`'s, plus any a flow transfers to) and its agents,
+//! The ACD a run uses: the queues (`center.yaml`'s, plus any a flow transfers to or books a callback in) and its agents,
 //! built the same way for `run`, `simulate`, `test` and `dispatch`.
 
 use crate::acd::{Acd, AgentSpec};
@@ -16,10 +16,17 @@ pub fn build_acd(checked: &CheckedProject, agents: &AgentsSpec) -> Result<(Acd, 
         .unwrap_or_default();
     for g in &checked.graphs {
         for n in g.nodes() {
-            if let crate::compile::Action::Transfer { queue, .. } = &n.action
-                && !queues.contains(&queue.name)
+            // Without a center.yaml a queue exists because a flow names it: as a transfer's
+            // target or as a callback's queue (`check` accepts both, so `run` must too).
+            let named = match &n.action {
+                crate::compile::Action::Transfer { queue, .. } => Some(&queue.name),
+                crate::compile::Action::CreateCallback(cb) => cb.queue.as_ref().map(|q| &q.name),
+                _ => None,
+            };
+            if let Some(name) = named
+                && !queues.contains(name)
             {
-                queues.push(queue.name.clone());
+                queues.push(name.clone());
             }
         }
     }
