@@ -466,3 +466,34 @@ fn dispatch_rejects_bad_flags_with_exit_1_and_drains_an_empty_store() {
         .run();
     db.cmd("dispatch").stderr_contains("drained").run();
 }
+
+/// An owner who is not an agent of the project is refused (CB018); one stored without a project
+/// is not dropped in silence by `dispatch`, which says it and lets the queue take the callback.
+#[test]
+fn an_unknown_owner_is_refused_and_reported_by_dispatch() {
+    let db = Db::new("ghost");
+    db.schedule("+31612345678")
+        .args(["--owner", "ghost", "--project", "flows/acme"])
+        .status(1)
+        .stderr_contains("CB018")
+        .stderr_contains("`ghost` is not an agent of this center")
+        .run();
+    db.schedule("+31612345678").args(["--owner", "anna", "--project", "flows/acme"]).run();
+    db.schedule("+31612345679").args(["--owner", "ghost"]).stdout_contains("scheduled").run();
+    Test::new()
+        .args(["callbacks", "dispatch", "--db"])
+        .arg(db.path())
+        .args([
+            "--project",
+            "flows/acme",
+            "--now",
+            "2026-12-03T19:00:00Z",
+            "--speed",
+            "600",
+            "--deadline",
+            "2s",
+        ])
+        .any_status()
+        .stdout_contains("warning: callback cb-20261201-2: owner `ghost` is not an agent here")
+        .run();
+}

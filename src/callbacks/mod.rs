@@ -26,5 +26,5 @@ pub use people::{AgentResponse, DialResult, PeopleModel};
 pub use scheduler::{Scheduler, Ticket};
 pub use validate::{
     CallbackErrorCode, CallbackValidationError, NewCallback, ScheduleRequest, ValidatedCallback, check_edit,
-    inactive, normalize_number, resolve_local, utc_window_at_dispatch, validate_request,
+    check_owner, inactive, normalize_number, resolve_local, utc_window_at_dispatch, validate_request,
 };

@@ -19,6 +19,23 @@ use std::collections::BTreeMap;
 
 pub use crate::diagnostics::CallbackErrorCode;
 
+/// An owned callback's owner must be one of the center's agents (seed 003: the owner is an agent
+/// who will make the call); `is_agent` answers for the center in use. Without a roster (no
+/// center.yaml) every name is accepted.
+pub fn check_owner(
+    owner: Option<&str>,
+    is_agent: impl Fn(&str) -> bool,
+) -> Result<(), CallbackValidationError> {
+    match owner.map(str::trim).filter(|o| !o.is_empty()) {
+        Some(o) if !is_agent(o) => Err(CallbackValidationError::new(
+            CallbackErrorCode::UnknownOwner,
+            Field::Owner,
+            format!("`{o}` is not an agent of this center; an owned callback needs an agent who can make it"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The request field at fault (names as in [`ScheduleRequest`] / [`Callback`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -46,6 +46,7 @@ error_codes! {
     AlreadyEnded = "CB015", "the callback has ended and cannot be changed";
     TimeWithoutZone = "CB016", "a time has no offset and no time zone (never read as UTC)";
     BadDateTime = "CB017", "a date or time cannot be read";
+    UnknownOwner = "CB018", "the owner is not an agent of the center";
 }
 
 impl std::fmt::Display for CallbackErrorCode {

@@ -3,7 +3,7 @@
 //! server share it; they only parse flags, choose an observer and print.
 
 use super::callback_lifecycle as lifecycle;
-use super::{Engine, Observer, Runtime, TokioRuntime};
+use super::{Engine, Event, Observer, Runtime, TokioRuntime};
 use crate::acd::{Acd, AgentSpec, PositionKey, QueueId};
 use crate::callbacks::store::codec::{decode, pending_rows};
 use crate::callbacks::store::{CallbackStore, StoredCallback};
@@ -136,9 +136,27 @@ fn start_one<O: Observer + Clone + 'static>(
             return;
         }
     };
-    let Some(queue) = engine.acd.borrow().queue_id(&row.queue) else { return };
+    let Some(queue) = engine.acd.borrow().queue_id(&row.queue) else {
+        // Said, not skipped in silence: the callback stays pending for a dispatcher that has
+        // the queue.
+        if printer.enabled() {
+            let note =
+                format!("callback {}: queue `{}` is not a queue here; left pending", row.id, row.queue);
+            printer.record(engine.rt.now(), Event::Note(note));
+        }
+        return;
+    };
     let settings = engine.callback_side.settings(queue).clone();
     let owner = cb.owner.as_deref().and_then(|o| engine.acd.borrow().agent_id(o));
+    if let (Some(name), None) = (cb.owner.as_deref(), owner)
+        && printer.enabled()
+    {
+        let note = format!(
+            "callback {}: owner `{name}` is not an agent here; any agent of the queue may take it",
+            row.id
+        );
+        printer.record(engine.rt.now(), Event::Note(note));
+    }
     let to_runtime = |utc_micros: i64| utc_micros - epoch;
     // The window's UTC instants are computed again now, from the local times and the zone rules
     // in force today (seed 004): the ones stored at validation may be stale.

@@ -93,12 +93,17 @@ impl Observer for Printer {
     }
 
     fn record(&self, at: Micros, event: Event) {
-        if let Event::Callback { id, step } = event {
-            let line = format!("{} {id} {}\n", utc(self.epoch + at), step.describe(&|m| utc(self.epoch + m)));
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(line.as_bytes());
-            let _ = out.flush();
-        }
+        let line = match event {
+            Event::Callback { id, step } => {
+                format!("{} {id} {}\n", utc(self.epoch + at), step.describe(&|m| utc(self.epoch + m)))
+            }
+            // What the dispatcher could not do as stored (an unknown owner or queue) is said.
+            Event::Note(note) => format!("{} warning: {note}\n", utc(self.epoch + at)),
+            _ => return,
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(line.as_bytes());
+        let _ = out.flush();
     }
 }
 

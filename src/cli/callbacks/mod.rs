@@ -18,7 +18,7 @@ use callwright::callbacks::store::{CallbackStore, ListFilter, SqliteStore, Store
 use callwright::callbacks::validate::Field;
 use callwright::callbacks::{
     Callback, CallbackErrorCode, CallbackType, CallbackValidationError, EndReason, ScheduleRequest, State,
-    ValidatedCallback, check_edit, normalize_number, validate_request,
+    ValidatedCallback, check_edit, check_owner, normalize_number, validate_request,
 };
 use callwright::callbacks::{CreateError, Created, create_stored};
 use callwright::model::center::{CallbackSettings, load_center};
@@ -52,8 +52,14 @@ impl Common {
     /// The callback settings of `queue`: center.yaml's with --project (the queue must be
     /// declared there), else the defaults.
     fn settings(&self, queue: &str) -> Result<CallbackSettings, Fail> {
+        Ok(self.center_settings(queue)?.0)
+    }
+
+    /// The settings of `queue` and, with --project, the center's agent names (an owner must be
+    /// one of them).
+    fn center_settings(&self, queue: &str) -> Result<(CallbackSettings, Option<Vec<String>>), Fail> {
         let Some(project) = &self.project else {
-            return Ok(CallbackSettings::default());
+            return Ok((CallbackSettings::default(), None));
         };
         let path = if project.is_dir() { project.join("center.yaml") } else { project.clone() };
         let text = std::fs::read_to_string(&path)
@@ -74,8 +80,9 @@ impl Common {
                 ));
             }
         };
+        let agents = center.agents.iter().map(|a| a.name.clone()).collect();
         match center.queue(queue) {
-            Some(q) => Ok(q.callback.clone()),
+            Some(q) => Ok((q.callback.clone(), Some(agents))),
             None => {
                 let declared: Vec<&str> = center.queue_names().collect();
                 let declared = if declared.is_empty() { "none".to_string() } else { declared.join(", ") };
@@ -246,7 +253,12 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
     let (Ok(date), Ok((start, end)), Ok(retry)) = (date, window, retry) else {
         return Err(report(&errors, common.format, out));
     };
-    let settings = common.settings(&a.queue)?;
+    let (settings, agents) = common.center_settings(&a.queue)?;
+    if let Some(agents) = &agents
+        && let Err(e) = check_owner(a.owner.as_deref(), |o| agents.iter().any(|n| n == o))
+    {
+        return Err(report(&[e], common.format, out));
+    }
     let mut store = common.open()?;
     let mut req = ScheduleRequest::scheduled(&a.number, &a.tz, date, start, end, &a.queue);
     req.customer_name = a.name;
