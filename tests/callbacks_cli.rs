@@ -497,3 +497,25 @@ fn an_unknown_owner_is_refused_and_reported_by_dispatch() {
         .stdout_contains("warning: callback cb-20261201-2: owner `ghost` is not an agent here")
         .run();
 }
+
+/// An "as soon as possible" callback has no date; untouched for 14 days it is ended as inactive
+/// (seed 003), which `dispatch` does instead of dialling it.
+#[test]
+fn an_asap_callback_untouched_for_14_days_is_ended_as_inactive() {
+    let db = Db::new("asap");
+    db.cmd("schedule")
+        .args(["--number", "+31612345678", "--queue", "Support", "--asap"])
+        .stdout_contains("as soon as possible")
+        .run();
+    db.cmd("schedule")
+        .args(["--number", "+31612345679", "--queue", "Support", "--asap", "--date", "2026-12-03"])
+        .status(2)
+        .run();
+    Test::new()
+        .args(["callbacks", "dispatch", "--db"])
+        .arg(db.path())
+        .args(["--now", "2026-12-16T09:00:00Z", "--speed", "600", "--deadline", "2s"])
+        .stdout_contains("QUEUED → EXPIRED (inactive)")
+        .run();
+    db.cmd("list").args(["--state", "expired"]).stdout_contains("cb-20261201-1").run();
+}

@@ -202,3 +202,44 @@ fn check_and_run_agree_on_a_callbacks_queue() {
     assert!(!out.stdout.contains("unknown queue"), "{}", out.stdout);
     assert!(out.stdout.contains("created in Sales"), "{}", out.stdout);
 }
+
+/// The seconds of a trace time such as ` 21:19.5` or `1:02:03.4`.
+fn trace_secs(line: &str) -> f64 {
+    let stamp = line.split_whitespace().next().unwrap_or("");
+    stamp.split(':').fold(0.0, |acc, part| acc * 60.0 + part.parse::<f64>().unwrap_or(0.0))
+}
+
+/// `auto_end: true` ends the callback as the call ends; without it the agent closes it after
+/// the wrap-up, so it ends a wrap-up later.
+#[test]
+fn auto_end_ends_the_callback_with_the_call() {
+    let span = |auto_end: bool| {
+        let center = format!(
+            "queues:\n  Support:\n    callback:\n      auto_end: {auto_end}\n\
+             agents:\n  - name: alice\n    queues: [Support]\n    wrap_up: 1m\n"
+        );
+        let p = Scratch::new(
+            &format!("autoend-{auto_end}"),
+            &[
+                ("center.yaml", center.as_str()),
+                (
+                    "main.flow",
+                    "inbound flow Main {\n  create callback number Call.Ani queue Support\n  disconnect\n}\n",
+                ),
+            ],
+        );
+        let out = p.cmd("run").args(["--handle", "2m"]).run();
+        let at = |what: &str| {
+            let line = out
+                .stdout
+                .lines()
+                .find(|l| l.contains(what))
+                .unwrap_or_else(|| panic!("{what}:\n{}", out.stdout));
+            trace_secs(line)
+        };
+        at("callback cb-1: completed") - at("customer connected")
+    };
+    let (auto, manual) = (span(true), span(false));
+    assert!((auto - 120.0).abs() < 0.5, "auto_end: completed {auto}s after connecting");
+    assert!((manual - 180.0).abs() < 0.5, "closed by hand after a 1m wrap-up: {manual}s");
+}

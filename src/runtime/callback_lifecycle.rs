@@ -246,7 +246,7 @@ async fn agent_first<R: Runtime, O: Observer>(
         Some(DialResult::Machine) => {
             // Agent-first: the agent hears a machine and leaves a message; that counts as
             // connected (Amazon Connect's rule for voicemail).
-            talk(engine, obs, cb, agent).await;
+            talk(engine, obs, cb, agent, settings.auto_end).await;
             Pass::Done(EndReason::Completed)
         }
         Some(DialResult::Answered) => {
@@ -254,7 +254,7 @@ async fn agent_first<R: Runtime, O: Observer>(
                 release(engine, agent);
                 return Pass::Done(end);
             }
-            talk(engine, obs, cb, agent).await;
+            talk(engine, obs, cb, agent, settings.auto_end).await;
             Pass::Done(EndReason::Completed)
         }
         Some(result) => {
@@ -327,7 +327,7 @@ async fn customer_first<R: Runtime, O: Observer>(
     waiter.signal.wait().await;
     let Some((agent, _)) = waiter.assigned.get() else { return Pass::Done(EndReason::SystemError) };
     agent_took(engine, obs, cb, agent);
-    talk(engine, obs, cb, agent).await;
+    talk(engine, obs, cb, agent, settings.auto_end).await;
     Pass::Done(EndReason::Completed)
 }
 
@@ -450,15 +450,27 @@ async fn greet<R: Runtime, O: Observer>(
     }
 }
 
-/// The customer talks with the agent for a handle time, then the agent is released.
-async fn talk<R: Runtime, O: Observer>(engine: &Rc<Engine<R>>, obs: &O, cb: &LiveCallback, agent: AgentId) {
+/// The agent and the customer talk; then the agent is freed. With the queue's `auto_end` the
+/// callback ends as the call does (Genesys "Auto-End Callback"); without it the agent closes the
+/// callback by hand when their wrap-up is done, so it ends after the wrap-up.
+async fn talk<R: Runtime, O: Observer>(
+    engine: &Rc<Engine<R>>,
+    obs: &O,
+    cb: &LiveCallback,
+    agent: AgentId,
+    auto_end: bool,
+) {
     let rt = engine.rt.clone();
     engine.callback_side.stats.borrow_mut().connected(rt.now() - cb.ready_at);
     trace(engine, obs, cb, CallbackStep::Connected { agent: engine.agent_name(agent).to_string() });
     let handle = (engine.callback_handle)(&rt);
     engine.talk_time.set(engine.talk_time.get() + handle);
     rt.sleep(handle).await;
-    release(engine, agent);
+    if auto_end {
+        release(engine, agent);
+    } else {
+        engine.release_agent(agent).await;
+    }
 }
 
 /// Frees the agent (wrap-up runs on its own task, so the callback can be closed now).

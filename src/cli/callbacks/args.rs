@@ -65,14 +65,18 @@ pub struct ScheduleArgs {
     #[arg(long)]
     pub name: Option<String>,
     /// The date in the customer's zone, YYYY-MM-DD.
-    #[arg(long)]
-    pub date: String,
+    #[arg(long, required_unless_present = "asap", conflicts_with = "asap")]
+    pub date: Option<String>,
     /// The call-between window in the customer's zone, HH:MM-HH:MM.
-    #[arg(long)]
-    pub window: String,
+    #[arg(long, required_unless_present = "asap", conflicts_with = "asap")]
+    pub window: Option<String>,
     /// The customer's IANA time zone, e.g. America/New_York.
+    #[arg(long, required_unless_present = "asap", conflicts_with = "asap")]
+    pub tz: Option<String>,
+    /// As soon as possible: no date, due now, served in queue order. Ended as inactive if nobody
+    /// touches it for the queue's `inactive_after` (14 days).
     #[arg(long)]
-    pub tz: String,
+    pub asap: bool,
     /// The queue that handles the callback.
     #[arg(long)]
     pub queue: String,

@@ -233,8 +233,9 @@ fn related_callbacks(
 
 fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, Fail> {
     let now = common.now()?;
-    let date = parse_date(&a.date);
-    let window = parse_window(&a.window);
+    // With --asap there is no date or window (clap makes them required otherwise).
+    let date = a.date.as_deref().map(parse_date).transpose();
+    let window = a.window.as_deref().map(parse_window).transpose();
     let retry = match &a.retry_every {
         None => Ok(None),
         Some(text) => callwright::time::parse_duration_secs(text).map(Some).map_err(|e| {
@@ -250,7 +251,7 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
         .flatten()
         .cloned()
         .collect();
-    let (Ok(date), Ok((start, end)), Ok(retry)) = (date, window, retry) else {
+    let (Ok(date), Ok(window), Ok(retry)) = (date, window, retry) else {
         return Err(report(&errors, common.format, out));
     };
     let (settings, agents) = common.center_settings(&a.queue)?;
@@ -260,7 +261,18 @@ fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, F
         return Err(report(&[e], common.format, out));
     }
     let mut store = common.open()?;
-    let mut req = ScheduleRequest::scheduled(&a.number, &a.tz, date, start, end, &a.queue);
+    let mut req = match (date, window, a.tz.as_deref()) {
+        (Some(date), Some((start, end)), Some(tz)) => {
+            ScheduleRequest::scheduled(&a.number, tz, date, start, end, &a.queue)
+        }
+        // As soon as possible: no schedule, due now, in queue order.
+        _ => ScheduleRequest {
+            callback_type: CallbackType::InQueue,
+            callback_number: Some(a.number.clone()),
+            queue: Some(a.queue.clone()),
+            ..ScheduleRequest::default()
+        },
+    };
     req.customer_name = a.name;
     req.reason = a.reason;
     if let Some(owner) = a.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {

@@ -15,7 +15,7 @@ pub enum Format {
 /// "2026-12-03 14:00-16:00 America/New_York", or "-" without a schedule.
 pub fn local_window(cb: &Callback) -> String {
     match &cb.schedule {
-        None => "-".to_string(),
+        None => "as soon as possible".to_string(),
         Some(s) => format!(
             "{} {}-{} {}",
             s.schedule_date.format("%Y-%m-%d"),

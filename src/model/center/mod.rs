@@ -75,7 +75,7 @@
 //! | `assign_to_queue_on_expiry` | after the ownership period: back to the queue (`true`) or removed | `true` | |
 //! | `auto_answer` | the agent's callback preview is answered automatically | `false` | |
 //! | `auto_dial_delay` | delay before the customer is dialled after the agent accepts | 5m | 0s–20m |
-//! | `auto_end` | the callback ends automatically after the call | `false` | |
+//! | `auto_end` | the callback ends as its call ends; without it, when the agent's wrap-up is over | `false` | |
 //! | `offer_timeout` | how long an agent has to accept an offered callback | 30s | 1s–10m |
 //! | `answering_machine` | customer-first, machine answers: `hang_up`, `connect` or `leave_message` | `hang_up` | |
 //! | `outbound_flow` | the outbound flow run when a callback's customer answers | none: the agent talks at once | an outbound flow of the project |
