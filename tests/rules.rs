@@ -243,3 +243,55 @@ fn auto_end_ends_the_callback_with_the_call() {
     assert!((auto - 120.0).abs() < 0.5, "auto_end: completed {auto}s after connecting");
     assert!((manual - 180.0).abs() < 0.5, "closed by hand after a 1m wrap-up: {manual}s");
 }
+
+/// Two callbacks of one call, each answered at the first dial, are not "completed after 2
+/// attempts": the outcome line names each with its own attempts.
+#[test]
+fn the_outcome_line_counts_attempts_per_callback() {
+    let p = Scratch::new(
+        "two-cbs",
+        &[
+            ("center.yaml", "queues:\n  Support: {}\nagents:\n  - name: alice\n    queues: [Support]\n"),
+            (
+                "main.flow",
+                "inbound flow Main {\n  create callback number +31612345678 queue Support\n  \
+                 create callback number +31612345679 queue Support\n  disconnect\n}\n",
+            ),
+        ],
+    );
+    let out = p.cmd("run").args(["--callback-answers", "answer,answer"]).run();
+    assert!(
+        out.stdout
+            .contains("its 2 callbacks: cb-1 completed after 1 attempt, cb-2 completed after 1 attempt"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// A restarted dispatcher never stamps a history entry before the one it follows, even when an
+/// earlier run under --speed got ahead of the wall clock.
+#[test]
+fn a_restarted_dispatcher_keeps_histories_in_time_order() {
+    let dir = Scratch::new("history", &[]);
+    let db = dir.0.join("cb.db").to_string_lossy().to_string();
+    let now = ["--now", "2026-12-01T09:00:00Z"];
+    Test::new()
+        .args(["callbacks", "schedule", "--db", &db])
+        .args(now)
+        .args(["--number", "+31612345678", "--queue", "Support", "--asap"])
+        .run();
+    for deadline in ["1s", "2s"] {
+        Test::new()
+            .args(["callbacks", "dispatch", "--db", &db])
+            .args(now)
+            .args(["--speed", "600", "--deadline", deadline, "--answer", "1", "--handle", "30m"])
+            .any_status()
+            .run();
+    }
+    let out = Test::new().args(["callbacks", "show", "cb-20261201-1", "--db", &db, "--format", "json"]).run();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let stamps: Vec<&str> =
+        v["history"].as_array().unwrap().iter().map(|h| h["at"].as_str().unwrap()).collect();
+    assert!(stamps.len() >= 4, "{stamps:?}");
+    assert!(stamps.windows(2).all(|w| w[0] <= w[1]), "history out of order: {stamps:?}");
+}

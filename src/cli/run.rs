@@ -381,17 +381,10 @@ fn describe(
             format!("abandoned after {} in {queue}", human(*waited))
         }
         Some(CallOutcome::Disconnected { flow, node, .. }) => {
-            let callback = callback_end(events).map(|(state, reason, attempts)| {
-                let why = if reason == "completed" { String::new() } else { format!(" ({reason})") };
-                format!(
-                    "; its callback {state}{why} after {attempts} attempt{}",
-                    if attempts == 1 { "" } else { "s" }
-                )
-            });
             format!(
                 "disconnected by flow {flow} at {} ({node}){}",
                 node_place(flow, *node),
-                callback.unwrap_or_default()
+                callbacks_tail(events)
             )
         }
         Some(CallOutcome::CallbackCreated { queue, position, waited }) => {
@@ -400,12 +393,8 @@ fn describe(
                 Some((agent, at)) => format!("; served by agent {agent} at {}", clock(at).trim()),
                 None => "; not yet served when the run stopped".into(),
             };
-            let end = callback_end(events).map(|(state, reason, attempts)| {
-                let tries =
-                    if attempts == 1 { "1 attempt".to_string() } else { format!("{attempts} attempts") };
-                let why = if reason == "completed" { String::new() } else { format!(" ({reason})") };
-                format!("; {state}{why} after {tries}")
-            });
+            let end = callback_end(events)
+                .map(|(state, reason, attempts)| format!("; {}", ended_after(&state, &reason, attempts)));
             format!(
                 "callback created in {queue}{pos} after waiting {}{serve}{}",
                 human(*waited),
@@ -422,19 +411,54 @@ fn describe(
     }
 }
 
-/// How the (first) callback of the run ended: state, reason, dial attempts.
-fn callback_end(events: &[(Micros, Event)]) -> Option<(String, String, u32)> {
+/// How the run's callbacks ended, in the order they ended: id, state, reason, and the dial
+/// attempts of that callback (not of the run: two callbacks of one attempt each are not "2
+/// attempts").
+fn callback_ends(events: &[(Micros, Event)]) -> Vec<(String, String, String, u32)> {
     use callwright::callbacks::CallbackStep;
-    let attempts = events
+    let attempts = |id: &str| {
+        events
+            .iter()
+            .filter(|(_, e)| matches!(e, Event::Callback { id: i, step: CallbackStep::Dialing { .. } } if i == id))
+            .count() as u32
+    };
+    events
         .iter()
-        .filter(|(_, e)| matches!(e, Event::Callback { step: CallbackStep::Dialing { .. }, .. }))
-        .count() as u32;
-    events.iter().find_map(|(_, e)| match e {
-        Event::Callback { step: CallbackStep::Ended { state, reason }, .. } => {
-            Some((state.to_string(), reason.to_string(), attempts))
+        .filter_map(|(_, e)| match e {
+            Event::Callback { id, step: CallbackStep::Ended { state, reason } } => {
+                Some((id.clone(), state.to_string(), reason.to_string(), attempts(id)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first callback's end: state, reason, its attempts.
+fn callback_end(events: &[(Micros, Event)]) -> Option<(String, String, u32)> {
+    callback_ends(events).into_iter().next().map(|(_, state, reason, attempts)| (state, reason, attempts))
+}
+
+/// "completed after 1 attempt", or "failed (no_answer) after 3 attempts".
+fn ended_after(state: &str, reason: &str, attempts: u32) -> String {
+    let why = if reason == "completed" { String::new() } else { format!(" ({reason})") };
+    let tries = if attempts == 1 { "1 attempt".to_string() } else { format!("{attempts} attempts") };
+    format!("{state}{why} after {tries}")
+}
+
+/// The outcome line's tail for the callbacks a disconnected call left: one, or each of several.
+fn callbacks_tail(events: &[(Micros, Event)]) -> String {
+    let ends = callback_ends(events);
+    match ends.as_slice() {
+        [] => String::new(),
+        [(_, state, reason, attempts)] => format!("; its callback {}", ended_after(state, reason, *attempts)),
+        many => {
+            let each: Vec<String> = many
+                .iter()
+                .map(|(id, state, reason, n)| format!("{id} {}", ended_after(state, reason, *n)))
+                .collect();
+            format!("; its {} callbacks: {}", many.len(), each.join(", "))
         }
-        _ => None,
-    })
+    }
 }
 
 fn render_json(
@@ -483,7 +507,11 @@ fn render_json(
             json!({"kind": "abandoned", "queue": &**queue, "waited_seconds": secs(*waited)})
         }
         Some(CallOutcome::Disconnected { flow, node, .. }) => {
-            json!({"kind": "disconnected", "flow": flow, "node": node.to_string()})
+            let callbacks: Vec<_> = callback_ends(events)
+                .into_iter()
+                .map(|(id, state, reason, attempts)| json!({"id": id, "state": state, "reason": reason, "attempts": attempts}))
+                .collect();
+            json!({"kind": "disconnected", "flow": flow, "node": node.to_string(), "callbacks": callbacks})
         }
         Some(CallOutcome::CallbackCreated { queue, position, waited }) => {
             let end = callback_end(events).map(

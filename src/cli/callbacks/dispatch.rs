@@ -142,6 +142,19 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
     let writer = common.open()?;
     let pending = pending_rows(&reader).map_err(store_err)?;
     let acd = dispatch_acd(&checked, a.agents, &pending).map_err(|e| (exit::PROBLEMS, e))?;
+    // A history never goes back in time: an earlier dispatcher under --speed may have run its
+    // clock past the wall clock, so this one starts at the latest change in the store if that
+    // is later than --now.
+    let epoch = match pending.iter().map(|r| r.updated_at).max() {
+        Some(latest) if latest > epoch => {
+            eprintln!(
+                "dispatch: the clock starts at {}, the store's latest change (after --now: an earlier run went faster than real time)",
+                utc(latest)
+            );
+            latest
+        }
+        _ => epoch,
+    };
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
