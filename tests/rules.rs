@@ -295,3 +295,29 @@ fn a_restarted_dispatcher_keeps_histories_in_time_order() {
     assert!(stamps.len() >= 4, "{stamps:?}");
     assert!(stamps.windows(2).all(|w| w[0] <= w[1]), "history out of order: {stamps:?}");
 }
+
+/// `callback: { state: queued }` matches a callback still waiting in its queue (it used to match
+/// only ended callbacks), and a trace past the first hour writes hours.
+#[test]
+fn a_pending_callbacks_state_can_be_expected() {
+    let acme = concat!(env!("CARGO_MANIFEST_DIR"), "/flows/acme");
+    let cases = format!(
+        "project: {acme}\nflow: AcmeSupport\ncases:\n\
+         - name: still queued\n    given: {{ agents: none, position: 14, run_for: 10m }}\n    \
+         caller: [{{ press: \"2\" }}, {{ press: \"1\" }}]\n    \
+         expect:\n      outcome:\n        callback: {{ queue: Support, state: queued }}\n\
+         - name: wrongly expected scheduled after two days\n    given: {{ agents: none, position: 14, run_for: 61h }}\n    \
+         caller: [{{ press: \"2\" }}, {{ press: \"1\" }}]\n    \
+         expect:\n      outcome:\n        callback: {{ queue: Support, state: scheduled }}\n"
+    );
+    let p = Scratch::new("cb-state", &[("state.test.yaml", &cases.replace("\n- ", "\n  - "))]);
+    let out = Test::new()
+        .arg("test")
+        .arg(p.0.join("state.test.yaml").to_string_lossy().to_string())
+        .status(1)
+        .run();
+    assert!(out.stdout.contains("ok    still queued"), "{}", out.stdout);
+    assert!(out.stdout.contains("being scheduled"), "{}", out.stdout);
+    // Times past the first hour are written as hours in every trace (one clock, in `time`).
+    assert_eq!(callwright::time::format_clock(217_820_700_000), "60:30:20.7");
+}

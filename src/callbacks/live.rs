@@ -96,6 +96,24 @@ pub enum CallbackStep {
 }
 
 impl CallbackStep {
+    /// The state a callback is in after this step; `None` for steps that do not move it
+    /// (a dial result, an attempt found already made).
+    pub fn state_after(&self) -> Option<State> {
+        Some(match self {
+            CallbackStep::Scheduled { .. } => State::Scheduled,
+            CallbackStep::Queued { .. }
+            | CallbackStep::Rejected { .. }
+            | CallbackStep::OfferTimedOut { .. }
+            | CallbackStep::OwnershipExpired { .. } => State::Queued,
+            CallbackStep::Offered { .. } => State::Routing,
+            CallbackStep::Accepted { .. } | CallbackStep::Dialing { .. } | CallbackStep::Connected { .. } => {
+                State::Processing
+            }
+            CallbackStep::Ended { state, .. } => *state,
+            CallbackStep::AttemptAlreadyMade { .. } | CallbackStep::DialResult { .. } => return None,
+        })
+    }
+
     /// One line for a trace, e.g. `callback cb-1: dialling +31612345678 (attempt 2) from +3120…`.
     pub fn describe(&self, clock: &dyn Fn(Micros) -> String) -> String {
         match self {

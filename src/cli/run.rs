@@ -286,16 +286,8 @@ fn parse_list<T>(
         .collect()
 }
 
-/// `m:ss.t` (minutes padded to 3) within the first hour, `h:mm:ss.t` after: a callback
-/// scheduled for tomorrow reads as `22:00:00.0`, not `1320:00.0`.
 fn clock(at: Micros) -> String {
-    let tenths = at / 100_000;
-    let (m, rest) = (tenths / 600, tenths % 600);
-    if m < 60 {
-        format!("{m:>3}:{:02}.{}", rest / 10, rest % 10)
-    } else {
-        format!("{}:{:02}:{:02}.{}", m / 60, m % 60, rest / 10, rest % 10)
-    }
+    callwright::time::format_clock(at)
 }
 
 fn render_text(

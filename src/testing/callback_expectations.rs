@@ -180,10 +180,14 @@ fn check_lifecycle(c: &CallbackExpect, run: &CaseRun, id: &str, field: &FieldPat
     {
         fail("ownership_expired", yes(x, "outliving its owner's ownership period", "staying with its owner"));
     }
+    // The state the callback is in when the case stops: its end, or (still pending) the last
+    // state a step moved it to, so `state: queued` matches a callback waiting in its queue.
+    let now_in = steps.iter().rev().find_map(|(_, s)| s.state_after());
     if let Some(state) = c.state
-        && ended.map(|e| e.0) != Some(state)
+        && now_in != Some(state)
     {
-        fail("state", format!("ending {state}"));
+        let word = if state.is_pending() { "being" } else { "ending" };
+        fail("state", format!("{word} {state}"));
     }
     if let Some(reason) = c.reason
         && ended.map(|e| e.1) != Some(reason)

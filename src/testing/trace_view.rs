@@ -5,9 +5,7 @@ use crate::runtime::Event;
 use crate::time::Micros;
 
 pub fn clock(at: Micros) -> String {
-    let tenths = at / 100_000;
-    let (m, rest) = (tenths / 600, tenths % 600);
-    format!("{m:>3}:{:02}.{}", rest / 10, rest % 10)
+    crate::time::format_clock(at)
 }
 
 fn human(m: Micros) -> String {

@@ -147,3 +147,27 @@ mod tests {
         }
     }
 }
+
+/// A trace's virtual time: `m:ss.t` (minutes padded to 3) within the first hour, `h:mm:ss.t`
+/// after, so a callback made the next day reads `22:00:00.0`, not `1320:00.0`. Every trace (run,
+/// flow-test failures, dispatch) prints time this way.
+pub fn format_clock(at: Micros) -> String {
+    let tenths = at / 100_000;
+    let (m, rest) = (tenths / 600, tenths % 600);
+    if m < 60 {
+        format!("{m:>3}:{:02}.{}", rest / 10, rest % 10)
+    } else {
+        format!("{}:{:02}:{:02}.{}", m / 60, m % 60, rest / 10, rest % 10)
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::format_clock;
+
+    #[test]
+    fn hours_are_written_as_hours() {
+        assert_eq!(format_clock(83_000_000), "  1:23.0");
+        assert_eq!(format_clock((60 * 3600 + 30 * 60 + 20) * 1_000_000 + 700_000), "60:30:20.7");
+    }
+}

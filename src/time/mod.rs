@@ -3,7 +3,7 @@
 
 mod duration;
 
-pub use duration::{format_duration, format_micros, parse_duration, parse_duration_secs};
+pub use duration::{format_clock, format_duration, format_micros, parse_duration, parse_duration_secs};
 
 /// Microseconds since the run started. Integer, so virtual time never drifts or rounds.
 pub type Micros = i64;
