@@ -321,3 +321,22 @@ fn a_pending_callbacks_state_can_be_expected() {
     // Times past the first hour are written as hours in every trace (one clock, in `time`).
     assert_eq!(callwright::time::format_clock(217_820_700_000), "60:30:20.7");
 }
+
+/// A test file with three mistakes reports all three at once, as `check` does for flows.
+#[test]
+fn a_test_file_reports_every_mistake_at_once() {
+    let acme = concat!(env!("CARGO_MANIFEST_DIR"), "/flows/acme");
+    let cases = format!(
+        "project: {acme}\nflow: AcmeSupport\ncases:\n  \
+         - name: one\n    expet: {{ outcome: {{ abandoned: Billing }} }}\n  \
+         - name: two\n    given: {{ handle_time: 1.5h }}\n  \
+         - name: three\n    flow: AcmeSuport\n"
+    );
+    let p = Scratch::new("three-mistakes", &[("m.test.yaml", &cases)]);
+    let out =
+        Test::new().arg("test").arg(p.0.join("m.test.yaml").to_string_lossy().to_string()).status(2).run();
+    for code in ["T002", "T003", "T005"] {
+        assert!(out.stderr.contains(&format!("error[{code}]")), "{code} missing:\n{}", out.stderr);
+    }
+    assert!(out.stderr.contains("3 mistakes in the test files"), "{}", out.stderr);
+}

@@ -82,9 +82,14 @@ pub fn run(args: TestArgs, out: &mut Output) -> i32 {
 
 pub fn suite_error(e: SuiteError, out: &mut Output) -> i32 {
     match e {
-        SuiteError::BadTestFile(e) => {
-            // `file:line:col: error[T006]: field: message`, as compilers print it.
-            eprintln!("{e}");
+        SuiteError::BadTestFile(errors) => {
+            // `file:line:col: error[T006]: field: message`, as compilers print it; every one.
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            if errors.len() > 1 {
+                eprintln!("error: {} mistakes in the test files", errors.len());
+            }
             exit::USAGE
         }
         SuiteError::Usage(m) => {

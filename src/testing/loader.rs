@@ -150,59 +150,77 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Checks every case against the project.
-pub fn load_cases(raw: &RawTestFile, project: &ProjectUnderTest) -> R<TestFile> {
+/// Reads every case of a test file. A mistake in one case does not hide those in the others:
+/// every case is read, and all their errors come back at once (the first of each case), as
+/// `check` reports every diagnostic of a flow.
+pub fn load_cases(raw: &RawTestFile, project: &ProjectUnderTest) -> Result<TestFile, Vec<TestFileError>> {
     let p = Loader { file: &raw.name, text: &raw.text, project };
     let root: FieldPath = Vec::new();
     let top = match &raw.value {
         Value::Mapping(m) => m,
         Value::Null => {
-            return Err(p.err(
+            return Err(vec![p.err(
                 Code::Missing,
                 &root,
                 "the test file is empty".into(),
                 Some(CASES_HELP.into()),
-            ));
+            )]);
         }
         other => {
-            return Err(p.err(
+            return Err(vec![p.err(
                 Code::BadValue,
                 &root,
                 format!("a test file is a mapping with `cases`, not {}", show(other)),
                 Some(CASES_HELP.into()),
-            ));
+            )]);
         }
     };
-    p.check_keys(top, &root, TOP, "field")?;
+    let mut errors: Vec<TestFileError> = Vec::new();
+    if let Err(e) = p.check_keys(top, &root, TOP, "field") {
+        errors.push(e);
+    }
     let file_flow = match top.get("flow") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(p.flow(v, &key(&root, "flow"))?),
+        Some(v) => p.flow(v, &key(&root, "flow")).map_err(|e| errors.push(e)).ok(),
     };
     let mut defaults: (Option<&Mapping>, Option<&Mapping>) = (None, None);
     if let Some(d) = top.get("defaults").filter(|v| !v.is_null()) {
         let dp = key(&root, "defaults");
-        let m = p.mapping(d, &dp)?;
-        p.check_keys(m, &dp, DEFAULTS, "default")?;
-        defaults.0 = m.get("call").map(|v| p.mapping(v, &key(&dp, "call"))).transpose()?;
-        defaults.1 = m.get("given").map(|v| p.mapping(v, &key(&dp, "given"))).transpose()?;
+        let read = || -> R<(Option<&Mapping>, Option<&Mapping>)> {
+            let m = p.mapping(d, &dp)?;
+            p.check_keys(m, &dp, DEFAULTS, "default")?;
+            Ok((
+                m.get("call").map(|v| p.mapping(v, &key(&dp, "call"))).transpose()?,
+                m.get("given").map(|v| p.mapping(v, &key(&dp, "given"))).transpose()?,
+            ))
+        };
+        match read() {
+            Ok(d) => defaults = d,
+            Err(e) => errors.push(e),
+        }
+    }
+    // With a broken file-level flow, the cases that rely on it would only repeat the error.
+    if file_flow.is_none() && top.get("flow").is_some_and(|v| !v.is_null()) {
+        return Err(errors);
     }
     let cases_path = key(&root, "cases");
     let cases_v = match top.get("cases") {
         Some(Value::Sequence(s)) => s,
         Some(Value::Null) | None => {
-            return Err(p.err(
+            return Err(vec![p.err(
                 Code::Missing,
                 &cases_path,
                 "`cases` is required".into(),
                 Some(CASES_HELP.into()),
-            ));
+            )]);
         }
         Some(other) => {
-            return Err(p.err(
+            return Err(vec![p.err(
                 Code::BadValue,
                 &cases_path,
                 format!("expected a list of cases, not {}", show(other)),
                 None,
-            ));
+            )]);
         }
     };
     let lines = item_lines(&raw.text, cases_v.len());
@@ -211,9 +229,15 @@ pub fn load_cases(raw: &RawTestFile, project: &ProjectUnderTest) -> R<TestFile> 
     for (i, v) in cases_v.iter().enumerate() {
         let path = item(&cases_path, i);
         let line = lines.get(i).copied().unwrap_or(0);
-        let case = p.case(v, &path, i, line, file_flow.as_deref(), defaults)?;
+        let case = match p.case(v, &path, i, line, file_flow.as_deref(), defaults) {
+            Ok(case) => case,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
         if let Some(first) = names.insert(case.name.clone(), i) {
-            return Err(p.err(
+            errors.push(p.err(
                 Code::DuplicateCase,
                 &key(&path, "name"),
                 format!("another case is named {:?} (cases[{first}])", case.name),
@@ -221,6 +245,9 @@ pub fn load_cases(raw: &RawTestFile, project: &ProjectUnderTest) -> R<TestFile> 
             ));
         }
         cases.push(case);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     Ok(TestFile { name: raw.name.clone(), text: raw.text.clone(), project: raw.project.clone(), cases })
 }

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 /// A suite could not run: a bad test file (exit 2), or flows with errors (exit 1).
 pub enum SuiteError {
-    BadTestFile(TestFileError),
+    /// Every mistake found in the test files, in file order.
+    BadTestFile(Vec<TestFileError>),
     /// The flows under test do not check.
     Flows(Box<CheckedProject>),
     /// A path does not exist, or holds no test files.
@@ -127,14 +128,22 @@ impl Suite {
     pub fn load(paths: &[PathBuf]) -> Result<Suite, SuiteError> {
         let mut suite = Suite { projects: Vec::new(), files: Vec::new() };
         let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+        // Every file is read, so the mistakes of all of them are reported at once.
+        let mut errors: Vec<TestFileError> = Vec::new();
         for path in find_test_files(paths)? {
-            let raw = read_test_file(&path).map_err(SuiteError::BadTestFile)?;
+            let raw = match read_test_file(&path) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
             let canon = std::fs::canonicalize(&raw.project).unwrap_or_else(|_| raw.project.clone());
             let pi = match by_dir.get(&canon) {
                 Some(&i) => i,
                 None => {
                     if !raw.project.is_dir() {
-                        return Err(SuiteError::BadTestFile(TestFileError {
+                        errors.push(TestFileError {
                             code: TestFileCode::BadProject,
                             file: raw.name.clone(),
                             line: None,
@@ -144,7 +153,8 @@ impl Suite {
                             help: Some(
                                 "`project:` is a folder of .flow files, relative to the test file".into(),
                             ),
-                        }));
+                        });
+                        continue;
                     }
                     let p = load_project(&raw.project)?;
                     suite.projects.push((raw.project.display().to_string(), p));
@@ -152,8 +162,13 @@ impl Suite {
                     suite.projects.len() - 1
                 }
             };
-            let file = load_cases(&raw, &suite.projects[pi].1).map_err(SuiteError::BadTestFile)?;
-            suite.files.push((file, pi));
+            match load_cases(&raw, &suite.projects[pi].1) {
+                Ok(file) => suite.files.push((file, pi)),
+                Err(mut file_errors) => errors.append(&mut file_errors),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(SuiteError::BadTestFile(errors));
         }
         Ok(suite)
     }

@@ -43,7 +43,7 @@ fn project() -> ProjectUnderTest {
 
 fn load(p: &ProjectUnderTest, yaml: &str) -> Result<TestFile, TestFileError> {
     let raw = parse_raw(yaml, "t.test.yaml", Path::new("."))?;
-    load_cases(&raw, p)
+    load_cases(&raw, p).map_err(|mut errors| errors.remove(0))
 }
 
 fn run_one(p: &ProjectUnderTest, yaml: &str) -> (CaseRun, Vec<Failure>) {
