@@ -270,7 +270,50 @@ fn syntax_slip(name: &str, line_col: &str, wanted: &[&str]) {
 
 #[test]
 fn syntax_missing_closing_brace() {
-    syntax_slip("missing_brace", "8:1", &["found the end of the file"]);
+    syntax_slip(
+        "missing_brace",
+        "8:1",
+        &[
+            "a `}` is missing at the end of the file",
+            "3 │   if Call.Priority > 5 {",
+            "this `{` is never closed",
+        ],
+    );
+}
+
+// The commonest typing mistakes name the fix.
+
+#[test]
+fn syntax_duration_with_a_space_names_the_fix() {
+    syntax_slip("duration_with_space", "3:30", &["`5s`, not `5 sec`"]);
+}
+
+#[test]
+fn syntax_duration_unit_word_names_the_fix() {
+    syntax_slip("duration_unit_word", "3:47", &["write `10m`"]);
+}
+
+#[test]
+fn syntax_weekday_dash_names_the_fix() {
+    syntax_slip("weekday_dash", "3:6", &["`mon..fri`"]);
+}
+
+#[test]
+fn syntax_menu_key_without_arrow_names_the_fix() {
+    syntax_slip("menu_key_without_arrow", "4:5", &["`1 => disconnect`"]);
+}
+
+#[test]
+fn syntax_unclosed_block_points_at_its_brace() {
+    syntax_slip(
+        "unclosed_if",
+        "9:1",
+        &[
+            "a `}` is missing before this `inbound`",
+            "3 │   if Call.Ani == \"1\" {",
+            "this `{` is never closed",
+        ],
+    );
 }
 
 #[test]

@@ -150,6 +150,9 @@ pub(crate) fn to_diagnostic(err: Error<Rule>, file: FileId, text: &str) -> Diagn
                 })
                 .collect();
             let expected = expected_list(&shown);
+            if let Some(d) = common_mistake(&positives, text, pos, file, span) {
+                return d;
+            }
             let help = hint(&positives, text, pos);
             (format!("expected {expected}, found {found}"), help)
         }
@@ -158,6 +161,182 @@ pub(crate) fn to_diagnostic(err: Error<Rule>, file: FileId, text: &str) -> Diagn
     let mut d = Diagnostic::new(Code::Syntax, span, message).with_label("unexpected here");
     d.help = help.or_else(|| Some("see the language reference in grammar/README.md".into()));
     d
+}
+
+/// The commonest typing mistakes, each with a message that says what to write instead of what
+/// the grammar expected (golden files in tests/fixtures/diagnostics/syntax/).
+fn common_mistake(
+    positives: &[Rule],
+    text: &str,
+    pos: usize,
+    file: FileId,
+    span: Span,
+) -> Option<Diagnostic> {
+    let rest = text.get(pos..).unwrap_or("");
+    let before = text.get(..pos).unwrap_or("");
+    let word: String =
+        rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '_').collect();
+    let syntax = |message: String, label: &str, help: String| {
+        Some(Diagnostic::new(Code::Syntax, span, message).with_label(label.to_string()).with_help(help))
+    };
+    // `timeout 5 sec`: a number, a space, a unit word.
+    let number_before: String = before.trim_end().chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+    if let Some(unit) = unit_letter(&word)
+        && !number_before.is_empty()
+        && before.ends_with(char::is_whitespace)
+    {
+        let n: String = number_before.chars().rev().collect();
+        return syntax(
+            format!("a duration is written without a space: `{n}{unit}`, not `{n} {word}`"),
+            "unit apart from its number",
+            format!("write `{n}{unit}` (units: `s`, `m`, `h`, `d`; combine them as `1h30m`)"),
+        );
+    }
+    // `10min`, `5sec`, `2hrs`, `1.5h`: a number glued to a unit the grammar does not know.
+    let digits: String = word.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if !digits.is_empty() && digits.len() < word.len() {
+        let tail = &word[digits.len()..];
+        if tail.starts_with('.') {
+            return syntax(
+                format!("`{word}`: durations are whole numbers"),
+                "a fraction",
+                "write whole numbers with smaller units, such as `1h30m` or `90s`".into(),
+            );
+        }
+        if let Some(unit) = unit_letter(tail) {
+            return syntax(
+                format!("`{word}` is not a duration; write `{digits}{unit}`"),
+                "unknown unit",
+                "durations use `s`, `m`, `h` and `d`, such as `30s`, `10m`, `1h30m`".into(),
+            );
+        }
+    }
+    // `mon-fri`: a weekday range with a dash.
+    let day_before: String = before.chars().rev().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let day_before: String = day_before.chars().rev().collect();
+    const DAYS: &[&str] = &["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    if rest.starts_with('-') && DAYS.contains(&day_before.as_str()) {
+        let next: String = rest[1..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        return syntax(
+            format!("a range of weekdays is written with two dots: `{day_before}..{next}`"),
+            "a dash between weekdays",
+            format!("write `{day_before}..{next}` (a dash separates times: `08:00-18:00`)"),
+        );
+    }
+    // `1 disconnect` in a menu: a key without `=>`.
+    let wants_choice =
+        positives.iter().any(|r| matches!(r, Rule::menu_choice | Rule::choice_key | Rule::dtmf));
+    let key: String =
+        rest.chars().take_while(|c| c.is_ascii_digit() || *c == '*' || *c == '"' || *c == '#').collect();
+    let after_key = rest.get(key.len()..).unwrap_or("").trim_start();
+    if wants_choice && !key.is_empty() && !after_key.starts_with("=>") {
+        // A wrong arrow (`->`, `:`, `=`) is dropped from the suggestion.
+        let wrong_arrow = ["->", "=", ":", ">"].iter().find(|a| after_key.starts_with(**a));
+        let what = wrong_arrow.map_or(after_key, |a| after_key[a.len()..].trim_start());
+        let what: String = what.chars().take_while(|c| *c != '\n').collect();
+        return syntax(
+            format!("a menu choice needs `=>` between the key and what happens: `{key} => {}`", what.trim()),
+            "no `=>` after this key",
+            format!("write `{key} => {}`", what.trim()),
+        );
+    }
+    // A flow or schedule starts while a block is still open: a `}` is missing. Point at the `{`
+    // that was never closed, not only where the parser noticed.
+    let wants_statement = positives.iter().any(|r| STATEMENTS.contains(r) || *r == Rule::stmt);
+    let starts_item = ["inbound", "inqueue", "outbound", "schedule"].contains(&word.as_str());
+    let at_end = rest.trim().is_empty();
+    if wants_statement && (starts_item || at_end) {
+        let (message, label) = if at_end {
+            (
+                "a `}` is missing at the end of the file: a block is never closed".to_string(),
+                "the file ends here",
+            )
+        } else {
+            (
+                format!("a `}}` is missing before this `{word}`: a block above is never closed"),
+                "the next item starts while a block is open",
+            )
+        };
+        let mut d = Diagnostic::new(Code::Syntax, span, message)
+            .with_label(label)
+            .with_help("close every `{` with a `}` at the same indentation");
+        if let Some(open) = unclosed_brace(before) {
+            d = d.with_secondary(Span::new(file, open, open + 1), "this `{` is never closed");
+        }
+        return Some(d);
+    }
+    None
+}
+
+/// The one-letter unit of a unit word people write (`sec`, `mins`, `hours`, ...).
+fn unit_letter(word: &str) -> Option<char> {
+    match word.to_ascii_lowercase().as_str() {
+        "sec" | "secs" | "second" | "seconds" => Some('s'),
+        "min" | "mins" | "minute" | "minutes" => Some('m'),
+        "hr" | "hrs" | "hour" | "hours" => Some('h'),
+        "day" | "days" => Some('d'),
+        _ => None,
+    }
+}
+
+/// The offset of the `{` that is still open at the end of `text` and whose line has no `}` at
+/// the same indentation after it (the one the author forgot to close). Strings and comments are
+/// skipped.
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '\n' => in_comment = false,
+            _ if in_comment => {}
+            '\\' if in_string => escaped = !escaped,
+            '"' if !escaped => in_string = !in_string,
+            '#' if !in_string => in_comment = true,
+            '{' if !in_string => open.push(i),
+            '}' if !in_string => {
+                open.pop();
+            }
+            _ => {}
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    let indent_of = |at: usize| {
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        text[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').count()
+    };
+    // By indentation: an opener is closed by the first later line at its indentation or less,
+    // if that line is a `}`. The last opener that is not is the one the author forgot.
+    let openers: Vec<usize> =
+        text.match_indices('{').map(|(i, _)| i).filter(|i| !in_text(text, *i)).collect();
+    openers
+        .into_iter()
+        .rfind(|&at| {
+            let indent = indent_of(at);
+            let next = text[at..].lines().skip(1).find(|l| {
+                let t = l.trim_start();
+                !t.is_empty() && !t.starts_with('#') && l.len() - t.len() <= indent
+            });
+            !next.is_some_and(|l| l.trim_start().starts_with('}'))
+        })
+        .or(open.last().copied())
+}
+
+/// Whether byte `at` is inside a quoted text or a comment of its line.
+fn in_text(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let mut in_string = false;
+    for c in text[line_start..at].chars() {
+        match c {
+            '"' => in_string = !in_string,
+            '#' if !in_string => return true,
+            _ => {}
+        }
+    }
+    in_string
 }
 
 /// A targeted hint for the mistakes people actually make.
