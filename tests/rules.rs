@@ -340,3 +340,29 @@ fn a_test_file_reports_every_mistake_at_once() {
     }
     assert!(out.stderr.contains("3 mistakes in the test files"), "{}", out.stderr);
 }
+
+/// `run --data` attaches participant data; the trace says when the call is and that the time is
+/// the default when opening hours decide the path.
+#[test]
+fn run_takes_data_and_says_when_the_call_is() {
+    let p = Scratch::new(
+        "run-data",
+        &[(
+            "main.flow",
+            "schedule Hours in \"Europe/Amsterdam\" {\n  mon..fri 08:00-09:00\n}\n\
+             inbound flow Main {\n  if Call.Data[\"vip\"] == \"yes\" {\n    play \"welcome back\"\n  }\n  \
+             if not open(Hours) {\n    play \"closed\"\n  }\n  disconnect\n}\n",
+        )],
+    );
+    let out = p.cmd("run").args(["--data", "vip=yes"]).stdout_contains("plays \"welcome back\"").run();
+    assert!(
+        out.stdout.starts_with("call into Main on Tue 2026-12-01 10:00 Europe/Amsterdam\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("run's default time"), "{}", out.stdout);
+    let chosen = p.cmd("run").args(["--at", "2026-12-02T08:30"]).run();
+    assert!(!chosen.stdout.contains("run's default time"), "{}", chosen.stdout);
+    assert!(!chosen.stdout.contains("closed"), "{}", chosen.stdout);
+    p.cmd("run").args(["--data", "vip"]).status(1).stderr_contains("--data `vip` is not KEY=VALUE").run();
+}

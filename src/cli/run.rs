@@ -50,7 +50,7 @@ pub struct RunArgs {
     pub name: String,
     /// When the call starts: YYYY-MM-DDTHH:MM in --tz, or `now`. The default is a fixed Tuesday
     /// morning (2026-12-01T10:00) so traces are reproducible.
-    #[arg(long, default_value = "2026-12-01T10:00")]
+    #[arg(long, default_value = DEFAULT_AT)]
     pub at: String,
     /// The call's IANA time zone (default: the zone of the project's first schedule, else UTC).
     #[arg(long)]
@@ -58,6 +58,10 @@ pub struct RunArgs {
     /// Keys the caller presses, e.g. `2`, `1w2`, `123456#`.
     #[arg(long, default_value = "")]
     pub press: String,
+    /// Participant data the call arrives with (`Call.Data["key"]`), as from an IVR or CTI before
+    /// the flow; repeat for several: `--data reason=billing --data vip=yes`.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub data: Vec<String>,
     /// Agents on every queue (default: the roster in center.yaml, or one per queue without one).
     #[arg(long)]
     pub agents: Option<u32>,
@@ -218,6 +222,20 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
         },
     };
 
+    let mut data = std::collections::BTreeMap::new();
+    for pair in &args.data {
+        match pair.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                data.insert(k.trim().to_string(), v.to_string());
+            }
+            _ => {
+                return Err((
+                    exit::PROBLEMS,
+                    format!("--data `{pair}` is not KEY=VALUE (e.g. --data reason=billing)"),
+                ));
+            }
+        }
+    }
     let rt = VirtualRuntime::new(args.seed);
     let customer_script = parse_list("callback-answers", &args.callback_answers, DialResult::parse)?;
     let agent_script = parse_list("agent-responses", &args.agent_responses, AgentResponse::parse)?;
@@ -238,7 +256,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
         dnis: args.dnis.as_str().into(),
         caller_name: args.name.clone(),
         start,
-        data: Default::default(),
+        data,
     };
     let outcome: Rc<RefCell<Option<CallOutcome>>> = Rc::default();
     {
@@ -262,7 +280,11 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let outcome = outcome.borrow().clone();
     let events = recorder.events();
     let text = match args.format {
-        Format::Text => render_text(&checked, flow.name(), &events, outcome.as_ref(), max_wait),
+        Format::Text => {
+            let when = format!("{} {}", start.format("%a %Y-%m-%d %H:%M"), start.timezone().name());
+            let header = CallHeader { when, default_time: args.at == DEFAULT_AT };
+            render_text(&checked, flow.name(), &header, &events, outcome.as_ref(), max_wait)
+        }
         Format::Json => render_json(&checked, flow.name(), &events, outcome.as_ref()),
     };
     out.stdout(&text);
@@ -290,15 +312,35 @@ fn clock(at: Micros) -> String {
     callwright::time::format_clock(at)
 }
 
+/// `run`'s fixed default call time: a Tuesday morning, so traces are reproducible.
+const DEFAULT_AT: &str = "2026-12-01T10:00";
+
+/// When the call is made, for the trace's first line.
+struct CallHeader {
+    when: String,
+    /// The time is `run`'s default, not one the user chose.
+    default_time: bool,
+}
+
 fn render_text(
     checked: &CheckedProject,
     flow: &str,
+    header: &CallHeader,
     events: &[(Micros, Event)],
     outcome: Option<&CallOutcome>,
     max_wait: Micros,
 ) -> String {
     let sources = checked.sources();
-    let mut s = format!("call into {flow}\n\n");
+    let mut s = format!("call into {flow} on {}\n", header.when);
+    // Opening hours decide the path: say when the time was not the user's choice, so a
+    // "closed" path is not a surprise.
+    let reads_hours = events.iter().any(|(_, e)| {
+        matches!(e, Event::Step { action, .. } if action.contains("open(") || action.contains("holiday("))
+    });
+    if header.default_time && reads_hours {
+        s.push_str("(run's default time; the flow checks opening hours, so pass --at YYYY-MM-DDTHH:MM or --at now to call at another time)\n");
+    }
+    s.push('\n');
     for (at, e) in events {
         match e {
             Event::Step { flow, span, action, .. } => {
