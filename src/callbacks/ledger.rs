@@ -20,6 +20,9 @@ pub trait Ledger {
     /// already claimed, by this process before a crash: the customer must not be dialled again
     /// for it.
     fn claim_attempt(&mut self, id: &str, attempt: u32, at: Micros) -> bool;
+
+    /// Records how attempt `attempt` ended, as soon as it is known (durably, for a store).
+    fn record_dial_result(&mut self, _id: &str, _attempt: u32, _result: &str) {}
 }
 
 /// Records nothing (simulation).
@@ -108,6 +111,16 @@ impl<S: CallbackStore> Ledger for StoreLedger<S> {
                 if to == State::Scheduled {
                     row.due_at_utc = self.epoch + cb.due;
                 }
+                // An ended callback carries its end reason in the record too (list, show and
+                // exports read it there), not only in the history.
+                if to.is_final()
+                    && let Some(end) = super::EndReason::parse(reason)
+                    && let Ok(mut payload) = serde_json::from_str::<serde_json::Value>(&row.payload_json)
+                {
+                    payload["end_reason"] = serde_json::Value::String(end.as_str().to_string());
+                    payload["state"] = serde_json::Value::String(to.as_str().to_string());
+                    row.payload_json = payload.to_string();
+                }
                 row
             }
             Ok(None) => return false,
@@ -137,6 +150,12 @@ impl<S: CallbackStore> Ledger for StoreLedger<S> {
                 self.errors.push(e);
                 false
             }
+        }
+    }
+
+    fn record_dial_result(&mut self, id: &str, attempt: u32, result: &str) {
+        if let Err(e) = self.store.record_dial_result(id, attempt, result) {
+            self.errors.push(e);
         }
     }
 }

@@ -389,6 +389,10 @@ async fn dial<R: Runtime, O: Observer>(
     cb: &mut LiveCallback,
 ) -> Option<DialResult> {
     let rt = engine.rt.clone();
+    // Never past the limit, whatever state a restart found the callback in.
+    if cb.attempts_made >= cb.max_attempts {
+        return None;
+    }
     let attempt = cb.attempts_made + 1;
     cb.attempts_made = attempt;
     if !engine.callback_side.ledger.borrow_mut().claim_attempt(&cb.id, attempt, rt.now()) {
@@ -407,6 +411,8 @@ async fn dial<R: Runtime, O: Observer>(
         (result, parties.ring_time(result))
     };
     rt.sleep(ring).await;
+    // Durable before anything follows from it: an answered customer is never dialled again.
+    engine.callback_side.ledger.borrow_mut().record_dial_result(&cb.id, attempt, result.as_str());
     trace(engine, obs, cb, CallbackStep::DialResult { attempt, result });
     Some(result)
 }

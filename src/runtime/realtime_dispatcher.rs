@@ -55,14 +55,14 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
     let start = tokio::time::Instant::now();
     // Resume what a stopped dispatcher left in progress, then feed due callbacks as they come.
     for row in pending.iter().filter(|r| r.state != "SCHEDULED") {
-        start_one(engine, row, epoch, &printer, &live, &loaded, &mut problems);
+        start_one(engine, reader, row, epoch, &printer, &live, &loaded, &mut problems);
     }
     loop {
         let now = epoch + engine.rt.now();
         match reader.due(now + (LOOKAHEAD_MICROS as f64 * a.speed) as i64, LOAD_BATCH) {
             Ok(rows) => {
                 for row in &rows {
-                    start_one(engine, row, epoch, &printer, &live, &loaded, &mut problems);
+                    start_one(engine, reader, row, epoch, &printer, &live, &loaded, &mut problems);
                 }
             }
             Err(e) => problems.push(e.to_string()),
@@ -117,8 +117,10 @@ pub fn dispatch_acd(
 }
 
 /// Starts the lifecycle of a stored callback unless it already runs.
+#[allow(clippy::too_many_arguments)]
 fn start_one<O: Observer + Clone + 'static>(
     engine: &Rc<Engine<TokioRuntime>>,
+    reader: &dyn CallbackStore,
     row: &StoredCallback,
     epoch: i64,
     printer: &O,
@@ -204,6 +206,37 @@ fn start_one<O: Observer + Clone + 'static>(
     };
     // A callback with no date that nobody touched for `inactive_after` (14 days) is ended, not
     // dialled (seed 003).
+    // Resuming what a stopped dispatcher left in progress (the dialling rules of
+    // docs/dialling.md): an answered customer is never dialled again, an attempt whose outcome
+    // was not recorded counts as made, and nothing is dialled past the attempts.
+    if row.state != "SCHEDULED" {
+        let attempts = match reader.attempts(&row.id) {
+            Ok(a) => a,
+            Err(e) => {
+                problems.push(format!("callback {}: {e}", row.id));
+                return;
+            }
+        };
+        let answered = attempts.iter().any(|(_, r)| r.as_deref() == Some("answered"));
+        let made = attempts.len() as u32;
+        let end = if answered && live_cb.state == State::Processing {
+            // The agent had the customer: the callback did its job; the crash cut the call.
+            Some((State::Completed, "completed"))
+        } else if answered {
+            // Customer-first: the customer answered and was waiting for an agent when the
+            // dispatcher died; they are not called again by the system.
+            Some((State::Failed, "system_error"))
+        } else if made.max(live_cb.attempts_made) >= live_cb.max_attempts {
+            Some((State::Failed, "attempts_exhausted"))
+        } else {
+            None
+        };
+        if let Some((to, reason)) = end {
+            let at = engine.rt.now();
+            engine.callback_side.ledger.borrow_mut().record(&live_cb, to, reason, at);
+            return;
+        }
+    }
     let now_utc = DateTime::<Utc>::from_timestamp_micros(epoch + engine.rt.now()).unwrap_or_default();
     if crate::callbacks::inactive(&cb, now_utc, &settings) {
         let at = engine.rt.now();

@@ -18,6 +18,8 @@ pub struct MemoryStore {
     transitions: BTreeMap<String, Vec<Transition>>,
     /// (callback id, attempt) → when it was claimed.
     attempts: BTreeMap<(String, u32), i64>,
+    /// (callback id, attempt) → the dial's result, once known.
+    results: BTreeMap<(String, u32), String>,
 }
 
 impl MemoryStore {
@@ -202,6 +204,25 @@ impl CallbackStore for MemoryStore {
         cb.attempts_made = cb.attempts_made.max(attempt);
         cb.updated_at = at;
         Ok(true)
+    }
+
+    fn record_dial_result(&mut self, id: &str, attempt: u32, result: &str) -> Result<(), StoreError> {
+        check_attempt(id, attempt)?;
+        let key = (id.to_string(), attempt);
+        if !self.attempts.contains_key(&key) {
+            return Err(StoreError::Invalid(format!("attempt {attempt} of {id} was never claimed")));
+        }
+        self.results.insert(key, result.to_string());
+        Ok(())
+    }
+
+    fn attempts(&self, id: &str) -> Result<Vec<(u32, Option<String>)>, StoreError> {
+        Ok(self
+            .attempts
+            .keys()
+            .filter(|(cb, _)| cb == id)
+            .map(|k| (k.1, self.results.get(k).cloned()))
+            .collect())
     }
 
     fn next_due_at(&self) -> Result<Option<i64>, StoreError> {

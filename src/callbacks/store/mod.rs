@@ -219,6 +219,14 @@ pub trait CallbackStore {
     /// claimed, so after a crash an attempt is never dialled twice. Attempts count from 1.
     fn claim_attempt(&mut self, id: &str, attempt: u32, at: i64) -> Result<bool, StoreError>;
 
+    /// Records how claimed attempt `attempt` ended (`answered`, `no_answer`, `busy`, `machine`)
+    /// as soon as it is known, so that after a crash an answered customer is never dialled again.
+    fn record_dial_result(&mut self, id: &str, attempt: u32, result: &str) -> Result<(), StoreError>;
+
+    /// The claimed attempts of `id`, in order, with their results where known (`None`: the
+    /// outcome was not recorded — a crash during the dial; such an attempt counts as made).
+    fn attempts(&self, id: &str) -> Result<Vec<(u32, Option<String>)>, StoreError>;
+
     /// The earliest due time of a `SCHEDULED` callback, if any: when the scheduler should wake.
     fn next_due_at(&self) -> Result<Option<i64>, StoreError>;
 }

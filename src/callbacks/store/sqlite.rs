@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema version this build writes ([`migrate`] brings older databases up to it).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// How long a call waits for another connection's write lock before failing with "busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -78,6 +78,11 @@ const MIGRATIONS: &[&str] = &[
         started_at  INTEGER NOT NULL,
         PRIMARY KEY (callback_id, attempt)
     ) STRICT, WITHOUT ROWID;
+    "#,
+    // 1 → 2: the result of each dial, written as soon as it is known, so a dispatcher started
+    // after a crash never dials a customer who answered.
+    r#"
+    ALTER TABLE attempts ADD COLUMN result TEXT;
     "#,
 ];
 
@@ -442,6 +447,26 @@ impl CallbackStore for SqliteStore {
         }
         tx.commit()?;
         Ok(true)
+    }
+
+    fn record_dial_result(&mut self, id: &str, attempt: u32, result: &str) -> Result<(), StoreError> {
+        check_attempt(id, attempt)?;
+        let changed = self.conn.execute(
+            "UPDATE attempts SET result = ?3 WHERE callback_id = ?1 AND attempt = ?2",
+            params![id, attempt, result],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::Invalid(format!("attempt {attempt} of {id} was never claimed")));
+        }
+        Ok(())
+    }
+
+    fn attempts(&self, id: &str) -> Result<Vec<(u32, Option<String>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT attempt, result FROM attempts WHERE callback_id = ?1 ORDER BY attempt")?;
+        let rows = stmt.query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
