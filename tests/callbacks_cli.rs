@@ -519,3 +519,60 @@ fn an_asap_callback_untouched_for_14_days_is_ended_as_inactive() {
         .run();
     db.cmd("list").args(["--state", "expired"]).stdout_contains("cb-20261201-1").run();
 }
+
+/// One damaged row is reported and skipped by `list` (exit 1) and by `dispatch`, which serves
+/// the others.
+#[test]
+fn one_unreadable_row_does_not_stop_list_or_dispatch() {
+    let db = Db::new("damaged");
+    db.cmd("schedule").args(["--number", "+31612345678", "--queue", "Support", "--asap"]).run();
+    db.cmd("schedule").args(["--number", "+31612345679", "--queue", "Support", "--asap"]).run();
+    {
+        let conn = rusqlite::Connection::open(&db.0).unwrap();
+        conn.execute("UPDATE callbacks SET payload_json = '{broken' WHERE id = 'cb-20261201-1'", []).unwrap();
+    }
+    db.cmd("list")
+        .status(1)
+        .stdout_contains("cb-20261201-2")
+        .stderr_contains("callback cb-20261201-1 in the store cannot be read")
+        .run();
+    Test::new()
+        .args(["callbacks", "dispatch", "--db"])
+        .arg(db.path())
+        .args(["--now", NOW, "--speed", "600", "--deadline", "3s", "--answer", "1"])
+        .any_status()
+        .stdout_contains("cb-20261201-1 in the store cannot be read")
+        .stdout_contains("cb-20261201-2 PROCESSING → COMPLETED")
+        .run();
+}
+
+/// A write the dispatcher cannot make (another process holds the write lock past the busy
+/// timeout) stops it with the error and a non-zero exit; nothing is lost, and a restart finishes.
+#[test]
+fn a_store_error_during_dispatch_stops_it_loudly() {
+    let db = Db::new("locked");
+    db.cmd("schedule").args(["--number", "+31612345678", "--queue", "Support", "--asap"]).run();
+    let path = db.0.clone();
+    let holder = std::thread::spawn(move || {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(8));
+        drop(tx);
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let out = Test::new()
+        .args(["callbacks", "dispatch", "--db"])
+        .arg(db.path())
+        .args(["--now", NOW, "--speed", "600", "--deadline", "20s", "--answer", "1"])
+        .any_status()
+        .run();
+    holder.join().unwrap();
+    assert_ne!(out.status, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("database is locked"), "{}", out.stderr);
+    Test::new()
+        .args(["callbacks", "dispatch", "--db"])
+        .arg(db.path())
+        .args(["--now", NOW, "--speed", "600", "--deadline", "5s", "--answer", "1"])
+        .stderr_contains("drained")
+        .run();
+}

@@ -23,6 +23,12 @@ pub trait Ledger {
 
     /// Records how attempt `attempt` ended, as soon as it is known (durably, for a store).
     fn record_dial_result(&mut self, _id: &str, _attempt: u32, _result: &str) {}
+
+    /// The store errors met since the last call, as messages (a durable ledger keeps them for
+    /// the dispatcher, which stops on them).
+    fn take_errors(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Records nothing (simulation).
@@ -157,5 +163,9 @@ impl<S: CallbackStore> Ledger for StoreLedger<S> {
         if let Err(e) = self.store.record_dial_result(id, attempt, result) {
             self.errors.push(e);
         }
+    }
+
+    fn take_errors(&mut self) -> Vec<String> {
+        self.errors.drain(..).map(|e| format!("the callback store refused a write: {e}")).collect()
     }
 }

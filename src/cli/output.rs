@@ -52,6 +52,11 @@ impl Output {
         eprintln!("{prefix}: {message}");
     }
 
+    pub fn warning(&mut self, message: &str) {
+        let prefix = if self.colour { "\x1b[1;33mwarning\x1b[0m" } else { "warning" };
+        eprintln!("{prefix}: {message}");
+    }
+
     pub fn stdout(&mut self, text: &str) {
         let mut o = std::io::stdout().lock();
         let _ = o.write_all(text.as_bytes());

@@ -67,6 +67,10 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
             }
             Err(e) => problems.push(e.to_string()),
         }
+        // A write the ledger could not make (the lock held past the busy timeout, a read-only
+        // file) stops the dispatcher with the error: the callback stays in its last committed
+        // state, which a restart resumes.
+        problems.extend(engine.callback_side.ledger.borrow_mut().take_errors());
         let drained = live.get() == 0 && pending_rows(reader).map(|p| p.is_empty()).unwrap_or(false);
         if drained || start.elapsed().as_micros() as i64 >= deadline || !problems.is_empty() {
             break;
@@ -134,7 +138,11 @@ fn start_one<O: Observer + Clone + 'static>(
     let cb = match decode(row) {
         Ok(cb) => cb,
         Err(message) => {
-            problems.push(message);
+            // One damaged row is said and skipped (it stays as it is for a person to look at);
+            // every other callback is still served.
+            if printer.enabled() {
+                printer.record(engine.rt.now(), Event::Note(format!("{message}; skipped")));
+            }
             return;
         }
     };

@@ -328,16 +328,24 @@ fn list(common: &Common, a: ListArgs, out: &mut Output) -> Result<i32, Fail> {
         None => store.list(&filter).map_err(store_err)?,
     };
     let mut callbacks = Vec::new();
+    let mut unreadable = 0;
     for row in &rows {
         let wanted = filter.state.as_ref().is_none_or(|s| *s == row.state)
             && filter.queue.as_ref().is_none_or(|q| *q == row.queue)
             && filter.owner.as_ref().is_none_or(|o| row.owner.as_ref() == Some(o));
         if wanted {
-            callbacks.push(decode(row)?);
+            // One damaged row is reported and skipped; the others are still listed.
+            match codec::decode(row) {
+                Ok(cb) => callbacks.push(cb),
+                Err(e) => {
+                    unreadable += 1;
+                    out.warning(&e);
+                }
+            }
         }
     }
     view::print_list(&callbacks, common.now()?, common.format, out);
-    Ok(exit::OK)
+    Ok(if unreadable > 0 { exit::PROBLEMS } else { exit::OK })
 }
 
 fn unknown(id: &str) -> Fail {
