@@ -576,3 +576,34 @@ fn a_store_error_during_dispatch_stops_it_loudly() {
         .stderr_contains("drained")
         .run();
 }
+
+/// Another application's SQLite file is refused, untouched (no tables added, journal mode kept);
+/// `list` on a missing database says so and creates nothing.
+#[test]
+fn a_foreign_database_is_refused_and_left_alone() {
+    let db = Db::new("foreign");
+    {
+        let conn = rusqlite::Connection::open(&db.0).unwrap();
+        conn.execute_batch("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES (1, 9.5);")
+            .unwrap();
+    }
+    for sub in ["list", "schedule"] {
+        let mut t = db.cmd(sub);
+        if sub == "schedule" {
+            t = t.args(["--number", "+31612345678", "--queue", "Support", "--asap"]);
+        }
+        t.status(2)
+            .stderr_contains("is not a callwright callback database (it holds other tables: invoices)")
+            .run();
+    }
+    let conn = rusqlite::Connection::open(&db.0).unwrap();
+    let tables: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0)).unwrap();
+    assert_eq!(tables, 1, "callwright added tables to another application's file");
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "delete", "the journal mode was changed");
+
+    let missing = Db::new("missing");
+    missing.cmd("list").status(2).stderr_contains("there is no callback database").run();
+    assert!(!missing.0.exists(), "list created a database");
+}

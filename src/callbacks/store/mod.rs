@@ -132,6 +132,12 @@ pub enum StoreError {
         "the callback store at {path} has schema version {found}, newer than this build supports ({supported}); upgrade callwright"
     )]
     SchemaTooNew { path: PathBuf, found: u32, supported: u32 },
+    #[error(
+        "{path} is not a callwright callback database (it holds other tables: {tables}); callwright will not add its tables to another application's file — pass a new file with --db"
+    )]
+    Foreign { path: PathBuf, tables: String },
+    #[error("there is no callback database at {0} (schedule a callback to create it, or check --db)")]
+    Missing(PathBuf),
     #[error("no callback with id {0}")]
     NotFound(String),
     #[error("a callback with id {0} already exists")]

@@ -26,7 +26,7 @@ use super::{
     CallbackStore, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition, attempt_of,
     check_attempt, check_update,
 };
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -119,15 +119,50 @@ impl SqliteStore {
         Self::setup(conn, path)
     }
 
+    /// Opens an existing store for reading only (`list`, `show`): nothing is created, migrated
+    /// or switched to WAL, so it works on a copy in a read-only folder and never touches another
+    /// application's file.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        if !path.is_file() {
+            return Err(StoreError::Missing(path));
+        }
+        let open_err = |source| StoreError::Open { path: path.clone(), source };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(open_err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        // A WAL database in a folder we cannot write has no -shm to share: read it as it is.
+        let conn = match recognise(&conn, &path) {
+            Err(StoreError::Open { source, .. }) if is_cant_open(&source) => {
+                drop(conn);
+                let uri = format!("file:{}?immutable=1", path.display());
+                let conn =
+                    Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI).map_err(open_err)?;
+                recognise(&conn, &path)?;
+                conn
+            }
+            Err(e) => return Err(e),
+            Ok(()) => conn,
+        };
+        let found = user_version(&conn).map_err(open_err)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew { path, found, supported: SCHEMA_VERSION });
+        }
+        Ok(Self { conn, path })
+    }
+
     fn setup(mut conn: Connection, path: PathBuf) -> Result<Self, StoreError> {
         let open_err = |source| StoreError::Open { path: path.clone(), source };
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
+        // Before anything is written: refuse a database that belongs to another application.
+        recognise(&conn, &path)?;
         // Reading the header happens here: a file that is not a database fails on this line.
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
             .map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
         migrate(&mut conn, &path)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(open_err)?;
         Ok(Self { conn, path })
     }
 
@@ -185,6 +220,42 @@ fn next_seq_on(conn: &Connection) -> Result<u64, StoreError> {
         .prepare_cached("SELECT coalesce(max(rowid), 0) FROM callbacks")?
         .query_row([], |row| row.get(0))?;
     Ok(u64::try_from(max).unwrap_or(0) + 1)
+}
+
+/// Marks a callwright database in its header (`PRAGMA application_id`): "CWCB".
+pub const APPLICATION_ID: i32 = 0x4357_4342;
+
+/// The tables callwright creates; a file with only these (an older callwright database, before the
+/// application id was written) is ours too.
+const OWN_TABLES: &[&str] = &["callbacks", "transitions", "attempts", "sqlite_sequence"];
+
+/// Ours (our application id, or only our tables), or new (no tables at all); anything else is
+/// another application's database and is refused before anything is written to it.
+fn recognise(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let open_err = |source| StoreError::Open { path: path.to_path_buf(), source };
+    let id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(open_err)?;
+    if id == APPLICATION_ID {
+        return Ok(());
+    }
+    let mut stmt = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .map_err(open_err)?;
+    let tables: Vec<String> = stmt
+        .query_map([], |row| row.get(0))
+        .map_err(open_err)?
+        .collect::<Result<_, _>>()
+        .map_err(open_err)?;
+    let ours = tables.iter().all(|t| OWN_TABLES.contains(&t.as_str()));
+    if id == 0 && ours {
+        return Ok(());
+    }
+    Err(StoreError::Foreign { path: path.to_path_buf(), tables: tables.join(", ") })
+}
+
+fn is_cant_open(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen)
 }
 
 fn user_version(conn: &Connection) -> rusqlite::Result<u32> {

@@ -49,6 +49,11 @@ impl Common {
         SqliteStore::open(&self.db).map_err(|e| (exit::USAGE, e.to_string()))
     }
 
+    /// For commands that only read (`list`, `show`): creates nothing, writes nothing.
+    fn open_read(&self) -> Result<SqliteStore, Fail> {
+        SqliteStore::open_read_only(&self.db).map_err(|e| (exit::USAGE, e.to_string()))
+    }
+
     /// The callback settings of `queue`: center.yaml's with --project (the queue must be
     /// declared there), else the defaults.
     fn settings(&self, queue: &str) -> Result<CallbackSettings, Fail> {
@@ -316,7 +321,7 @@ fn list(common: &Common, a: ListArgs, out: &mut Output) -> Result<i32, Fail> {
             Err(e) => return Err(report(&[e], common.format, out)),
         },
     };
-    let store = common.open()?;
+    let store = common.open_read()?;
     let filter = ListFilter {
         state: state.map(codec::store_state),
         queue: a.queue.clone(),
@@ -353,7 +358,7 @@ fn unknown(id: &str) -> Fail {
 }
 
 fn show(common: &Common, a: ShowArgs, out: &mut Output) -> Result<i32, Fail> {
-    let store = common.open()?;
+    let store = common.open_read()?;
     let row = store.get(&a.id).map_err(store_err)?.ok_or_else(|| unknown(&a.id))?;
     let cb = decode(&row)?;
     let history = store.history(&a.id).map_err(store_err)?;
