@@ -189,3 +189,46 @@ fn a_kill_loop_never_dials_past_the_attempts_or_after_an_answer() {
     }
     let _ = std::fs::remove_dir_all(db.parent().unwrap());
 }
+
+/// Two dispatchers started together on one database: one works, the other says it waits for the
+/// lease; no attempt is dialled twice and every callback ends.
+#[test]
+fn two_dispatchers_on_one_database_never_work_the_same_callback() {
+    let db = db_path("two");
+    let ids: Vec<String> = (0..20).map(|i| schedule(&db, 200 + i)).collect();
+    let spawn = || {
+        Command::new(BIN)
+            .args(["callbacks", "--db"])
+            .arg(&db)
+            .args(["--now", "2026-12-01T10:00:00Z", "dispatch", "--speed", "600", "--agents", "2"])
+            .args(["--answer", "0.6", "--handle", "2m", "--deadline", "60s"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).to_string();
+    let both = format!("{}{}", text(&a), text(&b));
+    assert!(both.contains("waiting for it"), "neither dispatcher waited:\n{both}");
+    let mut dials: HashMap<(String, String), usize> = HashMap::new();
+    for line in both.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.get(2) == Some(&"dialling") {
+            let attempt = words.last().unwrap().trim_end_matches(')').to_string();
+            *dials.entry((words[1].to_string(), attempt)).or_default() += 1;
+        }
+    }
+    assert!(!dials.is_empty());
+    for ((id, attempt), n) in &dials {
+        assert_eq!(*n, 1, "{id} attempt {attempt} was dialled {n} times");
+    }
+    let store = SqliteStore::open(&db).unwrap();
+    let state = |s: &str| State::ALL.iter().copied().find(|x| x.as_str().eq_ignore_ascii_case(s)).unwrap();
+    for id in &ids {
+        let row = store.get(id).unwrap().expect("not lost");
+        assert!(state(&row.state).is_final(), "{id} was stranded in {}", row.state);
+    }
+    let _ = std::fs::remove_dir_all(db.parent().unwrap());
+}

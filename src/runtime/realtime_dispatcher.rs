@@ -43,7 +43,7 @@ pub struct DispatchOptions {
 pub async fn run_dispatcher<O: Observer + Clone + 'static>(
     engine: &Rc<Engine<TokioRuntime>>,
     reader: &dyn CallbackStore,
-    pending: &[StoredCallback],
+    lease: &mut dyn CallbackStore,
     options: &DispatchOptions,
     printer: O,
 ) -> (usize, Vec<String>) {
@@ -53,6 +53,36 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
     let loaded: Rc<RefCell<HashSet<String>>> = Rc::default();
     let mut problems = Vec::new();
     let start = tokio::time::Instant::now();
+    // One dispatcher per database: wait for the lease (saying so), or give up at the deadline.
+    let holder = format!("pid {} ({:08x})", std::process::id(), wall_micros() as u32);
+    let mut said = false;
+    loop {
+        match lease.acquire_lease(&holder, wall_micros(), LEASE_TTL_MICROS) {
+            Ok(None) => break,
+            Ok(Some((other, until))) => {
+                if !said && printer.enabled() {
+                    let secs = (until - wall_micros()).max(0) / 1_000_000;
+                    let note = format!(
+                        "another dispatcher ({other}) is working this database (its lease runs {secs}s more unless renewed); waiting for it"
+                    );
+                    printer.record(engine.rt.now(), Event::Note(note));
+                    said = true;
+                }
+                if start.elapsed().as_micros() as i64 >= deadline {
+                    let left = pending_rows(reader).map(|p| p.len()).unwrap_or(0);
+                    return (left, problems);
+                }
+                tokio::time::sleep(LEASE_WAIT).await;
+            }
+            Err(e) => return (0, vec![format!("cannot take the dispatcher lease: {e}")]),
+        }
+    }
+    let mut renewed = std::time::Instant::now();
+    // Read after taking the lease: the previous holder may have moved callbacks since.
+    let pending = match pending_rows(reader) {
+        Ok(p) => p,
+        Err(e) => return (0, vec![e.to_string()]),
+    };
     // Resume what a stopped dispatcher left in progress, then feed due callbacks as they come.
     for row in pending.iter().filter(|r| r.state != "SCHEDULED") {
         start_one(engine, reader, row, epoch, &printer, &live, &loaded, &mut problems);
@@ -71,6 +101,15 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
         // file) stops the dispatcher with the error: the callback stays in its last committed
         // state, which a restart resumes.
         problems.extend(engine.callback_side.ledger.borrow_mut().take_errors());
+        if renewed.elapsed() >= LEASE_RENEW {
+            match lease.acquire_lease(&holder, wall_micros(), LEASE_TTL_MICROS) {
+                Ok(None) => renewed = std::time::Instant::now(),
+                Ok(Some((other, _))) => problems.push(format!(
+                    "lost the dispatcher lease to {other} (this one stalled past its lease); stopping so no callback is worked twice"
+                )),
+                Err(e) => problems.push(format!("cannot renew the dispatcher lease: {e}")),
+            }
+        }
         let drained = live.get() == 0 && pending_rows(reader).map(|p| p.is_empty()).unwrap_or(false);
         if drained || start.elapsed().as_micros() as i64 >= deadline || !problems.is_empty() {
             break;
@@ -78,7 +117,20 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
         tokio::time::sleep(POLL).await;
     }
     let left = pending_rows(reader).map(|p| p.len()).unwrap_or(0);
+    let _ = lease.release_lease(&holder);
     (left, problems)
+}
+
+/// How long a dispatcher's lease lasts without renewal, and how often it renews it: a dispatcher
+/// killed with -9 holds the database at most this long.
+const LEASE_TTL_MICROS: i64 = 10_000_000;
+const LEASE_RENEW: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often a waiting dispatcher asks for the lease again.
+const LEASE_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Wall-clock Unix microseconds (the lease is between processes, whatever their --speed).
+fn wall_micros() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as i64)
 }
 
 /// The roster of center.yaml (with --project and no --agents), else N simulated agents per queue;

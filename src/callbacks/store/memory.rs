@@ -20,6 +20,8 @@ pub struct MemoryStore {
     attempts: BTreeMap<(String, u32), i64>,
     /// (callback id, attempt) → the dial's result, once known.
     results: BTreeMap<(String, u32), String>,
+    /// The dispatcher lease: holder and expiry.
+    lease: Option<(String, i64)>,
 }
 
 impl MemoryStore {
@@ -223,6 +225,28 @@ impl CallbackStore for MemoryStore {
             .filter(|(cb, _)| cb == id)
             .map(|k| (k.1, self.results.get(k).cloned()))
             .collect())
+    }
+
+    fn acquire_lease(
+        &mut self,
+        holder: &str,
+        now: i64,
+        ttl: i64,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        match &self.lease {
+            Some((other, until)) if other != holder && *until > now => Ok(Some((other.clone(), *until))),
+            _ => {
+                self.lease = Some((holder.to_string(), now + ttl));
+                Ok(None)
+            }
+        }
+    }
+
+    fn release_lease(&mut self, holder: &str) -> Result<(), StoreError> {
+        if self.lease.as_ref().is_some_and(|(h, _)| h == holder) {
+            self.lease = None;
+        }
+        Ok(())
     }
 
     fn next_due_at(&self) -> Result<Option<i64>, StoreError> {

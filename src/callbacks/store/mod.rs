@@ -233,6 +233,19 @@ pub trait CallbackStore {
     /// outcome was not recorded — a crash during the dial; such an attempt counts as made).
     fn attempts(&self, id: &str) -> Result<Vec<(u32, Option<String>)>, StoreError>;
 
+    /// Takes or renews the dispatcher lease for `holder` until `now + ttl` (wall-clock Unix
+    /// microseconds), unless another holder's lease has not expired: then answers that holder and
+    /// its expiry, and changes nothing. One dispatcher works a database at a time.
+    fn acquire_lease(
+        &mut self,
+        holder: &str,
+        now: i64,
+        ttl: i64,
+    ) -> Result<Option<(String, i64)>, StoreError>;
+
+    /// Gives the lease up (a clean stop), if `holder` has it.
+    fn release_lease(&mut self, holder: &str) -> Result<(), StoreError>;
+
     /// The earliest due time of a `SCHEDULED` callback, if any: when the scheduler should wake.
     fn next_due_at(&self) -> Result<Option<i64>, StoreError>;
 }

@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema version this build writes ([`migrate`] brings older databases up to it).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// How long a call waits for another connection's write lock before failing with "busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -83,6 +83,14 @@ const MIGRATIONS: &[&str] = &[
     // after a crash never dials a customer who answered.
     r#"
     ALTER TABLE attempts ADD COLUMN result TEXT;
+    "#,
+    // 2 → 3: the dispatcher lease: one dispatcher works a database at a time; the others wait.
+    r#"
+    CREATE TABLE dispatcher_lease (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        holder     TEXT    NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) STRICT;
     "#,
 ];
 
@@ -227,7 +235,7 @@ pub const APPLICATION_ID: i32 = 0x4357_4342;
 
 /// The tables callwright creates; a file with only these (an older callwright database, before the
 /// application id was written) is ours too.
-const OWN_TABLES: &[&str] = &["callbacks", "transitions", "attempts", "sqlite_sequence"];
+const OWN_TABLES: &[&str] = &["callbacks", "transitions", "attempts", "dispatcher_lease", "sqlite_sequence"];
 
 /// Ours (our application id, or only our tables), or new (no tables at all); anything else is
 /// another application's database and is refused before anything is written to it.
@@ -538,6 +546,38 @@ impl CallbackStore for SqliteStore {
             .prepare_cached("SELECT attempt, result FROM attempts WHERE callback_id = ?1 ORDER BY attempt")?;
         let rows = stmt.query_map([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn acquire_lease(
+        &mut self,
+        holder: &str,
+        now: i64,
+        ttl: i64,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: Option<(String, i64)> = tx
+            .query_row("SELECT holder, expires_at FROM dispatcher_lease WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((other, until)) = current
+            && other != holder
+            && until > now
+        {
+            return Ok(Some((other, until)));
+        }
+        tx.execute(
+            "INSERT INTO dispatcher_lease (id, holder, expires_at) VALUES (1, ?1, ?2) \
+             ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at",
+            params![holder, now + ttl],
+        )?;
+        tx.commit()?;
+        Ok(None)
+    }
+
+    fn release_lease(&mut self, holder: &str) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM dispatcher_lease WHERE id = 1 AND holder = ?1", [holder])?;
+        Ok(())
     }
 
     fn next_due_at(&self) -> Result<Option<i64>, StoreError> {

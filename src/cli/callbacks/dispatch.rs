@@ -140,6 +140,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
     };
     let reader = common.open()?;
     let writer = common.open()?;
+    let mut lease = common.open()?;
     let pending = pending_rows(&reader).map_err(store_err)?;
     let acd = dispatch_acd(&checked, a.agents, &pending).map_err(|e| (exit::PROBLEMS, e))?;
     // A history never goes back in time: an earlier dispatcher under --speed may have run its
@@ -186,7 +187,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         let engine = Rc::new(engine);
         let printer = Printer { epoch };
         let options = DispatchOptions { epoch, speed: a.speed, deadline };
-        run_dispatcher(&engine, &reader, &pending, &options, printer).await
+        run_dispatcher(&engine, &reader, &mut lease, &options, printer).await
     });
     let (left, problems) = summary;
     if !problems.is_empty() {
