@@ -38,6 +38,7 @@ codes! {
     Syntax = "E0001", Error, "the text is not valid flow syntax";
     DuplicateOption = "E0002", Error, "an option is given twice on one action";
     BadLiteral = "E0003", Error, "a literal (number, duration, date, time) cannot be read";
+    TooDeep = "E0004", Error, "the text nests deeper, or chains longer, than callwright reads";
     // E01xx: names
     UnknownName = "E0101", Error, "a flow, task, queue, schedule or menu name is not defined";
     DuplicateName = "E0102", Error, "a name is defined twice";

@@ -2,6 +2,7 @@
 
 pub mod ast;
 mod errors;
+pub mod limits;
 mod lower;
 mod parser;
 
@@ -13,6 +14,9 @@ use pest::Parser;
 /// was expected, in words; literals that parse but are wrong come back as diagnostics beside a
 /// tree.
 pub fn parse(file: FileId, text: &str) -> (Option<ast::SourceFile>, Vec<Diagnostic>) {
+    if let Some(d) = limits::check(file, text) {
+        return (None, vec![d]);
+    }
     match parser::FlowParser::parse(parser::Rule::file, text) {
         Ok(mut pairs) => {
             let mut lw = lower::Lowerer::new(file);

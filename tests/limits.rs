@@ -1,0 +1,97 @@
+//! Hostile sizes meet limits, not crashes: a flow nested or chained past the bounds of
+//! `src/syntax/limits.rs` gets E0004 from every command; one right at the bounds runs through
+//! check, graph and run without exhausting the stack (in the debug build, whose frames are largest).
+
+mod common;
+use common::Test;
+
+fn nested_ifs(n: usize) -> String {
+    format!(
+        "inbound flow Main {{\n{}  disconnect\n{}  disconnect\n}}\n",
+        "if true {\n".repeat(n),
+        "}\n".repeat(n)
+    )
+}
+
+fn else_ifs(n: usize) -> String {
+    let branches: String =
+        (1..=n).map(|i| format!(" else if Flow.X == {i} {{\n    disconnect\n  }}")).collect();
+    format!(
+        "inbound flow Main {{\n  set Flow.X = 3\n  if Flow.X == 0 {{\n    disconnect\n  }}{branches}\n  disconnect\n}}\n"
+    )
+}
+
+fn parens(n: usize) -> String {
+    format!("inbound flow Main {{\n  set Flow.X = {}1{}\n  disconnect\n}}\n", "(".repeat(n), ")".repeat(n))
+}
+
+fn plus_chain(n: usize) -> String {
+    format!(
+        "inbound flow Main {{\n  set Flow.X = 1{}\n  play \"{{Flow.X}}\"\n  disconnect\n}}\n",
+        " + 1".repeat(n)
+    )
+}
+
+fn nots(n: usize) -> String {
+    format!(
+        "inbound flow Main {{\n  if {}true {{\n    play \"yes\"\n  }}\n  disconnect\n}}\n",
+        "not ".repeat(n)
+    )
+}
+
+fn negs(n: usize) -> String {
+    format!("inbound flow Main {{\n  set Flow.X = {}1\n  disconnect\n}}\n", "-".repeat(n))
+}
+
+fn write(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("callwright-limits-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.flow"), text).unwrap();
+    dir.to_string_lossy().to_string()
+}
+
+type Gen = fn(usize) -> String;
+
+/// (name, generator, the largest size allowed, a hostile size)
+const CASES: &[(&str, Gen, usize, usize)] = &[
+    ("ifs", nested_ifs, 63, 2_000),
+    ("elseifs", else_ifs, 200, 5_000),
+    ("parens", parens, 62, 10_000),
+    ("plus", plus_chain, 255, 20_000),
+    ("not", nots, 250, 20_000),
+    ("neg", negs, 250, 20_000),
+];
+
+#[test]
+fn at_the_limits_every_command_runs() {
+    for (name, make, limit, _) in CASES {
+        let dir = write(&format!("{name}-ok"), &make(*limit));
+        for args in [vec!["check"], vec!["graph", "--flow", "Main"], vec!["run"]] {
+            let mut t = Test::new();
+            for a in &args {
+                t = t.arg(*a);
+            }
+            let out = t.arg(dir.clone()).any_status().run();
+            assert!(
+                matches!(out.status, 0 | 1),
+                "{name} at {limit}: {args:?} exited {}:\n{}",
+                out.status,
+                out.stderr
+            );
+            assert!(!out.stderr.contains("E0004"), "{name} at {limit} is within the bounds:\n{}", out.stderr);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn past_the_limits_every_command_says_e0004() {
+    for (name, make, _, hostile) in CASES {
+        let dir = write(&format!("{name}-hostile"), &make(*hostile));
+        for sub in ["check", "run"] {
+            Test::new().arg(sub).arg(dir.clone()).status(1).stderr_contains("E0004").run();
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
