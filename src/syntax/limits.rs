@@ -64,11 +64,11 @@ pub fn check(file: FileId, text: &str) -> Option<Diagnostic> {
                 }
             }
             b'}' | b')' => depth = depth.saturating_sub(1),
-            b'+' | b'*' | b'/' | b'<' | b'>' | b'=' | b'!' | b'-' => {
-                // `==`, `<=`, `=>` count once; a `-` inside a date or a range counts harmlessly.
-                if !(i > 0 && matches!(bytes[i - 1], b'=' | b'<' | b'>' | b'!')) {
-                    ops_on_line += 1;
-                }
+            // `==`, `<=`, `=>` count once; a `-` inside a date or a range counts harmlessly.
+            b'+' | b'*' | b'/' | b'<' | b'>' | b'=' | b'!' | b'-'
+                if !(i > 0 && matches!(bytes[i - 1], b'=' | b'<' | b'>' | b'!')) =>
+            {
+                ops_on_line += 1;
             }
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 let start = i;
