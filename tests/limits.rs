@@ -95,3 +95,32 @@ fn past_the_limits_every_command_says_e0004() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// The project walk does not loop on symlinks, and what is not a regular file (a device, a
+/// folder named center.yaml, a FIFO) is an error instead of a hang or silence.
+#[test]
+fn symlink_loops_devices_and_fifos_are_refused_not_followed() {
+    let dir = write("walk", "inbound flow Main {\n  disconnect\n}\n");
+    let p = std::path::Path::new(&dir);
+    std::os::unix::fs::symlink(".", p.join("a")).unwrap();
+    std::os::unix::fs::symlink(".", p.join("b")).unwrap();
+    let started = std::time::Instant::now();
+    Test::new().arg("check").arg(dir.clone()).stderr_contains("checked 1 file").run();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "the walk looped");
+
+    Test::new()
+        .args(["check", "/dev/null"])
+        .status(2)
+        .stderr_contains("is not a flow file or a project folder")
+        .run();
+    Test::new().args(["test", "/dev/null"]).status(2).stderr_contains("not a regular file").run();
+
+    std::fs::create_dir(p.join("center.yaml")).unwrap();
+    Test::new().arg("check").arg(dir.clone()).status(2).stderr_contains("center.yaml is a folder").run();
+    std::fs::remove_dir(p.join("center.yaml")).unwrap();
+    let fifo = std::process::Command::new("mkfifo").arg(p.join("center.yaml")).status();
+    if fifo.is_ok_and(|s| s.success()) {
+        Test::new().arg("check").arg(dir.clone()).status(2).stderr_contains("not a regular file").run();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

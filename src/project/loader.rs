@@ -3,12 +3,13 @@
 use crate::check::check_files;
 use crate::compile::FlowGraph;
 use crate::diagnostics::{self, Code, Diagnostic};
+use crate::input::{read_regular, walk_files};
 use crate::model::center::{Center, load_center};
 use crate::source::FileId;
 use crate::source::SourceMap;
 use crate::syntax;
 use crate::syntax::ast::SourceFile;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Everything read for one project, parsed but not yet checked.
 pub struct Project {
@@ -63,24 +64,29 @@ impl Project {
             |p: &Path, e: std::io::Error| LoadError { path: p.display().to_string(), message: e.to_string() };
         let meta = std::fs::metadata(path).map_err(|e| err(path, e))?;
         let (dir, flow_paths) = if meta.is_dir() {
-            let mut found = Vec::new();
-            collect_flows(path, &mut found).map_err(|e| err(path, e))?;
-            found.sort();
+            let found = walk_files(path, &|p| p.extension().is_some_and(|e| e == "flow"))
+                .map_err(|e| err(path, e))?;
             (path.to_path_buf(), found)
+        } else if !meta.is_file() {
+            return Err(LoadError {
+                path: path.display().to_string(),
+                message: "is not a flow file or a project folder (a device, a pipe or a socket)".into(),
+            });
         } else {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             (dir, vec![path.to_path_buf()])
         };
         let center_path = dir.join("center.yaml");
-        let center = if center_path.is_file() {
-            let text = std::fs::read_to_string(&center_path).map_err(|e| err(&center_path, e))?;
+        // A center.yaml that exists but is not a file (a folder, a pipe) is an error, not absent.
+        let center = if std::fs::symlink_metadata(&center_path).is_ok() {
+            let text = read_regular(&center_path).map_err(|e| err(&center_path, e))?;
             Some((display(&center_path), text))
         } else {
             None
         };
         let mut flows = Vec::new();
         for p in &flow_paths {
-            let text = std::fs::read_to_string(p).map_err(|e| err(p, e))?;
+            let text = read_regular(p).map_err(|e| err(p, e))?;
             flows.push((display(p), text));
         }
         let mut project = Project::from_sources(flows, center);
@@ -128,16 +134,4 @@ impl CheckedProject {
 
 fn display(p: &Path) -> String {
     p.display().to_string()
-}
-
-fn collect_flows(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_flows(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "flow") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

@@ -55,7 +55,7 @@ impl std::error::Error for ScenarioError {}
 /// Reads and checks a scenario file; `project` is resolved against the file's folder.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+    let text = crate::input::read_regular(path).map_err(|e| ScenarioError {
         file: name.clone(),
         line: None,
         column: None,

@@ -85,7 +85,7 @@ pub fn error_at(
 /// Reads a test file and finds its project.
 pub fn read_test_file(path: &Path) -> R<RawTestFile> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| TestFileError {
+    let text = crate::input::read_regular(path).map_err(|e| TestFileError {
         code: Code::Unreadable,
         file: name.clone(),
         line: None,

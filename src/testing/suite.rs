@@ -82,9 +82,8 @@ pub fn find_test_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SuiteError> {
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| SuiteError::Usage(format!("{}: {e}", p.display())))?;
         if meta.is_dir() {
-            let mut found = Vec::new();
-            collect(p, &mut found).map_err(|e| SuiteError::Usage(format!("{}: {e}", p.display())))?;
-            found.sort();
+            let found = crate::input::walk_files(p, &|f| f.to_string_lossy().ends_with(".test.yaml"))
+                .map_err(|e| SuiteError::Usage(format!("{}: {e}", p.display())))?;
             if found.is_empty() {
                 return Err(SuiteError::Usage(format!(
                     "{} holds no *.test.yaml files (write one, or generate one with `callwright test --generate FLOW`)",
@@ -97,21 +96,6 @@ pub fn find_test_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, SuiteError> {
         }
     }
     Ok(out)
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            if path.file_name().is_some_and(|n| n == "target" || n.to_string_lossy().starts_with('.')) {
-                continue;
-            }
-            collect(&path, out)?;
-        } else if path.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".test.yaml")) {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Loads and checks a project for testing.
