@@ -124,3 +124,68 @@ fn symlink_loops_devices_and_fifos_are_refused_not_followed() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Absurd sizes are refused with the bound, before any work: rates, forecast intervals, agents,
+/// calls ahead.
+#[test]
+fn absurd_sizes_are_refused_with_their_bound() {
+    let dir = write("sizes", "inbound flow Main {\n  transfer to Support\n  disconnect\n}\n");
+    let p = std::path::Path::new(&dir);
+    let scenario = |traffic: &str| {
+        let path = p.join("s.yaml");
+        std::fs::write(
+            &path,
+            format!("project: .\nlength: {{ calls: 10 }}\ntraffic:\n{traffic}\ncallers:\n  handle_time: {{ fixed: 60s }}\nagents: 5\n"),
+        )
+        .unwrap();
+        path.to_string_lossy().to_string()
+    };
+    Test::new()
+        .args(["simulate"])
+        .arg(scenario("  rate: 1000000000/s"))
+        .status(1)
+        .stderr_contains("above the limit of 100000 calls per second")
+        .run();
+    Test::new()
+        .args(["simulate"])
+        .arg(scenario("  interval: 30m\n  calls_per_interval: [1e9]"))
+        .status(1)
+        .stderr_contains("above the limit of 10000000")
+        .run();
+    let ok = scenario("  rate: 1/s");
+    Test::new()
+        .args(["simulate", &ok, "--arrival-rate", "1e308/s"])
+        .status(1)
+        .stderr_contains("above the limit")
+        .run();
+    Test::new().args(["simulate", &ok, "--agents", "100000000"]).status(2).stderr_contains("100000").run();
+    Test::new()
+        .arg("run")
+        .arg(dir.clone())
+        .args(["--ahead", "10000000"])
+        .status(2)
+        .stderr_contains("100000")
+        .run();
+    Test::new()
+        .arg("run")
+        .arg(dir.clone())
+        .args(["--agents", "100000000"])
+        .status(2)
+        .stderr_contains("100000")
+        .run();
+    Test::new()
+        .args(["callbacks", "dispatch", "--agents", "100000000"])
+        .status(2)
+        .stderr_contains("100000")
+        .run();
+
+    let agents: String = (0..100_001).map(|i| format!("- {{name: a{i}}}\n")).collect();
+    std::fs::write(p.join("center.yaml"), format!("queues:\n  Support: {{}}\nagents:\n{agents}")).unwrap();
+    Test::new()
+        .arg("check")
+        .arg(dir.clone())
+        .status(1)
+        .stderr_contains("100001 agents is above the limit of 100000")
+        .run();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -63,7 +63,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "KEY=VALUE")]
     pub data: Vec<String>,
     /// Agents on every queue (default: the roster in center.yaml, or one per queue without one).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=callwright::model::bounds::AGENTS_MAX as i64))]
     pub agents: Option<u32>,
     /// Talk time once an agent answers.
     #[arg(long, default_value = "3m")]
@@ -73,7 +73,7 @@ pub struct RunArgs {
     pub patience: Option<String>,
     /// Calls already waiting in every queue when this one arrives (agents serve them first, each
     /// taking --handle): a way to see the in-queue flow and the callback offer.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=callwright::model::bounds::AHEAD_MAX as i64))]
     pub ahead: u32,
     /// The caller hangs up this long after calling, wherever the call is (IVR, queue, or talking).
     #[arg(long, value_name = "DURATION")]

@@ -30,7 +30,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub seed: Option<u64>,
     /// This many agents, each in every queue.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=callwright::model::bounds::AGENTS_MAX as i64))]
     pub agents: Option<u32>,
     /// A constant arrival rate: `45/s`, `100/30m`, `2700/h`, or calls per second.
     #[arg(long)]

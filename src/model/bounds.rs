@@ -45,3 +45,12 @@ pub const SKILLS_MAX: usize = 255;
 /// Transfers into a queue one call may make from in-queue flows before the transfer fails
 /// (Genesys stops an in-queue flow's re-queue loop the same way).
 pub const QUEUE_TRANSFERS_MAX: u32 = 30;
+/// Agents in one center, scenario or run: far above any real site, low enough that a typo
+/// (`100000000`) is an error rather than minutes of work and gigabytes of memory.
+pub const AGENTS_MAX: u32 = 100_000;
+/// Calls already waiting per queue that `run --ahead` may put in.
+pub const AHEAD_MAX: u32 = 100_000;
+/// The highest arrival rate a scenario or `--arrival-rate` may give (calls per second).
+pub const RATE_MAX_PER_SEC: f64 = 100_000.0;
+/// The most calls one interval of a forecast may hold.
+pub const CALLS_PER_INTERVAL_MAX: f64 = 10_000_000.0;

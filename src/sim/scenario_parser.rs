@@ -447,6 +447,16 @@ impl Parser<'_> {
                     if x < 0.0 {
                         return Err(self.err(&ip, format!("calls cannot be negative (`{x}`)"), None));
                     }
+                    if x > crate::model::bounds::CALLS_PER_INTERVAL_MAX {
+                        return Err(self.err(
+                            &ip,
+                            format!(
+                                "{x} calls in one interval is above the limit of {}",
+                                crate::model::bounds::CALLS_PER_INTERVAL_MAX
+                            ),
+                            None,
+                        ));
+                    }
                     calls.push(x);
                 }
                 if calls.iter().all(|&x| x == 0.0) {
@@ -629,13 +639,15 @@ impl Parser<'_> {
         match v {
             Value::Number(_) => {
                 let n = self.count(v, path, "the number of agents")?;
-                let n =
-                    u32::try_from(n).map_err(|_| self.err(path, format!("{n} agents is too many"), None))?;
-                Ok(AgentsSpec::Count(n))
+                let max = crate::model::bounds::AGENTS_MAX;
+                match u32::try_from(n) {
+                    Ok(n) if n <= max => Ok(AgentsSpec::Count(n)),
+                    _ => Err(self.err(path, format!("{n} agents is above the limit of {max}"), None)),
+                }
             }
             Value::String(s) if s.trim() == "roster" => Ok(AgentsSpec::Roster),
             Value::String(s) => match s.trim().parse::<u32>() {
-                Ok(n) if n > 0 => Ok(AgentsSpec::Count(n)),
+                Ok(n) if n > 0 && n <= crate::model::bounds::AGENTS_MAX => Ok(AgentsSpec::Count(n)),
                 _ => Err(self.err(
                     path,
                     format!("`{s}` is not a number of agents"),
@@ -831,7 +843,14 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
             }
         },
     };
-    Ok(count / secs)
+    let rate = count / secs;
+    if rate > crate::model::bounds::RATE_MAX_PER_SEC {
+        return Err(format!(
+            "{rate:.0} calls per second is above the limit of {} calls per second",
+            crate::model::bounds::RATE_MAX_PER_SEC
+        ));
+    }
+    Ok(rate)
 }
 
 #[cfg(test)]

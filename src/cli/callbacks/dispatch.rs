@@ -34,7 +34,7 @@ Examples:
   callwright callbacks dispatch --db cb.db --agents 3 --speed 600 --answer 0.7 --busy 0.1")]
 pub struct DispatchArgs {
     /// Simulated agents per queue (default: the center.yaml roster with --project, else 2).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=callwright::model::bounds::AGENTS_MAX as i64))]
     pub agents: Option<u32>,
     /// Run the clock this many times faster than real time (timers are real; 600 = 10 min/s).
     #[arg(long, default_value_t = 1.0, value_name = "X")]

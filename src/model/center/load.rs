@@ -80,13 +80,33 @@ pub(super) fn load(file: FileId, text: &str) -> (Option<Center>, Vec<Diagnostic>
         fallback: loc.start(),
         diags: &mut diags,
     };
-    let agents = scope.read("agents", raw.agents).unwrap_or_default();
+    let mut agents = scope.read("agents", raw.agents).unwrap_or_default();
+    if agents.len() > bounds::AGENTS_MAX as usize {
+        diags.push(
+            Diagnostic::new(
+                Code::BadCenterValue,
+                agents_span,
+                format!(
+                    "{} agents is above the limit of {} for one center",
+                    agents.len(),
+                    bounds::AGENTS_MAX
+                ),
+            )
+            .with_label("too many agents")
+            .with_help(
+                "split the site into several projects, or use agent groups with a count in a scenario",
+            ),
+        );
+        agents.clear();
+    }
     let items = loc.list_items(agents_region);
     let items = if items.len() == agents.len() { items } else { Vec::new() };
+    // Names seen so far, for the duplicate check (a scan per agent was quadratic).
+    let mut seen: std::collections::HashMap<String, Span> = std::collections::HashMap::new();
     for (i, value) in agents.into_iter().enumerate() {
         let item = items.get(i).copied();
         if let Some(agent) = load_agent(&loc, &mut diags, item, agents_region, agents_span, i, value) {
-            add_agent(&loc, &mut diags, &mut center, agent, item);
+            add_agent(&loc, &mut diags, &mut center, &mut seen, agent, item);
         }
     }
     too_many_skills(&center, &mut diags);
@@ -260,6 +280,7 @@ fn add_agent(
     loc: &Locator<'_>,
     diags: &mut Vec<Diagnostic>,
     center: &mut Center,
+    seen: &mut std::collections::HashMap<String, Span>,
     mut agent: AgentConfig,
     item: Option<Region>,
 ) {
@@ -284,16 +305,17 @@ fn add_agent(
         );
         false
     });
-    if let Some(first) = center.agent(&agent.name) {
+    if let Some(&first) = seen.get(&agent.name) {
         let message = format!("agent `{}` is listed twice", agent.name);
         diags.push(
             Diagnostic::new(Code::BadCenterValue, agent.name_span, message)
                 .with_label("second entry")
-                .with_secondary(first.name_span, "first listed here")
+                .with_secondary(first, "first listed here")
                 .with_help("agent names must be unique; merge the two entries"),
         );
         return;
     }
+    seen.insert(agent.name.clone(), agent.name_span);
     center.agents.push(agent);
 }
 
