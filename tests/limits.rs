@@ -189,3 +189,40 @@ fn absurd_sizes_are_refused_with_their_bound() {
         .run();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The smaller ones: a two-digit year, a negative attempt count, an in-queue flow as the entry,
+/// unskilled `--agents`, a call still talking at --max-wait, an endless --max-wait.
+#[test]
+fn small_input_mistakes_get_clear_answers() {
+    let db = std::env::temp_dir().join(format!("callwright-limits-small-{}.db", std::process::id()));
+    let db = db.to_string_lossy().to_string();
+    let schedule = ["callbacks", "schedule", "--db", &db, "--number", "+31612345678", "--queue", "Support"];
+    Test::new()
+        .args(schedule)
+        .args(["--date", "27-03-05", "--window", "10:00-12:00", "--tz", "Europe/Amsterdam"])
+        .status(1)
+        .stderr_contains("`27-03-05` is not a YYYY-MM-DD date")
+        .run();
+    Test::new().args(schedule).args(["--asap", "--attempts", "-1"]).status(1).stderr_contains("CB012").run();
+    Test::new()
+        .args(["run", "flows/acme", "--flow", "HoldWithCallback"])
+        .status(1)
+        .stderr_contains("is an inqueue flow; a call enters an inbound flow (AcmeSupport)")
+        .run();
+    Test::new()
+        .args(["run", "flows/acme", "--press", "2", "--agents", "2"])
+        .stdout_contains("outcome: answered by agent agent1 in Support")
+        .run();
+    Test::new()
+        .args(["run", "flows/acme", "--press", "2", "--handle", "4h01m"])
+        .stdout_contains(
+            "answered by agent anna after waiting 0s; still talking when the run stopped after 4h",
+        )
+        .run();
+    Test::new()
+        .args(["run", "flows/acme", "--max-wait", "106751991d"])
+        .status(1)
+        .stderr_contains("the limit is 7d")
+        .run();
+    let _ = std::fs::remove_file(&db);
+}

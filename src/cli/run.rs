@@ -86,7 +86,7 @@ pub struct RunArgs {
     /// (comma-separated; after the list, agents accept). E.g. `reject,accept`.
     #[arg(long, value_name = "LIST", default_value = "")]
     pub agent_responses: String,
-    /// Stop the run after this much call time.
+    /// Stop the run after this much call time (at most 7d).
     #[arg(long, default_value = "4h")]
     pub max_wait: String,
     #[arg(long, default_value_t = 1)]
@@ -166,6 +166,15 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let patience =
         args.patience.as_deref().map(|p| parse_duration("patience", p)).transpose().map_err(bad)?;
     let max_wait = parse_duration("max-wait", &args.max_wait).map_err(bad)?;
+    // The virtual clock runs until the call ends or this: a year of call time is plenty, and
+    // bounds the work a typo can ask for.
+    if max_wait > MAX_WAIT_LIMIT {
+        return Err(bad(format!(
+            "--max-wait {}: the limit is {}",
+            args.max_wait,
+            callwright::time::format_micros(MAX_WAIT_LIMIT)
+        )));
+    }
     let hang_up =
         args.hang_up_after.as_deref().map(|h| parse_duration("hang-up-after", h)).transpose().map_err(bad)?;
     for (flag, n) in [("ani", &args.ani), ("dnis", &args.dnis)] {
@@ -199,6 +208,17 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     };
     let inbound: Vec<_> = checked.graphs.iter().filter(|g| g.kind() == FlowKind::Inbound).collect();
     let flow = match &args.flow {
+        Some(name) if checked.graph(name).is_some_and(|g| g.kind() != FlowKind::Inbound) => {
+            let kind = checked.graph(name).map(|g| g.kind().as_str()).unwrap_or_default();
+            let inbound: Vec<_> = inbound.iter().map(|g| g.name()).collect();
+            return Err((
+                exit::PROBLEMS,
+                format!(
+                    "--flow {name} is an {kind} flow; a call enters an inbound flow ({})",
+                    if inbound.is_empty() { "the project has none".to_string() } else { inbound.join(", ") }
+                ),
+            ));
+        }
         Some(name) => checked.graph(name).ok_or_else(|| {
             let names = checked.graphs.iter().map(|g| g.name());
             (
@@ -312,6 +332,9 @@ fn clock(at: Micros) -> String {
     callwright::time::format_clock(at)
 }
 
+/// The longest `--max-wait`.
+const MAX_WAIT_LIMIT: Micros = 7 * 86_400 * 1_000_000;
+
 /// `run`'s fixed default call time: a Tuesday morning, so traces are reproducible.
 const DEFAULT_AT: &str = "2026-12-01T10:00";
 
@@ -407,7 +430,18 @@ fn describe(
         _ => None,
     });
     match outcome {
-        None => format!("still waiting after {} (--max-wait)", human(max_wait)),
+        // The run stopped first: say how far the call got (an answered call is still talking).
+        None => match events.iter().rev().find_map(|(_, e)| match e {
+            Event::Answered { agent, waited } => Some((agent, *waited)),
+            _ => None,
+        }) {
+            Some((agent, waited)) => format!(
+                "answered by agent {agent} after waiting {}; still talking when the run stopped after {} (--max-wait)",
+                human(waited),
+                human(max_wait)
+            ),
+            None => format!("still waiting after {} (--max-wait)", human(max_wait)),
+        },
         Some(CallOutcome::Answered { queue, agent, waited }) => {
             format!("answered by agent {agent} in {queue} after waiting {}", human(*waited))
         }

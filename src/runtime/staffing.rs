@@ -31,13 +31,32 @@ pub fn build_acd(checked: &CheckedProject, agents: &AgentsSpec) -> Result<(Acd, 
         }
     }
     let all: Vec<_> = queues.iter().map(|q| acd.add_queue(q)).collect();
+    // `N agents in every queue` can take every call: they have every skill the project names
+    // (the queues', the roster's and the transfers'), or a skilled queue would never be answered.
+    let mut every_skill: Vec<String> = Vec::new();
+    let mut learn = |skill: &str| {
+        if !every_skill.iter().any(|s| s == skill) {
+            every_skill.push(skill.to_string());
+        }
+    };
+    if let Some(center) = &checked.project.center {
+        center.queues.values().flat_map(|q| &q.skills).for_each(|s| learn(s));
+        center.agents.iter().flat_map(|a| &a.skills).for_each(|s| learn(s));
+    }
+    for g in &checked.graphs {
+        for n in g.nodes() {
+            if let crate::compile::Action::Transfer { skills, .. } = &n.action {
+                skills.iter().for_each(|s| learn(&s.value));
+            }
+        }
+    }
     let mut count = 0;
     match agents {
         AgentsSpec::Count(n) => {
             for i in 0..*n {
                 acd.add_agent(AgentSpec {
                     name: format!("agent{}", i + 1),
-                    skills: vec![],
+                    skills: every_skill.clone(),
                     queues: all.clone(),
                     wrap_up: 0,
                 });

@@ -93,7 +93,7 @@ pub struct ScheduleArgs {
     #[arg(long, value_name = "K")]
     pub idempotency_key: Option<String>,
     /// Dial attempts, the first included (default: the queue's).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub attempts: Option<i64>,
     /// Time between attempts, e.g. 5m (default: the queue's).
     #[arg(long, value_name = "D")]

@@ -172,7 +172,11 @@ fn bad_value(code: CallbackErrorCode, field: Field, message: String) -> Callback
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, CallbackValidationError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+    // Four-digit years only: chrono reads `27-03-05` as the year 27.
+    let t = text.trim();
+    let shaped = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+    let parsed = if shaped { NaiveDate::parse_from_str(t, "%Y-%m-%d").ok() } else { None };
+    parsed.ok_or(()).map_err(|_| {
         bad_value(
             CallbackErrorCode::BadDateTime,
             Field::ScheduleDate,
