@@ -226,3 +226,35 @@ fn small_input_mistakes_get_clear_answers() {
         .run();
     let _ = std::fs::remove_file(&db);
 }
+
+/// Escape sequences in names, prompts and files never reach the terminal raw (colour codes are
+/// callwright's own and `--color never` has none); JSON keeps the value, escaped as JSON does.
+#[test]
+fn terminal_escapes_are_printed_escaped() {
+    let evil = "\u{1b}]0;PWNED\u{7}\u{1b}[2J";
+    let raw = |s: &str| s.contains('\u{1b}') || s.contains('\u{7}');
+    let db = std::env::temp_dir().join(format!("callwright-limits-esc-{}.db", std::process::id()));
+    let db = db.to_string_lossy().to_string();
+    let out = Test::new()
+        .args(["--color", "never", "callbacks", "schedule", "--db", &db, "--number", "+31612345678"])
+        .args(["--queue", "Support", "--asap", "--name", evil])
+        .run();
+    assert!(!raw(&out.stdout) && out.stdout.contains("\\u{1b}]0;PWNED"), "{:?}", out.stdout);
+    let list = Test::new().args(["--color", "never", "callbacks", "list", "--db", &db]).run();
+    assert!(!raw(&list.stdout), "{:?}", list.stdout);
+    let json = Test::new().args(["callbacks", "list", "--db", &db, "--format", "json"]).run();
+    assert!(json.stdout.contains("\\u001b]0;PWNED"), "{}", json.stdout);
+    let _ = std::fs::remove_file(&db);
+
+    let dir = write("esc", &format!("inbound flow Main {{\n  play \"{evil}\"\n  dsiconnect\n}}\n"));
+    let check = Test::new().args(["--color", "never", "check"]).arg(dir.clone()).status(1).run();
+    assert!(!raw(&check.stderr), "{:?}", check.stderr);
+    std::fs::write(
+        std::path::Path::new(&dir).join("main.flow"),
+        format!("inbound flow Main {{\n  play \"{evil}\"\n  disconnect\n}}\n"),
+    )
+    .unwrap();
+    let run = Test::new().args(["--color", "never", "run"]).arg(dir.clone()).run();
+    assert!(!raw(&run.stdout), "{:?}", run.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}

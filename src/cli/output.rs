@@ -1,7 +1,8 @@
-//! Where the CLI writes, and whether it may use colour.
+//! Where the CLI writes, and whether it may use colour. Every human line goes through
+//! [`printable`], so escape sequences in names, prompts and files never reach the terminal raw.
 
 use callwright::diagnostics::{self, Diagnostic, Severity};
-use callwright::source::SourceMap;
+use callwright::source::{SourceMap, printable};
 use std::io::{IsTerminal, Write};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,7 +37,7 @@ impl Output {
     pub fn diagnostics(&mut self, diags: &[Diagnostic], sources: &SourceMap) {
         let mut err = std::io::stderr().lock();
         for d in diags {
-            let _ = write!(err, "{}", diagnostics::render(d, sources, self.colour));
+            let _ = write!(err, "{}", printable(&diagnostics::render(d, sources, self.colour)));
         }
     }
 
@@ -49,17 +50,17 @@ impl Output {
 
     pub fn error(&mut self, message: &str) {
         let prefix = if self.colour { "\x1b[1;31merror\x1b[0m" } else { "error" };
-        eprintln!("{prefix}: {message}");
+        eprintln!("{prefix}: {}", printable(message));
     }
 
     pub fn warning(&mut self, message: &str) {
         let prefix = if self.colour { "\x1b[1;33mwarning\x1b[0m" } else { "warning" };
-        eprintln!("{prefix}: {message}");
+        eprintln!("{prefix}: {}", printable(message));
     }
 
     pub fn stdout(&mut self, text: &str) {
         let mut o = std::io::stdout().lock();
-        let _ = o.write_all(text.as_bytes());
+        let _ = o.write_all(printable(text).as_bytes());
     }
 
     /// `text` to the file given with `-o`, or to stdout; the exit code (a write that fails is an

@@ -85,7 +85,7 @@ pub fn suite_error(e: SuiteError, out: &mut Output) -> i32 {
         SuiteError::BadTestFile(errors) => {
             // `file:line:col: error[T006]: field: message`, as compilers print it; every one.
             for e in &errors {
-                eprintln!("{e}");
+                eprintln!("{}", callwright::source::printable(&e.to_string()));
             }
             if errors.len() > 1 {
                 eprintln!("error: {} mistakes in the test files", errors.len());

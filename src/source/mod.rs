@@ -4,10 +4,12 @@
 //!
 //! Nothing here knows about flows, queues or callbacks; every other module may use it.
 
+mod printable;
 mod source_map;
 mod span;
 pub mod suggest;
 pub mod xml;
 
+pub use printable::printable;
 pub use source_map::{LineCol, SourceMap};
 pub use span::{FileId, Span, Spanned};

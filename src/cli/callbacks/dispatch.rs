@@ -102,7 +102,7 @@ impl Observer for Printer {
             _ => return,
         };
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(line.as_bytes());
+        let _ = out.write_all(callwright::source::printable(&line).as_bytes());
         let _ = out.flush();
     }
 }
@@ -173,7 +173,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
                 to.as_str().to_uppercase()
             );
             let mut out = std::io::stdout().lock();
-            let _ = out.write_all(line.as_bytes());
+            let _ = out.write_all(callwright::source::printable(&line).as_bytes());
             let _ = out.flush();
         });
         let mut builder = Engine::builder(runtime.clone(), &checked, acd)

@@ -151,7 +151,7 @@ fn report(errors: &[CallbackValidationError], format: Format, out: &mut Output) 
                 let flag = flag_of(e.field).map_or_else(String::new, |f| format!(" ({f})"));
                 out.error(&format!("{} {}{flag}: {}", e.code, e.field, e.message));
                 if let Some(help) = &e.help {
-                    eprintln!("  help: {help}");
+                    eprintln!("  help: {}", callwright::source::printable(help));
                 }
             }
         }
