@@ -33,6 +33,7 @@ pub mod input;
 pub mod model;
 pub mod project;
 pub mod runtime;
+pub mod service;
 pub mod sim;
 pub mod source;
 pub mod syntax;

@@ -77,6 +77,24 @@ const LAYERS: &[(&str, &[&str])] = &[
             "runtime",
         ],
     ),
+    (
+        "service",
+        &[
+            "source",
+            "time",
+            "fast_hash",
+            "diagnostics",
+            "input",
+            "model",
+            "syntax",
+            "compile",
+            "check",
+            "project",
+            "acd",
+            "callbacks",
+            "runtime",
+        ],
+    ),
     ("cli", &["*"]),
 ];
 

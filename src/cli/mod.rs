@@ -7,6 +7,7 @@ mod explain;
 mod graph;
 mod output;
 pub mod run;
+mod serve;
 mod simulate;
 pub(crate) mod test;
 
@@ -42,6 +43,7 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     Graph(graph::GraphArgs),
     Run(run::RunArgs),
+    Serve(serve::ServeArgs),
     Simulate(simulate::SimulateArgs),
     Test(test::TestArgs),
 }
@@ -75,6 +77,7 @@ where
         Command::Explain(a) => explain::run(a, &mut out),
         Command::Graph(a) => graph::run(a, &mut out),
         Command::Run(a) => run::run(a, &mut out),
+        Command::Serve(a) => serve::run(a, &mut out),
         Command::Simulate(a) => simulate::run(a, &mut out),
         Command::Test(a) => test::run(a, &mut out),
     }

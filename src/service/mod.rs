@@ -1,0 +1,93 @@
+//! `callwright serve`: the callback service. The seed's REST API (the Genesys Cloud shape of seed
+//! 004) over the same store, the same CB rules and the same create path as the CLI
+//! ([`crate::callbacks::create_stored`]), on axum. Errors are problem+json with the CB codes;
+//! callers authenticate with bearer tokens ([`auth`]).
+//!
+//! This is the first slice of the Service issue: the Webex shape, slots, agent operations, the
+//! in-process dispatcher, rate limits, events and OpenAPI are still to come (ARCHITECTURE.md).
+
+pub mod auth;
+mod genesys;
+mod problem;
+
+use crate::callbacks::store::SqliteStore;
+use crate::model::center::{CallbackSettings, Center};
+use axum::Router;
+use axum::routing::get;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// What `serve` is started with.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    /// Holds `callbacks.db` and `tokens.jsonl`.
+    pub data_dir: PathBuf,
+}
+
+/// What every request handler shares.
+pub struct ServiceState {
+    /// One connection; SQLite serialises writers anyway, and each call holds it for one statement
+    /// or one short transaction.
+    pub store: Mutex<SqliteStore>,
+    pub tokens: auth::Tokens,
+    /// The project's center (queues and their callback settings, the roster); `None`: any queue,
+    /// default settings.
+    pub center: Option<Center>,
+}
+
+impl ServiceState {
+    /// The callback settings of `queue`, or `None` when the center does not declare it.
+    pub fn settings(&self, queue: &str) -> Option<CallbackSettings> {
+        match &self.center {
+            Some(c) => c.queue(queue).map(|q| q.callback.clone()),
+            None => Some(CallbackSettings::default()),
+        }
+    }
+
+    /// Whether `name` may own a callback: an agent of the roster (any name without one).
+    pub fn is_agent(&self, name: &str) -> bool {
+        self.center.as_ref().is_none_or(|c| c.agents.is_empty() || c.agent(name).is_some())
+    }
+}
+
+/// The routes.
+pub fn router(state: Arc<ServiceState>) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/v2/callbacks", get(genesys::list).post(genesys::create))
+        .route("/api/v2/callbacks/{id}", get(genesys::get_one).delete(genesys::delete))
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .with_state(state)
+}
+
+/// Opens the data directory and serves until the process is stopped (SIGINT or SIGTERM). Prints
+/// the URL once listening, through `ready`.
+pub fn serve(
+    options: ServeOptions,
+    center: Option<Center>,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), String> {
+    std::fs::create_dir_all(&options.data_dir).map_err(|e| format!("{}: {e}", options.data_dir.display()))?;
+    let store = SqliteStore::open(options.data_dir.join("callbacks.db")).map_err(|e| e.to_string())?;
+    let tokens = auth::Tokens::load(&options.data_dir)?;
+    let state = Arc::new(ServiceState { store: Mutex::new(store), tokens, center });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        ready(addr);
+        axum::serve(listener, router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+    })
+}

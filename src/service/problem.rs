@@ -1,0 +1,129 @@
+//! Every 4xx answer is `application/problem+json` (RFC 9457), with the stable code (`CB010`, …),
+//! the JSON field at fault and a message a person can act on.
+
+use crate::callbacks::CallbackValidationError;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// An error answer (boxed: handlers pass it up through `?`, and results stay small).
+#[derive(Debug)]
+pub struct Problem(Box<ProblemBody>);
+
+/// What a [`Problem`] says.
+#[derive(Debug)]
+pub struct ProblemBody {
+    pub status: StatusCode,
+    pub title: String,
+    pub detail: String,
+    /// Stable code (`CB006`, `auth`, `not_found`, …).
+    pub code: String,
+    /// The request field at fault, in the request's own names (`requestedTime`).
+    pub field: Option<String>,
+    /// Anything else the client needs (`existingId` of a duplicate).
+    pub extra: Value,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &str, title: &str, detail: impl Into<String>) -> Problem {
+        Problem(Box::new(ProblemBody {
+            status,
+            title: title.into(),
+            detail: detail.into(),
+            code: code.into(),
+            field: None,
+            extra: Value::Null,
+        }))
+    }
+
+    pub fn field(mut self, field: &str) -> Problem {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn bad_request(code: &str, field: &str, detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, code, "the request is not valid", detail).field(field)
+    }
+
+    pub fn not_found(id: &str) -> Problem {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such callback",
+            format!("no callback with id {id}"),
+        )
+    }
+
+    pub fn internal(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "store", "the callback store cannot answer", detail)
+    }
+
+    /// The CB rule errors of a request: 409 with the existing id for a duplicate (the seed's
+    /// "callback already exists"), else 400 with every problem.
+    pub fn rules(
+        errors: &[CallbackValidationError],
+        field_name: impl Fn(&CallbackValidationError) -> String,
+    ) -> Problem {
+        let first = &errors[0];
+        let duplicate = errors.iter().find(|e| e.code.as_str() == "CB010");
+        let mut p = match duplicate {
+            Some(d) => {
+                Problem::new(StatusCode::CONFLICT, "CB010", "callback already exists", d.message.clone())
+            }
+            None => Problem::new(
+                StatusCode::BAD_REQUEST,
+                first.code.as_str(),
+                "the callback breaks a rule",
+                first.message.clone(),
+            ),
+        };
+        p.field = Some(field_name(duplicate.unwrap_or(first)));
+        let all: Vec<Value> = errors
+            .iter()
+            .map(|e| json!({"code": e.code.as_str(), "field": field_name(e), "message": e.message, "help": e.help}))
+            .collect();
+        p.extra = json!({"errors": all, "existingId": duplicate.and_then(|d| d.existing_id.clone())});
+        p
+    }
+}
+
+impl std::ops::Deref for Problem {
+    type Target = ProblemBody;
+    fn deref(&self) -> &ProblemBody {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Problem {
+    fn deref_mut(&mut self) -> &mut ProblemBody {
+        &mut self.0
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let this = *self.0;
+        let mut body = json!({
+            "type": format!("https://callwright.dev/problems/{}", this.code),
+            "title": this.title,
+            "status": this.status.as_u16(),
+            "detail": this.detail,
+            "code": this.code,
+        });
+        if let Some(f) = this.field {
+            body["field"] = json!(f);
+        }
+        if let Value::Object(extra) = this.extra {
+            for (k, v) in extra {
+                if !v.is_null() {
+                    body[k] = v;
+                }
+            }
+        }
+        let mut response = (this.status, body.to_string()).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response
+    }
+}

@@ -1,0 +1,163 @@
+//! `callwright serve` over real HTTP on loopback: tokens, the seed-004 create with its rules (409 on a
+//! duplicate with the existing id, a time without offset refused), read, list, cancel, an agent's
+//! own view, and the same store as the CLI.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_callwright");
+
+struct Server {
+    child: Child,
+    addr: String,
+    data: std::path::PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data);
+    }
+}
+
+fn token(data: &std::path::Path, role: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .args(["serve", "token", "create", "--data-dir"])
+        .arg(data)
+        .args(role)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn start(data: std::path::PathBuf) -> Server {
+    let mut child = Command::new(BIN)
+        .args(["serve", "flows/acme", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{line}"));
+    Server { child, addr: addr.to_string(), data }
+}
+
+/// One HTTP/1.1 request; answers (status, content type, body).
+fn http(
+    s: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> (u16, String, serde_json::Value) {
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let body = body.unwrap_or("");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let ctype = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()))
+        .unwrap_or_default();
+    (status, ctype, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+}
+
+#[test]
+fn the_genesys_shape_over_http() {
+    let data = std::env::temp_dir().join(format!("callwright-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let admin = token(&data, &["--role", "admin"]);
+    let anna = token(&data, &["--role", "agent", "--agent", "anna"]);
+    let s = start(data.clone());
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%d").to_string();
+    let create = |number: &str, time: &str, agent: Option<&str>| {
+        let agent = agent.map(|a| format!(r#","agentId":"{a}""#)).unwrap_or_default();
+        format!(
+            r#"{{"target":{{"id":"{number}","type":"phoneNumber"}},"queueId":"Support","requestedTime":"{time}","externalData":{{"timezone":"Europe/Amsterdam","reason":"modem"}}{agent}}}"#
+        )
+    };
+    let at = format!("{tomorrow}T10:00:00+01:00");
+
+    let (status, ctype, p) =
+        http(&s, "POST", "/api/v2/callbacks", None, Some(&create("+31612345678", &at, None)));
+    assert_eq!((status, ctype.as_str()), (401, "application/problem+json"), "{p}");
+
+    let (status, _, cb) =
+        http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&create("+31612345678", &at, None)));
+    assert_eq!(status, 201, "{cb}");
+    let id = cb["id"].as_str().unwrap().to_string();
+    assert_eq!(cb["status"], "scheduled");
+    assert_eq!(cb["callbackWindow"]["timezone"], "Europe/Amsterdam");
+
+    let (status, ctype, p) =
+        http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&create("+31 6 1234 5678", &at, None)));
+    assert_eq!((status, ctype.as_str()), (409, "application/problem+json"), "{p}");
+    assert_eq!(p["code"], "CB010");
+    assert_eq!(p["existingId"], id.as_str());
+
+    let local = format!("{tomorrow}T10:00:00");
+    let (status, _, p) =
+        http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&create("+31612345679", &local, None)));
+    assert_eq!(status, 400, "{p}");
+    assert_eq!((p["code"].as_str(), p["field"].as_str()), (Some("CB016"), Some("requestedTime")), "{p}");
+
+    let (status, _, p) = http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some("{\"target\": 5}"));
+    assert_eq!(status, 400, "{p}");
+
+    let (status, _, got) = http(&s, "GET", &format!("/api/v2/callbacks/{id}"), Some(&admin), None);
+    assert_eq!((status, got["id"].as_str()), (200, Some(id.as_str())));
+    let (status, _, list) =
+        http(&s, "GET", "/api/v2/callbacks?phoneNumber=%2B31612345678", Some(&admin), None);
+    assert_eq!((status, list["entities"].as_array().map(Vec::len)), (200, Some(1)), "{list}");
+
+    // An agent books only for itself and sees only its own callbacks.
+    let (status, _, p) =
+        http(&s, "POST", "/api/v2/callbacks", Some(&anna), Some(&create("+31612345670", &at, Some("bram"))));
+    assert_eq!(status, 403, "{p}");
+    let (status, _, own) =
+        http(&s, "POST", "/api/v2/callbacks", Some(&anna), Some(&create("+31612345670", &at, None)));
+    assert_eq!((status, own["agentId"].as_str()), (201, Some("anna")), "{own}");
+    let (_, _, mine) = http(&s, "GET", "/api/v2/callbacks", Some(&anna), None);
+    assert_eq!(mine["entities"].as_array().map(Vec::len), Some(1), "{mine}");
+    let (status, _, _) = http(&s, "GET", &format!("/api/v2/callbacks/{id}"), Some(&anna), None);
+    assert_eq!(status, 404);
+
+    let (status, _, _) = http(&s, "DELETE", &format!("/api/v2/callbacks/{id}"), Some(&admin), None);
+    assert_eq!(status, 204);
+    let (_, _, gone) = http(&s, "GET", &format!("/api/v2/callbacks/{id}"), Some(&admin), None);
+    assert_eq!(
+        (gone["status"].as_str(), gone["endReason"].as_str()),
+        (Some("cancelled"), Some("cancelled_by_api"))
+    );
+    let (status, _, p) = http(&s, "DELETE", &format!("/api/v2/callbacks/{id}"), Some(&admin), None);
+    assert_eq!((status, p["code"].as_str()), (409, Some("CB015")), "{p}");
+
+    // The CLI reads the same store.
+    let out = Command::new(BIN)
+        .args(["callbacks", "--db"])
+        .arg(data.join("callbacks.db"))
+        .args(["show", &id])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("cancelled"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
