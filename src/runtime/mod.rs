@@ -29,7 +29,7 @@ pub use engine_callbacks::EngineCallbacks;
 pub use eval::{World, eval};
 pub use interpreter::{CallOutcome, run_call, run_call_with};
 pub use overrides::{Overrides, ScheduleState};
-pub use realtime_dispatcher::{DispatchOptions, dispatch_acd, run_dispatcher};
+pub use realtime_dispatcher::{DispatchOptions, StoreDispatch, dispatch_acd, dispatch_store, run_dispatcher};
 pub use runtime_trait::{Runtime, Signal};
 pub use schedule::ScheduleTable;
 pub use select::{Either, Select, select};

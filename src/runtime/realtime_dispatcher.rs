@@ -35,6 +35,10 @@ pub struct DispatchOptions {
     pub speed: f64,
     /// Wall time after which the dispatcher stops, even with callbacks pending.
     pub deadline: Micros,
+    /// Keep serving when the store is drained (a server), instead of stopping (the CLI).
+    pub keep_running: bool,
+    /// Set from outside to stop at the next poll (a server shutting down).
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// Serves `pending` (resuming those in progress) and every callback that falls due in `reader`,
@@ -110,8 +114,10 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
                 Err(e) => problems.push(format!("cannot renew the dispatcher lease: {e}")),
             }
         }
-        let drained = live.get() == 0 && pending_rows(reader).map(|p| p.is_empty()).unwrap_or(false);
-        if drained || start.elapsed().as_micros() as i64 >= deadline || !problems.is_empty() {
+        let drained =
+            !a.keep_running && live.get() == 0 && pending_rows(reader).map(|p| p.is_empty()).unwrap_or(false);
+        let stopped = a.stop.as_ref().is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed));
+        if drained || stopped || start.elapsed().as_micros() as i64 >= deadline || !problems.is_empty() {
             break;
         }
         tokio::time::sleep(POLL).await;
@@ -310,4 +316,60 @@ fn start_one<O: Observer + Clone + 'static>(
         lifecycle::serve(engine2, live_cb, printer).await;
         live.set(live.get() - 1);
     });
+}
+
+/// Everything a store dispatcher needs besides the project: the store file, the simulated people,
+/// the clock. Shared by `callbacks dispatch` and `serve`'s in-process dispatcher.
+pub struct StoreDispatch {
+    pub db: std::path::PathBuf,
+    /// Simulated agents per queue (`None`: the roster of center.yaml, else 2).
+    pub agents: Option<u32>,
+    pub seed: u64,
+    /// Mean talk time of a connected callback (exponential).
+    pub handle: Micros,
+    pub odds: crate::callbacks::people::Odds,
+    pub options: DispatchOptions,
+}
+
+/// Opens the store three times (reader, ledger writer, lease), builds the engine with the one
+/// builder, and runs [`run_dispatcher`] on a current-thread tokio runtime until it stops. The
+/// epoch starts no earlier than the store's latest change (histories stay in time order); the
+/// epoch used is answered with the result so a caller can print times.
+pub fn dispatch_store<O: Observer + Clone + 'static>(
+    checked: &CheckedProject,
+    mut config: StoreDispatch,
+    on_change: crate::callbacks::ledger::OnChange,
+    printer: impl FnOnce(i64) -> O,
+) -> Result<(usize, Vec<String>), String> {
+    use crate::callbacks::ledger::StoreLedger;
+    use crate::callbacks::store::SqliteStore;
+    let open = || SqliteStore::open(&config.db).map_err(|e| e.to_string());
+    let (reader, writer, mut lease) = (open()?, open()?, open()?);
+    let pending = pending_rows(&reader).map_err(|e| e.to_string())?;
+    let acd = dispatch_acd(checked, config.agents, &pending)?;
+    if let Some(latest) = pending.iter().map(|r| r.updated_at).max() {
+        config.options.epoch = config.options.epoch.max(latest);
+    }
+    let epoch = config.options.epoch;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let local = tokio::task::LocalSet::new();
+    let printer = printer(epoch);
+    let (handle, odds, seed, speed) = (config.handle, config.odds, config.seed, config.options.speed);
+    Ok(local.block_on(&rt, async move {
+        let runtime = TokioRuntime::with_speed(seed, speed);
+        let mut ledger = StoreLedger::new(writer, epoch);
+        ledger.on_change = on_change;
+        let mut builder = Engine::builder(runtime.clone(), checked, acd)
+            .callback_handle(move |rt: &TokioRuntime| (-(1.0 - rt.uniform()).ln() * handle as f64) as Micros)
+            .people(|people| people.odds = odds)
+            .ledger(ledger);
+        if let Some(t) = DateTime::<Utc>::from_timestamp_micros(epoch) {
+            builder = builder.epoch(t.with_timezone(&chrono_tz::Tz::UTC));
+        }
+        let engine = Rc::new(builder.build());
+        run_dispatcher(&engine, &reader, &mut lease, &config.options, printer).await
+    }))
 }

@@ -8,19 +8,15 @@
 //! dispatcher killed at any moment and started again resumes what was in flight (QUEUED, ROUTING,
 //! PROCESSING) and never dials an attempt twice.
 
-use super::{Common, Fail, store_err};
+use super::{Common, Fail};
 use crate::cli::exit;
 use crate::cli::output::Output;
-use callwright::callbacks::ledger::StoreLedger;
 use callwright::callbacks::store::codec::pending_rows;
 use callwright::project::Project;
-use callwright::runtime::{
-    DispatchOptions, Engine, Event, Observer, Runtime, TokioRuntime, dispatch_acd, run_dispatcher,
-};
+use callwright::runtime::{DispatchOptions, Event, Observer, StoreDispatch, dispatch_store};
 use callwright::time::Micros;
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::io::Write;
-use std::rc::Rc;
 
 /// Run the real-time dispatcher: release due callbacks to simulated agents, dial, retry.
 ///
@@ -138,57 +134,40 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         }
         None => Project::from_sources(Vec::new(), None).check(),
     };
-    let reader = common.open()?;
-    let writer = common.open()?;
-    let mut lease = common.open()?;
-    let pending = pending_rows(&reader).map_err(store_err)?;
-    let acd = dispatch_acd(&checked, a.agents, &pending).map_err(|e| (exit::PROBLEMS, e))?;
-    // A history never goes back in time: an earlier dispatcher under --speed may have run its
-    // clock past the wall clock, so this one starts at the latest change in the store if that
-    // is later than --now.
-    let epoch = match pending.iter().map(|r| r.updated_at).max() {
-        Some(latest) if latest > epoch => {
-            eprintln!(
-                "dispatch: the clock starts at {}, the store's latest change (after --now: an earlier run went faster than real time)",
-                utc(latest)
-            );
-            latest
-        }
-        _ => epoch,
+    let latest = common
+        .open_read()
+        .ok()
+        .and_then(|r| pending_rows(&r).ok())
+        .and_then(|p| p.iter().map(|r| r.updated_at).max());
+    if let Some(latest) = latest.filter(|l| *l > epoch) {
+        // A history never goes back in time: an earlier dispatcher under --speed may have run
+        // its clock past the wall clock, so this one starts at the store's latest change.
+        eprintln!(
+            "dispatch: the clock starts at {}, the store's latest change (after --now: an earlier run went faster than real time)",
+            utc(latest)
+        );
+    }
+    let config = StoreDispatch {
+        db: common.db.clone(),
+        agents: a.agents,
+        seed: a.seed,
+        handle,
+        odds,
+        options: DispatchOptions { epoch, speed: a.speed, deadline, keep_running: false, stop: None },
     };
-
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .map_err(|e| (exit::USAGE, format!("cannot start the runtime: {e}")))?;
-    let local = tokio::task::LocalSet::new();
-    let summary = local.block_on(&rt, async move {
-        let runtime = TokioRuntime::with_speed(a.seed, a.speed);
-        let mut ledger = StoreLedger::new(writer, epoch);
-        ledger.on_change = Box::new(|id, from, to, reason, at| {
-            let line = format!(
-                "{} {id} {} → {} ({reason})\n",
-                utc(at),
-                from.as_str().to_uppercase(),
-                to.as_str().to_uppercase()
-            );
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(callwright::source::printable(&line).as_bytes());
-            let _ = out.flush();
-        });
-        let mut builder = Engine::builder(runtime.clone(), &checked, acd)
-            .callback_handle(move |rt: &TokioRuntime| (-(1.0 - rt.uniform()).ln() * handle as f64) as Micros)
-            .people(|people| people.odds = odds)
-            .ledger(ledger);
-        if let Some(t) = chrono::DateTime::<Utc>::from_timestamp_micros(epoch) {
-            builder = builder.epoch(t.with_timezone(&chrono_tz::Tz::UTC));
-        }
-        let engine = builder.build();
-        let engine = Rc::new(engine);
-        let printer = Printer { epoch };
-        let options = DispatchOptions { epoch, speed: a.speed, deadline };
-        run_dispatcher(&engine, &reader, &mut lease, &options, printer).await
+    let on_change: callwright::callbacks::ledger::OnChange = Box::new(|id, from, to, reason, at| {
+        let line = format!(
+            "{} {id} {} → {} ({reason})\n",
+            utc(at),
+            from.as_str().to_uppercase(),
+            to.as_str().to_uppercase()
+        );
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(callwright::source::printable(&line).as_bytes());
+        let _ = out.flush();
     });
+    let summary = dispatch_store(&checked, config, on_change, |epoch| Printer { epoch })
+        .map_err(|e| (exit::USAGE, e))?;
     let (left, problems) = summary;
     if !problems.is_empty() {
         return Err((exit::USAGE, problems.join("; ")));
