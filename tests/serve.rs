@@ -42,7 +42,10 @@ fn start(data: std::path::PathBuf) -> Server {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap()).read_line(&mut line).unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    stderr.read_line(&mut line).unwrap();
+    // Keep reading the server's log, as a supervisor would.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     let addr = line
         .split("http://")
         .nth(1)
@@ -160,4 +163,27 @@ fn the_genesys_shape_over_http() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+}
+
+/// The dispatcher runs inside `serve`: a callback created through the API is offered to an agent
+/// of the roster and dialled, in real time, without another process.
+#[test]
+fn serve_dials_what_the_api_creates() {
+    let data = std::env::temp_dir().join(format!("callwright-serve-dial-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let admin = token(&data, &["--role", "admin"]);
+    let s = start(data.clone());
+    let body = r#"{"target":{"id":"+31612345678","type":"phoneNumber"},"queueId":"Support"}"#;
+    let (status, _, cb) = http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(body));
+    assert_eq!(status, 201, "{cb}");
+    let id = cb["id"].as_str().unwrap().to_string();
+    let started = std::time::Instant::now();
+    loop {
+        let (_, _, now) = http(&s, "GET", &format!("/api/v2/callbacks/{id}"), Some(&admin), None);
+        if now["attempts"].as_u64() == Some(1) && now["status"] == "processing" {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "not dialled in time: {now}");
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
 }

@@ -91,7 +91,8 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
             checked.project.center.clone()
         }
     };
-    let options = ServeOptions { listen: args.listen, data_dir: args.data_dir.clone() };
+    let options =
+        ServeOptions { listen: args.listen, data_dir: args.data_dir.clone(), project: args.project.clone() };
     let data_dir = args.data_dir.display().to_string();
     let result = serve(options, center, |addr| {
         eprintln!("callwright serve: listening on http://{addr} (data in {data_dir}; Ctrl-C stops)");

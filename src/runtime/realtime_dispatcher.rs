@@ -101,6 +101,18 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
             }
             Err(e) => problems.push(e.to_string()),
         }
+        // "As soon as possible" callbacks are stored already QUEUED (by the CLI's --asap or the
+        // API while this dispatcher runs): take the ones not yet being served.
+        let queued =
+            crate::callbacks::store::ListFilter { state: Some("QUEUED".into()), ..Default::default() };
+        match reader.list(&queued) {
+            Ok(rows) => {
+                for row in rows.iter().filter(|r| !loaded.borrow().contains(&r.id)) {
+                    start_one(engine, reader, row, epoch, &printer, &live, &loaded, &mut problems);
+                }
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
         // A write the ledger could not make (the lock held past the busy timeout, a read-only
         // file) stops the dispatcher with the error: the callback stays in its last committed
         // state, which a restart resumes.
