@@ -62,8 +62,23 @@ fn http(
     token: Option<&str>,
     body: Option<&str>,
 ) -> (u16, String, serde_json::Value) {
+    http_with(s, method, path, token, body, &[]).0
+}
+
+/// [`http`] with extra headers; also answers the response head (lower-cased).
+fn http_with(
+    s: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+    extra: &[(&str, &str)],
+) -> ((u16, String, serde_json::Value), String) {
     let mut stream = TcpStream::connect(&s.addr).unwrap();
-    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let mut auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    for (k, v) in extra {
+        auth.push_str(&format!("{k}: {v}\r\n"));
+    }
     let body = body.unwrap_or("");
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
@@ -78,7 +93,10 @@ fn http(
         .lines()
         .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type:").map(|v| v.trim().to_string()))
         .unwrap_or_default();
-    (status, ctype, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    (
+        (status, ctype, serde_json::from_str(body).unwrap_or(serde_json::Value::Null)),
+        head.to_ascii_lowercase(),
+    )
 }
 
 #[test]
@@ -186,4 +204,54 @@ fn serve_dials_what_the_api_creates() {
         assert!(started.elapsed() < std::time::Duration::from_secs(60), "not dialled in time: {now}");
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
+}
+
+/// A batch answers per item; an idempotency key replays its callback and refuses another request;
+/// a token over its rate gets 429 with Retry-After.
+#[test]
+fn batch_idempotency_and_rate_limits() {
+    let data = std::env::temp_dir().join(format!("callwright-serve-batch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let admin = token(&data, &["--role", "admin"]);
+    let slow = token(&data, &["--role", "supervisor", "--rate", "2"]);
+    let s = start(data.clone());
+    let item = |n: &str| format!(r#"{{"target":{{"id":"{n}","type":"phoneNumber"}},"queueId":"Support"}}"#);
+    let batch =
+        format!(r#"{{"callbacks":[{},{},{}]}}"#, item("+31612340001"), item("+31612340001"), item("12"));
+    let (status, _, out) = http(&s, "POST", "/api/v2/callbacks/batch", Some(&admin), Some(&batch));
+    assert_eq!(status, 200, "{out}");
+    let statuses: Vec<u64> =
+        out["results"].as_array().unwrap().iter().map(|r| r["status"].as_u64().unwrap()).collect();
+    assert_eq!(statuses, [201, 409, 400], "{out}");
+    assert_eq!(out["results"][2]["problem"]["code"], "CB002");
+
+    let key = [("Idempotency-Key", "req-42")];
+    let ((status, _, first), _) =
+        http_with(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&item("+31612340002")), &key);
+    assert_eq!(status, 201, "{first}");
+    let ((status, _, again), _) =
+        http_with(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&item("+31612340002")), &key);
+    assert_eq!((status, &again["id"]), (200, &first["id"]), "{again}");
+    let ((status, _, p), _) =
+        http_with(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&item("+31612340003")), &key);
+    assert_eq!((status, p["code"].as_str()), (422, Some("idempotency_key_reused")), "{p}");
+
+    let mut limited = None;
+    for i in 0..6 {
+        let ((status, _, _), head) = http_with(
+            &s,
+            "POST",
+            "/api/v2/callbacks",
+            Some(&slow),
+            Some(&item(&format!("+3161234010{i}"))),
+            &[],
+        );
+        if status == 429 {
+            limited = Some(head);
+            break;
+        }
+    }
+    let head = limited.expect("a token limited to 2 a second was never refused");
+    assert!(head.contains("retry-after: 1"), "{head}");
+    assert!(head.contains("application/problem+json"), "{head}");
 }

@@ -53,6 +53,9 @@ pub struct TokenArgs {
     pub agent: Option<String>,
     #[arg(long, default_value = ".callwright")]
     pub data_dir: PathBuf,
+    /// Callback creations per second this token may make (a bulk integration can be given more).
+    #[arg(long, default_value_t = callwright::service::auth::DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub rate: u32,
 }
 
 pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
@@ -62,7 +65,7 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
             "supervisor" => Role::Supervisor,
             _ => Role::Agent { agent: t.agent.unwrap_or_default() },
         };
-        return match Tokens::create(&t.data_dir, role) {
+        return match Tokens::create(&t.data_dir, role, t.rate) {
             Ok(token) => {
                 out.stdout(&format!("{token}\n"));
                 exit::OK

@@ -139,9 +139,22 @@ async fn create_inner(
     headers: &HeaderMap,
     body: Result<Json<CreateBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Problem> {
-    let role = state.tokens.role(headers)?;
-    may_write(&role)?;
+    let caller = state.tokens.caller(headers)?;
+    may_write(&caller.role)?;
+    state.limits.take(&caller)?;
     let Json(body) = body.map_err(|e| Problem::bad_request("body", "body", e.body_text()))?;
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    create_one(state, &caller.role, body, key).map(|(status, cb)| (status, Json(view(&cb))).into_response())
+}
+
+/// One creation, shared by the single and the batch endpoint: the callback and 201 (or 200 for a
+/// retried idempotency key).
+fn create_one(
+    state: &ServiceState,
+    role: &Role,
+    body: CreateBody,
+    key: Option<String>,
+) -> Result<(StatusCode, Callback), Problem> {
     if body.target.kind.as_deref().is_some_and(|k| !k.eq_ignore_ascii_case("phoneNumber")) {
         return Err(Problem::bad_request(
             "body",
@@ -152,7 +165,7 @@ async fn create_inner(
     if body.status.as_deref().is_some_and(|s| !s.eq_ignore_ascii_case("pending")) {
         return Err(Problem::bad_request("body", "status", "a new callback's status is `pending`"));
     }
-    let owner = match (&role, body.agent_id.clone()) {
+    let owner = match (role, body.agent_id.clone()) {
         (Role::Agent { agent }, Some(a)) if &a != agent => {
             return Err(Problem::new(
                 StatusCode::FORBIDDEN,
@@ -210,7 +223,7 @@ async fn create_inner(
         queue: Some(body.queue_id.clone()),
         reason: text("reason"),
         owner,
-        idempotency_key: headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string),
+        idempotency_key: key,
         ..ScheduleRequest::default()
     };
     if let Some((start, end)) = window {
@@ -231,8 +244,30 @@ async fn create_inner(
     let now = Utc::now();
     let mut store = state.store.lock().map_err(|_| Problem::internal("the store lock was poisoned"))?;
     match create_stored(&mut *store, &req, &settings, now) {
-        Ok(Created::New(cb)) => Ok((StatusCode::CREATED, Json(view(&cb))).into_response()),
-        Ok(Created::Existing(cb)) => Ok((StatusCode::OK, Json(view(&cb))).into_response()),
+        Ok(Created::New(cb)) => Ok((StatusCode::CREATED, cb)),
+        Ok(Created::Existing(cb)) => {
+            // The same key with another request is a client bug, not a retry.
+            let same = req.callback_number.as_deref().and_then(|n| normalize_number(n, None).ok()).as_deref()
+                == Some(cb.callback_number.as_str())
+                && req.queue.as_deref() == Some(cb.queue.as_str())
+                && req.owner == cb.owner
+                && req.schedule_date == cb.schedule.as_ref().map(|s| s.schedule_date)
+                && req.window_start == cb.schedule.as_ref().map(|s| s.window_start);
+            if same {
+                Ok((StatusCode::OK, cb))
+            } else {
+                Err(Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                    "the Idempotency-Key was used for another request",
+                    format!(
+                        "this key made callback {} with other values; use a new key for a new callback",
+                        cb.id
+                    ),
+                )
+                .field("Idempotency-Key"))
+            }
+        }
         Err(CreateError::Rules(errors)) => Err(Problem::rules(&errors, field_name)),
         Err(CreateError::Store(e)) => Err(Problem::internal(e.to_string())),
         Err(CreateError::Codec(e)) => Err(Problem::internal(e)),
@@ -365,6 +400,50 @@ pub async fn delete(
             ));
         }
         Ok(StatusCode::NO_CONTENT.into_response())
+    })();
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `POST /api/v2/callbacks/batch`: `{"callbacks": [body, ...]}` (at most 100); a result per item,
+/// in order, each a 201/200 with the callback or the problem that item met. One request against
+/// the rate limit.
+pub async fn batch(
+    AxState(state): AxState<Arc<ServiceState>>,
+    headers: HeaderMap,
+    body: Result<Json<Value>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let result = (|| {
+        let caller = state.tokens.caller(&headers)?;
+        may_write(&caller.role)?;
+        state.limits.take(&caller)?;
+        let Json(body) = body.map_err(|e| Problem::bad_request("body", "body", e.body_text()))?;
+        let items = body
+            .get("callbacks")
+            .and_then(Value::as_array)
+            .ok_or_else(|| Problem::bad_request("body", "callbacks", "write `{\"callbacks\": [ ... ]}`"))?;
+        if items.len() > 100 {
+            return Err(Problem::bad_request(
+                "body",
+                "callbacks",
+                format!("{} callbacks in one batch; at most 100", items.len()),
+            ));
+        }
+        let results: Vec<Value> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let parsed: Result<CreateBody, _> = serde_json::from_value(item.clone());
+                let outcome = match parsed {
+                    Err(e) => Err(Problem::bad_request("body", &format!("callbacks[{i}]"), e.to_string())),
+                    Ok(b) => create_one(&state, &caller.role, b, None),
+                };
+                match outcome {
+                    Ok((status, cb)) => json!({"status": status.as_u16(), "callback": view(&cb)}),
+                    Err(p) => json!({"status": p.status.as_u16(), "problem": p.to_json()}),
+                }
+            })
+            .collect();
+        Ok(Json(json!({"results": results})).into_response())
     })();
     result.unwrap_or_else(IntoResponse::into_response)
 }

@@ -36,6 +36,8 @@ pub struct ServiceState {
     /// or one short transaction.
     pub store: Mutex<SqliteStore>,
     pub tokens: auth::Tokens,
+    /// Creations per second, per token.
+    pub limits: auth::RateLimits,
     /// The project's center (queues and their callback settings, the roster); `None`: any queue,
     /// default settings.
     pub center: Option<Center>,
@@ -61,6 +63,7 @@ pub fn router(state: Arc<ServiceState>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v2/callbacks", get(genesys::list).post(genesys::create))
+        .route("/api/v2/callbacks/batch", axum::routing::post(genesys::batch))
         .route("/api/v2/callbacks/{id}", get(genesys::get_one).delete(genesys::delete))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .with_state(state)
@@ -76,7 +79,12 @@ pub fn serve(
     std::fs::create_dir_all(&options.data_dir).map_err(|e| format!("{}: {e}", options.data_dir.display()))?;
     let store = SqliteStore::open(options.data_dir.join("callbacks.db")).map_err(|e| e.to_string())?;
     let tokens = auth::Tokens::load(&options.data_dir)?;
-    let state = Arc::new(ServiceState { store: Mutex::new(store), tokens, center });
+    let state = Arc::new(ServiceState {
+        store: Mutex::new(store),
+        tokens,
+        limits: auth::RateLimits::default(),
+        center,
+    });
     // The dispatcher runs beside the API in this process, on its own thread (its engine is
     // single-threaded), against the same database; it stops when the server does.
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));

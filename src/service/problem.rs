@@ -22,6 +22,8 @@ pub struct ProblemBody {
     pub field: Option<String>,
     /// Anything else the client needs (`existingId` of a duplicate).
     pub extra: Value,
+    /// Seconds to wait, for a 429 (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -33,6 +35,7 @@ impl Problem {
             code: code.into(),
             field: None,
             extra: Value::Null,
+            retry_after: None,
         }))
     }
 
@@ -56,6 +59,22 @@ impl Problem {
 
     pub fn internal(detail: impl Into<String>) -> Problem {
         Problem::new(StatusCode::SERVICE_UNAVAILABLE, "store", "the callback store cannot answer", detail)
+    }
+
+    /// The body as JSON, for a batch's per-item result.
+    pub fn to_json(&self) -> Value {
+        let mut body = json!({"status": self.status.as_u16(), "code": self.code, "title": self.title, "detail": self.detail});
+        if let Some(f) = &self.field {
+            body["field"] = json!(f);
+        }
+        if let Value::Object(extra) = &self.extra {
+            for (k, v) in extra {
+                if !v.is_null() {
+                    body[k] = v.clone();
+                }
+            }
+        }
+        body
     }
 
     /// The CB rule errors of a request: 409 with the existing id for a duplicate (the seed's
@@ -124,6 +143,9 @@ impl IntoResponse for Problem {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(secs) = this.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         response
     }
 }
