@@ -255,3 +255,39 @@ fn batch_idempotency_and_rate_limits() {
     assert!(head.contains("retry-after: 1"), "{head}");
     assert!(head.contains("application/problem+json"), "{head}");
 }
+
+/// PATCH reschedules and reassigns through the CLI's edit path, under the same rules.
+#[test]
+fn patch_reschedules_and_reassigns() {
+    let data = std::env::temp_dir().join(format!("callwright-serve-patch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let admin = token(&data, &["--role", "admin"]);
+    let s = start(data.clone());
+    let day = |n: i64| (chrono::Utc::now() + chrono::Duration::days(n)).format("%Y-%m-%d").to_string();
+    let body = format!(
+        r#"{{"target":{{"id":"+31612345678","type":"phoneNumber"}},"queueId":"Support","requestedTime":"{}T10:00:00+01:00","agentId":"anna","externalData":{{"timezone":"Europe/Amsterdam"}}}}"#,
+        day(2)
+    );
+    let (status, _, cb) = http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&body));
+    assert_eq!(status, 201, "{cb}");
+    let path = format!("/api/v2/callbacks/{}", cb["id"].as_str().unwrap());
+    let later = format!(r#"{{"requestedTime":"{}T14:00:00+01:00"}}"#, day(3));
+    let (status, _, moved) = http(&s, "PATCH", &path, Some(&admin), Some(&later));
+    assert_eq!(status, 200, "{moved}");
+    assert!(
+        moved["callbackWindow"]["startTime"].as_str().unwrap().starts_with(&format!("{}T13:00:00", day(3))),
+        "{moved}"
+    );
+    let (status, _, given) = http(&s, "PATCH", &path, Some(&admin), Some(r#"{"agentId":"bram"}"#));
+    assert_eq!((status, given["agentId"].as_str()), (200, Some("bram")), "{given}");
+    let (status, _, queue) = http(&s, "PATCH", &path, Some(&admin), Some(r#"{"agentId":null}"#));
+    assert_eq!((status, queue["agentId"].as_str()), (200, None), "{queue}");
+    let (status, _, p) = http(&s, "PATCH", &path, Some(&admin), Some(r#"{"agentId":"ghost"}"#));
+    assert_eq!((status, p["code"].as_str()), (400, Some("CB018")), "{p}");
+    let (status, _, p) =
+        http(&s, "PATCH", &path, Some(&admin), Some(&format!(r#"{{"requestedTime":"{}T14:00"}}"#, day(3))));
+    assert_eq!((status, p["code"].as_str()), (400, Some("CB016")), "{p}");
+    let far = format!(r#"{{"requestedTime":"{}T14:00:00+01:00"}}"#, day(60));
+    let (status, _, p) = http(&s, "PATCH", &path, Some(&admin), Some(&far));
+    assert_eq!((status, p["code"].as_str()), (400, Some("CB006")), "{p}");
+}

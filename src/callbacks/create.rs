@@ -115,3 +115,116 @@ fn create_once(
         (_, None) => Err(CreateError::Codec("the store did not consult the rules".into())),
     }
 }
+
+/// A change to a stored, scheduled callback: a new window (its zone, date, start and end, local
+/// to the zone), a new owner (`Some(None)`: back to the queue), or both.
+#[derive(Debug, Clone, Default)]
+pub struct Edit {
+    pub window: Option<(String, chrono::NaiveDate, chrono::NaiveTime, chrono::NaiveTime)>,
+    pub owner: Option<Option<String>>,
+    /// Reschedule even next to another pending callback of the number (CB010).
+    pub force: bool,
+}
+
+/// Why an edit was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("no callback with id {0}")]
+    NotFound(String),
+    #[error("the edit breaks {} rule(s)", .0.len())]
+    Rules(Vec<CallbackValidationError>),
+    #[error("callback {0} changed while it was being edited; read it again")]
+    Changed(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Codec(String),
+}
+
+/// Reschedules and/or reassigns a scheduled callback, under the same rules as a new one (the
+/// window, the horizon, duplicates among the number's other callbacks) and the edit rules (an
+/// ended callback cannot change, CB015; an owned one is frozen 15 minutes before its window,
+/// CB014). The state does not change; the history records `rescheduled` or `reassigned`.
+pub fn edit_stored(
+    store: &mut dyn CallbackStore,
+    id: &str,
+    edit: &Edit,
+    settings: &CallbackSettings,
+    now: DateTime<Utc>,
+) -> Result<Callback, EditError> {
+    use super::validate::{CallbackErrorCode, Field, check_edit};
+    use super::{CallbackType, State};
+    let row = store.get(id)?.ok_or_else(|| EditError::NotFound(id.to_string()))?;
+    let old = decode(&row).map_err(EditError::Codec)?;
+    check_edit(&old, now).map_err(|e| EditError::Rules(vec![e]))?;
+    if old.state != State::Scheduled && edit.window.is_some() {
+        return Err(EditError::Rules(vec![
+            CallbackValidationError::new(
+                CallbackErrorCode::AlreadyEnded,
+                Field::State,
+                format!("callback {} is {}; only a scheduled callback can be rescheduled", old.id, old.state),
+            )
+            .with_help("cancel it and schedule a new one"),
+        ]));
+    }
+    let owner = edit.owner.clone().unwrap_or_else(|| old.owner.clone());
+    let (zone, date, start, end) = match (&edit.window, &old.schedule) {
+        (Some(w), _) => w.clone(),
+        (None, Some(s)) => (s.timezone.clone(), s.schedule_date, s.window_start, s.window_end),
+        (None, None) => {
+            // An undated callback: only its owner can change.
+            let mut cb = old.clone();
+            cb.owner = owner;
+            cb.updated_at = now;
+            return commit(store, &row.state, cb, "reassigned", now);
+        }
+    };
+    let mut req = ScheduleRequest::scheduled(&old.callback_number, &zone, date, start, end, &old.queue);
+    req.callback_type = match (&owner, old.callback_type) {
+        (Some(_), CallbackType::Scheduled) => CallbackType::AgentOwned,
+        (None, CallbackType::AgentOwned) => CallbackType::Scheduled,
+        (_, t) => t,
+    };
+    req.origin = old.origin.clone();
+    req.customer_name = Some(old.customer_name.clone());
+    req.reason = old.reason.clone();
+    req.owner = owner.clone();
+    req.max_attempts = Some(i64::from(old.max_attempts));
+    req.retry_interval_secs = Some(old.retry_interval_secs);
+    req.data = old.data.clone();
+    req.force = edit.force;
+    let others: Vec<Callback> = store
+        .by_number(&old.callback_number)?
+        .iter()
+        .filter_map(|r| decode(r).ok())
+        .filter(|c| c.id != old.id)
+        .collect();
+    let draft = match validate_request(&req, settings, now, &others) {
+        Err(errors) => return Err(EditError::Rules(errors)),
+        Ok(ValidatedCallback::Existing(cb)) => cb,
+        Ok(ValidatedCallback::New(new)) => new.draft().clone(),
+    };
+    let mut cb = old.clone();
+    cb.schedule = draft.schedule;
+    cb.dst_note = draft.dst_note;
+    cb.callback_type = req.callback_type;
+    cb.owner = owner;
+    cb.updated_at = now;
+    let reason = if edit.window.is_some() { "rescheduled" } else { "reassigned" };
+    commit(store, &row.state, cb, reason, now)
+}
+
+fn commit(
+    store: &mut dyn CallbackStore,
+    state: &str,
+    cb: Callback,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Callback, EditError> {
+    let update = encode(&cb, now).map_err(EditError::Codec)?;
+    if store.transition(&cb.id, state, state, Some(reason), now.timestamp_micros(), Some(&update))? {
+        Ok(cb)
+    } else {
+        Err(EditError::Changed(cb.id))
+    }
+}

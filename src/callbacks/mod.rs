@@ -17,7 +17,7 @@ pub mod stats;
 pub mod store;
 pub mod validate;
 
-pub use create::{CreateError, Created, create_stored};
+pub use create::{CreateError, Created, Edit, EditError, create_stored, edit_stored};
 pub use intake::{CallbackError, CallbackId, CallbackIntake, CallbackRequest, Origin};
 
 pub use live::{CallbackStep, LiveCallback};

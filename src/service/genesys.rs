@@ -447,3 +447,108 @@ pub async fn batch(
     })();
     result.unwrap_or_else(IntoResponse::into_response)
 }
+
+/// The PATCH body: a new time (`requestedTime` or `callbackWindow`, with an offset, in
+/// `externalData.timezone` or the callback's zone), and/or a new owner (`agentId`; `null` returns it to
+/// the queue).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PatchBody {
+    requested_time: Option<String>,
+    callback_window: Option<Window>,
+    #[serde(default, deserialize_with = "present")]
+    agent_id: Option<Option<String>>,
+    #[serde(default)]
+    external_data: BTreeMap<String, Value>,
+}
+
+/// `Some(None)` for an explicit `null`, `None` when the field is absent.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// `PATCH /api/v2/callbacks/{id}`: reschedule and/or reassign, under the CB rules and the
+/// 15-minute edit cut-off of an owned callback (CB014), through the CLI's edit path.
+pub async fn patch(
+    AxState(state): AxState<Arc<ServiceState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<PatchBody>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    let result = (|| {
+        let caller = state.tokens.caller(&headers)?;
+        may_write(&caller.role)?;
+        let Json(body) = body.map_err(|e| Problem::bad_request("body", "body", e.body_text()))?;
+        let old = load(&state, &id)?;
+        if !may_see(&caller.role, &old) {
+            return Err(Problem::not_found(&id));
+        }
+        if let (Role::Agent { agent }, Some(Some(a))) = (&caller.role, &body.agent_id)
+            && a != agent
+        {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "not your callback",
+                "an agent cannot give its callback to another agent; return it to the queue with `agentId: null`",
+            ));
+        }
+        if let Some(Some(a)) = &body.agent_id
+            && let Err(e) = check_owner(Some(a), |o| state.is_agent(o))
+        {
+            return Err(Problem::rules(&[e], field_name));
+        }
+        let settings = state.settings(&old.queue).unwrap_or_default();
+        let zone_name = body
+            .external_data
+            .get("timezone")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| old.timezone().map(str::to_string))
+            .unwrap_or_else(|| "UTC".into());
+        let zone: chrono_tz::Tz = zone_name.parse().map_err(|_| {
+            Problem::bad_request(
+                "CB003",
+                "externalData.timezone",
+                format!("`{zone_name}` is not an IANA time zone"),
+            )
+        })?;
+        let window = match (&body.callback_window, &body.requested_time) {
+            (Some(w), _) => {
+                let start = instant(&w.start_time, "callbackWindow.startTime")?.with_timezone(&zone);
+                Some((start, start + chrono::Duration::seconds(w.duration)))
+            }
+            (None, Some(t)) => {
+                let start = instant(t, "requestedTime")?.with_timezone(&zone);
+                Some((start, start + chrono::Duration::seconds(settings.window_min_secs)))
+            }
+            (None, None) => None,
+        };
+        let edit = crate::callbacks::Edit {
+            window: window.map(|(a, b)| (zone_name.clone(), a.date_naive(), a.time(), b.time())),
+            owner: body.agent_id.clone(),
+            force: false,
+        };
+        let mut store = state.store.lock().map_err(|_| Problem::internal("the store lock was poisoned"))?;
+        match crate::callbacks::edit_stored(&mut *store, &id, &edit, &settings, Utc::now()) {
+            Ok(cb) => Ok(Json(view(&cb)).into_response()),
+            Err(crate::callbacks::EditError::Rules(errors)) => {
+                let mut p = Problem::rules(&errors, field_name);
+                if matches!(p.code.as_str(), "CB014" | "CB015") {
+                    p.status = StatusCode::CONFLICT;
+                }
+                Err(p)
+            }
+            Err(crate::callbacks::EditError::NotFound(id)) => Err(Problem::not_found(&id)),
+            Err(crate::callbacks::EditError::Changed(id)) => Err(Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "the callback changed",
+                format!("callback {id} moved on while this request was made; read it again"),
+            )),
+            Err(crate::callbacks::EditError::Store(e)) => Err(Problem::internal(e.to_string())),
+            Err(crate::callbacks::EditError::Codec(e)) => Err(Problem::internal(e)),
+        }
+    })();
+    result.unwrap_or_else(IntoResponse::into_response)
+}

@@ -64,7 +64,7 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v2/callbacks", get(genesys::list).post(genesys::create))
         .route("/api/v2/callbacks/batch", axum::routing::post(genesys::batch))
-        .route("/api/v2/callbacks/{id}", get(genesys::get_one).delete(genesys::delete))
+        .route("/api/v2/callbacks/{id}", get(genesys::get_one).patch(genesys::patch).delete(genesys::delete))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .with_state(state)
 }

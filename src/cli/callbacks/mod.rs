@@ -18,9 +18,9 @@ use callwright::callbacks::store::{CallbackStore, ListFilter, SqliteStore, Store
 use callwright::callbacks::validate::Field;
 use callwright::callbacks::{
     Callback, CallbackErrorCode, CallbackType, CallbackValidationError, EndReason, ScheduleRequest, State,
-    ValidatedCallback, check_edit, check_owner, normalize_number, validate_request,
+    check_owner, normalize_number,
 };
-use callwright::callbacks::{CreateError, Created, create_stored};
+use callwright::callbacks::{CreateError, Created, Edit, EditError, create_stored, edit_stored};
 use callwright::model::center::{CallbackSettings, load_center};
 use callwright::source::FileId;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -214,30 +214,6 @@ fn encode(cb: &Callback, updated_at: DateTime<Utc>) -> Result<StoredCallback, Fa
 
 pub(super) fn store_err(e: callwright::callbacks::store::StoreError) -> Fail {
     (exit::USAGE, e.to_string())
-}
-
-/// The stored callbacks the duplicate and idempotency rules of [`validate_request`] can match:
-/// the one holding `key`, and those of `number` once normalised. Both are index lookups, so
-/// scheduling stays O(log n) however many callbacks the store holds. A number that does not
-/// normalise matches nothing (validation reports it). Unreadable rows are left out.
-fn related_callbacks(
-    store: &SqliteStore,
-    number: Option<&str>,
-    default_region: Option<&str>,
-    key: Option<&str>,
-) -> Result<Vec<Callback>, Fail> {
-    let mut rows = Vec::new();
-    if let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) {
-        rows.extend(store.by_idempotency_key(key).map_err(store_err)?);
-    }
-    if let Some(number) = number.and_then(|n| normalize_number(n, default_region).ok()) {
-        for row in store.by_number(&number).map_err(store_err)? {
-            if !rows.iter().any(|r: &StoredCallback| r.id == row.id) {
-                rows.push(row);
-            }
-        }
-    }
-    Ok(rows.iter().filter_map(|r| decode(r).ok()).collect())
 }
 
 fn schedule(common: &Common, a: ScheduleArgs, out: &mut Output) -> Result<i32, Fail> {
@@ -435,60 +411,23 @@ fn reschedule(common: &Common, a: RescheduleArgs, out: &mut Output) -> Result<i3
     let mut store = common.open()?;
     let row = store.get(&a.id).map_err(store_err)?.ok_or_else(|| unknown(&a.id))?;
     let old = decode(&row)?;
-    if let Err(e) = check_edit(&old, now) {
-        return Err(report(&[e], common.format, out));
-    }
-    if old.state != State::Scheduled {
-        let e = bad_value(
-            CallbackErrorCode::AlreadyEnded,
-            Field::State,
-            format!("callback {} is {}; only a scheduled callback can be rescheduled", old.id, old.state),
-        )
-        .with_help("cancel it and schedule a new one");
-        return Err(report(&[e], common.format, out));
-    }
     let settings = common.settings(&old.queue)?;
     let zone = a.tz.clone().or_else(|| old.timezone().map(str::to_string)).unwrap_or_default();
-    let mut req = ScheduleRequest::scheduled(&old.callback_number, &zone, date, start, end, &old.queue);
-    req.callback_type = old.callback_type;
-    req.origin = old.origin.clone();
-    req.customer_name = Some(old.customer_name.clone());
-    req.reason = old.reason.clone();
-    req.owner = old.owner.clone();
-    req.max_attempts = Some(i64::from(old.max_attempts));
-    req.retry_interval_secs = Some(old.retry_interval_secs);
-    req.data = old.data.clone();
-    req.force = a.force;
-    let others: Vec<Callback> = related_callbacks(&store, Some(&old.callback_number), None, None)?
-        .into_iter()
-        .filter(|c| c.id != old.id)
-        .collect();
-    let draft = match validate_request(&req, &settings, now, &others) {
-        Err(errors) => return Err(report(&errors, common.format, out)),
-        Ok(ValidatedCallback::Existing(cb)) => cb,
-        Ok(ValidatedCallback::New(new)) => new.draft().clone(),
+    let edit = Edit { window: Some((zone, date, start, end)), owner: None, force: a.force };
+    // The one edit path, shared with the service's PATCH.
+    let cb = match edit_stored(&mut store, &a.id, &edit, &settings, now) {
+        Ok(cb) => cb,
+        Err(EditError::Rules(errors)) => return Err(report(&errors, common.format, out)),
+        Err(EditError::NotFound(id)) => return Err(unknown(&id)),
+        Err(EditError::Changed(id)) => {
+            return Err((
+                exit::PROBLEMS,
+                format!("callback {id} changed state while it was being rescheduled; try again"),
+            ));
+        }
+        Err(EditError::Store(e)) => return Err(store_err(e)),
+        Err(EditError::Codec(e)) => return Err((exit::USAGE, e)),
     };
-    let mut cb = old.clone();
-    cb.schedule = draft.schedule;
-    cb.dst_note = draft.dst_note;
-    cb.updated_at = now;
-    let update = encode(&cb, now)?;
-    let moved = store
-        .transition(
-            &cb.id,
-            &row.state,
-            &row.state,
-            Some("rescheduled"),
-            now.timestamp_micros(),
-            Some(&update),
-        )
-        .map_err(store_err)?;
-    if !moved {
-        return Err((
-            exit::PROBLEMS,
-            format!("callback {} changed state while it was being rescheduled; try again", cb.id),
-        ));
-    }
     view::print_one(&cb, "rescheduled", common.format, out);
     Ok(exit::OK)
 }
