@@ -83,7 +83,9 @@ impl Problem {
         errors: &[CallbackValidationError],
         field_name: impl Fn(&CallbackValidationError) -> String,
     ) -> Problem {
-        let first = &errors[0];
+        let Some(first) = errors.first() else {
+            return Problem::internal("the rules refused the callback without saying why");
+        };
         let duplicate = errors.iter().find(|e| e.code.as_str() == "CB010");
         let mut p = match duplicate {
             Some(d) => {
