@@ -82,6 +82,8 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
         }
     }
     let mut renewed = std::time::Instant::now();
+    let mut queued_read =
+        std::time::Instant::now().checked_sub(QUEUED_POLL).unwrap_or_else(std::time::Instant::now);
     // Read after taking the lease: the previous holder may have moved callbacks since.
     let pending = match pending_rows(reader) {
         Ok(p) => p,
@@ -102,16 +104,21 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
             Err(e) => problems.push(e.to_string()),
         }
         // "As soon as possible" callbacks are stored already QUEUED (by the CLI's --asap or the
-        // API while this dispatcher runs): take the ones not yet being served.
-        let queued =
-            crate::callbacks::store::ListFilter { state: Some("QUEUED".into()), ..Default::default() };
-        match reader.list(&queued) {
-            Ok(rows) => {
-                for row in rows.iter().filter(|r| !loaded.borrow().contains(&r.id)) {
-                    start_one(engine, reader, row, epoch, &printer, &live, &loaded, &mut problems);
+        // API while this dispatcher runs): take the ones not yet being served. Once a second, not
+        // every poll: callbacks waiting for an agent are QUEUED too, and a busy queue would
+        // otherwise be read fifty times a second.
+        if queued_read.elapsed() >= QUEUED_POLL {
+            queued_read = std::time::Instant::now();
+            let queued =
+                crate::callbacks::store::ListFilter { state: Some("QUEUED".into()), ..Default::default() };
+            match reader.list(&queued) {
+                Ok(rows) => {
+                    for row in rows.iter().filter(|r| !loaded.borrow().contains(&r.id)) {
+                        start_one(engine, reader, row, epoch, &printer, &live, &loaded, &mut problems);
+                    }
                 }
+                Err(e) => problems.push(e.to_string()),
             }
-            Err(e) => problems.push(e.to_string()),
         }
         // A write the ledger could not make (the lock held past the busy timeout, a read-only
         // file) stops the dispatcher with the error: the callback stays in its last committed
@@ -143,6 +150,8 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
 /// killed with -9 holds the database at most this long.
 const LEASE_TTL_MICROS: i64 = 10_000_000;
 const LEASE_RENEW: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often the store is read for "as soon as possible" callbacks queued while running.
+const QUEUED_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 /// How often a waiting dispatcher asks for the lease again.
 const LEASE_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
 
