@@ -4,12 +4,12 @@
 
 use super::model::{Callback, CallbackType};
 use super::validate::{
-    CallbackErrorCode, CallbackValidationError, Field, ScheduleRequest, ValidatedCallback, normalize_number,
-    validate_request,
+    CallbackErrorCode, CallbackValidationError, Field, ScheduleRequest, ValidatedCallback, end_on_start_day,
+    normalize_number, validate_request,
 };
 use crate::model::CallbackMode;
 use crate::model::center::CallbackSettings;
-use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -126,26 +126,14 @@ impl CallbackIntake {
         };
         let scheduled = window.is_some();
         let request = ScheduleRequest {
-            callback_type: match (scheduled, &req.owner) {
-                (false, _) => CallbackType::InQueue,
-                (true, Some(_)) => CallbackType::AgentOwned,
-                (true, None) => CallbackType::Scheduled,
-            },
+            callback_type: CallbackType::for_request(scheduled, req.owner.is_some()),
             origin: req.origin.clone().into(),
             callback_number: Some(req.number.clone()),
             customer_name: Some(req.name.clone()),
             timezone: scheduled.then(|| req.timezone.clone().unwrap_or_else(|| call_zone.to_string())),
             schedule_date: window.map(|w| w.0.date()),
             window_start: window.map(|w| w.0.time()),
-            // A window that runs past midnight ends at the last second of its day (the window
-            // rules then judge its length).
-            window_end: window.map(|(a, b)| {
-                if b.date() == a.date() {
-                    b.time()
-                } else {
-                    NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(a.time())
-                }
-            }),
+            window_end: window.map(|(a, b)| end_on_start_day(a, b)),
             queue: Some(req.queue.clone()),
             owner: req.owner.clone(),
             max_attempts: Some(req.attempts),

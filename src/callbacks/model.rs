@@ -48,6 +48,16 @@ impl CallbackType {
         }
     }
 
+    /// The type of a new callback: with a time, scheduled (owned when it has an owner); without
+    /// one, served in queue order as soon as possible.
+    pub fn for_request(timed: bool, owned: bool) -> CallbackType {
+        match (timed, owned) {
+            (false, _) => CallbackType::InQueue,
+            (true, true) => CallbackType::AgentOwned,
+            (true, false) => CallbackType::Scheduled,
+        }
+    }
+
     /// Whether a callback of this type needs a date, a window and a zone. In-queue and
     /// customer-first callbacks may have one (then it must be complete) but need not.
     pub fn needs_schedule(self) -> bool {

@@ -19,6 +19,17 @@ use std::collections::BTreeMap;
 
 pub use crate::diagnostics::CallbackErrorCode;
 
+/// The end of a window on its start's day: a window that runs past midnight ends at the last
+/// second of that day (the window rules then judge its length). Flows and the API both book
+/// windows from a start and an end instant.
+pub fn end_on_start_day(start: NaiveDateTime, end: NaiveDateTime) -> NaiveTime {
+    if end.date() == start.date() {
+        end.time()
+    } else {
+        NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(start.time())
+    }
+}
+
 /// An owned callback's owner must be one of the center's agents (seed 003: the owner is an agent
 /// who will make the call); `is_agent` answers for the center in use. Without a roster (no
 /// center.yaml) every name is accepted.

@@ -56,3 +56,21 @@ pub fn show(v: &Value) -> String {
         Value::Tagged(t) => format!("a value tagged `{}`", t.tag),
     }
 }
+
+/// Writes `file`, `file:line` or `file:line:col`: the place of an input-file error, as scenario and
+/// flow-test errors print it.
+pub fn write_place(
+    f: &mut std::fmt::Formatter<'_>,
+    file: &str,
+    line: Option<u32>,
+    column: Option<u32>,
+) -> std::fmt::Result {
+    f.write_str(file)?;
+    if let Some(line) = line {
+        write!(f, ":{line}")?;
+        if let Some(col) = column {
+            write!(f, ":{col}")?;
+        }
+    }
+    Ok(())
+}

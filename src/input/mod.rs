@@ -14,7 +14,7 @@ mod yaml_field;
 mod yaml_locate;
 mod yaml_region;
 
-pub use field_path::{FieldPath, Seg, child, index, show, show_path};
+pub use field_path::{FieldPath, Seg, child, index, show, show_path, write_place};
 pub use files::{read_regular, walk_files};
 pub use yaml_field::{item_lines, locate_field};
 pub use yaml_locate::{locate, yaml_error_position};

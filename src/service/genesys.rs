@@ -10,7 +10,7 @@ use crate::callbacks::store::{CallbackStore, ListFilter};
 use crate::callbacks::validate::Field;
 use crate::callbacks::{
     Callback, CallbackType, CallbackValidationError, CreateError, Created, EndReason, ScheduleRequest, State,
-    check_edit, check_owner, create_stored, normalize_number,
+    check_edit, check_owner, create_stored, end_on_start_day, normalize_number,
 };
 use axum::Json;
 use axum::extract::{Path, Query, State as AxState};
@@ -85,6 +85,34 @@ fn instant(text: &str, field: &str) -> Result<DateTime<FixedOffset>, Problem> {
     })
 }
 
+/// A requested window in the customer's zone: the zone's name, the local date, start and end.
+type LocalWindow = (String, chrono::NaiveDate, chrono::NaiveTime, chrono::NaiveTime);
+
+/// The window a body asks for, local to `zone_name` (an IANA zone, else CB003): `callbackWindow`, or
+/// `requestedTime` and the queue's shortest window; neither is "as soon as possible".
+fn requested_window(
+    callback_window: &Option<Window>,
+    requested_time: &Option<String>,
+    zone_name: &str,
+    window_min_secs: i64,
+) -> Result<Option<LocalWindow>, Problem> {
+    let zone: chrono_tz::Tz = zone_name.parse().map_err(|_| {
+        Problem::bad_request(
+            "CB003",
+            "externalData.timezone",
+            format!("`{zone_name}` is not an IANA time zone"),
+        )
+    })?;
+    let (start, secs) = match (callback_window, requested_time) {
+        (Some(w), _) => (instant(&w.start_time, "callbackWindow.startTime")?, w.duration),
+        (None, Some(t)) => (instant(t, "requestedTime")?, window_min_secs),
+        (None, None) => return Ok(None),
+    };
+    let start = start.with_timezone(&zone).naive_local();
+    let end = start + chrono::Duration::seconds(secs);
+    Ok(Some((zone_name.to_string(), start.date(), start.time(), end_on_start_day(start, end))))
+}
+
 /// The callback as this API shows it.
 pub fn view(cb: &Callback) -> Value {
     json!({
@@ -107,12 +135,6 @@ pub fn view(cb: &Callback) -> Value {
         "createdDate": cb.created_at.to_rfc3339(),
         "modifiedDate": cb.updated_at.to_rfc3339(),
     })
-}
-
-fn may_write(role: &Role) -> Result<(), Problem> {
-    match role {
-        Role::Admin | Role::Supervisor | Role::Agent { .. } => Ok(()),
-    }
 }
 
 /// An agent sees and edits only the callbacks it owns.
@@ -140,7 +162,6 @@ async fn create_inner(
     body: Result<Json<CreateBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, Problem> {
     let caller = state.tokens.caller(headers)?;
-    may_write(&caller.role)?;
     state.limits.take(&caller)?;
     let Json(body) = body.map_err(|e| Problem::bad_request("body", "body", e.body_text()))?;
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
@@ -185,38 +206,10 @@ fn create_one(
     }
     let text = |k: &str| body.external_data.get(k).and_then(Value::as_str).map(str::to_string);
     let zone_name = text("timezone").unwrap_or_else(|| "UTC".into());
-    let zone: chrono_tz::Tz = zone_name.parse().map_err(|_| {
-        Problem::bad_request(
-            "CB003",
-            "externalData.timezone",
-            format!("`{zone_name}` is not an IANA time zone"),
-        )
-    })?;
-    // The window: callbackWindow, or requestedTime and the queue's shortest window; neither is
-    // "as soon as possible".
-    let window = match (&body.callback_window, &body.requested_time) {
-        (Some(w), _) => {
-            let start = instant(&w.start_time, "callbackWindow.startTime")?;
-            Some((
-                start.with_timezone(&zone),
-                start.with_timezone(&zone) + chrono::Duration::seconds(w.duration),
-            ))
-        }
-        (None, Some(t)) => {
-            let start = instant(t, "requestedTime")?;
-            Some((
-                start.with_timezone(&zone),
-                start.with_timezone(&zone) + chrono::Duration::seconds(settings.window_min_secs),
-            ))
-        }
-        (None, None) => None,
-    };
+    let window =
+        requested_window(&body.callback_window, &body.requested_time, &zone_name, settings.window_min_secs)?;
     let mut req = ScheduleRequest {
-        callback_type: match (&window, &owner) {
-            (None, _) => CallbackType::InQueue,
-            (Some(_), Some(_)) => CallbackType::AgentOwned,
-            (Some(_), None) => CallbackType::Scheduled,
-        },
+        callback_type: CallbackType::for_request(window.is_some(), owner.is_some()),
         origin: crate::callbacks::model::Origin::Api,
         callback_number: Some(body.target.id.clone()),
         customer_name: text("customerName"),
@@ -226,15 +219,11 @@ fn create_one(
         idempotency_key: key,
         ..ScheduleRequest::default()
     };
-    if let Some((start, end)) = window {
-        req.timezone = Some(zone_name.clone());
-        req.schedule_date = Some(start.date_naive());
-        req.window_start = Some(start.time());
-        req.window_end = Some(if end.date_naive() == start.date_naive() {
-            end.time()
-        } else {
-            chrono::NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(start.time())
-        });
+    if let Some((zone, date, start, end)) = window {
+        req.timezone = Some(zone);
+        req.schedule_date = Some(date);
+        req.window_start = Some(start);
+        req.window_end = Some(end);
     }
     req.data = body
         .external_data
@@ -362,7 +351,6 @@ pub async fn delete(
 ) -> Response {
     let result = (|| {
         let role = state.tokens.role(&headers)?;
-        may_write(&role)?;
         let mut cb = load(&state, &id)?;
         if !may_see(&role, &cb) {
             return Err(Problem::not_found(&id));
@@ -414,7 +402,6 @@ pub async fn batch(
 ) -> Response {
     let result = (|| {
         let caller = state.tokens.caller(&headers)?;
-        may_write(&caller.role)?;
         state.limits.take(&caller)?;
         let Json(body) = body.map_err(|e| Problem::bad_request("body", "body", e.body_text()))?;
         let items = body
@@ -477,7 +464,6 @@ pub async fn patch(
 ) -> Response {
     let result = (|| {
         let caller = state.tokens.caller(&headers)?;
-        may_write(&caller.role)?;
         let Json(body) = body.map_err(|e| Problem::bad_request("body", "body", e.body_text()))?;
         let old = load(&state, &id)?;
         if !may_see(&caller.role, &old) {
@@ -506,29 +492,13 @@ pub async fn patch(
             .map(str::to_string)
             .or_else(|| old.timezone().map(str::to_string))
             .unwrap_or_else(|| "UTC".into());
-        let zone: chrono_tz::Tz = zone_name.parse().map_err(|_| {
-            Problem::bad_request(
-                "CB003",
-                "externalData.timezone",
-                format!("`{zone_name}` is not an IANA time zone"),
-            )
-        })?;
-        let window = match (&body.callback_window, &body.requested_time) {
-            (Some(w), _) => {
-                let start = instant(&w.start_time, "callbackWindow.startTime")?.with_timezone(&zone);
-                Some((start, start + chrono::Duration::seconds(w.duration)))
-            }
-            (None, Some(t)) => {
-                let start = instant(t, "requestedTime")?.with_timezone(&zone);
-                Some((start, start + chrono::Duration::seconds(settings.window_min_secs)))
-            }
-            (None, None) => None,
-        };
-        let edit = crate::callbacks::Edit {
-            window: window.map(|(a, b)| (zone_name.clone(), a.date_naive(), a.time(), b.time())),
-            owner: body.agent_id.clone(),
-            force: false,
-        };
+        let window = requested_window(
+            &body.callback_window,
+            &body.requested_time,
+            &zone_name,
+            settings.window_min_secs,
+        )?;
+        let edit = crate::callbacks::Edit { window, owner: body.agent_id.clone(), force: false };
         let mut store = state.store.lock().map_err(|_| Problem::internal("the store lock was poisoned"))?;
         match crate::callbacks::edit_stored(&mut *store, &id, &edit, &settings, Utc::now()) {
             Ok(cb) => Ok(Json(view(&cb)).into_response()),

@@ -31,13 +31,7 @@ pub struct ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(col) = self.column {
-                write!(f, ":{col}")?;
-            }
-        }
+        crate::input::write_place(f, &self.file, self.line, self.column)?;
         if self.field.is_empty() {
             write!(f, ": {}", self.message)?;
         } else {

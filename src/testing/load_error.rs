@@ -18,13 +18,7 @@ pub struct TestFileError {
 
 impl fmt::Display for TestFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-            if let Some(col) = self.column {
-                write!(f, ":{col}")?;
-            }
-        }
+        crate::input::write_place(f, &self.file, self.line, self.column)?;
         write!(f, ": error[{}]: ", self.code.as_str())?;
         if !self.field.is_empty() {
             write!(f, "{}: ", self.field)?;

@@ -107,13 +107,11 @@ impl CallbackStore for MemoryStore {
         decide: &mut dyn FnMut(&[StoredCallback], u64) -> Option<StoredCallback>,
     ) -> Result<Option<InsertOutcome>, StoreError> {
         // `&mut self` already excludes every other writer.
-        let mut rows: Vec<StoredCallback> =
-            key.and_then(|k| self.by_idempotency_key(k).ok().flatten()).into_iter().collect();
-        for row in self.by_number(number)? {
-            if !rows.iter().any(|r| r.id == row.id) {
-                rows.push(row);
-            }
-        }
+        let by_key = match key {
+            Some(k) => self.by_idempotency_key(k)?,
+            None => None,
+        };
+        let rows = super::related(by_key, self.by_number(number)?);
         let seq = self.next_seq()?;
         match decide(&rows, seq) {
             Some(new) => self.insert(&new).map(Some),

@@ -251,6 +251,21 @@ pub trait CallbackStore {
 }
 
 /// Checks shared by both implementations.
+/// The rows a new callback's rules look at: the one holding its idempotency key, then the
+/// number's, each once (both stores' [`CallbackStore::insert_if`]).
+fn related(
+    by_key: impl IntoIterator<Item = StoredCallback>,
+    by_number: Vec<StoredCallback>,
+) -> Vec<StoredCallback> {
+    let mut rows: Vec<StoredCallback> = by_key.into_iter().collect();
+    for row in by_number {
+        if !rows.iter().any(|r| r.id == row.id) {
+            rows.push(row);
+        }
+    }
+    rows
+}
+
 fn check_update(id: &str, update: Option<&StoredCallback>) -> Result<(), StoreError> {
     match update {
         Some(u) if u.id != id => {

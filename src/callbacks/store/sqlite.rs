@@ -376,15 +376,12 @@ impl CallbackStore for SqliteStore {
         // IMMEDIATE takes the write lock before the first read: a second writer waits (up to the
         // busy timeout) until this one commits, then sees its row.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut rows = Vec::new();
-        if let Some(key) = key {
-            rows.extend(query_on(&tx, "WHERE idempotency_key = ?1", &[&key])?);
-        }
-        for row in query_on(&tx, "WHERE number = ?1 ORDER BY due_at_utc, id", &[&number])? {
-            if !rows.iter().any(|r: &StoredCallback| r.id == row.id) {
-                rows.push(row);
-            }
-        }
+        let by_key = match key {
+            Some(key) => query_on(&tx, "WHERE idempotency_key = ?1", &[&key])?,
+            None => Vec::new(),
+        };
+        let rows =
+            super::related(by_key, query_on(&tx, "WHERE number = ?1 ORDER BY due_at_utc, id", &[&number])?);
         let seq = next_seq_on(&tx)?;
         let Some(new) = decide(&rows, seq) else {
             return Ok(None);

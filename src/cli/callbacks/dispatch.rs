@@ -11,7 +11,6 @@
 use super::{Common, Fail};
 use crate::cli::exit;
 use crate::cli::output::Output;
-use callwright::callbacks::store::codec::pending_rows;
 use callwright::project::Project;
 use callwright::runtime::{DispatchOptions, Event, Observer, StoreDispatch, dispatch_store};
 use callwright::time::Micros;
@@ -134,19 +133,6 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         }
         None => Project::from_sources(Vec::new(), None).check(),
     };
-    let latest = common
-        .open_read()
-        .ok()
-        .and_then(|r| pending_rows(&r).ok())
-        .and_then(|p| p.iter().map(|r| r.updated_at).max());
-    if let Some(latest) = latest.filter(|l| *l > epoch) {
-        // A history never goes back in time: an earlier dispatcher under --speed may have run
-        // its clock past the wall clock, so this one starts at the store's latest change.
-        eprintln!(
-            "dispatch: the clock starts at {}, the store's latest change (after --now: an earlier run went faster than real time)",
-            utc(latest)
-        );
-    }
     let config = StoreDispatch {
         db: common.db.clone(),
         agents: a.agents,
@@ -166,8 +152,18 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         let _ = out.write_all(callwright::source::printable(&line).as_bytes());
         let _ = out.flush();
     });
-    let summary = dispatch_store(&checked, config, on_change, |epoch| Printer { epoch })
-        .map_err(|e| (exit::USAGE, e))?;
+    // `dispatch_store` starts the clock no earlier than the store's latest change (a history never
+    // goes back in time); say so when that is after --now.
+    let printer = |started: i64| {
+        if started > epoch {
+            eprintln!(
+                "dispatch: the clock starts at {}, the store's latest change (after --now: an earlier run went faster than real time)",
+                utc(started)
+            );
+        }
+        Printer { epoch: started }
+    };
+    let summary = dispatch_store(&checked, config, on_change, printer).map_err(|e| (exit::USAGE, e))?;
     let (left, problems) = summary;
     if !problems.is_empty() {
         return Err((exit::USAGE, problems.join("; ")));
