@@ -77,7 +77,19 @@ fn create_once(
     skip: u64,
 ) -> Result<Created, CreateError> {
     let mut verdict: Option<Result<Created, CreateError>> = None;
-    let outcome = store.insert_if(number, key, &mut |rows, seq| {
+    // A queue with a slot capacity: the places taken in the slot the window starts in are counted
+    // under the same write lock as the insert.
+    let slot =
+        match (&settings.slots.capacity, &req.timezone, req.schedule_date, req.window_start, &req.queue) {
+            (Some(_), Some(zone), Some(date), Some(start), Some(queue)) => {
+                super::validate::resolve_local(date, start, zone)
+                    .ok()
+                    .map(|(at, _)| (queue.as_str(), settings.slots.slot_at(at)))
+            }
+            _ => None,
+        };
+    let range = slot.as_ref().map(|(q, s)| (*q, s.start.timestamp_micros(), s.end.timestamp_micros()));
+    let outcome = store.insert_if(number, key, range, &mut |rows, seq, booked| {
         let seq = seq + skip;
         let existing: Vec<Callback> = rows.iter().filter_map(|r| decode(r).ok()).collect();
         match validate_request(req, settings, now, &existing) {
@@ -87,6 +99,11 @@ fn create_once(
             }
             Ok(ValidatedCallback::Existing(cb)) => {
                 verdict = Some(Ok(Created::Existing(cb)));
+                None
+            }
+            Ok(ValidatedCallback::New(_)) if slot_full(settings, booked, slot.is_some()) => {
+                let (_, s) = slot.as_ref().expect("a full slot is a slot");
+                verdict = Some(Err(CreateError::Rules(vec![full(s, booked)])));
                 None
             }
             Ok(ValidatedCallback::New(new)) => {
@@ -116,6 +133,24 @@ fn create_once(
     }
 }
 
+fn slot_full(settings: &CallbackSettings, booked: u64, in_slot: bool) -> bool {
+    in_slot && settings.slots.capacity.is_some_and(|c| booked >= u64::from(c))
+}
+
+fn full(slot: &crate::model::center::slots::Slot, booked: u64) -> CallbackValidationError {
+    use super::validate::{CallbackErrorCode, Field};
+    CallbackValidationError::new(
+        CallbackErrorCode::SlotFull,
+        Field::WindowStart,
+        format!(
+            "the slot {} to {} is full: its {booked} places are taken",
+            slot.start.format("%Y-%m-%dT%H:%MZ"),
+            slot.end.format("%H:%MZ")
+        ),
+    )
+    .with_help("pick another slot (GET /api/v2/callbacks/slots lists the places left)")
+}
+
 /// A change to a stored, scheduled callback: a new window (its zone, date, start and end, local
 /// to the zone), a new owner (`Some(None)`: back to the queue), or both.
 #[derive(Debug, Clone, Default)]
@@ -124,6 +159,10 @@ pub struct Edit {
     pub owner: Option<Option<String>>,
     /// Reschedule even next to another pending callback of the number (CB010).
     pub force: bool,
+    /// A new customer name (a Webex PUT replaces the whole record).
+    pub customer_name: Option<String>,
+    /// A new reason (`Some(None)`: none).
+    pub reason: Option<Option<String>>,
 }
 
 /// Why an edit was not made.
@@ -186,8 +225,8 @@ pub fn edit_stored(
         (_, t) => t,
     };
     req.origin = old.origin.clone();
-    req.customer_name = Some(old.customer_name.clone());
-    req.reason = old.reason.clone();
+    req.customer_name = Some(edit.customer_name.clone().unwrap_or_else(|| old.customer_name.clone()));
+    req.reason = edit.reason.clone().unwrap_or_else(|| old.reason.clone());
     req.owner = owner.clone();
     req.max_attempts = Some(i64::from(old.max_attempts));
     req.retry_interval_secs = Some(old.retry_interval_secs);
@@ -204,8 +243,23 @@ pub fn edit_stored(
         Ok(ValidatedCallback::Existing(cb)) => cb,
         Ok(ValidatedCallback::New(new)) => new.draft().clone(),
     };
+    if let (Some(_), Some(schedule)) = (&edit.window, &draft.schedule)
+        && settings.slots.capacity.is_some()
+    {
+        let slot = settings.slots.slot_at(schedule.window_start_utc);
+        let mut booked =
+            store.count_booked(&old.queue, slot.start.timestamp_micros(), slot.end.timestamp_micros())?;
+        if (slot.start.timestamp_micros()..slot.end.timestamp_micros()).contains(&row.due_at_utc) {
+            booked = booked.saturating_sub(1); // its own place
+        }
+        if slot_full(settings, booked, true) {
+            return Err(EditError::Rules(vec![full(&slot, booked)]));
+        }
+    }
     let mut cb = old.clone();
     cb.schedule = draft.schedule;
+    cb.customer_name = draft.customer_name;
+    cb.reason = draft.reason;
     cb.dst_note = draft.dst_note;
     cb.callback_type = req.callback_type;
     cb.owner = owner;

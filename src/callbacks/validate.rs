@@ -515,6 +515,7 @@ pub fn validate_request(
                     };
                     check_window(&mut errors, settings, start, end, start_utc, end_utc);
                     check_lead(&mut errors, settings, now, start_utc);
+                    check_open(&mut errors, settings, start_utc);
                     check_days_ahead(&mut errors, settings, now, tz, date);
                     resolved = Some(Resolved { start: start_utc, end: end_utc, note });
                 }
@@ -525,6 +526,23 @@ pub fn validate_request(
                 }
             }
         }
+    }
+
+    if let Some(name) = present(&req.customer_name)
+        && name.chars().count() > bounds::CUSTOMER_NAME_MAX
+    {
+        errors.push(
+            CallbackValidationError::new(
+                CallbackErrorCode::NameTooLong,
+                Field::CustomerName,
+                format!(
+                    "the customer name has {} characters; at most {} are kept",
+                    name.chars().count(),
+                    bounds::CUSTOMER_NAME_MAX
+                ),
+            )
+            .with_help("shorten it; put other details in the reason or the attached data"),
+        );
     }
 
     let owner = present(&req.owner);
@@ -696,6 +714,42 @@ fn check_window(
             ),
         ));
     }
+}
+
+/// The window must start in an open booking slot of the queue (its opening hours and days).
+fn check_open(
+    errors: &mut Vec<CallbackValidationError>,
+    settings: &CallbackSettings,
+    start_utc: DateTime<Utc>,
+) {
+    let slots = &settings.slots;
+    if !slots.limits() || slots.slot_at(start_utc).open {
+        return;
+    }
+    let local = start_utc.with_timezone(&slots.timezone);
+    let hours = slots.open.map_or_else(
+        || "all day".to_string(),
+        |(o, c)| format!("{}-{}", o.format("%H:%M"), c.format("%H:%M")),
+    );
+    let days: Vec<&str> = crate::model::center::slots::DAY_NAMES
+        .iter()
+        .zip(slots.days)
+        .filter_map(|(d, open)| open.then_some(*d))
+        .collect();
+    errors.push(
+        CallbackValidationError::new(
+            CallbackErrorCode::SlotClosed,
+            Field::WindowStart,
+            format!(
+                "the window starts {} {} ({}), when the queue takes no callbacks; it is open {hours} on {}",
+                local.format("%a %Y-%m-%d %H:%M"),
+                slots.timezone.name(),
+                start_utc.format("%H:%MZ"),
+                days.join(", ")
+            ),
+        )
+        .with_help("pick an open slot (GET /api/v2/callbacks/slots lists them)"),
+    );
 }
 
 fn check_lead(

@@ -3,12 +3,12 @@
 
 use super::{Output, exit};
 use callwright::project::Project;
-use callwright::service::auth::{Role, Tokens};
+use callwright::service::auth::{Role, Scope, Tokens};
 use callwright::service::{ServeOptions, serve};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
-/// Serve the callback API (the Genesys Cloud shape of `POST/GET/DELETE /api/v2/callbacks`) for a project.
+/// Serve the callback API (the Genesys Cloud and Webex shapes, booking slots, events, metrics) for a project.
 #[derive(Args, Debug)]
 #[command(
     args_conflicts_with_subcommands = true,
@@ -28,6 +28,9 @@ pub struct ServeArgs {
     /// The data directory: callbacks.db and tokens.jsonl.
     #[arg(long, default_value = ".callwright")]
     pub data_dir: PathBuf,
+    /// The organization id of the Webex paths (/v1/callbacks/organization/ORG/scheduled-callback).
+    #[arg(long, default_value = "local")]
+    pub org_id: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -56,6 +59,9 @@ pub struct TokenArgs {
     /// Callback creations per second this token may make (a bulk integration can be given more).
     #[arg(long, default_value_t = callwright::service::auth::DEFAULT_RATE, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub rate: u32,
+    /// Limit the token to these scopes (repeat; default: all of callback:read, callback:write, task:manage).
+    #[arg(long = "scope", value_parser = ["callback:read", "callback:write", "task:manage"])]
+    pub scopes: Vec<String>,
 }
 
 pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
@@ -65,7 +71,8 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
             "supervisor" => Role::Supervisor,
             _ => Role::Agent { agent: t.agent.unwrap_or_default() },
         };
-        return match Tokens::create(&t.data_dir, role, t.rate) {
+        let scopes = t.scopes.iter().filter_map(|s| Scope::parse(s)).collect();
+        return match Tokens::create(&t.data_dir, role, t.rate, scopes) {
             Ok(token) => {
                 out.stdout(&format!("{token}\n"));
                 exit::OK
@@ -94,11 +101,24 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
             checked.project.center.clone()
         }
     };
-    let options =
-        ServeOptions { listen: args.listen, data_dir: args.data_dir.clone(), project: args.project.clone() };
+    let options = ServeOptions {
+        listen: args.listen,
+        data_dir: args.data_dir.clone(),
+        project: args.project.clone(),
+        org_id: args.org_id.clone(),
+    };
     let data_dir = args.data_dir.display().to_string();
     let result = serve(options, center, |addr| {
         eprintln!("callwright serve: listening on http://{addr} (data in {data_dir}; Ctrl-C stops)");
+        // Logs after the first line: one line per event, level from RUST_LOG (default info).
+        let filter =
+            std::env::var("RUST_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_max_level(filter)
+            .with_ansi(false)
+            .with_target(false)
+            .try_init();
     });
     match result {
         Ok(()) => exit::OK,

@@ -47,6 +47,9 @@ error_codes! {
     TimeWithoutZone = "CB016", "a time has no offset and no time zone (never read as UTC)";
     BadDateTime = "CB017", "a date or time cannot be read";
     UnknownOwner = "CB018", "the owner is not an agent of the center";
+    NameTooLong = "CB019", "the customer name is longer than 250 characters";
+    SlotFull = "CB020", "the booking slot is full";
+    SlotClosed = "CB021", "the booking slot is closed (outside the queue's opening hours)";
 }
 
 impl std::fmt::Display for CallbackErrorCode {

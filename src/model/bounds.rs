@@ -54,3 +54,6 @@ pub const AHEAD_MAX: u32 = 100_000;
 pub const RATE_MAX_PER_SEC: f64 = 100_000.0;
 /// The most calls one interval of a forecast may hold.
 pub const CALLS_PER_INTERVAL_MAX: f64 = 10_000_000.0;
+
+/// Longest customer name (Webex: `customerName` ≤ 250 characters).
+pub const CUSTOMER_NAME_MAX: usize = 250;

@@ -1,7 +1,10 @@
 //! Bearer tokens. `callwright serve token create --role R` prints a new token once; the data
 //! directory keeps only its SHA-256 hash (`tokens.jsonl`, one JSON object per line), so a copy of
 //! the directory does not give access. Roles: `admin` and `supervisor` read and write every
-//! callback; `agent` (with `--agent NAME`) reads and writes only the callbacks it owns.
+//! callback; `agent` (with `--agent NAME`) reads and writes only the callbacks it owns. Scopes
+//! (seed 004: `callback:read`, `callback:write`, `task:manage`) narrow what a token may do; a
+//! token has all three unless created with `--scope`. No token: 401; a token without the scope
+//! or the role for the request: 403.
 
 use super::problem::Problem;
 use axum::http::{HeaderMap, StatusCode};
@@ -29,6 +32,43 @@ struct TokenRecord {
     /// given more.
     #[serde(default = "default_rate")]
     rate: u32,
+    /// What the token may do; absent (older files): every scope.
+    #[serde(default = "all_scopes")]
+    scopes: Vec<Scope>,
+}
+
+/// What a request needs (seed 004's scopes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    /// Read callbacks, slots, availability, reports, events.
+    #[serde(rename = "callback:read")]
+    Read,
+    /// Create, edit, cancel callbacks.
+    #[serde(rename = "callback:write")]
+    Write,
+    /// Agent work: presence, offers, dial results, dispositions.
+    #[serde(rename = "task:manage")]
+    Task,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Task];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "callback:read",
+            Scope::Write => "callback:write",
+            Scope::Task => "task:manage",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+fn all_scopes() -> Vec<Scope> {
+    Scope::ALL.to_vec()
 }
 
 fn default_rate() -> u32 {
@@ -47,10 +87,21 @@ pub struct Caller {
     pub rate: u32,
 }
 
-/// The tokens of a data directory.
-#[derive(Debug, Clone, Default)]
+impl Caller {
+    /// Supervisors and admins: every callback, every agent.
+    pub fn is_supervisor(&self) -> bool {
+        !matches!(self.role, Role::Agent { .. })
+    }
+}
+
+/// The tokens of a data directory. A token created while the server runs is picked up at its
+/// first use (the file is read again when an unknown token is shown and the file has changed).
+#[derive(Debug, Default)]
 pub struct Tokens {
-    records: Vec<TokenRecord>,
+    records: std::sync::RwLock<Vec<TokenRecord>>,
+    /// `tokens.jsonl`, and its modification time when last read.
+    path: PathBuf,
+    read_at: std::sync::Mutex<Option<std::time::SystemTime>>,
 }
 
 fn file(dir: &Path) -> PathBuf {
@@ -65,27 +116,44 @@ impl Tokens {
     /// Reads `tokens.jsonl` (none yet is no token). A damaged line is an error naming its line.
     pub fn load(dir: &Path) -> Result<Tokens, String> {
         let path = file(dir);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Tokens::default()),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        };
-        let mut records = Vec::new();
-        for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-            let record =
-                serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-            records.push(record);
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let records = read(&path)?;
+        Ok(Tokens {
+            records: std::sync::RwLock::new(records),
+            path,
+            read_at: std::sync::Mutex::new(modified),
+        })
+    }
+
+    /// Reads the file again if it changed since it was last read; a damaged file keeps the
+    /// tokens already known.
+    fn refresh(&self) {
+        let modified = std::fs::metadata(&self.path).and_then(|m| m.modified()).ok();
+        let mut read_at = self.read_at.lock().unwrap_or_else(|e| e.into_inner());
+        if modified.is_none() || modified == *read_at {
+            return;
         }
-        Ok(Tokens { records })
+        match read(&self.path) {
+            Ok(records) => {
+                *self.records.write().unwrap_or_else(|e| e.into_inner()) = records;
+                *read_at = modified;
+            }
+            Err(e) => tracing::warn!("cannot read the new tokens: {e}"),
+        }
+    }
+
+    fn find(&self, sha256: &str) -> Option<TokenRecord> {
+        self.records.read().unwrap_or_else(|e| e.into_inner()).iter().find(|r| r.sha256 == sha256).cloned()
     }
 
     /// Makes a new token for `role`, stores its hash, and answers the token (shown once).
-    pub fn create(dir: &Path, role: Role, rate: u32) -> Result<String, String> {
+    pub fn create(dir: &Path, role: Role, rate: u32, scopes: Vec<Scope>) -> Result<String, String> {
+        let scopes = if scopes.is_empty() { all_scopes() } else { scopes };
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let mut bytes = [0u8; 24];
         rand::rng().fill(&mut bytes);
         let token: String = format!("cw_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
-        let line = serde_json::to_string(&TokenRecord { sha256: hash(&token), role, rate })
+        let line = serde_json::to_string(&TokenRecord { sha256: hash(&token), role, rate, scopes })
             .map_err(|e| e.to_string())?;
         let path = file(dir);
         let mut f = std::fs::OpenOptions::new()
@@ -97,13 +165,9 @@ impl Tokens {
         Ok(token)
     }
 
-    /// The role of the request's `Authorization: Bearer` token: 401 without a known one.
-    pub fn role(&self, headers: &HeaderMap) -> Result<Role, Problem> {
-        self.caller(headers).map(|c| c.role)
-    }
-
-    /// The caller of the request's `Authorization: Bearer` token: 401 without a known one.
-    pub fn caller(&self, headers: &HeaderMap) -> Result<Caller, Problem> {
+    /// The caller of the request's `Authorization: Bearer` token: 401 without a known one, 403
+    /// when the token lacks `scope`.
+    pub fn caller(&self, headers: &HeaderMap, scope: Scope) -> Result<Caller, Problem> {
         let unauthorized = |detail: &str| {
             Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "authentication required", detail)
         };
@@ -119,12 +183,36 @@ impl Tokens {
             .map(str::trim)
             .ok_or_else(|| unauthorized("the Authorization header is not `Bearer TOKEN`"))?;
         let h = hash(token);
-        self.records
-            .iter()
-            .find(|r| r.sha256 == h)
-            .map(|r| Caller { role: r.role.clone(), key: r.sha256.clone(), rate: r.rate })
-            .ok_or_else(|| unauthorized("the token is not known to this server"))
+        let record = match self.find(&h) {
+            Some(r) => r,
+            None => {
+                self.refresh();
+                self.find(&h).ok_or_else(|| unauthorized("the token is not known to this server"))?
+            }
+        };
+        if !record.scopes.contains(&scope) {
+            return Err(Problem::forbidden(&format!(
+                "this token does not have the `{}` scope this request needs",
+                scope.as_str()
+            )));
+        }
+        Ok(Caller { role: record.role.clone(), key: record.sha256.clone(), rate: record.rate })
     }
+}
+
+/// The token records of `path` (none when it does not exist). A damaged line is an error naming
+/// its line.
+fn read(path: &Path) -> Result<Vec<TokenRecord>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let mut records = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        records.push(serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?);
+    }
+    Ok(records)
 }
 
 /// Per-token token buckets on creations: `rate` a second, bursts of `rate`.

@@ -3,15 +3,23 @@
 //! ([`crate::callbacks::create_stored`]), on axum. Errors are problem+json with the CB codes;
 //! callers authenticate with bearer tokens ([`auth`]).
 //!
-//! The real-time dispatcher runs in the same process (with a project), on its own thread. This is
-//! the first slice of the Service issue: the Webex shape, slots, agent operations, rate limits,
-//! events and OpenAPI are still to come (ARCHITECTURE.md).
+//! Two API shapes over the same callbacks: Genesys ([`genesys`]) and Webex ([`webex`]), both
+//! translating to [`ops`]; the booking grid ([`slots`]); the event stream ([`events`]); health,
+//! readiness and Prometheus metrics ([`metrics`]).
+//!
+//! The real-time dispatcher runs in the same process (with a project), on its own thread.
 
 pub mod auth;
+mod events;
 mod genesys;
+mod health;
+mod metrics;
+mod ops;
 mod problem;
+mod slots;
+mod webex;
 
-use crate::callbacks::store::SqliteStore;
+use crate::callbacks::store::{CallbackStore, SqliteStore};
 use crate::model::center::{CallbackSettings, Center};
 use axum::Router;
 use axum::routing::get;
@@ -28,6 +36,8 @@ pub struct ServeOptions {
     /// The project whose flows, queues and roster the in-process dispatcher uses; `None`: no
     /// dispatcher runs (callbacks wait in the store for `callbacks dispatch`).
     pub project: Option<PathBuf>,
+    /// The organisation id of the Webex paths (`/v1/callbacks/organization/{orgId}/…`).
+    pub org_id: String,
 }
 
 /// What every request handler shares.
@@ -41,6 +51,27 @@ pub struct ServiceState {
     /// The project's center (queues and their callback settings, the roster); `None`: any queue,
     /// default settings.
     pub center: Option<Center>,
+    /// Every callback change, for `GET /api/v2/callbacks/events`.
+    pub events: events::Events,
+    /// Request and release figures for `GET /metrics`.
+    pub metrics: metrics::Metrics,
+    /// The Webex organisation this server answers for.
+    pub org_id: String,
+    /// Becomes `true` when the server stops: event streams end so the graceful shutdown does not
+    /// wait for listeners that never hang up.
+    pub stopping: tokio::sync::watch::Sender<bool>,
+    /// Whether the in-process dispatcher is expected and still running (`/readyz`).
+    pub dispatcher: Mutex<DispatcherState>,
+}
+
+/// What `/readyz` says of the dispatcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DispatcherState {
+    /// Started without a project: callbacks wait for `callbacks dispatch`.
+    None,
+    Running,
+    /// It stopped; why.
+    Stopped(String),
 }
 
 impl ServiceState {
@@ -52,20 +83,45 @@ impl ServiceState {
         }
     }
 
+    /// The store, for one statement or one short transaction.
+    pub fn lock_store(&self) -> Result<std::sync::MutexGuard<'_, SqliteStore>, problem::Problem> {
+        self.store.lock().map_err(|_| problem::Problem::internal("the store lock was poisoned"))
+    }
+
     /// Whether `name` may own a callback: an agent of the roster (any name without one).
     pub fn is_agent(&self, name: &str) -> bool {
         self.center.as_ref().is_none_or(|c| c.agents.is_empty() || c.agent(name).is_some())
     }
 }
 
+/// Largest request body: a batch of 100 callbacks with their data fits many times over.
+const BODY_LIMIT: usize = 256 * 1024;
+
 /// The routes.
 pub fn router(state: Arc<ServiceState>) -> Router {
+    use axum::routing::post;
+    let webex = "/v1/callbacks/organization/{org}/scheduled-callback";
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
         .route("/api/v2/callbacks", get(genesys::list).post(genesys::create))
-        .route("/api/v2/callbacks/batch", axum::routing::post(genesys::batch))
+        .route("/api/v2/callbacks/batch", post(genesys::batch))
+        .route("/api/v2/callbacks/slots", get(slots::slots))
+        .route("/api/v2/callbacks/events", get(health::events))
         .route("/api/v2/callbacks/{id}", get(genesys::get_one).patch(genesys::patch).delete(genesys::delete))
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .route(webex, get(webex::list).post(webex::create))
+        .route(&format!("{webex}/{{id}}"), get(webex::get_one).put(webex::put).delete(webex::delete))
+        .fallback(|| async {
+            problem::Problem::new(
+                axum::http::StatusCode::NOT_FOUND,
+                "not_found",
+                "no such resource",
+                "see /openapi.json for the paths this server answers",
+            )
+        })
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), health::track))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
 
@@ -79,42 +135,99 @@ pub fn serve(
     std::fs::create_dir_all(&options.data_dir).map_err(|e| format!("{}: {e}", options.data_dir.display()))?;
     let store = SqliteStore::open(options.data_dir.join("callbacks.db")).map_err(|e| e.to_string())?;
     let tokens = auth::Tokens::load(&options.data_dir)?;
+    // The phone-number metadata is parsed on first use (about a second in a debug build): do it
+    // before listening, not in the first customer's request.
+    let _ = crate::callbacks::normalize_number("+31201234567", None);
     let state = Arc::new(ServiceState {
         store: Mutex::new(store),
         tokens,
         limits: auth::RateLimits::default(),
         center,
+        events: events::Events::default(),
+        metrics: metrics::Metrics::default(),
+        org_id: options.org_id.clone(),
+        stopping: tokio::sync::watch::channel(false).0,
+        dispatcher: Mutex::new(if options.project.is_some() {
+            DispatcherState::Running
+        } else {
+            DispatcherState::None
+        }),
     });
-    // The dispatcher runs beside the API in this process, on its own thread (its engine is
-    // single-threaded), against the same database; it stops when the server does.
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let dispatcher = options.project.clone().map(|project| {
-        let db = options.data_dir.join("callbacks.db");
-        let stop = stop.clone();
-        std::thread::spawn(move || dispatch_in_process(&project, db, stop))
-    });
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let served = rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(options.listen)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let stop_flag = stop.clone();
+    let (served, dispatcher) = rt.block_on(async move {
+        let stop = stop_flag;
+        let listener = match tokio::net::TcpListener::bind(options.listen).await {
+            Ok(l) => l,
+            Err(e) => return (Err(format!("cannot listen on {}: {e}", options.listen)), None),
+        };
+        let addr = match listener.local_addr() {
+            Ok(a) => a,
+            Err(e) => return (Err(e.to_string()), None),
+        };
         ready(addr);
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
+        // The dispatcher runs beside the API in this process, on its own thread (its engine is
+        // single-threaded), against the same database; it stops when the server does. It starts
+        // once the server listens, so its first log lines follow the URL line.
+        let dispatcher = options.project.clone().map(|project| {
+            let db = options.data_dir.join("callbacks.db");
+            let stop = stop.clone();
+            let state = state.clone();
+            std::thread::spawn(move || {
+                let result = dispatch_in_process(&project, db, stop, state.clone());
+                let why = match &result {
+                    Ok(()) => "the server is stopping".to_string(),
+                    Err(e) => e.clone(),
+                };
+                if let Ok(mut d) = state.dispatcher.lock() {
+                    *d = DispatcherState::Stopped(why);
+                }
+                result
+            })
+        });
+        let stopping = state.stopping.clone();
+        let served = axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                stopping.send_replace(true);
             })
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string());
+        (served, dispatcher)
     });
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     if let Some(Ok(Err(e))) = dispatcher.map(|d| d.join()) {
-        log(&format!("callwright serve: the dispatcher stopped: {e}"));
+        tracing::error!("the dispatcher stopped: {}", crate::source::printable(&e));
     }
+    tracing::info!("stopped");
     served
+}
+
+/// Ctrl-C or SIGTERM (a supervisor's stop): requests in flight finish, new ones are refused, the
+/// dispatcher finishes its step and gives up its lease.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("interrupted; stopping"),
+        _ = term => tracing::info!("SIGTERM; stopping"),
+    }
 }
 
 /// The in-process dispatcher: the project's flows and roster, simulated customers who answer,
@@ -123,6 +236,7 @@ fn dispatch_in_process(
     project: &std::path::Path,
     db: PathBuf,
     stop: Arc<std::sync::atomic::AtomicBool>,
+    state: Arc<ServiceState>,
 ) -> Result<(), String> {
     use crate::runtime::{DispatchOptions, StoreDispatch, dispatch_store};
     let checked = crate::project::Project::load(project).map_err(|e| e.to_string())?.check();
@@ -140,8 +254,17 @@ fn dispatch_in_process(
             stop: Some(stop),
         },
     };
-    let on_change: crate::callbacks::ledger::OnChange = Box::new(|id, from, to, reason, _| {
-        log(&format!("callback {id} {} -> {} ({reason})", from.as_str(), to.as_str()));
+    let on_change: crate::callbacks::ledger::OnChange = Box::new(move |id, from, to, reason, _| {
+        tracing::info!(callback = id, from = from.as_str(), to = to.as_str(), reason, "changed");
+        if from == crate::callbacks::State::Scheduled && to == crate::callbacks::State::Queued {
+            // Release lateness: from the due time to now (a read of the row's due time).
+            let due = state.lock_store().ok().and_then(|s| s.get(id).ok().flatten()).map(|r| r.due_at_utc);
+            if let Some(due) = due {
+                let late = (chrono::Utc::now().timestamp_micros() - due) as f64 / 1e6;
+                state.metrics.released(late);
+            }
+        }
+        state.events.moved(id, from, to, reason);
     });
     let (_, problems) = dispatch_store(&checked, config, on_change, |_| Log)?;
     if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
@@ -157,13 +280,8 @@ impl crate::runtime::Observer for Log {
     }
     fn record(&self, _: crate::time::Micros, event: crate::runtime::Event) {
         if let crate::runtime::Event::Callback { id, step } = event {
-            log(&format!("callback {id} {}", step.describe(&|m| m.to_string())));
+            let step = crate::source::printable(&step.describe(&|m| m.to_string())).into_owned();
+            tracing::info!(callback = %id, step, "dial");
         }
     }
-}
-
-/// A line on stderr; a closed stderr (a supervisor that stopped reading) must not stop the server.
-fn log(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{}", crate::source::printable(line));
 }

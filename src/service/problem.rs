@@ -57,6 +57,20 @@ impl Problem {
         )
     }
 
+    pub fn forbidden(detail: &str) -> Problem {
+        Problem::new(StatusCode::FORBIDDEN, "forbidden", "not allowed", detail)
+    }
+
+    /// Someone else changed the callback between this request's read and its write.
+    pub fn changed(id: &str) -> Problem {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "the callback changed",
+            format!("callback {id} moved on while this request was made; read it again"),
+        )
+    }
+
     pub fn internal(detail: impl Into<String>) -> Problem {
         Problem::new(StatusCode::SERVICE_UNAVAILABLE, "store", "the callback store cannot answer", detail)
     }
@@ -87,18 +101,23 @@ impl Problem {
             return Problem::internal("the rules refused the callback without saying why");
         };
         let duplicate = errors.iter().find(|e| e.code.as_str() == "CB010");
-        let mut p = match duplicate {
-            Some(d) => {
+        // A full slot is a conflict with other bookings, like a duplicate: 409.
+        let full = errors.iter().find(|e| e.code.as_str() == "CB020");
+        let mut p = match (duplicate, full) {
+            (Some(d), _) => {
                 Problem::new(StatusCode::CONFLICT, "CB010", "callback already exists", d.message.clone())
             }
-            None => Problem::new(
+            (None, Some(f)) => {
+                Problem::new(StatusCode::CONFLICT, "CB020", "the slot is full", f.message.clone())
+            }
+            (None, None) => Problem::new(
                 StatusCode::BAD_REQUEST,
                 first.code.as_str(),
                 "the callback breaks a rule",
                 first.message.clone(),
             ),
         };
-        p.field = Some(field_name(duplicate.unwrap_or(first)));
+        p.field = Some(field_name(duplicate.or(full).unwrap_or(first)));
         let all: Vec<Value> = errors
             .iter()
             .map(|e| json!({"code": e.code.as_str(), "field": field_name(e), "message": e.message, "help": e.help}))

@@ -1,8 +1,8 @@
 //! [`MemoryStore`]: the simulator's store. Deterministic (every map is a `BTreeMap`), not durable.
 
 use super::{
-    CallbackStore, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition, attempt_of,
-    check_attempt, check_update,
+    CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition,
+    attempt_of, check_attempt, check_update,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -104,7 +104,8 @@ impl CallbackStore for MemoryStore {
         &mut self,
         number: &str,
         key: Option<&str>,
-        decide: &mut dyn FnMut(&[StoredCallback], u64) -> Option<StoredCallback>,
+        slot: Option<(&str, i64, i64)>,
+        decide: &mut Decide<'_>,
     ) -> Result<Option<InsertOutcome>, StoreError> {
         // `&mut self` already excludes every other writer.
         let by_key = match key {
@@ -113,7 +114,11 @@ impl CallbackStore for MemoryStore {
         };
         let rows = super::related(by_key, self.by_number(number)?);
         let seq = self.next_seq()?;
-        match decide(&rows, seq) {
+        let booked = match slot {
+            Some((queue, from, to)) => self.count_booked(queue, from, to)?,
+            None => 0,
+        };
+        match decide(&rows, seq, booked) {
             Some(new) => self.insert(&new).map(Some),
             None => Ok(None),
         }
@@ -249,5 +254,21 @@ impl CallbackStore for MemoryStore {
 
     fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
         Ok(self.callbacks.values().filter(|cb| cb.state == SCHEDULED).map(|cb| cb.due_at_utc).min())
+    }
+
+    fn count_by_state(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut counts = std::collections::BTreeMap::<String, u64>::new();
+        for cb in self.callbacks.values() {
+            *counts.entry(cb.state.clone()).or_default() += 1;
+        }
+        Ok(counts.into_iter().collect())
+    }
+
+    fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
+        Ok(self
+            .callbacks
+            .values()
+            .filter(|cb| cb.queue == queue && (from..to).contains(&cb.due_at_utc) && cb.state != "CANCELLED")
+            .count() as u64)
     }
 }

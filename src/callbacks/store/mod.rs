@@ -148,6 +148,10 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
 }
 
+/// What [`CallbackStore::insert_if`] asks: shown the related rows, the next sequence number and
+/// the places booked in the slot, it answers the row to store (or `None`).
+pub type Decide<'a> = dyn FnMut(&[StoredCallback], u64, u64) -> Option<StoredCallback> + 'a;
+
 /// Durable (or simulated) storage of callbacks and their transitions. Every mutating call is
 /// atomic: it happens completely or not at all.
 pub trait CallbackStore {
@@ -168,13 +172,16 @@ pub trait CallbackStore {
     /// file) can store a callback between the look and the insert: `decide` is shown the stored
     /// callbacks of `number`, the one holding `key` (if any), and the next sequence number, and
     /// returns the row to store, or `None` to store nothing. This is how the 48-hour duplicate
-    /// rule holds for concurrent writers. Returns the insert's outcome, or `None` when `decide`
-    /// stored nothing.
+    /// rule holds for concurrent writers. With `slot` (queue, from, to), `decide` is also shown
+    /// [`CallbackStore::count_booked`] for it, counted under the same lock, so two writers racing
+    /// for a slot's last place cannot both take it. Returns the insert's outcome, or `None` when
+    /// `decide` stored nothing.
     fn insert_if(
         &mut self,
         number: &str,
         key: Option<&str>,
-        decide: &mut dyn FnMut(&[StoredCallback], u64) -> Option<StoredCallback>,
+        slot: Option<(&str, i64, i64)>,
+        decide: &mut Decide<'_>,
     ) -> Result<Option<InsertOutcome>, StoreError>;
 
     fn get(&self, id: &str) -> Result<Option<StoredCallback>, StoreError>;
@@ -248,6 +255,13 @@ pub trait CallbackStore {
 
     /// The earliest due time of a `SCHEDULED` callback, if any: when the scheduler should wake.
     fn next_due_at(&self) -> Result<Option<i64>, StoreError>;
+
+    /// How many callbacks are in each state, by state name (for metrics).
+    fn count_by_state(&self) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// How many callbacks of `queue` that are not cancelled fall due in `from..to` (UTC unix
+    /// microseconds): the places taken in a booking slot.
+    fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError>;
 }
 
 /// Checks shared by both implementations.

@@ -23,15 +23,15 @@
 //! [`SCHEMA_VERSION`], one transaction per step.
 
 use super::{
-    CallbackStore, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition, attempt_of,
-    check_attempt, check_update,
+    CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition,
+    attempt_of, check_attempt, check_update,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema version this build writes ([`migrate`] brings older databases up to it).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// How long a call waits for another connection's write lock before failing with "busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -91,6 +91,10 @@ const MIGRATIONS: &[&str] = &[
         holder     TEXT    NOT NULL,
         expires_at INTEGER NOT NULL
     ) STRICT;
+    "#,
+    // 3 → 4: the places taken in a queue's booking slot are counted at every scheduled create.
+    r#"
+    CREATE INDEX callbacks_queue_due ON callbacks (queue, due_at_utc);
     "#,
 ];
 
@@ -371,7 +375,8 @@ impl CallbackStore for SqliteStore {
         &mut self,
         number: &str,
         key: Option<&str>,
-        decide: &mut dyn FnMut(&[StoredCallback], u64) -> Option<StoredCallback>,
+        slot: Option<(&str, i64, i64)>,
+        decide: &mut Decide<'_>,
     ) -> Result<Option<InsertOutcome>, StoreError> {
         // IMMEDIATE takes the write lock before the first read: a second writer waits (up to the
         // busy timeout) until this one commits, then sees its row.
@@ -383,7 +388,11 @@ impl CallbackStore for SqliteStore {
         let rows =
             super::related(by_key, query_on(&tx, "WHERE number = ?1 ORDER BY due_at_utc, id", &[&number])?);
         let seq = next_seq_on(&tx)?;
-        let Some(new) = decide(&rows, seq) else {
+        let booked = match slot {
+            Some((queue, from, to)) => count_booked_on(&tx, queue, from, to)?,
+            None => 0,
+        };
+        let Some(new) = decide(&rows, seq, booked) else {
             return Ok(None);
         };
         let outcome = insert_in(&tx, &new)?;
@@ -584,4 +593,25 @@ impl CallbackStore for SqliteStore {
             |row| row.get(0),
         )?)
     }
+
+    fn count_by_state(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT state, COUNT(*) FROM callbacks GROUP BY state")?;
+        let rows =
+            stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.max(0) as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
+        count_booked_on(&self.conn, queue, from, to)
+    }
+}
+
+fn count_booked_on(conn: &Connection, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM callbacks WHERE queue = ?1 AND due_at_utc >= ?2 AND due_at_utc < ?3 \
+             AND state <> 'CANCELLED'",
+        )?
+        .query_row(params![queue, from, to], |row| row.get(0))?;
+    Ok(n.max(0) as u64)
 }

@@ -413,7 +413,8 @@ fn reschedule(common: &Common, a: RescheduleArgs, out: &mut Output) -> Result<i3
     let old = decode(&row)?;
     let settings = common.settings(&old.queue)?;
     let zone = a.tz.clone().or_else(|| old.timezone().map(str::to_string)).unwrap_or_default();
-    let edit = Edit { window: Some((zone, date, start, end)), owner: None, force: a.force };
+    let edit =
+        Edit { window: Some((zone, date, start, end)), owner: None, force: a.force, ..Edit::default() };
     // The one edit path, shared with the service's PATCH.
     let cb = match edit_stored(&mut store, &a.id, &edit, &settings, now) {
         Ok(cb) => cb,

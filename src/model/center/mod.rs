@@ -81,6 +81,11 @@
 //! | `outbound_flow` | the outbound flow run when a callback's customer answers | none: the agent talks at once | an outbound flow of the project |
 //! | `duplicate_window` | a pending callback for the same number within this is a duplicate (0s: off) | 48h | 0s–30d |
 //! | `inactive_after` | an undated callback not updated for this long is ended | 14d | 1d–365d |
+//! | `slot_length` | length of a booking slot (the schedule grid) | 30m | 5m–24h |
+//! | `slot_capacity` | scheduled callbacks one slot takes | no limit | 1–100000 |
+//! | `open_hours` | when callbacks may be booked, `HH:MM-HH:MM` in `hours_timezone` | all day | |
+//! | `open_days` | the weekdays callbacks may be booked: `[mon, tue, wed, thu, fri]` | every day | |
+//! | `hours_timezone` | the IANA zone of `open_hours` and the slot grid | `UTC` | |
 //!
 //! Agent settings (`agents[]`):
 //!
@@ -102,6 +107,7 @@
 mod load;
 
 mod raw;
+pub mod slots;
 mod validate;
 
 #[cfg(test)]
@@ -217,6 +223,8 @@ pub struct CallbackSettings {
     /// The outbound flow that greets the customer when a callback's dial is answered, and where
     /// the setting is written (the checker makes sure it names an outbound flow).
     pub outbound_flow: Option<(String, Span)>,
+    /// Booking slots: their length, capacity, opening hours and zone.
+    pub slots: slots::SlotSettings,
 }
 
 impl Default for CallbackSettings {
@@ -241,6 +249,7 @@ impl Default for CallbackSettings {
             duplicate_window_secs: bounds::DUPLICATE_WINDOW_SECS,
             inactive_after_secs: bounds::INACTIVE_AFTER_SECS,
             outbound_flow: None,
+            slots: slots::SlotSettings::default(),
         }
     }
 }

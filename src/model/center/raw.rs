@@ -49,6 +49,11 @@ pub(super) struct RawCallback {
     pub duplicate_window: Option<Field<Dur>>,
     pub inactive_after: Option<Field<Dur>>,
     pub outbound_flow: Option<Field<String>>,
+    pub slot_length: Option<Field<Dur>>,
+    pub slot_capacity: Option<Field<i64>>,
+    pub open_hours: Option<Field<String>>,
+    pub open_days: Option<Field<Names>>,
+    pub hours_timezone: Option<Field<String>>,
 }
 
 #[derive(Debug, Deserialize)]

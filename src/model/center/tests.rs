@@ -27,6 +27,11 @@ queues:
       duplicate_window: 24h
       inactive_after: 7d
       outbound_flow: Greet
+      slot_length: 1h
+      slot_capacity: 5
+      open_hours: "08:00-18:00"
+      open_days: [mon, tue, wed, thu, fri]
+      hours_timezone: Europe/Amsterdam
   Billing: {}
   Sales:
 agents:
@@ -90,6 +95,13 @@ fn full_file() {
         duplicate_window_secs: 86_400,
         inactive_after_secs: 7 * 86_400,
         outbound_flow: cb.outbound_flow.clone(),
+        slots: crate::model::center::slots::SlotSettings {
+            length_secs: 3600,
+            capacity: Some(5),
+            open: crate::model::center::slots::parse_hours("08:00-18:00"),
+            days: [true, true, true, true, true, false, false],
+            timezone: chrono_tz::Europe::Amsterdam,
+        },
     };
     assert_eq!(*cb, expected);
     assert_eq!(cb.outbound_flow.as_ref().map(|f| f.0.as_str()), Some("Greet"));
@@ -257,7 +269,7 @@ fn serde_field_lists_match_the_docs() {
     assert_eq!(raw::field_names::<RawQueue>(), ["ani", "skills", "callback"]);
     assert_eq!(raw::field_names::<RawAgent>(), ["name", "skills", "queues", "wrap_up"]);
     let callback = raw::field_names::<RawCallback>();
-    assert_eq!(callback.len(), 19);
+    assert_eq!(callback.len(), 24);
     for name in callback {
         assert!(FULL.contains(&format!("      {name}: ")), "{name} missing from FULL");
     }
@@ -289,6 +301,16 @@ fn every_bound_is_checked() {
         ("offer_timeout: 11m", "`offer_timeout` in queue `Q` is 11m, but it must be from 1s to 10m"),
         ("duplicate_window: 31d", "`duplicate_window` in queue `Q` is 31d, but it must be from 0s to 30d"),
         ("inactive_after: 1h", "`inactive_after` in queue `Q` is 1h, but it must be from 1d to 365d"),
+        (
+            "open_hours: \"18:00-08:00\"",
+            "`open_hours` in queue `Q` is `18:00-08:00`, which is not `HH:MM-HH:MM`",
+        ),
+        ("open_days: [mon, funday]", "`open_days` in queue `Q` lists `funday`, which is not a weekday"),
+        (
+            "hours_timezone: Mars/Base",
+            "`hours_timezone` in queue `Q` is `Mars/Base`, which is not an IANA time zone",
+        ),
+        ("slot_capacity: 0", "`slot_capacity` in queue `Q` is 0, but it must be from 1 to 100000"),
     ];
     for (setting, message) in cases {
         let text = callback_setting(setting);

@@ -2,6 +2,7 @@
 //! E0801, bound errors E0802, and a bad value falls back to its default so checking can go on.
 
 use super::raw::{Dur, Expected, Field, Names, Phone, RawCallback, RawQueue};
+use super::slots::{DAY_NAMES, SlotSettings, parse_hours};
 use super::{AgentConfig, CallbackSettings, QueueConfig, limits};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::input::{Locator, Region};
@@ -140,9 +141,16 @@ fn looks_like_e164(s: &str) -> bool {
         .is_some_and(|digits| (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
-fn callback(scope: &mut Scope<'_, '_>, raw: RawCallback) -> CallbackSettings {
+fn callback(scope: &mut Scope<'_, '_>, mut raw: RawCallback) -> CallbackSettings {
     use bounds::*;
     let d = CallbackSettings::default();
+    let raw_slots = RawSlots {
+        length: raw.slot_length.take(),
+        capacity: raw.slot_capacity.take(),
+        hours: raw.open_hours.take(),
+        days: raw.open_days.take(),
+        timezone: raw.hours_timezone.take(),
+    };
     let window_min_written = matches!(raw.window_min, Some(Field(Ok(_))));
     let window_max_written = matches!(raw.window_max, Some(Field(Ok(_))));
     let outbound_flow_span = raw.outbound_flow.as_ref().map(|_| scope.entry("outbound_flow"));
@@ -231,6 +239,7 @@ fn callback(scope: &mut Scope<'_, '_>, raw: RawCallback) -> CallbackSettings {
             limits::INACTIVE_AFTER_MAX_SECS,
         ),
         outbound_flow,
+        slots: slots(scope, raw_slots),
     };
     let (min, max) = (settings.window_min_secs, settings.window_max_secs);
     if min > max {
@@ -255,6 +264,71 @@ fn callback(scope: &mut Scope<'_, '_>, raw: RawCallback) -> CallbackSettings {
         return CallbackSettings { window_min_secs: d.window_min_secs.min(max), ..settings };
     }
     settings
+}
+
+/// The booking-slot settings as written.
+struct RawSlots {
+    length: Option<Field<Dur>>,
+    capacity: Option<Field<i64>>,
+    hours: Option<Field<String>>,
+    days: Option<Field<Names>>,
+    timezone: Option<Field<String>>,
+}
+
+fn slots(scope: &mut Scope<'_, '_>, raw: RawSlots) -> SlotSettings {
+    let d = SlotSettings::default();
+    let length_secs = scope.secs("slot_length", raw.length, d.length_secs, 5 * 60, 86_400);
+    // 0 stands for "not set" (the default, no limit) when the written value is refused.
+    let capacity =
+        u32::try_from(scope.int("slot_capacity", raw.capacity, 0, 1, 100_000)).ok().filter(|c| *c > 0);
+    let bad = |scope: &mut Scope<'_, '_>, key: &str, message: String, help: &str| {
+        let d = Diagnostic::new(Code::BadCenterValue, scope.entry(key), message).with_help(help.to_string());
+        scope.diags.push(d.with_label("not understood"));
+    };
+    let open = match scope.read("open_hours", raw.hours) {
+        None => None,
+        Some(text) => match parse_hours(&text) {
+            Some(h) => Some(h),
+            None => {
+                let message = format!("`open_hours` {} is `{text}`, which is not `HH:MM-HH:MM`", scope.owner);
+                bad(
+                    scope,
+                    "open_hours",
+                    message,
+                    "write the opening hours like \"08:00-18:00\" (end after start; `24:00` for midnight)",
+                );
+                None
+            }
+        },
+    };
+    let mut days = if raw.days.is_some() { [false; 7] } else { d.days };
+    for name in scope.names("open_days", raw.days) {
+        match DAY_NAMES.iter().position(|d| name.to_ascii_lowercase().starts_with(d)) {
+            Some(i) => days[i] = true,
+            None => {
+                let message = format!("`open_days` {} lists `{name}`, which is not a weekday", scope.owner);
+                bad(scope, "open_days", message, "write the days as mon, tue, wed, thu, fri, sat, sun");
+                // Like every bad value: the default, so checking goes on.
+                days = d.days;
+                break;
+            }
+        }
+    }
+    let timezone = match scope.read("hours_timezone", raw.timezone) {
+        None => d.timezone,
+        Some(text) => text.parse().unwrap_or_else(|_| {
+            let message =
+                format!("`hours_timezone` {} is `{text}`, which is not an IANA time zone", scope.owner);
+            bad(
+                scope,
+                "hours_timezone",
+                message,
+                "write a zone such as Europe/Amsterdam or America/New_York",
+            );
+            d.timezone
+        }),
+    };
+    SlotSettings { length_secs, capacity, open, days, timezone }
 }
 
 /// An agent's settings other than its name; `scope.region` is the agent's list item.

@@ -1,0 +1,226 @@
+//! What both API shapes (Genesys and Webex) do to callbacks: create through the one create path
+//! ([`crate::callbacks::create_stored`]), read, edit ([`crate::callbacks::edit_stored`]) and
+//! cancel, each under the caller's role, each announcing its change on the event stream. A
+//! shape only translates its JSON to and from these.
+
+use super::ServiceState;
+use super::auth::Role;
+use super::problem::Problem;
+use crate::callbacks::store::CallbackStore;
+use crate::callbacks::store::codec::{decode, encode, store_state};
+use crate::callbacks::{
+    Callback, CallbackValidationError, CreateError, Created, Edit, EditError, EndReason, ScheduleRequest,
+    State, check_edit, create_stored, edit_stored, normalize_number,
+};
+use axum::http::StatusCode;
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// How a shape names the request field a rule is about (`requestedTime`, `startTime`, …).
+pub type FieldName = fn(&CallbackValidationError) -> String;
+
+/// An instant with its UTC offset; a time without one is refused (seed 004's trap: "2 PM EST
+/// sent as 14:00 becomes 7 PM EST").
+pub fn instant(text: &str, field: &str) -> Result<DateTime<FixedOffset>, Problem> {
+    DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+        let no_offset = chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M:%S").is_ok()
+            || chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").is_ok();
+        if no_offset {
+            Problem::bad_request(
+                "CB016",
+                field,
+                format!("`{text}` has no UTC offset; it is never read as UTC: write `{text}-05:00`, `{text}Z` or the offset of the customer's zone"),
+            )
+        } else {
+            Problem::bad_request("CB017", field, format!("`{text}` is not an ISO 8601 date-time with an offset"))
+        }
+    })
+}
+
+/// An agent sees and edits only the callbacks it owns.
+pub fn may_see(role: &Role, cb: &Callback) -> bool {
+    match role {
+        Role::Agent { agent } => cb.owner.as_deref() == Some(agent.as_str()),
+        _ => true,
+    }
+}
+
+/// The owner a caller may give a new callback: an agent books only for itself (and by default for
+/// itself); others name any agent or none.
+pub fn owner_for(role: &Role, asked: Option<String>) -> Result<Option<String>, Problem> {
+    match (role, asked) {
+        (Role::Agent { agent }, Some(a)) if &a != agent => Err(Problem::forbidden(
+            "an agent books callbacks only for itself; leave the agent out or name yourself",
+        )),
+        (Role::Agent { agent }, _) => Ok(Some(agent.clone())),
+        (_, a) => Ok(a),
+    }
+}
+
+/// The callback `id` as `role` may see it (404 otherwise: an agent does not learn that another
+/// agent's callback exists).
+pub fn load(state: &ServiceState, role: &Role, id: &str) -> Result<Callback, Problem> {
+    let store = state.lock_store()?;
+    let row =
+        store.get(id).map_err(|e| Problem::internal(e.to_string()))?.ok_or_else(|| Problem::not_found(id))?;
+    drop(store);
+    let cb = decode(&row).map_err(Problem::internal)?;
+    if may_see(role, &cb) { Ok(cb) } else { Err(Problem::not_found(id)) }
+}
+
+/// Stores a new callback for `req` (its queue's settings already looked up): 201 and the new
+/// callback, 200 and the first one for a retried idempotency key, 422 for a key reused with
+/// another request, 409 for a duplicate, 400 for any other rule.
+pub fn create(
+    state: &ServiceState,
+    req: &ScheduleRequest,
+    field_name: FieldName,
+) -> Result<(StatusCode, Callback), Problem> {
+    let queue = req.queue.as_deref().unwrap_or_default();
+    let settings = state.settings(queue).ok_or_else(|| {
+        Problem::bad_request(
+            "CB001",
+            &field_name_of(field_name, crate::callbacks::validate::Field::Queue),
+            format!("`{queue}` is not a queue of this center"),
+        )
+    })?;
+    let now = Utc::now();
+    let mut store = state.lock_store()?;
+    let created = create_stored(&mut *store, req, &settings, now);
+    drop(store);
+    match created {
+        Ok(Created::New(cb)) => {
+            state.events.changed(&cb, None, "created");
+            Ok((StatusCode::CREATED, cb))
+        }
+        Ok(Created::Existing(cb)) => {
+            // The same key with another request is a client bug, not a retry.
+            let same = req.callback_number.as_deref().and_then(|n| normalize_number(n, None).ok()).as_deref()
+                == Some(cb.callback_number.as_str())
+                && req.queue.as_deref() == Some(cb.queue.as_str())
+                && req.owner == cb.owner
+                && req.schedule_date == cb.schedule.as_ref().map(|s| s.schedule_date)
+                && req.window_start == cb.schedule.as_ref().map(|s| s.window_start);
+            if same {
+                Ok((StatusCode::OK, cb))
+            } else {
+                Err(Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "idempotency_key_reused",
+                    "the Idempotency-Key was used for another request",
+                    format!(
+                        "this key made callback {} with other values; use a new key for a new callback",
+                        cb.id
+                    ),
+                )
+                .field("Idempotency-Key"))
+            }
+        }
+        Err(CreateError::Rules(errors)) => Err(Problem::rules(&errors, field_name)),
+        Err(CreateError::Store(e)) => Err(Problem::internal(e.to_string())),
+        Err(CreateError::Codec(e)) => Err(Problem::internal(e)),
+    }
+}
+
+fn field_name_of(field_name: FieldName, field: crate::callbacks::validate::Field) -> String {
+    field_name(&CallbackValidationError::new(crate::callbacks::CallbackErrorCode::MissingField, field, ""))
+}
+
+/// Reschedules and/or reassigns (and renames) callback `id` under the CB rules and the 15-minute
+/// edit cut-off of an owned callback (409 for CB014 / CB015).
+pub fn edit(
+    state: &ServiceState,
+    role: &Role,
+    id: &str,
+    edit: &Edit,
+    field_name: FieldName,
+) -> Result<Callback, Problem> {
+    let old = load(state, role, id)?;
+    if let (Role::Agent { agent }, Some(Some(a))) = (role, &edit.owner)
+        && a != agent
+    {
+        return Err(Problem::forbidden(
+            "an agent cannot give its callback to another agent; return it to the queue instead",
+        ));
+    }
+    if let Some(Some(a)) = &edit.owner
+        && let Err(e) = crate::callbacks::check_owner(Some(a), |o| state.is_agent(o))
+    {
+        return Err(Problem::rules(&[e], field_name));
+    }
+    let settings = state.settings(&old.queue).unwrap_or_default();
+    let mut store = state.lock_store()?;
+    let edited = edit_stored(&mut *store, id, edit, &settings, Utc::now());
+    drop(store);
+    match edited {
+        Ok(cb) => {
+            state.events.changed(
+                &cb,
+                Some(old.state),
+                if edit.window.is_some() { "rescheduled" } else { "edited" },
+            );
+            Ok(cb)
+        }
+        Err(EditError::Rules(errors)) => {
+            let mut p = Problem::rules(&errors, field_name);
+            if matches!(p.code.as_str(), "CB014" | "CB015") {
+                p.status = StatusCode::CONFLICT;
+            }
+            Err(p)
+        }
+        Err(EditError::NotFound(id)) => Err(Problem::not_found(&id)),
+        Err(EditError::Changed(id)) => Err(Problem::changed(&id)),
+        Err(EditError::Store(e)) => Err(Problem::internal(e.to_string())),
+        Err(EditError::Codec(e)) => Err(Problem::internal(e)),
+    }
+}
+
+/// Cancels callback `id` (not once it has ended: 409; not an owned one within 15 minutes of its
+/// window: 409).
+pub fn cancel(
+    state: &ServiceState,
+    role: &Role,
+    id: &str,
+    field_name: FieldName,
+) -> Result<Callback, Problem> {
+    let mut cb = load(state, role, id)?;
+    let now = Utc::now();
+    if let Err(e) = check_edit(&cb, now) {
+        let mut p = Problem::rules(&[e], field_name);
+        p.status = StatusCode::CONFLICT;
+        return Err(p);
+    }
+    let old = cb.state;
+    let from = store_state(cb.state);
+    cb.state = State::Cancelled;
+    cb.end_reason = Some(EndReason::CancelledByApi);
+    cb.updated_at = now;
+    let update = encode(&cb, now).map_err(Problem::internal)?;
+    let mut store = state.lock_store()?;
+    let moved = store
+        .transition(id, &from, "CANCELLED", Some("cancelled_by_api"), now.timestamp_micros(), Some(&update))
+        .map_err(|e| Problem::internal(e.to_string()))?;
+    drop(store);
+    if !moved {
+        return Err(Problem::changed(id));
+    }
+    state.events.changed(&cb, Some(old), "cancelled_by_api");
+    Ok(cb)
+}
+
+/// Every stored callback `role` may see that `keep` keeps (unreadable rows are left out), from
+/// the number's rows when a number is given (an index look-up), else from all.
+pub fn select(
+    state: &ServiceState,
+    role: &Role,
+    number: Option<&str>,
+    keep: impl Fn(&Callback) -> bool,
+) -> Result<Vec<Callback>, Problem> {
+    let store = state.lock_store()?;
+    let rows = match number {
+        Some(n) => store.by_number(n),
+        None => store.list(&crate::callbacks::store::ListFilter::default()),
+    }
+    .map_err(|e| Problem::internal(e.to_string()))?;
+    drop(store);
+    Ok(rows.iter().filter_map(|r| decode(r).ok()).filter(|cb| may_see(role, cb) && keep(cb)).collect())
+}
