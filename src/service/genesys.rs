@@ -120,7 +120,13 @@ pub type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
 /// The body of a request, or 400 saying what in it could not be read.
 pub fn body<T>(body: Body<T>) -> Result<T, Problem> {
-    body.map(|Json(b)| b).map_err(|e| Problem::bad_request("body", "body", e.body_text()))
+    // Keep the rejection's own status: 413 for a body over the limit, 415 without a JSON
+    // content type, 400/422 for JSON that cannot be read.
+    body.map(|Json(b)| b).map_err(|e| {
+        let mut p = Problem::bad_request("body", "body", e.body_text());
+        p.status = e.status();
+        p
+    })
 }
 
 /// The request's `Idempotency-Key`.

@@ -2,6 +2,8 @@
 //! casey/just's test harness.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 

@@ -1,0 +1,382 @@
+//! `callwright serve` over real HTTP on loopback: the Webex shape and its bounds, one callback seen
+//! through both shapes, booking slots (closed, full, a race for the last place), scopes (401 vs
+//! 403), the event stream, readiness, metrics, and a graceful stop on SIGTERM.
+
+mod common;
+
+use common::server::*;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+const SLOTS: &str = "tests/fixtures/serve/slots";
+const WEBEX: &str = "/v1/callbacks/organization/local/scheduled-callback";
+
+fn data_dir(name: &str) -> std::path::PathBuf {
+    let data = std::env::temp_dir().join(format!("callwright-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    data
+}
+
+/// The day after tomorrow in Amsterdam: far enough for the 30-minute lead at any hour.
+fn day() -> String {
+    (chrono::Utc::now() + chrono::Duration::days(2)).format("%Y-%m-%d").to_string()
+}
+
+fn webex_body(name: &str, number: &str, start: &str, end: &str, extra: &str) -> String {
+    format!(
+        r#"{{"customerName":"{name}","callbackNumber":"{number}","timezone":"Europe/Amsterdam","scheduleDate":"{}","startTime":"{start}","endTime":"{end}","queueId":"Sales"{extra}}}"#,
+        day()
+    )
+}
+
+#[test]
+fn the_webex_shape_and_its_bounds() {
+    let data = data_dir("webex");
+    let admin = token(&data, &["--role", "admin", "--rate", "1000"]);
+    let s = start_project(SLOTS, data);
+
+    let (status, _, cb) = http(
+        &s,
+        "POST",
+        WEBEX,
+        Some(&admin),
+        Some(&webex_body("Jo de Vries", "+31612345671", "10:00", "11:00", r#","callbackReason":"modem""#)),
+    );
+    assert_eq!(status, 201, "{cb}");
+    let id = cb["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        (cb["orgId"].as_str(), cb["startTime"].as_str(), cb["callbackOrigin"].as_str()),
+        (Some("local"), Some("10:00"), Some("api"))
+    );
+    assert!(cb["createdTimestamp"].as_i64().unwrap() > 1_700_000_000_000, "epoch ms: {cb}");
+
+    // The same callback through the Genesys shape, and back.
+    let (status, _, g) = http(&s, "GET", &format!("/api/v2/callbacks/{id}"), Some(&admin), None);
+    assert_eq!((status, g["target"]["id"].as_str()), (200, Some("+31612345671")), "{g}");
+    assert_eq!(g["callbackWindow"]["duration"], 3600);
+    let genesys = format!(
+        r#"{{"target":{{"id":"+31612345672","type":"phoneNumber"}},"queueId":"Sales","requestedTime":"{}T14:00:00+01:00","externalData":{{"timezone":"Europe/Amsterdam","customerName":"Ann"}}}}"#,
+        day()
+    );
+    let (status, _, g2) = http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&genesys));
+    assert_eq!(status, 201, "{g2}");
+    let (status, _, w2) =
+        http(&s, "GET", &format!("{WEBEX}/{}", g2["id"].as_str().unwrap()), Some(&admin), None);
+    assert_eq!(
+        (status, w2["startTime"].as_str(), w2["customerName"].as_str()),
+        (200, Some("14:00"), Some("Ann"))
+    );
+
+    // Bounds: each refused with its code and the Webex field name.
+    let long = "x".repeat(251);
+    let cases: Vec<(String, u16, &str, &str)> = vec![
+        (webex_body(&long, "+31612345673", "10:00", "11:00", ""), 400, "CB019", "customerName"),
+        (webex_body("Jo", "+316", "10:00", "11:00", ""), 400, "CB002", "callbackNumber"),
+        (webex_body("Jo", "+3161234567890123", "10:00", "11:00", ""), 400, "CB002", "callbackNumber"),
+        (webex_body("Jo", "+31612345673", "10:00", "10:15", ""), 400, "CB008", "endTime"),
+        (webex_body("Jo", "+31612345673", "09:00", "17:30", ""), 400, "CB009", "endTime"),
+        (webex_body("Jo", "+31612345673", "10:00", "xx", ""), 400, "CB017", "endTime"),
+        (r#"{"callbackNumber":"+31612345673"}"#.to_string(), 400, "CB001", "customerName"),
+        (
+            webex_body("Jo", "+31612345673", "10:00", "11:00", "")
+                .replace("Europe/Amsterdam", "Europe/Amsterdm"),
+            400,
+            "CB003",
+            "timezone",
+        ),
+        (webex_body("Jo", "+31612345671", "12:00", "13:00", ""), 409, "CB010", "callbackNumber"),
+    ];
+    for (body, want, code, field) in cases {
+        let (status, ctype, p) = http(&s, "POST", WEBEX, Some(&admin), Some(&body));
+        assert_eq!(
+            (status, ctype.as_str(), p["code"].as_str(), p["field"].as_str()),
+            (want, "application/problem+json", Some(code), Some(field)),
+            "{body}\n{p}"
+        );
+    }
+    let far = (chrono::Utc::now() + chrono::Duration::days(40)).format("%Y-%m-%d").to_string();
+    let (status, _, p) = http(
+        &s,
+        "POST",
+        WEBEX,
+        Some(&admin),
+        Some(&webex_body("Jo", "+31612345674", "10:00", "11:00", "").replace(&day(), &far)),
+    );
+    assert_eq!((status, p["code"].as_str()), (400, Some("CB006")), "{p}");
+
+    // Another organisation is 404; a list needs a number or an agent.
+    let (status, _, p) = http(
+        &s,
+        "GET",
+        "/v1/callbacks/organization/other/scheduled-callback?callbackNumber=1",
+        Some(&admin),
+        None,
+    );
+    assert_eq!(status, 404, "{p}");
+    let (status, _, p) = http(&s, "GET", WEBEX, Some(&admin), None);
+    assert_eq!((status, p["field"].as_str()), (400, Some("callbackNumber")), "{p}");
+
+    // The list envelope, exact number match, pages and sorting.
+    for (i, agent) in ["sam", "sam", "sam"].iter().enumerate() {
+        let body = webex_body(
+            &format!("Cust {i}"),
+            &format!("+3161234570{i}"),
+            &format!("1{}:00", i + 1),
+            &format!("1{}:30", i + 1),
+            &format!(r#","assigneeAgent":"{agent}""#),
+        );
+        let (status, _, cb) = http(&s, "POST", WEBEX, Some(&admin), Some(&body));
+        assert_eq!(status, 201, "{cb}");
+    }
+    let (status, _, page) = http(
+        &s,
+        "GET",
+        &format!("{WEBEX}?assigneeAgent=sam&pageSize=2&sortBy=scheduleDate&sortOrder=desc"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        (&page["meta"]["totalRecords"], &page["meta"]["totalPages"], &page["meta"]["page"]),
+        (&Value::from(3), &Value::from(2), &Value::from(0)),
+        "{page}"
+    );
+    let names: Vec<&str> =
+        page["data"].as_array().unwrap().iter().map(|c| c["customerName"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Cust 2", "Cust 1"], "{page}");
+    assert!(page["meta"]["links"]["next"].as_str().unwrap().contains("page=1"), "{page}");
+    let (_, _, second) = http(
+        &s,
+        "GET",
+        &format!("{WEBEX}?assigneeAgent=sam&pageSize=2&page=1&sortOrder=desc"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(second["data"][0]["customerName"], "Cust 0", "{second}");
+    let (_, _, exact) = http(&s, "GET", &format!("{WEBEX}?callbackNumber=31612345671"), Some(&admin), None);
+    assert_eq!(exact["meta"]["totalRecords"], 0, "the number filter is an exact match: {exact}");
+    let (status, _, p) = http(
+        &s,
+        "GET",
+        &format!("{WEBEX}?callbackNumber=%2B31612345671&sortBy=assignedTime"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!((status, p["field"].as_str()), (400, Some("sortBy")), "{p}");
+
+    // PUT replaces the record: a new window, name and agent; the number stays.
+    let put = webex_body("Jo van Dijk", "+31612345671", "15:00", "16:00", r#","assigneeAgent":"tess""#);
+    let (status, _, moved) = http(&s, "PUT", &format!("{WEBEX}/{id}"), Some(&admin), Some(&put));
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(
+        (moved["startTime"].as_str(), moved["customerName"].as_str(), moved["assigneeAgent"].as_str()),
+        (Some("15:00"), Some("Jo van Dijk"), Some("tess")),
+        "{moved}"
+    );
+    let other = put.replace("+31612345671", "+31612345699");
+    let (status, _, p) = http(&s, "PUT", &format!("{WEBEX}/{id}"), Some(&admin), Some(&other));
+    assert_eq!((status, p["field"].as_str()), (400, Some("callbackNumber")), "{p}");
+    let (status, _, _) = http(&s, "DELETE", &format!("{WEBEX}/{id}"), Some(&admin), None);
+    assert_eq!(status, 204);
+    let (_, _, g) = http(&s, "GET", &format!("/api/v2/callbacks/{id}"), Some(&admin), None);
+    assert_eq!(g["status"], "cancelled");
+}
+
+#[test]
+fn slots_show_places_and_refuse_closed_and_full_ones() {
+    let data = data_dir("slots");
+    let admin = token(&data, &["--role", "admin"]);
+    let s = start_project(SLOTS, data);
+    let grid = |s: &Server| {
+        let (status, _, g) = http(
+            s,
+            "GET",
+            &format!("/api/v2/callbacks/slots?queueId=Sales&date={}&timezone=Europe/Amsterdam", day()),
+            Some(&admin),
+            None,
+        );
+        assert_eq!(status, 200, "{g}");
+        g
+    };
+    let g = grid(&s);
+    let slots = g["slots"].as_array().unwrap();
+    assert_eq!(slots.len(), 24, "{g}");
+    let at = |g: &Value, local: &str| {
+        g["slots"].as_array().unwrap().iter().find(|s| s["localStart"] == local).cloned().unwrap()
+    };
+    assert_eq!(
+        (at(&g, "08:00")["available"].as_bool(), at(&g, "08:00")["unavailableReason"].as_str()),
+        (Some(false), Some("closed"))
+    );
+    assert_eq!(
+        (at(&g, "10:00")["remaining"].as_u64(), at(&g, "10:00")["capacity"].as_u64()),
+        (Some(2), Some(2))
+    );
+
+    let (status, _, p) =
+        http(&s, "POST", WEBEX, Some(&admin), Some(&webex_body("Jo", "+31612345671", "07:00", "08:00", "")));
+    assert_eq!(
+        (status, p["code"].as_str(), p["field"].as_str()),
+        (400, Some("CB021"), Some("startTime")),
+        "{p}"
+    );
+
+    let (status, _, _) =
+        http(&s, "POST", WEBEX, Some(&admin), Some(&webex_body("Jo", "+31612345671", "10:00", "11:00", "")));
+    assert_eq!(status, 201);
+    assert_eq!(at(&grid(&s), "10:00")["remaining"], 1);
+
+    // Two clients race for the last place: one 201, one 409 CB020.
+    let racers: Vec<_> = ["+31612345672", "+31612345673"]
+        .into_iter()
+        .map(|n| {
+            let (addr, token, body) =
+                (s.addr.clone(), admin.clone(), webex_body("Racer", n, "10:15", "11:15", ""));
+            std::thread::spawn(move || post_raw(&addr, WEBEX, &token, &body))
+        })
+        .collect();
+    let mut outcomes: Vec<(u16, Value)> = racers.into_iter().map(|t| t.join().unwrap()).collect();
+    outcomes.sort_by_key(|o| o.0);
+    assert_eq!((outcomes[0].0, outcomes[1].0), (201, 409), "{outcomes:?}");
+    assert_eq!(outcomes[1].1["code"], "CB020", "{outcomes:?}");
+    let full = at(&grid(&s), "10:00");
+    assert_eq!(
+        (full["remaining"].as_u64(), full["unavailableReason"].as_str()),
+        (Some(0), Some("full")),
+        "{full}"
+    );
+
+    // Moving a callback into the full slot is refused as well; cancelling frees a place.
+    let (_, _, other) =
+        http(&s, "POST", WEBEX, Some(&admin), Some(&webex_body("Mo", "+31612345674", "13:00", "14:00", "")));
+    let path = format!("/api/v2/callbacks/{}", other["id"].as_str().unwrap());
+    let into_full = format!(r#"{{"requestedTime":"{}T10:30:00+01:00"}}"#, day());
+    let (status, _, p) = http(&s, "PATCH", &path, Some(&admin), Some(&into_full));
+    assert_eq!((status, p["code"].as_str()), (409, Some("CB020")), "{p}");
+    let winner = outcomes[0].1["id"].as_str().unwrap().to_string();
+    let (status, _, _) = http(&s, "DELETE", &format!("/api/v2/callbacks/{winner}"), Some(&admin), None);
+    assert_eq!(status, 204);
+    let (status, _, p) = http(&s, "PATCH", &path, Some(&admin), Some(&into_full));
+    assert_eq!(status, 200, "{p}");
+}
+
+/// One POST on its own connection, for racing threads.
+fn post_raw(addr: &str, path: &str, token: &str, body: &str) -> (u16, Value) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    (
+        head.split_whitespace().nth(1).unwrap().parse().unwrap(),
+        serde_json::from_str(body).unwrap_or(Value::Null),
+    )
+}
+
+#[test]
+fn scopes_roles_and_401_vs_403() {
+    let data = data_dir("scopes");
+    let admin = token(&data, &["--role", "admin"]);
+    let reader = token(&data, &["--role", "supervisor", "--scope", "callback:read"]);
+    let s = start_project(SLOTS, data.clone());
+    let body = webex_body("Jo", "+31612345671", "10:00", "11:00", "");
+    let (status, _, p) = http(&s, "POST", WEBEX, None, Some(&body));
+    assert_eq!((status, p["code"].as_str()), (401, Some("unauthorized")), "{p}");
+    let (status, _, p) = http(&s, "POST", WEBEX, Some("cw_not_a_token"), Some(&body));
+    assert_eq!(status, 401, "{p}");
+    let (status, _, p) = http(&s, "POST", WEBEX, Some(&reader), Some(&body));
+    assert_eq!((status, p["code"].as_str()), (403, Some("forbidden")), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("callback:write"), "{p}");
+    let (status, _, _) = http(&s, "GET", "/api/v2/callbacks", Some(&reader), None);
+    assert_eq!(status, 200);
+    // A token made while the server runs works at once.
+    let late = token(&data, &["--role", "agent", "--agent", "sam"]);
+    let (status, _, mine) = http(&s, "POST", WEBEX, Some(&late), Some(&body));
+    assert_eq!((status, mine["assigneeAgent"].as_str()), (201, Some("sam")), "{mine}");
+    let (status, _, _) =
+        http(&s, "GET", &format!("{WEBEX}/{}", mine["id"].as_str().unwrap()), Some(&admin), None);
+    assert_eq!(status, 200);
+    // A body over the size limit is refused before it is read.
+    let huge = format!(r#"{{"customerName":"{}"}}"#, "x".repeat(300 * 1024));
+    let (status, _, _) = http(&s, "POST", WEBEX, Some(&admin), Some(&huge));
+    assert_eq!(status, 413);
+    let (status, ctype, _) = http(&s, "GET", "/no/such/path", Some(&admin), None);
+    assert_eq!((status, ctype.as_str()), (404, "application/problem+json"));
+}
+
+#[test]
+fn events_readiness_metrics_and_a_graceful_stop() {
+    let data = data_dir("events");
+    let admin = token(&data, &["--role", "admin"]);
+    let mut s = start_project(SLOTS, data);
+    let (status, _, ready) = http(&s, "GET", "/readyz", None, None);
+    assert_eq!((status, ready["dispatcher"].as_str()), (200, Some("running")), "{ready}");
+
+    // Listen, then create and cancel: both changes arrive as `callback` events.
+    let mut listener = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        listener,
+        "GET /api/v2/callbacks/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\n\r\n"
+    )
+    .unwrap();
+    listener.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut lines = BufReader::new(listener.try_clone().unwrap());
+    let mut head = String::new();
+    while lines.read_line(&mut head).unwrap() > 2 && !head.ends_with("\r\n\r\n") {}
+    assert!(head.to_ascii_lowercase().contains("text/event-stream"), "{head}");
+    let (status, _, cb) =
+        http(&s, "POST", WEBEX, Some(&admin), Some(&webex_body("Jo", "+31612345671", "10:00", "11:00", "")));
+    assert_eq!(status, 201);
+    let id = cb["id"].as_str().unwrap().to_string();
+    http(&s, "DELETE", &format!("/api/v2/callbacks/{id}"), Some(&admin), None);
+    let mut events = Vec::new();
+    let mut line = String::new();
+    while events.len() < 2 {
+        line.clear();
+        assert!(lines.read_line(&mut line).unwrap() > 0, "the stream ended early");
+        if let Some(data) = line.trim().strip_prefix("data:") {
+            let e: Value = serde_json::from_str(data.trim()).unwrap();
+            if e["id"] == id.as_str() {
+                events.push(e);
+            }
+        }
+    }
+    assert_eq!(
+        (events[0]["to"].as_str(), events[0]["reason"].as_str()),
+        (Some("scheduled"), Some("created"))
+    );
+    assert_eq!(
+        (events[1]["from"].as_str(), events[1]["to"].as_str()),
+        (Some("scheduled"), Some("cancelled"))
+    );
+
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    write!(stream, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut metrics = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut metrics).unwrap();
+    assert!(metrics.contains("callwright_callbacks{state=\"CANCELLED\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains(r#"callwright_http_requests_total{method="POST",route="/v1/callbacks/organization/{org}/scheduled-callback",status="201"} 1"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("callwright_release_lateness_seconds_count"), "{metrics}");
+
+    // SIGTERM with a listener still connected: the server stops by itself, exit code 0.
+    let pid = s.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(st) = s.child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
