@@ -380,3 +380,37 @@ fn events_readiness_metrics_and_a_graceful_stop() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn the_openapi_document_and_docs_page_are_served() {
+    let data = data_dir("openapi");
+    let s = start_project(SLOTS, data);
+    let (status, _, doc) = http(&s, "GET", "/openapi.json", None, None);
+    assert_eq!((status, doc["openapi"].as_str()), (200, Some("3.1.0")));
+    let mut paths: Vec<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "/api/v2/callbacks",
+            "/api/v2/callbacks/batch",
+            "/api/v2/callbacks/events",
+            "/api/v2/callbacks/slots",
+            "/api/v2/callbacks/{id}",
+            "/metrics",
+            "/readyz",
+            "/v1/callbacks/organization/{orgId}/scheduled-callback",
+            "/v1/callbacks/organization/{orgId}/scheduled-callback/{id}",
+        ]
+    );
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    write!(stream, "GET /docs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut page = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut page).unwrap();
+    assert!(page.contains("text/html"), "{}", &page[..200]);
+    assert!(!page.contains("<script"), "the docs page needs no script");
+    for p in paths {
+        assert!(page.contains(&p.replace('&', "&amp;")), "{p} missing from /docs");
+    }
+}

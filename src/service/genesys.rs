@@ -3,7 +3,8 @@
 //! JSON to and from the operations both shapes share ([`super::ops`]).
 
 use super::auth::{Role, Scope};
-use super::problem::Problem;
+use super::genesys_model::*;
+use super::problem::{Problem, ProblemDoc};
 use super::{ServiceState, ops};
 use crate::callbacks::validate::Field;
 use crate::callbacks::{
@@ -14,40 +15,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State as AxState};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use serde_json::Value;
 use std::sync::Arc;
-
-/// `target {id, type}`: the number to call back.
-#[derive(Debug, Deserialize)]
-pub struct Target {
-    id: String,
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-}
-
-/// `callbackWindow {startTime, duration}` (duration in seconds).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Window {
-    start_time: String,
-    duration: i64,
-}
-
-/// The create body.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CreateBody {
-    target: Target,
-    queue_id: String,
-    requested_time: Option<String>,
-    callback_window: Option<Window>,
-    agent_id: Option<String>,
-    #[serde(default)]
-    external_data: BTreeMap<String, Value>,
-    status: Option<String>,
-}
 
 /// The JSON field a validation error is about, in this API's names.
 fn field_name(e: &CallbackValidationError) -> String {
@@ -92,30 +61,6 @@ fn requested_window(
     Ok(Some((zone_name.to_string(), start.date(), start.time(), end_on_start_day(start, end))))
 }
 
-/// The callback as this API shows it.
-pub fn view(cb: &Callback) -> Value {
-    json!({
-        "id": cb.id,
-        "status": cb.state.as_str(),
-        "target": {"id": cb.callback_number, "type": "phoneNumber"},
-        "queueId": cb.queue,
-        "agentId": cb.owner,
-        "requestedTime": cb.schedule.as_ref().map(|s| s.window_start_utc.to_rfc3339()),
-        "callbackWindow": cb.schedule.as_ref().map(|s| json!({
-            "startTime": s.window_start_utc.to_rfc3339(),
-            "duration": (s.window_end_utc - s.window_start_utc).num_seconds(),
-            "timezone": s.timezone,
-        })),
-        "externalData": cb.data,
-        "customerName": cb.customer_name,
-        "attempts": cb.attempts_made,
-        "maxAttempts": cb.max_attempts,
-        "endReason": cb.end_reason.map(|r| r.as_str()),
-        "createdDate": cb.created_at.to_rfc3339(),
-        "modifiedDate": cb.updated_at.to_rfc3339(),
-    })
-}
-
 pub type Body<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
 
 /// The body of a request, or 400 saying what in it could not be read.
@@ -135,6 +80,19 @@ pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
 }
 
 /// `POST /api/v2/callbacks`.
+#[utoipa::path(post, path = "/api/v2/callbacks", tag = "genesys", request_body = CreateBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key and body answers the first callback")),
+    responses((status = 201, description = "created", body = GenesysCallback),
+        (status = 200, description = "a retried idempotency key: the first callback", body = GenesysCallback),
+        (status = 400, description = "a CB rule", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "a pending callback of the number within 48 h (CB010, existingId) or a full slot (CB020)", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "the Idempotency-Key was used for another request", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, description = "over the token's rate; see Retry-After", body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 pub async fn create(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
@@ -197,6 +155,12 @@ fn create_one(
 }
 
 /// `GET /api/v2/callbacks/{id}`.
+#[utoipa::path(get, path = "/api/v2/callbacks/{id}", tag = "genesys", params(("id" = String, Path)),
+    responses((status = 200, body = GenesysCallback),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 pub async fn get_one(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
@@ -206,22 +170,12 @@ pub async fn get_one(
     Ok(Json(view(&ops::load(&state, &caller.role, &id)?)).into_response())
 }
 
-/// List filters and the cursor.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ListQuery {
-    phone_number: Option<String>,
-    status: Option<String>,
-    queue_id: Option<String>,
-    agent_id: Option<String>,
-    /// Windows starting at or after this instant (with an offset).
-    from: Option<String>,
-    /// Windows starting before this instant.
-    to: Option<String>,
-    page_size: Option<usize>,
-    cursor: Option<String>,
-}
-
+#[utoipa::path(get, path = "/api/v2/callbacks", tag = "genesys", params(ListQuery),
+    responses((status = 200, body = CallbackPage),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 /// `GET /api/v2/callbacks`: filtered, in id order, a page at a time; `nextCursor` fetches the next.
 pub async fn list(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -259,13 +213,19 @@ pub async fn list(
     all.sort_by(|a, b| a.id.cmp(&b.id));
     // The cursor is the last id of the previous page: stable while callbacks are added.
     let start = q.cursor.as_ref().map_or(0, |c| all.partition_point(|cb| &cb.id <= c));
-    let page: Vec<Value> = all[start..].iter().take(page_size).map(view).collect();
-    let next = (start + page_size < all.len()).then(|| all[start + page_size - 1].id.clone());
-    Ok(Json(json!({"entities": page, "pageSize": page_size, "total": all.len(), "nextCursor": next}))
-        .into_response())
+    let entities = all[start..].iter().take(page_size).map(view).collect();
+    let next_cursor = (start + page_size < all.len()).then(|| all[start + page_size - 1].id.clone());
+    Ok(Json(CallbackPage { entities, page_size, total: all.len(), next_cursor }).into_response())
 }
 
 /// `DELETE /api/v2/callbacks/{id}`: cancel.
+#[utoipa::path(delete, path = "/api/v2/callbacks/{id}", tag = "genesys", params(("id" = String, Path)),
+    responses((status = 204, description = "cancelled"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "ended (CB015) or owned and within 15 minutes (CB014)", body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 pub async fn delete(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
@@ -276,21 +236,27 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[utoipa::path(post, path = "/api/v2/callbacks/batch", tag = "genesys", request_body = BatchBody,
+    responses((status = 200, description = "a result per item", body = BatchAnswer),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "JSON that does not fit the body", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 /// `POST /api/v2/callbacks/batch`: `{"callbacks": [body, ...]}` (at most 100); a result per item,
 /// in order, each a 201/200 with the callback or the problem that item met. One request against
 /// the rate limit.
 pub async fn batch(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
-    b: Body<Value>,
+    b: Body<BatchBody>,
 ) -> Result<Response, Problem> {
     let caller = state.tokens.caller(&headers, Scope::Write)?;
     state.limits.take(&caller)?;
-    let b = body(b)?;
-    let items = b
-        .get("callbacks")
-        .and_then(Value::as_array)
-        .ok_or_else(|| Problem::bad_request("body", "callbacks", "write `{\"callbacks\": [ ... ]}`"))?;
+    let items = body(b)?.callbacks;
     if items.len() > 100 {
         return Err(Problem::bad_request(
             "body",
@@ -298,7 +264,7 @@ pub async fn batch(
             format!("{} callbacks in one batch; at most 100", items.len()),
         ));
     }
-    let results: Vec<Value> = items
+    let results: Vec<BatchResult> = items
         .iter()
         .enumerate()
         .map(|(i, item)| {
@@ -308,33 +274,29 @@ pub async fn batch(
                 Ok(b) => create_one(&state, &caller.role, b, None),
             };
             match outcome {
-                Ok((status, cb)) => json!({"status": status.as_u16(), "callback": view(&cb)}),
-                Err(p) => json!({"status": p.status.as_u16(), "problem": p.to_json()}),
+                Ok((status, cb)) => {
+                    BatchResult { status: status.as_u16(), callback: Some(view(&cb)), problem: None }
+                }
+                Err(p) => {
+                    BatchResult { status: p.status.as_u16(), callback: None, problem: Some(p.to_json()) }
+                }
             }
         })
         .collect();
-    Ok(Json(json!({"results": results})).into_response())
+    Ok(Json(BatchAnswer { results }).into_response())
 }
 
-/// The PATCH body: a new time (`requestedTime` or `callbackWindow`, with an offset, in
-/// `externalData.timezone` or the callback's zone), and/or a new owner (`agentId`; `null` returns it to
-/// the queue).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PatchBody {
-    requested_time: Option<String>,
-    callback_window: Option<Window>,
-    #[serde(default, deserialize_with = "present")]
-    agent_id: Option<Option<String>>,
-    #[serde(default)]
-    external_data: BTreeMap<String, Value>,
-}
-
-/// `Some(None)` for an explicit `null`, `None` when the field is absent.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
-}
-
+#[utoipa::path(patch, path = "/api/v2/callbacks/{id}", tag = "genesys", params(("id" = String, Path)), request_body = PatchBody,
+    responses((status = 200, body = GenesysCallback),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "JSON that does not fit the body", body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 /// `PATCH /api/v2/callbacks/{id}`: reschedule and/or reassign, under the CB rules and the
 /// 15-minute edit cut-off of an owned callback (CB014), through the CLI's edit path.
 pub async fn patch(

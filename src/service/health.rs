@@ -3,7 +3,7 @@
 //! times every request and logs it.
 
 use super::auth::{Role, Scope};
-use super::problem::Problem;
+use super::problem::{Problem, ProblemDoc};
 use super::{DispatcherState, ServiceState};
 use crate::callbacks::store::CallbackStore;
 use axum::extract::{MatchedPath, Request, State as AxState};
@@ -16,7 +16,19 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 
+/// What `/readyz` answers.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    pub ready: bool,
+    /// `ok`, or why the store cannot answer.
+    pub store: String,
+    /// running, none (no project), or stopped and why.
+    pub dispatcher: String,
+}
+
 /// 200 when the store answers and the dispatcher (if the server has one) runs; 503 otherwise.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 pub async fn readyz(AxState(state): AxState<Arc<ServiceState>>) -> Response {
     let store =
         state.lock_store().and_then(|s| s.next_due_at().map_err(|e| Problem::internal(e.to_string())));
@@ -28,15 +40,17 @@ pub async fn readyz(AxState(state): AxState<Arc<ServiceState>>) -> Response {
         DispatcherState::Stopped(why) => (false, format!("stopped: {why}")),
     };
     let ready = ok && store.is_ok();
-    let body = json!({
-        "ready": ready,
-        "store": store.as_ref().map_or_else(|p| p.detail.clone(), |_| "ok".to_string()),
-        "dispatcher": dispatcher_text,
-    });
+    let body = Readiness {
+        ready,
+        store: store.as_ref().map_or_else(|p| p.detail.clone(), |_| "ok".to_string()),
+        dispatcher: dispatcher_text,
+    };
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, axum::Json(body)).into_response()
 }
 
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
 /// The Prometheus exposition (no token: scrapers are on the operator's network; it holds counts,
 /// not callbacks).
 pub async fn metrics(AxState(state): AxState<Arc<ServiceState>>) -> Response {
@@ -48,6 +62,11 @@ pub async fn metrics(AxState(state): AxState<Arc<ServiceState>>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
+#[utoipa::path(get, path = "/api/v2/callbacks/events", tag = "events",
+    responses((status = 200, description = "server-sent events: `callback` (a change, JSON) and `lagged`", body = String, content_type = "text/event-stream"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 /// `GET /api/v2/callbacks/events`: every change from now on, one SSE `callback` event each (JSON:
 /// id, from, to, reason, …). An agent's stream carries only its own callbacks. A listener that
 /// fell too far behind gets a `lagged` event and should read the list again.

@@ -12,12 +12,15 @@
 pub mod auth;
 mod events;
 mod genesys;
+mod genesys_model;
 mod health;
 mod metrics;
+mod openapi;
 mod ops;
 mod problem;
 mod slots;
 mod webex;
+mod webex_model;
 
 use crate::callbacks::store::{CallbackStore, SqliteStore};
 use crate::model::center::{CallbackSettings, Center};
@@ -97,6 +100,11 @@ impl ServiceState {
 /// Largest request body: a batch of 100 callbacks with their data fits many times over.
 const BODY_LIMIT: usize = 256 * 1024;
 
+/// The OpenAPI document of the routes below, as JSON.
+pub fn openapi_document() -> serde_json::Value {
+    openapi::document()
+}
+
 /// The routes.
 pub fn router(state: Arc<ServiceState>) -> Router {
     use axum::routing::post;
@@ -105,6 +113,8 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .route("/docs", get(openapi::docs))
         .route("/api/v2/callbacks", get(genesys::list).post(genesys::create))
         .route("/api/v2/callbacks/batch", post(genesys::batch))
         .route("/api/v2/callbacks/slots", get(slots::slots))

@@ -77,7 +77,13 @@ impl Problem {
 
     /// The body as JSON, for a batch's per-item result.
     pub fn to_json(&self) -> Value {
-        let mut body = json!({"status": self.status.as_u16(), "code": self.code, "title": self.title, "detail": self.detail});
+        let mut body = json!({
+            "type": format!("https://callwright.dev/problems/{}", self.code),
+            "status": self.status.as_u16(),
+            "code": self.code,
+            "title": self.title,
+            "detail": self.detail,
+        });
         if let Some(f) = &self.field {
             body["field"] = json!(f);
         }
@@ -169,4 +175,32 @@ impl IntoResponse for Problem {
         }
         response
     }
+}
+
+/// The problem+json body, for the OpenAPI document (built by [`Problem::into_response`]).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProblemDoc {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable: CB001…, unauthorized, forbidden, not_found, rate_limited, idempotency_key_reused, …
+    pub code: String,
+    /// The request field at fault, in the request's own names.
+    pub field: Option<String>,
+    /// Every rule the request broke.
+    pub errors: Option<Vec<RuleError>>,
+    /// The pending callback a duplicate (CB010) points at.
+    pub existing_id: Option<String>,
+}
+
+/// One broken rule.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RuleError {
+    pub code: String,
+    pub field: String,
+    pub message: String,
+    pub help: Option<String>,
 }

@@ -6,20 +6,22 @@
 
 use super::ServiceState;
 use super::auth::Scope;
-use super::problem::Problem;
+use super::problem::{Problem, ProblemDoc};
 use crate::callbacks::store::CallbackStore;
 use axum::Json;
 use axum::extract::{Query, State as AxState};
 use axum::http::HeaderMap;
 use chrono::{NaiveDate, TimeZone, Utc};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
 
 /// The slot query.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SlotQuery {
+    /// A queue of center.yaml.
     queue_id: String,
     /// A day (`YYYY-MM-DD`) in `timezone`.
     date: String,
@@ -27,11 +29,53 @@ pub struct SlotQuery {
     timezone: Option<String>,
 }
 
+/// One slot of the grid.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotView {
+    /// RFC 3339, UTC.
+    pub start: String,
+    pub end: String,
+    /// `HH:MM` in the asked zone.
+    pub local_start: String,
+    pub local_end: String,
+    /// Places per slot; null: no limit.
+    pub capacity: Option<u32>,
+    /// Callbacks booked in it (not cancelled).
+    pub booked: u64,
+    /// Places left; null: no limit.
+    pub remaining: Option<u64>,
+    /// Whether a callback can be booked in it now.
+    pub available: bool,
+    /// closed, full, too_soon, too_far_ahead; null when available.
+    pub unavailable_reason: Option<String>,
+}
+
+/// A day's slots of a queue.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SlotGrid {
+    pub queue_id: String,
+    pub date: String,
+    pub timezone: String,
+    /// The zone of the queue's opening hours.
+    pub queue_timezone: String,
+    /// Seconds.
+    pub slot_length: i64,
+    pub slots: Vec<SlotView>,
+}
+
+#[utoipa::path(get, path = "/api/v2/callbacks/slots", tag = "slots", params(SlotQuery),
+    responses((status = 200, body = SlotGrid),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 pub async fn slots(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
     q: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<Json<SlotGrid>, Problem> {
     state.tokens.caller(&headers, Scope::Read)?;
     let Query(q) = q.map_err(|e| Problem::bad_request("query", "query", e.body_text()))?;
     let settings = state.settings(&q.queue_id).ok_or_else(|| {
@@ -84,25 +128,25 @@ pub async fn slots(
         } else {
             None
         };
-        out.push(json!({
-            "start": s.start.to_rfc3339(),
-            "end": s.end.to_rfc3339(),
-            "localStart": s.start.with_timezone(&zone).format("%H:%M").to_string(),
-            "localEnd": s.end.with_timezone(&zone).format("%H:%M").to_string(),
-            "capacity": grid.capacity,
-            "booked": booked,
-            "remaining": remaining,
-            "available": why.is_none(),
-            "unavailableReason": why,
-        }));
+        out.push(SlotView {
+            start: s.start.to_rfc3339(),
+            end: s.end.to_rfc3339(),
+            local_start: s.start.with_timezone(&zone).format("%H:%M").to_string(),
+            local_end: s.end.with_timezone(&zone).format("%H:%M").to_string(),
+            capacity: grid.capacity,
+            booked,
+            remaining,
+            available: why.is_none(),
+            unavailable_reason: why.map(str::to_string),
+        });
     }
     drop(store);
-    Ok(Json(json!({
-        "queueId": q.queue_id,
-        "date": q.date,
-        "timezone": zone.name(),
-        "queueTimezone": grid.timezone.name(),
-        "slotLength": grid.length_secs,
-        "slots": out,
-    })))
+    Ok(Json(SlotGrid {
+        queue_id: q.queue_id,
+        date: q.date,
+        timezone: zone.name().to_string(),
+        queue_timezone: grid.timezone.name().to_string(),
+        slot_length: grid.length_secs,
+        slots: out,
+    }))
 }

@@ -7,7 +7,8 @@
 
 use super::auth::Scope;
 use super::genesys::{Body, body, idempotency_key};
-use super::problem::Problem;
+use super::problem::{Problem, ProblemDoc};
+use super::webex_model::*;
 use super::{ServiceState, ops};
 use crate::callbacks::validate::Field;
 use crate::callbacks::{Callback, CallbackType, CallbackValidationError, Edit, ScheduleRequest};
@@ -16,30 +17,8 @@ use axum::extract::{Path, Query, State as AxState};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, NaiveTime};
-use serde::Deserialize;
-use serde_json::{Value, json};
-use std::sync::Arc;
 
-/// The create and PUT body. Every field is optional here so that a missing one is a CB001 naming
-/// it, not a serde message.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ScheduledCallback {
-    customer_name: Option<String>,
-    callback_number: Option<String>,
-    timezone: Option<String>,
-    /// `YYYY-MM-DD` in `timezone`.
-    schedule_date: Option<String>,
-    /// `HH:MM` (or `HH:MM:SS`) in `timezone`.
-    start_time: Option<String>,
-    end_time: Option<String>,
-    queue_id: Option<String>,
-    callback_reason: Option<String>,
-    /// The interaction the callback came from (kept in the callback's data).
-    source_interaction: Option<String>,
-    /// The agent of a personal callback.
-    assignee_agent: Option<String>,
-}
+use std::sync::Arc;
 
 /// The JSON field a validation error is about, in this API's names.
 fn field_name(e: &CallbackValidationError) -> String {
@@ -101,35 +80,6 @@ fn request(b: &ScheduledCallback) -> Result<ScheduleRequest, Problem> {
     Ok(req)
 }
 
-/// The callback as Webex shows a scheduled callback (times in the customer's zone; timestamps in
-/// epoch milliseconds).
-fn view(org: &str, cb: &Callback) -> Value {
-    let s = cb.schedule.as_ref();
-    json!({
-        "id": cb.id,
-        "orgId": org,
-        "customerName": cb.customer_name,
-        "callbackNumber": cb.callback_number,
-        "timezone": s.map(|s| s.timezone.clone()),
-        "scheduleDate": s.map(|s| s.schedule_date.format("%Y-%m-%d").to_string()),
-        "startTime": s.map(|s| s.window_start.format("%H:%M").to_string()),
-        "endTime": s.map(|s| s.window_end.format("%H:%M").to_string()),
-        "queueId": cb.queue,
-        "callbackReason": cb.reason,
-        "sourceInteraction": cb.data.get("sourceInteraction"),
-        "assigneeAgent": cb.owner,
-        "callbackOrigin": match &cb.origin {
-            crate::callbacks::model::Origin::Flow { .. } => "livecall",
-            crate::callbacks::model::Origin::Agent { .. } => "agent",
-            crate::callbacks::model::Origin::Api => "api",
-        },
-        "status": cb.state.as_str(),
-        "createdTimestamp": cb.created_at.timestamp_millis(),
-        "lastUpdatedTimestamp": cb.updated_at.timestamp_millis(),
-        "assignedTime": cb.owner.as_ref().map(|_| cb.updated_at.timestamp_millis()),
-    })
-}
-
 /// This server's organisation; another id is 404 (a client pointed at the wrong tenant).
 fn check_org(state: &ServiceState, org: &str) -> Result<(), Problem> {
     if org == state.org_id {
@@ -148,6 +98,19 @@ fn check_org(state: &ServiceState, org: &str) -> Result<(), Problem> {
 }
 
 /// `POST …/scheduled-callback`.
+#[utoipa::path(post, path = "/v1/callbacks/organization/{orgId}/scheduled-callback", tag = "webex",
+    params(("orgId" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = ScheduledCallback,
+    responses((status = 201, body = WebexCallback), (status = 200, description = "a retried idempotency key", body = WebexCallback),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "another organization", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 429, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 pub async fn create(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
@@ -170,6 +133,13 @@ pub async fn create(
 }
 
 /// `GET …/scheduled-callback/{id}`.
+#[utoipa::path(get, path = "/v1/callbacks/organization/{orgId}/scheduled-callback/{id}", tag = "webex",
+    params(("orgId" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = WebexCallback),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 pub async fn get_one(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
@@ -180,6 +150,18 @@ pub async fn get_one(
     Ok(Json(view(&org, &ops::load(&state, &caller.role, &id)?)).into_response())
 }
 
+#[utoipa::path(put, path = "/v1/callbacks/organization/{orgId}/scheduled-callback/{id}", tag = "webex",
+    params(("orgId" = String, Path), ("id" = String, Path)), request_body = ScheduledCallback,
+    responses((status = 200, body = WebexCallback),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 /// `PUT …/scheduled-callback/{id}`: the whole record again; the number and the queue stay.
 pub async fn put(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -216,6 +198,14 @@ pub async fn put(
 }
 
 /// `DELETE …/scheduled-callback/{id}`: cancel.
+#[utoipa::path(delete, path = "/v1/callbacks/organization/{orgId}/scheduled-callback/{id}", tag = "webex",
+    params(("orgId" = String, Path), ("id" = String, Path)),
+    responses((status = 204, description = "cancelled"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 pub async fn delete(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
@@ -227,24 +217,19 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// List parameters: by number or by agent (one is required), a page at a time.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ListQuery {
-    callback_number: Option<String>,
-    assignee_agent: Option<String>,
-    /// From 0.
-    page: Option<usize>,
-    page_size: Option<usize>,
-    sort_by: Option<String>,
-    sort_order: Option<String>,
-}
-
 /// The sort keys a list accepts.
 const SORT_KEYS: [&str; 5] =
     ["scheduleDate", "createdTimestamp", "lastUpdatedTimestamp", "customerName", "assignedTime"];
 
 /// `GET …/scheduled-callback?callbackNumber=…|assigneeAgent=…`.
+#[utoipa::path(get, path = "/v1/callbacks/organization/{orgId}/scheduled-callback", tag = "webex",
+    params(("orgId" = String, Path), ListQuery),
+    responses((status = 200, body = WebexPage),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDoc, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
 pub async fn list(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
@@ -313,7 +298,7 @@ pub async fn list(
     }
     let total = all.len();
     let pages = total.div_ceil(page_size);
-    let data: Vec<Value> =
+    let data: Vec<WebexCallback> =
         all.iter().skip(page * page_size).take(page_size).map(|cb| view(&org, cb)).collect();
     let base = format!("/v1/callbacks/organization/{org}/scheduled-callback");
     let filter = match (&q.callback_number, &q.assignee_agent) {
@@ -322,16 +307,13 @@ pub async fn list(
         (None, None) => String::new(),
     };
     let link = |p: usize| format!("{base}?{filter}&page={p}&pageSize={page_size}&sortBy={sort_by}");
-    let mut links = json!({"self": link(page), "first": link(0), "last": link(pages.saturating_sub(1))});
-    if page + 1 < pages {
-        links["next"] = json!(link(page + 1));
-    }
-    if page > 0 {
-        links["prev"] = json!(link(page - 1));
-    }
-    Ok(Json(json!({
-        "meta": {"orgId": org, "page": page, "pageSize": page_size, "totalPages": pages, "totalRecords": total, "links": links},
-        "data": data,
-    }))
-    .into_response())
+    let links = Links {
+        this: link(page),
+        first: link(0),
+        last: link(pages.saturating_sub(1)),
+        next: (page + 1 < pages).then(|| link(page + 1)),
+        prev: (page > 0).then(|| link(page - 1)),
+    };
+    let meta = Meta { org_id: org, page, page_size, total_pages: pages, total_records: total, links };
+    Ok(Json(WebexPage { meta, data }).into_response())
 }
