@@ -202,20 +202,20 @@ pub async fn list(
         ),
         None => None,
     };
-    let mut all = ops::select(&state, &caller.role, number.as_deref(), |cb| {
-        let start = cb.schedule.as_ref().map_or(cb.created_at, |s| s.window_start_utc);
-        status.is_none_or(|s| cb.state == s)
-            && q.queue_id.as_ref().is_none_or(|x| &cb.queue == x)
-            && q.agent_id.as_ref().is_none_or(|x| cb.owner.as_ref() == Some(x))
-            && from.is_none_or(|f| start >= f)
-            && to.is_none_or(|t| start < t)
-    })?;
-    all.sort_by(|a, b| a.id.cmp(&b.id));
+    // `from` / `to` bound the due time: the window's start for a scheduled callback, its creation
+    // for one to call as soon as possible.
+    let filter = crate::callbacks::store::ListFilter {
+        state: status.map(crate::callbacks::store::codec::store_state),
+        queue: q.queue_id.clone(),
+        owner: q.agent_id.clone(),
+        due_from: from.map(|t| t.timestamp_micros()),
+        due_before: to.map(|t| t.timestamp_micros()),
+    };
     // The cursor is the last id of the previous page: stable while callbacks are added.
-    let start = q.cursor.as_ref().map_or(0, |c| all.partition_point(|cb| &cb.id <= c));
-    let entities = all[start..].iter().take(page_size).map(view).collect();
-    let next_cursor = (start + page_size < all.len()).then(|| all[start + page_size - 1].id.clone());
-    Ok(Json(CallbackPage { entities, page_size, total: all.len(), next_cursor }).into_response())
+    let (page, total, next_cursor) =
+        ops::page(&state, &caller.role, filter, number.as_deref(), q.cursor.as_deref(), page_size)?;
+    let entities = page.iter().map(view).collect();
+    Ok(Json(CallbackPage { entities, page_size, total: total as usize, next_cursor }).into_response())
 }
 
 /// `DELETE /api/v2/callbacks/{id}`: cancel.

@@ -256,6 +256,27 @@ impl CallbackStore for MemoryStore {
         Ok(self.callbacks.values().filter(|cb| cb.state == SCHEDULED).map(|cb| cb.due_at_utc).min())
     }
 
+    fn page(
+        &self,
+        filter: &ListFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredCallback>, StoreError> {
+        let mut rows: Vec<StoredCallback> = self
+            .callbacks
+            .values()
+            .filter(|cb| filter.matches(cb) && after.is_none_or(|a| cb.id.as_str() > a))
+            .cloned()
+            .collect();
+        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        rows.truncate(limit);
+        Ok(rows)
+    }
+
+    fn count(&self, filter: &ListFilter) -> Result<u64, StoreError> {
+        Ok(self.callbacks.values().filter(|cb| filter.matches(cb)).count() as u64)
+    }
+
     fn count_by_state(&self) -> Result<Vec<(String, u64)>, StoreError> {
         let mut counts = std::collections::BTreeMap::<String, u64>::new();
         for cb in self.callbacks.values() {

@@ -109,14 +109,18 @@ pub struct ListFilter {
     pub owner: Option<String>,
     /// Only callbacks with `due_at_utc` strictly before this instant.
     pub due_before: Option<i64>,
+    /// Only callbacks with `due_at_utc` at or after this instant.
+    pub due_from: Option<i64>,
 }
 
 impl ListFilter {
-    fn matches(&self, cb: &StoredCallback) -> bool {
+    /// Whether `cb` passes every condition that is set.
+    pub fn matches(&self, cb: &StoredCallback) -> bool {
         self.state.as_ref().is_none_or(|s| *s == cb.state)
             && self.queue.as_ref().is_none_or(|q| *q == cb.queue)
             && self.owner.as_ref().is_none_or(|o| cb.owner.as_ref() == Some(o))
             && self.due_before.is_none_or(|t| cb.due_at_utc < t)
+            && self.due_from.is_none_or(|t| cb.due_at_utc >= t)
     }
 }
 
@@ -201,6 +205,19 @@ pub trait CallbackStore {
 
     /// Callbacks matching `filter`, ordered by (due_at, id).
     fn list(&self, filter: &ListFilter) -> Result<Vec<StoredCallback>, StoreError>;
+
+    /// One page of the callbacks matching `filter`, in id order: at most `limit`, with ids after
+    /// `after` (the last id of the previous page). Pages through the primary key, so a page costs
+    /// the same however many callbacks are stored.
+    fn page(
+        &self,
+        filter: &ListFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredCallback>, StoreError>;
+
+    /// How many callbacks match `filter`.
+    fn count(&self, filter: &ListFilter) -> Result<u64, StoreError>;
 
     /// Moves a callback to a new state iff it is currently in `from` (compare-and-set), recording
     /// the transition in the same transaction. Returns false if the state was not `from`

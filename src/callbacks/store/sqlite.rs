@@ -98,6 +98,12 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// The conditions of a [`ListFilter`], parameters ?1 to ?5; NULL switches a condition off, so the
+/// statement stays one cached text.
+const FILTER: &str = "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR queue = ?2) \
+                      AND (?3 IS NULL OR owner = ?3) AND (?4 IS NULL OR due_at_utc < ?4) \
+                      AND (?5 IS NULL OR due_at_utc >= ?5)";
+
 const COLUMNS: &str = "id, number, queue, owner, state, due_at_utc, payload_json, attempts_made, \
                        idempotency_key, updated_at";
 
@@ -421,11 +427,39 @@ impl CallbackStore for SqliteStore {
     fn list(&self, filter: &ListFilter) -> Result<Vec<StoredCallback>, StoreError> {
         // NULL parameters switch a condition off; the statement stays one cached text.
         self.query(
-            "WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR queue = ?2) \
-             AND (?3 IS NULL OR owner = ?3) AND (?4 IS NULL OR due_at_utc < ?4) \
-             ORDER BY due_at_utc, id",
-            &[&filter.state, &filter.queue, &filter.owner, &filter.due_before],
+            &format!("WHERE {FILTER} ORDER BY due_at_utc, id"),
+            &[&filter.state, &filter.queue, &filter.owner, &filter.due_before, &filter.due_from],
         )
+    }
+
+    fn page(
+        &self,
+        filter: &ListFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredCallback>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.query(
+            &format!("WHERE {FILTER} AND (?6 IS NULL OR id > ?6) ORDER BY id LIMIT ?7"),
+            &[
+                &filter.state,
+                &filter.queue,
+                &filter.owner,
+                &filter.due_before,
+                &filter.due_from,
+                &after,
+                &limit,
+            ],
+        )
+    }
+
+    fn count(&self, filter: &ListFilter) -> Result<u64, StoreError> {
+        let n: i64 =
+            self.conn.prepare_cached(&format!("SELECT COUNT(*) FROM callbacks WHERE {FILTER}"))?.query_row(
+                params![filter.state, filter.queue, filter.owner, filter.due_before, filter.due_from],
+                |row| row.get(0),
+            )?;
+        Ok(n.max(0) as u64)
     }
 
     fn transition(
@@ -595,7 +629,9 @@ impl CallbackStore for SqliteStore {
     }
 
     fn count_by_state(&self) -> Result<Vec<(String, u64)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT state, COUNT(*) FROM callbacks GROUP BY state")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT state, COUNT(*) FROM callbacks GROUP BY state ORDER BY state")?;
         let rows =
             stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?.max(0) as u64)))?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -223,6 +223,7 @@ fn list_filters(s: &mut impl CallbackStore) {
         queue: queue.map(str::to_string),
         owner: owner.map(str::to_string),
         due_before: before,
+        due_from: None,
     };
     assert_eq!(ids(&s.list(&f(Some(SCHEDULED), None, None, None)).unwrap()), ["cb-b", "cb-a"]);
     assert_eq!(ids(&s.list(&f(Some("QUEUED"), None, None, None)).unwrap()), ["cb-c"]);
@@ -234,6 +235,30 @@ fn list_filters(s: &mut impl CallbackStore) {
         ids(&s.list(&f(Some(SCHEDULED), Some("support"), Some("agent-1"), None)).unwrap()),
         Vec::<&str>::new()
     );
+}
+
+fn pages_and_counts(s: &mut impl CallbackStore) {
+    for (i, due) in [(1, 500), (2, 100), (3, 300), (4, 200), (5, 400)] {
+        let mut x = cb(&format!("cb-{i}"), &format!("+{i}"), due);
+        x.queue = if i % 2 == 0 { "even" } else { "odd" }.to_string();
+        s.insert(&x).unwrap();
+    }
+    let all = ListFilter::default();
+    assert_eq!(ids(&s.page(&all, None, 2).unwrap()), ["cb-1", "cb-2"]);
+    assert_eq!(ids(&s.page(&all, Some("cb-2"), 2).unwrap()), ["cb-3", "cb-4"]);
+    assert_eq!(ids(&s.page(&all, Some("cb-4"), 2).unwrap()), ["cb-5"]);
+    assert_eq!(s.count(&all).unwrap(), 5);
+    let odd = ListFilter { queue: Some("odd".into()), ..ListFilter::default() };
+    assert_eq!(ids(&s.page(&odd, Some("cb-1"), 10).unwrap()), ["cb-3", "cb-5"]);
+    assert_eq!(s.count(&odd).unwrap(), 3);
+    let window = ListFilter { due_from: Some(200), due_before: Some(400), ..ListFilter::default() };
+    assert_eq!(ids(&s.page(&window, None, 10).unwrap()), ["cb-3", "cb-4"]);
+    assert_eq!(s.count(&window).unwrap(), 2);
+    assert_eq!(s.count_booked("odd", 300, 500).unwrap(), 2);
+    assert!(s.transition("cb-5", SCHEDULED, "CANCELLED", None, 1, None).unwrap());
+    assert_eq!(s.count_booked("odd", 300, 500).unwrap(), 1, "a cancelled callback frees its place");
+    let states: Vec<(String, u64)> = s.count_by_state().unwrap();
+    assert_eq!(states, [("CANCELLED".to_string(), 1), (SCHEDULED.to_string(), 4)]);
 }
 
 fn lookup_by_idempotency_key(s: &mut impl CallbackStore) {
@@ -373,6 +398,10 @@ macro_rules! store_tests {
             #[test]
             fn claim_attempt_succeeds_once() {
                 claim_attempt_once(&mut $make);
+            }
+            #[test]
+            fn pages_counts_and_booked_places() {
+                pages_and_counts(&mut $make);
             }
             #[test]
             fn by_number_is_exact() {

@@ -307,6 +307,7 @@ fn list(common: &Common, a: ListArgs, out: &mut Output) -> Result<i32, Fail> {
         queue: a.queue.clone(),
         owner: a.owner.clone(),
         due_before: None,
+        due_from: None,
     };
     let rows = match &number {
         Some(n) => store.by_number(n).map_err(store_err)?,
