@@ -8,7 +8,7 @@ use super::problem::{Problem, ProblemDoc};
 use super::{ServiceState, ops};
 use crate::callbacks::validate::Field;
 use crate::callbacks::{
-    Callback, CallbackType, CallbackValidationError, Edit, ScheduleRequest, check_owner, end_on_start_day,
+    CallbackType, CallbackValidationError, Edit, ScheduleRequest, check_owner, end_on_start_day,
     normalize_number,
 };
 use axum::Json;
@@ -100,17 +100,18 @@ pub async fn create(
 ) -> Result<Response, Problem> {
     let caller = state.tokens.caller(&headers, Scope::Write)?;
     state.limits.take(&caller)?;
-    let (status, cb) = create_one(&state, &caller.role, body(b)?, idempotency_key(&headers))?;
+    let req = request_of(&state, &caller.role, body(b)?, idempotency_key(&headers))?;
+    let (status, cb) = ops::create(&state, req, field_name).await?;
     Ok((status, Json(view(&cb))).into_response())
 }
 
-/// One creation, shared by the single and the batch endpoint.
-fn create_one(
+/// The request a create body asks for, shared by the single and the batch endpoint.
+fn request_of(
     state: &ServiceState,
     role: &Role,
     body: CreateBody,
     key: Option<String>,
-) -> Result<(StatusCode, Callback), Problem> {
+) -> Result<ScheduleRequest, Problem> {
     if body.target.kind.as_deref().is_some_and(|k| !k.eq_ignore_ascii_case("phoneNumber")) {
         return Err(Problem::bad_request(
             "body",
@@ -151,7 +152,7 @@ fn create_one(
         .iter()
         .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
         .collect();
-    ops::create(state, &req, field_name)
+    Ok(req)
 }
 
 /// `GET /api/v2/callbacks/{id}`.
@@ -264,25 +265,30 @@ pub async fn batch(
             format!("{} callbacks in one batch; at most 100", items.len()),
         ));
     }
-    let results: Vec<BatchResult> = items
+    // Every item is handed to the writer first, then all are awaited: the batch is written in
+    // as few commits as the writer's groups allow.
+    let pending: Vec<Result<ops::Pending, Problem>> = items
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            let parsed: Result<CreateBody, _> = serde_json::from_value(item.clone());
-            let outcome = match parsed {
-                Err(e) => Err(Problem::bad_request("body", &format!("callbacks[{i}]"), e.to_string())),
-                Ok(b) => create_one(&state, &caller.role, b, None),
-            };
-            match outcome {
-                Ok((status, cb)) => {
-                    BatchResult { status: status.as_u16(), callback: Some(view(&cb)), problem: None }
-                }
-                Err(p) => {
-                    BatchResult { status: p.status.as_u16(), callback: None, problem: Some(p.to_json()) }
-                }
-            }
+            let parsed: CreateBody = serde_json::from_value(item.clone())
+                .map_err(|e| Problem::bad_request("body", &format!("callbacks[{i}]"), e.to_string()))?;
+            ops::submit(&state, request_of(&state, &caller.role, parsed, None)?, field_name)
         })
         .collect();
+    let mut results = Vec::with_capacity(pending.len());
+    for p in pending {
+        let outcome = match p {
+            Ok(p) => ops::settle(&state, p, field_name).await,
+            Err(e) => Err(e),
+        };
+        results.push(match outcome {
+            Ok((status, cb)) => {
+                BatchResult { status: status.as_u16(), callback: Some(view(&cb)), problem: None }
+            }
+            Err(p) => BatchResult { status: p.status.as_u16(), callback: None, problem: Some(p.to_json()) },
+        });
+    }
     Ok(Json(BatchAnswer { results }).into_response())
 }
 

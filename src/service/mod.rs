@@ -21,6 +21,7 @@ mod problem;
 mod slots;
 mod webex;
 mod webex_model;
+mod writer;
 
 use crate::callbacks::store::{CallbackStore, SqliteStore};
 use crate::model::center::{CallbackSettings, Center};
@@ -47,7 +48,9 @@ pub struct ServeOptions {
 pub struct ServiceState {
     /// One connection; SQLite serialises writers anyway, and each call holds it for one statement
     /// or one short transaction.
-    pub store: Mutex<SqliteStore>,
+    pub store: Arc<Mutex<SqliteStore>>,
+    /// Creations go through the group-commit writer (one fsync for many).
+    pub writer: writer::Writer,
     pub tokens: auth::Tokens,
     /// Creations per second, per token.
     pub limits: auth::RateLimits,
@@ -148,8 +151,10 @@ pub fn serve(
     // The phone-number metadata is parsed on first use (about a second in a debug build): do it
     // before listening, not in the first customer's request.
     let _ = crate::callbacks::normalize_number("+31201234567", None);
+    let store = Arc::new(Mutex::new(store));
     let state = Arc::new(ServiceState {
-        store: Mutex::new(store),
+        writer: writer::Writer::start(store.clone()),
+        store,
         tokens,
         limits: auth::RateLimits::default(),
         center,

@@ -10,7 +10,7 @@ use crate::callbacks::store::CallbackStore;
 use crate::callbacks::store::codec::{decode, encode, store_state};
 use crate::callbacks::{
     Callback, CallbackValidationError, CreateError, Created, Edit, EditError, EndReason, ScheduleRequest,
-    State, check_edit, create_stored, edit_stored, normalize_number,
+    State, check_edit, edit_stored, normalize_number,
 };
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -67,14 +67,15 @@ pub fn load(state: &ServiceState, role: &Role, id: &str) -> Result<Callback, Pro
     if may_see(role, &cb) { Ok(cb) } else { Err(Problem::not_found(id)) }
 }
 
-/// Stores a new callback for `req` (its queue's settings already looked up): 201 and the new
-/// callback, 200 and the first one for a retried idempotency key, 422 for a key reused with
-/// another request, 409 for a duplicate, 400 for any other rule.
-pub fn create(
-    state: &ServiceState,
-    req: &ScheduleRequest,
-    field_name: FieldName,
-) -> Result<(StatusCode, Callback), Problem> {
+/// A creation handed to the writer, to be settled with [`settle`].
+pub struct Pending {
+    req: ScheduleRequest,
+    answer: tokio::sync::oneshot::Receiver<super::writer::Outcome>,
+}
+
+/// Hands a creation to the group-commit writer (its queue's settings looked up first: an unknown
+/// queue is CB001 at once).
+pub fn submit(state: &ServiceState, req: ScheduleRequest, field_name: FieldName) -> Result<Pending, Problem> {
     let queue = req.queue.as_deref().unwrap_or_default();
     let settings = state.settings(queue).ok_or_else(|| {
         Problem::bad_request(
@@ -83,10 +84,30 @@ pub fn create(
             format!("`{queue}` is not a queue of this center"),
         )
     })?;
-    let now = Utc::now();
-    let mut store = state.lock_store()?;
-    let created = create_stored(&mut *store, req, &settings, now);
-    drop(store);
+    let answer = state.writer.submit(req.clone(), settings);
+    Ok(Pending { req, answer })
+}
+
+/// Stores a new callback for `req`: 201 and the new callback, 200 and the first one for a
+/// retried idempotency key, 422 for a key reused with another request, 409 for a duplicate or a
+/// full slot, 400 for any other rule. Answered only once the callback is durable.
+pub async fn create(
+    state: &ServiceState,
+    req: ScheduleRequest,
+    field_name: FieldName,
+) -> Result<(StatusCode, Callback), Problem> {
+    let pending = submit(state, req, field_name)?;
+    settle(state, pending, field_name).await
+}
+
+/// Waits for a submitted creation's commit and answers it.
+pub async fn settle(
+    state: &ServiceState,
+    pending: Pending,
+    field_name: FieldName,
+) -> Result<(StatusCode, Callback), Problem> {
+    let req = pending.req;
+    let created = pending.answer.await.map_err(|_| Problem::internal("the store writer stopped"))?;
     match created {
         Ok(Created::New(cb)) => {
             state.events.changed(&cb, None, "created");

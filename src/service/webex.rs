@@ -128,7 +128,7 @@ pub async fn create(
         return Err(Problem::rules(&[e], field_name));
     }
     req.idempotency_key = idempotency_key(&headers);
-    let (status, cb) = ops::create(&state, &req, field_name)?;
+    let (status, cb) = ops::create(&state, req, field_name).await?;
     Ok((status, Json(view(&org, &cb))).into_response())
 }
 

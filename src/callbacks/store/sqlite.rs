@@ -116,6 +116,9 @@ const INSERT_CALLBACK: &str = "INSERT INTO callbacks (id, number, queue, owner, 
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
+    /// Inside [`SqliteStore::begin_group`]: each `insert_if` is a savepoint of the group's one
+    /// transaction, and the group is durable at one commit (one fsync for many creations).
+    in_group: bool,
 }
 
 impl SqliteStore {
@@ -166,7 +169,7 @@ impl SqliteStore {
         if found > SCHEMA_VERSION {
             return Err(StoreError::SchemaTooNew { path, found, supported: SCHEMA_VERSION });
         }
-        Ok(Self { conn, path })
+        Ok(Self { conn, path, in_group: false })
     }
 
     fn setup(mut conn: Connection, path: PathBuf) -> Result<Self, StoreError> {
@@ -181,7 +184,7 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON").map_err(open_err)?;
         migrate(&mut conn, &path)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID).map_err(open_err)?;
-        Ok(Self { conn, path })
+        Ok(Self { conn, path, in_group: false })
     }
 
     /// The path this store was opened at (`:memory:` for [`Self::open_in_memory`]).
@@ -357,6 +360,30 @@ fn insert_in(tx: &Connection, cb: &StoredCallback) -> Result<InsertOutcome, Stor
     Ok(InsertOutcome::Inserted)
 }
 
+impl SqliteStore {
+    /// Starts a group commit: the following creations ([`CallbackStore::insert_if`]) share one
+    /// write transaction, each in its own savepoint (a refused one leaves no trace), until
+    /// [`SqliteStore::commit_group`] makes them durable together. Nothing of the group may be
+    /// acknowledged before that commit returns.
+    pub fn begin_group(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.in_group = true;
+        Ok(())
+    }
+
+    /// Commits the group (one fsync); on failure nothing of it was stored.
+    pub fn commit_group(&mut self) -> Result<(), StoreError> {
+        self.in_group = false;
+        match self.conn.execute_batch("COMMIT") {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e.into())
+            }
+        }
+    }
+}
+
 impl CallbackStore for SqliteStore {
     fn insert(&mut self, cb: &StoredCallback) -> Result<InsertOutcome, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -384,28 +411,24 @@ impl CallbackStore for SqliteStore {
         slot: Option<(&str, i64, i64)>,
         decide: &mut Decide<'_>,
     ) -> Result<Option<InsertOutcome>, StoreError> {
+        if self.in_group {
+            // The group's transaction already holds the write lock; a savepoint makes this
+            // creation undoable on its own.
+            let sp = self.conn.savepoint()?;
+            let outcome = insert_if_on(&sp, number, key, slot, decide)?;
+            if outcome == Some(InsertOutcome::Inserted) {
+                sp.commit()?;
+            }
+            return Ok(outcome);
+        }
         // IMMEDIATE takes the write lock before the first read: a second writer waits (up to the
         // busy timeout) until this one commits, then sees its row.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let by_key = match key {
-            Some(key) => query_on(&tx, "WHERE idempotency_key = ?1", &[&key])?,
-            None => Vec::new(),
-        };
-        let rows =
-            super::related(by_key, query_on(&tx, "WHERE number = ?1 ORDER BY due_at_utc, id", &[&number])?);
-        let seq = next_seq_on(&tx)?;
-        let booked = match slot {
-            Some((queue, from, to)) => count_booked_on(&tx, queue, from, to)?,
-            None => 0,
-        };
-        let Some(new) = decide(&rows, seq, booked) else {
-            return Ok(None);
-        };
-        let outcome = insert_in(&tx, &new)?;
-        if outcome == InsertOutcome::Inserted {
+        let outcome = insert_if_on(&tx, number, key, slot, decide)?;
+        if outcome == Some(InsertOutcome::Inserted) {
             tx.commit()?;
         }
-        Ok(Some(outcome))
+        Ok(outcome)
     }
 
     fn get(&self, id: &str) -> Result<Option<StoredCallback>, StoreError> {
@@ -640,6 +663,31 @@ impl CallbackStore for SqliteStore {
     fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
         count_booked_on(&self.conn, queue, from, to)
     }
+}
+
+/// The look and the insert of [`CallbackStore::insert_if`], inside a transaction or savepoint
+/// that the caller commits when a row was inserted.
+fn insert_if_on(
+    tx: &Connection,
+    number: &str,
+    key: Option<&str>,
+    slot: Option<(&str, i64, i64)>,
+    decide: &mut Decide<'_>,
+) -> Result<Option<InsertOutcome>, StoreError> {
+    let by_key = match key {
+        Some(key) => query_on(tx, "WHERE idempotency_key = ?1", &[&key])?,
+        None => Vec::new(),
+    };
+    let rows = super::related(by_key, query_on(tx, "WHERE number = ?1 ORDER BY due_at_utc, id", &[&number])?);
+    let seq = next_seq_on(tx)?;
+    let booked = match slot {
+        Some((queue, from, to)) => count_booked_on(tx, queue, from, to)?,
+        None => 0,
+    };
+    let Some(new) = decide(&rows, seq, booked) else {
+        return Ok(None);
+    };
+    Ok(Some(insert_in(tx, &new)?))
 }
 
 fn count_booked_on(conn: &Connection, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {

@@ -573,6 +573,30 @@ fn sqlite_file_store_batches_survive_reopen() {
     assert_eq!(s.next_seq().unwrap(), 5);
 }
 
+/// A group commit: creations share one transaction, each in a savepoint; a refused one leaves
+/// nothing; nothing of a group that was never committed survives a reopen.
+#[test]
+fn sqlite_group_commit_is_all_or_nothing() {
+    let tmp = TempDb::new("group");
+    let mut store = |s: &mut SqliteStore, id: &str, keep: bool| {
+        let row = cb(id, "+31201234567", 100);
+        s.insert_if("+31201234567", None, None, &mut |_, _, _| keep.then(|| row.clone())).unwrap()
+    };
+    {
+        let mut s = SqliteStore::open(tmp.path()).unwrap();
+        s.begin_group().unwrap();
+        assert_eq!(store(&mut s, "cb-1", true), Some(InsertOutcome::Inserted));
+        assert_eq!(store(&mut s, "cb-2", false), None);
+        assert_eq!(store(&mut s, "cb-3", true), Some(InsertOutcome::Inserted));
+        s.commit_group().unwrap();
+        s.begin_group().unwrap();
+        assert_eq!(store(&mut s, "cb-4", true), Some(InsertOutcome::Inserted));
+        // Dropped without commit_group: a crash before the commit.
+    }
+    let s = SqliteStore::open(tmp.path()).unwrap();
+    assert_eq!(ids(&s.by_number("+31201234567").unwrap()), ["cb-1", "cb-3"]);
+}
+
 /// The lookups that must stay O(log n) as the store grows: SQLite's plan for each is a SEARCH of
 /// an index (or of the table's own b-tree), never a SCAN of the table.
 #[test]
