@@ -578,7 +578,7 @@ fn sqlite_file_store_batches_survive_reopen() {
 #[test]
 fn sqlite_group_commit_is_all_or_nothing() {
     let tmp = TempDb::new("group");
-    let mut store = |s: &mut SqliteStore, id: &str, keep: bool| {
+    let store = |s: &mut SqliteStore, id: &str, keep: bool| {
         let row = cb(id, "+31201234567", 100);
         s.insert_if("+31201234567", None, None, &mut |_, _, _| keep.then(|| row.clone())).unwrap()
     };
