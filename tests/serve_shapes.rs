@@ -392,6 +392,9 @@ fn the_openapi_document_and_docs_page_are_served() {
     assert_eq!(
         paths,
         [
+            "/api/v2/agents",
+            "/api/v2/agents/{name}/presence",
+            "/api/v2/availability",
             "/api/v2/callbacks",
             "/api/v2/callbacks/batch",
             "/api/v2/callbacks/events",
@@ -412,5 +415,62 @@ fn the_openapi_document_and_docs_page_are_served() {
     assert!(!page.contains("<script"), "the docs page needs no script");
     for p in paths {
         assert!(page.contains(&p.replace('&', "&amp;")), "{p} missing from /docs");
+    }
+}
+
+/// Presence, availability per queue, and seed 004's edge case 2: an owned callback whose owner is
+/// on a break when its window opens goes to a ready peer with the queue's skill.
+#[test]
+fn presence_availability_and_the_owner_away_sweep() {
+    let data = data_dir("presence");
+    let admin = token(&data, &["--role", "admin"]);
+    let sam = token(&data, &["--role", "agent", "--agent", "sam"]);
+    let s = start_project(SLOTS, data);
+    let put = |who: &str, token: &str, status: &str| {
+        http(
+            &s,
+            "PUT",
+            &format!("/api/v2/agents/{who}/presence"),
+            Some(token),
+            Some(&format!(r#"{{"status":"{status}"}}"#)),
+        )
+    };
+    let (status, _, me) = put("sam", &sam, "ready");
+    assert_eq!((status, me["presence"].as_str()), (200, Some("ready")), "{me}");
+    let (status, _, p) = put("tess", &sam, "ready");
+    assert_eq!(status, 403, "{p}");
+    let (status, _, p) = put("nobody", &admin, "ready");
+    assert_eq!(status, 404, "{p}");
+    let (status, _, p) = put("sam", &sam, "asleep");
+    assert_eq!(status, 422, "{p}");
+    put("tess", &admin, "ready");
+    put("lee", &admin, "ready");
+    let (status, _, av) = http(&s, "GET", "/api/v2/availability?queueId=Team", Some(&admin), None);
+    assert_eq!(status, 200, "{av}");
+    assert_eq!(av[0]["available"], serde_json::json!(["sam", "tess"]), "lee lacks the skill: {av}");
+    assert_eq!(av[0]["loggedIn"], 3);
+
+    // Sam owns a callback due in 90 s, then takes a break: the sweep gives it to Tess.
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(90)).to_rfc3339();
+    let body = format!(
+        r#"{{"target":{{"id":"+31612345671","type":"phoneNumber"}},"queueId":"Team","agentId":"sam","requestedTime":"{soon}"}}"#
+    );
+    let (status, _, cb) = http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&body));
+    assert_eq!(status, 201, "{cb}");
+    put("sam", &sam, "break");
+    let (_, _, av) = http(&s, "GET", "/api/v2/availability?queueId=Team", Some(&admin), None);
+    assert_eq!(
+        (&av[0]["onBreak"], &av[0]["available"]),
+        (&serde_json::json!(1), &serde_json::json!(["tess"]))
+    );
+    let path = format!("/api/v2/callbacks/{}", cb["id"].as_str().unwrap());
+    let started = std::time::Instant::now();
+    loop {
+        let (_, _, now) = http(&s, "GET", &path, Some(&admin), None);
+        if now["agentId"] == "tess" {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "not reassigned: {now}");
+        std::thread::sleep(Duration::from_millis(250));
     }
 }

@@ -163,6 +163,9 @@ pub struct Edit {
     pub customer_name: Option<String>,
     /// A new reason (`Some(None)`: none).
     pub reason: Option<Option<String>>,
+    /// Made by the service itself at the window's opening (an owner who is away): the 15-minute
+    /// edit freeze (CB014), which protects an owner's plans from other people, does not apply.
+    pub at_window_open: bool,
 }
 
 /// Why an edit was not made.
@@ -195,7 +198,12 @@ pub fn edit_stored(
     use super::{CallbackType, State};
     let row = store.get(id)?.ok_or_else(|| EditError::NotFound(id.to_string()))?;
     let old = decode(&row).map_err(EditError::Codec)?;
-    check_edit(&old, now).map_err(|e| EditError::Rules(vec![e]))?;
+    match check_edit(&old, now) {
+        Err(e) if !(edit.at_window_open && e.code == CallbackErrorCode::EditFrozen) => {
+            return Err(EditError::Rules(vec![e]));
+        }
+        _ => {}
+    }
     if old.state != State::Scheduled && edit.window.is_some() {
         return Err(EditError::Rules(vec![
             CallbackValidationError::new(
@@ -207,16 +215,24 @@ pub fn edit_stored(
         ]));
     }
     let owner = edit.owner.clone().unwrap_or_else(|| old.owner.clone());
-    let (zone, date, start, end) = match (&edit.window, &old.schedule) {
-        (Some(w), _) => w.clone(),
-        (None, Some(s)) => (s.timezone.clone(), s.schedule_date, s.window_start, s.window_end),
-        (None, None) => {
-            // An undated callback: only its owner can change.
-            let mut cb = old.clone();
-            cb.owner = owner;
-            cb.updated_at = now;
-            return commit(store, &row.state, cb, "reassigned", now);
+    let Some((zone, date, start, end)) = edit.window.clone() else {
+        // The time stays: only the owner (and a personal callback's type) changes, so the time
+        // rules are not asked again — a supervisor reassigns a callback minutes before its window.
+        let mut cb = old.clone();
+        cb.callback_type = match (&owner, old.callback_type) {
+            (Some(_), CallbackType::Scheduled) => CallbackType::AgentOwned,
+            (None, CallbackType::AgentOwned) => CallbackType::Scheduled,
+            (_, t) => t,
+        };
+        cb.owner = owner;
+        if let Some(name) = &edit.customer_name {
+            cb.customer_name = name.clone();
         }
+        if let Some(reason) = &edit.reason {
+            cb.reason = reason.clone();
+        }
+        cb.updated_at = now;
+        return commit(store, &row.state, cb, "reassigned", now);
     };
     let mut req = ScheduleRequest::scheduled(&old.callback_number, &zone, date, start, end, &old.queue);
     req.callback_type = match (&owner, old.callback_type) {

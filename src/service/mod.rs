@@ -9,6 +9,7 @@
 //!
 //! The real-time dispatcher runs in the same process (with a project), on its own thread.
 
+mod agents;
 pub mod auth;
 mod events;
 mod genesys;
@@ -57,6 +58,8 @@ pub struct ServiceState {
     /// The project's center (queues and their callback settings, the roster); `None`: any queue,
     /// default settings.
     pub center: Option<Center>,
+    /// Agents' presence (ready, not ready, break, logged out).
+    pub agents: agents::Agents,
     /// Every callback change, for `GET /api/v2/callbacks/events`.
     pub events: events::Events,
     /// Request and release figures for `GET /metrics`.
@@ -122,6 +125,9 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/callbacks/batch", post(genesys::batch))
         .route("/api/v2/callbacks/slots", get(slots::slots))
         .route("/api/v2/callbacks/events", get(health::events))
+        .route("/api/v2/agents", get(agents::list))
+        .route("/api/v2/agents/{name}/presence", axum::routing::put(agents::set_presence))
+        .route("/api/v2/availability", get(agents::availability))
         .route("/api/v2/callbacks/{id}", get(genesys::get_one).patch(genesys::patch).delete(genesys::delete))
         .route(webex, get(webex::list).post(webex::create))
         .route(&format!("{webex}/{{id}}"), get(webex::get_one).put(webex::put).delete(webex::delete))
@@ -159,6 +165,7 @@ pub fn serve(
         limits: auth::RateLimits::default(),
         center,
         events: events::Events::default(),
+        agents: agents::Agents::default(),
         metrics: metrics::Metrics::default(),
         org_id: options.org_id.clone(),
         stopping: tokio::sync::watch::channel(false).0,
@@ -203,6 +210,15 @@ pub fn serve(
                 }
                 result
             })
+        });
+        // The owner-away sweep (seed 004, edge case 2), every few seconds.
+        let swept = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                agents::sweep(&swept);
+            }
         });
         let stopping = state.stopping.clone();
         let served = axum::serve(listener, router(state))

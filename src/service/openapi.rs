@@ -2,7 +2,7 @@
 //! wire types, served at `/openapi.json`; and `/docs`, a page rendered from that document on the
 //! server (no script, no CDN: it works offline and behind any proxy).
 
-use super::{genesys, genesys_model, health, problem, slots, webex, webex_model};
+use super::{agents, genesys, genesys_model, health, problem, slots, webex, webex_model};
 use axum::Json;
 use axum::response::Html;
 use serde_json::Value;
@@ -19,19 +19,22 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         genesys::create, genesys::list, genesys::get_one, genesys::patch, genesys::delete, genesys::batch,
         webex::create, webex::list, webex::get_one, webex::put, webex::delete,
-        slots::slots, health::events, health::readyz, health::metrics,
+        slots::slots, agents::list, agents::set_presence, agents::availability,
+        health::events, health::readyz, health::metrics,
     ),
     components(schemas(
         genesys_model::CreateBody, genesys_model::PatchBody, genesys_model::GenesysCallback,
         genesys_model::CallbackPage, genesys_model::BatchBody, genesys_model::BatchAnswer,
         webex_model::ScheduledCallback, webex_model::WebexCallback, webex_model::WebexPage,
-        slots::SlotGrid, health::Readiness, problem::ProblemDoc,
+        slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody,
+        health::Readiness, problem::ProblemDoc,
     )),
     modifiers(&Bearer),
     tags(
         (name = "genesys", description = "Seed 004: POST/GET/PATCH/DELETE /api/v2/callbacks"),
         (name = "webex", description = "Seed 000: scheduled callbacks of an organization"),
         (name = "slots", description = "The booking grid: places left per slot"),
+        (name = "agents", description = "Agent presence and availability per queue"),
         (name = "events", description = "Callback changes as server-sent events"),
         (name = "operations", description = "Readiness and metrics"),
     )

@@ -191,7 +191,7 @@ pub async fn put(
         owner: Some(req.owner.clone()),
         customer_name: req.customer_name.clone(),
         reason: Some(req.reason.clone()),
-        force: false,
+        ..Edit::default()
     };
     let cb = ops::edit(&state, &caller.role, &id, &edit, field_name)?;
     Ok(Json(view(&org, &cb)).into_response())

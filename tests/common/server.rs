@@ -11,13 +11,17 @@ pub struct Server {
     pub child: Child,
     pub addr: String,
     pub data: std::path::PathBuf,
+    /// Leave the data directory when dropped (a restart reuses it).
+    pub keep_data: bool,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.data);
+        if !self.keep_data {
+            let _ = std::fs::remove_dir_all(&self.data);
+        }
     }
 }
 
@@ -55,7 +59,7 @@ pub fn start_project(project: &str, data: std::path::PathBuf) -> Server {
         .nth(1)
         .and_then(|r| r.split_whitespace().next())
         .unwrap_or_else(|| panic!("{line}"));
-    Server { child, addr: addr.to_string(), data }
+    Server { child, addr: addr.to_string(), data, keep_data: false }
 }
 
 /// One HTTP/1.1 request; answers (status, content type, body).

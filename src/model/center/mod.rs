@@ -81,6 +81,7 @@
 //! | `outbound_flow` | the outbound flow run when a callback's customer answers | none: the agent talks at once | an outbound flow of the project |
 //! | `duplicate_window` | a pending callback for the same number within this is a duplicate (0s: off) | 48h | 0s–30d |
 //! | `inactive_after` | an undated callback not updated for this long is ended | 14d | 1d–365d |
+//! | `owner_away` | an owned callback whose owner is logged out or on break when its window opens (agent presence of `serve`): `keep` (wait for the owner), `peer` (a ready agent of the queue with its skills, else the queue) or `queue` | `keep` | |
 //! | `slot_length` | length of a booking slot (the schedule grid) | 30m | 5m–24h |
 //! | `slot_capacity` | scheduled callbacks one slot takes | no limit | 1–100000 |
 //! | `open_hours` | when callbacks may be booked, `HH:MM-HH:MM` in `hours_timezone` | all day | |
@@ -199,6 +200,20 @@ pub enum AnsweringMachine {
     LeaveMessage,
 }
 
+/// What happens to an agent-owned callback whose owner is away (logged out or on break, as the
+/// service's agent presence says) when its window opens (seed 004, edge case 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerAway {
+    /// It waits for its owner (the ownership period still applies).
+    #[default]
+    Keep,
+    /// It goes to a ready agent of the queue with the queue's skills, else back to the queue.
+    Peer,
+    /// It goes back to the queue.
+    Queue,
+}
+
 /// A queue's callback settings; durations in seconds. See the module docs for meaning and bounds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CallbackSettings {
@@ -225,6 +240,8 @@ pub struct CallbackSettings {
     pub outbound_flow: Option<(String, Span)>,
     /// Booking slots: their length, capacity, opening hours and zone.
     pub slots: slots::SlotSettings,
+    /// An owned callback whose owner is away when its window opens.
+    pub owner_away: OwnerAway,
 }
 
 impl Default for CallbackSettings {
@@ -250,6 +267,7 @@ impl Default for CallbackSettings {
             inactive_after_secs: bounds::INACTIVE_AFTER_SECS,
             outbound_flow: None,
             slots: slots::SlotSettings::default(),
+            owner_away: OwnerAway::Keep,
         }
     }
 }

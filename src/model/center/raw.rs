@@ -5,7 +5,7 @@
 //! problem is reported at once. Unknown keys are found and removed before these structs are filled
 //! (see `check_keys` in the parent module), using the field lists serde derives for them.
 
-use super::AnsweringMachine;
+use super::{AnsweringMachine, OwnerAway};
 use crate::model::CallbackMode;
 use crate::time::parse_duration_secs as parse_duration;
 use serde::Deserialize;
@@ -54,6 +54,7 @@ pub(super) struct RawCallback {
     pub open_hours: Option<Field<String>>,
     pub open_days: Option<Field<Names>>,
     pub hours_timezone: Option<Field<String>>,
+    pub owner_away: Option<Field<OwnerAway>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +107,9 @@ impl Expected for CallbackMode {
 }
 impl Expected for AnsweringMachine {
     const WHAT: &'static str = "`hang_up`, `connect` or `leave_message`";
+}
+impl Expected for OwnerAway {
+    const WHAT: &'static str = "`keep`, `peer` or `queue`";
 }
 impl Expected for RawCallback {
     const WHAT: &'static str = "a mapping of callback settings";

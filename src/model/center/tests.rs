@@ -32,6 +32,7 @@ queues:
       open_hours: "08:00-18:00"
       open_days: [mon, tue, wed, thu, fri]
       hours_timezone: Europe/Amsterdam
+      owner_away: peer
   Billing: {}
   Sales:
 agents:
@@ -102,6 +103,7 @@ fn full_file() {
             days: [true, true, true, true, true, false, false],
             timezone: chrono_tz::Europe::Amsterdam,
         },
+        owner_away: super::OwnerAway::Peer,
     };
     assert_eq!(*cb, expected);
     assert_eq!(cb.outbound_flow.as_ref().map(|f| f.0.as_str()), Some("Greet"));
@@ -269,7 +271,7 @@ fn serde_field_lists_match_the_docs() {
     assert_eq!(raw::field_names::<RawQueue>(), ["ani", "skills", "callback"]);
     assert_eq!(raw::field_names::<RawAgent>(), ["name", "skills", "queues", "wrap_up"]);
     let callback = raw::field_names::<RawCallback>();
-    assert_eq!(callback.len(), 24);
+    assert_eq!(callback.len(), 25);
     for name in callback {
         assert!(FULL.contains(&format!("      {name}: ")), "{name} missing from FULL");
     }
