@@ -28,7 +28,7 @@ fn load(
     while !stop.load(Ordering::Relaxed) {
         let n = next.fetch_add(1, Ordering::Relaxed);
         // Half due at once (the dispatcher dials them while the load runs), half tomorrow.
-        let body = if n % 2 == 0 {
+        let body = if n.is_multiple_of(2) {
             format!(r#"{{"target":{{"id":"+316200{n:05}","type":"phoneNumber"}},"queueId":"Support"}}"#)
         } else {
             let day = (chrono::Utc::now() + chrono::Duration::days(1)).format("%Y-%m-%d");
