@@ -176,7 +176,10 @@ pub fn serve(
         }),
     });
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // Two workers: on a 2-core machine HTTP, JSON and the CB rules of concurrent requests use both
+    // cores while the writer thread waits on its fsync.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;

@@ -98,6 +98,29 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
+/// The conditions of a [`ListFilter`] that are set, and their values: only those, so SQLite can use
+/// the index that fits (state, queue, number) — the `?1 IS NULL OR …` form of [`FILTER`] makes it
+/// scan. A handful of statement texts, each cached.
+fn filter_sql(filter: &ListFilter) -> (Vec<&'static str>, Vec<rusqlite::types::Value>) {
+    use rusqlite::types::Value;
+    let mut conditions = vec!["1"];
+    let mut values = Vec::new();
+    let text = |v: &String| Value::Text(v.clone());
+    for (set, condition) in [
+        (filter.state.as_ref().map(text), "state = ?"),
+        (filter.queue.as_ref().map(text), "queue = ?"),
+        (filter.owner.as_ref().map(text), "owner = ?"),
+        (filter.due_before.map(Value::Integer), "due_at_utc < ?"),
+        (filter.due_from.map(Value::Integer), "due_at_utc >= ?"),
+    ] {
+        if let Some(v) = set {
+            conditions.push(condition);
+            values.push(v);
+        }
+    }
+    (conditions, values)
+}
+
 /// The conditions of a [`ListFilter`], parameters ?1 to ?5; NULL switches a condition off, so the
 /// statement stays one cached text.
 const FILTER: &str = "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR queue = ?2) \
@@ -461,27 +484,26 @@ impl CallbackStore for SqliteStore {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<StoredCallback>, StoreError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        self.query(
-            &format!("WHERE {FILTER} AND (?6 IS NULL OR id > ?6) ORDER BY id LIMIT ?7"),
-            &[
-                &filter.state,
-                &filter.queue,
-                &filter.owner,
-                &filter.due_before,
-                &filter.due_from,
-                &after,
-                &limit,
-            ],
-        )
+        let (mut conditions, mut values) = filter_sql(filter);
+        if let Some(a) = after {
+            conditions.push("id > ?");
+            values.push(rusqlite::types::Value::Text(a.to_string()));
+        }
+        values.push(rusqlite::types::Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let sql =
+            format!("SELECT {COLUMNS} FROM callbacks WHERE {} ORDER BY id LIMIT ?", conditions.join(" AND "));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), row_to_callback)?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn count(&self, filter: &ListFilter) -> Result<u64, StoreError> {
-        let n: i64 =
-            self.conn.prepare_cached(&format!("SELECT COUNT(*) FROM callbacks WHERE {FILTER}"))?.query_row(
-                params![filter.state, filter.queue, filter.owner, filter.due_before, filter.due_from],
-                |row| row.get(0),
-            )?;
+        let (conditions, values) = filter_sql(filter);
+        let sql = format!("SELECT COUNT(*) FROM callbacks WHERE {}", conditions.join(" AND "));
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(values), |row| row.get(0))?;
         Ok(n.max(0) as u64)
     }
 
