@@ -398,6 +398,7 @@ fn the_openapi_document_and_docs_page_are_served() {
             "/api/v2/callbacks",
             "/api/v2/callbacks/batch",
             "/api/v2/callbacks/events",
+            "/api/v2/callbacks/report",
             "/api/v2/callbacks/slots",
             "/api/v2/callbacks/{id}",
             "/metrics",
@@ -473,4 +474,44 @@ fn presence_availability_and_the_owner_away_sweep() {
         assert!(started.elapsed() < Duration::from_secs(20), "not reassigned: {now}");
         std::thread::sleep(Duration::from_millis(250));
     }
+}
+
+#[test]
+fn the_report_counts_per_queue_and_agent() {
+    let data = data_dir("report");
+    let admin = token(&data, &["--role", "admin"]);
+    let sam = token(&data, &["--role", "agent", "--agent", "sam"]);
+    let s = start_project(SLOTS, data);
+    let mut ids = Vec::new();
+    for (i, extra) in ["", "", r#","assigneeAgent":"sam""#].iter().enumerate() {
+        let body = webex_body(
+            "Jo",
+            &format!("+3161234560{i}"),
+            &format!("1{}:00", i + 1),
+            &format!("1{}:30", i + 1),
+            extra,
+        );
+        let (status, _, cb) = http(&s, "POST", WEBEX, Some(&admin), Some(&body));
+        assert_eq!(status, 201, "{cb}");
+        ids.push(cb["id"].as_str().unwrap().to_string());
+    }
+    http(&s, "DELETE", &format!("/api/v2/callbacks/{}", ids[0]), Some(&admin), None);
+    let (status, _, r) = http(&s, "GET", "/api/v2/callbacks/report?sla=0s", Some(&admin), None);
+    assert_eq!(status, 200, "{r}");
+    let q = &r["queues"][0];
+    assert_eq!(
+        (q["queueId"].as_str(), q["offered"].as_u64(), q["cancelled"].as_u64(), q["pending"].as_u64()),
+        (Some("Sales"), Some(3), Some(1), Some(2)),
+        "{r}"
+    );
+    assert_eq!(q["overSla"].as_array().unwrap().len(), 2, "pending past a 0s service level: {r}");
+    assert_eq!(
+        (r["agents"][0]["agent"].as_str(), r["agents"][0]["pending"].as_u64()),
+        (Some("sam"), Some(1)),
+        "{r}"
+    );
+    let (status, _, _) = http(&s, "GET", "/api/v2/callbacks/report", Some(&sam), None);
+    assert_eq!(status, 403);
+    let (status, _, p) = http(&s, "GET", "/api/v2/callbacks/report?sla=1.5h", Some(&admin), None);
+    assert_eq!((status, p["field"].as_str()), (400, Some("sla")), "{p}");
 }

@@ -19,6 +19,7 @@ mod metrics;
 mod openapi;
 mod ops;
 mod problem;
+mod report;
 mod slots;
 mod webex;
 mod webex_model;
@@ -124,6 +125,7 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/callbacks", get(genesys::list).post(genesys::create))
         .route("/api/v2/callbacks/batch", post(genesys::batch))
         .route("/api/v2/callbacks/slots", get(slots::slots))
+        .route("/api/v2/callbacks/report", get(report::report))
         .route("/api/v2/callbacks/events", get(health::events))
         .route("/api/v2/agents", get(agents::list))
         .route("/api/v2/agents/{name}/presence", axum::routing::put(agents::set_presence))
