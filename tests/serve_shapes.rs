@@ -401,6 +401,7 @@ fn the_openapi_document_and_docs_page_are_served() {
             "/api/v2/callbacks/report",
             "/api/v2/callbacks/slots",
             "/api/v2/callbacks/{id}",
+            "/api/v2/callbacks/{id}/attempts/{attempt}/result",
             "/metrics",
             "/readyz",
             "/v1/callbacks/organization/{orgId}/scheduled-callback",
@@ -514,4 +515,79 @@ fn the_report_counts_per_queue_and_agent() {
     assert_eq!(status, 403);
     let (status, _, p) = http(&s, "GET", "/api/v2/callbacks/report?sla=1.5h", Some(&admin), None);
     assert_eq!((status, p["field"].as_str()), (400, Some("sla")), "{p}");
+}
+
+/// `--dialer webhook URL`: the dial is POSTed to a platform (here a listener in the test), which
+/// reports the result through the API; the store records it.
+#[test]
+fn the_webhook_dialer_places_dials_and_takes_results() {
+    use std::io::Read;
+    let platform = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/dial", platform.local_addr().unwrap());
+    let (seen_tx, seen_rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for conn in platform.incoming() {
+            let mut conn = conn.unwrap();
+            let mut buf = vec![0; 8192];
+            let mut got = String::new();
+            // Read the head and the body (small: one read or a few).
+            while !got.contains("\r\n\r\n") || !got.trim_end().ends_with('}') {
+                let n = conn.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                got.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+            conn.write_all(b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let _ = seen_tx.send(got);
+        }
+    });
+    let data = data_dir("webhook");
+    let admin = token(&data, &["--role", "admin"]);
+    let mut child = std::process::Command::new(BIN)
+        .args(["serve", "flows/acme", "--listen", "127.0.0.1:0", "--dialer", "webhook", &url, "--data-dir"])
+        .arg(&data)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap().to_string();
+    let s = Server { child, addr, data: data.clone(), keep_data: false };
+
+    let body = r#"{"target":{"id":"+31612345678","type":"phoneNumber"},"queueId":"Support"}"#;
+    let (status, _, cb) = http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(body));
+    assert_eq!(status, 201, "{cb}");
+    let id = cb["id"].as_str().unwrap().to_string();
+    let hook = seen_rx.recv_timeout(Duration::from_secs(60)).expect("no dial reached the webhook");
+    let json: Value = serde_json::from_str(&hook[hook.find("\r\n\r\n").unwrap() + 4..]).unwrap();
+    assert_eq!(
+        (json["callbackId"].as_str(), json["attempt"].as_u64(), json["number"].as_str()),
+        (Some(id.as_str()), Some(1), Some("+31612345678")),
+        "{hook}"
+    );
+    assert_eq!(json["callerId"], "+31201234567", "the queue's ani: {hook}");
+    let report = json["reportTo"].as_str().unwrap().to_string();
+
+    let (status, _, p) = http(&s, "POST", &report, Some(&admin), Some(r#"{"result":"maybe"}"#));
+    assert_eq!((status, p["field"].as_str()), (400, Some("result")), "{p}");
+    let (status, _, p) = http(&s, "POST", &report, Some(&admin), Some(r#"{"result":"answered"}"#));
+    assert_eq!(status, 202, "{p}");
+    let (status, _, p) = http(&s, "POST", &report, Some(&admin), Some(r#"{"result":"answered"}"#));
+    assert_eq!(status, 404, "reported twice: {p}");
+    let started = std::time::Instant::now();
+    loop {
+        let store =
+            callwright::callbacks::store::SqliteStore::open_read_only(data.join("callbacks.db")).unwrap();
+        let attempts = callwright::callbacks::store::CallbackStore::attempts(&store, &id).unwrap();
+        if attempts == [(1, Some("answered".to_string()))] {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{attempts:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }

@@ -31,6 +31,11 @@ pub struct ServeArgs {
     /// The organization id of the Webex paths (/v1/callbacks/organization/ORG/scheduled-callback).
     #[arg(long, default_value = "local")]
     pub org_id: String,
+    /// Who places the dials: `simulated` (the project's customers answer, ring out or are busy: a
+    /// sandbox) or `webhook URL` (each dial is POSTed to URL; the platform reports the result to
+    /// POST /api/v2/callbacks/{id}/attempts/{n}/result).
+    #[arg(long, num_args = 1..=2, value_names = ["MODE", "URL"], default_value = "simulated")]
+    pub dialer: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -101,7 +106,25 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
             checked.project.center.clone()
         }
     };
+    let webhook = match args.dialer.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["simulated"] => None,
+        ["webhook", url] => match callwright::service::webhook::Url::parse(url) {
+            Ok(u) => Some(u),
+            Err(e) => {
+                out.error(&format!("--dialer webhook: {e}"));
+                return exit::USAGE;
+            }
+        },
+        other => {
+            out.error(&format!(
+                "--dialer {}: write `--dialer simulated` or `--dialer webhook http://HOST:PORT/PATH`",
+                other.join(" ")
+            ));
+            return exit::USAGE;
+        }
+    };
     let options = ServeOptions {
+        webhook,
         listen: args.listen,
         data_dir: args.data_dir.clone(),
         project: args.project.clone(),

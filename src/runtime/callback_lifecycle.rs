@@ -404,13 +404,28 @@ async fn dial<R: Runtime, O: Observer>(
         let caller_id = engine.callback_side.queue_ani(cb.queue).map(str::to_string);
         trace(engine, obs, cb, CallbackStep::Dialing { attempt, number: cb.number.clone(), caller_id });
     }
-    let (result, ring) = {
-        let mut uniform = || rt.uniform();
-        let mut parties = engine.callback_side.parties.borrow_mut();
-        let result = parties.dial_result(&mut uniform);
-        (result, parties.ring_time(result))
+    let external = engine.callback_side.dialer.borrow().clone();
+    let result = match external {
+        Some(dialer) => {
+            let request = crate::callbacks::dialer::DialRequest {
+                callback_id: cb.id.to_string(),
+                attempt,
+                number: cb.number.to_string(),
+                caller_id: engine.callback_side.queue_ani(cb.queue).map(str::to_string),
+            };
+            dialer.dial(request).await
+        }
+        None => {
+            let (result, ring) = {
+                let mut uniform = || rt.uniform();
+                let mut parties = engine.callback_side.parties.borrow_mut();
+                let result = parties.dial_result(&mut uniform);
+                (result, parties.ring_time(result))
+            };
+            rt.sleep(ring).await;
+            result
+        }
     };
-    rt.sleep(ring).await;
     // Durable before anything follows from it: an answered customer is never dialled again.
     engine.callback_side.ledger.borrow_mut().record_dial_result(&cb.id, attempt, result.as_str());
     trace(engine, obs, cb, CallbackStep::DialResult { attempt, result });

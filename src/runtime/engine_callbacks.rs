@@ -32,6 +32,8 @@ pub struct EngineCallbacks<S: Signal> {
     /// it sleeps until.
     pub(crate) driver: RefCell<Option<(S, Micros)>>,
     pub parties: RefCell<PeopleModel>,
+    /// Places the dials when set (a telephony platform); the people model answers otherwise.
+    pub dialer: RefCell<Option<std::rc::Rc<dyn crate::callbacks::dialer::ExternalDialer>>>,
     pub ledger: RefCell<Box<dyn Ledger>>,
     pub stats: RefCell<CallbackStats>,
     pacing: RefCell<Vec<Pacing<S>>>,
@@ -52,6 +54,7 @@ impl<S: Signal> EngineCallbacks<S> {
             scheduler: RefCell::new(Scheduler::new()),
             driver: RefCell::new(None),
             parties: RefCell::new(PeopleModel::default()),
+            dialer: RefCell::new(None),
             ledger: RefCell::new(Box::new(NoLedger)),
             stats: RefCell::new(CallbackStats::default()),
             pacing: RefCell::new((0..n).map(|_| Pacing { waiting: BTreeMap::new(), dialing: 0 }).collect()),

@@ -350,6 +350,9 @@ pub struct StoreDispatch {
     pub handle: Micros,
     pub odds: crate::callbacks::people::Odds,
     pub options: DispatchOptions,
+    /// Places the dials (a telephony platform behind a webhook); `None`: the simulated customers
+    /// of `odds` answer.
+    pub dialer: Option<Box<dyn crate::callbacks::dialer::ExternalDialer + Send>>,
 }
 
 /// Opens the store three times (reader, ledger writer, lease), builds the engine with the one
@@ -379,6 +382,7 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
     let local = tokio::task::LocalSet::new();
     let printer = printer(epoch);
     let (handle, odds, seed, speed) = (config.handle, config.odds, config.seed, config.options.speed);
+    let dialer = config.dialer.take();
     Ok(local.block_on(&rt, async move {
         let runtime = TokioRuntime::with_speed(seed, speed);
         let mut ledger = StoreLedger::new(writer, epoch);
@@ -391,6 +395,11 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
             builder = builder.epoch(t.with_timezone(&chrono_tz::Tz::UTC));
         }
         let engine = Rc::new(builder.build());
+        if let Some(d) = dialer {
+            let d: Rc<dyn crate::callbacks::dialer::ExternalDialer> =
+                Rc::from(d as Box<dyn crate::callbacks::dialer::ExternalDialer>);
+            *engine.callback_side.dialer.borrow_mut() = Some(d);
+        }
         run_dispatcher(&engine, &reader, &mut lease, &config.options, printer).await
     }))
 }

@@ -23,6 +23,7 @@ mod report;
 mod slots;
 mod webex;
 mod webex_model;
+pub mod webhook;
 mod writer;
 
 use crate::callbacks::store::{CallbackStore, SqliteStore};
@@ -44,6 +45,8 @@ pub struct ServeOptions {
     pub project: Option<PathBuf>,
     /// The organisation id of the Webex paths (`/v1/callbacks/organization/{orgId}/…`).
     pub org_id: String,
+    /// Where dials are placed: `None`, the simulated customers; `Some(url)`, a webhook.
+    pub webhook: Option<webhook::Url>,
 }
 
 /// What every request handler shares.
@@ -59,6 +62,8 @@ pub struct ServiceState {
     /// The project's center (queues and their callback settings, the roster); `None`: any queue,
     /// default settings.
     pub center: Option<Center>,
+    /// Dials placed through the webhook that wait for their result.
+    pub dial_waits: webhook::Waiting,
     /// Agents' presence (ready, not ready, break, logged out).
     pub agents: agents::Agents,
     /// Every callback change, for `GET /api/v2/callbacks/events`.
@@ -130,6 +135,7 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/agents", get(agents::list))
         .route("/api/v2/agents/{name}/presence", axum::routing::put(agents::set_presence))
         .route("/api/v2/availability", get(agents::availability))
+        .route("/api/v2/callbacks/{id}/attempts/{attempt}/result", post(webhook::report))
         .route("/api/v2/callbacks/{id}", get(genesys::get_one).patch(genesys::patch).delete(genesys::delete))
         .route(webex, get(webex::list).post(webex::create))
         .route(&format!("{webex}/{{id}}"), get(webex::get_one).put(webex::put).delete(webex::delete))
@@ -168,6 +174,7 @@ pub fn serve(
         center,
         events: events::Events::default(),
         agents: agents::Agents::default(),
+        dial_waits: webhook::Waiting::default(),
         metrics: metrics::Metrics::default(),
         org_id: options.org_id.clone(),
         stopping: tokio::sync::watch::channel(false).0,
@@ -204,8 +211,10 @@ pub fn serve(
             let db = options.data_dir.join("callbacks.db");
             let stop = stop.clone();
             let state = state.clone();
+            let dialer =
+                options.webhook.clone().map(|url| webhook::WebhookDialer::new(url, state.dial_waits.clone()));
             std::thread::spawn(move || {
-                let result = dispatch_in_process(&project, db, stop, state.clone());
+                let result = dispatch_in_process(&project, db, stop, state.clone(), dialer);
                 let why = match &result {
                     Ok(()) => "the server is stopping".to_string(),
                     Err(e) => e.clone(),
@@ -273,6 +282,7 @@ fn dispatch_in_process(
     db: PathBuf,
     stop: Arc<std::sync::atomic::AtomicBool>,
     state: Arc<ServiceState>,
+    dialer: Option<webhook::WebhookDialer>,
 ) -> Result<(), String> {
     use crate::runtime::{DispatchOptions, StoreDispatch, dispatch_store};
     let checked = crate::project::Project::load(project).map_err(|e| e.to_string())?.check();
@@ -282,6 +292,7 @@ fn dispatch_in_process(
         seed: 1,
         handle: 5 * 60 * 1_000_000,
         odds: crate::callbacks::people::Odds::default(),
+        dialer: dialer.map(|d| Box::new(d) as Box<dyn crate::callbacks::dialer::ExternalDialer + Send>),
         options: DispatchOptions {
             epoch: chrono::Utc::now().timestamp_micros(),
             speed: 1.0,

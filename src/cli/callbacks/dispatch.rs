@@ -134,6 +134,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         None => Project::from_sources(Vec::new(), None).check(),
     };
     let config = StoreDispatch {
+        dialer: None,
         db: common.db.clone(),
         agents: a.agents,
         seed: a.seed,
