@@ -402,6 +402,7 @@ fn the_openapi_document_and_docs_page_are_served() {
             "/api/v2/callbacks/slots",
             "/api/v2/callbacks/{id}",
             "/api/v2/callbacks/{id}/attempts/{attempt}/result",
+            "/api/v2/callbacks/{id}/disposition",
             "/metrics",
             "/readyz",
             "/v1/callbacks/organization/{orgId}/scheduled-callback",
@@ -513,6 +514,9 @@ fn the_report_counts_per_queue_and_agent() {
     );
     let (status, _, _) = http(&s, "GET", "/api/v2/callbacks/report", Some(&sam), None);
     assert_eq!(status, 403);
+    let disposition = format!("/api/v2/callbacks/{}/disposition", ids[1]);
+    let (status, _, p) = http(&s, "POST", &disposition, Some(&admin), Some(r#"{"code":"resolved"}"#));
+    assert_eq!((status, p["code"].as_str()), (409, Some("not_called")), "a callback not dialled yet: {p}");
     let (status, _, p) = http(&s, "GET", "/api/v2/callbacks/report?sla=1.5h", Some(&admin), None);
     assert_eq!((status, p["field"].as_str()), (400, Some("sla")), "{p}");
 }
@@ -590,4 +594,19 @@ fn the_webhook_dialer_places_dials_and_takes_results() {
         assert!(started.elapsed() < Duration::from_secs(10), "{attempts:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
+
+    // The worked callback is closed with a disposition of the queue.
+    let path = format!("/api/v2/callbacks/{id}/disposition");
+    let (status, _, p) = http(&s, "POST", &path, Some(&admin), Some(r#"{"code":"happy"}"#));
+    assert_eq!((status, p["field"].as_str()), (400, Some("code")), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("resolved"), "the codes are listed: {p}");
+    let (status, _, done) =
+        http(&s, "POST", &path, Some(&admin), Some(r#"{"code":"resolved","notes":"modem replaced"}"#));
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(
+        (done["externalData"]["disposition"].as_str(), done["externalData"]["dispositionNotes"].as_str()),
+        (Some("resolved"), Some("modem replaced"))
+    );
+    let (_, _, r) = http(&s, "GET", "/api/v2/callbacks/report", Some(&admin), None);
+    assert_eq!(r["queues"][0]["dispositions"]["resolved"], 1, "{r}");
 }

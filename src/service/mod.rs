@@ -11,6 +11,7 @@
 
 mod agents;
 pub mod auth;
+mod disposition;
 mod events;
 mod genesys;
 mod genesys_model;
@@ -136,6 +137,7 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/agents/{name}/presence", axum::routing::put(agents::set_presence))
         .route("/api/v2/availability", get(agents::availability))
         .route("/api/v2/callbacks/{id}/attempts/{attempt}/result", post(webhook::report))
+        .route("/api/v2/callbacks/{id}/disposition", post(disposition::dispose))
         .route("/api/v2/callbacks/{id}", get(genesys::get_one).patch(genesys::patch).delete(genesys::delete))
         .route(webex, get(webex::list).post(webex::create))
         .route(&format!("{webex}/{{id}}"), get(webex::get_one).put(webex::put).delete(webex::delete))

@@ -2,7 +2,9 @@
 //! wire types, served at `/openapi.json`; and `/docs`, a page rendered from that document on the
 //! server (no script, no CDN: it works offline and behind any proxy).
 
-use super::{agents, genesys, genesys_model, health, problem, report, slots, webex, webex_model, webhook};
+use super::{
+    agents, disposition, genesys, genesys_model, health, problem, report, slots, webex, webex_model, webhook,
+};
 use axum::Json;
 use axum::response::Html;
 use serde_json::Value;
@@ -19,7 +21,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         genesys::create, genesys::list, genesys::get_one, genesys::patch, genesys::delete, genesys::batch,
         webex::create, webex::list, webex::get_one, webex::put, webex::delete,
-        slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability,
+        disposition::dispose, slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability,
         health::events, health::readyz, health::metrics,
     ),
     components(schemas(
@@ -27,7 +29,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         genesys_model::CallbackPage, genesys_model::BatchBody, genesys_model::BatchAnswer,
         webex_model::ScheduledCallback, webex_model::WebexCallback, webex_model::WebexPage,
         slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody,
-        report::Report, webhook::DialReport, health::Readiness, problem::ProblemDoc,
+        report::Report, webhook::DialReport, disposition::DispositionBody, health::Readiness, problem::ProblemDoc,
     )),
     modifiers(&Bearer),
     tags(

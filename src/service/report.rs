@@ -50,6 +50,8 @@ pub struct QueueReport {
     pub time_to_callback_p90: Option<i64>,
     /// Completed later than the service level, or still pending past it: their ids.
     pub over_sla: Vec<String>,
+    /// Callbacks closed with each disposition code.
+    pub dispositions: BTreeMap<String, u64>,
 }
 
 /// One agent's figures.
@@ -115,6 +117,9 @@ pub async fn report(
     for cb in &period {
         let (r, ttc) = queues.entry(cb.queue.clone()).or_default();
         r.offered += 1;
+        if let Some(code) = cb.data.get("disposition") {
+            *r.dispositions.entry(code.clone()).or_default() += 1;
+        }
         let age_ms = (cb.updated_at - cb.created_at).num_milliseconds();
         let age = age_ms / 1000;
         match cb.state {

@@ -82,6 +82,7 @@
 //! | `duplicate_window` | a pending callback for the same number within this is a duplicate (0s: off) | 48h | 0s–30d |
 //! | `inactive_after` | an undated callback not updated for this long is ended | 14d | 1d–365d |
 //! | `owner_away` | an owned callback whose owner is logged out or on break when its window opens (agent presence of `serve`): `keep` (wait for the owner), `peer` (a ready agent of the queue with its skills, else the queue) or `queue` | `keep` | |
+//! | `dispositions` | the codes an agent closes a callback with | `[resolved, not_resolved, call_back_later, wrong_number, customer_unavailable]` | |
 //! | `slot_length` | length of a booking slot (the schedule grid) | 30m | 5m–24h |
 //! | `slot_capacity` | scheduled callbacks one slot takes | no limit | 1–100000 |
 //! | `open_hours` | when callbacks may be booked, `HH:MM-HH:MM` in `hours_timezone` | all day | |
@@ -200,6 +201,10 @@ pub enum AnsweringMachine {
     LeaveMessage,
 }
 
+/// The disposition codes of a queue that names none.
+pub const DEFAULT_DISPOSITIONS: [&str; 5] =
+    ["resolved", "not_resolved", "call_back_later", "wrong_number", "customer_unavailable"];
+
 /// What happens to an agent-owned callback whose owner is away (logged out or on break, as the
 /// service's agent presence says) when its window opens (seed 004, edge case 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -242,6 +247,8 @@ pub struct CallbackSettings {
     pub slots: slots::SlotSettings,
     /// An owned callback whose owner is away when its window opens.
     pub owner_away: OwnerAway,
+    /// The disposition codes an agent picks from when a callback is done (seed 001).
+    pub dispositions: Vec<String>,
 }
 
 impl Default for CallbackSettings {
@@ -268,6 +275,7 @@ impl Default for CallbackSettings {
             outbound_flow: None,
             slots: slots::SlotSettings::default(),
             owner_away: OwnerAway::Keep,
+            dispositions: DEFAULT_DISPOSITIONS.iter().map(|d| d.to_string()).collect(),
         }
     }
 }

@@ -55,6 +55,7 @@ pub(super) struct RawCallback {
     pub open_days: Option<Field<Names>>,
     pub hours_timezone: Option<Field<String>>,
     pub owner_away: Option<Field<OwnerAway>>,
+    pub dispositions: Option<Field<Names>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -33,6 +33,7 @@ queues:
       open_days: [mon, tue, wed, thu, fri]
       hours_timezone: Europe/Amsterdam
       owner_away: peer
+      dispositions: [sold, not_interested]
   Billing: {}
   Sales:
 agents:
@@ -104,6 +105,7 @@ fn full_file() {
             timezone: chrono_tz::Europe::Amsterdam,
         },
         owner_away: super::OwnerAway::Peer,
+        dispositions: vec!["sold".to_string(), "not_interested".to_string()],
     };
     assert_eq!(*cb, expected);
     assert_eq!(cb.outbound_flow.as_ref().map(|f| f.0.as_str()), Some("Greet"));
@@ -271,7 +273,7 @@ fn serde_field_lists_match_the_docs() {
     assert_eq!(raw::field_names::<RawQueue>(), ["ani", "skills", "callback"]);
     assert_eq!(raw::field_names::<RawAgent>(), ["name", "skills", "queues", "wrap_up"]);
     let callback = raw::field_names::<RawCallback>();
-    assert_eq!(callback.len(), 25);
+    assert_eq!(callback.len(), 26);
     for name in callback {
         assert!(FULL.contains(&format!("      {name}: ")), "{name} missing from FULL");
     }

@@ -241,6 +241,10 @@ fn callback(scope: &mut Scope<'_, '_>, mut raw: RawCallback) -> CallbackSettings
         outbound_flow,
         slots: slots(scope, raw_slots),
         owner_away: scope.read("owner_away", raw.owner_away).unwrap_or(d.owner_away),
+        dispositions: match raw.dispositions {
+            None => d.dispositions.clone(),
+            written => scope.names("dispositions", written),
+        },
     };
     let (min, max) = (settings.window_min_secs, settings.window_max_secs);
     if min > max {
