@@ -484,9 +484,16 @@ impl CallbackStore for SqliteStore {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<StoredCallback>, StoreError> {
-        let (mut conditions, mut values) = filter_sql(filter);
+        // `+column` keeps SQLite from answering through the state or queue index and then sorting
+        // every match by id (209 ms for a page of 25 among 100k matches): it walks the primary
+        // key in id order and stops at the page's end.
+        let (conditions, mut values) = filter_sql(filter);
+        let mut conditions: Vec<String> = conditions
+            .into_iter()
+            .map(|c| if c.starts_with("due_at") || c == "1" { c.to_string() } else { format!("+{c}") })
+            .collect();
         if let Some(a) = after {
-            conditions.push("id > ?");
+            conditions.push("id > ?".to_string());
             values.push(rusqlite::types::Value::Text(a.to_string()));
         }
         values.push(rusqlite::types::Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
