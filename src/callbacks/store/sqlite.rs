@@ -92,9 +92,12 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     ) STRICT;
     "#,
-    // 3 → 4: the places taken in a queue's booking slot are counted at every scheduled create.
+    // 3 → 4: the places taken in a queue's booking slot are counted at every scheduled create
+    // (queue, due range, not cancelled: answered from the index alone), and the service counts a
+    // queue's callbacks by state for every list page.
     r#"
-    CREATE INDEX callbacks_queue_due ON callbacks (queue, due_at_utc);
+    CREATE INDEX callbacks_queue_due ON callbacks (queue, due_at_utc, state);
+    CREATE INDEX callbacks_queue_state ON callbacks (queue, state);
     "#,
 ];
 
