@@ -5,8 +5,8 @@
 # under target/ on first use (PyPI). Env: MAX_EXAMPLES (30), SEED (1), CALLWRIGHT_BIN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${CALLWRIGHT_BIN:-target/debug/callwright}
-VENV=${SCHEMATHESIS_VENV:-target/schemathesis-venv}
+BIN=${CALLWRIGHT_BIN:-${CARGO_TARGET_DIR:-target}/debug/callwright}
+VENV=${SCHEMATHESIS_VENV:-${CARGO_TARGET_DIR:-target}/schemathesis-venv}
 if [ ! -x "$VENV/bin/schemathesis" ]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet 'schemathesis==4.32.5'
