@@ -117,6 +117,7 @@ pub async fn list(
 #[utoipa::path(put, path = "/api/v2/agents/{name}/presence", tag = "agents", params(("name" = String, Path)),
     request_body = PresenceBody,
     responses((status = 200, body = AgentView),
+        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
         (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
         (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
         (status = 404, body = ProblemDoc, content_type = "application/problem+json"),

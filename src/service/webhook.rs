@@ -174,9 +174,11 @@ pub struct DialReport {
 pub async fn report(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
-    Path((id, attempt)): Path<(String, u32)>,
+    path: Result<Path<(String, u32)>, axum::extract::rejection::PathRejection>,
     b: super::genesys::Body<DialReport>,
 ) -> Result<StatusCode, Problem> {
+    let Path((id, attempt)) =
+        path.map_err(|_| Problem::bad_request("path", "attempt", "the attempt is a whole number from 1"))?;
     let caller = state.tokens.caller(&headers, Scope::Task)?;
     if !caller.is_supervisor() {
         return Err(Problem::forbidden(
