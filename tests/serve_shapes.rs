@@ -410,6 +410,26 @@ fn the_openapi_document_and_docs_page_are_served() {
         ]
     );
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    // Every error answer of every operation is the problem body; a secured one also says 401 / 403.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            for (status, r) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') {
+                    assert_eq!(
+                        r["content"]["application/problem+json"]["schema"]["$ref"],
+                        "#/components/schemas/ProblemDoc",
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+            if op.get("security").is_some() {
+                assert!(
+                    op["responses"].get("401").is_some() && op["responses"].get("403").is_some(),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
     let mut stream = TcpStream::connect(&s.addr).unwrap();
     write!(stream, "GET /docs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     let mut page = String::new();
@@ -549,19 +569,7 @@ fn the_webhook_dialer_places_dials_and_takes_results() {
     });
     let data = data_dir("webhook");
     let admin = token(&data, &["--role", "admin"]);
-    let mut child = std::process::Command::new(BIN)
-        .args(["serve", "flows/acme", "--listen", "127.0.0.1:0", "--dialer", "webhook", &url, "--data-dir"])
-        .arg(&data)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap().to_string();
-    let s = Server { child, addr, data: data.clone(), keep_data: false };
+    let s = start_with("flows/acme", &["--dialer", "webhook", &url], data.clone());
 
     let body = r#"{"target":{"id":"+31612345678","type":"phoneNumber"},"queueId":"Support"}"#;
     let (status, _, cb) = http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(body));

@@ -10,7 +10,7 @@
 //! desktop says otherwise (as a contact-center platform's presence does after an outage).
 
 use super::auth::{Role, Scope};
-use super::problem::{Problem, ProblemDoc};
+use super::problem::Problem;
 use super::{ServiceState, ops};
 use crate::callbacks::Edit;
 use crate::callbacks::store::{CallbackStore, ListFilter};
@@ -101,9 +101,7 @@ fn roster(state: &ServiceState) -> &[crate::model::center::AgentConfig] {
 
 /// `GET /api/v2/agents`: the roster with each agent's presence.
 #[utoipa::path(get, path = "/api/v2/agents", tag = "agents",
-    responses((status = 200, body = Vec<AgentView>),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json")),
+    responses((status = 200, body = Vec<AgentView>)),
     security(("bearer" = [])))]
 pub async fn list(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -117,12 +115,7 @@ pub async fn list(
 #[utoipa::path(put, path = "/api/v2/agents/{name}/presence", tag = "agents", params(("name" = String, Path)),
     request_body = PresenceBody,
     responses((status = 200, body = AgentView),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400), (status = 404), (status = 415), (status = 422)),
     security(("bearer" = [])))]
 pub async fn set_presence(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -177,9 +170,7 @@ pub struct QueueAvailability {
 /// `GET /api/v2/availability`.
 #[utoipa::path(get, path = "/api/v2/availability", tag = "agents", params(AvailabilityQuery),
     responses((status = 200, body = Vec<QueueAvailability>),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400)),
     security(("bearer" = [])))]
 pub async fn availability(
     AxState(state): AxState<Arc<ServiceState>>,

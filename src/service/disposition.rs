@@ -5,7 +5,7 @@
 
 use super::auth::{Role, Scope};
 use super::genesys_model::{GenesysCallback, view};
-use super::problem::{Problem, ProblemDoc};
+use super::problem::Problem;
 use super::{ServiceState, ops};
 use crate::callbacks::State;
 use crate::callbacks::store::CallbackStore;
@@ -34,13 +34,9 @@ pub struct DispositionBody {
 #[utoipa::path(post, path = "/api/v2/callbacks/{id}/disposition", tag = "genesys", params(("id" = String, Path)),
     request_body = DispositionBody,
     responses((status = 200, body = GenesysCallback),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 409, description = "not dialled yet, or changed meanwhile", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400), (status = 404),
+        (status = 409, description = "not dialled yet, or changed meanwhile"),
+        (status = 415), (status = 422)),
     security(("bearer" = [])))]
 pub async fn dispose(
     AxState(state): AxState<Arc<ServiceState>>,

@@ -4,7 +4,7 @@
 
 use super::auth::{Role, Scope};
 use super::genesys_model::*;
-use super::problem::{Problem, ProblemDoc};
+use super::problem::Problem;
 use super::{ServiceState, ops};
 use crate::callbacks::validate::Field;
 use crate::callbacks::{
@@ -84,14 +84,11 @@ pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
     params(("Idempotency-Key" = Option<String>, Header, description = "a retry with the same key and body answers the first callback")),
     responses((status = 201, description = "created", body = GenesysCallback),
         (status = 200, description = "a retried idempotency key: the first callback", body = GenesysCallback),
-        (status = 400, description = "a CB rule", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 409, description = "a pending callback of the number within 48 h (CB010, existingId) or a full slot (CB020)", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, description = "the Idempotency-Key was used for another request", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 429, description = "over the token's rate; see Retry-After", body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400, description = "a CB rule"),
+        (status = 409, description = "a pending callback of the number within 48 h (CB010, existingId) or a full slot (CB020)"),
+        (status = 413), (status = 415),
+        (status = 422, description = "the Idempotency-Key was used for another request"),
+        (status = 429, description = "over the token's rate; see Retry-After")),
     security(("bearer" = [])))]
 pub async fn create(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -158,9 +155,7 @@ fn request_of(
 /// `GET /api/v2/callbacks/{id}`.
 #[utoipa::path(get, path = "/api/v2/callbacks/{id}", tag = "genesys", params(("id" = String, Path)),
     responses((status = 200, body = GenesysCallback),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 404)),
     security(("bearer" = [])))]
 pub async fn get_one(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -173,9 +168,7 @@ pub async fn get_one(
 
 #[utoipa::path(get, path = "/api/v2/callbacks", tag = "genesys", params(ListQuery),
     responses((status = 200, body = CallbackPage),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400)),
     security(("bearer" = [])))]
 /// `GET /api/v2/callbacks`: filtered, in id order, a page at a time; `nextCursor` fetches the next.
 pub async fn list(
@@ -222,10 +215,8 @@ pub async fn list(
 /// `DELETE /api/v2/callbacks/{id}`: cancel.
 #[utoipa::path(delete, path = "/api/v2/callbacks/{id}", tag = "genesys", params(("id" = String, Path)),
     responses((status = 204, description = "cancelled"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 409, description = "ended (CB015) or owned and within 15 minutes (CB014)", body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 404),
+        (status = 409, description = "ended (CB015) or owned and within 15 minutes (CB014)")),
     security(("bearer" = [])))]
 pub async fn delete(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -239,13 +230,9 @@ pub async fn delete(
 
 #[utoipa::path(post, path = "/api/v2/callbacks/batch", tag = "genesys", request_body = BatchBody,
     responses((status = 200, description = "a result per item", body = BatchAnswer),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, description = "JSON that does not fit the body", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 429, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400), (status = 413), (status = 415),
+        (status = 422, description = "JSON that does not fit the body"),
+        (status = 429)),
     security(("bearer" = [])))]
 /// `POST /api/v2/callbacks/batch`: `{"callbacks": [body, ...]}` (at most 100); a result per item,
 /// in order, each a 201/200 with the callback or the problem that item met. One request against
@@ -294,14 +281,8 @@ pub async fn batch(
 
 #[utoipa::path(patch, path = "/api/v2/callbacks/{id}", tag = "genesys", params(("id" = String, Path)), request_body = PatchBody,
     responses((status = 200, body = GenesysCallback),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, description = "JSON that does not fit the body", body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400), (status = 404), (status = 409), (status = 413), (status = 415),
+        (status = 422, description = "JSON that does not fit the body")),
     security(("bearer" = [])))]
 /// `PATCH /api/v2/callbacks/{id}`: reschedule and/or reassign, under the CB rules and the
 /// 15-minute edit cut-off of an owned callback (CB014), through the CLI's edit path.

@@ -3,7 +3,7 @@
 //! times every request and logs it.
 
 use super::auth::{Role, Scope};
-use super::problem::{Problem, ProblemDoc};
+use super::problem::Problem;
 use super::{DispatcherState, ServiceState};
 use crate::callbacks::store::CallbackStore;
 use axum::extract::{MatchedPath, Request, State as AxState};
@@ -63,9 +63,7 @@ pub async fn metrics(AxState(state): AxState<Arc<ServiceState>>) -> Response {
 }
 
 #[utoipa::path(get, path = "/api/v2/callbacks/events", tag = "events",
-    responses((status = 200, description = "server-sent events: `callback` (a change, JSON) and `lagged`", body = String, content_type = "text/event-stream"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json")),
+    responses((status = 200, description = "server-sent events: `callback` (a change, JSON) and `lagged`", body = String, content_type = "text/event-stream")),
     security(("bearer" = [])))]
 /// `GET /api/v2/callbacks/events`: every change from now on, one SSE `callback` event each (JSON:
 /// id, from, to, reason, …). An agent's stream carries only its own callbacks. A listener that

@@ -31,7 +31,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody,
         report::Report, webhook::DialReport, disposition::DispositionBody, health::Readiness, problem::ProblemDoc,
     )),
-    modifiers(&Bearer),
+    modifiers(&Bearer, &Problems),
     tags(
         (name = "genesys", description = "Seed 004: POST/GET/PATCH/DELETE /api/v2/callbacks"),
         (name = "webex", description = "Seed 000: scheduled callbacks of an organization"),
@@ -56,6 +56,55 @@ impl utoipa::Modify for Bearer {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
+}
+
+/// Every error answer is the same problem+json body, and every operation behind a token can
+/// answer 401 and 403: said once here rather than on each of the handlers' annotations, which
+/// list only the statuses particular to their operation.
+struct Problems;
+
+impl utoipa::Modify for Problems {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let content = || ContentBuilder::new().schema(Some(Ref::from_schema_name("ProblemDoc"))).build();
+        for item in api.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                let responses = &mut op.responses.responses;
+                if op.security.is_some() {
+                    for status in ["401", "403"] {
+                        responses
+                            .entry(status.to_string())
+                            .or_insert_with(|| RefOr::T(ResponseBuilder::new().build()));
+                    }
+                }
+                for (status, response) in responses.iter_mut() {
+                    let RefOr::T(response) = response else { continue };
+                    let Some(why) = problem_status(status) else { continue };
+                    if response.description.is_empty() {
+                        response.description = why.to_string();
+                    }
+                    response.content.insert("application/problem+json".to_string(), content());
+                }
+            }
+        }
+    }
+}
+
+/// What an error status means in this API; `None` for a success.
+fn problem_status(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "400" => "the request breaks a rule or a field cannot be read (code and field in the body)",
+        "401" => "no token, or one this server does not know",
+        "403" => "the token lacks the scope or the role for this request",
+        "404" => "no such resource (or not one this token may see)",
+        "409" => "a conflict with stored callbacks",
+        "413" => "the body is over 256 KB",
+        "415" => "the body is not application/json",
+        "422" => "JSON that does not fit the body",
+        "429" => "over the token's rate; see Retry-After",
+        _ => return None,
+    })
 }
 
 /// The document as JSON.

@@ -6,8 +6,8 @@
 use super::ServiceState;
 use super::auth::Role;
 use super::problem::Problem;
-use crate::callbacks::store::CallbackStore;
 use crate::callbacks::store::codec::{decode, encode, store_state};
+use crate::callbacks::store::{CallbackStore, ListFilter};
 use crate::callbacks::{
     Callback, CallbackValidationError, CreateError, Created, Edit, EditError, EndReason, ScheduleRequest,
     State, check_edit, edit_stored, normalize_number,
@@ -228,22 +228,44 @@ pub fn cancel(
     Ok(cb)
 }
 
-/// Every stored callback `role` may see that `keep` keeps (unreadable rows are left out), from
-/// the number's rows when a number is given (an index look-up), else from all.
+/// `filter` narrowed to what `role` may see: an agent's own callbacks (`None`: it asked for
+/// another agent's, so nothing).
+fn visible(role: &Role, mut filter: ListFilter) -> Option<ListFilter> {
+    if let Role::Agent { agent } = role {
+        match &filter.owner {
+            Some(o) if o != agent => return None,
+            _ => filter.owner = Some(agent.clone()),
+        }
+    }
+    Some(filter)
+}
+
+/// The stored rows matching `filter` that `role` may see: the number's (an index look-up) when a
+/// number is given, else every matching row. Not decoded.
+fn rows(
+    state: &ServiceState,
+    role: &Role,
+    filter: ListFilter,
+    number: Option<&str>,
+) -> Result<Vec<crate::callbacks::store::StoredCallback>, Problem> {
+    let Some(filter) = visible(role, filter) else { return Ok(Vec::new()) };
+    let store = state.lock_store()?;
+    let rows = match number {
+        Some(n) => store.by_number(n).map(|rows| rows.into_iter().filter(|r| filter.matches(r)).collect()),
+        None => store.list(&filter),
+    };
+    rows.map_err(|e| Problem::internal(e.to_string()))
+}
+
+/// Every callback matching `filter` (and `number`, if given) that `role` may see, decoded
+/// (unreadable rows are left out).
 pub fn select(
     state: &ServiceState,
     role: &Role,
+    filter: ListFilter,
     number: Option<&str>,
-    keep: impl Fn(&Callback) -> bool,
 ) -> Result<Vec<Callback>, Problem> {
-    let store = state.lock_store()?;
-    let rows = match number {
-        Some(n) => store.by_number(n),
-        None => store.list(&crate::callbacks::store::ListFilter::default()),
-    }
-    .map_err(|e| Problem::internal(e.to_string()))?;
-    drop(store);
-    Ok(rows.iter().filter_map(|r| decode(r).ok()).filter(|cb| may_see(role, cb) && keep(cb)).collect())
+    Ok(rows(state, role, filter, number)?.iter().filter_map(|r| decode(r).ok()).collect())
 }
 
 /// One page of the callbacks matching `filter` that `role` may see, in id order after `cursor`:
@@ -253,35 +275,30 @@ pub fn select(
 pub fn page(
     state: &ServiceState,
     role: &Role,
-    mut filter: crate::callbacks::store::ListFilter,
+    filter: ListFilter,
     number: Option<&str>,
     cursor: Option<&str>,
     limit: usize,
 ) -> Result<(Vec<Callback>, u64, Option<String>), Problem> {
-    if let Role::Agent { agent } = role {
-        match &filter.owner {
-            Some(o) if o != agent => return Ok((Vec::new(), 0, None)),
-            _ => filter.owner = Some(agent.clone()),
-        }
-    }
-    let internal = |e: crate::callbacks::store::StoreError| Problem::internal(e.to_string());
-    let store = state.lock_store()?;
     let (rows, total) = match number {
         Some(n) => {
-            let mut rows: Vec<_> =
-                store.by_number(n).map_err(internal)?.into_iter().filter(|r| filter.matches(r)).collect();
+            let mut rows = rows(state, role, filter, Some(n))?;
             rows.sort_by(|a, b| a.id.cmp(&b.id));
             let total = rows.len() as u64;
             rows.retain(|r| cursor.is_none_or(|c| r.id.as_str() > c));
             rows.truncate(limit + 1);
             (rows, total)
         }
-        None => (
-            store.page(&filter, cursor, limit + 1).map_err(internal)?,
-            store.count(&filter).map_err(internal)?,
-        ),
+        None => {
+            let Some(filter) = visible(role, filter) else { return Ok((Vec::new(), 0, None)) };
+            let internal = |e: crate::callbacks::store::StoreError| Problem::internal(e.to_string());
+            let store = state.lock_store()?;
+            (
+                store.page(&filter, cursor, limit + 1).map_err(internal)?,
+                store.count(&filter).map_err(internal)?,
+            )
+        }
     };
-    drop(store);
     let more = rows.len() > limit;
     let page: Vec<Callback> = rows.iter().take(limit).filter_map(|r| decode(r).ok()).collect();
     let next = if more { rows.get(limit - 1).map(|r| r.id.clone()) } else { None };

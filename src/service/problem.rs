@@ -75,7 +75,7 @@ impl Problem {
         Problem::new(StatusCode::SERVICE_UNAVAILABLE, "store", "the callback store cannot answer", detail)
     }
 
-    /// The body as JSON, for a batch's per-item result.
+    /// The body as JSON: the answer's, and a batch's per-item result.
     pub fn to_json(&self) -> Value {
         let mut body = json!({
             "type": format!("https://callwright.dev/problems/{}", self.code),
@@ -148,24 +148,8 @@ impl std::ops::DerefMut for Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
+        let body = self.to_json();
         let this = *self.0;
-        let mut body = json!({
-            "type": format!("https://callwright.dev/problems/{}", this.code),
-            "title": this.title,
-            "status": this.status.as_u16(),
-            "detail": this.detail,
-            "code": this.code,
-        });
-        if let Some(f) = this.field {
-            body["field"] = json!(f);
-        }
-        if let Value::Object(extra) = this.extra {
-            for (k, v) in extra {
-                if !v.is_null() {
-                    body[k] = v;
-                }
-            }
-        }
         let mut response = (this.status, body.to_string()).into_response();
         response
             .headers_mut()

@@ -6,7 +6,7 @@
 
 use super::ServiceState;
 use super::auth::Scope;
-use super::problem::{Problem, ProblemDoc};
+use super::problem::Problem;
 use crate::callbacks::store::CallbackStore;
 use axum::Json;
 use axum::extract::{Query, State as AxState};
@@ -67,9 +67,7 @@ pub struct SlotGrid {
 
 #[utoipa::path(get, path = "/api/v2/callbacks/slots", tag = "slots", params(SlotQuery),
     responses((status = 200, body = SlotGrid),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400)),
     security(("bearer" = [])))]
 pub async fn slots(
     AxState(state): AxState<Arc<ServiceState>>,

@@ -7,7 +7,7 @@
 
 use super::auth::Scope;
 use super::genesys::{Body, body, idempotency_key};
-use super::problem::{Problem, ProblemDoc};
+use super::problem::Problem;
 use super::webex_model::*;
 use super::{ServiceState, ops};
 use crate::callbacks::validate::Field;
@@ -101,15 +101,9 @@ fn check_org(state: &ServiceState, org: &str) -> Result<(), Problem> {
 #[utoipa::path(post, path = "/v1/callbacks/organization/{orgId}/scheduled-callback", tag = "webex",
     params(("orgId" = String, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = ScheduledCallback,
     responses((status = 201, body = WebexCallback), (status = 200, description = "a retried idempotency key", body = WebexCallback),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, description = "another organization", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 429, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400),
+        (status = 404, description = "another organization"),
+        (status = 409), (status = 413), (status = 415), (status = 422), (status = 429)),
     security(("bearer" = [])))]
 pub async fn create(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -136,9 +130,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/v1/callbacks/organization/{orgId}/scheduled-callback/{id}", tag = "webex",
     params(("orgId" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = WebexCallback),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 404)),
     security(("bearer" = [])))]
 pub async fn get_one(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -153,14 +145,7 @@ pub async fn get_one(
 #[utoipa::path(put, path = "/v1/callbacks/organization/{orgId}/scheduled-callback/{id}", tag = "webex",
     params(("orgId" = String, Path), ("id" = String, Path)), request_body = ScheduledCallback,
     responses((status = 200, body = WebexCallback),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 413, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400), (status = 404), (status = 409), (status = 413), (status = 415), (status = 422)),
     security(("bearer" = [])))]
 /// `PUT …/scheduled-callback/{id}`: the whole record again; the number and the queue stay.
 pub async fn put(
@@ -201,10 +186,7 @@ pub async fn put(
 #[utoipa::path(delete, path = "/v1/callbacks/organization/{orgId}/scheduled-callback/{id}", tag = "webex",
     params(("orgId" = String, Path), ("id" = String, Path)),
     responses((status = 204, description = "cancelled"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 409, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 404), (status = 409)),
     security(("bearer" = [])))]
 pub async fn delete(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -225,10 +207,7 @@ const SORT_KEYS: [&str; 5] =
 #[utoipa::path(get, path = "/v1/callbacks/organization/{orgId}/scheduled-callback", tag = "webex",
     params(("orgId" = String, Path), ListQuery),
     responses((status = 200, body = WebexPage),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400), (status = 404)),
     security(("bearer" = [])))]
 pub async fn list(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -278,9 +257,9 @@ pub async fn list(
         }
     };
     // The number is an exact match, as in Webex: a number stored with `+` is searched with `+`.
-    let mut all = ops::select(&state, &caller.role, q.callback_number.as_deref(), |cb| {
-        q.assignee_agent.as_ref().is_none_or(|a| cb.owner.as_ref() == Some(a))
-    })?;
+    let filter =
+        crate::callbacks::store::ListFilter { owner: q.assignee_agent.clone(), ..Default::default() };
+    let mut all = ops::select(&state, &caller.role, filter, q.callback_number.as_deref())?;
     all.sort_by(|a, b| {
         let key = |cb: &Callback| -> (String, String) {
             let k = match sort_by {

@@ -8,7 +8,7 @@
 
 use super::ServiceState;
 use super::auth::Scope;
-use super::problem::{Problem, ProblemDoc};
+use super::problem::Problem;
 use crate::callbacks::dialer::{DialRequest, ExternalDialer};
 use crate::callbacks::people::DialResult;
 use axum::extract::{Path, State as AxState};
@@ -164,12 +164,9 @@ pub struct DialReport {
 #[utoipa::path(post, path = "/api/v2/callbacks/{id}/attempts/{attempt}/result", tag = "dialer",
     params(("id" = String, Path), ("attempt" = u32, Path)), request_body = DialReport,
     responses((status = 202, description = "the waiting dial has its result"),
-        (status = 400, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 401, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 403, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 404, description = "no dial of this attempt is waiting (already reported, timed out, or not a webhook server)", body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 415, body = ProblemDoc, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDoc, content_type = "application/problem+json")),
+        (status = 400),
+        (status = 404, description = "no dial of this attempt is waiting (already reported, timed out, or not a webhook server)"),
+        (status = 415), (status = 422)),
     security(("bearer" = [])))]
 pub async fn report(
     AxState(state): AxState<Arc<ServiceState>>,

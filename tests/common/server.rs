@@ -42,8 +42,15 @@ pub fn start(data: std::path::PathBuf) -> Server {
 
 /// `serve PROJECT` (relative to the repository) on a free port with data in `data`.
 pub fn start_project(project: &str, data: std::path::PathBuf) -> Server {
+    start_with(project, &[], data)
+}
+
+/// [`start_project`] with more flags (`--dialer webhook URL`, …).
+pub fn start_with(project: &str, flags: &[&str], data: std::path::PathBuf) -> Server {
     let mut child = Command::new(BIN)
-        .args(["serve", project, "--listen", "127.0.0.1:0", "--data-dir"])
+        .args(["serve", project, "--listen", "127.0.0.1:0"])
+        .args(flags)
+        .arg("--data-dir")
         .arg(&data)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stderr(Stdio::piped())
