@@ -5,6 +5,7 @@
 //! `runtime::callback_lifecycle`.
 
 mod create;
+pub mod desk;
 pub mod dialer;
 mod intake;
 

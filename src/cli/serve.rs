@@ -36,6 +36,12 @@ pub struct ServeArgs {
     /// POST /api/v2/callbacks/{id}/attempts/{n}/result).
     #[arg(long, num_args = 1..=2, value_names = ["MODE", "URL"], default_value = "simulated")]
     pub dialer: Vec<String>,
+    /// Who takes the callbacks: `simulated` (the roster of center.yaml accepts every offer: a
+    /// sandbox) or `people` (offers go to the agents signed in at the desk —
+    /// /api/v2/agents/NAME/desk — who accept or reject them; one not answered in time goes to the
+    /// next agent).
+    #[arg(long, value_parser = ["simulated", "people"], default_value = "simulated")]
+    pub agents: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -129,6 +135,7 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
         data_dir: args.data_dir.clone(),
         project: args.project.clone(),
         org_id: args.org_id.clone(),
+        people: args.agents == "people",
     };
     let data_dir = args.data_dir.display().to_string();
     let result = serve(options, center, |addr| {

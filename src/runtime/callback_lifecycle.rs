@@ -21,8 +21,9 @@
 //! then it goes to the queue or ends, as the queue says. Retries only on no answer or busy.
 
 use crate::acd::{AgentId, AgentState, CallbackRouting, EntryId, PositionKey};
+use crate::callbacks::desk::{CallStatus, Offer};
 use crate::callbacks::live::{CallbackStep, LiveCallback};
-use crate::callbacks::people::DialResult;
+use crate::callbacks::people::{AgentResponse, DialResult};
 use crate::callbacks::{EndReason, State};
 use crate::model::CallbackMode;
 use crate::model::center::{AnsweringMachine, CallbackSettings};
@@ -194,19 +195,43 @@ async fn agent_first<R: Runtime, O: Observer>(
             return Pass::Lost;
         }
         trace(engine, obs, cb, CallbackStep::Offered { agent: name.clone() });
-        let response = {
-            let mut uniform = || rt.uniform();
-            engine.callback_side.parties.borrow_mut().agent_response(&mut uniform)
+        let desk = engine.callback_side.desk.borrow().clone();
+        let response = match &desk {
+            // A person previews it: their answer, or the queue's time-out, whichever comes first.
+            Some(desk) => {
+                let offer = desk.offer(Offer {
+                    callback_id: cb.id.to_string(),
+                    agent: name.clone(),
+                    queue: engine.queue_name(cb.queue).to_string(),
+                    number: cb.number.clone(),
+                    customer_name: cb.name.clone(),
+                    data: cb.data.clone(),
+                    timeout_secs: settings.offer_timeout_secs,
+                });
+                match select(offer, rt.sleep(secs(settings.offer_timeout_secs))).await {
+                    Either::Left(response) => response,
+                    Either::Right(()) => {
+                        desk.timed_out(&name, &cb.id);
+                        AgentResponse::Timeout
+                    }
+                }
+            }
+            None => {
+                let mut uniform = || rt.uniform();
+                engine.callback_side.parties.borrow_mut().agent_response(&mut uniform)
+            }
         };
         let timings = engine.callback_side.parties.borrow().timings;
+        // A simulated agent takes a moment to decide; a person already took theirs.
+        let decide = if desk.is_some() { 0 } else { timings.decide.min(secs(settings.offer_timeout_secs)) };
         match response {
-            crate::callbacks::people::AgentResponse::Accept => {
-                rt.sleep(timings.decide.min(secs(settings.offer_timeout_secs))).await;
+            AgentResponse::Accept => {
+                rt.sleep(decide).await;
                 engine.acd.borrow_mut().accept(agent, rt.now());
                 break agent;
             }
-            crate::callbacks::people::AgentResponse::Reject => {
-                rt.sleep(timings.decide.min(secs(settings.offer_timeout_secs))).await;
+            AgentResponse::Reject => {
+                rt.sleep(decide).await;
                 let now = rt.now();
                 let mut acd = engine.acd.borrow_mut();
                 acd.reject(agent, now);
@@ -216,12 +241,18 @@ async fn agent_first<R: Runtime, O: Observer>(
                 engine.callback_side.stats.borrow_mut().rejected_offers += 1;
                 trace(engine, obs, cb, CallbackStep::Rejected { agent: name });
             }
-            crate::callbacks::people::AgentResponse::Timeout => {
-                rt.sleep(secs(settings.offer_timeout_secs)).await;
+            AgentResponse::Timeout => {
+                if desk.is_none() {
+                    rt.sleep(secs(settings.offer_timeout_secs)).await;
+                }
                 engine.acd.borrow_mut().reject(agent, rt.now());
                 engine.callback_side.stats.borrow_mut().offer_timeouts += 1;
                 trace(engine, obs, cb, CallbackStep::OfferTimedOut { agent: name });
-                back_after(engine, agent, timings.not_responding);
+                // A person stays not responding until their desk says ready again (the desk's
+                // presence brings them back); a simulated one returns after a while.
+                if desk.is_none() {
+                    back_after(engine, agent, timings.not_responding);
+                }
             }
         }
         if !step(engine, cb, State::Queued, response.as_str()) {
@@ -242,7 +273,18 @@ async fn agent_first<R: Runtime, O: Observer>(
     let timings = engine.callback_side.parties.borrow().timings;
     // The queue's auto-dial countdown, or the agent dialling by hand before it ends.
     rt.sleep(timings.dial_after.min(secs(settings.auto_dial_delay_secs))).await;
-    match dial(engine, obs, cb).await {
+    let desk = engine.callback_side.desk.borrow().clone();
+    let name = engine.agent_name(agent);
+    if let Some(desk) = &desk {
+        desk.call(&name, &cb.id, CallStatus::Dialling(cb.attempts_made + 1));
+    }
+    let result = dial(engine, obs, cb).await;
+    if let Some(desk) = &desk
+        && !matches!(result, Some(DialResult::Answered | DialResult::Machine))
+    {
+        desk.call(&name, &cb.id, CallStatus::NotConnected(result.unwrap_or(DialResult::NoAnswer)));
+    }
+    match result {
         Some(DialResult::Machine) => {
             // Agent-first: the agent hears a machine and leaves a message; that counts as
             // connected (Amazon Connect's rule for voicemail).
@@ -483,10 +525,23 @@ async fn talk<R: Runtime, O: Observer>(
 ) {
     let rt = engine.rt.clone();
     engine.callback_side.stats.borrow_mut().connected(rt.now() - cb.ready_at);
-    trace(engine, obs, cb, CallbackStep::Connected { agent: engine.agent_name(agent).to_string() });
-    let handle = (engine.callback_handle)(&rt);
-    engine.talk_time.set(engine.talk_time.get() + handle);
-    rt.sleep(handle).await;
+    let name = engine.agent_name(agent);
+    trace(engine, obs, cb, CallbackStep::Connected { agent: name.to_string() });
+    let desk = engine.callback_side.desk.borrow().clone();
+    match desk {
+        // A person talks until they end the call.
+        Some(desk) => {
+            desk.call(&name, &cb.id, CallStatus::Connected);
+            let start = rt.now();
+            desk.talk(&name, &cb.id).await;
+            engine.talk_time.set(engine.talk_time.get() + (rt.now() - start));
+        }
+        None => {
+            let handle = (engine.callback_handle)(&rt);
+            engine.talk_time.set(engine.talk_time.get() + handle);
+            rt.sleep(handle).await;
+        }
+    }
     if auto_end {
         release(engine, agent);
     } else {

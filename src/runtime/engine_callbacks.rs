@@ -34,6 +34,9 @@ pub struct EngineCallbacks<S: Signal> {
     pub parties: RefCell<PeopleModel>,
     /// Places the dials when set (a telephony platform); the people model answers otherwise.
     pub dialer: RefCell<Option<std::rc::Rc<dyn crate::callbacks::dialer::ExternalDialer>>>,
+    /// Shows offers to people and follows their presence when set; the people model answers
+    /// for simulated agents otherwise.
+    pub desk: RefCell<Option<std::rc::Rc<dyn crate::callbacks::desk::AgentDesk>>>,
     pub ledger: RefCell<Box<dyn Ledger>>,
     pub stats: RefCell<CallbackStats>,
     pacing: RefCell<Vec<Pacing<S>>>,
@@ -55,6 +58,7 @@ impl<S: Signal> EngineCallbacks<S> {
             driver: RefCell::new(None),
             parties: RefCell::new(PeopleModel::default()),
             dialer: RefCell::new(None),
+            desk: RefCell::new(None),
             ledger: RefCell::new(Box::new(NoLedger)),
             stats: RefCell::new(CallbackStats::default()),
             pacing: RefCell::new((0..n).map(|_| Pacing { waiting: BTreeMap::new(), dialing: 0 }).collect()),

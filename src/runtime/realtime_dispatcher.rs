@@ -89,11 +89,13 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
         Ok(p) => p,
         Err(e) => return (0, vec![e.to_string()]),
     };
+    follow_desk(engine);
     // Resume what a stopped dispatcher left in progress, then feed due callbacks as they come.
     for row in pending.iter().filter(|r| r.state != "SCHEDULED") {
         start_one(engine, reader, row, epoch, &printer, &live, &loaded, &mut problems);
     }
     loop {
+        follow_desk(engine);
         let now = epoch + engine.rt.now();
         match reader.due(now + (LOOKAHEAD_MICROS as f64 * a.speed) as i64, LOAD_BATCH) {
             Ok(rows) => {
@@ -144,6 +146,32 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
     let left = pending_rows(reader).map(|p| p.len()).unwrap_or(0);
     let _ = lease.release_lease(&holder);
     (left, problems)
+}
+
+/// With people at a desk, the ACD follows their presence: a ready person is available, anyone
+/// else is not. Agents on a call or an offer are left as they are (their presence applies when
+/// they are free again).
+fn follow_desk(engine: &Rc<Engine<TokioRuntime>>) {
+    use crate::acd::{AgentId, AgentState};
+    let Some(desk) = engine.callback_side.desk.borrow().clone() else { return };
+    let now = engine.rt.now();
+    let mut changed = false;
+    {
+        let mut acd = engine.acd.borrow_mut();
+        for i in 0..acd.agent_count() {
+            let agent = AgentId(i as u32);
+            let ready = desk.ready(acd.agent_name(agent));
+            let to = match (acd.agent_state(agent), ready) {
+                (AgentState::Available, false) => AgentState::NotAvailable,
+                (AgentState::NotAvailable, true) => AgentState::Available,
+                _ => continue,
+            };
+            changed |= acd.set_state(agent, to, now).is_ok();
+        }
+    }
+    if changed {
+        engine.dispatch();
+    }
 }
 
 /// How long a dispatcher's lease lasts without renewal, and how often it renews it: a dispatcher
@@ -353,6 +381,9 @@ pub struct StoreDispatch {
     /// Places the dials (a telephony platform behind a webhook); `None`: the simulated customers
     /// of `odds` answer.
     pub dialer: Option<Box<dyn crate::callbacks::dialer::ExternalDialer + Send>>,
+    /// Offers callbacks to signed-in people and follows their presence (the service's agent
+    /// desktop); `None`: the simulated agents of `odds` answer.
+    pub desk: Option<Box<dyn crate::callbacks::desk::AgentDesk + Send>>,
 }
 
 /// Opens the store three times (reader, ledger writer, lease), builds the engine with the one
@@ -383,6 +414,7 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
     let printer = printer(epoch);
     let (handle, odds, seed, speed) = (config.handle, config.odds, config.seed, config.options.speed);
     let dialer = config.dialer.take();
+    let desk = config.desk.take();
     Ok(local.block_on(&rt, async move {
         let runtime = TokioRuntime::with_speed(seed, speed);
         let mut ledger = StoreLedger::new(writer, epoch);
@@ -399,6 +431,11 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
             let d: Rc<dyn crate::callbacks::dialer::ExternalDialer> =
                 Rc::from(d as Box<dyn crate::callbacks::dialer::ExternalDialer>);
             *engine.callback_side.dialer.borrow_mut() = Some(d);
+        }
+        if let Some(d) = desk {
+            let d: Rc<dyn crate::callbacks::desk::AgentDesk> =
+                Rc::from(d as Box<dyn crate::callbacks::desk::AgentDesk>);
+            *engine.callback_side.desk.borrow_mut() = Some(d);
         }
         run_dispatcher(&engine, &reader, &mut lease, &config.options, printer).await
     }))

@@ -33,6 +33,9 @@ pub enum Presence {
     Ready,
     NotReady,
     Break,
+    /// An offer timed out on this agent's desk: not offered more until they say ready again
+    /// (Genesys's Not Responding).
+    NotResponding,
 }
 
 impl Presence {
@@ -58,7 +61,7 @@ impl Agents {
         map.get(agent).map_or((Presence::LoggedOut, None), |(p, t)| (*p, Some(*t)))
     }
 
-    fn set(&self, agent: &str, presence: Presence) -> DateTime<Utc> {
+    pub fn set(&self, agent: &str, presence: Presence) -> DateTime<Utc> {
         let now = Utc::now();
         self.presence.lock().unwrap_or_else(|e| e.into_inner()).insert(agent.to_string(), (presence, now));
         now
@@ -139,6 +142,9 @@ pub async fn set_presence(
         )
     })?;
     state.agents.set(&name, body.status);
+    if body.status != Presence::Ready {
+        state.desk.away(&name);
+    }
     tracing::info!(agent = name, presence = ?body.status, "presence");
     Ok(Json(view(&state, agent)))
 }

@@ -46,7 +46,9 @@ pub async fn dispose(
 ) -> Result<Json<GenesysCallback>, Problem> {
     let caller = state.tokens.caller(&headers, Scope::Task)?;
     let body = super::genesys::body(b)?;
-    let mut cb = ops::load(&state, &caller.role, &id)?;
+    // An agent closes the callbacks they own and the queue callbacks they worked at their desk.
+    let worked = matches!(&caller.role, Role::Agent { agent } if state.desk.worked(agent, &id));
+    let mut cb = ops::load(&state, if worked { &Role::Admin } else { &caller.role }, &id)?;
     let codes = state.settings(&cb.queue).unwrap_or_default().dispositions;
     if !codes.contains(&body.code) {
         return Err(Problem::bad_request(
@@ -100,5 +102,8 @@ pub async fn dispose(
         return Err(Problem::changed(&id));
     }
     state.events.changed(&cb, Some(cb.state), "disposition");
+    if let Role::Agent { agent } = &caller.role {
+        state.desk.done(agent, &id);
+    }
     Ok(Json(view(&cb)))
 }

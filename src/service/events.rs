@@ -53,6 +53,17 @@ impl Events {
         }));
     }
 
+    /// Something happened on `agent`'s desk (`offered`, `offer_timed_out`, `call`): their desktop
+    /// reads its desk again.
+    pub fn agent(&self, agent: &str, what: &str, id: &str) {
+        self.publish(json!({
+            "agent": agent,
+            "desk": what,
+            "id": id,
+            "at": chrono::Utc::now().to_rfc3339(),
+        }));
+    }
+
     fn publish(&self, event: Value) {
         // No listener is not an error: the change is stored either way.
         let _ = self.tx.send(event);

@@ -11,6 +11,7 @@
 
 mod agents;
 pub mod auth;
+mod desk;
 mod disposition;
 mod events;
 mod genesys;
@@ -48,6 +49,9 @@ pub struct ServeOptions {
     pub org_id: String,
     /// Where dials are placed: `None`, the simulated customers; `Some(url)`, a webhook.
     pub webhook: Option<webhook::Url>,
+    /// Callbacks are offered to the people signed in at the agent desk (`--agents people`)
+    /// instead of the roster's simulated agents.
+    pub people: bool,
 }
 
 /// What every request handler shares.
@@ -67,6 +71,8 @@ pub struct ServiceState {
     pub dial_waits: webhook::Waiting,
     /// Agents' presence (ready, not ready, break, logged out).
     pub agents: agents::Agents,
+    /// Offers and calls on the desks of agents who are people (`--agents people`).
+    pub desk: desk::Desk,
     /// Every callback change, for `GET /api/v2/callbacks/events`.
     pub events: events::Events,
     /// Request and release figures for `GET /metrics`.
@@ -135,6 +141,9 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/callbacks/events", get(health::events))
         .route("/api/v2/agents", get(agents::list))
         .route("/api/v2/agents/{name}/presence", axum::routing::put(agents::set_presence))
+        .route("/api/v2/agents/{name}/desk", get(desk::get_desk))
+        .route("/api/v2/agents/{name}/offer/{answer}", post(desk::answer_offer))
+        .route("/api/v2/agents/{name}/call/end", post(desk::end_call))
         .route("/api/v2/availability", get(agents::availability))
         .route("/api/v2/callbacks/{id}/attempts/{attempt}/result", post(webhook::report))
         .route("/api/v2/callbacks/{id}/disposition", post(disposition::dispose))
@@ -176,6 +185,7 @@ pub fn serve(
         center,
         events: events::Events::default(),
         agents: agents::Agents::default(),
+        desk: desk::Desk::default(),
         dial_waits: webhook::Waiting::default(),
         metrics: metrics::Metrics::default(),
         org_id: options.org_id.clone(),
@@ -215,8 +225,9 @@ pub fn serve(
             let state = state.clone();
             let dialer =
                 options.webhook.clone().map(|url| webhook::WebhookDialer::new(url, state.dial_waits.clone()));
+            let desk = options.people.then(|| desk::PeopleDesk(state.clone()));
             std::thread::spawn(move || {
-                let result = dispatch_in_process(&project, db, stop, state.clone(), dialer);
+                let result = dispatch_in_process(&project, db, stop, state.clone(), dialer, desk);
                 let why = match &result {
                     Ok(()) => "the server is stopping".to_string(),
                     Err(e) => e.clone(),
@@ -285,6 +296,7 @@ fn dispatch_in_process(
     stop: Arc<std::sync::atomic::AtomicBool>,
     state: Arc<ServiceState>,
     dialer: Option<webhook::WebhookDialer>,
+    desk: Option<desk::PeopleDesk>,
 ) -> Result<(), String> {
     use crate::runtime::{DispatchOptions, StoreDispatch, dispatch_store};
     let checked = crate::project::Project::load(project).map_err(|e| e.to_string())?.check();
@@ -295,6 +307,7 @@ fn dispatch_in_process(
         handle: 5 * 60 * 1_000_000,
         odds: crate::callbacks::people::Odds::default(),
         dialer: dialer.map(|d| Box::new(d) as Box<dyn crate::callbacks::dialer::ExternalDialer + Send>),
+        desk: desk.map(|d| Box::new(d) as Box<dyn crate::callbacks::desk::AgentDesk + Send>),
         options: DispatchOptions {
             epoch: chrono::Utc::now().timestamp_micros(),
             speed: 1.0,

@@ -135,6 +135,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
     };
     let config = StoreDispatch {
         dialer: None,
+        desk: None,
         db: common.db.clone(),
         agents: a.agents,
         seed: a.seed,
