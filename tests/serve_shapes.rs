@@ -175,8 +175,12 @@ fn the_webex_shape_and_its_bounds() {
         (Some("15:00"), Some("Jo van Dijk"), Some("tess")),
         "{moved}"
     );
+    // Another number: a reschedule to it, the window kept.
     let other = put.replace("+31612345671", "+31612345699");
-    let (status, _, p) = http(&s, "PUT", &format!("{WEBEX}/{id}"), Some(&admin), Some(&other));
+    let (status, _, moved) = http(&s, "PUT", &format!("{WEBEX}/{id}"), Some(&admin), Some(&other));
+    assert_eq!((status, moved["callbackNumber"].as_str()), (200, Some("+31612345699")), "{moved}");
+    let (status, _, p) =
+        http(&s, "PUT", &format!("{WEBEX}/{id}"), Some(&admin), Some(&other.replace("+31612345699", "12")));
     assert_eq!((status, p["field"].as_str()), (400, Some("callbackNumber")), "{p}");
     let (status, _, _) = http(&s, "DELETE", &format!("{WEBEX}/{id}"), Some(&admin), None);
     assert_eq!(status, 204);
@@ -393,6 +397,9 @@ fn the_openapi_document_and_docs_page_are_served() {
         paths,
         [
             "/api/v2/agents",
+            "/api/v2/agents/{name}/call/end",
+            "/api/v2/agents/{name}/desk",
+            "/api/v2/agents/{name}/offer/{answer}",
             "/api/v2/agents/{name}/presence",
             "/api/v2/availability",
             "/api/v2/callbacks",
@@ -403,6 +410,9 @@ fn the_openapi_document_and_docs_page_are_served() {
             "/api/v2/callbacks/{id}",
             "/api/v2/callbacks/{id}/attempts/{attempt}/result",
             "/api/v2/callbacks/{id}/disposition",
+            "/api/v2/contacts",
+            "/api/v2/contacts/{id}",
+            "/api/v2/contacts/{id}/numbers",
             "/metrics",
             "/readyz",
             "/v1/callbacks/organization/{orgId}/scheduled-callback",

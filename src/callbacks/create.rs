@@ -163,6 +163,9 @@ pub struct Edit {
     pub customer_name: Option<String>,
     /// A new reason (`Some(None)`: none).
     pub reason: Option<Option<String>>,
+    /// Another number to call (a scheduled callback only; the window and duplicate rules are
+    /// asked again for it).
+    pub number: Option<String>,
     /// Made by the service itself at the window's opening (an owner who is away): the 15-minute
     /// edit freeze (CB014), which protects an owner's plans from other people, does not apply.
     pub at_window_open: bool,
@@ -204,7 +207,12 @@ pub fn edit_stored(
         }
         _ => {}
     }
-    if old.state != State::Scheduled && edit.window.is_some() {
+    let number = match &edit.number {
+        Some(n) => Some(super::normalize_number(n, None).map_err(|e| EditError::Rules(vec![e]))?)
+            .filter(|n| *n != old.callback_number),
+        None => None,
+    };
+    if old.state != State::Scheduled && (edit.window.is_some() || number.is_some()) {
         return Err(EditError::Rules(vec![
             CallbackValidationError::new(
                 CallbackErrorCode::AlreadyEnded,
@@ -215,7 +223,11 @@ pub fn edit_stored(
         ]));
     }
     let owner = edit.owner.clone().unwrap_or_else(|| old.owner.clone());
-    let Some((zone, date, start, end)) = edit.window.clone() else {
+    // A new number keeps the callback's window unless a new one is given.
+    let kept =
+        || old.schedule.as_ref().map(|s| (s.timezone.clone(), s.schedule_date, s.window_start, s.window_end));
+    let window = edit.window.clone().or_else(|| number.as_ref().and_then(|_| kept()));
+    let Some((zone, date, start, end)) = window else {
         // The time stays: only the owner (and a personal callback's type) changes, so the time
         // rules are not asked again — a supervisor reassigns a callback minutes before its window.
         let mut cb = old.clone();
@@ -234,7 +246,8 @@ pub fn edit_stored(
         cb.updated_at = now;
         return commit(store, &row.state, cb, "reassigned", now);
     };
-    let mut req = ScheduleRequest::scheduled(&old.callback_number, &zone, date, start, end, &old.queue);
+    let number = number.unwrap_or_else(|| old.callback_number.clone());
+    let mut req = ScheduleRequest::scheduled(&number, &zone, date, start, end, &old.queue);
     req.callback_type = match (&owner, old.callback_type) {
         (Some(_), CallbackType::Scheduled) => CallbackType::AgentOwned,
         (None, CallbackType::AgentOwned) => CallbackType::Scheduled,
@@ -248,12 +261,8 @@ pub fn edit_stored(
     req.retry_interval_secs = Some(old.retry_interval_secs);
     req.data = old.data.clone();
     req.force = edit.force;
-    let others: Vec<Callback> = store
-        .by_number(&old.callback_number)?
-        .iter()
-        .filter_map(|r| decode(r).ok())
-        .filter(|c| c.id != old.id)
-        .collect();
+    let others: Vec<Callback> =
+        store.by_number(&number)?.iter().filter_map(|r| decode(r).ok()).filter(|c| c.id != old.id).collect();
     let draft = match validate_request(&req, settings, now, &others) {
         Err(errors) => return Err(EditError::Rules(errors)),
         Ok(ValidatedCallback::Existing(cb)) => cb,
@@ -273,6 +282,7 @@ pub fn edit_stored(
         }
     }
     let mut cb = old.clone();
+    cb.callback_number = draft.callback_number;
     cb.schedule = draft.schedule;
     cb.customer_name = draft.customer_name;
     cb.reason = draft.reason;
@@ -280,7 +290,11 @@ pub fn edit_stored(
     cb.callback_type = req.callback_type;
     cb.owner = owner;
     cb.updated_at = now;
-    let reason = if edit.window.is_some() { "rescheduled" } else { "reassigned" };
+    let reason = if edit.window.is_some() || cb.callback_number != old.callback_number {
+        "rescheduled"
+    } else {
+        "reassigned"
+    };
     commit(store, &row.state, cb, reason, now)
 }
 

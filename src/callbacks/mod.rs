@@ -4,6 +4,7 @@
 //! store. Serving a callback needs the engine, so its lifecycle lives above, in
 //! `runtime::callback_lifecycle`.
 
+pub mod contact;
 mod create;
 pub mod desk;
 pub mod dialer;

@@ -50,6 +50,7 @@ error_codes! {
     NameTooLong = "CB019", "the customer name is longer than 250 characters";
     SlotFull = "CB020", "the booking slot is full";
     SlotClosed = "CB021", "the booking slot is closed (outside the queue's opening hours)";
+    OutsideCallableHours = "CB022", "the window is outside the hours the contact's number may be called";
 }
 
 impl std::fmt::Display for CallbackErrorCode {

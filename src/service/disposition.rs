@@ -86,20 +86,37 @@ pub async fn dispose(
         Role::Supervisor => "supervisor".into(),
         Role::Admin => "admin".into(),
     };
-    let now = chrono::Utc::now();
-    cb.data.insert("disposition".into(), body.code.clone());
-    cb.data.insert("dispositionNotes".into(), notes);
-    cb.data.insert("dispositionBy".into(), by);
-    cb.data.insert("dispositionAt".into(), now.to_rfc3339());
-    cb.updated_at = now;
-    let row_state = store_state(cb.state);
-    let update = encode(&cb, now).map_err(Problem::internal)?;
-    let moved = state
-        .lock_store()?
-        .transition(&id, &row_state, &row_state, Some("disposition"), now.timestamp_micros(), Some(&update))
-        .map_err(|e| Problem::internal(e.to_string()))?;
-    if !moved {
-        return Err(Problem::changed(&id));
+    // The dispatcher may close the callback while the agent writes the disposition (End call
+    // frees the agent and completes it): read it again and write on the new state.
+    let mut tries = 0;
+    loop {
+        let now = chrono::Utc::now();
+        cb.data.insert("disposition".into(), body.code.clone());
+        cb.data.insert("dispositionNotes".into(), notes.clone());
+        cb.data.insert("dispositionBy".into(), by.clone());
+        cb.data.insert("dispositionAt".into(), now.to_rfc3339());
+        cb.updated_at = now;
+        let row_state = store_state(cb.state);
+        let update = encode(&cb, now).map_err(Problem::internal)?;
+        let moved = state
+            .lock_store()?
+            .transition(
+                &id,
+                &row_state,
+                &row_state,
+                Some("disposition"),
+                now.timestamp_micros(),
+                Some(&update),
+            )
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        if moved {
+            break;
+        }
+        tries += 1;
+        if tries >= 5 {
+            return Err(Problem::changed(&id));
+        }
+        cb = ops::load(&state, &Role::Admin, &id)?;
     }
     state.events.changed(&cb, Some(cb.state), "disposition");
     if let Role::Agent { agent } = &caller.role {

@@ -97,19 +97,28 @@ pub async fn create(
 ) -> Result<Response, Problem> {
     let caller = state.tokens.caller(&headers, Scope::Write)?;
     state.limits.take(&caller)?;
-    let req = request_of(&state, &caller.role, body(b)?, idempotency_key(&headers))?;
+    let (req, contact) = request_of(&state, &caller.role, body(b)?, idempotency_key(&headers))?;
     let (status, cb) = ops::create(&state, req, field_name).await?;
+    if let Some(mut c) = contact {
+        super::contacts::save_added(&state, &mut c);
+    }
     Ok((status, Json(view(&cb))).into_response())
 }
 
-/// The request a create body asks for, shared by the single and the batch endpoint.
+/// The request a create body asks for, shared by the single and the batch endpoint, and the
+/// contact when the body added a number to it (saved once the callback is stored).
 fn request_of(
     state: &ServiceState,
     role: &Role,
     body: CreateBody,
     key: Option<String>,
-) -> Result<ScheduleRequest, Problem> {
-    if body.target.kind.as_deref().is_some_and(|k| !k.eq_ignore_ascii_case("phoneNumber")) {
+) -> Result<(ScheduleRequest, Option<crate::callbacks::contact::Contact>), Problem> {
+    if body
+        .target
+        .as_ref()
+        .and_then(|t| t.kind.as_deref())
+        .is_some_and(|k| !k.eq_ignore_ascii_case("phoneNumber"))
+    {
         return Err(Problem::bad_request(
             "body",
             "target.type",
@@ -125,13 +134,30 @@ fn request_of(
     }
     let window_min = state.settings(&body.queue_id).map_or(0, |s| s.window_min_secs);
     let text = |k: &str| body.external_data.get(k).and_then(Value::as_str).map(str::to_string);
-    let zone_name = text("timezone").unwrap_or_else(|| "UTC".into());
+    let mut contact = body.contact_id.as_deref().map(|id| super::contacts::named(state, id)).transpose()?;
+    let zone_name = text("timezone")
+        .or_else(|| contact.as_ref().and_then(|c| c.timezone.clone()))
+        .unwrap_or_else(|| "UTC".into());
     let window = requested_window(&body.callback_window, &body.requested_time, &zone_name, window_min)?;
+    let target = body.target.as_ref().map(|t| t.id.as_str());
+    let (number, added) = match &mut contact {
+        Some(c) => super::contacts::choose(c, target, body.number_type.as_deref(), local(&window))?,
+        None => match target {
+            Some(t) => (t.to_string(), false),
+            None => {
+                return Err(Problem::bad_request(
+                    "CB001",
+                    "target.id",
+                    "a callback needs a number: `target.id`, or a `contactId` to pick one from",
+                ));
+            }
+        },
+    };
     let mut req = ScheduleRequest {
         callback_type: CallbackType::for_request(window.is_some(), owner.is_some()),
         origin: crate::callbacks::model::Origin::Api,
-        callback_number: Some(body.target.id.clone()),
-        customer_name: text("customerName"),
+        callback_number: Some(number),
+        customer_name: text("customerName").or_else(|| contact.as_ref().map(|c| c.name.clone())),
         queue: Some(body.queue_id.clone()),
         reason: text("reason"),
         owner,
@@ -149,7 +175,15 @@ fn request_of(
         .iter()
         .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
         .collect();
-    Ok(req)
+    if let Some(c) = &contact {
+        req.data.insert("contactId".into(), c.id.clone());
+    }
+    Ok((req, contact.filter(|_| added)))
+}
+
+/// A requested window as the contact rules read it: the zone and the local start and end.
+fn local(window: &Option<LocalWindow>) -> Option<(&str, chrono::NaiveTime, chrono::NaiveTime)> {
+    window.as_ref().map(|(zone, _, start, end)| (zone.as_str(), *start, *end))
 }
 
 /// `GET /api/v2/callbacks/{id}`.
@@ -254,19 +288,27 @@ pub async fn batch(
     }
     // Every item is handed to the writer first, then all are awaited: the batch is written in
     // as few commits as the writer's groups allow.
-    let pending: Vec<Result<ops::Pending, Problem>> = items
+    type Submitted = (ops::Pending, Option<crate::callbacks::contact::Contact>);
+    let pending: Vec<Result<Submitted, Problem>> = items
         .iter()
         .enumerate()
         .map(|(i, item)| {
             let parsed: CreateBody = serde_json::from_value(item.clone())
                 .map_err(|e| Problem::bad_request("body", &format!("callbacks[{i}]"), e.to_string()))?;
-            ops::submit(&state, request_of(&state, &caller.role, parsed, None)?, field_name)
+            let (req, contact) = request_of(&state, &caller.role, parsed, None)?;
+            Ok((ops::submit(&state, req, field_name)?, contact))
         })
         .collect();
     let mut results = Vec::with_capacity(pending.len());
     for p in pending {
         let outcome = match p {
-            Ok(p) => ops::settle(&state, p, field_name).await,
+            Ok((p, contact)) => {
+                let outcome = ops::settle(&state, p, field_name).await;
+                if let (Ok(_), Some(mut c)) = (&outcome, contact) {
+                    super::contacts::save_added(&state, &mut c);
+                }
+                outcome
+            }
             Err(e) => Err(e),
         };
         results.push(match outcome {
@@ -303,8 +345,33 @@ pub async fn patch(
         .map(str::to_string)
         .or_else(|| old.timezone().map(str::to_string))
         .unwrap_or_else(|| "UTC".into());
+    let mut contact = b.contact_id.as_deref().map(|c| super::contacts::named(&state, c)).transpose()?;
+    let zone_name = match (&b.external_data.get("timezone"), &contact) {
+        (None, Some(c)) => c.timezone.clone().unwrap_or(zone_name),
+        _ => zone_name,
+    };
     let window = requested_window(&b.callback_window, &b.requested_time, &zone_name, window_min)?;
-    let edit = Edit { window, owner: b.agent_id.clone(), ..Edit::default() };
+    // Another number: from the contact (the new window's hours checked, else the callback's
+    // own window), or the one given.
+    let target = b.target.as_ref().map(|t| t.id.as_str());
+    let kept =
+        old.schedule.as_ref().map(|s| (s.timezone.clone(), s.schedule_date, s.window_start, s.window_end));
+    let (number, added) = match &mut contact {
+        Some(c) => {
+            let (n, added) = super::contacts::choose(
+                c,
+                target,
+                b.number_type.as_deref(),
+                local(&window.clone().or(kept)),
+            )?;
+            (Some(n), added)
+        }
+        None => (target.map(str::to_string), false),
+    };
+    let edit = Edit { window, owner: b.agent_id.clone(), number, ..Edit::default() };
     let cb = ops::edit(&state, &caller.role, &id, &edit, field_name)?;
+    if let Some(c) = contact.as_mut().filter(|_| added) {
+        super::contacts::save_added(&state, c);
+    }
     Ok(Json(view(&cb)).into_response())
 }

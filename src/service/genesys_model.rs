@@ -41,7 +41,14 @@ fn whole_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateBody {
-    pub target: Target,
+    /// The number to call; may be left out with `contactId` (one of the contact's numbers is
+    /// picked), and is added to the contact when it is not one of its numbers.
+    pub target: Option<Target>,
+    /// A contact of `/api/v2/contacts`: its zone, name and numbers fill what the body leaves out.
+    pub contact_id: Option<String>,
+    /// With `contactId`: call the contact's number of this type (`home`, `mobile`, `work`, `other`),
+    /// or give a number added to the contact this type.
+    pub number_type: Option<String>,
     /// A queue of the project's center.yaml.
     pub queue_id: String,
     /// When to call, with a UTC offset; the queue's shortest window from there. Neither this nor
@@ -86,6 +93,11 @@ pub struct ListQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PatchBody {
+    /// Call another number: with `contactId`, one of the contact's (or one added to it).
+    pub target: Option<Target>,
+    /// Pick the number from this contact (by `numberType`, else the first callable in the window).
+    pub contact_id: Option<String>,
+    pub number_type: Option<String>,
     pub requested_time: Option<String>,
     pub callback_window: Option<Window>,
     /// A new owner; `null`: back to the queue.

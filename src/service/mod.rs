@@ -11,6 +11,7 @@
 
 mod agents;
 pub mod auth;
+mod contacts;
 mod desk;
 mod disposition;
 mod events;
@@ -139,6 +140,9 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/callbacks/slots", get(slots::slots))
         .route("/api/v2/callbacks/report", get(report::report))
         .route("/api/v2/callbacks/events", get(health::events))
+        .route("/api/v2/contacts", get(contacts::list).post(contacts::create))
+        .route("/api/v2/contacts/{id}", get(contacts::get_one).put(contacts::put).delete(contacts::delete))
+        .route("/api/v2/contacts/{id}/numbers", post(contacts::add_number))
         .route("/api/v2/agents", get(agents::list))
         .route("/api/v2/agents/{name}/presence", axum::routing::put(agents::set_presence))
         .route("/api/v2/agents/{name}/desk", get(desk::get_desk))

@@ -3,8 +3,8 @@
 //! server (no script, no CDN: it works offline and behind any proxy).
 
 use super::{
-    agents, desk, disposition, genesys, genesys_model, health, problem, report, slots, webex, webex_model,
-    webhook,
+    agents, contacts, desk, disposition, genesys, genesys_model, health, problem, report, slots, webex,
+    webex_model, webhook,
 };
 use axum::Json;
 use axum::response::Html;
@@ -22,14 +22,14 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         genesys::create, genesys::list, genesys::get_one, genesys::patch, genesys::delete, genesys::batch,
         webex::create, webex::list, webex::get_one, webex::put, webex::delete,
-        disposition::dispose, slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability, desk::get_desk, desk::answer_offer, desk::end_call,
+        disposition::dispose, slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability, desk::get_desk, desk::answer_offer, desk::end_call, contacts::create, contacts::list, contacts::get_one, contacts::put, contacts::add_number, contacts::delete,
         health::events, health::readyz, health::metrics,
     ),
     components(schemas(
         genesys_model::CreateBody, genesys_model::PatchBody, genesys_model::GenesysCallback,
         genesys_model::CallbackPage, genesys_model::BatchBody, genesys_model::BatchAnswer,
         webex_model::ScheduledCallback, webex_model::WebexCallback, webex_model::WebexPage,
-        slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody, desk::DeskView, desk::OfferView, desk::CallView,
+        slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody, desk::DeskView, desk::OfferView, desk::CallView, contacts::ContactBody, contacts::NumberBody, contacts::ContactView, contacts::NumberView, contacts::HistoryItem,
         report::Report, webhook::DialReport, disposition::DispositionBody, health::Readiness, problem::ProblemDoc,
     )),
     modifiers(&Bearer, &Problems),

@@ -160,11 +160,13 @@ pub async fn put(
     let old = ops::load(&state, &caller.role, &id)?;
     let number = crate::callbacks::normalize_number(req.callback_number.as_deref().unwrap_or_default(), None)
         .map_err(|e| Problem::bad_request("CB002", "callbackNumber", e.message))?;
-    if number != old.callback_number || req.queue.as_deref() != Some(old.queue.as_str()) {
+    // Another number is a reschedule to it (the duplicate rule asked for the new number); the
+    // queue stays.
+    if req.queue.as_deref() != Some(old.queue.as_str()) {
         return Err(Problem::bad_request(
             "body",
-            if number != old.callback_number { "callbackNumber" } else { "queueId" },
-            "a callback keeps its number and queue; cancel it and schedule a new one to change them",
+            "queueId",
+            "a callback keeps its queue; cancel it and schedule a new one to change it",
         ));
     }
     let window = match (req.timezone, req.schedule_date, req.window_start, req.window_end) {
@@ -176,6 +178,7 @@ pub async fn put(
         owner: Some(req.owner.clone()),
         customer_name: req.customer_name.clone(),
         reason: Some(req.reason.clone()),
+        number: Some(number),
         ..Edit::default()
     };
     let cb = ops::edit(&state, &caller.role, &id, &edit, field_name)?;

@@ -2,8 +2,10 @@
 //! virtual clock), and the one duration grammar that flows, YAML files and every CLI flag share.
 
 mod duration;
+mod regions;
 
 pub use duration::{format_clock, format_duration, format_micros, parse_duration, parse_duration_secs};
+pub use regions::{zone_of_region, zones_of_region};
 
 /// Microseconds since the run started. Integer, so virtual time never drifts or rounds.
 pub type Micros = i64;

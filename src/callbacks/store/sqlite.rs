@@ -31,7 +31,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The schema version this build writes ([`migrate`] brings older databases up to it).
-pub const SCHEMA_VERSION: u32 = 4;
+mod contacts;
+
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// How long a call waits for another connection's write lock before failing with "busy".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -98,6 +100,23 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX callbacks_queue_due ON callbacks (queue, due_at_utc, state);
     CREATE INDEX callbacks_queue_state ON callbacks (queue, state);
+    "#,
+    // 4 → 5: contacts (the customer behind callbacks, with several numbers); a contact's history
+    // is the callbacks of its numbers, found through `contact_numbers`.
+    r#"
+    CREATE TABLE contacts (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        name         TEXT    NOT NULL,
+        payload_json TEXT    NOT NULL,
+        updated_at   INTEGER NOT NULL
+    );
+    CREATE INDEX contacts_name ON contacts (name);
+    CREATE TABLE contact_numbers (
+        contact_id INTEGER NOT NULL REFERENCES contacts (id),
+        number     TEXT    NOT NULL,
+        PRIMARY KEY (contact_id, number)
+    );
+    CREATE INDEX contact_numbers_number ON contact_numbers (number);
     "#,
 ];
 
@@ -274,7 +293,15 @@ pub const APPLICATION_ID: i32 = 0x4357_4342;
 
 /// The tables callwright creates; a file with only these (an older callwright database, before the
 /// application id was written) is ours too.
-const OWN_TABLES: &[&str] = &["callbacks", "transitions", "attempts", "dispatcher_lease", "sqlite_sequence"];
+const OWN_TABLES: &[&str] = &[
+    "callbacks",
+    "transitions",
+    "attempts",
+    "dispatcher_lease",
+    "contacts",
+    "contact_numbers",
+    "sqlite_sequence",
+];
 
 /// Ours (our application id, or only our tables), or new (no tables at all); anything else is
 /// another application's database and is refused before anything is written to it.

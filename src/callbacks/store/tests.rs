@@ -638,3 +638,50 @@ fn sqlite_lookups_are_index_searches() {
     let p = plan("SELECT coalesce(max(rowid), 0) FROM callbacks");
     assert!(p.contains("SEARCH callbacks") && !p.contains("SCAN"), "next_seq: {p}");
 }
+
+#[test]
+fn contacts_are_stored_found_by_number_and_name_and_survive_a_reopen() {
+    use crate::callbacks::contact::{CallableHours, Contact, ContactNumber, NumberType};
+    let tmp = TempDb::new("contacts");
+    let now = chrono::Utc::now();
+    let number = |n: &str, kind| ContactNumber { number: n.into(), kind, hours: None };
+    let ada = Contact {
+        id: String::new(),
+        name: "Ada Lovelace".into(),
+        timezone: Some("Europe/London".into()),
+        numbers: vec![number("+441234567890", NumberType::Home), number("+31612345678", NumberType::Mobile)],
+        created_at: now,
+        updated_at: now,
+    };
+    let id = {
+        let mut s = SqliteStore::open(tmp.path()).unwrap();
+        let stored = s.insert_contact(&ada).unwrap();
+        let other = Contact {
+            name: "Alan 100%_".into(),
+            numbers: vec![number("+31612345678", NumberType::Work)],
+            ..ada.clone()
+        };
+        s.insert_contact(&other).unwrap();
+        stored.id
+    };
+    let mut s = SqliteStore::open(tmp.path()).unwrap();
+    let got = s.get_contact(&id).unwrap().unwrap();
+    assert_eq!((got.name.as_str(), got.numbers.len()), ("Ada Lovelace", 2));
+    assert_eq!(s.contacts_by_number("+31612345678").unwrap().len(), 2, "a shared number finds both");
+    assert_eq!(s.contacts_by_name("ada", 10).unwrap().len(), 1);
+    assert_eq!(s.contacts_by_name("Alan 100%", 10).unwrap().len(), 1, "% is literal");
+    assert_eq!(s.contacts_by_name("Alan 1000", 10).unwrap().len(), 0);
+    let mut changed = got.clone();
+    changed.numbers[1].hours = Some(CallableHours::parse("09:00-17:00").unwrap());
+    changed.numbers.remove(0);
+    assert!(s.update_contact(&changed).unwrap());
+    assert!(
+        s.contacts_by_number("+441234567890").unwrap().is_empty(),
+        "the removed number no longer finds it"
+    );
+    assert_eq!(s.get_contact(&id).unwrap().unwrap(), changed);
+    assert!(s.delete_contact(&id).unwrap());
+    assert!(s.get_contact(&id).unwrap().is_none());
+    assert!(!s.delete_contact(&id).unwrap());
+    assert!(s.get_contact("x").unwrap().is_none(), "an id that is not a number is no contact");
+}
