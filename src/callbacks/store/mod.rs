@@ -6,7 +6,8 @@
 //! behind one trait, [`CallbackStore`], with two implementations:
 //!
 //! - [`MemoryStore`]: `BTreeMap`-based, deterministic iteration, for the simulator;
-//! - [`SqliteStore`]: embedded SQLite in WAL mode with `synchronous=FULL`, for a service.
+//! - [`SqliteStore`]: embedded SQLite in WAL mode with `synchronous=FULL`, for a service;
+//! - [`PgStore`]: PostgreSQL, for many servers and dispatchers on one database.
 //!
 //! The store deliberately knows nothing of the callback model (`callbacks::model`): it keeps its
 //! own flat record, [`StoredCallback`], with the state as a string (`"SCHEDULED"`, `"QUEUED"`, ...)
@@ -26,12 +27,14 @@
 
 pub mod codec;
 mod memory;
+mod postgres;
 mod sqlite;
 
 #[cfg(test)]
 mod tests;
 
 pub use memory::MemoryStore;
+pub use postgres::{PG_SCHEMA_VERSION, PgStore, is_postgres_url, redact};
 pub use sqlite::{BUSY_TIMEOUT, SCHEMA_VERSION, SqliteStore, migrate};
 
 use std::path::PathBuf;
@@ -150,6 +153,16 @@ pub enum StoreError {
     Invalid(String),
     #[error("callback store: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {0}")]
+    Pg(String),
+    #[error(
+        "the database at {url} has callwright schema version {found}, newer than this build supports ({supported}); upgrade callwright (nothing was changed)"
+    )]
+    PgSchemaTooNew { url: String, found: u32, supported: u32 },
+    #[error(
+        "the database at {url} has callwright schema version {found}; this build needs {wanted}: run `callwright db migrate --db {url}` (or start with --migrate)"
+    )]
+    PgSchemaBehind { url: String, found: u32, wanted: u32 },
 }
 
 /// What [`CallbackStore::insert_if`] asks: shown the related rows, the next sequence number and

@@ -367,72 +367,159 @@ fn batch_is_all_or_nothing(s: &mut impl CallbackStore) {
 }
 
 macro_rules! store_tests {
-    ($module:ident, $make:expr) => {
+    ($module:ident, $open:expr) => {
         mod $module {
             use super::*;
 
             #[test]
             fn insert_and_get() {
-                insert_get(&mut $make);
+                if let Some(mut s) = $open {
+                    insert_get(s.as_store());
+                }
             }
             #[test]
             fn idempotent_insert_returns_existing() {
-                idempotent_insert(&mut $make);
+                if let Some(mut s) = $open {
+                    idempotent_insert(s.as_store());
+                }
             }
             #[test]
             fn transition_is_compare_and_set() {
-                compare_and_set(&mut $make);
+                if let Some(mut s) = $open {
+                    compare_and_set(s.as_store());
+                }
             }
             #[test]
             fn transition_applies_update() {
-                transition_with_update(&mut $make);
+                if let Some(mut s) = $open {
+                    transition_with_update(s.as_store());
+                }
             }
             #[test]
             fn history_is_complete_and_ordered() {
-                history_complete_and_ordered(&mut $make);
+                if let Some(mut s) = $open {
+                    history_complete_and_ordered(s.as_store());
+                }
             }
             #[test]
             fn due_is_ordered_and_limited() {
-                due_order_and_limit(&mut $make);
+                if let Some(mut s) = $open {
+                    due_order_and_limit(s.as_store());
+                }
             }
             #[test]
             fn claim_attempt_succeeds_once() {
-                claim_attempt_once(&mut $make);
+                if let Some(mut s) = $open {
+                    claim_attempt_once(s.as_store());
+                }
             }
             #[test]
             fn pages_counts_and_booked_places() {
-                pages_and_counts(&mut $make);
+                if let Some(mut s) = $open {
+                    pages_and_counts(s.as_store());
+                }
             }
             #[test]
             fn by_number_is_exact() {
-                by_number_exact(&mut $make);
+                if let Some(mut s) = $open {
+                    by_number_exact(s.as_store());
+                }
             }
             #[test]
             fn list_applies_every_filter() {
-                list_filters(&mut $make);
+                if let Some(mut s) = $open {
+                    list_filters(s.as_store());
+                }
             }
             #[test]
             fn by_idempotency_key_finds_the_keyed_callback() {
-                lookup_by_idempotency_key(&mut $make);
+                if let Some(mut s) = $open {
+                    lookup_by_idempotency_key(s.as_store());
+                }
             }
             #[test]
             fn next_seq_is_above_every_stored_callback() {
-                next_seq_grows(&mut $make);
+                if let Some(mut s) = $open {
+                    next_seq_grows(s.as_store());
+                }
             }
             #[test]
             fn insert_batch_applies_idempotency_keys() {
-                batch_insert(&mut $make);
+                if let Some(mut s) = $open {
+                    batch_insert(s.as_store());
+                }
             }
             #[test]
             fn insert_batch_is_all_or_nothing() {
-                batch_is_all_or_nothing(&mut $make);
+                if let Some(mut s) = $open {
+                    batch_is_all_or_nothing(s.as_store());
+                }
             }
         }
     };
 }
 
-store_tests!(memory, MemoryStore::new());
-store_tests!(sqlite, SqliteStore::open_in_memory().unwrap());
+store_tests!(memory, Some(MemoryStore::new()));
+store_tests!(sqlite, Some(SqliteStore::open_in_memory().unwrap()));
+store_tests!(postgres, pg_store());
+
+/// The store a shared test runs against (a PostgreSQL store inside its test schema guard).
+trait AsStore {
+    type S: CallbackStore;
+    fn as_store(&mut self) -> &mut Self::S;
+}
+
+impl AsStore for MemoryStore {
+    type S = MemoryStore;
+    fn as_store(&mut self) -> &mut MemoryStore {
+        self
+    }
+}
+
+impl AsStore for SqliteStore {
+    type S = SqliteStore;
+    fn as_store(&mut self) -> &mut SqliteStore {
+        self
+    }
+}
+
+/// A PostgreSQL store in a schema of its own, dropped with it.
+struct PgTest {
+    store: PgStore,
+    url: String,
+    schema: String,
+}
+
+impl AsStore for PgTest {
+    type S = PgStore;
+    fn as_store(&mut self) -> &mut PgStore {
+        &mut self.store
+    }
+}
+
+impl Drop for PgTest {
+    fn drop(&mut self) {
+        if let Ok(mut c) = ::postgres::Client::connect(&self.url, ::postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
+}
+
+/// A fresh, migrated PostgreSQL store when `CALLWRIGHT_TEST_PG` names a database (CI sets it);
+/// `None` otherwise. A named database that cannot be reached fails the test: CI must not pass
+/// by skipping.
+fn pg_store() -> Option<PgTest> {
+    let url = std::env::var("CALLWRIGHT_TEST_PG").ok().filter(|u| !u.trim().is_empty())?;
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let schema = format!("cw_test_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+    let mut admin = ::postgres::Client::connect(&url, ::postgres::NoTls)
+        .unwrap_or_else(|e| panic!("CALLWRIGHT_TEST_PG={url}: cannot connect: {e}"));
+    admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let store = PgStore::open(&format!("{url}{sep}options=-csearch_path%3D{schema}"), true)
+        .unwrap_or_else(|e| panic!("{e}"));
+    Some(PgTest { store, url, schema })
+}
 
 /// A unique database path in the temp directory; removes the file and its WAL/SHM on drop.
 struct TempDb(PathBuf);

@@ -1,0 +1,737 @@
+//! A [`CallbackStore`] in PostgreSQL, for many servers and dispatchers on one database.
+//!
+//! The store trait is synchronous and is called from inside tokio runtimes (the service's
+//! handlers, the dispatcher's engine), where the `postgres` crate's blocking client may not run
+//! (it drives its own runtime). So one thread per store owns the connection and runs each call
+//! as a job; the caller waits on a channel, as it waits on SQLite's file I/O. A lost connection
+//! is made again at the next call (the call that met the loss fails with the error).
+//!
+//! What holds across servers is enforced in the database, not in one process: the duplicate rule
+//! and idempotency keys by advisory locks taken in one order (key, number, slot) around the look
+//! and the insert; compare-and-set transitions by `WHERE state = from`; attempts by their
+//! primary key.
+
+use super::{
+    CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition,
+    attempt_of, check_attempt, check_update,
+};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row};
+use std::sync::mpsc;
+
+/// The schema version this build writes; `callwright db migrate` brings a database to it.
+pub const PG_SCHEMA_VERSION: u32 = 1;
+
+/// `PG_MIGRATIONS[i]` takes the schema from version `i` to `i + 1`; each runs in one transaction
+/// with its row in `callwright_schema`.
+const PG_MIGRATIONS: &[(&str, &str)] = &[(
+    "callbacks, transitions (append-only), attempts with results, the dispatcher lease",
+    r#"
+    CREATE TABLE callbacks (
+        seq             BIGSERIAL UNIQUE,
+        id              TEXT    NOT NULL PRIMARY KEY,
+        number          TEXT    NOT NULL,
+        queue           TEXT    NOT NULL,
+        owner           TEXT,
+        state           TEXT    NOT NULL,
+        due_at_utc      BIGINT  NOT NULL,
+        payload_json    TEXT    NOT NULL,
+        attempts_made   INTEGER NOT NULL CHECK (attempts_made >= 0),
+        idempotency_key TEXT,
+        updated_at      BIGINT  NOT NULL
+    );
+    CREATE UNIQUE INDEX callbacks_idempotency_key ON callbacks (idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+    CREATE INDEX callbacks_state_due ON callbacks (state, due_at_utc, id);
+    CREATE INDEX callbacks_number ON callbacks (number);
+    CREATE INDEX callbacks_queue_due ON callbacks (queue, due_at_utc, state);
+    CREATE INDEX callbacks_queue_state ON callbacks (queue, state);
+
+    CREATE TABLE transitions (
+        seq         BIGSERIAL PRIMARY KEY,
+        callback_id TEXT    NOT NULL REFERENCES callbacks (id),
+        from_state  TEXT,
+        to_state    TEXT    NOT NULL,
+        reason      TEXT,
+        at          BIGINT  NOT NULL,
+        attempt     INTEGER CHECK (attempt IS NULL OR attempt >= 1)
+    );
+    CREATE INDEX transitions_callback ON transitions (callback_id, seq);
+    CREATE FUNCTION callwright_append_only() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'transitions are append-only'; END $$;
+    CREATE TRIGGER transitions_no_change BEFORE UPDATE OR DELETE ON transitions
+        FOR EACH ROW EXECUTE FUNCTION callwright_append_only();
+
+    CREATE TABLE attempts (
+        callback_id TEXT    NOT NULL REFERENCES callbacks (id),
+        attempt     INTEGER NOT NULL CHECK (attempt >= 1),
+        started_at  BIGINT  NOT NULL,
+        result      TEXT,
+        PRIMARY KEY (callback_id, attempt)
+    );
+
+    CREATE TABLE dispatcher_lease (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        holder     TEXT    NOT NULL,
+        expires_at BIGINT  NOT NULL
+    );
+    "#,
+)];
+
+const COLUMNS: &str = "id, number, queue, owner, state, due_at_utc, payload_json, attempts_made, \
+                       idempotency_key, updated_at";
+
+type Job = Box<dyn FnOnce(&mut Connection) + Send>;
+
+/// The worker's side: the URL to (re)connect to and the connection, when there is one.
+struct Connection {
+    url: String,
+    client: Option<Client>,
+}
+
+impl Connection {
+    fn client(&mut self) -> Result<&mut Client, StoreError> {
+        if self.client.as_ref().is_none_or(Client::is_closed) {
+            self.client = Some(connect(&self.url)?);
+        }
+        Ok(self.client.as_mut().expect("connected above"))
+    }
+}
+
+fn connect(url: &str) -> Result<Client, StoreError> {
+    let mut config: postgres::Config =
+        url.parse().map_err(|e| StoreError::Pg(format!("{} is not a PostgreSQL URL: {e}", redact(url))))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(5));
+    }
+    config
+        .connect(NoTls)
+        .map_err(|e| StoreError::Pg(format!("cannot connect to {}: {}", redact(url), cause(&e))))
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The deepest cause of an error: "connection refused", not "error connecting to server".
+fn cause(e: &postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text = s.to_string();
+        source = s.source();
+    }
+    text
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Pg(match e.as_db_error() {
+            Some(db) => format!("{}: {}", db.code().code(), db.message()),
+            None => cause(&e),
+        })
+    }
+}
+
+/// A callback store in a PostgreSQL database.
+pub struct PgStore {
+    jobs: mpsc::Sender<Job>,
+    url: String,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PgStore({})", redact(&self.url))
+    }
+}
+
+/// Whether `text` names a PostgreSQL database (`postgres://` or `postgresql://`).
+pub fn is_postgres_url(text: &str) -> bool {
+    text.starts_with("postgres://") || text.starts_with("postgresql://")
+}
+
+impl PgStore {
+    /// Connects, and checks the schema: a database at a newer version is refused untouched; one
+    /// behind is migrated when `migrate` is set, else refused with the command that migrates it.
+    pub fn open(url: &str, migrate: bool) -> Result<PgStore, StoreError> {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let mut conn = Connection { url: url.to_string(), client: None };
+        conn.client()?; // a wrong URL or a refused connection is said now, not at first use
+        std::thread::Builder::new()
+            .name("callwright-pg".into())
+            .spawn(move || {
+                while let Ok(job) = rx.recv() {
+                    job(&mut conn);
+                }
+            })
+            .map_err(|e| StoreError::Pg(format!("cannot start the connection thread: {e}")))?;
+        let store = PgStore { jobs: tx, url: url.to_string() };
+        let found = store.schema_version()?;
+        if found > PG_SCHEMA_VERSION {
+            return Err(StoreError::PgSchemaTooNew { url: redact(url), found, supported: PG_SCHEMA_VERSION });
+        }
+        if found < PG_SCHEMA_VERSION {
+            if !migrate {
+                return Err(StoreError::PgSchemaBehind {
+                    url: redact(url),
+                    found,
+                    wanted: PG_SCHEMA_VERSION,
+                });
+            }
+            store.migrate()?;
+        }
+        Ok(store)
+    }
+
+    /// Runs `f` on the connection's thread and waits for its answer.
+    fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |conn| {
+            let _ = tx.send(conn.client().and_then(f));
+        });
+        self.jobs.send(job).map_err(|_| StoreError::Pg("the connection thread stopped".into()))?;
+        rx.recv().map_err(|_| StoreError::Pg("the connection thread stopped".into()))?
+    }
+
+    /// The version in `callwright_schema` (0: a database callwright never touched).
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        self.call(|c| {
+            let exists: bool =
+                c.query_one("SELECT to_regclass('callwright_schema') IS NOT NULL", &[])?.get(0);
+            if !exists {
+                return Ok(0);
+            }
+            let v: Option<i32> = c.query_one("SELECT max(version) FROM callwright_schema", &[])?.get(0);
+            Ok(v.unwrap_or(0).max(0) as u32)
+        })
+    }
+
+    /// The applied migrations: (version, description, when).
+    pub fn migrations(&self) -> Result<Vec<(u32, String, String)>, StoreError> {
+        if self.schema_version()? == 0 {
+            return Ok(Vec::new());
+        }
+        self.call(|c| {
+            let rows = c.query(
+                "SELECT version, description, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
+                 FROM callwright_schema ORDER BY version",
+                &[],
+            )?;
+            Ok(rows.iter().map(|r| (r.get::<_, i32>(0) as u32, r.get(1), r.get(2))).collect())
+        })
+    }
+
+    /// Applies the missing migrations, each in its own transaction, under an advisory lock so
+    /// two servers starting together do not both migrate. Answers the version found before.
+    pub fn migrate(&self) -> Result<u32, StoreError> {
+        self.call(|c| {
+            let mut tx = c.transaction()?;
+            // One migrator at a time (the lock ends with the transaction).
+            tx.execute("SELECT pg_advisory_xact_lock(7474747474)", &[])?;
+            tx.batch_execute(
+                "CREATE TABLE IF NOT EXISTS callwright_schema (
+                    version     INTEGER PRIMARY KEY,
+                    description TEXT NOT NULL,
+                    applied_at  TIMESTAMPTZ NOT NULL DEFAULT now())",
+            )?;
+            let found: Option<i32> = tx.query_one("SELECT max(version) FROM callwright_schema", &[])?.get(0);
+            let found = found.unwrap_or(0).max(0) as u32;
+            if found > PG_SCHEMA_VERSION {
+                return Err(StoreError::Pg(format!(
+                    "the database has schema version {found}, newer than this build supports ({PG_SCHEMA_VERSION}); upgrade callwright"
+                )));
+            }
+            for (i, (description, sql)) in PG_MIGRATIONS.iter().enumerate().skip(found as usize) {
+                tx.batch_execute(sql)?;
+                tx.execute(
+                    "INSERT INTO callwright_schema (version, description) VALUES ($1, $2)",
+                    &[&(i as i32 + 1), description],
+                )?;
+            }
+            tx.commit()?;
+            Ok(found)
+        })
+    }
+
+    fn query(&self, condition: String, params: Vec<Param>) -> Result<Vec<StoredCallback>, StoreError> {
+        self.call(move |c| query_on(c, &condition, &params))
+    }
+}
+
+/// An owned query parameter (jobs cross threads, so borrowed values cannot).
+#[derive(Debug, Clone)]
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+impl Param {
+    fn as_sql(&self) -> &(dyn ToSql + Sync) {
+        match self {
+            Param::Text(s) => s,
+            Param::Int(n) => n,
+        }
+    }
+}
+
+fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(Param::as_sql).collect()
+}
+
+fn query_on(
+    c: &mut impl postgres::GenericClient,
+    condition: &str,
+    params: &[Param],
+) -> Result<Vec<StoredCallback>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM callbacks {condition}");
+    let rows = c.query(sql.as_str(), &refs(params))?;
+    Ok(rows.iter().map(row_to_callback).collect())
+}
+
+fn row_to_callback(r: &Row) -> StoredCallback {
+    StoredCallback {
+        id: r.get(0),
+        number: r.get(1),
+        queue: r.get(2),
+        owner: r.get(3),
+        state: r.get(4),
+        due_at_utc: r.get(5),
+        payload_json: r.get(6),
+        attempts_made: r.get::<_, i32>(7).max(0) as u32,
+        idempotency_key: r.get(8),
+        updated_at: r.get(9),
+    }
+}
+
+fn insert_transition(c: &mut impl postgres::GenericClient, t: &Transition) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT INTO transitions (callback_id, from_state, to_state, reason, at, attempt) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        &[&t.callback_id, &t.from_state, &t.to_state, &t.reason, &t.at, &t.attempt.map(|a| a as i32)],
+    )?;
+    Ok(())
+}
+
+fn insert_in(c: &mut impl postgres::GenericClient, cb: &StoredCallback) -> Result<InsertOutcome, StoreError> {
+    if let Some(key) = &cb.idempotency_key
+        && let Some(row) = c.query_opt("SELECT id FROM callbacks WHERE idempotency_key = $1", &[key])?
+    {
+        return Ok(InsertOutcome::Existing(row.get(0)));
+    }
+    if c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&cb.id])?.is_some() {
+        return Err(StoreError::DuplicateId(cb.id.clone()));
+    }
+    c.execute(
+        "INSERT INTO callbacks (id, number, queue, owner, state, due_at_utc, payload_json, attempts_made, \
+         idempotency_key, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        &[
+            &cb.id,
+            &cb.number,
+            &cb.queue,
+            &cb.owner,
+            &cb.state,
+            &cb.due_at_utc,
+            &cb.payload_json,
+            &(cb.attempts_made as i32),
+            &cb.idempotency_key,
+            &cb.updated_at,
+        ],
+    )?;
+    insert_transition(c, &Transition::created(cb))?;
+    Ok(InsertOutcome::Inserted)
+}
+
+fn next_seq_on(c: &mut impl postgres::GenericClient) -> Result<u64, StoreError> {
+    let max: i64 = c.query_one("SELECT coalesce(max(seq), 0) FROM callbacks", &[])?.get(0);
+    Ok(max.max(0) as u64 + 1)
+}
+
+fn count_booked_on(
+    c: &mut impl postgres::GenericClient,
+    queue: &str,
+    from: i64,
+    to: i64,
+) -> Result<u64, StoreError> {
+    let n: i64 = c
+        .query_one(
+            "SELECT count(*) FROM callbacks WHERE queue = $1 AND due_at_utc >= $2 AND due_at_utc < $3 \
+             AND state <> 'CANCELLED'",
+            &[&queue, &from, &to],
+        )?
+        .get(0);
+    Ok(n.max(0) as u64)
+}
+
+/// The filter's conditions as SQL with `$n` placeholders from `first`, and their values.
+fn filter_sql(filter: &ListFilter, first: usize) -> (Vec<String>, Vec<Param>) {
+    let mut conditions = vec!["TRUE".to_string()];
+    let mut values = Vec::new();
+    let text = |v: &String| Param::Text(v.clone());
+    for (set, column) in [
+        (filter.state.as_ref().map(text), "state ="),
+        (filter.queue.as_ref().map(text), "queue ="),
+        (filter.owner.as_ref().map(text), "owner ="),
+        (filter.due_before.map(Param::Int), "due_at_utc <"),
+        (filter.due_from.map(Param::Int), "due_at_utc >="),
+    ] {
+        if let Some(v) = set {
+            conditions.push(format!("{column} ${}", first + values.len()));
+            values.push(v);
+        }
+    }
+    (conditions, values)
+}
+
+/// Advisory lock keys: the key, the number and the slot, always taken in that order.
+fn lock_keys(number: &str, key: Option<&str>, slot: Option<(&str, i64, i64)>) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(k) = key {
+        keys.push(format!("key:{k}"));
+    }
+    keys.push(format!("number:{number}"));
+    if let Some((queue, from, _)) = slot {
+        keys.push(format!("slot:{queue}:{from}"));
+    }
+    keys
+}
+
+impl CallbackStore for PgStore {
+    fn insert(&mut self, cb: &StoredCallback) -> Result<InsertOutcome, StoreError> {
+        let cb = cb.clone();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            if let Some(k) = &cb.idempotency_key {
+                tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&format!("key:{k}")])?;
+            }
+            let outcome = insert_in(&mut tx, &cb)?;
+            tx.commit()?;
+            Ok(outcome)
+        })
+    }
+
+    fn insert_batch(&mut self, cbs: &[StoredCallback]) -> Result<Vec<InsertOutcome>, StoreError> {
+        let cbs = cbs.to_vec();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            let mut keys: Vec<String> = cbs.iter().filter_map(|cb| cb.idempotency_key.clone()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&format!("key:{k}")])?;
+            }
+            let outcomes = cbs.iter().map(|cb| insert_in(&mut tx, cb)).collect::<Result<Vec<_>, _>>()?;
+            tx.commit()?;
+            Ok(outcomes)
+        })
+    }
+
+    fn insert_if(
+        &mut self,
+        number: &str,
+        key: Option<&str>,
+        slot: Option<(&str, i64, i64)>,
+        decide: &mut Decide<'_>,
+    ) -> Result<Option<InsertOutcome>, StoreError> {
+        // The look runs in an open transaction holding the locks; `decide` runs here (it borrows
+        // the caller's state); the insert and the commit follow on the same connection.
+        let locks = lock_keys(number, key, slot);
+        let (number, key) = (number.to_string(), key.map(str::to_string));
+        let slot_owned = slot.map(|(q, f, t)| (q.to_string(), f, t));
+        let looked = self.call(move |c| {
+            c.batch_execute("BEGIN")?;
+            let look = (|| -> Result<_, StoreError> {
+                for l in &locks {
+                    c.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[l])?;
+                }
+                let by_key = match &key {
+                    Some(k) => query_on(c, "WHERE idempotency_key = $1", &[Param::Text(k.clone())])?,
+                    None => Vec::new(),
+                };
+                let by_number =
+                    query_on(c, "WHERE number = $1 ORDER BY due_at_utc, id", &[Param::Text(number.clone())])?;
+                let seq = next_seq_on(c)?;
+                let booked = match &slot_owned {
+                    Some((q, f, t)) => count_booked_on(c, q, *f, *t)?,
+                    None => 0,
+                };
+                Ok((super::related(by_key, by_number), seq, booked))
+            })();
+            if look.is_err() {
+                let _ = c.batch_execute("ROLLBACK");
+            }
+            look
+        })?;
+        let (rows, seq, booked) = looked;
+        let new = decide(&rows, seq, booked);
+        self.call(move |c| {
+            let Some(new) = new else {
+                c.batch_execute("ROLLBACK")?;
+                return Ok(None);
+            };
+            match insert_in(c, &new) {
+                Ok(outcome) => {
+                    c.batch_execute("COMMIT")?;
+                    Ok(Some(outcome))
+                }
+                Err(e) => {
+                    let _ = c.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        })
+    }
+
+    fn get(&self, id: &str) -> Result<Option<StoredCallback>, StoreError> {
+        Ok(self.query("WHERE id = $1".into(), vec![Param::Text(id.into())])?.into_iter().next())
+    }
+
+    fn by_idempotency_key(&self, key: &str) -> Result<Option<StoredCallback>, StoreError> {
+        Ok(self.query("WHERE idempotency_key = $1".into(), vec![Param::Text(key.into())])?.into_iter().next())
+    }
+
+    fn next_seq(&self) -> Result<u64, StoreError> {
+        self.call(|c| next_seq_on(c))
+    }
+
+    fn by_number(&self, number: &str) -> Result<Vec<StoredCallback>, StoreError> {
+        self.query("WHERE number = $1 ORDER BY due_at_utc, id".into(), vec![Param::Text(number.into())])
+    }
+
+    fn list(&self, filter: &ListFilter) -> Result<Vec<StoredCallback>, StoreError> {
+        let (conditions, values) = filter_sql(filter, 1);
+        self.query(format!("WHERE {} ORDER BY due_at_utc, id", conditions.join(" AND ")), values)
+    }
+
+    fn page(
+        &self,
+        filter: &ListFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredCallback>, StoreError> {
+        let (mut conditions, mut values) = filter_sql(filter, 1);
+        if let Some(a) = after {
+            conditions.push(format!("id > ${}", values.len() + 1));
+            values.push(Param::Text(a.to_string()));
+        }
+        let n = values.len() + 1;
+        values.push(Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+        self.query(format!("WHERE {} ORDER BY id LIMIT ${n}", conditions.join(" AND ")), values)
+    }
+
+    fn count(&self, filter: &ListFilter) -> Result<u64, StoreError> {
+        let (conditions, values) = filter_sql(filter, 1);
+        let sql = format!("SELECT count(*) FROM callbacks WHERE {}", conditions.join(" AND "));
+        self.call(move |c| {
+            let n: i64 = c.query_one(sql.as_str(), &refs(&values))?.get(0);
+            Ok(n.max(0) as u64)
+        })
+    }
+
+    fn transition(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: Option<&str>,
+        at: i64,
+        update: Option<&StoredCallback>,
+    ) -> Result<bool, StoreError> {
+        check_update(id, update)?;
+        let (id, from, to, reason, update) =
+            (id.to_string(), from.to_string(), to.to_string(), reason.map(str::to_string), update.cloned());
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            let changed = match &update {
+                Some(u) => tx.execute(
+                    "UPDATE callbacks SET state = $3, updated_at = $4, number = $5, queue = $6, owner = $7, \
+                     due_at_utc = $8, payload_json = $9, attempts_made = $10 WHERE id = $1 AND state = $2",
+                    &[
+                        &id,
+                        &from,
+                        &to,
+                        &at,
+                        &u.number,
+                        &u.queue,
+                        &u.owner,
+                        &u.due_at_utc,
+                        &u.payload_json,
+                        &(u.attempts_made as i32),
+                    ],
+                )?,
+                None => tx.execute(
+                    "UPDATE callbacks SET state = $3, updated_at = $4 WHERE id = $1 AND state = $2",
+                    &[&id, &from, &to, &at],
+                )?,
+            };
+            if changed == 0 {
+                let exists = tx.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&id])?.is_some();
+                return if exists { Ok(false) } else { Err(StoreError::NotFound(id)) };
+            }
+            let made: i32 = tx.query_one("SELECT attempts_made FROM callbacks WHERE id = $1", &[&id])?.get(0);
+            insert_transition(
+                &mut tx,
+                &Transition {
+                    callback_id: id.clone(),
+                    from_state: Some(from),
+                    to_state: to,
+                    reason,
+                    at,
+                    attempt: attempt_of(made.max(0) as u32),
+                },
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+    }
+
+    fn history(&self, id: &str) -> Result<Vec<Transition>, StoreError> {
+        let id = id.to_string();
+        self.call(move |c| {
+            let rows = c.query(
+                "SELECT callback_id, from_state, to_state, reason, at, attempt FROM transitions \
+                 WHERE callback_id = $1 ORDER BY seq",
+                &[&id],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| Transition {
+                    callback_id: r.get(0),
+                    from_state: r.get(1),
+                    to_state: r.get(2),
+                    reason: r.get(3),
+                    at: r.get(4),
+                    attempt: r.get::<_, Option<i32>>(5).map(|a| a.max(0) as u32),
+                })
+                .collect())
+        })
+    }
+
+    fn due(&self, now: i64, limit: usize) -> Result<Vec<StoredCallback>, StoreError> {
+        self.query(
+            "WHERE state = $1 AND due_at_utc <= $2 ORDER BY due_at_utc, id LIMIT $3".into(),
+            vec![
+                Param::Text(SCHEDULED.into()),
+                Param::Int(now),
+                Param::Int(i64::try_from(limit).unwrap_or(i64::MAX)),
+            ],
+        )
+    }
+
+    fn claim_attempt(&mut self, id: &str, attempt: u32, at: i64) -> Result<bool, StoreError> {
+        check_attempt(id, attempt)?;
+        let id = id.to_string();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            let bumped = tx.execute(
+                "UPDATE callbacks SET attempts_made = GREATEST(attempts_made, $2), updated_at = $3 WHERE id = $1",
+                &[&id, &(attempt as i32), &at],
+            )?;
+            if bumped == 0 {
+                return Err(StoreError::NotFound(id));
+            }
+            let claimed = tx.execute(
+                "INSERT INTO attempts (callback_id, attempt, started_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (callback_id, attempt) DO NOTHING",
+                &[&id, &(attempt as i32), &at],
+            )?;
+            if claimed == 0 {
+                return Ok(false); // dropping the transaction rolls the bump back
+            }
+            tx.commit()?;
+            Ok(true)
+        })
+    }
+
+    fn record_dial_result(&mut self, id: &str, attempt: u32, result: &str) -> Result<(), StoreError> {
+        check_attempt(id, attempt)?;
+        let (id, result) = (id.to_string(), result.to_string());
+        self.call(move |c| {
+            let changed = c.execute(
+                "UPDATE attempts SET result = $3 WHERE callback_id = $1 AND attempt = $2",
+                &[&id, &(attempt as i32), &result],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::Invalid(format!("attempt {attempt} of {id} was never claimed")));
+            }
+            Ok(())
+        })
+    }
+
+    fn attempts(&self, id: &str) -> Result<Vec<(u32, Option<String>)>, StoreError> {
+        let id = id.to_string();
+        self.call(move |c| {
+            let rows = c.query(
+                "SELECT attempt, result FROM attempts WHERE callback_id = $1 ORDER BY attempt",
+                &[&id],
+            )?;
+            Ok(rows.iter().map(|r| (r.get::<_, i32>(0).max(0) as u32, r.get(1))).collect())
+        })
+    }
+
+    fn acquire_lease(
+        &mut self,
+        holder: &str,
+        now: i64,
+        ttl: i64,
+    ) -> Result<Option<(String, i64)>, StoreError> {
+        let holder = holder.to_string();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock(7474747475)", &[])?;
+            if let Some(r) =
+                tx.query_opt("SELECT holder, expires_at FROM dispatcher_lease WHERE id = 1", &[])?
+            {
+                let (other, until): (String, i64) = (r.get(0), r.get(1));
+                if other != holder && until > now {
+                    return Ok(Some((other, until)));
+                }
+            }
+            tx.execute(
+                "INSERT INTO dispatcher_lease (id, holder, expires_at) VALUES (1, $1, $2) \
+                 ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at",
+                &[&holder, &(now + ttl)],
+            )?;
+            tx.commit()?;
+            Ok(None)
+        })
+    }
+
+    fn release_lease(&mut self, holder: &str) -> Result<(), StoreError> {
+        let holder = holder.to_string();
+        self.call(move |c| {
+            c.execute("DELETE FROM dispatcher_lease WHERE id = 1 AND holder = $1", &[&holder])?;
+            Ok(())
+        })
+    }
+
+    fn next_due_at(&self) -> Result<Option<i64>, StoreError> {
+        self.call(|c| {
+            Ok(c.query_one("SELECT min(due_at_utc) FROM callbacks WHERE state = $1", &[&SCHEDULED])?.get(0))
+        })
+    }
+
+    fn count_by_state(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        self.call(|c| {
+            let rows = c.query("SELECT state, count(*) FROM callbacks GROUP BY state ORDER BY state", &[])?;
+            Ok(rows.iter().map(|r| (r.get(0), r.get::<_, i64>(1).max(0) as u64)).collect())
+        })
+    }
+
+    fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
+        let queue = queue.to_string();
+        self.call(move |c| count_booked_on(c, &queue, from, to))
+    }
+}
