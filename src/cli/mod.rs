@@ -2,6 +2,7 @@
 
 mod callbacks;
 mod check;
+mod db;
 mod erlang;
 mod explain;
 mod graph;
@@ -39,6 +40,7 @@ Examples:
 pub enum Command {
     Callbacks(callbacks::CallbacksArgs),
     Check(check::CheckArgs),
+    Db(db::DbArgs),
     Erlang(erlang::ErlangArgs),
     Explain(explain::ExplainArgs),
     Graph(graph::GraphArgs),
@@ -73,6 +75,7 @@ where
     match cli.command {
         Command::Callbacks(a) => callbacks::run(a, &mut out),
         Command::Check(a) => check::run(a, &mut out),
+        Command::Db(a) => db::run(a, &mut out),
         Command::Erlang(a) => erlang::run(a, &mut out),
         Command::Explain(a) => explain::run(a, &mut out),
         Command::Graph(a) => graph::run(a, &mut out),

@@ -370,7 +370,10 @@ fn start_one<O: Observer + Clone + 'static>(
 /// Everything a store dispatcher needs besides the project: the store file, the simulated people,
 /// the clock. Shared by `callbacks dispatch` and `serve`'s in-process dispatcher.
 pub struct StoreDispatch {
-    pub db: std::path::PathBuf,
+    /// An SQLite file or a postgres:// URL.
+    pub db: String,
+    /// Migrate a PostgreSQL database that is behind this build's schema.
+    pub migrate: bool,
     /// Simulated agents per queue (`None`: the roster of center.yaml, else 2).
     pub agents: Option<u32>,
     pub seed: u64,
@@ -397,8 +400,9 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
     printer: impl FnOnce(i64) -> O,
 ) -> Result<(usize, Vec<String>), String> {
     use crate::callbacks::ledger::StoreLedger;
-    use crate::callbacks::store::SqliteStore;
-    let open = || SqliteStore::open(&config.db).map_err(|e| e.to_string());
+    use crate::callbacks::store::OpenMode;
+    let mode = if config.migrate { OpenMode::Migrate } else { OpenMode::Write };
+    let open = || crate::callbacks::store::open(&config.db, mode).map_err(|e| e.to_string());
     let (reader, writer, mut lease) = (open()?, open()?, open()?);
     let pending = pending_rows(&reader).map_err(|e| e.to_string())?;
     let acd = dispatch_acd(checked, config.agents, &pending)?;

@@ -224,7 +224,7 @@ pub fn serve(
         // single-threaded), against the same database; it stops when the server does. It starts
         // once the server listens, so its first log lines follow the URL line.
         let dispatcher = options.project.clone().map(|project| {
-            let db = options.data_dir.join("callbacks.db");
+            let db = options.data_dir.join("callbacks.db").to_string_lossy().into_owned();
             let stop = stop.clone();
             let state = state.clone();
             let dialer =
@@ -296,7 +296,7 @@ async fn shutdown_signal() {
 /// real time; every state change and dial is logged on stderr.
 fn dispatch_in_process(
     project: &std::path::Path,
-    db: PathBuf,
+    db: String,
     stop: Arc<std::sync::atomic::AtomicBool>,
     state: Arc<ServiceState>,
     dialer: Option<webhook::WebhookDialer>,
@@ -306,6 +306,7 @@ fn dispatch_in_process(
     let checked = crate::project::Project::load(project).map_err(|e| e.to_string())?.check();
     let config = StoreDispatch {
         db,
+        migrate: false,
         agents: None,
         seed: 1,
         handle: 5 * 60 * 1_000_000,

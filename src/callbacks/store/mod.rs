@@ -25,6 +25,7 @@
 //!   started" and answers `false` if attempt n was already claimed, so a dispatcher that crashed
 //!   after claiming and restarted does not dial the customer a second time for the same attempt.
 
+mod any;
 pub mod codec;
 mod memory;
 mod postgres;
@@ -33,6 +34,7 @@ mod sqlite;
 #[cfg(test)]
 mod tests;
 
+pub use any::{AnyStore, OpenMode, open};
 pub use memory::MemoryStore;
 pub use postgres::{PG_SCHEMA_VERSION, PgStore, is_postgres_url, redact};
 pub use sqlite::{BUSY_TIMEOUT, SCHEMA_VERSION, SqliteStore, migrate};

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 /// Schedule, list, show, cancel and reschedule callbacks (the agent desktop and supervisor view),
 /// and dispatch them in real time.
 ///
-/// Callbacks are kept in an SQLite file: `callbacks.db` in the current directory, or --db FILE.
+/// Callbacks are kept in an SQLite file: `callbacks.db` in the current directory, or --db FILE, or in
+/// PostgreSQL with --db postgres://USER@HOST:PORT/DATABASE.
 /// Times are given in the customer's local time and IANA zone and shown both in that zone and
 /// in UTC.
 #[derive(clap::Args, Debug)]
@@ -31,9 +32,13 @@ pub struct CallbacksArgs {
 /// Flags every callbacks subcommand takes (before or after the subcommand name).
 #[derive(clap::Args, Debug)]
 pub struct Common {
-    /// The callback database (SQLite; created if missing).
-    #[arg(long, global = true, value_name = "FILE", default_value = "callbacks.db")]
-    pub db: PathBuf,
+    /// The callback database: an SQLite file (created if missing) or a postgres:// URL.
+    #[arg(long, global = true, value_name = "FILE|URL", default_value = "callbacks.db")]
+    pub db: String,
+    /// With a PostgreSQL --db: bring its schema up to this build's first (else a database behind
+    /// is refused with the command that migrates it).
+    #[arg(long, global = true)]
+    pub migrate: bool,
     /// A project folder (or its center.yaml): the queue must be declared there and its callback
     /// settings apply. Without it, any queue name is accepted with the default settings.
     #[arg(long, global = true, value_name = "DIR")]

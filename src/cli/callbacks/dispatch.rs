@@ -137,6 +137,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         dialer: None,
         desk: None,
         db: common.db.clone(),
+        migrate: common.migrate,
         agents: a.agents,
         seed: a.seed,
         handle,

@@ -1,5 +1,6 @@
 //! `callwright callbacks <sub>`: the agent-desktop / supervisor workflow for scheduled callbacks,
-//! kept in an SQLite file (`callbacks.db` in the current directory unless `--db` says otherwise).
+//! kept in an SQLite file (`callbacks.db` in the current directory unless `--db` says otherwise) or
+//! a PostgreSQL database (`--db postgres://…`).
 //!
 //! Validation is [`callwright::callbacks::validate_request`]'s; this module only reads flags, reads
 //! and writes the store, and prints. The wall clock is read in one place ([`Common::now`]).
@@ -14,7 +15,7 @@ use super::exit;
 use super::output::Output;
 use callwright::callbacks::model::Origin;
 use callwright::callbacks::store::codec;
-use callwright::callbacks::store::{CallbackStore, ListFilter, SqliteStore, StoredCallback};
+use callwright::callbacks::store::{self, AnyStore, CallbackStore, ListFilter, OpenMode, StoredCallback};
 use callwright::callbacks::validate::Field;
 use callwright::callbacks::{
     Callback, CallbackErrorCode, CallbackType, CallbackValidationError, EndReason, ScheduleRequest, State,
@@ -45,13 +46,14 @@ impl Common {
         }
     }
 
-    fn open(&self) -> Result<SqliteStore, Fail> {
-        SqliteStore::open(&self.db).map_err(|e| (exit::USAGE, e.to_string()))
+    fn open(&self) -> Result<AnyStore, Fail> {
+        let mode = if self.migrate { OpenMode::Migrate } else { OpenMode::Write };
+        store::open(&self.db, mode).map_err(|e| (exit::USAGE, e.to_string()))
     }
 
     /// For commands that only read (`list`, `show`): creates nothing, writes nothing.
-    fn open_read(&self) -> Result<SqliteStore, Fail> {
-        SqliteStore::open_read_only(&self.db).map_err(|e| (exit::USAGE, e.to_string()))
+    fn open_read(&self) -> Result<AnyStore, Fail> {
+        store::open(&self.db, OpenMode::Read).map_err(|e| (exit::USAGE, e.to_string()))
     }
 
     /// The callback settings of `queue`: center.yaml's with --project (the queue must be
