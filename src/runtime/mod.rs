@@ -3,6 +3,7 @@
 
 pub mod callback_lifecycle;
 mod caller;
+mod claiming_dispatcher;
 mod context;
 mod engine;
 mod engine_builder;

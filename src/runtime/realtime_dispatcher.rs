@@ -48,6 +48,7 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
     engine: &Rc<Engine<TokioRuntime>>,
     reader: &dyn CallbackStore,
     lease: &mut dyn CallbackStore,
+    holder: &str,
     options: &DispatchOptions,
     printer: O,
 ) -> (usize, Vec<String>) {
@@ -58,10 +59,9 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
     let mut problems = Vec::new();
     let start = tokio::time::Instant::now();
     // One dispatcher per database: wait for the lease (saying so), or give up at the deadline.
-    let holder = format!("pid {} ({:08x})", std::process::id(), wall_micros() as u32);
     let mut said = false;
     loop {
-        match lease.acquire_lease(&holder, wall_micros(), LEASE_TTL_MICROS) {
+        match lease.acquire_lease(holder, wall_micros(), LEASE_TTL_MICROS) {
             Ok(None) => break,
             Ok(Some((other, until))) => {
                 if !said && printer.enabled() {
@@ -127,7 +127,7 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
         // state, which a restart resumes.
         problems.extend(engine.callback_side.ledger.borrow_mut().take_errors());
         if renewed.elapsed() >= LEASE_RENEW {
-            match lease.acquire_lease(&holder, wall_micros(), LEASE_TTL_MICROS) {
+            match lease.acquire_lease(holder, wall_micros(), LEASE_TTL_MICROS) {
                 Ok(None) => renewed = std::time::Instant::now(),
                 Ok(Some((other, _))) => problems.push(format!(
                     "lost the dispatcher lease to {other} (this one stalled past its lease); stopping so no callback is worked twice"
@@ -144,14 +144,14 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
         tokio::time::sleep(POLL).await;
     }
     let left = pending_rows(reader).map(|p| p.len()).unwrap_or(0);
-    let _ = lease.release_lease(&holder);
+    let _ = lease.release_lease(holder);
     (left, problems)
 }
 
 /// With people at a desk, the ACD follows their presence: a ready person is available, anyone
 /// else is not. Agents on a call or an offer are left as they are (their presence applies when
 /// they are free again).
-fn follow_desk(engine: &Rc<Engine<TokioRuntime>>) {
+pub(super) fn follow_desk(engine: &Rc<Engine<TokioRuntime>>) {
     use crate::acd::{AgentId, AgentState};
     let Some(desk) = engine.callback_side.desk.borrow().clone() else { return };
     let now = engine.rt.now();
@@ -184,7 +184,7 @@ const QUEUED_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 const LEASE_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Wall-clock Unix microseconds (the lease is between processes, whatever their --speed).
-fn wall_micros() -> i64 {
+pub(super) fn wall_micros() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as i64)
 }
 
@@ -229,7 +229,7 @@ pub fn dispatch_acd(
 
 /// Starts the lifecycle of a stored callback unless it already runs.
 #[allow(clippy::too_many_arguments)]
-fn start_one<O: Observer + Clone + 'static>(
+pub(super) fn start_one<O: Observer + Clone + 'static>(
     engine: &Rc<Engine<TokioRuntime>>,
     reader: &dyn CallbackStore,
     row: &StoredCallback,
@@ -403,7 +403,12 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
     use crate::callbacks::store::OpenMode;
     let mode = if config.migrate { OpenMode::Migrate } else { OpenMode::Write };
     let open = || crate::callbacks::store::open(&config.db, mode).map_err(|e| e.to_string());
-    let (reader, writer, mut lease) = (open()?, open()?, open()?);
+    let (reader, mut writer, mut lease) = (open()?, open()?, open()?);
+    let holder = format!("pid {} ({:08x})", std::process::id(), wall_micros() as u32);
+    let shared = lease.shared_dispatch();
+    if shared {
+        writer.fence(&holder);
+    }
     let pending = pending_rows(&reader).map_err(|e| e.to_string())?;
     let acd = dispatch_acd(checked, config.agents, &pending)?;
     if let Some(latest) = pending.iter().map(|r| r.updated_at).max() {
@@ -441,6 +446,23 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
                 Rc::from(d as Box<dyn crate::callbacks::desk::AgentDesk>);
             *engine.callback_side.desk.borrow_mut() = Some(d);
         }
-        run_dispatcher(&engine, &reader, &mut lease, &config.options, printer).await
+        if shared {
+            let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let wake = reader.announce_changes(wake.clone(), stop.clone()).then_some(wake);
+            let result = super::claiming_dispatcher::run_claiming(
+                &engine,
+                &reader,
+                &mut lease,
+                &holder,
+                wake,
+                &config.options,
+                printer,
+            )
+            .await;
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            return result;
+        }
+        run_dispatcher(&engine, &reader, &mut lease, &holder, &config.options, printer).await
     }))
 }

@@ -139,4 +139,42 @@ impl<T: CallbackStore + ?Sized> CallbackStore for Box<T> {
     fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
         (**self).count_booked(queue, from, to)
     }
+
+    fn shared_dispatch(&self) -> bool {
+        (**self).shared_dispatch()
+    }
+
+    fn heartbeat(&mut self, holder: &str, ttl: i64) -> Result<(), StoreError> {
+        (**self).heartbeat(holder, ttl)
+    }
+
+    fn claim(&mut self, holder: &str, horizon: i64, limit: usize) -> Result<Vec<StoredCallback>, StoreError> {
+        (**self).claim(holder, horizon, limit)
+    }
+
+    fn release_claims(&mut self, holder: &str) -> Result<(), StoreError> {
+        (**self).release_claims(holder)
+    }
+
+    fn fence(&mut self, holder: &str) {
+        (**self).fence(holder)
+    }
+
+    fn announce_changes(
+        &self,
+        wake: std::sync::Arc<tokio::sync::Notify>,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> bool {
+        (**self).announce_changes(wake, stop)
+    }
+
+    fn keep_alive(
+        &self,
+        holder: &str,
+        ttl: i64,
+        every: std::time::Duration,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> bool {
+        (**self).keep_alive(holder, ttl, every, stop)
+    }
 }

@@ -294,6 +294,66 @@ pub trait CallbackStore {
     /// How many callbacks of `queue` that are not cancelled fall due in `from..to` (UTC unix
     /// microseconds): the places taken in a booking slot.
     fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError>;
+
+    /// Whether several dispatchers may work this store at once, each claiming the callbacks it
+    /// serves ([`CallbackStore::claim`]); otherwise one dispatcher holds the lease
+    /// ([`CallbackStore::acquire_lease`]) and the others wait.
+    fn shared_dispatch(&self) -> bool {
+        false
+    }
+
+    /// Says that dispatcher `holder` is alive for `ttl` more microseconds (the database's clock):
+    /// its claims hold until then. A dispatcher that stops beating loses its claims to the others.
+    fn heartbeat(&mut self, holder: &str, ttl: i64) -> Result<(), StoreError> {
+        let _ = (holder, ttl);
+        Err(StoreError::Invalid("this store has one dispatcher at a time (a lease), not claims".into()))
+    }
+
+    /// Claims for `holder` up to `limit` pending callbacks due by `horizon` (UTC unix
+    /// microseconds) that no live dispatcher holds — unclaimed ones, and those of a dispatcher
+    /// whose heartbeat ran out — skipping rows another dispatcher is claiming at this moment.
+    fn claim(&mut self, holder: &str, horizon: i64, limit: usize) -> Result<Vec<StoredCallback>, StoreError> {
+        let _ = (holder, horizon, limit);
+        Err(StoreError::Invalid("this store has one dispatcher at a time (a lease), not claims".into()))
+    }
+
+    /// A clean stop: `holder`'s claims and heartbeat are given up at once.
+    fn release_claims(&mut self, holder: &str) -> Result<(), StoreError> {
+        let _ = holder;
+        Ok(())
+    }
+
+    /// Wakes `wake` whenever a callback is created or its due time moves, from any process, until
+    /// `stop` is set; `false` when the store cannot announce changes (then dispatchers poll).
+    fn announce_changes(
+        &self,
+        wake: std::sync::Arc<tokio::sync::Notify>,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> bool {
+        let _ = (wake, stop);
+        false
+    }
+
+    /// Renews `holder`'s heartbeat every `every` on a thread and connection of its own until
+    /// `stop` is set, so a busy dispatcher is never taken for a dead one; `false` when the store
+    /// has no heartbeats (one dispatcher, a lease).
+    fn keep_alive(
+        &self,
+        holder: &str,
+        ttl: i64,
+        every: std::time::Duration,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> bool {
+        let _ = (holder, ttl, every, stop);
+        false
+    }
+
+    /// From now on this store's writes to callbacks (transitions, attempt claims, dial results)
+    /// succeed only on callbacks `holder` has claimed: a dispatcher that stalled past its
+    /// heartbeat and lost a callback to another cannot record a dial for it (the fencing token).
+    fn fence(&mut self, holder: &str) {
+        let _ = holder;
+    }
 }
 
 /// Checks shared by both implementations.

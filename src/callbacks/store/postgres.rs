@@ -20,13 +20,14 @@ use postgres::{Client, NoTls, Row};
 use std::sync::mpsc;
 
 /// The schema version this build writes; `callwright db migrate` brings a database to it.
-pub const PG_SCHEMA_VERSION: u32 = 1;
+pub const PG_SCHEMA_VERSION: u32 = 2;
 
 /// `PG_MIGRATIONS[i]` takes the schema from version `i` to `i + 1`; each runs in one transaction
 /// with its row in `callwright_schema`.
-const PG_MIGRATIONS: &[(&str, &str)] = &[(
-    "callbacks, transitions (append-only), attempts with results, the dispatcher lease",
-    r#"
+const PG_MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "callbacks, transitions (append-only), attempts with results, the dispatcher lease",
+        r#"
     CREATE TABLE callbacks (
         seq             BIGSERIAL UNIQUE,
         id              TEXT    NOT NULL PRIMARY KEY,
@@ -76,7 +77,32 @@ const PG_MIGRATIONS: &[(&str, &str)] = &[(
         expires_at BIGINT  NOT NULL
     );
     "#,
-)];
+    ),
+    (
+        "claims for several dispatchers: heartbeats, claimed_by, and a notification on every new or moved due time",
+        r#"
+    CREATE TABLE dispatchers (
+        holder     TEXT   PRIMARY KEY,
+        expires_at BIGINT NOT NULL
+    );
+    ALTER TABLE callbacks ADD COLUMN claimed_by TEXT;
+    CREATE INDEX callbacks_pending_due ON callbacks (due_at_utc, id)
+        WHERE state IN ('SCHEDULED', 'QUEUED', 'ROUTING', 'PROCESSING');
+    CREATE INDEX callbacks_claimed_by ON callbacks (claimed_by) WHERE claimed_by IS NOT NULL;
+    CREATE FUNCTION callwright_notify() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN PERFORM pg_notify('callwright_callbacks', ''); RETURN NULL; END $$;
+    CREATE TRIGGER callbacks_notify AFTER INSERT OR UPDATE OF due_at_utc ON callbacks
+        FOR EACH ROW EXECUTE FUNCTION callwright_notify();
+    "#,
+    ),
+];
+
+/// The database's clock in Unix microseconds: heartbeats compare against one clock, whatever the
+/// servers' clocks say.
+const DB_NOW: &str = "(extract(epoch from clock_timestamp()) * 1000000)::bigint";
+
+/// The channel a new callback or a moved due time is announced on.
+pub const CHANNEL: &str = "callwright_callbacks";
 
 const COLUMNS: &str = "id, number, queue, owner, state, due_at_utc, payload_json, attempts_made, \
                        idempotency_key, updated_at";
@@ -147,6 +173,8 @@ impl From<postgres::Error> for StoreError {
 pub struct PgStore {
     jobs: mpsc::Sender<Job>,
     url: String,
+    /// Set by [`CallbackStore::fence`]: writes only to callbacks this dispatcher holds.
+    fence: Option<String>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -175,7 +203,7 @@ impl PgStore {
                 }
             })
             .map_err(|e| StoreError::Pg(format!("cannot start the connection thread: {e}")))?;
-        let store = PgStore { jobs: tx, url: url.to_string() };
+        let store = PgStore { jobs: tx, url: url.to_string(), fence: None };
         let found = store.schema_version()?;
         if found > PG_SCHEMA_VERSION {
             return Err(StoreError::PgSchemaTooNew { url: redact(url), found, supported: PG_SCHEMA_VERSION });
@@ -503,7 +531,7 @@ impl CallbackStore for PgStore {
     }
 
     fn next_seq(&self) -> Result<u64, StoreError> {
-        self.call(|c| next_seq_on(c))
+        self.call(next_seq_on)
     }
 
     fn by_number(&self, number: &str) -> Result<Vec<StoredCallback>, StoreError> {
@@ -552,12 +580,14 @@ impl CallbackStore for PgStore {
         check_update(id, update)?;
         let (id, from, to, reason, update) =
             (id.to_string(), from.to_string(), to.to_string(), reason.map(str::to_string), update.cloned());
+        let fence = self.fence.clone();
         self.call(move |c| {
             let mut tx = c.transaction()?;
             let changed = match &update {
                 Some(u) => tx.execute(
                     "UPDATE callbacks SET state = $3, updated_at = $4, number = $5, queue = $6, owner = $7, \
-                     due_at_utc = $8, payload_json = $9, attempts_made = $10 WHERE id = $1 AND state = $2",
+                     due_at_utc = $8, payload_json = $9, attempts_made = $10 \
+                     WHERE id = $1 AND state = $2 AND ($11::text IS NULL OR claimed_by = $11)",
                     &[
                         &id,
                         &from,
@@ -569,11 +599,13 @@ impl CallbackStore for PgStore {
                         &u.due_at_utc,
                         &u.payload_json,
                         &(u.attempts_made as i32),
+                        &fence,
                     ],
                 )?,
                 None => tx.execute(
-                    "UPDATE callbacks SET state = $3, updated_at = $4 WHERE id = $1 AND state = $2",
-                    &[&id, &from, &to, &at],
+                    "UPDATE callbacks SET state = $3, updated_at = $4 \
+                     WHERE id = $1 AND state = $2 AND ($5::text IS NULL OR claimed_by = $5)",
+                    &[&id, &from, &to, &at, &fence],
                 )?,
             };
             if changed == 0 {
@@ -633,13 +665,19 @@ impl CallbackStore for PgStore {
     fn claim_attempt(&mut self, id: &str, attempt: u32, at: i64) -> Result<bool, StoreError> {
         check_attempt(id, attempt)?;
         let id = id.to_string();
+        let fence = self.fence.clone();
         self.call(move |c| {
             let mut tx = c.transaction()?;
             let bumped = tx.execute(
-                "UPDATE callbacks SET attempts_made = GREATEST(attempts_made, $2), updated_at = $3 WHERE id = $1",
-                &[&id, &(attempt as i32), &at],
+                "UPDATE callbacks SET attempts_made = GREATEST(attempts_made, $2), updated_at = $3 \
+                 WHERE id = $1 AND ($4::text IS NULL OR claimed_by = $4)",
+                &[&id, &(attempt as i32), &at, &fence],
             )?;
             if bumped == 0 {
+                // Another dispatcher holds it now: this one must not dial.
+                if tx.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&id])?.is_some() {
+                    return Ok(false);
+                }
                 return Err(StoreError::NotFound(id));
             }
             let claimed = tx.execute(
@@ -658,10 +696,13 @@ impl CallbackStore for PgStore {
     fn record_dial_result(&mut self, id: &str, attempt: u32, result: &str) -> Result<(), StoreError> {
         check_attempt(id, attempt)?;
         let (id, result) = (id.to_string(), result.to_string());
+        let fence = self.fence.clone();
         self.call(move |c| {
             let changed = c.execute(
-                "UPDATE attempts SET result = $3 WHERE callback_id = $1 AND attempt = $2",
-                &[&id, &(attempt as i32), &result],
+                "UPDATE attempts SET result = $3 WHERE callback_id = $1 AND attempt = $2 \
+                 AND ($4::text IS NULL OR EXISTS \
+                     (SELECT 1 FROM callbacks WHERE id = $1 AND claimed_by = $4))",
+                &[&id, &(attempt as i32), &result, &fence],
             )?;
             if changed == 0 {
                 return Err(StoreError::Invalid(format!("attempt {attempt} of {id} was never claimed")));
@@ -733,5 +774,148 @@ impl CallbackStore for PgStore {
     fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
         let queue = queue.to_string();
         self.call(move |c| count_booked_on(c, &queue, from, to))
+    }
+
+    fn shared_dispatch(&self) -> bool {
+        true
+    }
+
+    fn heartbeat(&mut self, holder: &str, ttl: i64) -> Result<(), StoreError> {
+        let holder = holder.to_string();
+        self.call(move |c| {
+            c.execute(
+                &format!(
+                    "INSERT INTO dispatchers (holder, expires_at) VALUES ($1, {DB_NOW} + $2) \
+                     ON CONFLICT (holder) DO UPDATE SET expires_at = excluded.expires_at"
+                ),
+                &[&holder, &ttl],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn claim(&mut self, holder: &str, horizon: i64, limit: usize) -> Result<Vec<StoredCallback>, StoreError> {
+        let holder = holder.to_string();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.call(move |c| {
+            // FOR UPDATE SKIP LOCKED: two dispatchers claiming at once take different rows
+            // instead of waiting for each other.
+            let sql = format!(
+                "UPDATE callbacks SET claimed_by = $1 WHERE id IN ( \
+                   SELECT id FROM callbacks \
+                   WHERE state IN ('SCHEDULED', 'QUEUED', 'ROUTING', 'PROCESSING') AND due_at_utc <= $2 \
+                     AND (claimed_by IS NULL OR (claimed_by <> $1 AND NOT EXISTS ( \
+                          SELECT 1 FROM dispatchers d WHERE d.holder = callbacks.claimed_by \
+                          AND d.expires_at >= {DB_NOW}))) \
+                   ORDER BY due_at_utc, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 RETURNING {COLUMNS}"
+            );
+            let rows = c.query(sql.as_str(), &[&holder, &horizon, &limit])?;
+            let mut claimed: Vec<StoredCallback> = rows.iter().map(row_to_callback).collect();
+            claimed.sort_by(|a, b| (a.due_at_utc, &a.id).cmp(&(b.due_at_utc, &b.id)));
+            Ok(claimed)
+        })
+    }
+
+    fn release_claims(&mut self, holder: &str) -> Result<(), StoreError> {
+        let holder = holder.to_string();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            tx.execute("UPDATE callbacks SET claimed_by = NULL WHERE claimed_by = $1", &[&holder])?;
+            tx.execute("DELETE FROM dispatchers WHERE holder = $1", &[&holder])?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn fence(&mut self, holder: &str) {
+        self.fence = Some(holder.to_string());
+    }
+
+    fn announce_changes(
+        &self,
+        wake: std::sync::Arc<tokio::sync::Notify>,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> bool {
+        self.listen(wake, stop);
+        true
+    }
+
+    fn keep_alive(
+        &self,
+        holder: &str,
+        ttl: i64,
+        every: std::time::Duration,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> bool {
+        let (url, holder) = (self.url.clone(), holder.to_string());
+        let spawned = std::thread::Builder::new().name("callwright-pg-heartbeat".into()).spawn(move || {
+            let mut client: Option<Client> = None;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if client.as_ref().is_none_or(Client::is_closed) {
+                    client = connect(&url).ok();
+                }
+                if let Some(c) = client.as_mut() {
+                    let beat = c.execute(
+                        &format!(
+                            "INSERT INTO dispatchers (holder, expires_at) VALUES ($1, {DB_NOW} + $2) \
+                             ON CONFLICT (holder) DO UPDATE SET expires_at = excluded.expires_at"
+                        ),
+                        &[&holder, &ttl],
+                    );
+                    if beat.is_err() {
+                        client = None;
+                    }
+                }
+                std::thread::sleep(every);
+            }
+        });
+        spawned.is_ok()
+    }
+}
+
+impl PgStore {
+    /// Wakes `wake` whenever a callback is created or its due time moves, on any server (LISTEN on
+    /// its own connection and thread). Reconnects after a lost connection, waking once then (what
+    /// was announced meanwhile is read by the next poll).
+    pub fn listen(
+        &self,
+        wake: std::sync::Arc<tokio::sync::Notify>,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) {
+        let url = self.url.clone();
+        let _ = std::thread::Builder::new().name("callwright-pg-listen".into()).spawn(move || {
+            use std::sync::atomic::Ordering;
+            while !stop.load(Ordering::Relaxed) {
+                let mut client = match connect(&url) {
+                    Ok(c) => c,
+                    Err(_) => {
+                        std::thread::sleep(std::time::Duration::from_secs(1));
+                        continue;
+                    }
+                };
+                if client.batch_execute(&format!("LISTEN {CHANNEL}")).is_err() {
+                    continue;
+                }
+                wake.notify_one();
+                loop {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let mut notes = client.notifications();
+                    use postgres::fallible_iterator::FallibleIterator;
+                    let mut it = notes.timeout_iter(std::time::Duration::from_millis(500));
+                    match it.next() {
+                        Ok(Some(_)) => {
+                            // Drain what came together: one wake for a batch.
+                            while let Ok(Some(_)) = it.next() {}
+                            wake.notify_one();
+                        }
+                        Ok(None) => {}
+                        Err(_) => break,
+                    }
+                }
+            }
+        });
     }
 }

@@ -1,0 +1,147 @@
+//! Several dispatcher processes on one PostgreSQL database (run when `CALLWRIGHT_TEST_PG` names
+//! one; CI sets it): every callback is dialled exactly once, counted from the attempts table, and
+//! the work is shared; a database that is behind is refused until migrated, one that is newer is
+//! refused untouched.
+
+mod common;
+
+use callwright::callbacks::model::Origin;
+use callwright::callbacks::store::{CallbackStore, PgStore};
+use callwright::callbacks::{CallbackType, ScheduleRequest, create_stored};
+use callwright::model::center::CallbackSettings;
+use common::server::BIN;
+use std::process::Command;
+
+/// A fresh schema in the test database, dropped at the end; `None` without `CALLWRIGHT_TEST_PG`.
+struct Schema {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl Schema {
+    fn new(tag: &str) -> Option<Schema> {
+        let admin_url = std::env::var("CALLWRIGHT_TEST_PG").ok().filter(|u| !u.trim().is_empty())?;
+        let name = format!("cw_{tag}_{}", std::process::id());
+        let mut c = postgres::Client::connect(&admin_url, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("CALLWRIGHT_TEST_PG={admin_url}: cannot connect: {e}"));
+        c.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}")).unwrap();
+        let sep = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{sep}options=-csearch_path%3D{name}");
+        Some(Schema { admin_url, name, url })
+    }
+
+    fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).unwrap()
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin_url, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+}
+
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_database_is_migrated_only_when_asked_and_a_newer_one_is_refused() {
+    let Some(db) = Schema::new("migrate") else { return };
+    let (code, _, err) = cli(&["callbacks", "--db", &db.url, "list"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("callwright db migrate"), "{err}");
+    let (code, out, err) = cli(&["db", "migrate", "--db", &db.url]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("schema version 2"), "{out}");
+    let (code, out, _) = cli(&["db", "status", "--db", &db.url]);
+    assert_eq!(code, 0);
+    assert!(out.contains("up to date") && out.contains("  2  "), "{out}");
+    // A newer schema (a later callwright migrated it): refused, and nothing is touched.
+    db.client()
+        .batch_execute("INSERT INTO callwright_schema (version, description) VALUES (99, 'future')")
+        .unwrap();
+    let (code, _, err) = cli(&[
+        "callbacks",
+        "--db",
+        &db.url,
+        "schedule",
+        "--number",
+        "+31612345678",
+        "--queue",
+        "Support",
+        "--asap",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("newer than this build"), "{err}");
+    let n: i64 = db.client().query_one("SELECT count(*) FROM callbacks", &[]).unwrap().get(0);
+    assert_eq!(n, 0);
+    // A refused connection and a wrong URL are said plainly.
+    let (code, _, err) = cli(&["db", "status", "--db", "postgres://postgres@127.0.0.1:1/test"]);
+    assert!(code == 2 && err.contains("cannot connect"), "{err}");
+}
+
+#[test]
+fn four_dispatchers_dial_each_callback_exactly_once() {
+    let Some(db) = Schema::new("dispatch") else { return };
+    const N: usize = 1_000;
+    let mut store = PgStore::open(&db.url, true).unwrap();
+    let settings = CallbackSettings::default();
+    let now = chrono::Utc::now();
+    for i in 0..N {
+        let req = ScheduleRequest {
+            callback_type: CallbackType::for_request(false, false),
+            origin: Origin::Api,
+            callback_number: Some(format!("+316{:08}", 10_000_000 + i)),
+            queue: Some("Support".into()),
+            ..ScheduleRequest::default()
+        };
+        create_stored(&mut store, &req, &settings, now).unwrap();
+    }
+    // Output to files, not pipes: a pipe nobody reads fills up and blocks its dispatcher.
+    let logs: Vec<_> = (0..4).map(|i| std::env::temp_dir().join(format!("{}-{i}.log", db.name))).collect();
+    let children: Vec<_> = logs
+        .iter()
+        .enumerate()
+        .map(|(i, log)| {
+            let file = std::fs::File::create(log).unwrap();
+            Command::new(BIN)
+                .args(["callbacks", "--db", &db.url, "dispatch", "--agents", "25", "--speed", "1000"])
+                .args(["--answer", "1", "--seed", &(i + 1).to_string(), "--deadline", "2m"])
+                .stdout(file.try_clone().unwrap())
+                .stderr(file)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut served = Vec::new();
+    for (mut child, log) in children.into_iter().zip(&logs) {
+        let status = child.wait().unwrap();
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        let _ = std::fs::remove_file(log);
+        assert!(status.success(), "{text}");
+        served.push(text.lines().filter(|l| l.ends_with(" completed")).count());
+    }
+    let mut c = db.client();
+    let attempts: i64 = c.query_one("SELECT count(*) FROM attempts", &[]).unwrap().get(0);
+    let twice: i64 = c
+        .query_one(
+            "SELECT count(*) FROM (SELECT callback_id FROM attempts GROUP BY 1 HAVING count(*) > 1) t",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let completed: i64 =
+        c.query_one("SELECT count(*) FROM callbacks WHERE state = 'COMPLETED'", &[]).unwrap().get(0);
+    assert_eq!((attempts, twice, completed), (N as i64, 0, N as i64), "served per dispatcher: {served:?}");
+    assert!(served.iter().filter(|n| **n > 0).count() >= 2, "the work was not shared: {served:?}");
+    assert!(store.count_by_state().unwrap().iter().all(|(s, _)| s == "COMPLETED"));
+}
