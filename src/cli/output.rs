@@ -58,6 +58,11 @@ impl Output {
         eprintln!("{prefix}: {}", printable(message));
     }
 
+    /// A line about what was done, on stderr (stdout may be carrying data).
+    pub fn note(&mut self, message: &str) {
+        eprintln!("{}", printable(message));
+    }
+
     pub fn stdout(&mut self, text: &str) {
         let mut o = std::io::stdout().lock();
         let _ = o.write_all(printable(text).as_bytes());

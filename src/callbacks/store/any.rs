@@ -2,8 +2,8 @@
 //! the dispatcher and the service get their store, whatever the engine behind it.
 
 use super::{
-    CallbackStore, Decide, InsertOutcome, ListFilter, PgStore, SqliteStore, StoreError, StoredCallback,
-    Transition, is_postgres_url,
+    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, PgStore, SqliteStore, StoreError,
+    StoredCallback, Transition, is_postgres_url,
 };
 
 /// A store of either engine, movable to the thread that uses it.
@@ -176,5 +176,18 @@ impl<T: CallbackStore + ?Sized> CallbackStore for Box<T> {
         stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     ) -> bool {
         (**self).keep_alive(holder, ttl, every, stop)
+    }
+
+    fn attempt_log(&self, id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
+        (**self).attempt_log(id)
+    }
+
+    fn restore(
+        &mut self,
+        cb: &StoredCallback,
+        history: &[Transition],
+        attempts: &[AttemptRecord],
+    ) -> Result<bool, StoreError> {
+        (**self).restore(cb, history, attempts)
     }
 }

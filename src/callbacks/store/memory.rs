@@ -1,8 +1,8 @@
 //! [`MemoryStore`]: the simulator's store. Deterministic (every map is a `BTreeMap`), not durable.
 
 use super::{
-    CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition,
-    attempt_of, check_attempt, check_update,
+    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback,
+    Transition, attempt_of, check_attempt, check_update,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -228,6 +228,43 @@ impl CallbackStore for MemoryStore {
             .filter(|(cb, _)| cb == id)
             .map(|k| (k.1, self.results.get(k).cloned()))
             .collect())
+    }
+
+    fn attempt_log(&self, id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
+        Ok(self
+            .attempts
+            .iter()
+            .filter(|((cb, _), _)| cb == id)
+            .map(|(k, at)| AttemptRecord {
+                attempt: k.1,
+                started_at: *at,
+                result: self.results.get(k).cloned(),
+            })
+            .collect())
+    }
+
+    fn restore(
+        &mut self,
+        cb: &StoredCallback,
+        history: &[Transition],
+        attempts: &[AttemptRecord],
+    ) -> Result<bool, StoreError> {
+        if self.callbacks.contains_key(&cb.id) {
+            return Ok(false);
+        }
+        if let Some(key) = &cb.idempotency_key {
+            self.keys.insert(key.clone(), cb.id.clone());
+        }
+        self.numbers.entry(cb.number.clone()).or_default().insert(cb.id.clone());
+        self.callbacks.insert(cb.id.clone(), cb.clone());
+        self.transitions.insert(cb.id.clone(), history.to_vec());
+        for a in attempts {
+            self.attempts.insert((cb.id.clone(), a.attempt), a.started_at);
+            if let Some(r) = &a.result {
+                self.results.insert((cb.id.clone(), a.attempt), r.clone());
+            }
+        }
+        Ok(true)
     }
 
     fn acquire_lease(

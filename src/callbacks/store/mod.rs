@@ -36,6 +36,7 @@ mod tests;
 
 pub use any::{AnyStore, OpenMode, open};
 pub use memory::MemoryStore;
+pub mod transfer;
 pub use postgres::{PG_SCHEMA_VERSION, PgStore, is_postgres_url, redact};
 pub use sqlite::{BUSY_TIMEOUT, SCHEMA_VERSION, SqliteStore, migrate};
 
@@ -95,6 +96,16 @@ impl Transition {
             attempt: attempt_of(cb.attempts_made),
         }
     }
+}
+
+/// One claimed dial attempt as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRecord {
+    pub attempt: u32,
+    /// UTC unix microseconds.
+    pub started_at: i64,
+    /// `answered`, `no_answer`, `busy`, `machine`; `None`: not known (a crash during the dial).
+    pub result: Option<String>,
 }
 
 /// What [`CallbackStore::insert`] did.
@@ -294,6 +305,19 @@ pub trait CallbackStore {
     /// How many callbacks of `queue` that are not cancelled fall due in `from..to` (UTC unix
     /// microseconds): the places taken in a booking slot.
     fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError>;
+
+    /// The claimed attempts of `id` with when each started and its result, for an export.
+    fn attempt_log(&self, id: &str) -> Result<Vec<AttemptRecord>, StoreError>;
+
+    /// Puts back one exported callback exactly as it was — its row, its whole history and its
+    /// attempts — in one transaction. `false` (and nothing changed) when a callback with its id
+    /// is already stored, so an import can be run again.
+    fn restore(
+        &mut self,
+        cb: &StoredCallback,
+        history: &[Transition],
+        attempts: &[AttemptRecord],
+    ) -> Result<bool, StoreError>;
 
     /// Whether several dispatchers may work this store at once, each claiming the callbacks it
     /// serves ([`CallbackStore::claim`]); otherwise one dispatcher holds the lease

@@ -12,8 +12,8 @@
 //! primary key.
 
 use super::{
-    CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition,
-    attempt_of, check_attempt, check_update,
+    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback,
+    Transition, attempt_of, check_attempt, check_update,
 };
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row};
@@ -774,6 +774,67 @@ impl CallbackStore for PgStore {
     fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
         let queue = queue.to_string();
         self.call(move |c| count_booked_on(c, &queue, from, to))
+    }
+
+    fn attempt_log(&self, id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
+        let id = id.to_string();
+        self.call(move |c| {
+            let rows = c.query(
+                "SELECT attempt, started_at, result FROM attempts WHERE callback_id = $1 ORDER BY attempt",
+                &[&id],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| AttemptRecord {
+                    attempt: r.get::<_, i32>(0).max(0) as u32,
+                    started_at: r.get(1),
+                    result: r.get(2),
+                })
+                .collect())
+        })
+    }
+
+    fn restore(
+        &mut self,
+        cb: &StoredCallback,
+        history: &[Transition],
+        attempts: &[AttemptRecord],
+    ) -> Result<bool, StoreError> {
+        let (cb, history, attempts) = (cb.clone(), history.to_vec(), attempts.to_vec());
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", &[&format!("id:{}", cb.id)])?;
+            if tx.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&cb.id])?.is_some() {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO callbacks (id, number, queue, owner, state, due_at_utc, payload_json, attempts_made, \
+                 idempotency_key, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                &[
+                    &cb.id,
+                    &cb.number,
+                    &cb.queue,
+                    &cb.owner,
+                    &cb.state,
+                    &cb.due_at_utc,
+                    &cb.payload_json,
+                    &(cb.attempts_made as i32),
+                    &cb.idempotency_key,
+                    &cb.updated_at,
+                ],
+            )?;
+            for t in &history {
+                insert_transition(&mut tx, t)?;
+            }
+            for a in &attempts {
+                tx.execute(
+                    "INSERT INTO attempts (callback_id, attempt, started_at, result) VALUES ($1, $2, $3, $4)",
+                    &[&cb.id, &(a.attempt as i32), &a.started_at, &a.result],
+                )?;
+            }
+            tx.commit()?;
+            Ok(true)
+        })
     }
 
     fn shared_dispatch(&self) -> bool {

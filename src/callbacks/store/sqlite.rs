@@ -23,8 +23,8 @@
 //! [`SCHEMA_VERSION`], one transaction per step.
 
 use super::{
-    CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback, Transition,
-    attempt_of, check_attempt, check_update,
+    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback,
+    Transition, attempt_of, check_attempt, check_update,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
@@ -721,6 +721,51 @@ impl CallbackStore for SqliteStore {
 
     fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
         count_booked_on(&self.conn, queue, from, to)
+    }
+
+    fn attempt_log(&self, id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT attempt, started_at, result FROM attempts WHERE callback_id = ?1 ORDER BY attempt",
+        )?;
+        let rows = stmt.query_map([id], |row| {
+            Ok(AttemptRecord { attempt: row.get(0)?, started_at: row.get(1)?, result: row.get(2)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn restore(
+        &mut self,
+        cb: &StoredCallback,
+        history: &[Transition],
+        attempts: &[AttemptRecord],
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if tx.query_row("SELECT 1 FROM callbacks WHERE id = ?1", [&cb.id], |_| Ok(())).optional()?.is_some() {
+            return Ok(false);
+        }
+        tx.prepare_cached(INSERT_CALLBACK)?.execute(params![
+            cb.id,
+            cb.number,
+            cb.queue,
+            cb.owner,
+            cb.state,
+            cb.due_at_utc,
+            cb.payload_json,
+            cb.attempts_made,
+            cb.idempotency_key,
+            cb.updated_at
+        ])?;
+        for t in history {
+            insert_transition(&tx, t)?;
+        }
+        for a in attempts {
+            tx.execute(
+                "INSERT INTO attempts (callback_id, attempt, started_at, result) VALUES (?1, ?2, ?3, ?4)",
+                params![cb.id, a.attempt, a.started_at, a.result],
+            )?;
+        }
+        tx.commit()?;
+        Ok(true)
     }
 }
 

@@ -772,3 +772,41 @@ fn contacts_are_stored_found_by_number_and_name_and_survive_a_reopen() {
     assert!(!s.delete_contact(&id).unwrap());
     assert!(s.get_contact("x").unwrap().is_none(), "an id that is not a number is no contact");
 }
+
+#[test]
+fn an_export_imports_into_every_store_with_nothing_lost() {
+    use super::transfer::{export, import};
+    let tmp = TempDb::new("export");
+    let mut src = SqliteStore::open(tmp.path()).unwrap();
+    let mut keyed = cb("cb-1", "+31201234567", 5_000);
+    keyed.idempotency_key = Some("k-1".into());
+    src.insert(&keyed).unwrap();
+    src.insert(&cb("cb-2", "+31201234568", 6_000)).unwrap();
+    assert!(src.transition("cb-1", SCHEDULED, "QUEUED", Some("due"), 7_000, None).unwrap());
+    assert!(src.claim_attempt("cb-1", 1, 7_100).unwrap());
+    src.record_dial_result("cb-1", 1, "no_answer").unwrap();
+    assert!(src.claim_attempt("cb-1", 2, 7_200).unwrap());
+    let mut first = Vec::new();
+    assert_eq!(export(&src, &mut first).unwrap(), 2);
+    let text = String::from_utf8(first.clone()).unwrap() + "{\"id\": 5}\n\n";
+
+    let again = |store: &mut dyn CallbackStore| {
+        let done = import(store, &mut text.as_bytes(), "all.jsonl").unwrap();
+        assert_eq!((done.restored, done.present), (2, 0));
+        assert_eq!(done.problems.len(), 1);
+        assert!(done.problems[0].starts_with("all.jsonl:3:"), "{:?}", done.problems);
+        let mut second = Vec::new();
+        export(&*store, &mut second).unwrap();
+        assert_eq!(String::from_utf8(second).unwrap(), String::from_utf8(first.clone()).unwrap());
+        assert_eq!(store.attempt_log("cb-1").unwrap()[0].result.as_deref(), Some("no_answer"));
+        assert_eq!(store.by_idempotency_key("k-1").unwrap().unwrap().id, "cb-1");
+        // Run again: everything is already there.
+        let done = import(store, &mut text.as_bytes(), "all.jsonl").unwrap();
+        assert_eq!((done.restored, done.present), (0, 2));
+    };
+    again(&mut MemoryStore::new());
+    again(&mut SqliteStore::open_in_memory().unwrap());
+    if let Some(mut pg) = pg_store() {
+        again(pg.as_store());
+    }
+}

@@ -58,6 +58,26 @@ pub enum Sub {
     Cancel(CancelArgs),
     Reschedule(RescheduleArgs),
     Dispatch(super::dispatch::DispatchArgs),
+    Export(ExportArgs),
+    Import(ImportArgs),
+}
+
+/// Write every callback with its history and attempts as JSON Lines (to move between SQLite and
+/// PostgreSQL, or keep a copy): `callbacks --db callbacks.db export -o all.jsonl`.
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// The file to write (default: standard output).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Put back callbacks from an export, each exactly as it was (state, history, attempts); those
+/// already in the database are left alone, so an import can be run again:
+/// `callbacks --db postgres://… --migrate import all.jsonl`.
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// The export to read (`-`: standard input).
+    pub input: PathBuf,
 }
 
 /// Schedule a callback for a customer at a date and call-between window in their time zone.

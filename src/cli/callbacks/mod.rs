@@ -113,6 +113,8 @@ pub fn run(args: CallbacksArgs, out: &mut Output) -> i32 {
         Sub::Cancel(a) => cancel(&args.common, a, out),
         Sub::Reschedule(a) => reschedule(&args.common, a, out),
         Sub::Dispatch(a) => dispatch::dispatch(&args.common, a, out),
+        Sub::Export(a) => export(&args.common, a, out),
+        Sub::Import(a) => import(&args.common, a, out),
     });
     match result {
         Ok(code) => code,
@@ -338,6 +340,49 @@ fn list(common: &Common, a: ListArgs, out: &mut Output) -> Result<i32, Fail> {
 
 fn unknown(id: &str) -> Fail {
     (exit::PROBLEMS, format!("no callback with id `{id}` (see `callwright callbacks list`)"))
+}
+
+fn export(common: &Common, a: args::ExportArgs, out: &mut Output) -> Result<i32, Fail> {
+    let store = common.open_read()?;
+    let n = match &a.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| (exit::USAGE, format!("cannot write {}: {e}", path.display())))?;
+            let mut w = std::io::BufWriter::new(file);
+            store::transfer::export(&*store, &mut w).map_err(|e| (exit::USAGE, e))?
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            store::transfer::export(&*store, &mut w).map_err(|e| (exit::USAGE, e))?
+        }
+    };
+    out.note(&format!("exported {n} callback(s)"));
+    Ok(exit::OK)
+}
+
+fn import(common: &Common, a: args::ImportArgs, out: &mut Output) -> Result<i32, Fail> {
+    let mut store = common.open()?;
+    let name = a.input.display().to_string();
+    let done = if name == "-" {
+        let stdin = std::io::stdin();
+        store::transfer::import(&mut *store, &mut stdin.lock(), "<stdin>")
+    } else {
+        let file =
+            std::fs::File::open(&a.input).map_err(|e| (exit::USAGE, format!("cannot read {name}: {e}")))?;
+        store::transfer::import(&mut *store, &mut std::io::BufReader::new(file), &name)
+    }
+    .map_err(|e| (exit::USAGE, e))?;
+    for p in &done.problems {
+        out.error(p);
+    }
+    out.note(&format!(
+        "imported {} callback(s); {} already there; {} line(s) not imported",
+        done.restored,
+        done.present,
+        done.problems.len()
+    ));
+    Ok(if done.problems.is_empty() { exit::OK } else { exit::PROBLEMS })
 }
 
 fn show(common: &Common, a: ShowArgs, out: &mut Output) -> Result<i32, Fail> {
