@@ -42,6 +42,13 @@ pub struct ServeArgs {
     /// next agent).
     #[arg(long, value_parser = ["simulated", "people"], default_value = "simulated")]
     pub agents: String,
+    /// The callback database: an SQLite file, or a postgres:// URL that several servers (and
+    /// their dispatchers) share. Default: callbacks.db in the data directory.
+    #[arg(long, value_name = "FILE|URL")]
+    pub db: Option<String>,
+    /// With a PostgreSQL --db: bring its schema up to this build's first.
+    #[arg(long)]
+    pub migrate: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -136,6 +143,8 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
         project: args.project.clone(),
         org_id: args.org_id.clone(),
         people: args.agents == "people",
+        db: args.db.clone(),
+        migrate: args.migrate,
     };
     let data_dir = args.data_dir.display().to_string();
     let result = serve(options, center, |addr| {

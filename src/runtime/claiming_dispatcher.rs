@@ -25,9 +25,11 @@ const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 const POLL: std::time::Duration = std::time::Duration::from_millis(250);
 /// How far ahead due callbacks are claimed (their scheduler then releases them on time).
 const LOOKAHEAD_MICROS: i64 = 60_000_000;
-/// One claim takes at most this many callbacks, and a dispatcher serves at most `LIVE_MAX` at
-/// once, so a burst is shared among the dispatchers instead of taken whole by the first to look.
+/// One claim takes at most this many callbacks, and a dispatcher holds at most `PER_AGENT` per
+/// agent of its own (and never more than `LIVE_MAX`): callbacks it could not serve soon are left to
+/// dispatchers with free agents, and a burst is shared instead of taken whole by the first to look.
 const CLAIM_BATCH: usize = 200;
+const PER_AGENT: usize = 2;
 const LIVE_MAX: usize = 2_000;
 /// After a failed store call, wait this long before the next (doubling up to the maximum).
 const BACKOFF_START: std::time::Duration = std::time::Duration::from_millis(250);
@@ -74,7 +76,8 @@ pub async fn run_claiming<O: Observer + Clone + 'static>(
             }
         }
         if result.is_ok() {
-            let room = LIVE_MAX.saturating_sub(live.get()).min(CLAIM_BATCH);
+            let agents = engine.acd.borrow().agent_count().max(1);
+            let room = (agents * PER_AGENT).min(LIVE_MAX).saturating_sub(live.get()).min(CLAIM_BATCH);
             if room > 0 {
                 let horizon = epoch + engine.rt.now() + (LOOKAHEAD_MICROS as f64 * options.speed) as i64;
                 result = claims.claim(holder, horizon, room).map(|rows| {

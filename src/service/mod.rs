@@ -29,7 +29,7 @@ mod webex_model;
 pub mod webhook;
 mod writer;
 
-use crate::callbacks::store::{CallbackStore, SqliteStore};
+use crate::callbacks::store::{AnyStore, CallbackStore, OpenMode};
 use crate::model::center::{CallbackSettings, Center};
 use axum::Router;
 use axum::routing::get;
@@ -53,13 +53,18 @@ pub struct ServeOptions {
     /// Callbacks are offered to the people signed in at the agent desk (`--agents people`)
     /// instead of the roster's simulated agents.
     pub people: bool,
+    /// The database: `None`, `callbacks.db` in the data directory; else an SQLite file or a
+    /// postgres:// URL (several servers may share one PostgreSQL database).
+    pub db: Option<String>,
+    /// Migrate a PostgreSQL database that is behind this build's schema.
+    pub migrate: bool,
 }
 
 /// What every request handler shares.
 pub struct ServiceState {
-    /// One connection; SQLite serialises writers anyway, and each call holds it for one statement
-    /// or one short transaction.
-    pub store: Arc<Mutex<SqliteStore>>,
+    /// One connection (SQLite or PostgreSQL); SQLite serialises writers anyway, and each call
+    /// holds it for one statement or one short transaction.
+    pub store: Arc<Mutex<AnyStore>>,
     /// Creations go through the group-commit writer (one fsync for many).
     pub writer: writer::Writer,
     pub tokens: auth::Tokens,
@@ -107,7 +112,7 @@ impl ServiceState {
     }
 
     /// The store, for one statement or one short transaction.
-    pub fn lock_store(&self) -> Result<std::sync::MutexGuard<'_, SqliteStore>, problem::Problem> {
+    pub fn lock_store(&self) -> Result<std::sync::MutexGuard<'_, AnyStore>, problem::Problem> {
         self.store.lock().map_err(|_| problem::Problem::internal("the store lock was poisoned"))
     }
 
@@ -175,7 +180,12 @@ pub fn serve(
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), String> {
     std::fs::create_dir_all(&options.data_dir).map_err(|e| format!("{}: {e}", options.data_dir.display()))?;
-    let store = SqliteStore::open(options.data_dir.join("callbacks.db")).map_err(|e| e.to_string())?;
+    let db = options
+        .db
+        .clone()
+        .unwrap_or_else(|| options.data_dir.join("callbacks.db").to_string_lossy().into_owned());
+    let mode = if options.migrate { OpenMode::Migrate } else { OpenMode::Write };
+    let store = crate::callbacks::store::open(&db, mode).map_err(|e| e.to_string())?;
     let tokens = auth::Tokens::load(&options.data_dir)?;
     // The phone-number metadata is parsed on first use (about a second in a debug build): do it
     // before listening, not in the first customer's request.
@@ -224,7 +234,7 @@ pub fn serve(
         // single-threaded), against the same database; it stops when the server does. It starts
         // once the server listens, so its first log lines follow the URL line.
         let dispatcher = options.project.clone().map(|project| {
-            let db = options.data_dir.join("callbacks.db").to_string_lossy().into_owned();
+            let db = db.clone();
             let stop = stop.clone();
             let state = state.clone();
             let dialer =

@@ -5,7 +5,7 @@
 //! commit is one fsync, so many concurrent creations cost about one fsync together, and none is
 //! answered before the commit that made it durable has returned.
 
-use crate::callbacks::store::{SqliteStore, StoreError};
+use crate::callbacks::store::{AnyStore, CallbackStore, StoreError};
 use crate::callbacks::{CreateError, Created, ScheduleRequest, create_stored};
 use crate::model::center::CallbackSettings;
 use std::sync::mpsc;
@@ -32,7 +32,7 @@ pub struct Writer {
 
 impl Writer {
     /// Starts the writer thread over `store`.
-    pub fn start(store: Arc<Mutex<SqliteStore>>) -> Writer {
+    pub fn start(store: Arc<Mutex<AnyStore>>) -> Writer {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("callwright-writer".into())
@@ -51,7 +51,7 @@ impl Writer {
     }
 }
 
-fn run(store: &Mutex<SqliteStore>, rx: &mpsc::Receiver<Job>) {
+fn run(store: &Mutex<AnyStore>, rx: &mpsc::Receiver<Job>) {
     while let Ok(first) = rx.recv() {
         let mut group = vec![first];
         while group.len() < GROUP_MAX {
@@ -68,7 +68,7 @@ fn run(store: &Mutex<SqliteStore>, rx: &mpsc::Receiver<Job>) {
     }
 }
 
-fn write_group(store: &Mutex<SqliteStore>, group: &[Job]) -> Vec<Outcome> {
+fn write_group(store: &Mutex<AnyStore>, group: &[Job]) -> Vec<Outcome> {
     let failed = |e: &dyn std::fmt::Display| {
         group
             .iter()

@@ -2,12 +2,14 @@
 //! the dispatcher and the service get their store, whatever the engine behind it.
 
 use super::{
-    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, PgStore, SqliteStore, StoreError,
-    StoredCallback, Transition, is_postgres_url,
+    AttemptRecord, CallbackStore, ContactStore, Decide, InsertOutcome, ListFilter, PgStore, SqliteStore,
+    Store, StoreError, StoredCallback, Transition, is_postgres_url,
 };
 
+use crate::callbacks::contact::Contact;
+
 /// A store of either engine, movable to the thread that uses it.
-pub type AnyStore = Box<dyn CallbackStore + Send>;
+pub type AnyStore = Box<dyn Store + Send>;
 
 /// How a store is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,5 +191,39 @@ impl<T: CallbackStore + ?Sized> CallbackStore for Box<T> {
         attempts: &[AttemptRecord],
     ) -> Result<bool, StoreError> {
         (**self).restore(cb, history, attempts)
+    }
+
+    fn begin_group(&mut self) -> Result<(), StoreError> {
+        (**self).begin_group()
+    }
+
+    fn commit_group(&mut self) -> Result<(), StoreError> {
+        (**self).commit_group()
+    }
+}
+
+impl<T: ContactStore + ?Sized> ContactStore for Box<T> {
+    fn insert_contact(&mut self, contact: &Contact) -> Result<Contact, StoreError> {
+        (**self).insert_contact(contact)
+    }
+
+    fn update_contact(&mut self, contact: &Contact) -> Result<bool, StoreError> {
+        (**self).update_contact(contact)
+    }
+
+    fn get_contact(&self, id: &str) -> Result<Option<Contact>, StoreError> {
+        (**self).get_contact(id)
+    }
+
+    fn contacts_by_number(&self, number: &str) -> Result<Vec<Contact>, StoreError> {
+        (**self).contacts_by_number(number)
+    }
+
+    fn contacts_by_name(&self, prefix: &str, limit: usize) -> Result<Vec<Contact>, StoreError> {
+        (**self).contacts_by_name(prefix, limit)
+    }
+
+    fn delete_contact(&mut self, id: &str) -> Result<bool, StoreError> {
+        (**self).delete_contact(id)
     }
 }

@@ -319,6 +319,18 @@ pub trait CallbackStore {
         attempts: &[AttemptRecord],
     ) -> Result<bool, StoreError>;
 
+    /// Starts a group commit: the creations that follow share one transaction until
+    /// [`CallbackStore::commit_group`] (SQLite: one fsync for many). A store without groups commits
+    /// each creation on its own, and these do nothing.
+    fn begin_group(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// Commits the group; on failure nothing of it was stored.
+    fn commit_group(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Whether several dispatchers may work this store at once, each claiming the callbacks it
     /// serves ([`CallbackStore::claim`]); otherwise one dispatcher holds the lease
     /// ([`CallbackStore::acquire_lease`]) and the others wait.
@@ -379,6 +391,34 @@ pub trait CallbackStore {
         let _ = holder;
     }
 }
+
+/// Contacts (the customers behind callbacks), kept beside the callbacks.
+pub trait ContactStore {
+    /// Stores a new contact; answers it with its id.
+    fn insert_contact(
+        &mut self,
+        contact: &crate::callbacks::contact::Contact,
+    ) -> Result<crate::callbacks::contact::Contact, StoreError>;
+    /// Replaces a stored contact (its numbers too); `false` when there is none with its id.
+    fn update_contact(&mut self, contact: &crate::callbacks::contact::Contact) -> Result<bool, StoreError>;
+    fn get_contact(&self, id: &str) -> Result<Option<crate::callbacks::contact::Contact>, StoreError>;
+    /// The contacts that have `number` (E.164), oldest first, at most 100.
+    fn contacts_by_number(&self, number: &str)
+    -> Result<Vec<crate::callbacks::contact::Contact>, StoreError>;
+    /// Contacts whose name starts with `prefix` (case-insensitive for ASCII), at most `limit`.
+    fn contacts_by_name(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::callbacks::contact::Contact>, StoreError>;
+    /// Removes a contact (its callbacks stay); `false` when there was none.
+    fn delete_contact(&mut self, id: &str) -> Result<bool, StoreError>;
+}
+
+/// Everything the service keeps: callbacks and contacts.
+pub trait Store: CallbackStore + ContactStore {}
+
+impl<T: CallbackStore + ContactStore + ?Sized> Store for T {}
 
 /// Checks shared by both implementations.
 /// The rows a new callback's rules look at: the one holding its idempotency key, then the

@@ -12,15 +12,16 @@
 //! primary key.
 
 use super::{
-    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback,
-    Transition, attempt_of, check_attempt, check_update,
+    AttemptRecord, CallbackStore, ContactStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError,
+    StoredCallback, Transition, attempt_of, check_attempt, check_update,
 };
+use crate::callbacks::contact::Contact;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row};
 use std::sync::mpsc;
 
 /// The schema version this build writes; `callwright db migrate` brings a database to it.
-pub const PG_SCHEMA_VERSION: u32 = 2;
+pub const PG_SCHEMA_VERSION: u32 = 3;
 
 /// `PG_MIGRATIONS[i]` takes the schema from version `i` to `i + 1`; each runs in one transaction
 /// with its row in `callwright_schema`.
@@ -93,6 +94,24 @@ const PG_MIGRATIONS: &[(&str, &str)] = &[
         $$ BEGIN PERFORM pg_notify('callwright_callbacks', ''); RETURN NULL; END $$;
     CREATE TRIGGER callbacks_notify AFTER INSERT OR UPDATE OF due_at_utc ON callbacks
         FOR EACH ROW EXECUTE FUNCTION callwright_notify();
+    "#,
+    ),
+    (
+        "contacts and their numbers",
+        r#"
+    CREATE TABLE contacts (
+        id           BIGSERIAL PRIMARY KEY,
+        name         TEXT   NOT NULL,
+        payload_json TEXT   NOT NULL,
+        updated_at   BIGINT NOT NULL
+    );
+    CREATE INDEX contacts_name ON contacts (lower(name) text_pattern_ops);
+    CREATE TABLE contact_numbers (
+        contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+        number     TEXT   NOT NULL,
+        PRIMARY KEY (contact_id, number)
+    );
+    CREATE INDEX contact_numbers_number ON contact_numbers (number);
     "#,
     ),
 ];
@@ -978,5 +997,128 @@ impl PgStore {
                 }
             }
         });
+    }
+}
+
+fn contact_of(id: i64, json: &str) -> Result<Contact, StoreError> {
+    let mut c: Contact = serde_json::from_str(json)
+        .map_err(|e| StoreError::Invalid(format!("contact {id} cannot be read: {e}")))?;
+    c.id = id.to_string();
+    Ok(c)
+}
+
+fn contact_key(id: &str) -> Option<i64> {
+    id.parse().ok().filter(|n| *n > 0)
+}
+
+fn contact_json(c: &Contact) -> Result<String, StoreError> {
+    serde_json::to_string(c).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+fn contacts_where(c: &mut Client, sql: &str, arg: &str, limit: i64) -> Result<Vec<Contact>, StoreError> {
+    let rows = c.query(sql, &[&arg, &limit])?;
+    rows.iter().map(|r| contact_of(r.get(0), r.get(1))).collect()
+}
+
+/// `LIKE` pattern for names starting with `prefix`, its wildcards taken literally.
+fn prefix_pattern(prefix: &str) -> String {
+    let mut p = String::new();
+    for ch in prefix.to_lowercase().chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+impl ContactStore for PgStore {
+    fn insert_contact(&mut self, contact: &Contact) -> Result<Contact, StoreError> {
+        let contact = contact.clone();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO contacts (name, payload_json, updated_at) VALUES ($1, '{}', $2) RETURNING id",
+                    &[&contact.name, &contact.updated_at.timestamp_micros()],
+                )?
+                .get(0);
+            let mut stored = contact;
+            stored.id = id.to_string();
+            tx.execute("UPDATE contacts SET payload_json = $2 WHERE id = $1", &[&id, &contact_json(&stored)?])?;
+            for n in &stored.numbers {
+                tx.execute(
+                    "INSERT INTO contact_numbers (contact_id, number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    &[&id, &n.number],
+                )?;
+            }
+            tx.commit()?;
+            Ok(stored)
+        })
+    }
+
+    fn update_contact(&mut self, contact: &Contact) -> Result<bool, StoreError> {
+        let Some(id) = contact_key(&contact.id) else { return Ok(false) };
+        let contact = contact.clone();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            let n = tx.execute(
+                "UPDATE contacts SET name = $2, payload_json = $3, updated_at = $4 WHERE id = $1",
+                &[&id, &contact.name, &contact_json(&contact)?, &contact.updated_at.timestamp_micros()],
+            )?;
+            if n == 0 {
+                return Ok(false);
+            }
+            tx.execute("DELETE FROM contact_numbers WHERE contact_id = $1", &[&id])?;
+            for num in &contact.numbers {
+                tx.execute(
+                    "INSERT INTO contact_numbers (contact_id, number) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    &[&id, &num.number],
+                )?;
+            }
+            tx.commit()?;
+            Ok(true)
+        })
+    }
+
+    fn get_contact(&self, id: &str) -> Result<Option<Contact>, StoreError> {
+        let Some(id) = contact_key(id) else { return Ok(None) };
+        self.call(move |c| {
+            c.query_opt("SELECT payload_json FROM contacts WHERE id = $1", &[&id])?
+                .map(|r| contact_of(id, r.get(0)))
+                .transpose()
+        })
+    }
+
+    fn contacts_by_number(&self, number: &str) -> Result<Vec<Contact>, StoreError> {
+        let number = number.to_string();
+        self.call(move |c| {
+            contacts_where(
+                c,
+                "SELECT c.id, c.payload_json FROM contacts c JOIN contact_numbers n ON n.contact_id = c.id \
+                 WHERE n.number = $1 ORDER BY c.id LIMIT $2",
+                &number,
+                100,
+            )
+        })
+    }
+
+    fn contacts_by_name(&self, prefix: &str, limit: usize) -> Result<Vec<Contact>, StoreError> {
+        let pattern = prefix_pattern(prefix);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.call(move |c| {
+            contacts_where(
+                c,
+                "SELECT id, payload_json FROM contacts WHERE lower(name) LIKE $1 ORDER BY name, id LIMIT $2",
+                &pattern,
+                limit,
+            )
+        })
+    }
+
+    fn delete_contact(&mut self, id: &str) -> Result<bool, StoreError> {
+        let Some(id) = contact_key(id) else { return Ok(false) };
+        self.call(move |c| Ok(c.execute("DELETE FROM contacts WHERE id = $1", &[&id])? > 0))
     }
 }

@@ -413,19 +413,19 @@ fn insert_in(tx: &Connection, cb: &StoredCallback) -> Result<InsertOutcome, Stor
     Ok(InsertOutcome::Inserted)
 }
 
-impl SqliteStore {
+impl CallbackStore for SqliteStore {
     /// Starts a group commit: the following creations ([`CallbackStore::insert_if`]) share one
     /// write transaction, each in its own savepoint (a refused one leaves no trace), until
     /// [`SqliteStore::commit_group`] makes them durable together. Nothing of the group may be
     /// acknowledged before that commit returns.
-    pub fn begin_group(&mut self) -> Result<(), StoreError> {
+    fn begin_group(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         self.in_group = true;
         Ok(())
     }
 
     /// Commits the group (one fsync); on failure nothing of it was stored.
-    pub fn commit_group(&mut self) -> Result<(), StoreError> {
+    fn commit_group(&mut self) -> Result<(), StoreError> {
         self.in_group = false;
         match self.conn.execute_batch("COMMIT") {
             Ok(()) => Ok(()),
@@ -435,9 +435,6 @@ impl SqliteStore {
             }
         }
     }
-}
-
-impl CallbackStore for SqliteStore {
     fn insert(&mut self, cb: &StoredCallback) -> Result<InsertOutcome, StoreError> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let outcome = insert_in(&tx, cb)?;

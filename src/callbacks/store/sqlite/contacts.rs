@@ -3,7 +3,7 @@
 
 use super::SqliteStore;
 use crate::callbacks::contact::Contact;
-use crate::callbacks::store::StoreError;
+use crate::callbacks::store::{ContactStore, StoreError};
 use rusqlite::{OptionalExtension, params};
 
 fn decode(id: i64, json: &str) -> Result<Contact, StoreError> {
@@ -21,9 +21,8 @@ fn key(id: &str) -> Option<i64> {
     id.parse().ok().filter(|n| *n > 0)
 }
 
-impl SqliteStore {
-    /// Stores a new contact; answers it with its id.
-    pub fn insert_contact(&mut self, contact: &Contact) -> Result<Contact, StoreError> {
+impl ContactStore for SqliteStore {
+    fn insert_contact(&mut self, contact: &Contact) -> Result<Contact, StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT INTO contacts (name, payload_json, updated_at) VALUES (?1, '{}', ?2)",
@@ -44,7 +43,7 @@ impl SqliteStore {
     }
 
     /// Replaces a stored contact (its numbers too); `false` when there is none with its id.
-    pub fn update_contact(&mut self, contact: &Contact) -> Result<bool, StoreError> {
+    fn update_contact(&mut self, contact: &Contact) -> Result<bool, StoreError> {
         let Some(id) = key(&contact.id) else { return Ok(false) };
         let tx = self.conn.transaction()?;
         let n = tx.execute(
@@ -65,7 +64,7 @@ impl SqliteStore {
         Ok(true)
     }
 
-    pub fn get_contact(&self, id: &str) -> Result<Option<Contact>, StoreError> {
+    fn get_contact(&self, id: &str) -> Result<Option<Contact>, StoreError> {
         let Some(id) = key(id) else { return Ok(None) };
         let json: Option<String> = self
             .conn
@@ -75,7 +74,7 @@ impl SqliteStore {
     }
 
     /// The contacts that have `number` (E.164), oldest first.
-    pub fn contacts_by_number(&self, number: &str) -> Result<Vec<Contact>, StoreError> {
+    fn contacts_by_number(&self, number: &str) -> Result<Vec<Contact>, StoreError> {
         self.contacts_where(
             "SELECT c.id, c.payload_json FROM contacts c JOIN contact_numbers n ON n.contact_id = c.id \
              WHERE n.number = ?1 ORDER BY c.id LIMIT ?2",
@@ -85,7 +84,7 @@ impl SqliteStore {
     }
 
     /// Contacts whose name starts with `prefix` (case-insensitive for ASCII), at most `limit`.
-    pub fn contacts_by_name(&self, prefix: &str, limit: usize) -> Result<Vec<Contact>, StoreError> {
+    fn contacts_by_name(&self, prefix: &str, limit: usize) -> Result<Vec<Contact>, StoreError> {
         let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         self.contacts_where(
             "SELECT id, payload_json FROM contacts WHERE name LIKE ?1 ESCAPE '\\' ORDER BY name, id LIMIT ?2",
@@ -94,21 +93,23 @@ impl SqliteStore {
         )
     }
 
-    fn contacts_where(&self, sql: &str, arg: &str, limit: usize) -> Result<Vec<Contact>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt
-            .query_map(params![arg, limit as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.iter().map(|(id, json)| decode(*id, json)).collect()
-    }
-
     /// Removes a contact (its callbacks stay); `false` when there was none.
-    pub fn delete_contact(&mut self, id: &str) -> Result<bool, StoreError> {
+    fn delete_contact(&mut self, id: &str) -> Result<bool, StoreError> {
         let Some(id) = key(id) else { return Ok(false) };
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM contact_numbers WHERE contact_id = ?1", params![id])?;
         let n = tx.execute("DELETE FROM contacts WHERE id = ?1", params![id])?;
         tx.commit()?;
         Ok(n > 0)
+    }
+}
+
+impl SqliteStore {
+    fn contacts_where(&self, sql: &str, arg: &str, limit: usize) -> Result<Vec<Contact>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt
+            .query_map(params![arg, limit as i64], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.iter().map(|(id, json)| decode(*id, json)).collect()
     }
 }
