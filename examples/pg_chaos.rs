@@ -56,14 +56,26 @@ fn main() {
         let mut err = BufReader::new(child.stderr.take().unwrap());
         err.read_line(&mut line).unwrap();
         std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
-        let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap().to_string();
+        let addr =
+            line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).unwrap().to_string();
         servers.push((child, addr, token));
     }
 
     let dispatcher = |n: usize| -> Child {
         let log = std::fs::File::create(work.join(format!("dispatcher-{n}.log"))).unwrap();
         Command::new(&bin)
-            .args(["callbacks", "--db", &url, "dispatch", "--agents", "20", "--speed", "1000", "--answer", "0.6"])
+            .args([
+                "callbacks",
+                "--db",
+                &url,
+                "dispatch",
+                "--agents",
+                "20",
+                "--speed",
+                "1000",
+                "--answer",
+                "0.6",
+            ])
             .args(["--busy", "0.2", "--seed", &n.to_string(), "--deadline", "30m"])
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -85,7 +97,8 @@ fn main() {
         .iter()
         .enumerate()
         .map(|(s, (_, addr, token))| {
-            let (addr, token, stop, acknowledged) = (addr.clone(), token.clone(), stop.clone(), acknowledged.clone());
+            let (addr, token, stop, acknowledged) =
+                (addr.clone(), token.clone(), stop.clone(), acknowledged.clone());
             std::thread::spawn(move || {
                 let mut i = 0u64;
                 while !stop.load(Ordering::Relaxed) {
@@ -159,7 +172,7 @@ fn main() {
         let text = std::fs::read_to_string(work.join(format!("dispatcher-{n}.log"))).unwrap_or_default();
         for line in text.lines() {
             // `2026-…Z cb-… dialling +31… (attempt 2)`
-            let Some(rest) = line.split_once(" dialling ").map(|(head, tail)| (head, tail)) else { continue };
+            let Some(rest) = line.split_once(" dialling ") else { continue };
             let id = rest.0.split_whitespace().nth(1).unwrap_or_default().to_string();
             let attempt = rest.1.split("(attempt ").nth(1).and_then(|t| t.trim_end_matches(')').parse().ok());
             if let Some(a) = attempt {
@@ -169,7 +182,10 @@ fn main() {
     }
     let twice = dials.values().filter(|n| **n > 1).count();
     let pending: i64 = c
-        .query_one("SELECT count(*) FROM callbacks WHERE state IN ('SCHEDULED','QUEUED','ROUTING','PROCESSING')", &[])
+        .query_one(
+            "SELECT count(*) FROM callbacks WHERE state IN ('SCHEDULED','QUEUED','ROUTING','PROCESSING')",
+            &[],
+        )
         .unwrap()
         .get(0);
     let attempts: i64 = c.query_one("SELECT count(*) FROM attempts", &[]).unwrap().get(0);

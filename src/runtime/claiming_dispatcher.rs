@@ -10,7 +10,7 @@
 use super::realtime_dispatcher::{follow_desk, start_one};
 use super::{DispatchOptions, Engine, Event, Observer, Runtime, TokioRuntime};
 use crate::callbacks::store::CallbackStore;
-use crate::callbacks::store::codec::pending_rows;
+use crate::callbacks::store::codec::pending_count;
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -105,7 +105,7 @@ pub async fn run_claiming<O: Observer + Clone + 'static>(
         let drained = !options.keep_running
             && !failing
             && live.get() == 0
-            && pending_rows(reader).map(|p| p.is_empty()).unwrap_or(false);
+            && pending_count(reader).is_ok_and(|n| n == 0);
         if drained
             || stopped
             || start.elapsed().as_micros() as i64 >= options.deadline
@@ -128,7 +128,7 @@ pub async fn run_claiming<O: Observer + Clone + 'static>(
         }
     }
     beating.store(true, std::sync::atomic::Ordering::Relaxed);
-    let left = pending_rows(reader).map(|p| p.len()).unwrap_or(0);
+    let left = pending_count(reader).unwrap_or(0) as usize;
     if let Err(e) = claims.release_claims(holder) {
         note(format!(
             "could not give up this dispatcher's claims ({e}); they return when its heartbeat runs out"

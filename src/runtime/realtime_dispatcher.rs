@@ -5,7 +5,7 @@
 use super::callback_lifecycle as lifecycle;
 use super::{Engine, Event, Observer, Runtime, TokioRuntime};
 use crate::acd::{Acd, AgentSpec, PositionKey, QueueId};
-use crate::callbacks::store::codec::{decode, pending_rows};
+use crate::callbacks::store::codec::{decode, pending_count, pending_rows};
 use crate::callbacks::store::{CallbackStore, StoredCallback};
 use crate::callbacks::{CallbackType, LiveCallback, State};
 use crate::model::CallbackMode;
@@ -73,7 +73,7 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
                     said = true;
                 }
                 if start.elapsed().as_micros() as i64 >= deadline {
-                    let left = pending_rows(reader).map(|p| p.len()).unwrap_or(0);
+                    let left = pending_count(reader).unwrap_or(0) as usize;
                     return (left, problems);
                 }
                 tokio::time::sleep(LEASE_WAIT).await;
@@ -135,15 +135,14 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
                 Err(e) => problems.push(format!("cannot renew the dispatcher lease: {e}")),
             }
         }
-        let drained =
-            !a.keep_running && live.get() == 0 && pending_rows(reader).map(|p| p.is_empty()).unwrap_or(false);
+        let drained = !a.keep_running && live.get() == 0 && pending_count(reader).is_ok_and(|n| n == 0);
         let stopped = a.stop.as_ref().is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed));
         if drained || stopped || start.elapsed().as_micros() as i64 >= deadline || !problems.is_empty() {
             break;
         }
         tokio::time::sleep(POLL).await;
     }
-    let left = pending_rows(reader).map(|p| p.len()).unwrap_or(0);
+    let left = pending_count(reader).unwrap_or(0) as usize;
     let _ = lease.release_lease(holder);
     (left, problems)
 }
@@ -193,7 +192,7 @@ pub(super) fn wall_micros() -> i64 {
 pub fn dispatch_acd(
     checked: &CheckedProject,
     agents: Option<u32>,
-    pending: &[StoredCallback],
+    pending_queues: &[String],
 ) -> Result<Acd, String> {
     let center = checked.project.center.as_ref();
     let roster = agents.is_none() && center.is_some_and(|c| !c.agents.is_empty());
@@ -207,8 +206,8 @@ pub fn dispatch_acd(
             acd
         }
     };
-    for row in pending {
-        acd.add_queue(&row.queue);
+    for queue in pending_queues {
+        acd.add_queue(queue);
     }
     if !roster {
         let per_queue = agents.unwrap_or(2);
@@ -409,9 +408,9 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
     if shared {
         writer.fence(&holder);
     }
-    let pending = pending_rows(&reader).map_err(|e| e.to_string())?;
-    let acd = dispatch_acd(checked, config.agents, &pending)?;
-    if let Some(latest) = pending.iter().map(|r| r.updated_at).max() {
+    let (queues, latest) = reader.pending_summary().map_err(|e| e.to_string())?;
+    let acd = dispatch_acd(checked, config.agents, &queues)?;
+    if let Some(latest) = latest {
         config.options.epoch = config.options.epoch.max(latest);
     }
     let epoch = config.options.epoch;

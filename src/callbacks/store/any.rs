@@ -200,6 +200,10 @@ impl<T: CallbackStore + ?Sized> CallbackStore for Box<T> {
     fn commit_group(&mut self) -> Result<(), StoreError> {
         (**self).commit_group()
     }
+
+    fn pending_summary(&self) -> Result<(Vec<String>, Option<i64>), StoreError> {
+        (**self).pending_summary()
+    }
 }
 
 impl<T: ContactStore + ?Sized> ContactStore for Box<T> {

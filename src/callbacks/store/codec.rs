@@ -50,6 +50,16 @@ pub fn encode(cb: &Callback, updated_at: DateTime<Utc>) -> Result<StoredCallback
 }
 
 /// Callbacks not in a final state, every store state in turn.
+/// How many callbacks are pending (scheduled, queued, routing or processing), counted by the
+/// store (an index count, not a read of every row: a dispatcher asks this at every poll).
+pub fn pending_count(store: &dyn super::CallbackStore) -> Result<u64, super::StoreError> {
+    let mut n = 0;
+    for state in ["SCHEDULED", "QUEUED", "ROUTING", "PROCESSING"] {
+        n += store.count(&super::ListFilter { state: Some(state.into()), ..super::ListFilter::default() })?;
+    }
+    Ok(n)
+}
+
 pub fn pending_rows(store: &dyn super::CallbackStore) -> Result<Vec<StoredCallback>, super::StoreError> {
     let mut rows = Vec::new();
     for state in ["SCHEDULED", "QUEUED", "ROUTING", "PROCESSING"] {

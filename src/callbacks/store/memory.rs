@@ -230,6 +230,10 @@ impl CallbackStore for MemoryStore {
             .collect())
     }
 
+    fn pending_summary(&self) -> Result<(Vec<String>, Option<i64>), StoreError> {
+        Ok(super::summary_of(super::codec::pending_rows(self)?))
+    }
+
     fn attempt_log(&self, id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
         Ok(self
             .attempts

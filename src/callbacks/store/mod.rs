@@ -319,6 +319,10 @@ pub trait CallbackStore {
         attempts: &[AttemptRecord],
     ) -> Result<bool, StoreError>;
 
+    /// The queues of the pending callbacks and the latest change among them: what a dispatcher
+    /// needs before it starts (its queues, and an epoch no earlier than the store's history).
+    fn pending_summary(&self) -> Result<(Vec<String>, Option<i64>), StoreError>;
+
     /// Starts a group commit: the creations that follow share one transaction until
     /// [`CallbackStore::commit_group`] (SQLite: one fsync for many). A store without groups commits
     /// each creation on its own, and these do nothing.
@@ -419,6 +423,14 @@ pub trait ContactStore {
 pub trait Store: CallbackStore + ContactStore {}
 
 impl<T: CallbackStore + ContactStore + ?Sized> Store for T {}
+
+/// [`CallbackStore::pending_summary`] from the pending rows themselves (the embedded stores).
+fn summary_of(rows: Vec<StoredCallback>) -> (Vec<String>, Option<i64>) {
+    let mut queues: Vec<String> = rows.iter().map(|r| r.queue.clone()).collect();
+    queues.sort();
+    queues.dedup();
+    (queues, rows.iter().map(|r| r.updated_at).max())
+}
 
 /// Checks shared by both implementations.
 /// The rows a new callback's rules look at: the one holding its idempotency key, then the

@@ -795,6 +795,24 @@ impl CallbackStore for PgStore {
         self.call(move |c| count_booked_on(c, &queue, from, to))
     }
 
+    fn pending_summary(&self) -> Result<(Vec<String>, Option<i64>), StoreError> {
+        self.call(|c| {
+            let pending = "state IN ('SCHEDULED', 'QUEUED', 'ROUTING', 'PROCESSING')";
+            let queues = c
+                .query(
+                    format!("SELECT DISTINCT queue FROM callbacks WHERE {pending} ORDER BY queue").as_str(),
+                    &[],
+                )?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let latest: Option<i64> = c
+                .query_one(format!("SELECT max(updated_at) FROM callbacks WHERE {pending}").as_str(), &[])?
+                .get(0);
+            Ok((queues, latest))
+        })
+    }
+
     fn attempt_log(&self, id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
         let id = id.to_string();
         self.call(move |c| {

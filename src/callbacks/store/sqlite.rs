@@ -720,6 +720,10 @@ impl CallbackStore for SqliteStore {
         count_booked_on(&self.conn, queue, from, to)
     }
 
+    fn pending_summary(&self) -> Result<(Vec<String>, Option<i64>), StoreError> {
+        Ok(super::summary_of(super::codec::pending_rows(self)?))
+    }
+
     fn attempt_log(&self, id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT attempt, started_at, result FROM attempts WHERE callback_id = ?1 ORDER BY attempt",
