@@ -13,7 +13,7 @@
 
 use super::{
     AttemptRecord, CallbackStore, ContactStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError,
-    StoredCallback, Transition, attempt_of, check_attempt, check_update,
+    StoredCallback, Transition, check_attempt, check_update,
 };
 use crate::callbacks::contact::Contact;
 use postgres::types::ToSql;
@@ -381,7 +381,9 @@ fn insert_in(c: &mut impl postgres::GenericClient, cb: &StoredCallback) -> Resul
     if c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&cb.id])?.is_some() {
         return Err(StoreError::DuplicateId(cb.id.clone()));
     }
-    c.execute(
+    // Two servers may draw the same next id at once (the id is not a reservation): the loser's
+    // insert meets the primary key and answers DuplicateId, so the caller takes the next.
+    let inserted = c.execute(
         "INSERT INTO callbacks (id, number, queue, owner, state, due_at_utc, payload_json, attempts_made, \
          idempotency_key, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         &[
@@ -396,7 +398,14 @@ fn insert_in(c: &mut impl postgres::GenericClient, cb: &StoredCallback) -> Resul
             &cb.idempotency_key,
             &cb.updated_at,
         ],
-    )?;
+    );
+    if let Err(e) = inserted {
+        let duplicate_id = e.as_db_error().is_some_and(|d| {
+            *d.code() == postgres::error::SqlState::UNIQUE_VIOLATION
+                && d.constraint() == Some("callbacks_pkey")
+        });
+        return Err(if duplicate_id { StoreError::DuplicateId(cb.id.clone()) } else { e.into() });
+    }
     insert_transition(c, &Transition::created(cb))?;
     Ok(InsertOutcome::Inserted)
 }
@@ -601,12 +610,19 @@ impl CallbackStore for PgStore {
             (id.to_string(), from.to_string(), to.to_string(), reason.map(str::to_string), update.cloned());
         let fence = self.fence.clone();
         self.call(move |c| {
-            let mut tx = c.transaction()?;
+            // One statement (one round trip, one commit): the compare-and-set and its history row.
+            const RECORD: &str = "INSERT INTO transitions (callback_id, from_state, to_state, reason, at, attempt) \
+                 SELECT id, $2, $3, $REASON, $4, NULLIF(attempts_made, 0) FROM moved";
             let changed = match &update {
-                Some(u) => tx.execute(
-                    "UPDATE callbacks SET state = $3, updated_at = $4, number = $5, queue = $6, owner = $7, \
-                     due_at_utc = $8, payload_json = $9, attempts_made = $10 \
-                     WHERE id = $1 AND state = $2 AND ($11::text IS NULL OR claimed_by = $11)",
+                Some(u) => c.execute(
+                    format!(
+                        "WITH moved AS (UPDATE callbacks SET state = $3, updated_at = $4, number = $5, queue = $6, \
+                         owner = $7, due_at_utc = $8, payload_json = $9, attempts_made = $10 \
+                         WHERE id = $1 AND state = $2 AND ($11::text IS NULL OR claimed_by = $11) \
+                         RETURNING id, attempts_made) {}",
+                        RECORD.replace("$REASON", "$12")
+                    )
+                    .as_str(),
                     &[
                         &id,
                         &from,
@@ -619,31 +635,24 @@ impl CallbackStore for PgStore {
                         &u.payload_json,
                         &(u.attempts_made as i32),
                         &fence,
+                        &reason,
                     ],
                 )?,
-                None => tx.execute(
-                    "UPDATE callbacks SET state = $3, updated_at = $4 \
-                     WHERE id = $1 AND state = $2 AND ($5::text IS NULL OR claimed_by = $5)",
-                    &[&id, &from, &to, &at, &fence],
+                None => c.execute(
+                    format!(
+                        "WITH moved AS (UPDATE callbacks SET state = $3, updated_at = $4 \
+                         WHERE id = $1 AND state = $2 AND ($5::text IS NULL OR claimed_by = $5) \
+                         RETURNING id, attempts_made) {}",
+                        RECORD.replace("$REASON", "$6")
+                    )
+                    .as_str(),
+                    &[&id, &from, &to, &at, &fence, &reason],
                 )?,
             };
             if changed == 0 {
-                let exists = tx.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&id])?.is_some();
+                let exists = c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&id])?.is_some();
                 return if exists { Ok(false) } else { Err(StoreError::NotFound(id)) };
             }
-            let made: i32 = tx.query_one("SELECT attempts_made FROM callbacks WHERE id = $1", &[&id])?.get(0);
-            insert_transition(
-                &mut tx,
-                &Transition {
-                    callback_id: id.clone(),
-                    from_state: Some(from),
-                    to_state: to,
-                    reason,
-                    at,
-                    attempt: attempt_of(made.max(0) as u32),
-                },
-            )?;
-            tx.commit()?;
             Ok(true)
         })
     }
