@@ -372,18 +372,9 @@ fn insert_transition(c: &mut impl postgres::GenericClient, t: &Transition) -> Re
     Ok(())
 }
 
-fn insert_in(c: &mut impl postgres::GenericClient, cb: &StoredCallback) -> Result<InsertOutcome, StoreError> {
-    if let Some(key) = &cb.idempotency_key
-        && let Some(row) = c.query_opt("SELECT id FROM callbacks WHERE idempotency_key = $1", &[key])?
-    {
-        return Ok(InsertOutcome::Existing(row.get(0)));
-    }
-    if c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&cb.id])?.is_some() {
-        return Err(StoreError::DuplicateId(cb.id.clone()));
-    }
-    // Two servers may draw the same next id at once (the id is not a reservation): the loser's
-    // insert meets the primary key and answers DuplicateId, so the caller takes the next.
-    let inserted = c.execute(
+/// The callback's row, as given.
+fn insert_row(c: &mut impl postgres::GenericClient, cb: &StoredCallback) -> Result<u64, postgres::Error> {
+    c.execute(
         "INSERT INTO callbacks (id, number, queue, owner, state, due_at_utc, payload_json, attempts_made, \
          idempotency_key, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         &[
@@ -398,7 +389,21 @@ fn insert_in(c: &mut impl postgres::GenericClient, cb: &StoredCallback) -> Resul
             &cb.idempotency_key,
             &cb.updated_at,
         ],
-    );
+    )
+}
+
+fn insert_in(c: &mut impl postgres::GenericClient, cb: &StoredCallback) -> Result<InsertOutcome, StoreError> {
+    if let Some(key) = &cb.idempotency_key
+        && let Some(row) = c.query_opt("SELECT id FROM callbacks WHERE idempotency_key = $1", &[key])?
+    {
+        return Ok(InsertOutcome::Existing(row.get(0)));
+    }
+    if c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&cb.id])?.is_some() {
+        return Err(StoreError::DuplicateId(cb.id.clone()));
+    }
+    // Two servers may draw the same next id at once (the id is not a reservation): the loser's
+    // insert meets the primary key and answers DuplicateId, so the caller takes the next.
+    let inserted = insert_row(c, cb);
     if let Err(e) = inserted {
         let duplicate_id = e.as_db_error().is_some_and(|d| {
             *d.code() == postgres::error::SqlState::UNIQUE_VIOLATION
@@ -853,22 +858,7 @@ impl CallbackStore for PgStore {
             if tx.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&cb.id])?.is_some() {
                 return Ok(false);
             }
-            tx.execute(
-                "INSERT INTO callbacks (id, number, queue, owner, state, due_at_utc, payload_json, attempts_made, \
-                 idempotency_key, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &[
-                    &cb.id,
-                    &cb.number,
-                    &cb.queue,
-                    &cb.owner,
-                    &cb.state,
-                    &cb.due_at_utc,
-                    &cb.payload_json,
-                    &(cb.attempts_made as i32),
-                    &cb.idempotency_key,
-                    &cb.updated_at,
-                ],
-            )?;
+            insert_row(&mut tx, &cb)?;
             for t in &history {
                 insert_transition(&mut tx, t)?;
             }

@@ -378,6 +378,22 @@ fn insert_transition(tx: &Connection, t: &Transition) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The callback's row, as given.
+fn insert_row(tx: &Connection, cb: &StoredCallback) -> rusqlite::Result<usize> {
+    tx.prepare_cached(INSERT_CALLBACK)?.execute(params![
+        cb.id,
+        cb.number,
+        cb.queue,
+        cb.owner,
+        cb.state,
+        cb.due_at_utc,
+        cb.payload_json,
+        cb.attempts_made,
+        cb.idempotency_key,
+        cb.updated_at
+    ])
+}
+
 /// One row of [`CallbackStore::insert`] inside an open transaction (which the caller commits).
 fn insert_in(tx: &Connection, cb: &StoredCallback) -> Result<InsertOutcome, StoreError> {
     if let Some(key) = &cb.idempotency_key {
@@ -397,18 +413,7 @@ fn insert_in(tx: &Connection, cb: &StoredCallback) -> Result<InsertOutcome, Stor
     if taken {
         return Err(StoreError::DuplicateId(cb.id.clone()));
     }
-    tx.prepare_cached(INSERT_CALLBACK)?.execute(params![
-        cb.id,
-        cb.number,
-        cb.queue,
-        cb.owner,
-        cb.state,
-        cb.due_at_utc,
-        cb.payload_json,
-        cb.attempts_made,
-        cb.idempotency_key,
-        cb.updated_at
-    ])?;
+    insert_row(tx, cb)?;
     insert_transition(tx, &Transition::created(cb))?;
     Ok(InsertOutcome::Inserted)
 }
@@ -744,18 +749,7 @@ impl CallbackStore for SqliteStore {
         if tx.query_row("SELECT 1 FROM callbacks WHERE id = ?1", [&cb.id], |_| Ok(())).optional()?.is_some() {
             return Ok(false);
         }
-        tx.prepare_cached(INSERT_CALLBACK)?.execute(params![
-            cb.id,
-            cb.number,
-            cb.queue,
-            cb.owner,
-            cb.state,
-            cb.due_at_utc,
-            cb.payload_json,
-            cb.attempts_made,
-            cb.idempotency_key,
-            cb.updated_at
-        ])?;
+        insert_row(&tx, cb)?;
         for t in history {
             insert_transition(&tx, t)?;
         }
