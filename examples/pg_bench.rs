@@ -37,8 +37,7 @@ fn main() {
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
     drop(PgStore::open(&url, true).unwrap());
-    let mut settings = CallbackSettings::default();
-    settings.min_lead_secs = 0;
+    let settings = CallbackSettings { min_lead_secs: 0, ..CallbackSettings::default() };
     let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
     let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
 
