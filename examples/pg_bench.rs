@@ -34,8 +34,7 @@ fn main() {
     let schema = format!("cw_bench_{}", std::process::id());
     let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("connect");
     admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    let url = callwright::callbacks::store::in_schema(&base, &schema);
     drop(PgStore::open(&url, true).unwrap());
     let settings = CallbackSettings { min_lead_secs: 0, ..CallbackSettings::default() };
     let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();

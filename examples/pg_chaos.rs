@@ -30,8 +30,7 @@ fn main() {
     let schema = format!("cw_chaos_{}", std::process::id());
     let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("connect");
     admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    let url = callwright::callbacks::store::in_schema(&base, &schema);
     run(&bin, &["db", "migrate", "--db", &url]);
     let work = std::env::temp_dir().join(&schema);
     std::fs::create_dir_all(&work).unwrap();

@@ -26,8 +26,7 @@ impl Schema {
         let mut c = postgres::Client::connect(&admin_url, postgres::NoTls)
             .unwrap_or_else(|e| panic!("CALLWRIGHT_TEST_PG={admin_url}: cannot connect: {e}"));
         c.batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name}")).unwrap();
-        let sep = if admin_url.contains('?') { '&' } else { '?' };
-        let url = format!("{admin_url}{sep}options=-csearch_path%3D{name}");
+        let url = callwright::callbacks::store::in_schema(&admin_url, &name);
         Some(Schema { admin_url, name, url })
     }
 

@@ -224,8 +224,7 @@ pub fn edit_stored(
     }
     let owner = edit.owner.clone().unwrap_or_else(|| old.owner.clone());
     // A new number keeps the callback's window unless a new one is given.
-    let kept =
-        || old.schedule.as_ref().map(|s| (s.timezone.clone(), s.schedule_date, s.window_start, s.window_end));
+    let kept = || old.schedule.as_ref().map(super::Schedule::local_window);
     let window = edit.window.clone().or_else(|| number.as_ref().and_then(|_| kept()));
     let Some((zone, date, start, end)) = window else {
         // The time stays: only the owner (and a personal callback's type) changes, so the time

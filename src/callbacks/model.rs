@@ -301,6 +301,14 @@ pub struct Schedule {
     pub window_end_utc: DateTime<Utc>,
 }
 
+impl Schedule {
+    /// The window as it was asked for: zone, local date, local start and end (what an edit that
+    /// keeps the window gives again).
+    pub fn local_window(&self) -> (String, NaiveDate, NaiveTime, NaiveTime) {
+        (self.timezone.clone(), self.schedule_date, self.window_start, self.window_end)
+    }
+}
+
 /// One callback. The Webex API fields (seed 000: id, customerName, callbackNumber, timezone,
 /// scheduleDate, startTime, endTime, queueId, callbackReason) plus what routing needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

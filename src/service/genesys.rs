@@ -354,8 +354,7 @@ pub async fn patch(
     // Another number: from the contact (the new window's hours checked, else the callback's
     // own window), or the one given.
     let target = b.target.as_ref().map(|t| t.id.as_str());
-    let kept =
-        old.schedule.as_ref().map(|s| (s.timezone.clone(), s.schedule_date, s.window_start, s.window_end));
+    let kept = old.schedule.as_ref().map(crate::callbacks::Schedule::local_window);
     let (number, added) = match &mut contact {
         Some(c) => {
             let (n, added) = super::contacts::choose(

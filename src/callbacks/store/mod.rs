@@ -37,7 +37,7 @@ mod tests;
 pub use any::{AnyStore, OpenMode, open};
 pub use memory::MemoryStore;
 pub mod transfer;
-pub use postgres::{PG_SCHEMA_VERSION, PgStore, is_postgres_url, redact};
+pub use postgres::{PG_SCHEMA_VERSION, PgStore, in_schema, is_postgres_url, redact};
 pub use sqlite::{BUSY_TIMEOUT, SCHEMA_VERSION, SqliteStore, migrate};
 
 use std::path::PathBuf;

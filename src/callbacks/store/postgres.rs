@@ -120,6 +120,14 @@ const PG_MIGRATIONS: &[(&str, &str)] = &[
 /// servers' clocks say.
 const DB_NOW: &str = "(extract(epoch from clock_timestamp()) * 1000000)::bigint";
 
+/// Takes or renews a dispatcher's heartbeat: `$1` holder, `$2` microseconds to live.
+fn heartbeat_sql() -> String {
+    format!(
+        "INSERT INTO dispatchers (holder, expires_at) VALUES ($1, {DB_NOW} + $2) \
+         ON CONFLICT (holder) DO UPDATE SET expires_at = excluded.expires_at"
+    )
+}
+
 /// The channel a new callback or a moved due time is announced on.
 pub const CHANNEL: &str = "callwright_callbacks";
 
@@ -200,6 +208,13 @@ impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "PgStore({})", redact(&self.url))
     }
+}
+
+/// `url` with `schema` first on its search path (`options=-csearch_path=…`): a schema of its own
+/// for a test, a benchmark, or one center among several in a database.
+pub fn in_schema(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-csearch_path%3D{schema}")
 }
 
 /// Whether `text` names a PostgreSQL database (`postgres://` or `postgresql://`).
@@ -880,13 +895,7 @@ impl CallbackStore for PgStore {
     fn heartbeat(&mut self, holder: &str, ttl: i64) -> Result<(), StoreError> {
         let holder = holder.to_string();
         self.call(move |c| {
-            c.execute(
-                &format!(
-                    "INSERT INTO dispatchers (holder, expires_at) VALUES ($1, {DB_NOW} + $2) \
-                     ON CONFLICT (holder) DO UPDATE SET expires_at = excluded.expires_at"
-                ),
-                &[&holder, &ttl],
-            )?;
+            c.execute(&heartbeat_sql(), &[&holder, &ttl])?;
             Ok(())
         })
     }
@@ -953,13 +962,7 @@ impl CallbackStore for PgStore {
                     client = connect(&url).ok();
                 }
                 if let Some(c) = client.as_mut() {
-                    let beat = c.execute(
-                        &format!(
-                            "INSERT INTO dispatchers (holder, expires_at) VALUES ($1, {DB_NOW} + $2) \
-                             ON CONFLICT (holder) DO UPDATE SET expires_at = excluded.expires_at"
-                        ),
-                        &[&holder, &ttl],
-                    );
+                    let beat = c.execute(&heartbeat_sql(), &[&holder, &ttl]);
                     if beat.is_err() {
                         client = None;
                     }

@@ -515,9 +515,7 @@ fn pg_store() -> Option<PgTest> {
     let mut admin = ::postgres::Client::connect(&url, ::postgres::NoTls)
         .unwrap_or_else(|e| panic!("CALLWRIGHT_TEST_PG={url}: cannot connect: {e}"));
     admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let store = PgStore::open(&format!("{url}{sep}options=-csearch_path%3D{schema}"), true)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let store = PgStore::open(&in_schema(&url, &schema), true).unwrap_or_else(|e| panic!("{e}"));
     Some(PgTest { store, url, schema })
 }
 
