@@ -235,8 +235,12 @@ async fn agent_first<R: Runtime, O: Observer>(
                 let now = rt.now();
                 let mut acd = engine.acd.borrow_mut();
                 acd.reject(agent, now);
-                // Declining is a choice, not absence: the agent takes work again at once.
-                let _ = acd.set_state(agent, AgentState::Available, now);
+                // Declining is a choice, not absence: the agent takes work again at once — unless
+                // a person's presence says otherwise (an offer returned because they went on a
+                // break comes back as a rejection too).
+                if desk.as_ref().is_none_or(|d| d.ready(&name)) {
+                    let _ = acd.set_state(agent, AgentState::Available, now);
+                }
                 drop(acd);
                 engine.callback_side.stats.borrow_mut().rejected_offers += 1;
                 trace(engine, obs, cb, CallbackStep::Rejected { agent: name });
