@@ -92,20 +92,30 @@ fn a_database_is_migrated_only_when_asked_and_a_newer_one_is_refused() {
 #[test]
 fn four_dispatchers_dial_each_callback_exactly_once() {
     let Some(db) = Schema::new("dispatch") else { return };
-    const N: usize = 1_000;
-    let mut store = PgStore::open(&db.url, true).unwrap();
+    const N: usize = 10_000;
+    let store = PgStore::open(&db.url, true).unwrap();
     let settings = CallbackSettings::default();
     let now = chrono::Utc::now();
-    for i in 0..N {
-        let req = ScheduleRequest {
-            callback_type: CallbackType::for_request(false, false),
-            origin: Origin::Api,
-            callback_number: Some(format!("+316{:08}", 10_000_000 + i)),
-            queue: Some("Support".into()),
-            ..ScheduleRequest::default()
-        };
-        create_stored(&mut store, &req, &settings, now).unwrap();
-    }
+    // Created through the one create path (the CB rules under the database's locks), four
+    // writers at once.
+    std::thread::scope(|s| {
+        for w in 0..4 {
+            let (url, settings) = (&db.url, &settings);
+            s.spawn(move || {
+                let mut store = PgStore::open(url, false).unwrap();
+                for i in (w..N).step_by(4) {
+                    let req = ScheduleRequest {
+                        callback_type: CallbackType::for_request(false, false),
+                        origin: Origin::Api,
+                        callback_number: Some(format!("+316{:08}", 10_000_000 + i)),
+                        queue: Some("Support".into()),
+                        ..ScheduleRequest::default()
+                    };
+                    create_stored(&mut store, &req, settings, now).unwrap();
+                }
+            });
+        }
+    });
     // Output to files, not pipes: a pipe nobody reads fills up and blocks its dispatcher.
     let logs: Vec<_> = (0..4).map(|i| std::env::temp_dir().join(format!("{}-{i}.log", db.name))).collect();
     let children: Vec<_> = logs
@@ -115,7 +125,7 @@ fn four_dispatchers_dial_each_callback_exactly_once() {
             let file = std::fs::File::create(log).unwrap();
             Command::new(BIN)
                 .args(["callbacks", "--db", &db.url, "dispatch", "--agents", "25", "--speed", "1000"])
-                .args(["--answer", "1", "--seed", &(i + 1).to_string(), "--deadline", "2m"])
+                .args(["--answer", "1", "--seed", &(i + 1).to_string(), "--deadline", "5m"])
                 .stdout(file.try_clone().unwrap())
                 .stderr(file)
                 .spawn()
@@ -160,8 +170,8 @@ fn two_servers_share_one_database() {
     };
     let (da, dbb) = (data("a"), data("b"));
     let (ta, tb) = (token(&da, &["--role", "admin"]), token(&dbb, &["--role", "admin"]));
-    let a = start_with("flows/acme", &["--db", &db.url, "--migrate"], da);
-    let b = start_with("flows/acme", &["--db", &db.url], dbb);
+    let a = start_with("flows/acme", &["--db", &db.url, "--migrate"], da.clone());
+    let b = start_with("flows/acme", &["--db", &db.url], dbb.clone());
     let body = |n: &str| format!(r#"{{"target":{{"id":"{n}","type":"phoneNumber"}},"queueId":"Support"}}"#);
     let (status, _, first) = http(&a, "POST", "/api/v2/callbacks", Some(&ta), Some(&body("+31612345678")));
     assert_eq!(status, 201, "{first}");
@@ -176,6 +186,34 @@ fn two_servers_share_one_database() {
         assert_eq!(status, 201, "{cb}");
         ids.push(cb["id"].as_str().unwrap().to_string());
     }
+    // One token given to both servers (its record copied into the second's token file): its
+    // creations are counted in one bucket in the database, not once per server.
+    let limited = token(&da, &["--role", "admin", "--rate", "5"]);
+    let record = std::fs::read_to_string(da.join("tokens.jsonl")).unwrap();
+    let mut file = std::fs::OpenOptions::new().append(true).open(dbb.join("tokens.jsonl")).unwrap();
+    std::io::Write::write_all(&mut file, record.lines().last().unwrap().as_bytes()).unwrap();
+    std::io::Write::write_all(&mut file, b"\n").unwrap();
+    let started = std::time::Instant::now();
+    let mut answers = Vec::new();
+    for i in 0..16 {
+        let server = if i % 2 == 0 { &a } else { &b };
+        let (status, _, _) = http(
+            server,
+            "POST",
+            "/api/v2/callbacks",
+            Some(&limited),
+            Some(&body(&format!("+3163000{i:04}"))),
+        );
+        answers.push(status);
+    }
+    let granted = answers.iter().filter(|s| **s == 201).count();
+    // 5 at once, then 5 a second: counted per server it would be 10 or more.
+    let most = 5 + (started.elapsed().as_secs_f64() * 5.0).floor() as usize;
+    assert!(
+        answers.iter().all(|s| *s == 201 || *s == 429) && granted >= 5 && granted <= most && granted < 10,
+        "{answers:?} in {:?}",
+        started.elapsed()
+    );
     let (status, _, c) = http(
         &a,
         "POST",

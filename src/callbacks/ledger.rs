@@ -5,7 +5,7 @@
 //! ([`StoreLedger`]), a list kept in memory for `run` and flow tests ([`MemoryLedger`]), and
 //! nothing at all for a long simulation ([`NoLedger`]), whose memory must stay flat.
 
-use super::store::{CallbackStore, StoreError};
+use super::store::{CallbackStore, Step, StoreError};
 use super::{LiveCallback, State};
 use crate::time::Micros;
 use std::collections::HashSet;
@@ -109,39 +109,23 @@ impl<S: CallbackStore> Ledger for StoreLedger<S> {
     fn record(&mut self, cb: &LiveCallback, to: State, reason: &str, at: Micros) -> bool {
         let (id, from) = (&*cb.id, cb.state);
         let at = self.epoch + at;
-        let update = match self.store.get(id) {
-            Ok(Some(mut row)) => {
-                row.attempts_made = row.attempts_made.max(cb.attempts_made);
-                // A retry waits for its new time: a dispatcher started after a crash must not
-                // dial it early.
-                if to == State::Scheduled {
-                    row.due_at_utc = self.epoch + cb.due;
-                }
-                // An ended callback carries its end reason in the record too (list, show and
-                // exports read it there), not only in the history.
-                if to.is_final()
-                    && let Some(end) = super::EndReason::parse(reason)
-                    && let Ok(mut payload) = serde_json::from_str::<serde_json::Value>(&row.payload_json)
-                {
-                    payload["end_reason"] = serde_json::Value::String(end.as_str().to_string());
-                    payload["state"] = serde_json::Value::String(to.as_str().to_string());
-                    row.payload_json = payload.to_string();
-                }
-                row
-            }
-            Ok(None) => return false,
-            Err(e) => {
-                self.errors.push(e);
-                return false;
-            }
+        let step = Step {
+            attempts_made: cb.attempts_made,
+            // A retry waits for its new time: a dispatcher started after a crash must not dial
+            // it early.
+            due_at_utc: (to == State::Scheduled).then_some(self.epoch + cb.due),
+            ended: super::EndReason::parse(reason)
+                .filter(|_| to.is_final())
+                .map(|end| (to.as_str().to_string(), end.as_str().to_string())),
         };
-        match self.store.transition(id, &store_state(from), &store_state(to), Some(reason), at, Some(&update))
-        {
+        // Only the lifecycle's own fields are written (no read-modify-write of the row): a
+        // disposition or an edit an API server commits meanwhile is kept.
+        match self.store.advance(id, &store_state(from), &store_state(to), reason, at, &step) {
             Ok(true) => {
                 (self.on_change)(id, from, to, reason, at);
                 true
             }
-            Ok(false) => false,
+            Ok(false) | Err(StoreError::NotFound(_)) => false,
             Err(e) => {
                 self.errors.push(e);
                 false

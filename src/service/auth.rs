@@ -7,6 +7,7 @@
 //! or the role for the request: 403.
 
 use super::problem::Problem;
+use crate::callbacks::store::{AnyStore, Bucket};
 use axum::http::{HeaderMap, StatusCode};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -215,7 +216,9 @@ fn read(path: &Path) -> Result<Vec<TokenRecord>, String> {
     Ok(records)
 }
 
-/// Per-token token buckets on creations: `rate` a second, bursts of `rate`.
+/// Per-token token buckets on creations: `rate` a second, bursts of `rate`. Counted in the
+/// database when the store keeps buckets (PostgreSQL: every server spends from one bucket), in
+/// this process's memory otherwise.
 #[derive(Debug, Default)]
 pub struct RateLimits {
     buckets: std::sync::Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>,
@@ -223,18 +226,21 @@ pub struct RateLimits {
 
 impl RateLimits {
     /// Takes one creation from the caller's bucket, or answers 429 with the seconds to wait.
-    pub fn take(&self, caller: &Caller) -> Result<(), Problem> {
-        let now = std::time::Instant::now();
-        let rate = f64::from(caller.rate.max(1));
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let (tokens, last) = buckets.entry(caller.key.clone()).or_insert((rate, now));
-        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate);
-        *last = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            return Ok(());
-        }
-        let wait = ((1.0 - *tokens) / rate).ceil().max(1.0) as u64;
+    pub fn take(&self, caller: &Caller, store: &std::sync::Mutex<AnyStore>) -> Result<(), Problem> {
+        let shared = store
+            .lock()
+            .map_err(|_| Problem::internal("the store lock was poisoned"))?
+            .take_rate(&caller.key, caller.rate)
+            .map_err(|e| Problem::internal(e.to_string()))?;
+        let wait = match shared {
+            Bucket::Taken => return Ok(()),
+            Bucket::Wait(seconds) => seconds,
+            Bucket::Local => match self.take_here(caller) {
+                None => return Ok(()),
+                Some(seconds) => seconds,
+            },
+        };
+        let wait = wait.ceil().max(1.0) as u64;
         let mut p = Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -246,5 +252,20 @@ impl RateLimits {
         );
         p.retry_after = Some(wait);
         Err(p)
+    }
+
+    /// This process's bucket: `None` when a token was taken, else the seconds to wait.
+    fn take_here(&self, caller: &Caller) -> Option<f64> {
+        let now = std::time::Instant::now();
+        let rate = f64::from(caller.rate.max(1));
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let (tokens, last) = buckets.entry(caller.key.clone()).or_insert((rate, now));
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            return None;
+        }
+        Some((1.0 - *tokens) / rate)
     }
 }

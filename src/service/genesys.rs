@@ -96,7 +96,7 @@ pub async fn create(
     b: Body<CreateBody>,
 ) -> Result<Response, Problem> {
     let caller = state.tokens.caller(&headers, Scope::Write)?;
-    state.limits.take(&caller)?;
+    state.limits.take(&caller, &state.store)?;
     let (req, contact) = request_of(&state, &caller.role, body(b)?, idempotency_key(&headers))?;
     let (status, cb) = ops::create(&state, req, field_name).await?;
     if let Some(mut c) = contact {
@@ -277,7 +277,7 @@ pub async fn batch(
     b: Body<BatchBody>,
 ) -> Result<Response, Problem> {
     let caller = state.tokens.caller(&headers, Scope::Write)?;
-    state.limits.take(&caller)?;
+    state.limits.take(&caller, &state.store)?;
     let items = body(b)?.callbacks;
     if items.len() > 100 {
         return Err(Problem::bad_request(

@@ -113,7 +113,7 @@ pub async fn create(
 ) -> Result<Response, Problem> {
     let caller = state.tokens.caller(&headers, Scope::Write)?;
     check_org(&state, &org)?;
-    state.limits.take(&caller)?;
+    state.limits.take(&caller, &state.store)?;
     let b = body(b)?;
     let mut req = request(&b)?;
     req.owner = ops::owner_for(&caller.role, req.owner.take())?;

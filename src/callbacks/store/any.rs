@@ -2,8 +2,8 @@
 //! the dispatcher and the service get their store, whatever the engine behind it.
 
 use super::{
-    AttemptRecord, CallbackStore, ContactStore, Decide, InsertOutcome, ListFilter, PgStore, SqliteStore,
-    Store, StoreError, StoredCallback, Transition, is_postgres_url,
+    AttemptRecord, Bucket, CallbackStore, ContactStore, Decide, InsertOutcome, ListFilter, PgStore,
+    SqliteStore, Step, Store, StoreError, StoredCallback, Transition, is_postgres_url,
 };
 
 use crate::callbacks::contact::Contact;
@@ -97,6 +97,18 @@ impl<T: CallbackStore + ?Sized> CallbackStore for Box<T> {
         (**self).transition(id, from, to, reason, at, update)
     }
 
+    fn advance(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+        at: i64,
+        step: &Step,
+    ) -> Result<bool, StoreError> {
+        (**self).advance(id, from, to, reason, at, step)
+    }
+
     fn history(&self, id: &str) -> Result<Vec<Transition>, StoreError> {
         (**self).history(id)
     }
@@ -140,6 +152,10 @@ impl<T: CallbackStore + ?Sized> CallbackStore for Box<T> {
 
     fn count_booked(&self, queue: &str, from: i64, to: i64) -> Result<u64, StoreError> {
         (**self).count_booked(queue, from, to)
+    }
+
+    fn take_rate(&mut self, key: &str, rate: u32) -> Result<Bucket, StoreError> {
+        (**self).take_rate(key, rate)
     }
 
     fn shared_dispatch(&self) -> bool {

@@ -1,8 +1,8 @@
 //! [`MemoryStore`]: the simulator's store. Deterministic (every map is a `BTreeMap`), not durable.
 
 use super::{
-    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback,
-    Transition, attempt_of, check_attempt, check_update,
+    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, Step, StoreError,
+    StoredCallback, Transition, attempt_of, check_attempt, check_update,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -180,6 +180,24 @@ impl CallbackStore for MemoryStore {
             attempt,
         });
         Ok(true)
+    }
+
+    fn advance(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+        at: i64,
+        step: &Step,
+    ) -> Result<bool, StoreError> {
+        // One owner, no concurrent writer: reading and writing back the row is the same as the
+        // databases' single statement here.
+        let Some(mut row) = self.callbacks.get(id).cloned() else {
+            return Err(StoreError::NotFound(id.to_string()));
+        };
+        step.apply(&mut row);
+        self.transition(id, from, to, Some(reason), at, Some(&row))
     }
 
     fn history(&self, id: &str) -> Result<Vec<Transition>, StoreError> {

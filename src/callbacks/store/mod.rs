@@ -45,6 +45,47 @@ use std::path::PathBuf;
 /// The state the scheduler's [`CallbackStore::due`] query looks for.
 pub const SCHEDULED: &str = "SCHEDULED";
 
+/// A token bucket's answer ([`CallbackStore::take_rate`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bucket {
+    /// This store keeps no buckets (one process owns it): the caller counts in its own memory.
+    Local,
+    /// One token taken.
+    Taken,
+    /// Empty: the next token comes in this many seconds.
+    Wait(f64),
+}
+
+/// What the dispatcher changes beside the state (see [`CallbackStore::advance`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Step {
+    /// `attempts_made` becomes at least this (it never goes down).
+    pub attempts_made: u32,
+    /// A retry's new due time (UTC unix microseconds): a dispatcher started after a crash must
+    /// not dial it early.
+    pub due_at_utc: Option<i64>,
+    /// An ended callback's (state word, end reason), written into the payload too: list, show
+    /// and exports read them there, not only in the history.
+    pub ended: Option<(String, String)>,
+}
+
+impl Step {
+    /// The step applied to a row the way the databases' statements apply it.
+    pub fn apply(&self, row: &mut StoredCallback) {
+        row.attempts_made = row.attempts_made.max(self.attempts_made);
+        if let Some(due) = self.due_at_utc {
+            row.due_at_utc = due;
+        }
+        if let Some((state, end)) = &self.ended
+            && let Ok(mut payload) = serde_json::from_str::<serde_json::Value>(&row.payload_json)
+        {
+            payload["end_reason"] = serde_json::Value::String(end.clone());
+            payload["state"] = serde_json::Value::String(state.clone());
+            row.payload_json = payload.to_string();
+        }
+    }
+}
+
 /// One callback as the store keeps it. Times are UTC unix microseconds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredCallback {
@@ -263,6 +304,20 @@ pub trait CallbackStore {
         update: Option<&StoredCallback>,
     ) -> Result<bool, StoreError>;
 
+    /// The dispatcher's move: a compare-and-set on the state like [`Self::transition`], that
+    /// writes only the fields the lifecycle owns (`step`) in the same statement. It never
+    /// rewrites the rest of the row, so an edit or a disposition an API server wrote meanwhile
+    /// is kept (a read-then-write would put the old row back).
+    fn advance(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+        at: i64,
+        step: &Step,
+    ) -> Result<bool, StoreError>;
+
     /// Every transition of a callback, creation first, in the order they were recorded.
     fn history(&self, id: &str) -> Result<Vec<Transition>, StoreError>;
 
@@ -333,6 +388,13 @@ pub trait CallbackStore {
     /// Commits the group; on failure nothing of it was stored.
     fn commit_group(&mut self) -> Result<(), StoreError> {
         Ok(())
+    }
+
+    /// Takes one token from the bucket `key` (refilled at `rate` a second, holding at most
+    /// `rate`): in the database when several servers share it, so a client spread over them
+    /// gets the rate once, not once per server. [`Bucket::Local`] by default.
+    fn take_rate(&mut self, _key: &str, _rate: u32) -> Result<Bucket, StoreError> {
+        Ok(Bucket::Local)
     }
 
     /// Whether several dispatchers may work this store at once, each claiming the callbacks it

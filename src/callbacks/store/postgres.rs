@@ -12,8 +12,8 @@
 //! primary key.
 
 use super::{
-    AttemptRecord, CallbackStore, ContactStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError,
-    StoredCallback, Transition, check_attempt, check_update,
+    AttemptRecord, Bucket, CallbackStore, ContactStore, Decide, InsertOutcome, ListFilter, SCHEDULED, Step,
+    StoreError, StoredCallback, Transition, check_attempt, check_update,
 };
 use crate::callbacks::contact::Contact;
 use postgres::types::ToSql;
@@ -21,7 +21,7 @@ use postgres::{Client, NoTls, Row};
 use std::sync::mpsc;
 
 /// The schema version this build writes; `callwright db migrate` brings a database to it.
-pub const PG_SCHEMA_VERSION: u32 = 3;
+pub const PG_SCHEMA_VERSION: u32 = 4;
 
 /// `PG_MIGRATIONS[i]` takes the schema from version `i` to `i + 1`; each runs in one transaction
 /// with its row in `callwright_schema`.
@@ -112,6 +112,17 @@ const PG_MIGRATIONS: &[(&str, &str)] = &[
         PRIMARY KEY (contact_id, number)
     );
     CREATE INDEX contact_numbers_number ON contact_numbers (number);
+    "#,
+    ),
+    (
+        "rate-limit buckets shared by every API server",
+        r#"
+    CREATE UNLOGGED TABLE rate_buckets (
+        key     TEXT             PRIMARY KEY,
+        tokens  DOUBLE PRECISION NOT NULL,
+        at      BIGINT           NOT NULL,
+        granted BOOLEAN          NOT NULL
+    );
     "#,
     ),
 ];
@@ -377,6 +388,17 @@ fn row_to_callback(r: &Row) -> StoredCallback {
         updated_at: r.get(9),
     }
 }
+
+/// [`CallbackStore::advance`] in one statement: the compare-and-set (fenced), the lifecycle's own
+/// fields, and the history row.
+const ADVANCE: &str = "WITH moved AS (UPDATE callbacks SET state = $3, updated_at = $4, \
+       attempts_made = GREATEST(attempts_made, $5), due_at_utc = COALESCE($6, due_at_utc), \
+       payload_json = CASE WHEN $7::text IS NULL THEN payload_json \
+         ELSE (payload_json::jsonb || jsonb_build_object('end_reason', $7::text, 'state', $8::text))::text END \
+       WHERE id = $1 AND state = $2 AND ($9::text IS NULL OR claimed_by = $9) \
+       RETURNING id, attempts_made) \
+     INSERT INTO transitions (callback_id, from_state, to_state, reason, at, attempt) \
+     SELECT id, $2, $3, $10, $4, NULLIF(attempts_made, 0) FROM moved";
 
 fn insert_transition(c: &mut impl postgres::GenericClient, t: &Transition) -> Result<(), StoreError> {
     c.execute(
@@ -677,6 +699,44 @@ impl CallbackStore for PgStore {
         })
     }
 
+    fn advance(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+        at: i64,
+        step: &Step,
+    ) -> Result<bool, StoreError> {
+        let (id, from, to, reason) = (id.to_string(), from.to_string(), to.to_string(), reason.to_string());
+        let (attempts, due) = (step.attempts_made as i32, step.due_at_utc);
+        let (state_word, end) = step.ended.clone().unzip();
+        let fence = self.fence.clone();
+        // A release (due → QUEUED) is committed without waiting for the disk: lost in a crash of
+        // the database, the callback is still SCHEDULED and past due, and is released again; and
+        // every write that depends on it — above all the attempt's claim before a dial — is a
+        // synchronous commit, which flushes the log up to and past the release first.
+        let lazy = from == "SCHEDULED" && to == "QUEUED";
+        self.call(move |c| {
+            let params: [&(dyn ToSql + Sync); 10] =
+                [&id, &from, &to, &at, &attempts, &due, &end, &state_word, &fence, &reason];
+            let changed = if lazy {
+                let mut tx = c.transaction()?;
+                tx.batch_execute("SET LOCAL synchronous_commit = off")?;
+                let n = tx.execute(ADVANCE, &params)?;
+                tx.commit()?;
+                n
+            } else {
+                c.execute(ADVANCE, &params)?
+            };
+            if changed == 0 {
+                let exists = c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&id])?.is_some();
+                return if exists { Ok(false) } else { Err(StoreError::NotFound(id)) };
+            }
+            Ok(true)
+        })
+    }
+
     fn history(&self, id: &str) -> Result<Vec<Transition>, StoreError> {
         let id = id.to_string();
         self.call(move |c| {
@@ -885,6 +945,32 @@ impl CallbackStore for PgStore {
             }
             tx.commit()?;
             Ok(true)
+        })
+    }
+
+    fn take_rate(&mut self, key: &str, rate: u32) -> Result<Bucket, StoreError> {
+        let (key, rate) = (key.to_string(), f64::from(rate.max(1)));
+        self.call(move |c| {
+            // One statement on one row: the refill (the database's clock), the take and the
+            // answer, so servers counting at once cannot both spend the last token. The table is
+            // unlogged: a bucket need not survive a crash of the database, and a commit that
+            // writes no log waits for no disk.
+            let row = c.query_one(
+                &format!(
+                    "WITH now AS (SELECT {DB_NOW} AS t) \
+                     INSERT INTO rate_buckets AS b (key, tokens, at, granted) \
+                       SELECT $1, $2::float8 - 1, t, true FROM now \
+                     ON CONFLICT (key) DO UPDATE SET \
+                       tokens = LEAST($2::float8, b.tokens + (EXCLUDED.at - b.at) / 1e6 * $2::float8) \
+                              - CASE WHEN LEAST($2::float8, b.tokens + (EXCLUDED.at - b.at) / 1e6 * $2::float8) >= 1 THEN 1 ELSE 0 END, \
+                       granted = LEAST($2::float8, b.tokens + (EXCLUDED.at - b.at) / 1e6 * $2::float8) >= 1, \
+                       at = EXCLUDED.at \
+                     RETURNING granted, tokens"
+                ),
+                &[&key, &rate],
+            )?;
+            let (granted, tokens): (bool, f64) = (row.get(0), row.get(1));
+            Ok(if granted { Bucket::Taken } else { Bucket::Wait((1.0 - tokens) / rate) })
         })
     }
 

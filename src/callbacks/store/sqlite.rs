@@ -23,8 +23,8 @@
 //! [`SCHEMA_VERSION`], one transaction per step.
 
 use super::{
-    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, StoreError, StoredCallback,
-    Transition, attempt_of, check_attempt, check_update,
+    AttemptRecord, CallbackStore, Decide, InsertOutcome, ListFilter, SCHEDULED, Step, StoreError,
+    StoredCallback, Transition, attempt_of, check_attempt, check_update,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
@@ -369,6 +369,39 @@ fn row_to_callback(row: &Row<'_>) -> rusqlite::Result<StoredCallback> {
     })
 }
 
+/// After a compare-and-set `UPDATE` that changed `changed` rows: false (and nothing written) when
+/// the state was not `from`, else the transition's history row, committed with it.
+fn record_move(
+    tx: rusqlite::Transaction<'_>,
+    id: &str,
+    from: &str,
+    to: &str,
+    reason: Option<&str>,
+    at: i64,
+    changed: usize,
+) -> Result<bool, StoreError> {
+    if changed == 0 {
+        let exists =
+            tx.query_row("SELECT 1 FROM callbacks WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some();
+        return if exists { Ok(false) } else { Err(StoreError::NotFound(id.to_string())) };
+    }
+    let attempts_made: u32 =
+        tx.query_row("SELECT attempts_made FROM callbacks WHERE id = ?1", [id], |row| row.get(0))?;
+    insert_transition(
+        &tx,
+        &Transition {
+            callback_id: id.to_string(),
+            from_state: Some(from.to_string()),
+            to_state: to.to_string(),
+            reason: reason.map(str::to_string),
+            at,
+            attempt: attempt_of(attempts_made),
+        },
+    )?;
+    tx.commit()?;
+    Ok(true)
+}
+
 fn insert_transition(tx: &Connection, t: &Transition) -> rusqlite::Result<()> {
     tx.prepare_cached(
         "INSERT INTO transitions (callback_id, from_state, to_state, reason, at, attempt) \
@@ -580,26 +613,29 @@ impl CallbackStore for SqliteStore {
                 params![id, from, to, at],
             )?,
         };
-        if changed == 0 {
-            let exists =
-                tx.query_row("SELECT 1 FROM callbacks WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some();
-            return if exists { Ok(false) } else { Err(StoreError::NotFound(id.to_string())) };
-        }
-        let attempts_made: u32 =
-            tx.query_row("SELECT attempts_made FROM callbacks WHERE id = ?1", [id], |row| row.get(0))?;
-        insert_transition(
-            &tx,
-            &Transition {
-                callback_id: id.to_string(),
-                from_state: Some(from.to_string()),
-                to_state: to.to_string(),
-                reason: reason.map(str::to_string),
-                at,
-                attempt: attempt_of(attempts_made),
-            },
+        record_move(tx, id, from, to, reason, at, changed)
+    }
+
+    fn advance(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+        at: i64,
+        step: &Step,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (state_word, end) = step.ended.clone().unzip();
+        let changed = tx.execute(
+            "UPDATE callbacks SET state = ?3, updated_at = ?4, attempts_made = max(attempts_made, ?5), \
+             due_at_utc = coalesce(?6, due_at_utc), \
+             payload_json = CASE WHEN ?7 IS NULL THEN payload_json \
+                            ELSE json_set(payload_json, '$.end_reason', ?7, '$.state', ?8) END \
+             WHERE id = ?1 AND state = ?2",
+            params![id, from, to, at, step.attempts_made, step.due_at_utc, end, state_word],
         )?;
-        tx.commit()?;
-        Ok(true)
+        record_move(tx, id, from, to, Some(reason), at, changed)
     }
 
     fn history(&self, id: &str) -> Result<Vec<Transition>, StoreError> {

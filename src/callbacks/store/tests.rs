@@ -366,6 +366,42 @@ fn batch_is_all_or_nothing(s: &mut impl CallbackStore) {
     assert_eq!(ids(&s.by_number("+31209999999").unwrap()), ["cb-1", "cb-2"]);
 }
 
+fn advance_keeps_what_others_wrote(s: &mut impl CallbackStore) {
+    s.insert(&cb("cb-1", "+31201234567", 5_000)).unwrap();
+    // An API server writes a disposition while the dispatcher holds the callback.
+    let mut edited = s.get("cb-1").unwrap().unwrap();
+    edited.payload_json = r#"{"name":"caller cb-1","data":{"disposition":"sale"}}"#.to_string();
+    assert!(s.transition("cb-1", SCHEDULED, SCHEDULED, Some("disposition"), 5_500, Some(&edited)).unwrap());
+    // The dispatcher's moves write only their own fields.
+    let release = Step { attempts_made: 0, ..Step::default() };
+    assert!(s.advance("cb-1", SCHEDULED, "QUEUED", "due", 6_000, &release).unwrap());
+    assert!(!s.advance("cb-1", SCHEDULED, "QUEUED", "due", 6_001, &release).unwrap());
+    let retry = Step { attempts_made: 2, due_at_utc: Some(9_000), ended: None };
+    assert!(s.advance("cb-1", "QUEUED", SCHEDULED, "retry", 7_000, &retry).unwrap());
+    let got = s.get("cb-1").unwrap().unwrap();
+    assert_eq!(
+        (got.state.as_str(), got.due_at_utc, got.attempts_made, got.updated_at),
+        (SCHEDULED, 9_000, 2, 7_000)
+    );
+    // attempts_made never goes down.
+    let end =
+        Step { attempts_made: 1, due_at_utc: None, ended: Some(("completed".into(), "answered".into())) };
+    assert!(s.advance("cb-1", SCHEDULED, "COMPLETED", "answered", 8_000, &end).unwrap());
+    let got = s.get("cb-1").unwrap().unwrap();
+    assert_eq!((got.attempts_made, got.due_at_utc), (2, 9_000));
+    let payload: serde_json::Value = serde_json::from_str(&got.payload_json).unwrap();
+    assert_eq!(payload["data"]["disposition"], "sale");
+    assert_eq!(payload["end_reason"], "answered");
+    assert_eq!(payload["state"], "completed");
+    let history = s.history("cb-1").unwrap();
+    assert_eq!(history.len(), 5);
+    assert_eq!(history[3].attempt, Some(2));
+    assert!(matches!(
+        s.advance("cb-404", SCHEDULED, "QUEUED", "due", 1, &release),
+        Err(StoreError::NotFound(_))
+    ));
+}
+
 macro_rules! store_tests {
     ($module:ident, $open:expr) => {
         mod $module {
@@ -393,6 +429,12 @@ macro_rules! store_tests {
             fn transition_applies_update() {
                 if let Some(mut s) = $open {
                     transition_with_update(s.as_store());
+                }
+            }
+            #[test]
+            fn advance_writes_only_the_lifecycle_fields() {
+                if let Some(mut s) = $open {
+                    advance_keeps_what_others_wrote(s.as_store());
                 }
             }
             #[test]
@@ -807,4 +849,23 @@ fn an_export_imports_into_every_store_with_nothing_lost() {
     if let Some(mut pg) = pg_store() {
         again(pg.as_store());
     }
+}
+
+#[test]
+fn rate_buckets_are_kept_in_postgres_and_nowhere_else() {
+    assert_eq!(MemoryStore::new().take_rate("k", 3).unwrap(), Bucket::Local);
+    let Some(mut pg) = pg_store() else { return };
+    let s = pg.as_store();
+    // A full bucket of 3, then empty: the wait is about a third of a second.
+    for _ in 0..3 {
+        assert_eq!(s.take_rate("token-a", 3).unwrap(), Bucket::Taken);
+    }
+    match s.take_rate("token-a", 3).unwrap() {
+        Bucket::Wait(w) => assert!(w > 0.0 && w <= 1.0 / 3.0 + 1e-9, "{w}"),
+        other => panic!("{other:?}"),
+    }
+    // Another token has its own bucket, and the bucket refills with time.
+    assert_eq!(s.take_rate("token-b", 3).unwrap(), Bucket::Taken);
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert_eq!(s.take_rate("token-a", 3).unwrap(), Bucket::Taken);
 }
