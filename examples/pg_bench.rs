@@ -1,12 +1,12 @@
 //! PostgreSQL store and dispatcher figures: creations/s through the one create path (the CB rules
 //! under the database's advisory locks) with 1, 2 and 4 writers, and — with `--pending` callbacks
 //! waiting far ahead — release lateness (due time → QUEUED, from the transitions table) and
-//! releases/s with 1, 2 and 4 dispatcher processes.
+//! releases/s (`--burst` callbacks due at the same second) with 1, 2 and 4 dispatcher processes.
 //!
 //! ```sh
 //! cargo build --release
 //! CALLWRIGHT_TEST_PG=postgres://postgres@127.0.0.1:5432/test \
-//!   cargo run --release --example pg_bench -- --pending 1000000 --due 1000 --spread 30
+//!   cargo run --release --example pg_bench -- --pending 1000000 --due 600 --spread 30 --burst 2000
 //! ```
 //! `CALLWRIGHT_BIN` names the binary (default `target/release/callwright`).
 
@@ -27,8 +27,12 @@ fn arg(args: &[String], name: &str, default: u64) -> u64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (pending, due, spread) =
-        (arg(&args, "--pending", 100_000), arg(&args, "--due", 1_000), arg(&args, "--spread", 30));
+    let (pending, due, spread, burst) = (
+        arg(&args, "--pending", 100_000),
+        arg(&args, "--due", 1_000),
+        arg(&args, "--spread", 30),
+        arg(&args, "--burst", 2_000),
+    );
     let base = std::env::var("CALLWRIGHT_TEST_PG").expect("set CALLWRIGHT_TEST_PG to a PostgreSQL URL");
     let bin = std::env::var("CALLWRIGHT_BIN").unwrap_or_else(|_| "target/release/callwright".into());
     let schema = format!("cw_bench_{}", std::process::id());
@@ -92,19 +96,16 @@ fn main() {
     eprintln!("{} pending in {:.1}s", serial as i64 + bulk, filled.elapsed().as_secs_f64());
     c.batch_execute("ANALYZE callbacks").unwrap();
 
-    println!();
-    println!("| dispatchers | pending | due | releases/s | lateness p50 | p90 | p99 | max |");
-    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for dispatchers in [1u64, 2, 4] {
-        // `due` callbacks whose windows open evenly over `spread` seconds, starting once they are
-        // all created (about 10 ms each) plus 10 s.
-        let mut store = PgStore::open(&url, false).unwrap();
-        // Whole seconds: a window's start is kept to the second.
-        let soon = chrono::Utc::now() + chrono::Duration::milliseconds(10_000 + 15 * due as i64);
+    let mut store = PgStore::open(&url, false).unwrap();
+    let mut make = |count: u64, spread: u64| -> Vec<String> {
+        // `count` callbacks whose windows open evenly over `spread` seconds (whole seconds: a
+        // window's start is kept to the second), starting once they are all created (about
+        // 10 ms each) plus 10 s.
+        let soon = chrono::Utc::now() + chrono::Duration::milliseconds(10_000 + 15 * count as i64);
         let t0 = chrono::DateTime::from_timestamp(soon.timestamp(), 0).unwrap();
-        let ids: Vec<String> = (0..due)
+        let ids = (0..count)
             .map(|i| {
-                let at = t0 + chrono::Duration::seconds((i * spread / due) as i64);
+                let at = t0 + chrono::Duration::seconds((i * spread / count) as i64);
                 let start = at.time();
                 let end = start + chrono::Duration::minutes(30);
                 let mut req = ScheduleRequest::scheduled(
@@ -122,78 +123,138 @@ fn main() {
                 }
             })
             .collect();
-        serial += due;
-        let children: Vec<_> = (0..dispatchers)
-            .map(|d| {
-                Command::new(&bin)
-                    .args([
-                        "callbacks",
-                        "--db",
-                        &url,
-                        "dispatch",
-                        "--agents",
-                        "200",
-                        "--handle",
-                        "1s",
-                        "--answer",
-                        "1",
-                    ])
-                    .args(["--seed", &(d + 1).to_string(), "--deadline", "10m"])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        let ids_sql = ids.clone();
-        let waited = Instant::now();
-        loop {
-            let released: i64 = c
-                .query_one(
-                    "SELECT count(DISTINCT callback_id) FROM transitions WHERE callback_id = ANY($1) AND to_state = 'QUEUED'",
-                    &[&ids_sql],
-                )
-                .unwrap()
-                .get(0);
-            if released as u64 == due || waited.elapsed() > Duration::from_secs(spread + 120) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(500));
-        }
-        let row = c
-            .query_one(
-                "SELECT count(*), \
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY late), percentile_cont(0.9) WITHIN GROUP (ORDER BY late), \
-                   percentile_cont(0.99) WITHIN GROUP (ORDER BY late), max(late), min(at), max(at) \
-                 FROM (SELECT DISTINCT ON (t.callback_id) ((t.at - c.due_at_utc) / 1000.0)::float8 AS late, t.at \
-                       FROM transitions t JOIN callbacks c ON c.id = t.callback_id \
-                       WHERE t.callback_id = ANY($1) AND t.from_state = 'SCHEDULED' AND t.to_state = 'QUEUED' \
-                       ORDER BY t.callback_id, t.seq) x",
-                &[&ids_sql],
-            )
-            .unwrap();
-        let n: i64 = row.get(0);
-        if n == 0 {
-            println!("| {dispatchers} | {pending} | 0 | - | - | - | - | - |");
-            continue;
-        }
-        let (p50, p90, p99): (f64, f64, f64) = (row.get(1), row.get(2), row.get(3));
-        let max: f64 = row.get::<_, f64>(4);
-        let (first, last): (i64, i64) = (row.get(5), row.get(6));
-        let rate = n as f64 / ((last - first).max(1) as f64 / 1e6);
+        serial += count;
+        ids
+    };
+
+    println!();
+    println!("Release lateness: {due} callbacks falling due over {spread} s, {pending} pending.");
+    println!();
+    println!("| dispatchers | released | lateness p50 | p90 | p99 | max |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: |");
+    for dispatchers in [1u64, 2, 4] {
+        let ids = make(due, spread);
+        let r = round(&bin, &url, &mut c, dispatchers, 200, &ids, spread);
         println!(
-            "| {dispatchers} | {} | {n} | {rate:.0} | {p50:.1} ms | {p90:.1} ms | {p99:.1} ms | {max:.1} ms |",
-            pending
+            "| {dispatchers} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+            r.n, r.p50, r.p90, r.p99, r.max
         );
-        for mut ch in children {
-            let _ = ch.kill();
-            let _ = ch.wait();
-        }
-        // Their claims go back at once for the next round.
-        c.batch_execute(
-            "UPDATE callbacks SET claimed_by = NULL WHERE claimed_by IS NOT NULL; DELETE FROM dispatchers",
-        )
-        .unwrap();
+    }
+    println!();
+    println!("Releases/s: {burst} callbacks due at the same second, {pending} pending.");
+    println!();
+    println!("| dispatchers | released | all released after | releases/s |");
+    println!("| ---: | ---: | ---: | ---: |");
+    for dispatchers in [1u64, 2, 4] {
+        let ids = make(burst, 0);
+        let r = round(&bin, &url, &mut c, dispatchers, burst.div_ceil(2 * dispatchers) + 10, &ids, 0);
+        println!(
+            "| {dispatchers} | {} | {:.0} ms | {:.0} |",
+            r.n,
+            r.max,
+            r.n as f64 / (r.max / 1000.0).max(1e-3)
+        );
     }
     admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).unwrap();
+}
+
+/// Where dispatcher `d`'s output goes: `$CALLWRIGHT_BENCH_LOGS/dispatcher-D.out|err` when that
+/// names a folder (to see what a slow round did), else nowhere.
+fn log(d: u64, stream: &str) -> Stdio {
+    match std::env::var_os("CALLWRIGHT_BENCH_LOGS") {
+        Some(dir) => {
+            std::fs::File::create(std::path::Path::new(&dir).join(format!("dispatcher-{d}.{stream}")))
+                .map(Stdio::from)
+                .unwrap_or_else(|e| panic!("CALLWRIGHT_BENCH_LOGS: {e}"))
+        }
+        None => Stdio::null(),
+    }
+}
+
+/// Release lateness (due → QUEUED, from the transitions table) of one round, in milliseconds.
+struct Round {
+    n: i64,
+    p50: f64,
+    p90: f64,
+    p99: f64,
+    max: f64,
+}
+
+/// Starts `dispatchers` dispatcher processes with `agents` agents each, waits until `ids` are
+/// all released (or `spread` + 120 s pass), stops them and gives their claims back.
+fn round(
+    bin: &str,
+    url: &str,
+    c: &mut postgres::Client,
+    dispatchers: u64,
+    agents: u64,
+    ids: &[String],
+    spread: u64,
+) -> Round {
+    let children: Vec<_> = (0..dispatchers)
+        .map(|d| {
+            Command::new(bin)
+                .args(["callbacks", "--db", url, "dispatch", "--agents", &agents.to_string()])
+                .args([
+                    "--handle",
+                    "1s",
+                    "--answer",
+                    "1",
+                    "--seed",
+                    &(d + 1).to_string(),
+                    "--deadline",
+                    "10m",
+                ])
+                .stdout(log(d, "out"))
+                .stderr(log(d, "err"))
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let ids = ids.to_vec();
+    let waited = Instant::now();
+    loop {
+        let released: i64 = c
+            .query_one(
+                "SELECT count(DISTINCT callback_id) FROM transitions WHERE callback_id = ANY($1) AND to_state = 'QUEUED'",
+                &[&ids],
+            )
+            .unwrap()
+            .get(0);
+        if released as usize == ids.len() || waited.elapsed() > Duration::from_secs(spread + 120) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let row = c
+        .query_one(
+            "SELECT count(*), \
+               coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY late), 0), \
+               coalesce(percentile_cont(0.9) WITHIN GROUP (ORDER BY late), 0), \
+               coalesce(percentile_cont(0.99) WITHIN GROUP (ORDER BY late), 0), coalesce(max(late), 0) \
+             FROM (SELECT DISTINCT ON (t.callback_id) ((t.at - c.due_at_utc) / 1000.0)::float8 AS late \
+                   FROM transitions t JOIN callbacks c ON c.id = t.callback_id \
+                   WHERE t.callback_id = ANY($1) AND t.from_state = 'SCHEDULED' AND t.to_state = 'QUEUED' \
+                   ORDER BY t.callback_id, t.seq) x",
+            &[&ids],
+        )
+        .unwrap();
+    for mut ch in children {
+        let _ = ch.kill();
+        let _ = ch.wait();
+    }
+    // The round's callbacks still in a call are ended, and every claim goes back, so the next
+    // round's dispatchers start with free agents and room to claim (else they spend the round
+    // finishing this one's calls, and its lateness measures that).
+    c.execute(
+        "UPDATE callbacks SET state = 'CANCELLED' WHERE id = ANY($1) \
+         AND state NOT IN ('COMPLETED', 'CANCELLED', 'FAILED', 'EXPIRED')",
+        &[&ids],
+    )
+    .unwrap();
+    c.batch_execute(
+        "UPDATE callbacks SET claimed_by = NULL WHERE claimed_by IS NOT NULL; DELETE FROM dispatchers",
+    )
+    .unwrap();
+    Round { n: row.get(0), p50: row.get(1), p90: row.get(2), p99: row.get(3), max: row.get(4) }
 }

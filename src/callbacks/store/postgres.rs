@@ -15,6 +15,7 @@ use super::{
     AttemptRecord, Bucket, CallbackStore, ContactStore, Decide, InsertOutcome, ListFilter, SCHEDULED, Step,
     StoreError, StoredCallback, Transition, check_attempt, check_update,
 };
+use crate::callbacks::State;
 use crate::callbacks::contact::Contact;
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row};
@@ -712,11 +713,13 @@ impl CallbackStore for PgStore {
         let (attempts, due) = (step.attempts_made as i32, step.due_at_utc);
         let (state_word, end) = step.ended.clone().unzip();
         let fence = self.fence.clone();
-        // A release (due → QUEUED) is committed without waiting for the disk: lost in a crash of
-        // the database, the callback is still SCHEDULED and past due, and is released again; and
-        // every write that depends on it — above all the attempt's claim before a dial — is a
-        // synchronous commit, which flushes the log up to and past the release first.
-        let lazy = from == "SCHEDULED" && to == "QUEUED";
+        // A move between pending states (released, offered, accepted, rescheduled for a retry)
+        // is committed without waiting for the disk: lost in a crash of the database, the
+        // callback is found one step back and that step is made again. What must not be lost is
+        // written with a synchronous commit — the attempt's claim before a dial, an end — and a
+        // synchronous commit flushes the log up to and past every lazy one before it, so nothing
+        // that a dial or an end depends on can be missing after it.
+        let lazy = !State::ALL.iter().any(|s| s.is_final() && s.as_str().eq_ignore_ascii_case(&to));
         self.call(move |c| {
             let params: [&(dyn ToSql + Sync); 10] =
                 [&id, &from, &to, &at, &attempts, &due, &end, &state_word, &fence, &reason];
