@@ -413,6 +413,7 @@ fn the_openapi_document_and_docs_page_are_served() {
             "/api/v2/contacts",
             "/api/v2/contacts/{id}",
             "/api/v2/contacts/{id}/numbers",
+            "/api/v2/me",
             "/metrics",
             "/readyz",
             "/v1/callbacks/organization/{orgId}/scheduled-callback",

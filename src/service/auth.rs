@@ -166,6 +166,27 @@ impl Tokens {
         Ok(token)
     }
 
+    /// [`Tokens::caller`] for the event stream, which also takes the token from the
+    /// `callwright_token` cookie the pages set: a browser's `EventSource` cannot send an
+    /// Authorization header. Only this read-only stream takes the cookie, so a page on another
+    /// site cannot make a signed-in browser change anything.
+    pub fn stream_caller(&self, headers: &HeaderMap, scope: Scope) -> Result<Caller, Problem> {
+        if headers.contains_key(axum::http::header::AUTHORIZATION) {
+            return self.caller(headers, scope);
+        }
+        let cookie = headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|pair| pair.trim().strip_prefix("callwright_token="));
+        let mut with = HeaderMap::new();
+        if let Some(value) = cookie.and_then(|t| format!("Bearer {t}").parse().ok()) {
+            with.insert(axum::http::header::AUTHORIZATION, value);
+        }
+        self.caller(&with, scope)
+    }
+
     /// The caller of the request's `Authorization: Bearer` token: 401 without a known one, 403
     /// when the token lacks `scope`.
     pub fn caller(&self, headers: &HeaderMap, scope: Scope) -> Result<Caller, Problem> {
@@ -268,4 +289,32 @@ impl RateLimits {
         }
         Some((1.0 - *tokens) / rate)
     }
+}
+
+/// Who a token speaks for.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    /// `admin`, `supervisor` or `agent`.
+    pub role: String,
+    /// The agent of an agent's token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+}
+
+/// `GET /api/v2/me`: the role (and agent) of the token — what a page needs to know whose desk to
+/// show.
+#[utoipa::path(get, path = "/api/v2/me", tag = "agents",
+    responses((status = 200, body = Me), (status = 401)),
+    security(("bearer" = [])))]
+pub async fn me(
+    axum::extract::State(state): axum::extract::State<std::sync::Arc<super::ServiceState>>,
+    headers: HeaderMap,
+) -> Result<axum::Json<Me>, Problem> {
+    let caller = state.tokens.caller(&headers, Scope::Read)?;
+    let (role, agent) = match caller.role {
+        Role::Admin => ("admin", None),
+        Role::Supervisor => ("supervisor", None),
+        Role::Agent { agent } => ("agent", Some(agent)),
+    };
+    Ok(axum::Json(Me { role: role.into(), agent }))
 }

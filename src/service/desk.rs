@@ -197,6 +197,9 @@ pub struct DeskView {
     pub presence: Presence,
     pub offer: Option<OfferView>,
     pub call: Option<CallView>,
+    /// The disposition codes of the call's queue (what Done may be closed with); empty without
+    /// a call.
+    pub dispositions: Vec<String>,
 }
 
 fn desk_view(state: &ServiceState, agent: &str) -> DeskView {
@@ -211,11 +214,18 @@ fn desk_view(state: &ServiceState, agent: &str) -> DeskView {
         });
         (s.offer.as_ref().map(|o| (o.offer.clone(), o.at)), call)
     });
+    let dispositions = call
+        .as_ref()
+        .and_then(|c| ops::load(state, &Role::Admin, &c.callback_id).ok())
+        .and_then(|cb| state.settings(&cb.queue))
+        .map(|s| s.dispositions)
+        .unwrap_or_default();
     DeskView {
         agent: agent.to_string(),
         presence: state.agents.get(agent).0,
         offer: offer.map(|(o, at)| offer_view(state, o, at)),
         call,
+        dispositions,
     }
 }
 

@@ -72,7 +72,7 @@ pub async fn events(
     AxState(state): AxState<Arc<ServiceState>>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let caller = state.tokens.caller(&headers, Scope::Read)?;
+    let caller = state.tokens.stream_caller(&headers, Scope::Read)?;
     let agent = match caller.role {
         Role::Agent { agent } => Some(agent),
         _ => None,
@@ -88,8 +88,12 @@ pub async fn events(
                 };
                 let event = match received {
                     Ok(change) => {
+                        // An agent sees the changes to its own callbacks and what happens on
+                        // its own desk (an offer, a call, a callback reassigned away from it).
+                        let about = |key: &str| change.get(key).and_then(|v| v.as_str());
                         if let Some(a) = &agent
-                            && change.get("agentId").and_then(|v| v.as_str()) != Some(a.as_str())
+                            && about("agentId") != Some(a.as_str())
+                            && about("agent") != Some(a.as_str())
                         {
                             continue;
                         }

@@ -21,6 +21,7 @@ mod health;
 mod metrics;
 mod openapi;
 mod ops;
+mod pages;
 mod problem;
 mod report;
 mod slots;
@@ -134,7 +135,7 @@ pub fn openapi_document() -> serde_json::Value {
 pub fn router(state: Arc<ServiceState>) -> Router {
     use axum::routing::post;
     let webex = "/v1/callbacks/organization/{org}/scheduled-callback";
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
@@ -159,6 +160,8 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/callbacks/{id}", get(genesys::get_one).patch(genesys::patch).delete(genesys::delete))
         .route(webex, get(webex::list).post(webex::create))
         .route(&format!("{webex}/{{id}}"), get(webex::get_one).put(webex::put).delete(webex::delete))
+        .route("/api/v2/me", get(auth::me));
+    pages::routes(router)
         .fallback(|| async {
             problem::Problem::new(
                 axum::http::StatusCode::NOT_FOUND,

@@ -3,7 +3,7 @@
 //! server (no script, no CDN: it works offline and behind any proxy).
 
 use super::{
-    agents, contacts, desk, disposition, genesys, genesys_model, health, problem, report, slots, webex,
+    agents, auth, contacts, desk, disposition, genesys, genesys_model, health, problem, report, slots, webex,
     webex_model, webhook,
 };
 use axum::Json;
@@ -23,14 +23,14 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         genesys::create, genesys::list, genesys::get_one, genesys::patch, genesys::delete, genesys::batch,
         webex::create, webex::list, webex::get_one, webex::put, webex::delete,
         disposition::dispose, slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability, desk::get_desk, desk::answer_offer, desk::end_call, contacts::create, contacts::list, contacts::get_one, contacts::put, contacts::add_number, contacts::delete,
-        health::events, health::readyz, health::metrics,
+        health::events, health::readyz, health::metrics, auth::me,
     ),
     components(schemas(
         genesys_model::CreateBody, genesys_model::PatchBody, genesys_model::GenesysCallback,
         genesys_model::CallbackPage, genesys_model::BatchBody, genesys_model::BatchAnswer,
         webex_model::ScheduledCallback, webex_model::WebexCallback, webex_model::WebexPage,
         slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody, desk::DeskView, desk::OfferView, desk::CallView, contacts::ContactBody, contacts::NumberBody, contacts::ContactView, contacts::NumberView, contacts::HistoryItem,
-        report::Report, webhook::DialReport, disposition::DispositionBody, health::Readiness, problem::ProblemDoc,
+        report::Report, webhook::DialReport, disposition::DispositionBody, health::Readiness, problem::ProblemDoc, auth::Me,
     )),
     modifiers(&Bearer, &Problems),
     tags(

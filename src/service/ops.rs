@@ -174,11 +174,12 @@ pub fn edit(
     drop(store);
     match edited {
         Ok(cb) => {
-            state.events.changed(
-                &cb,
-                Some(old.state),
-                if edit.window.is_some() { "rescheduled" } else { "edited" },
-            );
+            let reason = if edit.window.is_some() { "rescheduled" } else { "edited" };
+            state.events.changed(&cb, Some(old.state), reason);
+            // Reassigned: the agent who owned it is told too (their list loses it).
+            if let Some(before) = old.owner.as_deref().filter(|o| cb.owner.as_deref() != Some(*o)) {
+                state.events.agent(before, "reassigned", &cb.id);
+            }
             Ok(cb)
         }
         Err(EditError::Rules(errors)) => {

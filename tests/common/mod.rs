@@ -2,6 +2,7 @@
 //! casey/just's test harness.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod server;
 
 use std::path::{Path, PathBuf};

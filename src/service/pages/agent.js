@@ -1,0 +1,264 @@
+// The agent desktop: presence, the callback preview with its countdown, the interaction and its
+// disposition (seed 001), "My callbacks", and the New callback / Reschedule dialog with the
+// contact's zone, a calendar and the slot grid (seeds 000 and 002). Everything goes through the
+// JSON API with the agent's own token; the desk follows the event stream and checks itself
+// every second while an offer or a call is on it.
+"use strict";
+
+const A = { me: null, agents: [], desk: null, timer: null, countdown: null, slot: null, editing: null };
+const $ = (id) => document.getElementById(id);
+
+async function setPresence(status) {
+  try {
+    await CW.api("PUT", "/api/v2/agents/" + encodeURIComponent(A.me.agent) + "/presence", { status });
+  } catch (e) {
+    alert(e.message);
+  }
+  await refreshDesk();
+}
+
+function showPresence(presence) {
+  document.querySelectorAll("[data-presence]").forEach((b) =>
+    b.setAttribute("aria-pressed", String(b.dataset.presence === presence)));
+}
+
+async function refreshDesk() {
+  let desk;
+  try {
+    desk = await CW.api("GET", "/api/v2/agents/" + encodeURIComponent(A.me.agent) + "/desk");
+  } catch (e) {
+    CW.status(e.message);
+    return;
+  }
+  const hadOffer = A.desk && A.desk.offer && A.desk.offer.callbackId;
+  A.desk = desk;
+  showPresence(desk.presence);
+  const offer = $("offer");
+  if (desk.offer) {
+    const o = desk.offer;
+    const rows = [["Customer", o.customerName], ["Number", o.number], ["Queue", o.queueId],
+      ["Reason", o.reason || "—"], ["Time zone", o.customerTimezone || "—"],
+      ["Customer's local time", o.customerLocalTime || "—"]];
+    for (const [k, v] of Object.entries(o.data || {})) rows.push([k, v]);
+    $("offer-case").replaceChildren(...rows.flatMap(([k, v]) => [CW.h("dt", {}, k), CW.h("dd", {}, v)]));
+    A.countdown = Date.now() + o.secondsLeft * 1000;
+    tick();
+    offer.hidden = false;
+    // A new offer takes the focus, so a screen reader announces it (seed 001).
+    if (hadOffer !== o.callbackId) offer.focus();
+  } else {
+    offer.hidden = true;
+    A.countdown = null;
+  }
+  const call = $("call");
+  if (desk.call) {
+    call.hidden = false;
+    $("call-id").textContent = desk.call.callbackId;
+    $("call-status").textContent = desk.call.status + (desk.call.result ? " (" + desk.call.result + ")" : "");
+    $("end-call").disabled = desk.call.status !== "connected";
+    const select = $("disposition");
+    const codes = desk.dispositions || [];
+    if (select.dataset.for !== desk.call.callbackId) {
+      select.replaceChildren(CW.h("option", { value: "" }, "Choose…"), ...codes.map((c) => CW.h("option", { value: c }, c)));
+      select.dataset.for = desk.call.callbackId;
+    }
+  } else {
+    call.hidden = true;
+  }
+  // Poll only while something on the desk changes by itself (a countdown, a dial).
+  clearTimeout(A.timer);
+  if (desk.offer || desk.call) A.timer = setTimeout(refreshDesk, 1000);
+}
+
+function tick() {
+  if (!A.countdown) return;
+  $("offer-countdown").textContent = Math.max(0, Math.round((A.countdown - Date.now()) / 1000));
+  setTimeout(tick, 250);
+}
+
+async function answer(what) {
+  try {
+    await CW.api("POST", "/api/v2/agents/" + encodeURIComponent(A.me.agent) + "/offer/" + what);
+  } catch (e) {
+    alert(e.message);
+  }
+  await refreshDesk();
+}
+
+async function refreshMine() {
+  const page = await CW.api("GET", "/api/v2/callbacks?agentId=" + encodeURIComponent(A.me.agent) + "&pageSize=100");
+  const viewer = CW.viewerZone();
+  $("mine").replaceChildren(...page.entities.map((cb) => {
+    const zone = cb.callbackWindow && cb.callbackWindow.timezone;
+    const at = (cb.callbackWindow && cb.callbackWindow.startTime) || cb.requestedTime;
+    const open = !["COMPLETED", "CANCELLED", "FAILED", "EXPIRED"].includes(String(cb.status).toUpperCase());
+    return CW.h("tr", { "data-id": cb.id },
+      CW.h("td", {}, cb.customerName), CW.h("td", {}, cb.target.id), CW.h("td", {}, cb.queueId),
+      CW.h("td", {}, at ? CW.inZone(at, zone) + " " + (zone || "") : "as soon as possible"),
+      CW.h("td", { class: "wide" }, at ? CW.inZone(at, viewer) : ""),
+      CW.h("td", {}, CW.h("span", { class: "state " + cb.status }, cb.status)),
+      CW.h("td", {}, open ? CW.h("button", { type: "button", onclick: () => openSchedule(cb) }, "Reschedule") : ""));
+  }));
+}
+
+function openSchedule(cb) {
+  const form = $("schedule-form");
+  form.reset();
+  CW.clearProblems(form);
+  A.editing = cb ? cb.id : null;
+  A.slot = null;
+  $("schedule-title").textContent = cb ? "Reschedule " + cb.customerName : "New callback";
+  $("schedule-save").textContent = cb ? "Reschedule" : "Schedule";
+  for (const name of ["number", "name", "queue", "type", "reason"]) form.elements[name].disabled = !!cb;
+  form.elements.zone.value = (cb && cb.callbackWindow && cb.callbackWindow.timezone) || CW.viewerZone();
+  if (cb) {
+    form.elements.number.value = cb.target.id;
+    form.elements.name.value = cb.customerName;
+  }
+  const tomorrow = new Date(Date.now() + 86400000);
+  form.elements.date.value = tomorrow.toISOString().slice(0, 10);
+  $("schedule").showModal();
+  form.elements[cb ? "date" : "number"].focus();
+  loadSlots();
+}
+
+async function loadSlots() {
+  const form = $("schedule-form");
+  const grid = $("slots");
+  A.slot = null;
+  const queue = form.elements.queue.value;
+  const zone = form.elements.zone.value.trim();
+  const date = form.elements.date.value;
+  if (!queue || !zone || !date) return grid.replaceChildren();
+  try {
+    const g = await CW.api("GET", "/api/v2/callbacks/slots?queueId=" + encodeURIComponent(queue) +
+      "&date=" + date + "&timezone=" + encodeURIComponent(zone));
+    grid.replaceChildren(...g.slots.map((s) => {
+      const places = s.remaining === null ? "no limit" : s.remaining + " of " + s.capacity + " places left";
+      const tip = s.localStart + "–" + s.localEnd + (s.available ? ", " + places : ", " + s.unavailableReason.replace(/_/g, " "));
+      return CW.h("button", {
+        type: "button", class: "slot " + (s.available ? "free" : "full"), title: tip, "aria-label": tip,
+        "aria-pressed": "false", "aria-disabled": s.available ? null : "true", "data-start": s.start,
+        onclick: (e) => pickSlot(e.currentTarget, s),
+      }, s.localStart);
+    }));
+    if (!g.slots.length) grid.append(CW.h("p", { class: "muted" }, "No slots: the queue is closed that day."));
+  } catch (e) {
+    CW.showProblem(form, e);
+  }
+}
+
+function pickSlot(button, slot) {
+  const form = $("schedule-form");
+  CW.clearProblems(form);
+  if (!slot.available) {
+    const holder = form.querySelector('[data-field="callbackWindow"] .field-error');
+    holder.textContent = slot.localStart + "–" + slot.localEnd + " cannot be booked: " + slot.unavailableReason.replace(/_/g, " ");
+    return;
+  }
+  document.querySelectorAll(".slot").forEach((b) => b.setAttribute("aria-pressed", "false"));
+  button.setAttribute("aria-pressed", "true");
+  A.slot = slot;
+  form.elements.time.value = "";
+}
+
+async function saveSchedule(e) {
+  e.preventDefault();
+  const form = $("schedule-form");
+  CW.clearProblems(form);
+  const f = form.elements;
+  const zone = f.zone.value.trim();
+  const body = {};
+  if (A.slot && !f.time.value) {
+    body.callbackWindow = { startTime: A.slot.start, duration: (Date.parse(A.slot.end) - Date.parse(A.slot.start)) / 1000 };
+  } else if (f.time.value) {
+    try {
+      body.requestedTime = f.date.value + "T" + f.time.value + ":00" + CW.offsetAt(f.date.value, f.time.value, zone);
+    } catch (err) {
+      form.querySelector('[data-field="externalData.timezone"] .field-error').textContent = "`" + zone + "` is not a time zone";
+      return;
+    }
+  } else {
+    form.querySelector('[data-field="callbackWindow"] .field-error').textContent = "Pick a slot or give a time.";
+    return;
+  }
+  try {
+    if (A.editing) {
+      body.externalData = { timezone: zone };
+      await CW.api("PATCH", "/api/v2/callbacks/" + encodeURIComponent(A.editing), body);
+    } else {
+      body.target = { id: f.number.value.trim(), type: "phoneNumber" };
+      body.queueId = f.queue.value;
+      body.externalData = { timezone: zone };
+      if (f.name.value.trim()) body.externalData.customerName = f.name.value.trim();
+      if (f.reason.value.trim()) body.externalData.reason = f.reason.value.trim();
+      if (f.type.value === "personal") body.agentId = A.me.agent;
+      await CW.api("POST", "/api/v2/callbacks", body);
+    }
+    $("schedule").close();
+    await refreshMine();
+  } catch (err) {
+    CW.showProblem(form, err);
+  }
+}
+
+async function start(me) {
+  if (me.role !== "agent") {
+    $("who").textContent = "This token is a " + me.role + "'s; the desktop needs an agent's token.";
+    return;
+  }
+  A.me = me;
+  $("who").textContent = me.agent;
+  $("presence").hidden = false;
+  $("mine-section").hidden = false;
+  try {
+    A.agents = await CW.api("GET", "/api/v2/agents");
+  } catch (e) {
+    A.agents = [];
+  }
+  const mine = A.agents.find((a) => a.name === me.agent);
+  $("s-queue").replaceChildren(...((mine && mine.queues) || []).map((q) => CW.h("option", { value: q }, q)));
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  $("zones").replaceChildren(...zones.map((z) => CW.h("option", { value: z })));
+  await Promise.all([refreshDesk(), refreshMine()]);
+  // A change to one of this agent's callbacks (the event stream shows an agent only its own)
+  // refreshes the list and the desk at once.
+  CW.events(() => {
+    refreshMine();
+    refreshDesk();
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-presence]").forEach((b) =>
+    b.addEventListener("click", () => setPresence(b.dataset.presence)));
+  $("accept").addEventListener("click", () => answer("accept"));
+  $("reject").addEventListener("click", () => answer("reject"));
+  $("end-call").addEventListener("click", async () => {
+    try {
+      await CW.api("POST", "/api/v2/agents/" + encodeURIComponent(A.me.agent) + "/call/end");
+    } catch (e) {
+      alert(e.message);
+    }
+    refreshDesk();
+  });
+  $("dispose").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const form = $("dispose");
+    const body = { code: form.elements.code.value };
+    if (form.elements.notes.value) body.notes = form.elements.notes.value;
+    try {
+      await CW.api("POST", "/api/v2/callbacks/" + encodeURIComponent(A.desk.call.callbackId) + "/disposition", body);
+      form.reset();
+      refreshDesk();
+      refreshMine();
+    } catch (err) {
+      CW.showProblem(form, err);
+    }
+  });
+  $("new-callback").addEventListener("click", () => openSchedule(null));
+  $("schedule-cancel").addEventListener("click", () => $("schedule").close());
+  $("schedule-form").addEventListener("submit", saveSchedule);
+  for (const id of ["s-queue", "s-zone", "s-date"]) $(id).addEventListener("change", loadSlots);
+  CW.who(start);
+});
