@@ -152,3 +152,36 @@ fn the_pages_fit_a_phone() {
         assert_eq!(wide, serde_json::json!(true), "{page} scrolls sideways on a phone");
     }
 }
+
+/// `/flows` draws every flow of the project with the coverage of its flow tests, and shows the
+/// checker's warnings.
+#[test]
+fn the_flows_page_draws_each_flow_with_its_test_coverage() {
+    if !browser_or_skip() {
+        return;
+    }
+    let data = std::env::temp_dir().join(format!("callwright-pages-flows-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let server = start_with("flows/acme", &[], data);
+    let base = format!("http://{}", server.addr);
+    let mut b = Browser::start(1280, 800);
+    b.open(&format!("{base}/flows"));
+    // The flows of acme, each drawn (the image loaded) with its coverage line.
+    b.wait("document.querySelectorAll('section[id^=flow-] img').length >= 3", 30);
+    b.wait("[...document.querySelectorAll('section[id^=flow-] img')].every(i => i.complete && i.naturalWidth > 0)", 30);
+    let titles =
+        b.eval("[...document.querySelectorAll('section[id^=flow-] h2')].map(h => h.textContent).join('\\n')");
+    let titles = titles.as_str().unwrap();
+    assert!(titles.contains("covered by the tests: nodes"), "{titles}");
+    assert!(titles.lines().any(|l| l.starts_with("AcmeSupport — covered by the tests: nodes")), "{titles}");
+    b.screenshot(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/flows.png"));
+    let outside: Vec<_> = b
+        .requests
+        .iter()
+        .filter(|u| !u.starts_with(&base) && *u != "about:blank" && !u.starts_with("data:"))
+        .collect();
+    assert!(outside.is_empty(), "{outside:?}");
+    // A flow that is not there is a 404 problem, not an empty image.
+    let (status, _, p) = common::server::http(&server, "GET", "/flows/Nope.svg", None, None);
+    assert_eq!((status, p["code"].as_str()), (404, Some("not_found")), "{p}");
+}

@@ -145,6 +145,7 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
         people: args.agents == "people",
         db: args.db.clone(),
         migrate: args.migrate,
+        coverage: args.project.clone().map(coverage_of),
     };
     let data_dir = args.data_dir.display().to_string();
     let result = serve(options, center, |addr| {
@@ -166,4 +167,42 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
             exit::USAGE
         }
     }
+}
+
+/// What `/flows` paints: the project's flow tests are run (on the page's first request) and each
+/// flow's coverage is drawn as `callwright graph --coverage` draws it.
+fn coverage_of(project: PathBuf) -> callwright::service::flows_page::CoverageSource {
+    callwright::service::flows_page::CoverageSource(std::sync::Arc::new(move || {
+        let dir = if project.is_dir() {
+            project.clone()
+        } else {
+            project.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
+        };
+        use callwright::testing::SuiteError;
+        let suite = match callwright::testing::Suite::load(std::slice::from_ref(&dir)) {
+            Ok(s) => s,
+            // No test files: nothing to paint.
+            Err(SuiteError::Usage(_)) => return Ok(Default::default()),
+            Err(SuiteError::BadTestFile(e)) => {
+                return Err(format!("{} mistake(s) in the test files; see `callwright test`", e.len()));
+            }
+            Err(SuiteError::Flows(_)) => return Err("the flows do not check".into()),
+        };
+        if suite.projects.is_empty() {
+            return Ok(Default::default());
+        }
+        let coverage = suite.coverage_of(0);
+        let report = coverage.report(&suite.projects[0].1);
+        let mut out = std::collections::BTreeMap::new();
+        for line in &report.flows {
+            if let Some(paint) = coverage.paint(&line.flow) {
+                let summary = format!(
+                    "nodes {}/{}, edges {}/{}",
+                    line.nodes.0, line.nodes.1, line.edges.0, line.edges.1
+                );
+                out.insert(line.flow.clone(), (paint, summary));
+            }
+        }
+        Ok(out)
+    }))
 }

@@ -15,6 +15,7 @@ mod contacts;
 mod desk;
 mod disposition;
 mod events;
+pub mod flows_page;
 mod genesys;
 mod genesys_model;
 mod health;
@@ -59,6 +60,9 @@ pub struct ServeOptions {
     pub db: Option<String>,
     /// Migrate a PostgreSQL database that is behind this build's schema.
     pub migrate: bool,
+    /// Runs the project's flow tests for the coverage `/flows` paints (the CLI gives it: the
+    /// service does not run tests itself).
+    pub coverage: Option<flows_page::CoverageSource>,
 }
 
 /// What every request handler shares.
@@ -91,6 +95,8 @@ pub struct ServiceState {
     pub stopping: tokio::sync::watch::Sender<bool>,
     /// Whether the in-process dispatcher is expected and still running (`/readyz`).
     pub dispatcher: Mutex<DispatcherState>,
+    /// The project's flows for `/flows`, drawn on first use.
+    pub flows: flows_page::Flows,
 }
 
 /// What `/readyz` says of the dispatcher.
@@ -160,7 +166,9 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/callbacks/{id}", get(genesys::get_one).patch(genesys::patch).delete(genesys::delete))
         .route(webex, get(webex::list).post(webex::create))
         .route(&format!("{webex}/{{id}}"), get(webex::get_one).put(webex::put).delete(webex::delete))
-        .route("/api/v2/me", get(auth::me));
+        .route("/api/v2/me", get(auth::me))
+        .route("/flows", get(flows_page::page))
+        .route("/flows/{file}", get(flows_page::graph));
     pages::routes(router)
         .fallback(|| async {
             problem::Problem::new(
@@ -212,6 +220,7 @@ pub fn serve(
         } else {
             DispatcherState::None
         }),
+        flows: flows_page::Flows::new(options.project.clone(), options.coverage.clone()),
     });
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // Two workers: on a 2-core machine HTTP, JSON and the CB rules of concurrent requests use both

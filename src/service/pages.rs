@@ -55,9 +55,17 @@ const POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none
                       frame-ancestors 'none'; form-action 'self'";
 
 fn answer(asset: &Asset) -> Response {
-    let mut response = (StatusCode::OK, asset.body).into_response();
+    with_policy((StatusCode::OK, asset.body).into_response(), asset.content_type)
+}
+
+/// A page made on the server (`/flows`), sent like the others.
+pub fn html(body: String) -> Response {
+    with_policy((StatusCode::OK, body).into_response(), "text/html; charset=utf-8")
+}
+
+fn with_policy(mut response: Response, content_type: &'static str) -> Response {
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // The pages change with the binary: a browser asks again rather than keep an old script.
