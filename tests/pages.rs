@@ -82,13 +82,13 @@ fn an_agent_schedules_and_the_supervisor_sees_reschedules_and_reassigns_it_live(
     agent.wait("document.querySelectorAll('#slots .slot.free').length > 0", 10);
     agent.click("#slots .slot.free");
     agent.click("#schedule-save");
-    agent.wait("document.querySelectorAll('#mine tr').length === 1", 10);
+    agent.wait("document.querySelectorAll('#mine tr[data-id]').length === 1", 10);
     agent.wait("!document.getElementById('schedule').open", 10);
 
     // The supervisor's view shows it without a reload, owned by anna.
-    supervisor.wait("document.querySelectorAll('#rows tr').length === 1", 10);
+    supervisor.wait("document.querySelectorAll('#rows tr[data-id]').length === 1", 10);
     supervisor.wait("document.querySelector('#rows .owner').textContent === 'anna'", 10);
-    let row = supervisor.eval("document.querySelector('#rows tr').innerText");
+    let row = supervisor.eval("document.querySelector('#rows tr[data-id]').innerText");
     assert!(
         row.as_str().unwrap().contains("Ada Lovelace") && row.as_str().unwrap().contains("+31612345678"),
         "{row}"
@@ -97,19 +97,19 @@ fn an_agent_schedules_and_the_supervisor_sees_reschedules_and_reassigns_it_live(
 
     // Reschedule to 15:00 the day after tomorrow: the agent's list shows the new time.
     let later = tomorrow + chrono::Duration::days(1);
-    supervisor.click("#rows tr button");
+    supervisor.click("#rows tr[data-id] button");
     supervisor.fill("#e-at", &format!("{}T15:00", later.format("%Y-%m-%d")));
     supervisor.click("#edit-save");
     supervisor.wait("!document.getElementById('edit').open", 10);
     let when = format!("{} 15:00", later.format("%Y-%m-%d"));
-    agent.wait(&format!("document.querySelector('#mine tr').innerText.includes({when:?})"), 10);
+    agent.wait(&format!("document.querySelector('#mine tr[data-id]').innerText.includes({when:?})"), 10);
 
     // Reassign to bram: the supervisor sees the new owner, and anna's list loses it.
-    supervisor.click("#rows tr button");
+    supervisor.click("#rows tr[data-id] button");
     supervisor.fill("#e-agent", "bram");
     supervisor.click("#edit-save");
     supervisor.wait("document.querySelector('#rows .owner').textContent === 'bram'", 10);
-    agent.wait("document.querySelectorAll('#mine tr').length === 0", 10);
+    agent.wait("document.querySelectorAll('#mine tr[data-id]').length === 0", 10);
     agent.screenshot(&shots.join("agent-desktop.png"));
 
     // Bulk cancel from the supervisor's view.
@@ -184,4 +184,69 @@ fn the_flows_page_draws_each_flow_with_its_test_coverage() {
     // A flow that is not there is a 404 problem, not an empty image.
     let (status, _, p) = common::server::http(&server, "GET", "/flows/Nope.svg", None, None);
     assert_eq!((status, p["code"].as_str()), (404, Some("not_found")), "{p}");
+}
+
+/// The desk in the browser: a callback is offered to the signed-in agent (the preview takes the
+/// focus, with the case information and a countdown), accepted, dialled, connected, ended and
+/// closed with a disposition — and the supervisor's view, open meanwhile, shows it completed.
+#[test]
+fn an_agent_accepts_works_and_closes_an_offered_callback() {
+    if !browser_or_skip() {
+        return;
+    }
+    let data = std::env::temp_dir().join(format!("callwright-pages-desk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let admin = token(&data, &["--role", "admin"]);
+    let sam = token(&data, &["--role", "agent", "--agent", "sam"]);
+    let server = start_with("tests/fixtures/serve/desk", &["--agents", "people"], data);
+    let base = format!("http://{}", server.addr);
+
+    let mut supervisor = Browser::start(1280, 800);
+    sign_in(&mut supervisor, &base, "/callbacks", &admin);
+    supervisor.wait("document.getElementById('live').textContent === 'live'", 10);
+    let mut agent = Browser::start(1280, 800);
+    sign_in(&mut agent, &base, "/agent", &sam);
+    agent.wait("document.getElementById('live').textContent === 'live'", 10);
+    agent.click("[data-presence=ready]");
+    agent.wait("document.querySelector('[data-presence=ready]').getAttribute('aria-pressed') === 'true'", 10);
+
+    let body = r#"{"target":{"id":"+31612345678","type":"phoneNumber"},"queueId":"Desk",
+        "externalData":{"customerName":"Ada Lovelace","reason":"invoice","timezone":"Europe/Amsterdam","account":"A-17"}}"#;
+    let (status, _, cb) =
+        common::server::http(&server, "POST", "/api/v2/callbacks", Some(&admin), Some(body));
+    assert_eq!(status, 201, "{cb}");
+
+    // The preview: case information, a countdown, and the focus.
+    agent.wait("!document.getElementById('offer').hidden", 10);
+    agent.wait("document.activeElement && document.activeElement.id === 'offer'", 5);
+    let case = agent.eval("document.getElementById('offer-case').innerText");
+    let case = case.as_str().unwrap();
+    for part in ["Ada Lovelace", "+31612345678", "invoice", "Europe/Amsterdam", "A-17"] {
+        assert!(case.contains(part), "{part} missing from the preview: {case}");
+    }
+    agent.wait("Number(document.getElementById('offer-countdown').textContent) >= 0", 5);
+    agent.screenshot(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/agent-offer.png"),
+    );
+    agent.click("#accept");
+
+    // Dialled, connected; End call; Done with a disposition.
+    agent.wait("document.getElementById('call-status').textContent.startsWith('connected')", 30);
+    agent.click("#end-call");
+    agent.wait("document.getElementById('call-status').textContent.startsWith('ended')", 10);
+    agent.wait("document.querySelectorAll('#disposition option').length === 3", 10);
+    agent.fill("#disposition", "resolved");
+    agent.fill("#notes", "paid by card");
+    agent.click("#done");
+    agent.wait("document.getElementById('call').hidden", 10);
+
+    supervisor.wait("document.querySelector('#rows .state') && document.querySelector('#rows .state').textContent.toUpperCase() === 'COMPLETED'", 15);
+    let (_, _, row) = common::server::http(
+        &server,
+        "GET",
+        &format!("/api/v2/callbacks/{}", cb["id"].as_str().unwrap()),
+        Some(&admin),
+        None,
+    );
+    assert_eq!((row["status"].as_str(), row["attempts"].as_u64()), (Some("completed"), Some(1)), "{row}");
 }

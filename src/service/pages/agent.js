@@ -39,7 +39,10 @@ async function refreshDesk() {
     const rows = [["Customer", o.customerName], ["Number", o.number], ["Queue", o.queueId],
       ["Reason", o.reason || "—"], ["Time zone", o.customerTimezone || "—"],
       ["Customer's local time", o.customerLocalTime || "—"]];
-    for (const [k, v] of Object.entries(o.data || {})) rows.push([k, v]);
+    // The flow's attached data, less what the rows above already show.
+    for (const [k, v] of Object.entries(o.data || {})) {
+      if (!["customerName", "reason", "timezone"].includes(k)) rows.push([k, v]);
+    }
     $("offer-case").replaceChildren(...rows.flatMap(([k, v]) => [CW.h("dt", {}, k), CW.h("dd", {}, v)]));
     A.countdown = Date.now() + o.secondsLeft * 1000;
     tick();
@@ -88,6 +91,10 @@ async function answer(what) {
 async function refreshMine() {
   const page = await CW.api("GET", "/api/v2/callbacks?agentId=" + encodeURIComponent(A.me.agent) + "&pageSize=100");
   const viewer = CW.viewerZone();
+  if (!page.entities.length) {
+    $("mine").replaceChildren(CW.h("tr", {}, CW.h("td", { colspan: "7", class: "muted" }, "No callbacks of yours.")));
+    return;
+  }
   $("mine").replaceChildren(...page.entities.map((cb) => {
     const zone = cb.callbackWindow && cb.callbackWindow.timezone;
     const at = (cb.callbackWindow && cb.callbackWindow.startTime) || cb.requestedTime;

@@ -63,6 +63,11 @@ function render() {
   });
   const viewer = CW.viewerZone();
   for (const id of [...S.selected]) if (!rows.some((r) => r.id === id)) S.selected.delete(id);
+  if (!rows.length) {
+    $("rows").replaceChildren(CW.h("tr", {}, CW.h("td", { colspan: "11", class: "muted" }, "No callbacks match.")));
+    bulkState();
+    return;
+  }
   $("rows").replaceChildren(...rows.map((cb) => {
     const open = !FINAL.includes(String(cb.status).toUpperCase());
     const zone = zoneOf(cb);
