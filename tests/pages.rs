@@ -112,6 +112,13 @@ fn an_agent_schedules_and_the_supervisor_sees_reschedules_and_reassigns_it_live(
     agent.wait("document.querySelectorAll('#mine tr[data-id]').length === 0", 10);
     agent.screenshot(&shots.join("agent-desktop.png"));
 
+    // Move it to the Billing queue.
+    supervisor.click("#rows tr[data-id] button");
+    supervisor.fill("#e-queue", "Billing");
+    supervisor.click("#edit-save");
+    supervisor.wait("!document.getElementById('edit').open", 10);
+    supervisor.wait("document.querySelector('#rows tr[data-id]').children[3].textContent === 'Billing'", 10);
+
     // Bulk cancel from the supervisor's view.
     supervisor.eval("window.confirm = () => true");
     supervisor.click("#select-all");

@@ -198,4 +198,26 @@ fn patch_reschedules_and_reassigns() {
     let far = format!(r#"{{"requestedTime":"{}T14:00:00+01:00"}}"#, day(60));
     let (status, _, p) = http(&s, "PATCH", &path, Some(&admin), Some(&far));
     assert_eq!((status, p["code"].as_str()), (400, Some("CB006")), "{p}");
+    // Another queue: the window stays, asked again under that queue's rules; an unknown queue is
+    // CB001 at `queueId`; a callback already released cannot move.
+    let (status, _, moved) = http(&s, "PATCH", &path, Some(&admin), Some(r#"{"queueId":"Billing"}"#));
+    assert_eq!((status, moved["queueId"].as_str()), (200, Some("Billing")), "{moved}");
+    assert!(
+        moved["callbackWindow"]["startTime"].as_str().unwrap().starts_with(&format!("{}T13:00:00", day(3))),
+        "{moved}"
+    );
+    let (_, _, again) = http(&s, "GET", &path, Some(&admin), None);
+    assert_eq!(again["queueId"], "Billing", "{again}");
+    let (status, _, p) = http(&s, "PATCH", &path, Some(&admin), Some(r#"{"queueId":"Nowhere"}"#));
+    assert_eq!(
+        (status, p["code"].as_str(), p["field"].as_str()),
+        (400, Some("CB001"), Some("queueId")),
+        "{p}"
+    );
+    let now = r#"{"target":{"id":"+31612345699","type":"phoneNumber"},"queueId":"Support"}"#;
+    let (status, _, asap) = http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(now));
+    assert_eq!(status, 201, "{asap}");
+    let asap_path = format!("/api/v2/callbacks/{}", asap["id"].as_str().unwrap());
+    let (status, _, p) = http(&s, "PATCH", &asap_path, Some(&admin), Some(r#"{"queueId":"Billing"}"#));
+    assert_eq!((status / 100, p["field"].as_str()), (4, Some("queueId")), "{p}");
 }

@@ -166,6 +166,9 @@ pub struct Edit {
     /// Another number to call (a scheduled callback only; the window and duplicate rules are
     /// asked again for it).
     pub number: Option<String>,
+    /// Another queue to serve it (a scheduled callback only: one already released is in a
+    /// dispatcher's queue). The caller checks that the queue exists and passes its settings.
+    pub queue: Option<String>,
     /// Made by the service itself at the window's opening (an owner who is away): the 15-minute
     /// edit freeze (CB014), which protects an owner's plans from other people, does not apply.
     pub at_window_open: bool,
@@ -212,6 +215,20 @@ pub fn edit_stored(
             .filter(|n| *n != old.callback_number),
         None => None,
     };
+    let queue = edit.queue.clone().filter(|q| *q != old.queue);
+    if old.state != State::Scheduled && queue.is_some() {
+        return Err(EditError::Rules(vec![
+            CallbackValidationError::new(
+                CallbackErrorCode::AlreadyEnded,
+                Field::Queue,
+                format!(
+                    "callback {} is {}; only a scheduled callback can move to another queue",
+                    old.id, old.state
+                ),
+            )
+            .with_help("cancel it and schedule a new one in the other queue"),
+        ]));
+    }
     if old.state != State::Scheduled && (edit.window.is_some() || number.is_some()) {
         return Err(EditError::Rules(vec![
             CallbackValidationError::new(
@@ -225,7 +242,8 @@ pub fn edit_stored(
     let owner = edit.owner.clone().unwrap_or_else(|| old.owner.clone());
     // A new number keeps the callback's window unless a new one is given.
     let kept = || old.schedule.as_ref().map(super::Schedule::local_window);
-    let window = edit.window.clone().or_else(|| number.as_ref().and_then(|_| kept()));
+    // So does another queue: its time rules and slot places are asked for the same window.
+    let window = edit.window.clone().or_else(|| (number.is_some() || queue.is_some()).then(kept).flatten());
     let Some((zone, date, start, end)) = window else {
         // The time stays: only the owner (and a personal callback's type) changes, so the time
         // rules are not asked again — a supervisor reassigns a callback minutes before its window.
@@ -236,6 +254,9 @@ pub fn edit_stored(
             (_, t) => t,
         };
         cb.owner = owner;
+        if let Some(q) = &queue {
+            cb.queue = q.clone();
+        }
         if let Some(name) = &edit.customer_name {
             cb.customer_name = name.clone();
         }
@@ -246,7 +267,8 @@ pub fn edit_stored(
         return commit(store, &row.state, cb, "reassigned", now);
     };
     let number = number.unwrap_or_else(|| old.callback_number.clone());
-    let mut req = ScheduleRequest::scheduled(&number, &zone, date, start, end, &old.queue);
+    let target_queue = queue.clone().unwrap_or_else(|| old.queue.clone());
+    let mut req = ScheduleRequest::scheduled(&number, &zone, date, start, end, &target_queue);
     req.callback_type = match (&owner, old.callback_type) {
         (Some(_), CallbackType::Scheduled) => CallbackType::AgentOwned,
         (None, CallbackType::AgentOwned) => CallbackType::Scheduled,
@@ -267,13 +289,15 @@ pub fn edit_stored(
         Ok(ValidatedCallback::Existing(cb)) => cb,
         Ok(ValidatedCallback::New(new)) => new.draft().clone(),
     };
-    if let (Some(_), Some(schedule)) = (&edit.window, &draft.schedule)
+    if let (true, Some(schedule)) = (edit.window.is_some() || queue.is_some(), &draft.schedule)
         && settings.slots.capacity.is_some()
     {
         let slot = settings.slots.slot_at(schedule.window_start_utc);
         let mut booked =
-            store.count_booked(&old.queue, slot.start.timestamp_micros(), slot.end.timestamp_micros())?;
-        if (slot.start.timestamp_micros()..slot.end.timestamp_micros()).contains(&row.due_at_utc) {
+            store.count_booked(&target_queue, slot.start.timestamp_micros(), slot.end.timestamp_micros())?;
+        if queue.is_none()
+            && (slot.start.timestamp_micros()..slot.end.timestamp_micros()).contains(&row.due_at_utc)
+        {
             booked = booked.saturating_sub(1); // its own place
         }
         if slot_full(settings, booked, true) {
@@ -288,6 +312,7 @@ pub fn edit_stored(
     cb.dst_note = draft.dst_note;
     cb.callback_type = req.callback_type;
     cb.owner = owner;
+    cb.queue = target_queue;
     cb.updated_at = now;
     let reason = if edit.window.is_some() || cb.callback_number != old.callback_number {
         "rescheduled"

@@ -337,7 +337,8 @@ pub async fn patch(
     let caller = state.tokens.caller(&headers, Scope::Write)?;
     let b = body(b)?;
     let old = ops::load(&state, &caller.role, &id)?;
-    let window_min = state.settings(&old.queue).unwrap_or_default().window_min_secs;
+    let window_min =
+        state.settings(b.queue_id.as_deref().unwrap_or(&old.queue)).unwrap_or_default().window_min_secs;
     let zone_name = b
         .external_data
         .get("timezone")
@@ -367,7 +368,8 @@ pub async fn patch(
         }
         None => (target.map(str::to_string), false),
     };
-    let edit = Edit { window, owner: b.agent_id.clone(), number, ..Edit::default() };
+    let edit =
+        Edit { window, owner: b.agent_id.clone(), number, queue: b.queue_id.clone(), ..Edit::default() };
     let cb = ops::edit(&state, &caller.role, &id, &edit, field_name)?;
     if let Some(c) = contact.as_mut().filter(|_| added) {
         super::contacts::save_added(&state, c);

@@ -88,8 +88,8 @@ pub struct ListQuery {
 }
 
 /// The PATCH body: a new time (`requestedTime` or `callbackWindow`, with an offset, in
-/// `externalData.timezone` or the callback's zone), and/or a new owner (`agentId`; `null` returns it to
-/// the queue).
+/// `externalData.timezone` or the callback's zone), a new owner (`agentId`; `null` returns it to
+/// the queue), another queue (`queueId`), or several of these.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PatchBody {
@@ -100,6 +100,9 @@ pub struct PatchBody {
     pub number_type: Option<String>,
     pub requested_time: Option<String>,
     pub callback_window: Option<Window>,
+    /// Another queue of center.yaml to serve it (a scheduled callback only; its window is asked
+    /// again under that queue's rules).
+    pub queue_id: Option<String>,
     /// A new owner; `null`: back to the queue.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]

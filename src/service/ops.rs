@@ -168,13 +168,25 @@ pub fn edit(
     {
         return Err(Problem::rules(&[e], field_name));
     }
-    let settings = state.settings(&old.queue).unwrap_or_default();
+    // Moved to another queue: that queue's rules and slots decide.
+    let queue = edit.queue.as_deref().unwrap_or(&old.queue);
+    let settings = state.settings(queue).ok_or_else(|| {
+        Problem::bad_request(
+            "CB001",
+            &field_name_of(field_name, crate::callbacks::validate::Field::Queue),
+            format!("`{queue}` is not a queue of this center"),
+        )
+    })?;
     let mut store = state.lock_store()?;
     let edited = edit_stored(&mut *store, id, edit, &settings, Utc::now());
     drop(store);
     match edited {
         Ok(cb) => {
-            let reason = if edit.window.is_some() { "rescheduled" } else { "edited" };
+            let reason = match (&edit.window, &edit.queue) {
+                (Some(_), _) => "rescheduled",
+                (None, Some(q)) if *q != old.queue => "moved_queue",
+                _ => "edited",
+            };
             state.events.changed(&cb, Some(old.state), reason);
             // Reassigned: the agent who owned it is told too (their list loses it).
             if let Some(before) = old.owner.as_deref().filter(|o| cb.owner.as_deref() != Some(*o)) {

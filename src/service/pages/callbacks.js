@@ -4,7 +4,7 @@
 // modelled on, it refreshes itself from the event stream.
 "use strict";
 
-const S = { rows: [], sort: "at", desc: false, selected: new Set(), editing: null, pending: null };
+const S = { rows: [], queues: [], sort: "at", desc: false, selected: new Set(), editing: null, pending: null };
 const $ = (id) => document.getElementById(id);
 const FINAL = ["COMPLETED", "CANCELLED", "FAILED", "EXPIRED"];
 
@@ -123,6 +123,8 @@ function edit(cb) {
   CW.clearProblems(form);
   $("edit-title").textContent = "Reschedule or reassign " + cb.customerName;
   form.elements.agent.value = cb.agentId || "";
+  const queues = new Set([...S.queues, cb.queueId]);
+  $("e-queue").replaceChildren(...[...queues].sort().map((q) => CW.h("option", { value: q, selected: q === cb.queueId }, q)));
   const start = at(cb);
   if (start) form.elements.at.value = CW.inZone(start, zoneOf(cb)).replace(" ", "T");
   $("edit").showModal();
@@ -141,6 +143,7 @@ async function saveEdit(e) {
     body.requestedTime = date + "T" + time.slice(0, 5) + ":00" + CW.offsetAt(date, time.slice(0, 5), zone);
     body.externalData = { timezone: zone };
   }
+  if (form.elements.queue.value && form.elements.queue.value !== cb.queueId) body.queueId = form.elements.queue.value;
   const agent = form.elements.agent.value.trim();
   if (agent !== (cb.agentId || "")) body.agentId = agent || null;
   if (!Object.keys(body).length) return $("edit").close();
@@ -179,6 +182,7 @@ async function start(me) {
   try {
     const agents = await CW.api("GET", "/api/v2/agents");
     $("agent-names").replaceChildren(...agents.map((a) => CW.h("option", { value: a.name })));
+    S.queues = [...new Set(agents.flatMap((a) => a.queues || []))];
   } catch (e) {
     /* the list is a convenience */
   }
