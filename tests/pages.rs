@@ -194,8 +194,8 @@ fn the_flows_page_draws_each_flow_with_its_test_coverage() {
 }
 
 /// The desk in the browser: a callback is offered to the signed-in agent (the preview takes the
-/// focus, with the case information and a countdown), accepted, dialled, connected, ended and
-/// closed with a disposition — and the supervisor's view, open meanwhile, shows it completed.
+/// focus, with the case information and a countdown), accepted with the keyboard, dialled,
+/// connected, ended and closed with a disposition — and the supervisor's view, open meanwhile, shows it completed.
 #[test]
 fn an_agent_accepts_works_and_closes_an_offered_callback() {
     if !browser_or_skip() {
@@ -235,7 +235,10 @@ fn an_agent_accepts_works_and_closes_an_offered_callback() {
     agent.screenshot(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/agent-offer.png"),
     );
-    agent.click("#accept");
+    // With the keyboard alone: the next Tab reaches Accept, Enter presses it.
+    agent.press("Tab");
+    agent.wait("document.activeElement.id === 'accept'", 5);
+    agent.press("Enter");
 
     // Dialled, connected; End call; Done with a disposition.
     agent.wait("document.getElementById('call-status').textContent.startsWith('connected')", 30);
@@ -256,4 +259,36 @@ fn an_agent_accepts_works_and_closes_an_offered_callback() {
         None,
     );
     assert_eq!((row["status"].as_str(), row["attempts"].as_u64()), (Some("completed"), Some(1)), "{row}");
+}
+
+/// An offer left to time out goes to the next agent, and the desktop says why nothing more is
+/// offered until the agent says Ready again.
+#[test]
+fn an_offer_left_to_time_out_says_not_responding() {
+    if !browser_or_skip() {
+        return;
+    }
+    let data = std::env::temp_dir().join(format!("callwright-pages-timeout-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let admin = token(&data, &["--role", "admin"]);
+    let sam = token(&data, &["--role", "agent", "--agent", "sam"]);
+    let server = start_with("tests/fixtures/serve/desk", &["--agents", "people"], data);
+    let base = format!("http://{}", server.addr);
+    let mut agent = Browser::start(1280, 800);
+    sign_in(&mut agent, &base, "/agent", &sam);
+    agent.wait("document.getElementById('live').textContent === 'live'", 10);
+    agent.click("[data-presence=ready]");
+    agent.wait("document.querySelector('[data-presence=ready]').getAttribute('aria-pressed') === 'true'", 10);
+    let body = r#"{"target":{"id":"+31612345678","type":"phoneNumber"},"queueId":"Desk"}"#;
+    let (status, _, cb) =
+        common::server::http(&server, "POST", "/api/v2/callbacks", Some(&admin), Some(body));
+    assert_eq!(status, 201, "{cb}");
+    agent.wait("!document.getElementById('offer').hidden", 10);
+    // The offer times out after 2 s (the fixture's offer_timeout).
+    agent.wait(
+        "!document.getElementById('not-responding').hidden && document.getElementById('offer').hidden",
+        10,
+    );
+    agent.click("[data-presence=ready]");
+    agent.wait("document.getElementById('not-responding').hidden", 10);
 }

@@ -150,6 +150,9 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
     let data_dir = args.data_dir.display().to_string();
     let result = serve(options, center, |addr| {
         eprintln!("callwright serve: listening on http://{addr} (data in {data_dir}; Ctrl-C stops)");
+        eprintln!(
+            "callwright serve: pages http://{addr}/agent, http://{addr}/callbacks, http://{addr}/flows"
+        );
         // Logs after the first line: one line per event, level from RUST_LOG (default info).
         let filter =
             std::env::var("RUST_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);

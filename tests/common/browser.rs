@@ -175,6 +175,26 @@ impl Browser {
         self.eval(&format!("document.querySelector({selector:?}).click(), true"));
     }
 
+    /// Presses a key as a person does (`Tab`, `Enter`, `Escape`, a letter): the page's focus
+    /// and its key handlers see a real key.
+    pub fn press(&mut self, key: &str) {
+        let (code, vk, text) = match key {
+            "Tab" => ("Tab", 9, ""),
+            "Enter" => ("Enter", 13, "\r"),
+            "Escape" => ("Escape", 27, ""),
+            k => (k, k.chars().next().map_or(0, |c| c.to_ascii_uppercase() as u32), k),
+        };
+        let mut down = json!({"type": "keyDown", "key": key, "code": code, "windowsVirtualKeyCode": vk});
+        if !text.is_empty() {
+            down["text"] = json!(text);
+        }
+        self.page("Input.dispatchKeyEvent", down);
+        self.page(
+            "Input.dispatchKeyEvent",
+            json!({"type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": vk}),
+        );
+    }
+
     /// The page as a PNG file.
     pub fn screenshot(&mut self, path: &std::path::Path) {
         let shot = self.page("Page.captureScreenshot", json!({"format": "png"}));

@@ -20,6 +20,10 @@ async function setPresence(status) {
 function showPresence(presence) {
   document.querySelectorAll("[data-presence]").forEach((b) =>
     b.setAttribute("aria-pressed", String(b.dataset.presence === presence)));
+  // An offer left to time out went to the next agent, and this one is offered nothing more
+  // until they say Ready again (Genesys's Not Responding).
+  const note = $("not-responding");
+  note.hidden = presence !== "not_responding";
 }
 
 async function refreshDesk() {
