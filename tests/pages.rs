@@ -93,6 +93,17 @@ fn an_agent_schedules_and_the_supervisor_sees_reschedules_and_reassigns_it_live(
         row.as_str().unwrap().contains("Ada Lovelace") && row.as_str().unwrap().contains("+31612345678"),
         "{row}"
     );
+    // Its origin, as the API tells it, is shown in its own column.
+    let id = supervisor.eval("document.querySelector('#rows tr[data-id]').dataset.id");
+    let (_, _, stored) = common::server::http(
+        &server,
+        "GET",
+        &format!("/api/v2/callbacks/{}", id.as_str().unwrap()),
+        Some(&sup),
+        None,
+    );
+    let origin = stored["origin"].as_str().unwrap();
+    assert!(row.as_str().unwrap().contains(origin), "{origin} not in {row}");
     supervisor.screenshot(&shots.join("supervisor-callbacks.png"));
 
     // Reschedule to 15:00 the day after tomorrow: the agent's list shows the new time.

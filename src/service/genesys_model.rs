@@ -161,6 +161,8 @@ pub struct GenesysCallback {
     pub end_reason: Option<String>,
     pub created_date: String,
     pub modified_date: String,
+    /// Who made it: `api`, `agent:NAME` or `flow:NAME` (the supervisor view's Origin column).
+    pub origin: String,
 }
 
 /// The callback as this API shows it.
@@ -184,6 +186,11 @@ pub fn view(cb: &Callback) -> GenesysCallback {
         end_reason: cb.end_reason.map(|r| r.as_str().to_string()),
         created_date: cb.created_at.to_rfc3339(),
         modified_date: cb.updated_at.to_rfc3339(),
+        origin: match &cb.origin {
+            crate::callbacks::model::Origin::Api => "api".to_string(),
+            crate::callbacks::model::Origin::Agent { agent } => format!("agent:{agent}"),
+            crate::callbacks::model::Origin::Flow { flow } => format!("flow:{flow}"),
+        },
     }
 }
 

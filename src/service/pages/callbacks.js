@@ -64,7 +64,7 @@ function render() {
   const viewer = CW.viewerZone();
   for (const id of [...S.selected]) if (!rows.some((r) => r.id === id)) S.selected.delete(id);
   if (!rows.length) {
-    $("rows").replaceChildren(CW.h("tr", {}, CW.h("td", { colspan: "11", class: "muted" }, "No callbacks match.")));
+    $("rows").replaceChildren(CW.h("tr", {}, CW.h("td", { colspan: "12", class: "muted" }, "No callbacks match.")));
     bulkState();
     return;
   }
@@ -88,6 +88,7 @@ function render() {
       CW.h("td", { class: "wide" }, window),
       CW.h("td", {}, CW.h("span", { class: "state " + cb.status }, cb.status)),
       CW.h("td", { class: "wide" }, cb.attempts + " / " + cb.maxAttempts),
+      CW.h("td", { class: "wide" }, cb.origin || ""),
       CW.h("td", {}, open ? [
         CW.h("button", { type: "button", onclick: () => edit(cb) }, "Reschedule / reassign"), " ",
         CW.h("button", { type: "button", class: "danger", onclick: () => cancel([cb.id]) }, "Cancel"),
@@ -158,10 +159,10 @@ async function saveEdit(e) {
 
 function exportCsv() {
   const quote = (v) => '"' + String(v === null || v === undefined ? "" : v).replace(/"/g, '""') + '"';
-  const lines = [["id", "customer", "number", "queue", "agent_owner", "scheduled_utc", "timezone", "state", "attempts", "max_attempts", "end_reason"].join(",")];
+  const lines = [["id", "customer", "number", "queue", "agent_owner", "scheduled_utc", "timezone", "state", "attempts", "max_attempts", "end_reason", "origin"].join(",")];
   for (const cb of S.rows) {
     lines.push([cb.id, cb.customerName, cb.target.id, cb.queueId, cb.agentId, at(cb), zoneOf(cb), cb.status,
-      cb.attempts, cb.maxAttempts, cb.endReason].map(quote).join(","));
+      cb.attempts, cb.maxAttempts, cb.endReason, cb.origin].map(quote).join(","));
   }
   const link = CW.h("a", {
     href: URL.createObjectURL(new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv" })),
