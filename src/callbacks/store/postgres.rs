@@ -152,14 +152,34 @@ type Job = Box<dyn FnOnce(&mut Connection) + Send>;
 struct Connection {
     url: String,
     client: Option<Client>,
+    /// Statements of the hot path (a dispatcher's moves), prepared once per connection: each
+    /// use is then one round trip instead of two.
+    prepared: std::collections::HashMap<&'static str, postgres::Statement>,
 }
 
 impl Connection {
     fn client(&mut self) -> Result<&mut Client, StoreError> {
         if self.client.as_ref().is_none_or(Client::is_closed) {
+            // A statement belongs to the connection that prepared it.
+            self.prepared.clear();
             self.client = Some(connect(&self.url)?);
         }
         Ok(self.client.as_mut().expect("connected above"))
+    }
+
+    /// `sql`, prepared on this connection (once), with the client to run it on.
+    fn prepared(&mut self, sql: &'static str) -> Result<(&mut Client, postgres::Statement), StoreError> {
+        self.client()?;
+        let client = self.client.as_mut().expect("connected above");
+        let statement = match self.prepared.get(sql) {
+            Some(s) => s.clone(),
+            None => {
+                let s = client.prepare(sql)?;
+                self.prepared.insert(sql, s.clone());
+                s
+            }
+        };
+        Ok((client, statement))
     }
 }
 
@@ -239,7 +259,7 @@ impl PgStore {
     /// behind is migrated when `migrate` is set, else refused with the command that migrates it.
     pub fn open(url: &str, migrate: bool) -> Result<PgStore, StoreError> {
         let (tx, rx) = mpsc::channel::<Job>();
-        let mut conn = Connection { url: url.to_string(), client: None };
+        let mut conn = Connection { url: url.to_string(), client: None, prepared: Default::default() };
         conn.client()?; // a wrong URL or a refused connection is said now, not at first use
         std::thread::Builder::new()
             .name("callwright-pg".into())
@@ -272,9 +292,25 @@ impl PgStore {
         &self,
         f: impl FnOnce(&mut Client) -> Result<R, StoreError> + Send + 'static,
     ) -> Result<R, StoreError> {
+        self.on_connection(move |conn| conn.client().and_then(f))
+    }
+
+    /// [`PgStore::call`] with `sql` prepared once per connection.
+    fn call_prepared<R: Send + 'static>(
+        &self,
+        sql: &'static str,
+        f: impl FnOnce(&mut Client, &postgres::Statement) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        self.on_connection(move |conn| conn.prepared(sql).and_then(|(c, s)| f(c, &s)))
+    }
+
+    fn on_connection<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
         let (tx, rx) = mpsc::sync_channel(1);
         let job: Job = Box::new(move |conn| {
-            let _ = tx.send(conn.client().and_then(f));
+            let _ = tx.send(f(conn));
         });
         self.jobs.send(job).map_err(|_| StoreError::Pg("the connection thread stopped".into()))?;
         rx.recv().map_err(|_| StoreError::Pg("the connection thread stopped".into()))?
@@ -720,17 +756,25 @@ impl CallbackStore for PgStore {
         // synchronous commit flushes the log up to and past every lazy one before it, so nothing
         // that a dial or an end depends on can be missing after it.
         let lazy = !State::ALL.iter().any(|s| s.is_final() && s.as_str().eq_ignore_ascii_case(&to));
-        self.call(move |c| {
+        self.call_prepared(ADVANCE, move |c, advance| {
             let params: [&(dyn ToSql + Sync); 10] =
                 [&id, &from, &to, &at, &attempts, &due, &end, &state_word, &fence, &reason];
             let changed = if lazy {
-                let mut tx = c.transaction()?;
-                tx.batch_execute("SET LOCAL synchronous_commit = off")?;
-                let n = tx.execute(ADVANCE, &params)?;
-                tx.commit()?;
-                n
+                // Three round trips: the transaction opened with its setting in one, the
+                // prepared statement, the commit.
+                c.batch_execute("BEGIN; SET LOCAL synchronous_commit = off")?;
+                match c.execute(advance, &params) {
+                    Ok(n) => {
+                        c.batch_execute("COMMIT")?;
+                        n
+                    }
+                    Err(e) => {
+                        let _ = c.batch_execute("ROLLBACK");
+                        return Err(e.into());
+                    }
+                }
             } else {
-                c.execute(ADVANCE, &params)?
+                c.execute(advance, &params)?
             };
             if changed == 0 {
                 let exists = c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&id])?.is_some();
