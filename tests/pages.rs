@@ -303,3 +303,65 @@ fn an_offer_left_to_time_out_says_not_responding() {
     agent.click("[data-presence=ready]");
     agent.wait("document.getElementById('not-responding').hidden", 10);
 }
+
+/// A slot that fills while the agent looks at the grid is refused when they book it: the CB rule's
+/// message is shown at the slot grid, and the grid, read again, shows the slot grey.
+#[test]
+fn a_slot_taken_meanwhile_is_refused_at_the_grid() {
+    if !browser_or_skip() {
+        return;
+    }
+    let data = std::env::temp_dir().join(format!("callwright-pages-slot-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let admin = token(&data, &["--role", "admin"]);
+    let sam = token(&data, &["--role", "agent", "--agent", "sam"]);
+    let server = start_with("tests/fixtures/serve/slots", &[], data);
+    let base = format!("http://{}", server.addr);
+    let tomorrow = (chrono::Utc::now().with_timezone(&chrono_tz::Europe::Amsterdam)
+        + chrono::Duration::days(1))
+    .format("%Y-%m-%d")
+    .to_string();
+    let mut agent = Browser::start(1280, 800);
+    sign_in(&mut agent, &base, "/agent", &sam);
+    agent.wait("document.getElementById('who').textContent === 'sam'", 10);
+    agent.click("#new-callback");
+    agent.fill("#s-number", "+31 6 1234 5678");
+    agent.fill("#s-queue", "Sales");
+    agent.fill("#s-zone", "Europe/Amsterdam");
+    agent.fill("#s-date", &tomorrow);
+    agent.wait("document.querySelectorAll('#slots .slot.free').length === 8", 10);
+
+    // Meanwhile two callbacks take both places of 10:00.
+    let grid_path =
+        format!("/api/v2/callbacks/slots?queueId=Sales&date={tomorrow}&timezone=Europe/Amsterdam");
+    let (_, _, grid) = common::server::http(&server, "GET", &grid_path, Some(&admin), None);
+    let slot = grid["slots"].as_array().unwrap().iter().find(|s| s["localStart"] == "10:00").unwrap().clone();
+    let start = slot["start"].as_str().unwrap().to_string();
+    for n in 0..2 {
+        let body = format!(
+            r#"{{"target":{{"id":"+3161111000{n}","type":"phoneNumber"}},"queueId":"Sales","callbackWindow":{{"startTime":"{start}","duration":3600}},"externalData":{{"timezone":"Europe/Amsterdam"}}}}"#
+        );
+        let (status, _, cb) =
+            common::server::http(&server, "POST", "/api/v2/callbacks", Some(&admin), Some(&body));
+        assert_eq!(status, 201, "{cb}");
+    }
+
+    // The agent's grid still shows it blue; booking it is refused, at the grid.
+    agent.click(&format!("#slots .slot[data-start={start:?}]"));
+    agent.click("#schedule-save");
+    agent.wait(
+        "document.querySelector('[data-field=callbackWindow] .field-error').textContent.length > 0",
+        10,
+    );
+    let message =
+        agent.eval("document.querySelector('[data-field=callbackWindow] .field-error').textContent");
+    assert!(message.as_str().unwrap().contains("CB0"), "{message}");
+    agent.wait(
+        &format!("document.querySelector('#slots .slot[data-start={start:?}]').classList.contains('full')"),
+        10,
+    );
+    assert!(
+        agent.eval("document.getElementById('schedule').open").as_bool().unwrap(),
+        "the dialog stays open"
+    );
+}

@@ -209,7 +209,16 @@ async function saveSchedule(e) {
     $("schedule").close();
     await refreshMine();
   } catch (err) {
+    // The API names a window's start `requestedTime` whichever way it was given; booked from the
+    // grid, the message belongs at the grid.
+    if (body.callbackWindow && err.problem) {
+      const at = (f) => (f === "requestedTime" ? "callbackWindow" : f);
+      err.problem.field = at(err.problem.field);
+      (err.problem.errors || []).forEach((e) => (e.field = at(e.field)));
+    }
     CW.showProblem(form, err);
+    // A slot that filled meanwhile: the grid is read again (the message stays), so it shows grey.
+    if (A.slot) loadSlots();
   }
 }
 
