@@ -70,12 +70,7 @@ pub fn run(args: GraphArgs, out: &mut Output) -> i32 {
         None => checked.graphs.iter().collect(),
     };
     let coverage = if args.coverage {
-        let dir = if args.file.is_dir() {
-            args.file.clone()
-        } else {
-            args.file.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
-        };
-        match Suite::load(std::slice::from_ref(&dir)) {
+        match Suite::load(std::slice::from_ref(&tests_folder(&args.file))) {
             Ok(suite) if !suite.projects.is_empty() => Some(suite.coverage_of(0)),
             Ok(_) => None,
             Err(e) => return super::test::suite_error(e, out),
@@ -106,4 +101,13 @@ pub fn run(args: GraphArgs, out: &mut Output) -> i32 {
         }
     };
     out.write_to(args.output.as_deref(), &text)
+}
+
+/// The folder whose flow tests cover `path` (a project folder, or the folder of a flow file).
+pub(super) fn tests_folder(path: &std::path::Path) -> PathBuf {
+    if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
+    }
 }

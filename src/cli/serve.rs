@@ -176,12 +176,8 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
 /// flow's coverage is drawn as `callwright graph --coverage` draws it.
 fn coverage_of(project: PathBuf) -> callwright::service::flows_page::CoverageSource {
     callwright::service::flows_page::CoverageSource(std::sync::Arc::new(move || {
-        let dir = if project.is_dir() {
-            project.clone()
-        } else {
-            project.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
-        };
         use callwright::testing::SuiteError;
+        let dir = super::graph::tests_folder(&project);
         let suite = match callwright::testing::Suite::load(std::slice::from_ref(&dir)) {
             Ok(s) => s,
             // No test files: nothing to paint.

@@ -93,12 +93,25 @@ impl Flows {
     }
 }
 
+/// Draws the flows (and runs their tests) on a blocking thread the first time: seconds of work
+/// that must not hold one of the server's two runtime workers.
+async fn drawn_off_the_runtime(state: &Arc<super::ServiceState>) {
+    if state.flows.drawn.get().is_none() {
+        let state = state.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            state.flows.drawn();
+        })
+        .await;
+    }
+}
+
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// `GET /flows`: the page (no token: it shows the project's source, not its callbacks).
 pub async fn page(AxState(state): AxState<Arc<super::ServiceState>>) -> Response {
+    drawn_off_the_runtime(&state).await;
     let body = match state.flows.drawn() {
         Err(e) => format!("<p class=\"form-error\">{}</p>", escape(e)),
         Ok(d) => {
@@ -139,6 +152,7 @@ pub async fn page(AxState(state): AxState<Arc<super::ServiceState>>) -> Response
 
 /// `GET /flows/{name}.svg`: one flow's graph.
 pub async fn graph(AxState(state): AxState<Arc<super::ServiceState>>, Path(file): Path<String>) -> Response {
+    drawn_off_the_runtime(&state).await;
     let found = file.strip_suffix(".svg").and_then(|name| {
         state.flows.drawn().as_ref().ok()?.flows.iter().find(|f| f.name == name).map(|f| f.svg.clone())
     });

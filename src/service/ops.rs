@@ -73,17 +73,25 @@ pub struct Pending {
     answer: tokio::sync::oneshot::Receiver<super::writer::Outcome>,
 }
 
-/// Hands a creation to the group-commit writer (its queue's settings looked up first: an unknown
-/// queue is CB001 at once).
-pub fn submit(state: &ServiceState, req: ScheduleRequest, field_name: FieldName) -> Result<Pending, Problem> {
-    let queue = req.queue.as_deref().unwrap_or_default();
-    let settings = state.settings(queue).ok_or_else(|| {
+/// The callback settings of `queue`; an unknown queue is CB001 at the request's queue field.
+fn settings_of(
+    state: &ServiceState,
+    queue: &str,
+    field_name: FieldName,
+) -> Result<crate::model::center::CallbackSettings, Problem> {
+    state.settings(queue).ok_or_else(|| {
         Problem::bad_request(
             "CB001",
             &field_name_of(field_name, crate::callbacks::validate::Field::Queue),
             format!("`{queue}` is not a queue of this center"),
         )
-    })?;
+    })
+}
+
+/// Hands a creation to the group-commit writer (its queue's settings looked up first: an unknown
+/// queue is CB001 at once).
+pub fn submit(state: &ServiceState, req: ScheduleRequest, field_name: FieldName) -> Result<Pending, Problem> {
+    let settings = settings_of(state, req.queue.as_deref().unwrap_or_default(), field_name)?;
     let answer = state.writer.submit(req.clone(), settings);
     Ok(Pending { req, answer })
 }
@@ -168,15 +176,12 @@ pub fn edit(
     {
         return Err(Problem::rules(&[e], field_name));
     }
-    // Moved to another queue: that queue's rules and slots decide.
-    let queue = edit.queue.as_deref().unwrap_or(&old.queue);
-    let settings = state.settings(queue).ok_or_else(|| {
-        Problem::bad_request(
-            "CB001",
-            &field_name_of(field_name, crate::callbacks::validate::Field::Queue),
-            format!("`{queue}` is not a queue of this center"),
-        )
-    })?;
+    // Moved to another queue: that queue's rules and slots decide (it must exist). A callback
+    // of a queue center.yaml no longer declares can still be edited, under the defaults.
+    let settings = match &edit.queue {
+        Some(q) => settings_of(state, q, field_name)?,
+        None => state.settings(&old.queue).unwrap_or_default(),
+    };
     let mut store = state.lock_store()?;
     let edited = edit_stored(&mut *store, id, edit, &settings, Utc::now());
     drop(store);

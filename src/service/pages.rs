@@ -1,5 +1,5 @@
 //! The pages `serve` shows people: the agent desktop (`/agent`) and the supervisor's Scheduled
-//! Callbacks view (`/callbacks`). They are plain HTML with a small script each, compiled into the
+//! Callbacks view (`/callbacks`); `/flows` is made by `flows_page.rs` and sent through [`html`]. They are plain HTML with a small script each, compiled into the
 //! binary (no CDN, no build step, nothing to install), and they talk to the same JSON API and
 //! event stream every other client uses — a page can do nothing the API does not allow its token.
 //!
@@ -9,58 +9,28 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-/// One file of the pages, as served.
-struct Asset {
-    path: &'static str,
-    content_type: &'static str,
-    body: &'static str,
-}
+const HTML: &str = "text/html; charset=utf-8";
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
 
-/// Every file the pages are made of; the routes below serve exactly these.
-const ASSETS: &[Asset] = &[
-    Asset {
-        path: "/agent",
-        content_type: "text/html; charset=utf-8",
-        body: include_str!("pages/agent.html"),
-    },
-    Asset {
-        path: "/callbacks",
-        content_type: "text/html; charset=utf-8",
-        body: include_str!("pages/callbacks.html"),
-    },
-    Asset {
-        path: "/assets/app.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("pages/app.js"),
-    },
-    Asset {
-        path: "/assets/agent.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("pages/agent.js"),
-    },
-    Asset {
-        path: "/assets/callbacks.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("pages/callbacks.js"),
-    },
-    Asset {
-        path: "/assets/style.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_str!("pages/style.css"),
-    },
+/// Every file the pages are made of, as (path, content type, body); the routes below serve
+/// exactly these.
+const ASSETS: &[(&str, &str, &str)] = &[
+    ("/agent", HTML, include_str!("pages/agent.html")),
+    ("/callbacks", HTML, include_str!("pages/callbacks.html")),
+    ("/assets/app.js", JS, include_str!("pages/app.js")),
+    ("/assets/agent.js", JS, include_str!("pages/agent.js")),
+    ("/assets/callbacks.js", JS, include_str!("pages/callbacks.js")),
+    ("/assets/style.css", CSS, include_str!("pages/style.css")),
 ];
 
 /// The policy every page and asset is sent with: nothing but this server, no inline script.
 const POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
                       frame-ancestors 'none'; form-action 'self'";
 
-fn answer(asset: &Asset) -> Response {
-    with_policy((StatusCode::OK, asset.body).into_response(), asset.content_type)
-}
-
 /// A page made on the server (`/flows`), sent like the others.
 pub fn html(body: String) -> Response {
-    with_policy((StatusCode::OK, body).into_response(), "text/html; charset=utf-8")
+    with_policy((StatusCode::OK, body).into_response(), HTML)
 }
 
 fn with_policy(mut response: Response, content_type: &'static str) -> Response {
@@ -75,8 +45,9 @@ fn with_policy(mut response: Response, content_type: &'static str) -> Response {
 
 /// Adds the pages' routes (and `/`, which leads to the agent desktop).
 pub fn routes<S: Clone + Send + Sync + 'static>(mut router: axum::Router<S>) -> axum::Router<S> {
-    for asset in ASSETS {
-        router = router.route(asset.path, axum::routing::get(move || async move { answer(asset) }));
+    for &(path, content_type, body) in ASSETS {
+        let answer = move || async move { with_policy((StatusCode::OK, body).into_response(), content_type) };
+        router = router.route(path, axum::routing::get(answer));
     }
     router.route("/", axum::routing::get(|| async { Redirect::to("/agent") }))
 }
@@ -87,17 +58,13 @@ mod tests {
 
     #[test]
     fn every_script_and_style_a_page_names_is_served() {
-        for page in ASSETS.iter().filter(|a| a.content_type.starts_with("text/html")) {
-            for part in page.body.split("\"/assets/").skip(1) {
+        for (page, _, body) in ASSETS.iter().filter(|a| a.1 == HTML) {
+            for part in body.split("\"/assets/").skip(1) {
                 let name = format!("/assets/{}", part.split('"').next().unwrap());
-                assert!(
-                    ASSETS.iter().any(|a| a.path == name),
-                    "{} names {name}, which is not served",
-                    page.path
-                );
+                assert!(ASSETS.iter().any(|a| a.0 == name), "{page} names {name}, which is not served");
             }
-            assert!(!page.body.contains("http://") && !page.body.contains("https://"), "{}", page.path);
-            assert!(!page.body.contains("<script>"), "{}: inline script is refused by the policy", page.path);
+            assert!(!body.contains("http://") && !body.contains("https://"), "{page}");
+            assert!(!body.contains("<script>"), "{page}: inline script is refused by the policy");
         }
     }
 }

@@ -437,6 +437,16 @@ const ADVANCE: &str = "WITH moved AS (UPDATE callbacks SET state = $3, updated_a
      INSERT INTO transitions (callback_id, from_state, to_state, reason, at, attempt) \
      SELECT id, $2, $3, $10, $4, NULLIF(attempts_made, 0) FROM moved";
 
+/// After a compare-and-set that changed `changed` rows: whether it moved; false when the state
+/// was not the one expected, NotFound when there is no such callback.
+fn moved(c: &mut Client, changed: u64, id: String) -> Result<bool, StoreError> {
+    if changed > 0 {
+        return Ok(true);
+    }
+    let exists = c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&id])?.is_some();
+    if exists { Ok(false) } else { Err(StoreError::NotFound(id)) }
+}
+
 fn insert_transition(c: &mut impl postgres::GenericClient, t: &Transition) -> Result<(), StoreError> {
     c.execute(
         "INSERT INTO transitions (callback_id, from_state, to_state, reason, at, attempt) \
@@ -728,11 +738,7 @@ impl CallbackStore for PgStore {
                     &[&id, &from, &to, &at, &fence, &reason],
                 )?,
             };
-            if changed == 0 {
-                let exists = c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&id])?.is_some();
-                return if exists { Ok(false) } else { Err(StoreError::NotFound(id)) };
-            }
-            Ok(true)
+            moved(c, changed, id)
         })
     }
 
@@ -776,11 +782,7 @@ impl CallbackStore for PgStore {
             } else {
                 c.execute(advance, &params)?
             };
-            if changed == 0 {
-                let exists = c.query_opt("SELECT 1 FROM callbacks WHERE id = $1", &[&id])?.is_some();
-                return if exists { Ok(false) } else { Err(StoreError::NotFound(id)) };
-            }
-            Ok(true)
+            moved(c, changed, id)
         })
     }
 

@@ -100,12 +100,12 @@ async function refreshMine() {
     return;
   }
   $("mine").replaceChildren(...page.entities.map((cb) => {
-    const zone = cb.callbackWindow && cb.callbackWindow.timezone;
-    const at = (cb.callbackWindow && cb.callbackWindow.startTime) || cb.requestedTime;
-    const open = !["COMPLETED", "CANCELLED", "FAILED", "EXPIRED"].includes(String(cb.status).toUpperCase());
+    const zone = CW.zoneOf(cb);
+    const at = CW.startOf(cb);
+    const open = CW.isOpen(cb);
     return CW.h("tr", { "data-id": cb.id },
       CW.h("td", {}, cb.customerName), CW.h("td", {}, cb.target.id), CW.h("td", {}, cb.queueId),
-      CW.h("td", {}, at ? CW.inZone(at, zone) + " " + (zone || "") : "as soon as possible"),
+      CW.h("td", {}, at ? CW.inZone(at, zone) + " " + zone : "as soon as possible"),
       CW.h("td", { class: "wide" }, at ? CW.inZone(at, viewer) : ""),
       CW.h("td", {}, CW.h("span", { class: "state " + cb.status }, cb.status)),
       CW.h("td", {}, open ? CW.h("button", { type: "button", onclick: () => openSchedule(cb) }, "Reschedule") : ""));
@@ -121,7 +121,7 @@ function openSchedule(cb) {
   $("schedule-title").textContent = cb ? "Reschedule " + cb.customerName : "New callback";
   $("schedule-save").textContent = cb ? "Reschedule" : "Schedule";
   for (const name of ["number", "name", "queue", "type", "reason"]) form.elements[name].disabled = !!cb;
-  form.elements.zone.value = (cb && cb.callbackWindow && cb.callbackWindow.timezone) || CW.viewerZone();
+  form.elements.zone.value = cb ? CW.zoneOf(cb) : CW.viewerZone();
   if (cb) {
     form.elements.number.value = cb.target.id;
     form.elements.name.value = cb.customerName;

@@ -98,6 +98,16 @@ const CW = {
     form.querySelectorAll(".field-error, .form-error").forEach((e) => (e.textContent = ""));
     form.querySelectorAll("[aria-invalid]").forEach((e) => e.removeAttribute("aria-invalid"));
   },
+  // A callback's scheduled start (RFC 3339), its customer's zone, and whether it is still pending.
+  startOf(cb) {
+    return (cb.callbackWindow && cb.callbackWindow.startTime) || cb.requestedTime || "";
+  },
+  zoneOf(cb) {
+    return (cb.callbackWindow && cb.callbackWindow.timezone) || cb.externalData.timezone || "UTC";
+  },
+  isOpen(cb) {
+    return !["COMPLETED", "CANCELLED", "FAILED", "EXPIRED"].includes(String(cb.status).toUpperCase());
+  },
   // A time in a zone, `2026-12-03 10:00`.
   inZone(iso, zone) {
     if (!iso) return "";

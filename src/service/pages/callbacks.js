@@ -6,15 +6,8 @@
 
 const S = { rows: [], queues: [], sort: "at", desc: false, selected: new Set(), editing: null, pending: null };
 const $ = (id) => document.getElementById(id);
-const FINAL = ["COMPLETED", "CANCELLED", "FAILED", "EXPIRED"];
-
-function at(cb) {
-  return (cb.callbackWindow && cb.callbackWindow.startTime) || cb.requestedTime || "";
-}
-
-function zoneOf(cb) {
-  return (cb.callbackWindow && cb.callbackWindow.timezone) || cb.externalData.timezone || "UTC";
-}
+const at = CW.startOf;
+const zoneOf = CW.zoneOf;
 
 function key(cb, field) {
   switch (field) {
@@ -69,7 +62,7 @@ function render() {
     return;
   }
   $("rows").replaceChildren(...rows.map((cb) => {
-    const open = !FINAL.includes(String(cb.status).toUpperCase());
+    const open = CW.isOpen(cb);
     const zone = zoneOf(cb);
     const w = cb.callbackWindow;
     const window = w ? CW.inZone(w.startTime, zone).slice(11) + "–" +
