@@ -19,42 +19,44 @@ use crate::compile::{FlowGraph, compile_flow};
 use crate::diagnostics::Diagnostic;
 use crate::model::center::Center;
 use crate::source::suggest;
-use crate::syntax::ast::SourceFile;
+use crate::syntax::ast::{FlowKind, SourceFile};
 
-/// A queue's `outbound_flow` must name an outbound flow of the project.
-fn check_outbound_flow<'a>(
-    queue: &str,
+/// A setting that names a flow (a queue's `outbound_flow`, a dialled number's flow) must name a
+/// flow of the project of the kind it runs.
+fn check_flow_ref<'a>(
+    setting: &str,
     name: &str,
+    want: crate::syntax::ast::FlowKind,
     span: crate::source::Span,
     files: impl Iterator<Item = &'a SourceFile>,
     diags: &mut Vec<Diagnostic>,
 ) {
     use crate::diagnostics::Code;
-    use crate::syntax::ast::FlowKind;
     let flows: Vec<(&str, FlowKind)> =
         files.flat_map(|f| f.flows.iter()).map(|f| (f.name.name.as_str(), f.kind.node)).collect();
+    let why = match want {
+        FlowKind::Outbound => "an outbound flow greets the customer a callback dials",
+        _ => "an inbound flow answers the calls made to a number",
+    };
     match flows.iter().find(|(n, _)| *n == name) {
-        Some((_, FlowKind::Outbound)) => {}
+        Some((_, kind)) if *kind == want => {}
         Some((_, kind)) => diags.push(
             Diagnostic::new(
                 Code::WrongFlowKind,
                 span,
                 format!(
-                    "queue `{queue}`: `outbound_flow` names {} flow `{name}`, not an outbound flow",
-                    kind.as_str()
+                    "{setting} names {} flow `{name}`, not an {} flow",
+                    kind.as_str(),
+                    want.as_str()
                 ),
             )
-            .with_label("an outbound flow greets the customer a callback dials")
-            .with_help(format!("declare it as `outbound flow {name} {{ ... }}`")),
+            .with_label(why)
+            .with_help(format!("declare it as `{} flow {name} {{ ... }}`", want.as_str())),
         ),
         None => diags.push(
-            Diagnostic::new(
-                Code::UnknownName,
-                span,
-                format!("queue `{queue}`: `outbound_flow` names `{name}`, which no file defines"),
-            )
-            .with_label("no such flow")
-            .with_help(suggest::help_for(name, "flow", flows.iter().map(|(n, _)| *n))),
+            Diagnostic::new(Code::UnknownName, span, format!("{setting} names `{name}`, which no file defines"))
+                .with_label("no such flow")
+                .with_help(suggest::help_for(name, "flow", flows.iter().map(|(n, _)| *n))),
         ),
     }
 }
@@ -71,8 +73,14 @@ pub fn check_files<'a>(
             callback::check_phone(ani, span, &mut diags);
         }
         if let Some((flow, span)) = &queue.callback.outbound_flow {
-            check_outbound_flow(&queue.name, flow, *span, files.clone(), &mut diags);
+            let setting = format!("queue `{}`: `outbound_flow`", queue.name);
+            check_flow_ref(&setting, flow, FlowKind::Outbound, *span, files.clone(), &mut diags);
         }
+    }
+    for n in center.iter().flat_map(|c| c.numbers.iter()) {
+        callback::check_phone(&n.number, n.number_span, &mut diags);
+        let setting = format!("number `{}`", n.number);
+        check_flow_ref(&setting, &n.flow, FlowKind::Inbound, n.flow_span, files.clone(), &mut diags);
     }
     let mut graphs = Vec::new();
     for file in files {
@@ -114,5 +122,21 @@ mod tests {
         let d = check(&yaml("Greeet"));
         assert_eq!(d[0].0, "E0101");
         assert!(d[0].1.contains("`Greeet`"), "{d:?}");
+    }
+
+    #[test]
+    fn a_dialled_number_must_be_a_phone_number_reaching_an_inbound_flow() {
+        let yaml = |n: &str, flow: &str| format!("queues:\n  Q: {{}}\nnumbers:\n  \"{n}\": {flow}\n");
+        assert!(check(&yaml("+31201234000", "Main")).is_empty(), "{:?}", check(&yaml("+31201234000", "Main")));
+        let d = check(&yaml("+31201234000", "Greet"));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].0, "E0106");
+        assert!(d[0].1.contains("number `+31201234000` names outbound flow `Greet`"), "{d:?}");
+        let d = check(&yaml("+31201234000", "Mian"));
+        assert_eq!(d[0].0, "E0101", "{d:?}");
+        let d = check(&yaml("call me", "Main"));
+        assert_eq!(d.len(), 1, "{d:?}");
+        let d = check("numbers:\n  31201234000: Main\n");
+        assert!(d.iter().any(|(_, m)| m.contains("not a phone number in quotes")), "{d:?}");
     }
 }

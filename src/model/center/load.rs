@@ -2,7 +2,7 @@
 
 use super::raw::{RawAgent, RawCallback, RawCenter, RawQueue, field_names, show};
 use super::validate::{self, Scope};
-use super::{AgentConfig, Center, QueueConfig};
+use super::{AgentConfig, Center, DialledNumber, QueueConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::input::{Locator, Region};
 use crate::model::bounds;
@@ -110,7 +110,57 @@ pub(super) fn load(file: FileId, text: &str) -> (Option<Center>, Vec<Diagnostic>
         }
     }
     too_many_skills(&center, &mut diags);
+    load_numbers(&loc, &mut diags, &mut center, raw.numbers, top_scope("numbers"));
     (Some(center), diags)
+}
+
+/// `numbers:` — each key a dialled number in quotes, each value the inbound flow it reaches (the
+/// checker confirms both).
+fn load_numbers(
+    loc: &Locator<'_>,
+    diags: &mut Vec<Diagnostic>,
+    center: &mut Center,
+    raw: Option<super::raw::Field<Mapping>>,
+    hit: Option<crate::input::KeyHit>,
+) {
+    let region = hit.as_ref().map_or(loc.whole(), |h| h.block);
+    let section = hit.as_ref().map_or(loc.start(), |h| loc.span(h.entry.clone()));
+    let mut scope =
+        Scope { loc, owner: "in center.yaml".into(), region: loc.whole(), fallback: loc.start(), diags };
+    let Some(map) = scope.read("numbers", raw) else { return };
+    for (key, value) in map {
+        let number = match &key {
+            Value::String(s) => s.clone(),
+            other => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::BadCenterValue,
+                        section,
+                        format!("`numbers` in center.yaml has the key {}, not a phone number in quotes", show(other)),
+                    )
+                    .with_label("expected a number such as \"+31201234000\"")
+                    .with_help("YAML reads an unquoted `+31201234000` as a number; put it in quotes"),
+                );
+                continue;
+            }
+        };
+        let entry = loc.find_key(region, &number, None);
+        let number_span = entry.as_ref().map_or(section, |h| loc.span(h.key.clone()));
+        let flow_span = entry.as_ref().map_or(section, |h| loc.span(h.value.clone()));
+        match value {
+            Value::String(flow) => {
+                center.numbers.push(DialledNumber { number, number_span, flow, flow_span });
+            }
+            other => diags.push(
+                Diagnostic::new(
+                    Code::BadCenterValue,
+                    flow_span,
+                    format!("number `{number}` in center.yaml reaches {}, not a flow name", show(&other)),
+                )
+                .with_label("expected the name of an inbound flow"),
+            ),
+        }
+    }
 }
 
 /// More distinct skills than the ACD can tell apart would leave calls that need the last ones

@@ -156,6 +156,20 @@ pub struct Center {
     pub queues: BTreeMap<String, QueueConfig>,
     /// Agents in file order; names are unique.
     pub agents: Vec<AgentConfig>,
+    /// The numbers callers dial and the inbound flow each one reaches (the web phone's
+    /// directory; Genesys's call routing, Connect's claimed numbers), in file order.
+    pub numbers: Vec<DialledNumber>,
+}
+
+/// One `numbers:` entry: `"+31201234000": AcmeSupport`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DialledNumber {
+    /// As written (the checker says when it is not a phone number).
+    pub number: String,
+    pub number_span: Span,
+    /// The inbound flow it reaches.
+    pub flow: String,
+    pub flow_span: Span,
 }
 
 impl Center {
@@ -165,6 +179,14 @@ impl Center {
 
     pub fn queue_names(&self) -> impl Iterator<Item = &str> {
         self.queues.keys().map(String::as_str)
+    }
+
+    /// The flow a dialled number reaches, compared digit by digit (`+31 20 123 4000` is
+    /// `+31201234000`).
+    pub fn flow_for(&self, dialled: &str) -> Option<&DialledNumber> {
+        let digits = |s: &str| s.chars().filter(|c| c.is_ascii_digit()).collect::<String>();
+        let want = digits(dialled);
+        self.numbers.iter().find(|n| !want.is_empty() && digits(&n.number) == want)
     }
 
     pub fn agent(&self, name: &str) -> Option<&AgentConfig> {

@@ -17,6 +17,7 @@ use serde_yaml::{Mapping, Value};
 pub(super) struct RawCenter {
     pub queues: Option<Field<Mapping>>,
     pub agents: Option<Field<Vec<Value>>>,
+    pub numbers: Option<Field<Mapping>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
