@@ -92,6 +92,34 @@ impl Default for CallbackIntake {
     }
 }
 
+/// A flow's request in the shape every creator uses: `at T` is a window from T lasting the
+/// queue's `window_min`, `window A to B` that window on A's date, in the callback's zone or the
+/// call's; without either the callback is due now.
+pub fn schedule_request(req: &CallbackRequest, settings: &CallbackSettings, call_zone: &str) -> ScheduleRequest {
+    let window = match (req.window, req.at) {
+        (Some(w), _) => Some(w),
+        (None, Some(at)) => Some((at, at + chrono::Duration::seconds(settings.window_min_secs))),
+        (None, None) => None,
+    };
+    let scheduled = window.is_some();
+    ScheduleRequest {
+        callback_type: CallbackType::for_request(scheduled, req.owner.is_some()),
+        origin: req.origin.clone().into(),
+        callback_number: Some(req.number.clone()),
+        customer_name: Some(req.name.clone()),
+        timezone: scheduled.then(|| req.timezone.clone().unwrap_or_else(|| call_zone.to_string())),
+        schedule_date: window.map(|w| w.0.date()),
+        window_start: window.map(|w| w.0.time()),
+        window_end: window.map(|(a, b)| end_on_start_day(a, b)),
+        queue: Some(req.queue.clone()),
+        owner: req.owner.clone(),
+        max_attempts: Some(req.attempts),
+        retry_interval_secs: Some(req.retry_every_secs),
+        data: req.data.clone(),
+        ..ScheduleRequest::default()
+    }
+}
+
 /// Callbacks created by flows during a run: the flow's end of the one create → validate → store
 /// pipeline. Every request goes through [`validate_request`] with its queue's settings and the
 /// run's clock, so a flow's callback obeys every CB rule the CLI's does, with the same code.
@@ -119,28 +147,7 @@ impl CallbackIntake {
         now: DateTime<Utc>,
         call_zone: &str,
     ) -> Result<(CallbackId, String), CallbackError> {
-        let window = match (req.window, req.at) {
-            (Some(w), _) => Some(w),
-            (None, Some(at)) => Some((at, at + chrono::Duration::seconds(settings.window_min_secs))),
-            (None, None) => None,
-        };
-        let scheduled = window.is_some();
-        let request = ScheduleRequest {
-            callback_type: CallbackType::for_request(scheduled, req.owner.is_some()),
-            origin: req.origin.clone().into(),
-            callback_number: Some(req.number.clone()),
-            customer_name: Some(req.name.clone()),
-            timezone: scheduled.then(|| req.timezone.clone().unwrap_or_else(|| call_zone.to_string())),
-            schedule_date: window.map(|w| w.0.date()),
-            window_start: window.map(|w| w.0.time()),
-            window_end: window.map(|(a, b)| end_on_start_day(a, b)),
-            queue: Some(req.queue.clone()),
-            owner: req.owner.clone(),
-            max_attempts: Some(req.attempts),
-            retry_interval_secs: Some(req.retry_every_secs),
-            data: req.data.clone(),
-            ..ScheduleRequest::default()
-        };
+        let request = schedule_request(&req, settings, call_zone);
         // Only callbacks for the same number can be duplicates: look them up by the normalised
         // number (a number that does not normalise is reported by the validation).
         let mut existing: &[Callback] = normalize_number(&req.number, None)

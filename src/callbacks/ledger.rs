@@ -5,8 +5,12 @@
 //! ([`StoreLedger`]), a list kept in memory for `run` and flow tests ([`MemoryLedger`]), and
 //! nothing at all for a long simulation ([`NoLedger`]), whose memory must stay flat.
 
+use super::create::{CreateError, Created, create_stored};
 use super::store::{CallbackStore, Step, StoreError};
-use super::{LiveCallback, State};
+use super::validate::ScheduleRequest;
+use super::{Callback, LiveCallback, State};
+use crate::model::center::CallbackSettings;
+use chrono::{DateTime, Utc};
 use crate::time::Micros;
 use std::collections::HashSet;
 
@@ -23,6 +27,19 @@ pub trait Ledger {
 
     /// Records how attempt `attempt` ended, as soon as it is known (durably, for a store).
     fn record_dial_result(&mut self, _id: &str, _attempt: u32, _result: &str) {}
+
+    /// Stores a callback a flow created, through the one create path (the CB rules under the
+    /// store's write lock, [`super::create_stored`]); a dispatcher then serves it like any other
+    /// stored callback. `None`: this ledger keeps no callbacks (a run, a simulation), and the
+    /// engine serves the flow's callback itself.
+    fn store_new(
+        &mut self,
+        _req: &ScheduleRequest,
+        _settings: &CallbackSettings,
+        _now: DateTime<Utc>,
+    ) -> Option<Result<Callback, CreateError>> {
+        None
+    }
 
     /// The store errors met since the last call, as messages (a durable ledger keeps them for
     /// the dispatcher, which stops on them).
@@ -92,11 +109,19 @@ pub struct StoreLedger<S: CallbackStore> {
     pub errors: Vec<StoreError>,
     /// Called after every committed change (the dispatcher prints them).
     pub on_change: OnChange,
+    /// Called after a flow's callback is stored (a server announces it).
+    pub on_create: Box<dyn FnMut(&Callback)>,
 }
 
 impl<S: CallbackStore> StoreLedger<S> {
     pub fn new(store: S, epoch: i64) -> Self {
-        StoreLedger { store, epoch, errors: Vec::new(), on_change: Box::new(|_, _, _, _, _| {}) }
+        StoreLedger {
+            store,
+            epoch,
+            errors: Vec::new(),
+            on_change: Box::new(|_, _, _, _, _| {}),
+            on_create: Box::new(|_| {}),
+        }
     }
 }
 
@@ -147,6 +172,22 @@ impl<S: CallbackStore> Ledger for StoreLedger<S> {
         if let Err(e) = self.store.record_dial_result(id, attempt, result) {
             self.errors.push(e);
         }
+    }
+
+    fn store_new(
+        &mut self,
+        req: &ScheduleRequest,
+        settings: &CallbackSettings,
+        now: DateTime<Utc>,
+    ) -> Option<Result<Callback, CreateError>> {
+        let created = create_stored(&mut self.store, req, settings, now).map(|c| match c {
+            Created::New(cb) => {
+                (self.on_create)(&cb);
+                cb
+            }
+            Created::Existing(cb) => cb,
+        });
+        Some(created)
     }
 
     fn take_errors(&mut self) -> Vec<String> {

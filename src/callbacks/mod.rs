@@ -21,7 +21,7 @@ pub mod store;
 pub mod validate;
 
 pub use create::{CreateError, Created, Edit, EditError, create_stored, edit_stored};
-pub use intake::{CallbackError, CallbackId, CallbackIntake, CallbackRequest, Origin};
+pub use intake::{CallbackError, CallbackId, CallbackIntake, CallbackRequest, Origin, schedule_request};
 
 pub use live::{CallbackStep, LiveCallback};
 pub use model::{Callback, CallbackType, EndReason, Position, Schedule, State, can_move};

@@ -451,7 +451,20 @@ async fn dial<R: Runtime, O: Observer>(
         trace(engine, obs, cb, CallbackStep::Dialing { attempt, number: cb.number.clone(), caller_id });
     }
     let external = engine.callback_side.dialer.borrow().clone();
-    let result = match external {
+    // A person's web phone registered for the number rings first; another dialer (or the
+    // simulated customers) places every other call.
+    let caller_id = engine.callback_side.queue_ani(cb.queue).map(str::to_string);
+    let board = engine.callback_side.switchboard.borrow().clone();
+    let ringing = board.and_then(|b| b.ring(&cb.number, &cb.id, caller_id.as_deref()));
+    let result = match (ringing, external) {
+        (Some(ring), _) => match ring.await {
+            Some(line) => {
+                engine.callback_side.lines.borrow_mut().insert(cb.id.clone(), line);
+                DialResult::Answered
+            }
+            None => DialResult::NoAnswer,
+        },
+        (None, external) => match external {
         Some(dialer) => {
             let request = crate::callbacks::dialer::DialRequest {
                 callback_id: cb.id.to_string(),
@@ -471,6 +484,7 @@ async fn dial<R: Runtime, O: Observer>(
             rt.sleep(ring).await;
             result
         }
+        },
     };
     // Durable before anything follows from it: an answered customer is never dialled again.
     engine.callback_side.ledger.borrow_mut().record_dial_result(&cb.id, attempt, result.as_str());
@@ -486,7 +500,10 @@ async fn greet<R: Runtime, O: Observer>(
     cb: &LiveCallback,
     settings: &CallbackSettings,
 ) -> Option<EndReason> {
-    use crate::runtime::{CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, run_call};
+    use crate::runtime::{
+        CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, LineEvent, LiveCaller, run_call,
+        run_call_until,
+    };
     let (flow, _) = settings.outbound_flow.as_ref()?;
     let graph = engine.flows.get(flow).cloned()?;
     let start = engine.callback_side.epoch.borrow().unwrap_or_else(|| {
@@ -502,15 +519,31 @@ async fn greet<R: Runtime, O: Observer>(
     };
     let mut ctx = Box::new(CallContext::new(spec, engine.rt.now()));
     ctx.serving = cb.book_id;
-    let task = CallTask {
-        engine: engine.clone(),
-        ctx,
-        // The customer presses nothing: an outbound flow's prompts time out.
-        caller: DtmfScript::default(),
-        plan: CallPlan { patience: None, handle: 0, hang_up: None },
-        obs: obs.clone(),
+    let plan = CallPlan { patience: None, handle: 0, hang_up: None };
+    // A person on a live line hears the flow and answers it with their keys.
+    let line = engine.callback_side.lines.borrow_mut().remove(&cb.id);
+    let outcome = match line {
+        Some(line) => {
+            line.say(LineEvent::Connected { flow: flow.clone() });
+            let (line_obs, hang_up) = (line.observer(), line.hang_up());
+            let caller = LiveCaller { line };
+            let mut task = CallTask { engine: engine.clone(), ctx, caller, plan, obs: line_obs };
+            let outcome = run_call_until(&mut task, graph, hang_up).await;
+            let line = task.caller.line;
+            if matches!(outcome, CallOutcome::ConnectedToAgent { .. }) {
+                engine.callback_side.lines.borrow_mut().insert(cb.id.clone(), line);
+            } else {
+                line.say(LineEvent::Ended { reason: "the flow ended the call".into() });
+            }
+            outcome
+        }
+        None => {
+            // The customer presses nothing: an outbound flow's prompts time out.
+            let task = CallTask { engine: engine.clone(), ctx, caller: DtmfScript::default(), plan, obs: obs.clone() };
+            run_call(task, graph).await
+        }
     };
-    match run_call(task, graph).await {
+    match outcome {
         CallOutcome::ConnectedToAgent { .. } => None,
         CallOutcome::Disconnected { .. } | CallOutcome::HungUp { .. } => Some(EndReason::CancelledByCustomer),
         _ => Some(EndReason::SystemError),
@@ -532,19 +565,36 @@ async fn talk<R: Runtime, O: Observer>(
     let name = engine.agent_name(agent);
     trace(engine, obs, cb, CallbackStep::Connected { agent: name.to_string() });
     let desk = engine.callback_side.desk.borrow().clone();
-    match desk {
+    // A customer on a live line may hang up first; the talk then ends for the agent too.
+    let line = engine.callback_side.lines.borrow_mut().remove(&cb.id);
+    if let Some(line) = &line {
+        line.say(crate::runtime::LineEvent::Agent { agent: name.to_string() });
+    }
+    let hang_up = async {
+        match &line {
+            Some(l) => l.hang_up().await,
+            None => std::future::pending::<()>().await,
+        }
+    };
+    let start = rt.now();
+    let ended = match desk {
         // A person talks until they end the call.
         Some(desk) => {
             desk.call(&name, &cb.id, CallStatus::Connected);
-            let start = rt.now();
-            desk.talk(&name, &cb.id).await;
-            engine.talk_time.set(engine.talk_time.get() + (rt.now() - start));
+            select(desk.talk(&name, &cb.id), hang_up).await
         }
         None => {
             let handle = (engine.callback_handle)(&rt);
-            engine.talk_time.set(engine.talk_time.get() + handle);
-            rt.sleep(handle).await;
+            select(rt.sleep(handle), hang_up).await
         }
+    };
+    engine.talk_time.set(engine.talk_time.get() + (rt.now() - start));
+    if let Some(line) = line {
+        let reason = match ended {
+            Either::Left(()) => format!("{name} ended the call"),
+            Either::Right(()) => "you hung up".to_string(),
+        };
+        line.say(crate::runtime::LineEvent::Ended { reason });
     }
     if auto_end {
         release(engine, agent);

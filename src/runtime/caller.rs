@@ -28,6 +28,10 @@ pub enum Keys {
 /// A caller model. `run` uses a DTMF script; `simulate` draws from the scenario's probabilities.
 pub trait Caller {
     fn respond(&mut self, prompt: Prompt<'_>, uniform: &mut dyn FnMut() -> f64) -> Keys;
+    /// A person on a live line (the web phone) answers in real time instead of at once.
+    fn line(&mut self) -> Option<&mut super::live_line::LiveLine> {
+        None
+    }
 }
 
 /// Key presses from a script such as `1w2`, as in Twilio's `sendDigits`: each `w` waits half a

@@ -7,7 +7,7 @@
 //! The single-dispatcher loop ([`super::run_dispatcher`]) stays for SQLite, whose one writer at a
 //! time makes a lease the honest model.
 
-use super::realtime_dispatcher::{follow_desk, start_one};
+use super::realtime_dispatcher::{answer_phones, follow_desk, start_one};
 use super::{DispatchOptions, Engine, Event, Observer, Runtime, TokioRuntime};
 use crate::callbacks::store::CallbackStore;
 use crate::callbacks::store::codec::pending_count;
@@ -66,6 +66,7 @@ pub async fn run_claiming<O: Observer + Clone + 'static>(
     let mut failing = false;
     loop {
         follow_desk(engine);
+        answer_phones(engine);
         let mut result = if beat { Ok(()) } else { claims.heartbeat(holder, HEARTBEAT_TTL_MICROS) };
         if result.is_ok() && !beat {
             beat = true;

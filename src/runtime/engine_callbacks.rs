@@ -37,6 +37,10 @@ pub struct EngineCallbacks<S: Signal> {
     /// Shows offers to people and follows their presence when set; the people model answers
     /// for simulated agents otherwise.
     pub desk: RefCell<Option<std::rc::Rc<dyn crate::callbacks::desk::AgentDesk>>>,
+    /// People on live lines (the service's web phone): calls they place, phones a callback rings.
+    pub switchboard: RefCell<Option<std::rc::Rc<dyn super::Switchboard>>>,
+    /// Answered live lines by callback id, from the dial until the call ends.
+    pub lines: RefCell<std::collections::HashMap<std::rc::Rc<str>, super::LiveLine>>,
     pub ledger: RefCell<Box<dyn Ledger>>,
     pub stats: RefCell<CallbackStats>,
     pacing: RefCell<Vec<Pacing<S>>>,
@@ -59,6 +63,8 @@ impl<S: Signal> EngineCallbacks<S> {
             parties: RefCell::new(PeopleModel::default()),
             dialer: RefCell::new(None),
             desk: RefCell::new(None),
+            switchboard: RefCell::new(None),
+            lines: RefCell::new(std::collections::HashMap::new()),
             ledger: RefCell::new(Box::new(NoLedger)),
             stats: RefCell::new(CallbackStats::default()),
             pacing: RefCell::new((0..n).map(|_| Pacing { waiting: BTreeMap::new(), dialing: 0 }).collect()),

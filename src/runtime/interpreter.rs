@@ -75,6 +75,18 @@ pub async fn run_call_with<R: Runtime, C: Caller, O: Observer>(
     }
 }
 
+/// [`run_call_with`] until `hang_up` ends: a person on a live line hangs up when they choose.
+pub async fn run_call_until<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    flow: Rc<FlowGraph>,
+    hang_up: impl std::future::Future<Output = ()>,
+) -> CallOutcome {
+    match select(drive(task, &flow), hang_up).await {
+        Either::Left(outcome) => outcome,
+        Either::Right(()) => hung_up(task),
+    }
+}
+
 /// The caller hung up wherever the call was: in the IVR, in a queue, or talking to an agent.
 fn hung_up<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>) -> CallOutcome {
     let engine = task.engine.clone();
@@ -309,8 +321,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 let text = prompt_text(prompt, &task.ctx, now, &*engine);
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
-                let keys = respond(task, &rt, Prompt::Menu { name });
-                let pressed = collect(task, &rt, keys, timeout).await;
+                let pressed = gather(task, &rt, Prompt::Menu { name }, timeout).await;
                 let counts = menus.get_or_insert(node);
                 match pressed {
                     Some(d) if graph.follow(node, &Outcome::Digit(d.clone())).is_some() => {
@@ -337,12 +348,8 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let variable = target.dotted();
                 let terminator = terminator.as_deref().and_then(|t| t.chars().next());
-                let keys = respond(
-                    task,
-                    &rt,
-                    Prompt::Ask { variable: &variable, max_digits: *max_digits, terminator },
-                );
-                let entered = collect(task, &rt, keys, timeout).await.map(|mut d| {
+                let prompt = Prompt::Ask { variable: &variable, max_digits: *max_digits, terminator };
+                let entered = gather(task, &rt, prompt, timeout).await.map(|mut d| {
                     // The terminator ends the input; it is not part of the value.
                     if terminator.is_some_and(|t| d.ends_with(t)) {
                         d.pop();
@@ -531,11 +538,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                         let settings = engine.callback_side.settings(id);
                         let start = task.ctx.spec.start;
                         let now_utc = start.with_timezone(&chrono::Utc) + chrono::Duration::microseconds(now);
-                        engine
-                            .callbacks
-                            .borrow_mut()
-                            .create(
-                                CallbackRequest {
+                        let request = CallbackRequest {
                                     number: h.number.clone(),
                                     name: h.name.clone(),
                                     queue: q,
@@ -550,18 +553,27 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                                     origin: Origin::Flow { flow: graph.name().to_string() },
                                     keeps_position: h.keeps_position,
                                     serving: task.ctx.serving,
-                                },
-                                settings,
-                                now_utc,
-                                start.timezone().name(),
-                            )
-                            .map_err(|e| e.to_string())
+                        };
+                        let zone = start.timezone().name();
+                        match hand_to_store(task, &engine, &request, settings, now_utc, zone) {
+                            Some(stored) => stored.map(|()| None),
+                            None => engine
+                                .callbacks
+                                .borrow_mut()
+                                .create(request, settings, now_utc, zone)
+                                .map(Some)
+                                .map_err(|e| e.to_string()),
+                        }
                     }
                 };
-                let handed = result.and_then(|(id, number)| {
-                    let e164 = number.clone();
-                    hand_over(task, &engine, id, number, h)
-                        .inspect_err(|_| engine.callbacks.borrow_mut().settle(id, &e164))
+                let handed = result.and_then(|created| match created {
+                    // Stored: a dispatcher serves it.
+                    None => Ok(()),
+                    Some((id, number)) => {
+                        let e164 = number.clone();
+                        hand_over(task, &engine, id, number, h)
+                            .inspect_err(|_| engine.callbacks.borrow_mut().settle(id, &e164))
+                    }
                 });
                 match handed {
                     Ok(()) => Outcome::Next,
@@ -681,6 +693,10 @@ fn refresh_queue_facts<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R
         }
         if let Some(p) = engine.overrides.position {
             task.ctx.position = Some(p);
+        }
+        if task.obs.enabled() {
+            let queue = task.ctx.queue.as_deref().unwrap_or_default();
+            task.obs.waiting(engine.rt.now(), queue, task.ctx.position, task.ctx.ewt);
         }
     }
 }
@@ -815,6 +831,52 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
     Ok(())
 }
 
+/// With a durable ledger (a dispatcher on a store), a flow's callback is stored through the one
+/// create path and served from the store like any other, instead of in this engine: the
+/// supervisor sees it, a restart keeps it. A callback that keeps the caller's place is stored with
+/// the caller's position key (enqueue time, priority), so it joins the queue where the caller
+/// was. `None`: the ledger keeps no callbacks.
+fn hand_to_store<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    engine: &Rc<Engine<R>>,
+    req: &CallbackRequest,
+    settings: &crate::model::center::CallbackSettings,
+    now_utc: chrono::DateTime<chrono::Utc>,
+    zone: &str,
+) -> Option<Result<(), String>> {
+    let now = engine.rt.now();
+    let mut request = crate::callbacks::schedule_request(req, settings, zone);
+    let entry = task.ctx.entry.filter(|_| req.keeps_position);
+    if let Some(key) = entry.and_then(|e| engine.acd.borrow().key(e)) {
+        // Priority goes with the place only when the queue says so (as in `hand_over`).
+        let priority = if settings.preserve_skills_priority { key.priority } else { 0 };
+        let enqueued_at = now_utc.timestamp_micros() - (now - key.enqueued_at);
+        request.inherit_position = Some(crate::callbacks::Position { priority, enqueued_at, seq: 0 });
+    }
+    let stored = engine.callback_side.ledger.borrow_mut().store_new(&request, settings, now_utc)?;
+    Some(match stored {
+        Ok(cb) => {
+            let position = task.ctx.position;
+            if let Some(e) = entry {
+                task.ctx.entry = None;
+                engine.leave_queue(e);
+            }
+            if task.obs.enabled() {
+                let position = entry.and(position);
+                let note = format!("callback {} stored", cb.id);
+                task.obs.record(now, Event::Note(note));
+                let event = Event::CallbackCreated { queue: cb.queue.clone(), position, number: cb.callback_number };
+                task.obs.record(now, event);
+            }
+            Ok(())
+        }
+        Err(crate::callbacks::CreateError::Rules(errors)) => {
+            Err(crate::callbacks::CallbackError::Rules(errors).to_string())
+        }
+        Err(e) => Err(e.to_string()),
+    })
+}
+
 /// A prompt's text: borrowed from the flow when it is a plain literal (most prompts), so playing
 /// it copies nothing unless a trace records it; evaluated otherwise.
 fn prompt_text<'a>(e: &'a Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Cow<'a, str> {
@@ -837,6 +899,30 @@ async fn play<R: Runtime, C: Caller, O: Observer>(
         task.obs.record(engine.rt.now(), Event::Prompt(text.into_owned()));
     }
     engine.rt.sleep(d).await;
+}
+
+/// The caller's keys for `prompt`: from a live line as they are pressed, else from the caller
+/// model at once (then waited for on the clock).
+async fn gather<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    rt: &R,
+    prompt: Prompt<'_>,
+    timeout: Micros,
+) -> Option<String> {
+    let Some(line) = task.caller.line() else {
+        let keys = respond(task, rt, prompt);
+        return collect(task, rt, keys, timeout).await;
+    };
+    let (max, terminator) = match prompt {
+        Prompt::Menu { .. } => (1, None),
+        Prompt::Ask { max_digits, terminator, .. } => (max_digits as usize, terminator),
+    };
+    let got = line.gather(rt, max, terminator, timeout).await;
+    if task.obs.enabled() {
+        let event = got.clone().map_or(Event::NoInput, Event::Input);
+        task.obs.record(rt.now(), event);
+    }
+    got
 }
 
 fn respond<R: Runtime, C: Caller, O: Observer>(

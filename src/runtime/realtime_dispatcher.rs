@@ -96,6 +96,7 @@ pub async fn run_dispatcher<O: Observer + Clone + 'static>(
     }
     loop {
         follow_desk(engine);
+        answer_phones(engine);
         let now = epoch + engine.rt.now();
         match reader.due(now + (LOOKAHEAD_MICROS as f64 * a.speed) as i64, LOAD_BATCH) {
             Ok(rows) => {
@@ -170,6 +171,16 @@ pub(super) fn follow_desk(engine: &Rc<Engine<TokioRuntime>>) {
     }
     if changed {
         engine.dispatch();
+    }
+}
+
+/// Calls people placed on live lines (the web phone) start on this engine, beside the callbacks,
+/// in the same ACD.
+pub(super) fn answer_phones(engine: &Rc<Engine<TokioRuntime>>) {
+    let Some(board) = engine.callback_side.switchboard.borrow().clone() else { return };
+    for call in board.incoming() {
+        let engine2 = engine.clone();
+        engine.rt.spawn(super::live_line::serve_inbound(engine2, call));
     }
 }
 
@@ -386,6 +397,10 @@ pub struct StoreDispatch {
     /// Offers callbacks to signed-in people and follows their presence (the service's agent
     /// desktop); `None`: the simulated agents of `odds` answer.
     pub desk: Option<Box<dyn crate::callbacks::desk::AgentDesk + Send>>,
+    /// People on live lines (the service's web phone); `None`: no live calls.
+    pub switchboard: Option<Box<dyn super::Switchboard + Send>>,
+    /// Called after a flow's callback is stored (a server announces it).
+    pub on_create: Option<Box<dyn FnMut(&crate::callbacks::Callback)>>,
 }
 
 /// Opens the store three times (reader, ledger writer, lease), builds the engine with the one
@@ -423,10 +438,15 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
     let (handle, odds, seed, speed) = (config.handle, config.odds, config.seed, config.options.speed);
     let dialer = config.dialer.take();
     let desk = config.desk.take();
+    let board = config.switchboard.take();
+    let on_create = config.on_create.take();
     Ok(local.block_on(&rt, async move {
         let runtime = TokioRuntime::with_speed(seed, speed);
         let mut ledger = StoreLedger::new(writer, epoch);
         ledger.on_change = on_change;
+        if let Some(f) = on_create {
+            ledger.on_create = f;
+        }
         let mut builder = Engine::builder(runtime.clone(), checked, acd)
             .callback_handle(move |rt: &TokioRuntime| (-(1.0 - rt.uniform()).ln() * handle as f64) as Micros)
             .people(|people| people.odds = odds)
@@ -444,6 +464,10 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
             let d: Rc<dyn crate::callbacks::desk::AgentDesk> =
                 Rc::from(d as Box<dyn crate::callbacks::desk::AgentDesk>);
             *engine.callback_side.desk.borrow_mut() = Some(d);
+        }
+        if let Some(b) = board {
+            let b: Rc<dyn super::Switchboard> = Rc::from(b as Box<dyn super::Switchboard>);
+            *engine.callback_side.switchboard.borrow_mut() = Some(b);
         }
         if shared {
             let wake = std::sync::Arc::new(tokio::sync::Notify::new());

@@ -53,6 +53,9 @@ pub enum Event {
 pub trait Observer: Clone + 'static {
     fn enabled(&self) -> bool;
     fn record(&self, at: Micros, event: Event);
+    /// A waiting call's position and estimated wait, each time the in-queue flow reads them (a
+    /// live caller's page shows them; traces leave them out).
+    fn waiting(&self, _at: Micros, _queue: &str, _position: Option<u32>, _ewt: Option<Micros>) {}
 }
 
 /// Records nothing.

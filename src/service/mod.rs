@@ -23,6 +23,7 @@ mod metrics;
 mod openapi;
 mod ops;
 mod pages;
+mod phone;
 mod problem;
 mod report;
 mod slots;
@@ -97,6 +98,8 @@ pub struct ServiceState {
     pub dispatcher: Mutex<DispatcherState>,
     /// The project's flows for `/flows`, drawn on first use.
     pub flows: flows_page::Flows,
+    /// The web phones' lines (`/phone`).
+    pub phones: phone::Phones,
 }
 
 /// What `/readyz` says of the dispatcher.
@@ -167,6 +170,14 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route(webex, get(webex::list).post(webex::create))
         .route(&format!("{webex}/{{id}}"), get(webex::get_one).put(webex::put).delete(webex::delete))
         .route("/api/v2/me", get(auth::me))
+        .route("/api/v2/phone/numbers", get(phone::numbers))
+        .route("/api/v2/phone/lines", post(phone::create_line))
+        .route("/api/v2/phone/lines/{id}", axum::routing::delete(phone::delete_line))
+        .route("/api/v2/phone/lines/{id}/calls", post(phone::dial))
+        .route("/api/v2/phone/lines/{id}/keys", post(phone::keys))
+        .route("/api/v2/phone/lines/{id}/answer", post(phone::answer))
+        .route("/api/v2/phone/lines/{id}/hangup", post(phone::hang_up))
+        .route("/api/v2/phone/lines/{id}/events", get(phone::events))
         .route("/flows", get(flows_page::page))
         .route("/flows/{file}", get(flows_page::graph));
     pages::routes(router)
@@ -221,6 +232,7 @@ pub fn serve(
             DispatcherState::None
         }),
         flows: flows_page::Flows::new(options.project.clone(), options.coverage.clone()),
+        phones: phone::Phones::default(),
     });
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // Two workers: on a 2-core machine HTTP, JSON and the CB rules of concurrent requests use both
@@ -335,6 +347,14 @@ fn dispatch_in_process(
         odds: crate::callbacks::people::Odds::default(),
         dialer: dialer.map(|d| Box::new(d) as Box<dyn crate::callbacks::dialer::ExternalDialer + Send>),
         desk: desk.map(|d| Box::new(d) as Box<dyn crate::callbacks::desk::AgentDesk + Send>),
+        switchboard: Some(Box::new(phone::ServiceSwitchboard(state.clone()))),
+        on_create: Some({
+            let state = state.clone();
+            Box::new(move |cb| {
+                tracing::info!(callback = cb.id, queue = cb.queue, "stored from a flow");
+                state.events.changed(cb, None, "created");
+            })
+        }),
         options: DispatchOptions {
             epoch: chrono::Utc::now().timestamp_micros(),
             speed: 1.0,

@@ -3,8 +3,8 @@
 //! server (no script, no CDN: it works offline and behind any proxy).
 
 use super::{
-    agents, auth, contacts, desk, disposition, genesys, genesys_model, health, problem, report, slots, webex,
-    webex_model, webhook,
+    agents, auth, contacts, desk, disposition, genesys, genesys_model, health, phone, problem, report, slots,
+    webex, webex_model, webhook,
 };
 use axum::Json;
 use axum::response::Html;
@@ -24,6 +24,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         webex::create, webex::list, webex::get_one, webex::put, webex::delete,
         disposition::dispose, slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability, desk::get_desk, desk::answer_offer, desk::end_call, contacts::create, contacts::list, contacts::get_one, contacts::put, contacts::add_number, contacts::delete,
         health::events, health::readyz, health::metrics, auth::me,
+        phone::numbers, phone::create_line, phone::delete_line, phone::dial, phone::keys, phone::answer, phone::hang_up, phone::events,
     ),
     components(schemas(
         genesys_model::CreateBody, genesys_model::PatchBody, genesys_model::GenesysCallback,
@@ -31,6 +32,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         webex_model::ScheduledCallback, webex_model::WebexCallback, webex_model::WebexPage,
         slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody, desk::DeskView, desk::OfferView, desk::CallView, contacts::ContactBody, contacts::NumberBody, contacts::ContactView, contacts::NumberView, contacts::HistoryItem,
         report::Report, webhook::DialReport, disposition::DispositionBody, health::Readiness, problem::ProblemDoc, auth::Me,
+        phone::NewLine, phone::LineView, phone::DirectoryEntry, phone::Dial, phone::Keys,
     )),
     modifiers(&Bearer, &Problems),
     tags(
@@ -41,6 +43,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "dialer", description = "Results from a telephony platform behind `--dialer webhook URL`"),
         (name = "agents", description = "Agent presence and availability per queue"),
         (name = "events", description = "Callback changes as server-sent events"),
+        (name = "phone", description = "The web phone: dial the project's numbers, press keys, get rung by callbacks"),
         (name = "operations", description = "Readiness and metrics"),
     )
 )]

@@ -136,6 +136,8 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
     let config = StoreDispatch {
         dialer: None,
         desk: None,
+        switchboard: None,
+        on_create: None,
         db: common.db.clone(),
         migrate: common.migrate,
         agents: a.agents,
