@@ -181,8 +181,25 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                 if task.obs.enabled() {
                     task.obs.record(now, Event::Answered { agent: name.to_string(), waited });
                 }
-                engine.talk_time.set(engine.talk_time.get() + task.plan.handle);
-                rt.sleep(task.plan.handle).await;
+                // A person on a live line talks to a person at a desk until the agent ends the
+                // call (or the caller hangs up, which ends this future from outside).
+                let desk = match task.caller.line() {
+                    Some(_) => engine.callback_side.desk.borrow().clone(),
+                    None => None,
+                };
+                match desk {
+                    Some(desk) => {
+                        let label = format!("call-{}", task.ctx.spec.id);
+                        desk.call(&name, &label, crate::callbacks::desk::CallStatus::Connected);
+                        let start = rt.now();
+                        desk.talk(&name, &label).await;
+                        engine.talk_time.set(engine.talk_time.get() + (rt.now() - start));
+                    }
+                    None => {
+                        engine.talk_time.set(engine.talk_time.get() + task.plan.handle);
+                        rt.sleep(task.plan.handle).await;
+                    }
+                }
                 task.ctx.agent = None;
                 engine.release_agent(agent).await;
                 return CallOutcome::Answered { queue, agent: name, waited };

@@ -113,8 +113,8 @@ impl LiveLine {
 
 /// A person calling in on a live line.
 pub struct InboundCall {
-    /// The call's id, for logs and the agent desk.
-    pub id: String,
+    /// The call's id (`call-N` on the agent desk), for logs and the desk.
+    pub id: u64,
     /// The inbound flow the dialled number reaches.
     pub flow: String,
     /// The caller's number (`Call.Ani`) and name (`Call.CallerName`).
@@ -210,7 +210,7 @@ pub async fn serve_inbound<R: Runtime>(engine: std::rc::Rc<super::Engine<R>>, ca
         chrono::TimeZone::from_utc_datetime(&chrono_tz::Tz::UTC, &chrono::NaiveDateTime::default())
     });
     let spec = CallSpec {
-        id: 0,
+        id,
         ani,
         dnis: std::rc::Rc::from(dnis.as_str()),
         caller_name: name,
@@ -220,8 +220,8 @@ pub async fn serve_inbound<R: Runtime>(engine: std::rc::Rc<super::Engine<R>>, ca
     let ctx = Box::new(CallContext::new(spec, engine.rt.now()));
     line.say(LineEvent::Connected { flow: flow.clone() });
     let (obs, hang_up) = (line.observer(), line.hang_up());
-    // A simulated agent who answers talks for the engine's callback handle time; people at a
-    // desk are not offered live calls yet, so they are not in this engine's answer.
+    // A simulated agent who answers talks for the engine's callback handle time; a person at a
+    // desk talks until they end the call.
     let handle = (engine.callback_handle)(&engine.rt);
     let plan = CallPlan { patience: None, handle, hang_up: None };
     let mut task = CallTask { engine: engine.clone(), ctx, caller: LiveCaller { line }, plan, obs };

@@ -202,8 +202,17 @@ pub struct DeskView {
     pub dispositions: Vec<String>,
 }
 
+/// A live call put through to the desk (the web phone's), not a callback.
+fn is_live_call(id: &str) -> bool {
+    id.starts_with("call-")
+}
+
 fn desk_view(state: &ServiceState, agent: &str) -> DeskView {
     let (offer, call) = state.desk.with(agent, |s| {
+        // A live call whose caller hung up: the engine stopped waiting on End call.
+        if s.call.as_ref().is_some_and(|c| is_live_call(&c.callback_id) && c.end.as_ref().is_some_and(|e| e.is_closed())) {
+            s.call = None;
+        }
         let call = s.call.as_ref().map(|c| {
             let mut view = c.status.clone();
             // Connected with End call already pressed: the call is over, the disposition is due.
@@ -348,5 +357,12 @@ pub async fn end_call(
         return Err(conflict("no_call", format!("{name} has no connected call to end")));
     };
     let _ = end.send(());
+    // A live call (the web phone's, `call-N`) is not a callback: nothing to close with a
+    // disposition, so it leaves the desk as it ends.
+    state.desk.with(&name, |s| {
+        if s.call.as_ref().is_some_and(|c| is_live_call(&c.callback_id)) {
+            s.call = None;
+        }
+    });
     Ok(Json(desk_view(&state, &name)))
 }

@@ -40,7 +40,10 @@ pub struct Phones {
 struct Inner {
     lines: HashMap<String, Line>,
     incoming: Vec<InboundCall>,
+    /// The last line's number (`line-N`).
     next: u64,
+    /// The last call's number (`call-N` on the agent desk).
+    calls: u64,
 }
 
 struct Line {
@@ -289,11 +292,16 @@ pub async fn dial(
         }
         let (active, live) = connect(&line.events);
         line.call = Some(active);
-        let call = InboundCall { id: id.clone(), flow: flow.clone(), ani: line.number.clone(), name: line.name.clone(), dnis, line: live };
-        Ok(call)
+        Ok((line.number.clone(), line.name.clone(), live))
     })
-    .map(|call| state.phones.with(|i| i.incoming.push(call)))?;
-    tracing::info!(line = id, flow, "web phone dialled");
+    .map(|(ani, name, line)| {
+        state.phones.with(|i| {
+            i.calls += 1;
+            i.incoming.push(InboundCall { id: i.calls, flow: flow.clone(), ani, name, dnis, line });
+            i.calls
+        })
+    })
+    .map(|call| tracing::info!(line = id, call, flow, "web phone dialled"))?;
     Ok((StatusCode::ACCEPTED, Json(serde_json::json!({ "flow": flow })) ).into_response())
 }
 

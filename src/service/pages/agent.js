@@ -61,6 +61,8 @@ async function refreshDesk() {
   if (desk.call) {
     call.hidden = false;
     $("call-id").textContent = desk.call.callbackId;
+    // A live call from the web phone (`call-N`) is not a callback: it ends without a disposition.
+    $("call-kind").textContent = desk.call.callbackId.startsWith("call-") ? "Call" : "Callback";
     $("call-status").textContent = desk.call.status + (desk.call.result ? " (" + desk.call.result + ")" : "");
     $("end-call").disabled = desk.call.status !== "connected";
     const select = $("disposition");
