@@ -411,7 +411,8 @@ fn the_web_phone_takes_the_callback_offer_and_is_called_back() {
     // A busy Billing queue: ten callbacks owned by chloe, who is not signed in.
     for i in 0..10 {
         let body = format!(r#"{{"target":{{"id":"+3161111000{i}"}},"queueId":"Billing","agentId":"chloe"}}"#);
-        let (status, _, cb) = common::server::http(&server, "POST", "/api/v2/callbacks", Some(&admin), Some(&body));
+        let (status, _, cb) =
+            common::server::http(&server, "POST", "/api/v2/callbacks", Some(&admin), Some(&body));
         assert_eq!(status, 201, "{cb}");
     }
     let mut supervisor = Browser::start(1280, 800);
@@ -441,7 +442,10 @@ fn the_web_phone_takes_the_callback_offer_and_is_called_back() {
 
     // Stored through the one create path: the supervisor sees it at once, from the flow.
     supervisor.wait("document.querySelectorAll('#rows tr[data-id]').length === 11", 10);
-    supervisor.wait("[...document.querySelectorAll('#rows tr[data-id]')].some(r => r.innerText.includes('Ann Caller'))", 10);
+    supervisor.wait(
+        "[...document.querySelectorAll('#rows tr[data-id]')].some(r => r.innerText.includes('Ann Caller'))",
+        10,
+    );
 
     // The agent goes ready: the kept place is first for bram (the ten are chloe's).
     let mut agent = Browser::start(1280, 800);

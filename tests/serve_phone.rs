@@ -53,7 +53,8 @@ fn post(server: &Server, path: &str, token: &str, body: Value) -> (u16, Value) {
 }
 
 fn start() -> (Server, String, String, String) {
-    let data = std::env::temp_dir().join(format!("callwright-phone-{}-{}", std::process::id(), rand_suffix()));
+    let data =
+        std::env::temp_dir().join(format!("callwright-phone-{}-{}", std::process::id(), rand_suffix()));
     let _ = std::fs::remove_dir_all(&data);
     let admin = token(&data, &["--role", "admin"]);
     let other = token(&data, &["--role", "supervisor"]);
@@ -76,7 +77,10 @@ fn a_web_phone_call_walks_the_flow_waits_and_is_put_through_to_a_person() {
     assert_eq!((status, numbers.clone()), (200, json!([{"number": "+31201230000", "flow": "Main"}])));
     let (status, line) = post(&server, "/api/v2/phone/lines", &admin, json!({"number": "06 1234 5678"}));
     // A number without a country code is not one a callback could dial.
-    assert_eq!((status, line["code"].as_str(), line["field"].as_str()), (400, Some("invalid_number"), Some("number")));
+    assert_eq!(
+        (status, line["code"].as_str(), line["field"].as_str()),
+        (400, Some("invalid_number"), Some("number"))
+    );
     let (status, line) =
         post(&server, "/api/v2/phone/lines", &admin, json!({"number": "+31 6 1234 5678", "name": "Ann"}));
     assert_eq!(status, 201, "{line}");
@@ -85,11 +89,13 @@ fn a_web_phone_call_walks_the_flow_waits_and_is_put_through_to_a_person() {
     let rx = line_events(&server, &admin, &id);
     std::thread::sleep(Duration::from_millis(200));
 
-    let (status, answer) = post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31 20 123 0000"}));
+    let (status, answer) =
+        post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31 20 123 0000"}));
     assert_eq!((status, answer["flow"].as_str()), (202, Some("Main")), "{answer}");
     expect(&rx, "the flow connected", |e| e["type"] == "connected" && e["flow"] == "Main");
     expect(&rx, "the ask", |e| e["type"] == "prompt" && e["text"] == "Enter your account number, then hash.");
-    let (status, _) = post(&server, &format!("/api/v2/phone/lines/{id}/keys"), &admin, json!({"keys": "4711#"}));
+    let (status, _) =
+        post(&server, &format!("/api/v2/phone/lines/{id}/keys"), &admin, json!({"keys": "4711#"}));
     assert_eq!(status, 204);
     expect(&rx, "the keys taken", |e| e["type"] == "keys" && e["keys"] == "4711#");
     expect(&rx, "the read-back", |e| e["type"] == "prompt" && e["text"] == "Account 4711.");
@@ -132,24 +138,37 @@ fn hanging_up_in_the_queue_leaves_it_and_misuse_is_a_problem_with_its_field() {
     // Another token does not see the line.
     let (status, _) = post(&server, &format!("/api/v2/phone/lines/{id}/hangup"), &other, json!({}));
     assert_eq!(status, 404);
-    let (status, p) = post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31209999999"}));
-    assert_eq!((status, p["code"].as_str(), p["field"].as_str()), (404, Some("unknown_number"), Some("to")), "{p}");
+    let (status, p) =
+        post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31209999999"}));
+    assert_eq!(
+        (status, p["code"].as_str(), p["field"].as_str()),
+        (404, Some("unknown_number"), Some("to")),
+        "{p}"
+    );
     assert!(p["detail"].as_str().unwrap().contains("+31201230000"), "{p}");
     let (status, p) = post(&server, &format!("/api/v2/phone/lines/{id}/keys"), &admin, json!({"keys": "1"}));
     assert_eq!((status, p["code"].as_str()), (409, Some("no_call")), "{p}");
     let (status, p) = post(&server, &format!("/api/v2/phone/lines/{id}/answer"), &admin, json!({}));
     assert_eq!((status, p["code"].as_str()), (409, Some("not_ringing")), "{p}");
-    let (status, p) = post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"number": "x"}));
+    let (status, p) =
+        post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"number": "x"}));
     assert_eq!((status, p["code"].as_str()), (422, Some("body")), "{p}");
 
     let rx = line_events(&server, &admin, &id);
     std::thread::sleep(Duration::from_millis(200));
-    let (status, _) = post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31201230000"}));
+    let (status, _) =
+        post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31201230000"}));
     assert_eq!(status, 202);
-    let (status, p) = post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31201230000"}));
+    let (status, p) =
+        post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31201230000"}));
     assert_eq!((status, p["code"].as_str()), (409, Some("busy")), "{p}");
-    let (status, p) = post(&server, &format!("/api/v2/phone/lines/{id}/keys"), &admin, json!({"keys": "12a"}));
-    assert_eq!((status, p["code"].as_str(), p["field"].as_str()), (400, Some("invalid_key"), Some("keys")), "{p}");
+    let (status, p) =
+        post(&server, &format!("/api/v2/phone/lines/{id}/keys"), &admin, json!({"keys": "12a"}));
+    assert_eq!(
+        (status, p["code"].as_str(), p["field"].as_str()),
+        (400, Some("invalid_key"), Some("keys")),
+        "{p}"
+    );
     // Type-ahead: keys pressed during the prompts wait for the ask.
     post(&server, &format!("/api/v2/phone/lines/{id}/keys"), &admin, json!({"keys": "9#"}));
     expect(&rx, "the queue", |e| e["type"] == "waiting" && e["queue"] == "Line");

@@ -95,7 +95,11 @@ impl Default for CallbackIntake {
 /// A flow's request in the shape every creator uses: `at T` is a window from T lasting the
 /// queue's `window_min`, `window A to B` that window on A's date, in the callback's zone or the
 /// call's; without either the callback is due now.
-pub fn schedule_request(req: &CallbackRequest, settings: &CallbackSettings, call_zone: &str) -> ScheduleRequest {
+pub fn schedule_request(
+    req: &CallbackRequest,
+    settings: &CallbackSettings,
+    call_zone: &str,
+) -> ScheduleRequest {
     let window = match (req.window, req.at) {
         (Some(w), _) => Some(w),
         (None, Some(at)) => Some((at, at + chrono::Duration::seconds(settings.window_min_secs))),

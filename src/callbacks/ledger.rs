@@ -10,8 +10,8 @@ use super::store::{CallbackStore, Step, StoreError};
 use super::validate::ScheduleRequest;
 use super::{Callback, LiveCallback, State};
 use crate::model::center::CallbackSettings;
-use chrono::{DateTime, Utc};
 use crate::time::Micros;
+use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
 pub trait Ledger {
@@ -96,6 +96,8 @@ impl Ledger for MemoryLedger {
 
 /// Told of each committed change: id, from, to, reason, UTC Unix microseconds.
 pub type OnChange = Box<dyn FnMut(&str, State, State, &str, i64)>;
+/// Called with each callback a flow stored.
+pub type OnCreate = Box<dyn FnMut(&Callback)>;
 
 /// A durable store behind the ledger: each change is a compare-and-set transition committed
 /// before the lifecycle goes on, and each attempt is claimed durably before the dial.
@@ -110,7 +112,7 @@ pub struct StoreLedger<S: CallbackStore> {
     /// Called after every committed change (the dispatcher prints them).
     pub on_change: OnChange,
     /// Called after a flow's callback is stored (a server announces it).
-    pub on_create: Box<dyn FnMut(&Callback)>,
+    pub on_create: OnCreate,
 }
 
 impl<S: CallbackStore> StoreLedger<S> {

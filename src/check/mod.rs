@@ -44,19 +44,19 @@ fn check_flow_ref<'a>(
             Diagnostic::new(
                 Code::WrongFlowKind,
                 span,
-                format!(
-                    "{setting} names {} flow `{name}`, not an {} flow",
-                    kind.as_str(),
-                    want.as_str()
-                ),
+                format!("{setting} names {} flow `{name}`, not an {} flow", kind.as_str(), want.as_str()),
             )
             .with_label(why)
             .with_help(format!("declare it as `{} flow {name} {{ ... }}`", want.as_str())),
         ),
         None => diags.push(
-            Diagnostic::new(Code::UnknownName, span, format!("{setting} names `{name}`, which no file defines"))
-                .with_label("no such flow")
-                .with_help(suggest::help_for(name, "flow", flows.iter().map(|(n, _)| *n))),
+            Diagnostic::new(
+                Code::UnknownName,
+                span,
+                format!("{setting} names `{name}`, which no file defines"),
+            )
+            .with_label("no such flow")
+            .with_help(suggest::help_for(name, "flow", flows.iter().map(|(n, _)| *n))),
         ),
     }
 }
@@ -127,7 +127,11 @@ mod tests {
     #[test]
     fn a_dialled_number_must_be_a_phone_number_reaching_an_inbound_flow() {
         let yaml = |n: &str, flow: &str| format!("queues:\n  Q: {{}}\nnumbers:\n  \"{n}\": {flow}\n");
-        assert!(check(&yaml("+31201234000", "Main")).is_empty(), "{:?}", check(&yaml("+31201234000", "Main")));
+        assert!(
+            check(&yaml("+31201234000", "Main")).is_empty(),
+            "{:?}",
+            check(&yaml("+31201234000", "Main"))
+        );
         let d = check(&yaml("+31201234000", "Greet"));
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].0, "E0106");

@@ -465,25 +465,25 @@ async fn dial<R: Runtime, O: Observer>(
             None => DialResult::NoAnswer,
         },
         (None, external) => match external {
-        Some(dialer) => {
-            let request = crate::callbacks::dialer::DialRequest {
-                callback_id: cb.id.to_string(),
-                attempt,
-                number: cb.number.to_string(),
-                caller_id: engine.callback_side.queue_ani(cb.queue).map(str::to_string),
-            };
-            dialer.dial(request).await
-        }
-        None => {
-            let (result, ring) = {
-                let mut uniform = || rt.uniform();
-                let mut parties = engine.callback_side.parties.borrow_mut();
-                let result = parties.dial_result(&mut uniform);
-                (result, parties.ring_time(result))
-            };
-            rt.sleep(ring).await;
-            result
-        }
+            Some(dialer) => {
+                let request = crate::callbacks::dialer::DialRequest {
+                    callback_id: cb.id.to_string(),
+                    attempt,
+                    number: cb.number.to_string(),
+                    caller_id: engine.callback_side.queue_ani(cb.queue).map(str::to_string),
+                };
+                dialer.dial(request).await
+            }
+            None => {
+                let (result, ring) = {
+                    let mut uniform = || rt.uniform();
+                    let mut parties = engine.callback_side.parties.borrow_mut();
+                    let result = parties.dial_result(&mut uniform);
+                    (result, parties.ring_time(result))
+                };
+                rt.sleep(ring).await;
+                result
+            }
         },
     };
     // Durable before anything follows from it: an answered customer is never dialled again.
@@ -539,7 +539,13 @@ async fn greet<R: Runtime, O: Observer>(
         }
         None => {
             // The customer presses nothing: an outbound flow's prompts time out.
-            let task = CallTask { engine: engine.clone(), ctx, caller: DtmfScript::default(), plan, obs: obs.clone() };
+            let task = CallTask {
+                engine: engine.clone(),
+                ctx,
+                caller: DtmfScript::default(),
+                plan,
+                obs: obs.clone(),
+            };
             run_call(task, graph).await
         }
     };

@@ -556,20 +556,20 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                         let start = task.ctx.spec.start;
                         let now_utc = start.with_timezone(&chrono::Utc) + chrono::Duration::microseconds(now);
                         let request = CallbackRequest {
-                                    number: h.number.clone(),
-                                    name: h.name.clone(),
-                                    queue: q,
-                                    at: h.at,
-                                    window: h.window,
-                                    timezone: h.timezone.clone(),
-                                    attempts: h.attempts.unwrap_or(settings.attempts),
-                                    retry_every_secs: h.retry_secs.unwrap_or(settings.retry_interval_secs),
-                                    mode: h.mode.unwrap_or(settings.mode),
-                                    owner: h.owner.clone(),
-                                    data: h.data.clone(),
-                                    origin: Origin::Flow { flow: graph.name().to_string() },
-                                    keeps_position: h.keeps_position,
-                                    serving: task.ctx.serving,
+                            number: h.number.clone(),
+                            name: h.name.clone(),
+                            queue: q,
+                            at: h.at,
+                            window: h.window,
+                            timezone: h.timezone.clone(),
+                            attempts: h.attempts.unwrap_or(settings.attempts),
+                            retry_every_secs: h.retry_secs.unwrap_or(settings.retry_interval_secs),
+                            mode: h.mode.unwrap_or(settings.mode),
+                            owner: h.owner.clone(),
+                            data: h.data.clone(),
+                            origin: Origin::Flow { flow: graph.name().to_string() },
+                            keeps_position: h.keeps_position,
+                            serving: task.ctx.serving,
                         };
                         let zone = start.timezone().name();
                         match hand_to_store(task, &engine, &request, settings, now_utc, zone) {
@@ -882,7 +882,8 @@ fn hand_to_store<R: Runtime, C: Caller, O: Observer>(
                 let position = entry.and(position);
                 let note = format!("callback {} stored", cb.id);
                 task.obs.record(now, Event::Note(note));
-                let event = Event::CallbackCreated { queue: cb.queue.clone(), position, number: cb.callback_number };
+                let event =
+                    Event::CallbackCreated { queue: cb.queue.clone(), position, number: cb.callback_number };
                 task.obs.record(now, event);
             }
             Ok(())

@@ -5,10 +5,10 @@
 //! callers have none and pay nothing for it. The engine learns of new calls, and rings a person
 //! for a callback, through the [`Switchboard`] the service plugs in.
 
+use super::Runtime;
 use super::caller::{Caller, Keys, Prompt};
 use super::select::{Either, select};
 use super::trace::{Event, Observer};
-use super::Runtime;
 use crate::callbacks::CallbackStep;
 use crate::time::Micros;
 use std::future::Future;
@@ -157,13 +157,16 @@ impl Caller for LiveCaller {
     }
 }
 
+/// A waiting call's position and estimated wait in seconds, as last told.
+type WaitFacts = (Option<u32>, Option<i64>);
+
 /// Tells the person on the line what the flow does: prompts, keys taken, the queue, the agent.
 #[derive(Clone)]
 pub struct LineObserver {
     events: broadcast::Sender<LineEvent>,
     /// The position and estimate last told: the flow reads them often, the person hears of a
     /// change once.
-    last_wait: std::rc::Rc<std::cell::Cell<Option<(Option<u32>, Option<i64>)>>>,
+    last_wait: std::rc::Rc<std::cell::Cell<Option<WaitFacts>>>,
 }
 
 impl Observer for LineObserver {
@@ -203,7 +206,9 @@ pub async fn serve_inbound<R: Runtime>(engine: std::rc::Rc<super::Engine<R>>, ca
     use super::{CallContext, CallOutcome, CallPlan, CallSpec, CallTask, run_call_until};
     let InboundCall { id, flow, ani, name, dnis, line } = call;
     let Some(graph) = engine.flow(&flow) else {
-        line.say(LineEvent::Ended { reason: format!("the number reaches flow `{flow}`, which is not loaded") });
+        line.say(LineEvent::Ended {
+            reason: format!("the number reaches flow `{flow}`, which is not loaded"),
+        });
         return;
     };
     let start = engine.callback_side.epoch.borrow().unwrap_or_else(|| {

@@ -400,7 +400,7 @@ pub struct StoreDispatch {
     /// People on live lines (the service's web phone); `None`: no live calls.
     pub switchboard: Option<Box<dyn super::Switchboard + Send>>,
     /// Called after a flow's callback is stored (a server announces it).
-    pub on_create: Option<Box<dyn FnMut(&crate::callbacks::Callback)>>,
+    pub on_create: Option<crate::callbacks::ledger::OnCreate>,
 }
 
 /// Opens the store three times (reader, ledger writer, lease), builds the engine with the one

@@ -210,7 +210,10 @@ fn is_live_call(id: &str) -> bool {
 fn desk_view(state: &ServiceState, agent: &str) -> DeskView {
     let (offer, call) = state.desk.with(agent, |s| {
         // A live call whose caller hung up: the engine stopped waiting on End call.
-        if s.call.as_ref().is_some_and(|c| is_live_call(&c.callback_id) && c.end.as_ref().is_some_and(|e| e.is_closed())) {
+        if s.call
+            .as_ref()
+            .is_some_and(|c| is_live_call(&c.callback_id) && c.end.as_ref().is_some_and(|e| e.is_closed()))
+        {
             s.call = None;
         }
         let call = s.call.as_ref().map(|c| {

@@ -86,7 +86,12 @@ impl Phones {
     }
 
     /// The line `id` of the caller with token hash `owner`.
-    fn line<T>(&self, id: &str, owner: &str, f: impl FnOnce(&mut Line) -> Result<T, Problem>) -> Result<T, Problem> {
+    fn line<T>(
+        &self,
+        id: &str,
+        owner: &str,
+        f: impl FnOnce(&mut Line) -> Result<T, Problem>,
+    ) -> Result<T, Problem> {
         self.with(|i| match i.lines.get_mut(id) {
             Some(line) if line.owner == owner => f(line),
             _ => Err(Problem::not_found(id)),
@@ -214,7 +219,8 @@ pub async fn create_line(
     let req = body(req)?;
     let number = crate::callbacks::normalize_number(&req.number, None)
         .map_err(|e| Problem::bad_request("invalid_number", "number", e.to_string()))?;
-    let name = req.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).unwrap_or_else(|| number.clone());
+    let name =
+        req.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).unwrap_or_else(|| number.clone());
     let view = state.phones.with(|i| {
         if i.lines.values().any(|l| l.number == number) {
             return Err(conflict("number_taken", format!("another web phone has {number}")));
@@ -277,32 +283,37 @@ pub async fn dial(
         ));
     }
     let Some(to) = state.center.as_ref().and_then(|c| c.flow_for(&req.to)) else {
-        let known: Vec<&str> = state.center.iter().flat_map(|c| c.numbers.iter()).map(|n| n.number.as_str()).collect();
+        let known: Vec<&str> =
+            state.center.iter().flat_map(|c| c.numbers.iter()).map(|n| n.number.as_str()).collect();
         let detail = if known.is_empty() {
             format!("no flow answers {}: center.yaml has no `numbers:`", req.to)
         } else {
             format!("no flow answers {}; this project answers {}", req.to, known.join(", "))
         };
-        return Err(Problem::new(StatusCode::NOT_FOUND, "unknown_number", "no such number", detail).field("to"));
+        return Err(
+            Problem::new(StatusCode::NOT_FOUND, "unknown_number", "no such number", detail).field("to")
+        );
     };
     let (flow, dnis) = (to.flow.clone(), to.number.clone());
-    state.phones.line(&id, &caller.key, |line| {
-        if line.call.as_ref().is_some_and(|c| !c.ended()) {
-            return Err(conflict("busy", "this phone is on a call: hang up first"));
-        }
-        let (active, live) = connect(&line.events);
-        line.call = Some(active);
-        Ok((line.number.clone(), line.name.clone(), live))
-    })
-    .map(|(ani, name, line)| {
-        state.phones.with(|i| {
-            i.calls += 1;
-            i.incoming.push(InboundCall { id: i.calls, flow: flow.clone(), ani, name, dnis, line });
-            i.calls
+    state
+        .phones
+        .line(&id, &caller.key, |line| {
+            if line.call.as_ref().is_some_and(|c| !c.ended()) {
+                return Err(conflict("busy", "this phone is on a call: hang up first"));
+            }
+            let (active, live) = connect(&line.events);
+            line.call = Some(active);
+            Ok((line.number.clone(), line.name.clone(), live))
         })
-    })
-    .map(|call| tracing::info!(line = id, call, flow, "web phone dialled"))?;
-    Ok((StatusCode::ACCEPTED, Json(serde_json::json!({ "flow": flow })) ).into_response())
+        .map(|(ani, name, line)| {
+            state.phones.with(|i| {
+                i.calls += 1;
+                i.incoming.push(InboundCall { id: i.calls, flow: flow.clone(), ani, name, dnis, line });
+                i.calls
+            })
+        })
+        .map(|call| tracing::info!(line = id, call, flow, "web phone dialled"))?;
+    Ok((StatusCode::ACCEPTED, Json(serde_json::json!({ "flow": flow }))).into_response())
 }
 
 /// `POST /api/v2/phone/lines/{id}/keys`: presses keys on the call.
@@ -319,7 +330,11 @@ pub async fn keys(
     let caller = state.tokens.caller(&headers, Scope::Read)?;
     let req = body(req)?;
     if let Some(bad) = req.keys.chars().find(|c| !(c.is_ascii_digit() || matches!(c, '*' | '#'))) {
-        return Err(Problem::bad_request("invalid_key", "keys", format!("`{bad}` is not a phone key (0-9, * and #)")));
+        return Err(Problem::bad_request(
+            "invalid_key",
+            "keys",
+            format!("`{bad}` is not a phone key (0-9, * and #)"),
+        ));
     }
     state.phones.line(&id, &caller.key, |line| match &line.call {
         Some(call) if !call.ended() => {

@@ -136,7 +136,10 @@ fn load_numbers(
                     Diagnostic::new(
                         Code::BadCenterValue,
                         section,
-                        format!("`numbers` in center.yaml has the key {}, not a phone number in quotes", show(other)),
+                        format!(
+                            "`numbers` in center.yaml has the key {}, not a phone number in quotes",
+                            show(other)
+                        ),
                     )
                     .with_label("expected a number such as \"+31201234000\"")
                     .with_help("YAML reads an unquoted `+31201234000` as a number; put it in quotes"),

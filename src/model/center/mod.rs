@@ -42,10 +42,12 @@
 //!     wrap_up: 30s
 //!   - name: bob
 //!     queues: [Support]
+//! numbers:                       # what callers dial, and the inbound flow each reaches
+//!   "+31201234000": Main
 //! ```
 //!
 //! An empty file (or one with only comments) declares no queues and no agents. Both sections are
-//! optional. Durations are `30s`, `5m`, `1h30m`, `2d` (units d, h, m, s, ms) or a bare number of
+//! optional (and `numbers` too). Durations are `30s`, `5m`, `1h30m`, `2d` (units d, h, m, s, ms) or a bare number of
 //! seconds. A list of names may also be a single name (`skills: support`).
 //!
 //! # Reference
