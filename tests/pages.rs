@@ -391,7 +391,7 @@ fn acme_open_all_day(dir: &std::path::Path) {
 /// Billing, hears it is number 11 in line (ten callbacks of another agent wait ahead), takes the
 /// callback offer and is hung up on; the callback keeps that place; an agent goes ready, gets the
 /// preview and accepts; the phone page rings, answers and hears the outbound flow; the agent
-/// ends the call and closes it with a disposition; the supervisor's view shows it completed.
+/// puts it on hold, takes it off, sends a tone from the desk's keypad, ends the call and closes it with a disposition; the supervisor's view shows it completed.
 #[test]
 fn the_web_phone_takes_the_callback_offer_and_is_called_back() {
     if !browser_or_skip() {
@@ -465,6 +465,16 @@ fn the_web_phone_takes_the_callback_offer_and_is_called_back() {
     phone.wait(&heard("Hello Ann Caller, this is Acme returning your call."), 20);
     phone.wait("document.getElementById('status').textContent === 'With bram'", 20);
     agent.wait("document.getElementById('call-status').textContent.startsWith('connected')", 10);
+    // Hold and the desk's keypad reach the phone.
+    agent.click("#hold");
+    agent.wait("document.getElementById('call-status').textContent.startsWith('on_hold')", 10);
+    phone.wait("document.getElementById('status').textContent === 'On hold'", 10);
+    agent.screenshot(&shots.join("agent-call.png"));
+    agent.click("#hold");
+    phone.wait("document.getElementById('status').textContent === 'With the agent'", 10);
+    agent.wait("!document.querySelector('#desk-keypad [data-key=\"5\"]').disabled", 10);
+    agent.click("#desk-keypad [data-key='5']");
+    phone.wait(&heard("The agent pressed 5"), 10);
     agent.click("#end-call");
     phone.wait("document.getElementById('status').textContent === 'Ended: bram ended the call'", 10);
     agent.wait("document.querySelectorAll('#disposition option').length > 0", 10);

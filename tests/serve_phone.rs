@@ -108,11 +108,30 @@ fn a_web_phone_call_walks_the_flow_waits_and_is_put_through_to_a_person() {
     expect(&rx, "the agent", |e| e["type"] == "agent" && e["agent"] == "sam");
     let desk = wait_for(&server, &sam, |d| d["call"]["status"] == "connected");
     assert_eq!(desk["call"]["callbackId"], "call-1", "{desk}");
+    // Hold, a tone from the desk's keypad, and back.
+    let (status, desk) = post(&server, "/api/v2/agents/sam/call/hold", &sam, json!({}));
+    assert_eq!((status, desk["call"]["status"].as_str()), (200, Some("on_hold")), "{desk}");
+    expect(&rx, "the hold", |e| e["type"] == "hold" && e["on"] == true);
+    let (status, p) = post(&server, "/api/v2/agents/sam/call/keys", &sam, json!({"keys": "5"}));
+    assert_eq!((status, p["code"].as_str()), (409, Some("no_call")), "keys on hold: {p}");
+    post(&server, "/api/v2/agents/sam/call/resume", &sam, json!({}));
+    expect(&rx, "the resume", |e| e["type"] == "hold" && e["on"] == false);
+    let (status, p) = post(&server, "/api/v2/agents/sam/call/keys", &sam, json!({"keys": "5x"}));
+    assert_eq!(
+        (status, p["code"].as_str(), p["field"].as_str()),
+        (400, Some("invalid_key"), Some("keys")),
+        "{p}"
+    );
+    let (status, _) = post(&server, "/api/v2/agents/sam/call/keys", &sam, json!({"keys": "5"}));
+    assert_eq!(status, 204);
+    expect(&rx, "the agent's tone", |e| e["type"] == "agent_keys" && e["keys"] == "5");
     let (status, _) = post(&server, "/api/v2/agents/sam/call/end", &sam, json!({}));
     assert_eq!(status, 200);
     expect(&rx, "the end", |e| e["type"] == "ended" && e["reason"] == "the call with sam ended");
     // Nothing to close with a disposition: the live call left the desk.
     wait_for(&server, &sam, |d| d["call"].is_null());
+    let (status, p) = post(&server, "/api/v2/agents/sam/call/hold", &sam, json!({}));
+    assert_eq!((status, p["code"].as_str()), (409, Some("no_call")), "{p}");
 }
 
 /// The agent's desk, polled until `want` holds.

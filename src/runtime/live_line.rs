@@ -38,6 +38,10 @@ pub enum LineEvent {
     Waiting { queue: String, position: Option<u32>, ewt_secs: Option<i64> },
     /// An agent is on the call.
     Agent { agent: String },
+    /// The agent put the call on hold (`on`), or took it off.
+    Hold { on: bool },
+    /// The agent pressed keys on their desk's keypad (the person hears the tones).
+    AgentKeys { keys: String },
     /// A callback was booked for `number`.
     CallbackBooked { number: String, queue: String },
     /// The call ended; why, in words.

@@ -44,6 +44,8 @@ struct PendingOffer {
 struct Call {
     callback_id: String,
     status: CallView,
+    /// The agent put the customer on hold.
+    held: bool,
     /// Fired by End call; the engine's talk waits on it.
     end: Option<oneshot::Sender<()>>,
 }
@@ -119,7 +121,10 @@ impl AgentDesk for PeopleDesk {
         let view = CallView::new(callback_id, status);
         self.0.desk.with(agent, |s| match &mut s.call {
             Some(c) if c.callback_id == callback_id => c.status = view,
-            _ => s.call = Some(Call { callback_id: callback_id.to_string(), status: view, end: None }),
+            _ => {
+                s.call =
+                    Some(Call { callback_id: callback_id.to_string(), status: view, held: false, end: None })
+            }
         });
         self.0.events.agent(agent, "call", callback_id);
     }
@@ -142,7 +147,7 @@ impl AgentDesk for PeopleDesk {
 #[serde(rename_all = "camelCase")]
 pub struct CallView {
     pub callback_id: String,
-    /// `dialling`, `connected`, `ended` (the call ended; close it with a disposition) or
+    /// `dialling`, `connected`, `on_hold`, `ended` (the call ended; close it with a disposition) or
     /// `not_connected` (no conversation: the callback is retried or ends by its rules).
     pub status: String,
     /// The attempt being dialled (from 1).
@@ -221,6 +226,8 @@ fn desk_view(state: &ServiceState, agent: &str) -> DeskView {
             // Connected with End call already pressed: the call is over, the disposition is due.
             if view.status == "connected" && c.end.is_none() {
                 view.status = "ended".into();
+            } else if view.status == "connected" && c.held {
+                view.status = "on_hold".into();
             }
             view
         });
@@ -368,4 +375,83 @@ pub async fn end_call(
         }
     });
     Ok(Json(desk_view(&state, &name)))
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeysBody {
+    /// DTMF keys: digits, `*` and `#`.
+    pub keys: String,
+}
+
+/// The connected call on `agent`'s desk (also when on hold, with `held_too`), changed by `f`, and
+/// its id; 409 without one.
+fn on_call(
+    state: &ServiceState,
+    agent: &str,
+    held_too: bool,
+    f: impl FnOnce(&mut Call),
+) -> Result<String, Problem> {
+    state
+        .desk
+        .with(agent, |s| match s.call.as_mut() {
+            Some(c) if c.status.status == "connected" && c.end.is_some() && (held_too || !c.held) => {
+                f(c);
+                Some(c.callback_id.clone())
+            }
+            _ => None,
+        })
+        .ok_or_else(|| conflict("no_call", format!("{agent} has no connected call")))
+}
+
+/// `POST /api/v2/agents/{name}/call/{hold}`: puts the connected call on hold (`hold`) or takes it
+/// off (`resume`); a web phone on the call hears it.
+#[utoipa::path(post, path = "/api/v2/agents/{name}/call/{hold}", tag = "agents",
+    params(("name" = String, Path), ("hold" = String, Path, description = "`hold` or `resume`")),
+    responses((status = 200, body = DeskView), (status = 409, description = "no connected call")),
+    security(("bearer" = [])))]
+pub async fn hold(
+    AxState(state): AxState<Arc<ServiceState>>,
+    headers: HeaderMap,
+    Path((name, what)): Path<(String, String)>,
+) -> Result<Json<DeskView>, Problem> {
+    seat_of(&state, &headers, &name)?;
+    let on = match what.as_str() {
+        "hold" => true,
+        "resume" => false,
+        other => {
+            let detail = format!("`{other}`: use hold, resume, keys or end");
+            return Err(Problem::new(StatusCode::NOT_FOUND, "not_found", "no such action", detail));
+        }
+    };
+    let id = on_call(&state, &name, true, |c| c.held = on)?;
+    state.phones.tell(&id, crate::runtime::LineEvent::Hold { on });
+    state.events.agent(&name, if on { "held" } else { "resumed" }, &id);
+    Ok(Json(desk_view(&state, &name)))
+}
+
+/// `POST /api/v2/agents/{name}/call/keys`: sends keys from the desk's keypad on the connected call.
+#[utoipa::path(post, path = "/api/v2/agents/{name}/call/keys", tag = "agents", request_body = KeysBody,
+    params(("name" = String, Path)),
+    responses((status = 204), (status = 400, description = "not a phone key"), (status = 409, description = "no connected call")),
+    security(("bearer" = [])))]
+pub async fn keys(
+    AxState(state): AxState<Arc<ServiceState>>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    req: super::genesys::Body<KeysBody>,
+) -> Result<StatusCode, Problem> {
+    seat_of(&state, &headers, &name)?;
+    let req = super::genesys::body(req)?;
+    if let Some(bad) = req.keys.chars().find(|c| !(c.is_ascii_digit() || matches!(c, '*' | '#'))) {
+        let detail = format!("`{bad}` is not a phone key (0-9, * and #)");
+        return Err(Problem::bad_request("invalid_key", "keys", detail));
+    }
+    if req.keys.is_empty() {
+        return Err(Problem::bad_request("invalid_key", "keys", "no keys: send digits, * or #"));
+    }
+    // Tones on hold would reach nobody.
+    let id = on_call(&state, &name, false, |_| ())?;
+    state.phones.tell(&id, crate::runtime::LineEvent::AgentKeys { keys: req.keys });
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -163,6 +163,8 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/agents/{name}/desk", get(desk::get_desk))
         .route("/api/v2/agents/{name}/offer/{answer}", post(desk::answer_offer))
         .route("/api/v2/agents/{name}/call/end", post(desk::end_call))
+        .route("/api/v2/agents/{name}/call/keys", post(desk::keys))
+        .route("/api/v2/agents/{name}/call/{hold}", post(desk::hold))
         .route("/api/v2/availability", get(agents::availability))
         .route("/api/v2/callbacks/{id}/attempts/{attempt}/result", post(webhook::report))
         .route("/api/v2/callbacks/{id}/disposition", post(disposition::dispose))

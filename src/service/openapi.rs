@@ -22,7 +22,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     paths(
         genesys::create, genesys::list, genesys::get_one, genesys::patch, genesys::delete, genesys::batch,
         webex::create, webex::list, webex::get_one, webex::put, webex::delete,
-        disposition::dispose, slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability, desk::get_desk, desk::answer_offer, desk::end_call, contacts::create, contacts::list, contacts::get_one, contacts::put, contacts::add_number, contacts::delete,
+        disposition::dispose, slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability, desk::get_desk, desk::answer_offer, desk::end_call, desk::hold, desk::keys, contacts::create, contacts::list, contacts::get_one, contacts::put, contacts::add_number, contacts::delete,
         health::events, health::readyz, health::metrics, auth::me,
         phone::numbers, phone::create_line, phone::delete_line, phone::dial, phone::keys, phone::answer, phone::hang_up, phone::events,
     ),
@@ -30,7 +30,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         genesys_model::CreateBody, genesys_model::PatchBody, genesys_model::GenesysCallback,
         genesys_model::CallbackPage, genesys_model::BatchBody, genesys_model::BatchAnswer,
         webex_model::ScheduledCallback, webex_model::WebexCallback, webex_model::WebexPage,
-        slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody, desk::DeskView, desk::OfferView, desk::CallView, contacts::ContactBody, contacts::NumberBody, contacts::ContactView, contacts::NumberView, contacts::HistoryItem,
+        slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody, desk::DeskView, desk::OfferView, desk::CallView, desk::KeysBody, contacts::ContactBody, contacts::NumberBody, contacts::ContactView, contacts::NumberView, contacts::HistoryItem,
         report::Report, webhook::DialReport, disposition::DispositionBody, health::Readiness, problem::ProblemDoc, auth::Me,
         phone::NewLine, phone::LineView, phone::DirectoryEntry, phone::Dial, phone::Keys,
     )),

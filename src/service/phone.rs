@@ -58,6 +58,9 @@ struct Line {
     call: Option<Active>,
     /// A callback ringing this phone.
     ringing: Option<oneshot::Sender<bool>>,
+    /// What the agent desk calls the call on this line: `call-N` for a call the phone placed, the
+    /// callback's id for a callback it answered (the desk's hold and keys reach the phone by it).
+    desk_id: Option<String>,
 }
 
 /// The person's end of a call: keys to send, and the hang-up switch.
@@ -99,6 +102,21 @@ impl Phones {
     }
 }
 
+impl Phones {
+    /// Tells the phone on the call the desk knows as `desk_id` (if a web phone is on it) what the
+    /// agent did.
+    pub fn tell(&self, desk_id: &str, event: LineEvent) {
+        self.with(|i| {
+            let on_call = |l: &&mut Line| {
+                l.desk_id.as_deref() == Some(desk_id) && l.call.as_ref().is_some_and(|c| !c.ended())
+            };
+            if let Some(line) = i.lines.values_mut().find(on_call) {
+                let _ = line.events.send(event);
+            }
+        });
+    }
+}
+
 /// The engine's side: it takes the calls placed, and rings the phones.
 pub struct ServiceSwitchboard(pub Arc<ServiceState>);
 
@@ -126,6 +144,7 @@ impl Switchboard for ServiceSwitchboard {
             Some((id.clone(), true))
         })?;
         let state = self.0.clone();
+        let callback = callback_id.to_string();
         tracing::info!(callback = callback_id, line = line_id.0, "ringing the web phone");
         Some(Box::pin(async move {
             let (id, rang) = line_id;
@@ -145,6 +164,7 @@ impl Switchboard for ServiceSwitchboard {
                 }
                 let (active, live) = connect(&line.events);
                 line.call = Some(active);
+                line.desk_id = Some(callback.clone());
                 Some(live)
             })
         }))
@@ -235,6 +255,7 @@ pub async fn create_line(
             events,
             call: None,
             ringing: None,
+            desk_id: None,
         };
         i.lines.insert(id.clone(), line);
         Ok(LineView { id, number, name })
@@ -305,11 +326,15 @@ pub async fn dial(
             line.call = Some(active);
             Ok((line.number.clone(), line.name.clone(), live))
         })
-        .map(|(ani, name, line)| {
+        .map(|(ani, name, live)| {
             state.phones.with(|i| {
                 i.calls += 1;
-                i.incoming.push(InboundCall { id: i.calls, flow: flow.clone(), ani, name, dnis, line });
-                i.calls
+                let call = i.calls;
+                if let Some(line) = i.lines.get_mut(&id) {
+                    line.desk_id = Some(format!("call-{call}"));
+                }
+                i.incoming.push(InboundCall { id: call, flow: flow.clone(), ani, name, dnis, line: live });
+                call
             })
         })
         .map(|call| tracing::info!(line = id, call, flow, "web phone dialled"))?;

@@ -26,8 +26,10 @@ pub(super) fn load(file: FileId, text: &str) -> (Option<Center>, Vec<Diagnostic>
         Value::Null => return (Some(Center::default()), diags),
         Value::Mapping(m) => m,
         other => {
-            let message =
-                format!("center.yaml must be a mapping with `queues` and `agents`, not {}", show(&other));
+            let message = format!(
+                "center.yaml must be a mapping with `queues`, `agents` and `numbers`, not {}",
+                show(&other)
+            );
             diags.push(
                 Diagnostic::new(Code::BadCenterFile, loc.start(), message)
                     .with_label("expected `queues:` or `agents:`"),

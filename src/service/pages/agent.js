@@ -64,7 +64,12 @@ async function refreshDesk() {
     // A live call from the web phone (`call-N`) is not a callback: it ends without a disposition.
     $("call-kind").textContent = desk.call.callbackId.startsWith("call-") ? "Call" : "Callback";
     $("call-status").textContent = desk.call.status + (desk.call.result ? " (" + desk.call.result + ")" : "");
-    $("end-call").disabled = desk.call.status !== "connected";
+    const talking = desk.call.status === "connected" || desk.call.status === "on_hold";
+    $("end-call").disabled = !talking;
+    $("hold").disabled = !talking;
+    $("hold").setAttribute("aria-pressed", String(desk.call.status === "on_hold"));
+    $("hold").textContent = desk.call.status === "on_hold" ? "Resume" : "Hold";
+    $("desk-keypad").querySelectorAll("button").forEach((b) => (b.disabled = desk.call.status !== "connected"));
     const select = $("disposition");
     const codes = desk.dispositions || [];
     if (select.dataset.for !== desk.call.callbackId) {
@@ -263,6 +268,24 @@ document.addEventListener("DOMContentLoaded", () => {
       alert(e.message);
     }
     refreshDesk();
+  });
+  $("hold").addEventListener("click", async () => {
+    const what = $("hold").getAttribute("aria-pressed") === "true" ? "resume" : "hold";
+    try {
+      await CW.api("POST", "/api/v2/agents/" + encodeURIComponent(A.me.agent) + "/call/" + what);
+    } catch (e) {
+      alert(e.message);
+    }
+    refreshDesk();
+  });
+  $("desk-keypad").addEventListener("click", async (e) => {
+    const key = e.target.getAttribute("data-key");
+    if (!key) return;
+    try {
+      await CW.api("POST", "/api/v2/agents/" + encodeURIComponent(A.me.agent) + "/call/keys", { keys: key });
+    } catch (err) {
+      alert(err.message);
+    }
   });
   $("dispose").addEventListener("submit", async (e) => {
     e.preventDefault();

@@ -69,6 +69,13 @@ function onLine(e) {
       status("With " + e.agent);
       say("Agent " + e.agent + " is on the line", "muted");
       break;
+    case "hold":
+      status(e.on ? "On hold" : "With the agent");
+      say(e.on ? "The agent put you on hold" : "The agent is back", "muted");
+      break;
+    case "agent_keys":
+      say("The agent pressed " + e.keys, "muted");
+      break;
     case "callback_booked":
       say("Callback booked for " + e.number + " in " + e.queue, "muted");
       break;
