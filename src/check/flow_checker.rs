@@ -65,7 +65,7 @@ impl<'a> FlowChecker<'a> {
         }
     }
 
-    fn block(&mut self, b: &Block) {
+    pub(super) fn block(&mut self, b: &Block) {
         for s in &b.stmts {
             self.stmt(s);
         }
@@ -131,6 +131,7 @@ impl<'a> FlowChecker<'a> {
             }
             StmtKind::Set { target, value } => self.assign(target, value),
             StmtKind::Transfer(t) => self.transfer(t),
+            StmtKind::CallData(c) => self.call_data(c),
             StmtKind::CreateCallback(c) => {
                 self.callback(c, s.span);
                 if let Some(b) = &c.on_failure {
@@ -188,7 +189,7 @@ impl<'a> FlowChecker<'a> {
         }
     }
 
-    fn record_var(&mut self, name: &str, t: Type, target_span: Span, value_span: Span) {
+    pub(super) fn record_var(&mut self, name: &str, t: Type, target_span: Span, value_span: Span) {
         match self.vars.get(name) {
             Some((first, first_span)) if !first.compatible(t) => {
                 let (first, first_span) = (*first, *first_span);
@@ -532,6 +533,12 @@ fn collect_assigned(b: &Block, out: &mut BTreeSet<String>) {
             }
             StmtKind::CreateCallback(c) => {
                 if let Some(x) = &c.on_failure {
+                    collect_assigned(x, out);
+                }
+            }
+            StmtKind::CallData(c) => {
+                out.extend(c.into.iter().map(|(t, _)| t.dotted()));
+                for x in [&c.on_failure, &c.on_timeout].into_iter().flatten() {
                     collect_assigned(x, out);
                 }
             }

@@ -3,6 +3,7 @@
 
 pub mod builtins;
 mod callback;
+mod data_actions;
 mod exprs;
 mod flow_checker;
 pub mod kinds;
@@ -86,6 +87,9 @@ pub fn check_files<'a>(
     for file in files {
         for s in &file.schedules {
             schedules::check_schedule(s, &mut diags);
+        }
+        for a in &file.data_actions {
+            data_actions::check_declaration(a, &mut diags);
         }
         for flow in &file.flows {
             flow_checker::FlowChecker::new(flow, &symbols, center, &mut diags).run();

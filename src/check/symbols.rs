@@ -3,7 +3,8 @@
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::center::Center;
 use crate::source::Span;
-use crate::syntax::ast::{FlowKind, SourceFile};
+use crate::syntax::ast::{DataAction, FlowKind, SourceFile};
+use super::Type;
 use std::collections::BTreeMap;
 
 /// Project-wide names, collected before any flow is checked so order of definition never matters.
@@ -11,6 +12,8 @@ use std::collections::BTreeMap;
 pub struct Symbols {
     pub flows: BTreeMap<String, (FlowKind, Span)>,
     pub schedules: BTreeMap<String, Span>,
+    /// Data actions by name: their inputs and typed outputs.
+    pub data_actions: BTreeMap<String, DataActionSig>,
     /// Queues declared in center.yaml; `None` when the project has no center.yaml, in which case
     /// any queue name is accepted.
     pub queues: Option<Vec<String>>,
@@ -35,6 +38,14 @@ impl Symbols {
                     s.schedules.insert(name.name.clone(), name.span);
                 }
             }
+            for action in &file.data_actions {
+                let name = &action.name;
+                if let Some(first) = s.data_actions.get(&name.name) {
+                    diags.push(duplicate("data action", &name.name, name.span, first.span));
+                } else {
+                    s.data_actions.insert(name.name.clone(), DataActionSig::of(action));
+                }
+            }
             for flow in &file.flows {
                 let name = &flow.name;
                 if let Some((_, first)) = s.flows.get(&name.name) {
@@ -53,4 +64,33 @@ pub fn duplicate(what: &str, name: &str, span: Span, first: Span) -> Diagnostic 
         .with_label("defined again here")
         .with_secondary(first, "first defined here")
         .with_help(format!("rename one of them; {what} names must be unique in a project"))
+}
+
+/// What a flow may pass to a data action and read back.
+#[derive(Debug, Clone)]
+pub struct DataActionSig {
+    pub span: Span,
+    pub inputs: Vec<String>,
+    /// Each output and its type (`Unknown` when the declaration's type is wrong, reported there).
+    pub outputs: Vec<(String, Type)>,
+}
+
+impl DataActionSig {
+    fn of(a: &DataAction) -> DataActionSig {
+        DataActionSig {
+            span: a.name.span,
+            inputs: a.inputs.iter().map(|i| i.name.clone()).collect(),
+            outputs: a.outputs.iter().map(|o| (o.name.name.clone(), output_type(&o.ty.name).unwrap_or(Type::Unknown))).collect(),
+        }
+    }
+}
+
+/// The types a data action's output may have.
+pub fn output_type(name: &str) -> Option<Type> {
+    match name {
+        "String" => Some(Type::String),
+        "Integer" => Some(Type::Integer),
+        "Boolean" => Some(Type::Boolean),
+        _ => None,
+    }
 }

@@ -62,6 +62,11 @@ pub struct RunArgs {
     /// the flow; repeat for several: `--data reason=billing --data vip=yes`.
     #[arg(long, value_name = "KEY=VALUE")]
     pub data: Vec<String>,
+    /// How a data action answers, as no real system is called: a JSON body
+    /// (`--mock 'CustomerLookup={"tier":"gold"}'`), `fails`, `times_out`, or a mix
+    /// (`{"returns":{…},"failure":"5%","latency":"300ms"}`). An action without one fails.
+    #[arg(long, value_name = "ACTION=RESULT")]
+    pub mock: Vec<String>,
     /// Agents on every queue (default: the roster in center.yaml, or one per queue without one).
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=callwright::model::bounds::AGENTS_MAX as i64))]
     pub agents: Option<u32>,
@@ -256,6 +261,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
             }
         }
     }
+    let mocks = parse_mocks(&args.mock, &checked)?;
     let rt = VirtualRuntime::new(args.seed);
     let customer_script = parse_list("callback-answers", &args.callback_answers, DialResult::parse)?;
     let agent_script = parse_list("agent-responses", &args.agent_responses, AgentResponse::parse)?;
@@ -266,6 +272,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
             people.agent_script = agent_script;
         })
         .ledger(callwright::callbacks::ledger::MemoryLedger::default())
+        .data_mocks(mocks)
         .build();
     let engine = Rc::new(engine);
     engine.queue_ahead(args.ahead, handle);
@@ -597,4 +604,34 @@ fn render_json(
     };
     let doc = json!({"flow": flow, "events": evs, "outcome": outcome});
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// `--mock ACTION=RESULT`, each naming a data action of the project.
+fn parse_mocks(
+    given: &[String],
+    checked: &callwright::project::CheckedProject,
+) -> Result<std::collections::HashMap<String, callwright::runtime::data_action::DataMock>, (i32, String)> {
+    let declared: Vec<&str> = checked
+        .project
+        .files
+        .iter()
+        .flat_map(|(_, f)| f.data_actions.iter().map(|a| a.name.name.as_str()))
+        .collect();
+    let mut mocks = std::collections::HashMap::new();
+    for item in given {
+        let Some((name, result)) = item.split_once('=') else {
+            return Err((exit::PROBLEMS, format!("--mock `{item}` is not ACTION=RESULT (e.g. --mock CustomerLookup=fails)")));
+        };
+        let name = name.trim();
+        if !declared.contains(&name) {
+            let help = callwright::source::suggest::help_for(name, "data action", declared.iter().copied());
+            return Err((exit::PROBLEMS, format!("--mock: the project has no data action `{name}`; {help}")));
+        }
+        // JSON when it reads as JSON, else a word (`fails`, `times_out`).
+        let value = serde_json::from_str(result).unwrap_or_else(|_| serde_json::Value::String(result.trim().to_string()));
+        let mock = callwright::runtime::data_action::DataMock::parse(&value)
+            .map_err(|e| (exit::PROBLEMS, format!("--mock {name}: {e}")))?;
+        mocks.insert(name.to_string(), mock);
+    }
+    Ok(mocks)
 }

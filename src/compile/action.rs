@@ -1,7 +1,7 @@
 //! What a graph node does, and the outcomes its edges are labelled with.
 
 use crate::source::Span;
-use crate::syntax::ast::{CreateCallback, Expr, Ident, Path, StrLit};
+use crate::syntax::ast::{CallData, CreateCallback, Expr, Ident, Path, StrLit};
 use std::fmt;
 
 /// The action a node performs. Control structures (menu, if, switch) are nodes too: their edges
@@ -51,6 +51,9 @@ pub enum Action {
     },
     /// The branches (`on failure`) are edges; this holds the attributes.
     CreateCallback(Box<CreateCallback>),
+    /// `call data Action`: edges `next` (success), `failure`, and `timeout` when the flow has an
+    /// `on timeout` (else a time-out takes `failure`). The branches are edges; this holds the call.
+    CallData(Box<CallData>),
     Hold(Expr),
     Disconnect,
     ConnectAgent,
@@ -81,6 +84,7 @@ impl Action {
             Action::Set { .. } => "set",
             Action::Transfer { .. } => "transfer",
             Action::CreateCallback(_) => "create callback",
+            Action::CallData(_) => "call data",
             Action::Hold(_) => "hold",
             Action::Disconnect => "disconnect",
             Action::ConnectAgent => "connect agent",
@@ -150,6 +154,8 @@ pub enum Outcome {
     Case(usize, String),
     Default,
     Failure,
+    /// A data action took longer than its timeout.
+    Timeout,
     Call,
     Jump,
     /// The end of an in-queue flow leads back to its top.
@@ -172,6 +178,7 @@ impl fmt::Display for Outcome {
             Outcome::Case(_, label) => write!(f, "= {label}"),
             Outcome::Default => f.write_str("else"),
             Outcome::Failure => f.write_str("failure"),
+            Outcome::Timeout => f.write_str("timeout"),
             Outcome::Call => f.write_str("call"),
             Outcome::Jump => f.write_str("jump"),
             Outcome::Restart => f.write_str("restart"),

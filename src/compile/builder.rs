@@ -164,6 +164,16 @@ impl Builder {
                 );
                 self.branch(t.on_failure.as_ref(), vec![(n, Outcome::Failure)])
             }
+            StmtKind::CallData(c) => {
+                let attrs = CallData { on_failure: None, on_timeout: None, ..(**c).clone() };
+                let n = self.node(Action::CallData(Box::new(attrs)), span, incoming);
+                let mut exits = vec![(n, Outcome::Next)];
+                exits.extend(self.branch(c.on_failure.as_ref(), vec![(n, Outcome::Failure)]));
+                if let Some(t) = &c.on_timeout {
+                    exits.extend(self.block(t, vec![(n, Outcome::Timeout)]));
+                }
+                exits
+            }
             StmtKind::CreateCallback(c) => {
                 let attrs = CreateCallback { on_failure: None, ..(**c).clone() };
                 let n = self.node(Action::CreateCallback(Box::new(attrs)), span, incoming);

@@ -71,6 +71,7 @@ impl Category {
             Action::Decision(_) | Action::Switch { .. } => Category::Decision,
             Action::Menu { .. } | Action::Ask { .. } => Category::Input,
             Action::Transfer { .. } => Category::Queue,
+            Action::CallData(_) => Category::Task,
             Action::CreateCallback(_) => Category::CallbackReq,
             Action::Disconnect | Action::ConnectAgent => Category::Terminal,
             Action::CallTask(_) | Action::JumpTask(_) => Category::Task,
@@ -281,6 +282,13 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
                 let s: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
                 attrs.push(format!("skills {}", s.join(", ")));
             }
+            lines.extend(attr_lines(&attrs));
+        }
+        Action::CallData(c) => {
+            lines.push(format!("call data {}", c.action.name));
+            let mut attrs: Vec<String> =
+                c.inputs.iter().map(|(k, v)| format!("{}: {}", k.name, expr_text(v))).collect();
+            attrs.extend(c.into.iter().map(|(t, o)| format!("{t} = {}", o.name)));
             lines.extend(attr_lines(&attrs));
         }
         Action::CreateCallback(cb) => {

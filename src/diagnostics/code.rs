@@ -80,6 +80,8 @@ codes! {
     BadCenterValue = "E0802", Error, "a center.yaml setting is out of bounds or refers to something unknown";
     // E09xx: projects
     NoFlows = "E0901", Error, "a project folder has no .flow files";
+    // E10xx: data actions
+    BadDataAction = "E1001", Error, "a data action is declared or called wrongly (request, inputs, outputs, templates)";
 }
 
 impl std::fmt::Display for Code {

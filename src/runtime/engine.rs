@@ -75,6 +75,8 @@ pub struct Engine<R: Runtime> {
     callback_offers: HashMap<String, Vec<bool>>,
     /// Facts a flow test pins down (schedules, queue facts); empty outside tests.
     pub(crate) overrides: Overrides,
+    /// The project's data actions and the results that answer for them.
+    pub(crate) data: super::data_action::DataActions,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -109,6 +111,9 @@ impl<R: Runtime> Engine<R> {
             talk_time: Cell::new(0),
             callback_handle: Box::new(|_| 300_000_000),
             overrides: Overrides::default(),
+            data: super::data_action::DataActions::new(
+                project.project.files.iter().flat_map(|(_, f)| f.data_actions.iter()),
+            ),
         }
     }
 

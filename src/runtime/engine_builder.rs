@@ -35,6 +35,8 @@ pub struct EngineBuilder<'p, R: Runtime> {
     keep_history: bool,
     /// The local instant at runtime zero for callbacks' outbound flows.
     epoch: Option<chrono::DateTime<chrono_tz::Tz>>,
+    /// How data actions answer, by action name.
+    data_mocks: HashMap<String, super::data_action::DataMock>,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -51,6 +53,7 @@ impl<R: Runtime> Engine<R> {
             people: None,
             keep_history: true,
             epoch: None,
+            data_mocks: HashMap::new(),
         }
     }
 }
@@ -103,6 +106,13 @@ impl<'p, R: Runtime> EngineBuilder<'p, R> {
         self
     }
 
+    /// How the project's data actions answer (`run --data`, a test case's `given: data:`, a
+    /// scenario's `data_actions:`); an action without one fails.
+    pub fn data_mocks(mut self, mocks: HashMap<String, super::data_action::DataMock>) -> Self {
+        self.data_mocks = mocks;
+        self
+    }
+
     pub fn build(self) -> Engine<R> {
         let (flows, schedules) = self.shared.unwrap_or_else(|| {
             (
@@ -115,6 +125,7 @@ impl<'p, R: Runtime> EngineBuilder<'p, R> {
             engine.callback_handle = handle;
         }
         engine.overrides = self.overrides;
+        engine.data.mocks = self.data_mocks;
         engine.callbacks.get_mut().keep_history = self.keep_history;
         if let Some(ledger) = self.ledger {
             *engine.callback_side.ledger.get_mut() = ledger;

@@ -498,6 +498,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     }
                 }
             }
+            Action::CallData(c) => call_data(task, &engine, graph, node, c).await,
             Action::CreateCallback(cb) => {
                 let value = |e: &crate::syntax::ast::Expr| eval(e, &task.ctx, now, &*engine);
                 let datetime = |e: &crate::syntax::ast::Expr| match value(e) {
@@ -689,6 +690,75 @@ fn menu_counters_keep_one_count_per_menu() {
     assert_eq!(*m.get_or_insert(NodeId(3)), (0, 0, 0));
     assert_eq!(m.get_or_insert(NodeId(4)).0, 15);
     assert_eq!(m.get_or_insert(NodeId(1)).0, 6);
+}
+
+/// `call data`: the action answers (a mock here: `run --data`, a test's `given`, a scenario's
+/// mix) after its latency, cut short at its timeout; a success's outputs go into the variables
+/// the flow named.
+async fn call_data<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    engine: &Rc<Engine<R>>,
+    graph: &FlowGraph,
+    node: NodeId,
+    c: &crate::syntax::ast::CallData,
+) -> Outcome {
+    use super::data_action::DataResult;
+    let rt = engine.rt.clone();
+    let name = c.action.name.as_str();
+    let note = |task: &mut CallTask<R, C, O>, text: String| {
+        if task.obs.enabled() {
+            task.obs.record(rt.now(), Event::Note(text));
+        }
+    };
+    if task.obs.enabled() {
+        let now = rt.now();
+        let args: Vec<String> =
+            c.inputs.iter().map(|(k, v)| format!("{}: {}", k.name, eval(v, &task.ctx, now, &**engine))).collect();
+        note(task, format!("data action {name}({})", args.join(", ")));
+    }
+    let Some(decl) = engine.data.decls.get(name).cloned() else {
+        note(task, format!("data action `{name}` is not declared: taking the failure path"));
+        return Outcome::Failure;
+    };
+    let (result, latency) = match engine.data.mocks.get(name) {
+        Some(m) => {
+            let mut uniform = || rt.uniform();
+            (m.draw(&mut uniform), m.latency)
+        }
+        None => (DataResult::Failure(format!("no result is given for `{name}` here")), 0),
+    };
+    let timed_out = result == DataResult::TimedOut || latency > decl.timeout;
+    rt.sleep(if timed_out { decl.timeout } else { latency }).await;
+    if timed_out {
+        let has_path = graph.follow(node, &Outcome::Timeout).is_some();
+        let path = if has_path { "timeout" } else { "failure" };
+        note(task, format!("{name} timed out after {}: taking the {path} path", crate::time::format_duration(decl.timeout / 1_000_000)));
+        return if has_path { Outcome::Timeout } else { Outcome::Failure };
+    }
+    let body = match result {
+        DataResult::Success(body) => body,
+        DataResult::Failure(why) => {
+            note(task, format!("{name} failed: {why}"));
+            return Outcome::Failure;
+        }
+        // Taken above.
+        DataResult::TimedOut => return Outcome::Failure,
+    };
+    match decl.read(&body) {
+        Ok(values) => {
+            let now = rt.now();
+            for (target, output) in &c.into {
+                if let Some(v) = values.get(&output.name) {
+                    assign(&mut task.ctx, target, v.clone(), engine, now);
+                }
+            }
+            Outcome::Next
+        }
+        Err(why) => {
+            note(task, format!("{name} failed: {why}"));
+            Outcome::Failure
+        }
+    }
 }
 
 /// Position and estimated wait, as the flow is about to read them.

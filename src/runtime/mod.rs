@@ -5,6 +5,7 @@ pub mod callback_lifecycle;
 mod caller;
 mod claiming_dispatcher;
 mod context;
+pub mod data_action;
 mod engine;
 mod engine_builder;
 mod engine_callbacks;

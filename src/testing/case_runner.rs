@@ -99,6 +99,7 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
     let engine = Engine::builder(rt.clone(), &project.checked, acd)
         .shared(project.flows.clone(), project.schedules.clone())
         .overrides(given.overrides.clone())
+        .data_mocks(given.data_actions.clone())
         .callback_handle(move |_| handle)
         .people(|people| {
             people.customer_script = given.callback_answers.iter().copied().collect();

@@ -186,6 +186,30 @@ impl Loader<'_> {
             Some((v, p)) => self.words(v, &p, AgentResponse::parse, "accept, reject or timeout")?,
             None => Vec::new(),
         };
+        let mut data_actions = std::collections::HashMap::new();
+        if let Some((v, p)) = l.get("data_actions") {
+            let declared: Vec<&str> = self
+                .project
+                .checked
+                .project
+                .files
+                .iter()
+                .flat_map(|(_, f)| f.data_actions.iter().map(|a| a.name.name.as_str()))
+                .collect();
+            for (k, dv) in self.mapping(v, &p)? {
+                let name = self.string(k, &p)?;
+                let at = key(&p, &name);
+                if !declared.contains(&name.as_str()) {
+                    let help = crate::source::suggest::help_for(&name, "data action", declared.iter().copied());
+                    return Err(self.err(Code::BadValue, &at, format!("the project has no data action `{name}`"), Some(help)));
+                }
+                let json: serde_json::Value = serde_yaml::from_value(dv.clone())
+                    .map_err(|e| self.err(Code::BadValue, &at, format!("cannot be read: {e}"), None))?;
+                let mock = crate::runtime::data_action::DataMock::parse(&json)
+                    .map_err(|e| self.err(Code::BadValue, &at, e, None))?;
+                data_actions.insert(name, mock);
+            }
+        }
         Ok(Given {
             overrides: o,
             agents,
@@ -197,6 +221,7 @@ impl Loader<'_> {
             run_for,
             callback_answers,
             agent_responses,
+            data_actions,
         })
     }
 

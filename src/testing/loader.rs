@@ -34,6 +34,7 @@ const GIVEN: &[&str] = &[
     "run_for",
     "callback_answers",
     "agent_responses",
+    "data_actions",
 ];
 const STEPS: &[&str] = &["expect", "press", "silent", "hang_up_after"];
 

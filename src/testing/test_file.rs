@@ -75,6 +75,8 @@ pub struct Given {
     pub callback_answers: Vec<DialResult>,
     /// What agents do with each callback offered to them, in order (then: accept).
     pub agent_responses: Vec<AgentResponse>,
+    /// How each data action answers (`CustomerLookup: { returns: {…} }`, `fails`, `times_out`).
+    pub data_actions: std::collections::HashMap<String, crate::runtime::data_action::DataMock>,
 }
 
 #[derive(Debug)]

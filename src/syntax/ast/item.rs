@@ -21,6 +21,7 @@ pub struct StrLit {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceFile {
     pub schedules: Vec<Schedule>,
+    pub data_actions: Vec<DataAction>,
     pub flows: Vec<Flow>,
     pub span: Span,
 }
@@ -144,4 +145,55 @@ pub struct ClosedDays {
     pub to: Option<DateLit>,
     pub label: Option<StrLit>,
     pub span: Span,
+}
+
+/// The HTTP method of a data action's request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// `data action CustomerLookup { get "https://…?phone={phone}" input phone output name: String =
+/// "/customer/name" timeout 3s }`: an external lookup declared once (Architect's Call Data Action,
+/// Connect's Invoke Lambda) and called from flows with `call data`. Its templates may name its
+/// inputs and `env.NAME` (a secret read from the server's environment, never written in a flow).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataAction {
+    pub name: Ident,
+    /// The method and the URL template (exactly one request line).
+    pub request: Option<(Spanned<HttpMethod>, super::Expr)>,
+    pub headers: Vec<(StrLit, super::Expr)>,
+    /// The JSON body template.
+    pub body: Option<super::Expr>,
+    pub inputs: Vec<Ident>,
+    pub outputs: Vec<DataOutput>,
+    pub timeout: Option<super::Expr>,
+    pub span: Span,
+}
+
+/// `output name: String = "/customer/name"`: a typed value read from the response by JSON Pointer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataOutput {
+    pub name: Ident,
+    /// `String`, `Int`, `Boolean`.
+    pub ty: Ident,
+    /// A JSON Pointer (RFC 6901) into the response body.
+    pub pointer: StrLit,
 }

@@ -35,6 +35,8 @@ pub enum StmtKind {
     },
     Transfer(Box<Transfer>),
     CreateCallback(Box<CreateCallback>),
+    /// `call data CustomerLookup with { phone: Call.Ani } into { Task.Name = name }`
+    CallData(Box<CallData>),
     /// `hold 30s`
     Hold(Expr),
     Disconnect,
@@ -70,6 +72,7 @@ impl StmtKind {
             StmtKind::Set { .. } => "set",
             StmtKind::Transfer(_) => "transfer",
             StmtKind::CreateCallback(_) => "create callback",
+            StmtKind::CallData(_) => "call data",
             StmtKind::Hold(_) => "hold",
             StmtKind::Disconnect => "disconnect",
             StmtKind::ConnectAgent => "connect agent",
@@ -180,4 +183,19 @@ pub struct CreateCallback {
     pub owner: Option<Expr>,
     pub data: Vec<(Ident, Expr)>,
     pub on_failure: Option<Block>,
+}
+
+/// `call data CustomerLookup with { phone: Call.Ani } into { Task.Name = name } on failure => …
+/// on timeout => …`: runs a declared data action. Success goes on with the next statement; without
+/// `on timeout`, a time-out takes the failure path; without `on failure`, a failure goes on with
+/// the next statement too (the outputs are then not set).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallData {
+    pub action: Ident,
+    /// Each input of the action and its value.
+    pub inputs: Vec<(Ident, Expr)>,
+    /// Where each output goes: a `Flow.`/`Task.` variable and the output's name.
+    pub into: Vec<(Path, Ident)>,
+    pub on_failure: Option<Block>,
+    pub on_timeout: Option<Block>,
 }

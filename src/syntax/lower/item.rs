@@ -9,10 +9,11 @@ use pest::iterators::Pair;
 
 pub(crate) fn lower_file(lw: &mut Lowerer, pair: Pair<Rule>) -> SourceFile {
     let span = lw.span(&pair);
-    let mut file = SourceFile { schedules: Vec::new(), flows: Vec::new(), span };
+    let mut file = SourceFile { schedules: Vec::new(), data_actions: Vec::new(), flows: Vec::new(), span };
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::schedule => file.schedules.push(schedule(lw, p)),
+            Rule::data_action => file.data_actions.push(data_action(lw, p)),
             Rule::flow => file.flows.push(flow(lw, p)),
             _ => {}
         }
@@ -42,6 +43,82 @@ pub(super) fn plain_string(lw: &mut Lowerer, p: Pair<Rule>) -> StrLit {
         }
     }
     StrLit { value, span }
+}
+
+fn data_action(lw: &mut Lowerer, pair: Pair<Rule>) -> DataAction {
+    let span = lw.span(&pair);
+    let mut it = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    let name = ident(lw, it.next().expect("data action name"));
+    let mut a = DataAction {
+        name,
+        request: None,
+        headers: Vec::new(),
+        body: None,
+        inputs: Vec::new(),
+        outputs: Vec::new(),
+        timeout: None,
+        span,
+    };
+    let twice = |lw: &mut Lowerer, span: crate::source::Span, what: &str| {
+        lw.diagnostics.push(
+            Diagnostic::new(Code::DuplicateOption, span, format!("`{what}` is given twice"))
+                .with_label("second time here")
+                .with_help(format!("a data action has one {what}")),
+        );
+    };
+    for item in it {
+        let item_span = lw.span(&item);
+        let rule = item.as_rule();
+        let mut parts = item.into_inner().filter(|p| !is_keyword(p.as_rule()));
+        match rule {
+            Rule::da_request => {
+                let m = parts.next().expect("method");
+                let method = match m.as_str() {
+                    "post" => HttpMethod::Post,
+                    "put" => HttpMethod::Put,
+                    "patch" => HttpMethod::Patch,
+                    "delete" => HttpMethod::Delete,
+                    _ => HttpMethod::Get,
+                };
+                let method = Spanned::new(method, lw.span(&m));
+                let url = super::expr::string(lw, parts.next().expect("url"));
+                if a.request.is_some() {
+                    twice(lw, item_span, "request");
+                } else {
+                    a.request = Some((method, url));
+                }
+            }
+            Rule::da_header => {
+                let key = plain_string(lw, parts.next().expect("header name"));
+                let value = super::expr::string(lw, parts.next().expect("header value"));
+                a.headers.push((key, value));
+            }
+            Rule::da_body => {
+                let body = super::expr::string(lw, parts.next().expect("body"));
+                if a.body.is_some() {
+                    twice(lw, item_span, "body");
+                } else {
+                    a.body = Some(body);
+                }
+            }
+            Rule::da_input => a.inputs.extend(parts.map(|p| ident(lw, p))),
+            Rule::da_output => {
+                let name = ident(lw, parts.next().expect("output name"));
+                let ty = ident(lw, parts.next().expect("output type"));
+                let pointer = plain_string(lw, parts.next().expect("pointer"));
+                a.outputs.push(DataOutput { name, ty, pointer });
+            }
+            _ => {
+                let t = super::expr::expr(lw, parts.next().expect("timeout"));
+                if a.timeout.is_some() {
+                    twice(lw, item_span, "timeout");
+                } else {
+                    a.timeout = Some(t);
+                }
+            }
+        }
+    }
+    a
 }
 
 fn schedule(lw: &mut Lowerer, pair: Pair<Rule>) -> Schedule {
@@ -208,6 +285,12 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_owner
             | Rule::kw_data
             | Rule::kw_hold
+            | Rule::kw_action
+            | Rule::kw_header
+            | Rule::kw_body
+            | Rule::kw_input
+            | Rule::kw_output
+            | Rule::kw_into
             | Rule::kw_disconnect
             | Rule::kw_connect
             | Rule::kw_agent

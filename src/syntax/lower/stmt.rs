@@ -77,6 +77,7 @@ pub(super) fn stmt(lw: &mut Lowerer, pair: Pair<Rule>) -> Stmt {
         }
         Rule::transfer => StmtKind::Transfer(Box::new(transfer(lw, p))),
         Rule::callback => StmtKind::CreateCallback(Box::new(callback(lw, p))),
+        Rule::data_call => StmtKind::CallData(Box::new(data_call(lw, p))),
         Rule::hold => StmtKind::Hold(expr(lw, inner(p).next().expect("hold time"))),
         Rule::disconnect => StmtKind::Disconnect,
         Rule::connect_agent => StmtKind::ConnectAgent,
@@ -344,6 +345,42 @@ fn callback(lw: &mut Lowerer, pair: Pair<Rule>) -> CreateCallback {
                         c.data.push((k, v));
                     }
                 }
+            }
+        }
+    }
+    c
+}
+
+fn data_call(lw: &mut Lowerer, pair: Pair<Rule>) -> CallData {
+    let mut it = inner(pair);
+    let action = ident(lw, it.next().expect("data action name"));
+    let mut c = CallData { action, inputs: Vec::new(), into: Vec::new(), on_failure: None, on_timeout: None };
+    for p in it {
+        let span = lw.span(&p);
+        match p.as_rule() {
+            Rule::dc_with => {
+                for entry in inner(p) {
+                    let mut kv = entry.into_inner();
+                    let k = ident(lw, kv.next().expect("input"));
+                    let v = expr(lw, kv.next().expect("value"));
+                    c.inputs.push((k, v));
+                }
+            }
+            Rule::dc_into => {
+                for entry in inner(p) {
+                    let mut kv = entry.into_inner();
+                    let target = path(lw, kv.next().expect("target"));
+                    let output = ident(lw, kv.next().expect("output"));
+                    c.into.push((target, output));
+                }
+            }
+            Rule::on_failure => {
+                let b = body(lw, inner(p).next().expect("failure body"));
+                once(lw, &mut c.on_failure, b, span, "on failure")
+            }
+            _ => {
+                let b = body(lw, inner(p).next().expect("timeout body"));
+                once(lw, &mut c.on_timeout, b, span, "on timeout")
             }
         }
     }
