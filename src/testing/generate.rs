@@ -35,6 +35,8 @@ struct State {
     /// `ask` variables whose keys are decided by a later condition: (variable, index in inputs).
     asks: HashMap<String, usize>,
     full_queues: Vec<String>,
+    /// How each data action answers on this path (`fails`, `times_out`, `{ returns: … }`).
+    data_actions: BTreeMap<String, String>,
     withheld_number: bool,
     labels: Vec<String>,
     todos: Vec<String>,
@@ -61,6 +63,7 @@ impl Default for State {
             inputs: Vec::new(),
             asks: HashMap::new(),
             full_queues: Vec::new(),
+            data_actions: BTreeMap::new(),
             withheld_number: false,
             labels: Vec::new(),
             todos: Vec::new(),
@@ -95,6 +98,35 @@ struct Walker<'a> {
     loops: u32,
     paths: Vec<(State, End)>,
     truncated: bool,
+    /// Per data action, a successful answer with every output (see [`samples`]).
+    samples: HashMap<String, String>,
+}
+
+/// For each data action, a body holding a sample of each output at its pointer (`"text"`, `1`,
+/// `true`), as the YAML of a `returns:` result: a generated success case fills every output.
+fn samples(project: &ProjectUnderTest) -> HashMap<String, String> {
+    let actions = project.checked.project.files.iter().flat_map(|(_, f)| f.data_actions.iter());
+    actions
+        .map(|a| {
+            let mut body = serde_json::Value::Object(Default::default());
+            for o in &a.outputs {
+                let sample = match o.ty.name.as_str() {
+                    "Integer" => serde_json::json!(1),
+                    "Boolean" => serde_json::json!(true),
+                    _ => serde_json::json!("text"),
+                };
+                let mut at = &mut body;
+                let keys: Vec<&str> = o.pointer.value.split('/').skip(1).collect();
+                for (i, k) in keys.iter().enumerate() {
+                    let key = k.replace("~1", "/").replace("~0", "~");
+                    let last = i + 1 == keys.len();
+                    let Some(map) = at.as_object_mut() else { break };
+                    at = map.entry(key).or_insert_with(|| if last { sample.clone() } else { serde_json::json!({}) });
+                }
+            }
+            (a.name.name.clone(), format!("{{ returns: {body} }}"))
+        })
+        .collect()
 }
 
 const OPEN: u8 = 1;
@@ -109,7 +141,7 @@ pub fn skeleton(project: &ProjectUnderTest, flow: &str, loops: u32) -> Result<St
     if graph.kind() == FlowKind::Inqueue {
         return inqueue_skeleton(project, graph, loops);
     }
-    let mut w = Walker { graph, in_queue: false, loops: loops.max(1), paths: Vec::new(), truncated: false };
+    let mut w = Walker { graph, in_queue: false, loops: loops.max(1), paths: Vec::new(), truncated: false, samples: samples(project) };
     w.walk(graph.entry(), State::default());
     Ok(render(project, graph, graph, &w.paths, w.truncated))
 }
@@ -120,7 +152,7 @@ pub fn skeleton(project: &ProjectUnderTest, flow: &str, loops: u32) -> Result<St
 fn inqueue_skeleton(project: &ProjectUnderTest, graph: &FlowGraph, loops: u32) -> Result<String, String> {
     let mut best: Option<(&FlowGraph, State)> = None;
     for inbound in project.checked.graphs.iter().filter(|g| g.kind() == FlowKind::Inbound) {
-        let mut w = Walker { graph: inbound, in_queue: false, loops: 1, paths: Vec::new(), truncated: false };
+        let mut w = Walker { graph: inbound, in_queue: false, loops: 1, paths: Vec::new(), truncated: false, samples: samples(project) };
         w.walk(inbound.entry(), State::default());
         for (st, end) in w.paths {
             let End::Transferred(_, node) = end else { continue };
@@ -141,7 +173,7 @@ fn inqueue_skeleton(project: &ProjectUnderTest, graph: &FlowGraph, loops: u32) -
         labels: Vec::new(),
         ..State::default()
     };
-    let mut w = Walker { graph, in_queue: true, loops: loops.max(1), paths: Vec::new(), truncated: false };
+    let mut w = Walker { graph, in_queue: true, loops: loops.max(1), paths: Vec::new(), truncated: false, samples: samples(project) };
     w.walk(graph.entry(), start);
     Ok(render(project, entry, graph, &w.paths, w.truncated))
 }
@@ -224,6 +256,24 @@ impl Walker<'_> {
                 if !st.withheld_number {
                     st.withheld_number = true;
                     self.go(st, node, Outcome::Failure, Some("callback refused (withheld number)".into()));
+                }
+            }
+            Action::CallData(c) => {
+                let name = c.action.name.clone();
+                let success = self.samples.get(&name).cloned().unwrap_or_else(|| "{ returns: {} }".into());
+                let mut branches = vec![(success, Outcome::Next, "answers"), ("fails".to_string(), Outcome::Failure, "fails")];
+                if g.follow(node, &Outcome::Timeout).is_some() {
+                    branches.push(("times_out".to_string(), Outcome::Timeout, "times out"));
+                }
+                for (result, outcome, words) in branches {
+                    // One answer per action on a path: a second call of it answers the same way.
+                    if st.data_actions.get(&name).is_some_and(|r| *r != result) {
+                        continue;
+                    }
+                    let mut s = st.clone();
+                    let label = (!s.data_actions.contains_key(&name)).then(|| format!("{name} {words}"));
+                    s.data_actions.insert(name.clone(), result);
+                    self.go(s, node, outcome, label);
                 }
             }
             Action::Menu { name, retries, .. } => self.menu(node, name, *retries, st),
@@ -570,6 +620,10 @@ fn render(
         if !st.data.is_empty() {
             let parts: Vec<String> = st.data.iter().map(|(k, v)| format!("{k}: {}", q(v))).collect();
             given.push(format!("data: {{ {} }}", parts.join(", ")));
+        }
+        if !st.data_actions.is_empty() {
+            let parts: Vec<String> = st.data_actions.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            given.push(format!("data_actions: {{ {} }}", parts.join(", ")));
         }
         if !given.is_empty() {
             let _ = writeln!(s, "    given: {{ {} }}", given.join(", "));
