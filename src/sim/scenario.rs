@@ -99,6 +99,8 @@ pub struct Scenario {
     pub sl_threshold: Micros,
     /// How agents and customers behave on callbacks, and the time-to-callback target.
     pub callbacks: CallbackModel,
+    /// How each data action answers: its body, its failure and time-out shares, its latency.
+    pub data_actions: std::collections::HashMap<String, crate::runtime::data_action::DataMock>,
 }
 
 /// The `callbacks:` section: odds and timings of the people on callbacks.

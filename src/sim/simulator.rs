@@ -71,6 +71,18 @@ pub fn simulate(
             }
         }
     };
+    let declared: Vec<&str> = checked
+        .project
+        .files
+        .iter()
+        .flat_map(|(_, f)| f.data_actions.iter().map(|a| a.name.name.as_str()))
+        .collect();
+    for name in scenario.data_actions.keys() {
+        if !declared.contains(&name.as_str()) {
+            let help = crate::source::suggest::help_for(name, "data action", declared.iter().copied());
+            return Err(format!("the scenario's data_actions names `{name}`, which the project lacks; {help}"));
+        }
+    }
     let (acd, agents) = build_acd(checked, &scenario.agents)?;
     let rt = VirtualRuntime::new(scenario.seed);
     let handle_dist = scenario.callers.handle_time;
@@ -81,6 +93,7 @@ pub fn simulate(
             people.odds = scenario.callbacks.odds;
             people.timings = scenario.callbacks.timings;
         })
+        .data_mocks(scenario.data_actions.clone())
         .build();
     engine.callback_side.stats.borrow_mut().target = scenario.callbacks.target;
     let engine = Rc::new(engine);
