@@ -95,6 +95,16 @@ const WORDS: &[&str] = &[
     "retry",
     "every",
     "data",
+    "action",
+    "call",
+    "get",
+    "\"https://x/{p}\"",
+    "input",
+    "output",
+    "into",
+    "with",
+    "String",
+    "\"/a/b\"",
     ":",
     "[",
     "]",
@@ -172,7 +182,7 @@ fn statement(choice: &[u8], depth: usize) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    match pick(0) % 16 {
+    match pick(0) % 17 {
         0 => "play \"hello {Call.Ani}\"".into(),
         1 => format!("if Flow.X > {} {{ {} }} else {{ {} }}", pick(1), inner(2), inner(5)),
         2 => format!(
@@ -194,6 +204,12 @@ fn statement(choice: &[u8], depth: usize) -> String {
         12 => "ask Task.C \"digits\" digits 1..3 timeout 5s on noinput => play \"nothing\"".into(),
         13 => "connect agent".into(),
         14 => "play estimated wait".into(),
+        15 => format!(
+            "call data L{} with {{ p: Call.Ani }} into {{ Task.N = n }} on failure => {{ {} }} on timeout => {{ {} }}",
+            pick(1) % 2,
+            inner(2),
+            inner(5)
+        ),
         _ => "set Flow.S = \"a\"".into(),
     }
 }
@@ -211,7 +227,7 @@ proptest! {
         let body: Vec<String> = body.iter().map(|c| statement(c, 2)).collect();
         let task: Vec<String> = task.iter().map(|c| statement(c, 2)).collect();
         let text = format!(
-            "{kind} flow F {{\n{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\n",
+            "data action L0 {{ get \"https://x/{{p}}\" input p output n: String = \"/n\" timeout 2s }}\n{kind} flow F {{\n{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\n",
             body.join("\n"),
             task.join("\n")
         );

@@ -19,8 +19,9 @@ pub(super) fn check_declaration(a: &DataAction, diags: &mut Vec<Diagnostic>) {
     let name = &a.name.name;
     match &a.request {
         None => diags.push(
-            bad(a.name.span, format!("data action `{name}` has no request"), "no request line")
-                .with_help("add the method and URL: `get \"https://crm.example.com/customers?phone={phone}\"`"),
+            bad(a.name.span, format!("data action `{name}` has no request"), "no request line").with_help(
+                "add the method and URL: `get \"https://crm.example.com/customers?phone={phone}\"`",
+            ),
         ),
         Some((_, url)) => {
             let starts_http = match &url.kind {
@@ -32,8 +33,12 @@ pub(super) fn check_declaration(a: &DataAction, diags: &mut Vec<Diagnostic>) {
             };
             if !starts_http {
                 diags.push(
-                    bad(url.span, format!("the URL of `{name}` does not start with https:// or http://"), "not a URL")
-                        .with_help("write the whole URL; only its path and query may have `{input}` parts"),
+                    bad(
+                        url.span,
+                        format!("the URL of `{name}` does not start with https:// or http://"),
+                        "not a URL",
+                    )
+                    .with_help("write the whole URL; only its path and query may have `{input}` parts"),
                 );
             }
             template(a, url, diags);
@@ -46,7 +51,11 @@ pub(super) fn check_declaration(a: &DataAction, diags: &mut Vec<Diagnostic>) {
         template(a, body, diags);
     }
     let mut seen: Vec<(&str, Span)> = Vec::new();
-    let names = a.inputs.iter().map(|i| (&i.name, i.span, "input")).chain(a.outputs.iter().map(|o| (&o.name.name, o.name.span, "output")));
+    let names = a
+        .inputs
+        .iter()
+        .map(|i| (&i.name, i.span, "input"))
+        .chain(a.outputs.iter().map(|o| (&o.name.name, o.name.span, "output")));
     for (n, span, what) in names {
         if let Some((_, first)) = seen.iter().find(|(s, _)| *s == n.as_str()) {
             diags.push(
@@ -102,11 +111,15 @@ fn template(a: &DataAction, e: &Expr, diags: &mut Vec<Diagnostic>) {
         if !ok {
             let inputs = a.inputs.iter().map(|i| i.name.as_str());
             diags.push(
-                bad(x.span, format!("`{x}` is not an input of `{}` or `env.NAME`", a.name.name), "not an input")
-                    .with_help(format!(
-                        "a template names the action's inputs and secrets from the environment; {}",
-                        help_for(&x.to_string(), "input", inputs)
-                    )),
+                bad(
+                    x.span,
+                    format!("`{x}` is not an input of `{}` or `env.NAME`", a.name.name),
+                    "not an input",
+                )
+                .with_help(format!(
+                    "a template names the action's inputs and secrets from the environment; {}",
+                    help_for(&x.to_string(), "input", inputs)
+                )),
             );
         }
     }
@@ -120,7 +133,10 @@ impl FlowChecker<'_> {
             let known = self.symbols.data_actions.keys().map(String::as_str);
             let d = Diagnostic::new(Code::UnknownName, c.action.span, format!("no data action `{name}`"))
                 .with_label("not declared")
-                .with_help(format!("{} (declare it with `data action {name} {{ … }}`)", help_for(name, "data action", known)));
+                .with_help(format!(
+                    "{} (declare it with `data action {name} {{ … }}`)",
+                    help_for(name, "data action", known)
+                ));
             self.diags.push(d);
             for (_, v) in &c.inputs {
                 self.type_of(v);
@@ -141,7 +157,8 @@ impl FlowChecker<'_> {
                 given.push(&k.name);
             }
         }
-        let missing: Vec<&str> = sig.inputs.iter().map(String::as_str).filter(|i| !given.contains(i)).collect();
+        let missing: Vec<&str> =
+            sig.inputs.iter().map(String::as_str).filter(|i| !given.contains(i)).collect();
         if !missing.is_empty() {
             let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
             self.diags.push(
@@ -151,13 +168,23 @@ impl FlowChecker<'_> {
         }
         for (target, output) in &c.into {
             let dotted = target.dotted();
-            let user = (dotted.starts_with("Flow.") || dotted.starts_with("Task.")) && target.segments.len() == 2 && target.index.is_none();
+            let user = (dotted.starts_with("Flow.") || dotted.starts_with("Task."))
+                && target.segments.len() == 2
+                && target.index.is_none();
             let ty = match sig.outputs.iter().find(|(o, _)| *o == output.name) {
                 Some((_, t)) => *t,
                 None => {
                     self.diags.push(
-                        bad(output.span, format!("`{name}` has no output `{}`", output.name), "not an output")
-                            .with_help(help_for(&output.name, "output", sig.outputs.iter().map(|(o, _)| o.as_str()))),
+                        bad(
+                            output.span,
+                            format!("`{name}` has no output `{}`", output.name),
+                            "not an output",
+                        )
+                        .with_help(help_for(
+                            &output.name,
+                            "output",
+                            sig.outputs.iter().map(|(o, _)| o.as_str()),
+                        )),
                     );
                     Type::Unknown
                 }
@@ -166,8 +193,12 @@ impl FlowChecker<'_> {
                 self.record_var(&dotted, ty, target.span, output.span);
             } else {
                 self.diags.push(
-                    bad(target.span, format!("an output goes into a `Flow.` or `Task.` variable, not `{dotted}`"), "not a flow variable")
-                        .with_help(format!("write `Task.{} = {}`", output.name, output.name)),
+                    bad(
+                        target.span,
+                        format!("an output goes into a `Flow.` or `Task.` variable, not `{dotted}`"),
+                        "not a flow variable",
+                    )
+                    .with_help(format!("write `Task.{} = {}`", output.name, output.name)),
                 );
             }
         }

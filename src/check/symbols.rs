@@ -1,10 +1,10 @@
 //! The names a project defines: flows, schedules, queues.
 
+use super::Type;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::center::Center;
 use crate::source::Span;
 use crate::syntax::ast::{DataAction, FlowKind, SourceFile};
-use super::Type;
 use std::collections::BTreeMap;
 
 /// Project-wide names, collected before any flow is checked so order of definition never matters.
@@ -80,7 +80,11 @@ impl DataActionSig {
         DataActionSig {
             span: a.name.span,
             inputs: a.inputs.iter().map(|i| i.name.clone()).collect(),
-            outputs: a.outputs.iter().map(|o| (o.name.name.clone(), output_type(&o.ty.name).unwrap_or(Type::Unknown))).collect(),
+            outputs: a
+                .outputs
+                .iter()
+                .map(|o| (o.name.name.clone(), output_type(&o.ty.name).unwrap_or(Type::Unknown)))
+                .collect(),
         }
     }
 }

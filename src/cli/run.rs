@@ -620,7 +620,10 @@ fn parse_mocks(
     let mut mocks = std::collections::HashMap::new();
     for item in given {
         let Some((name, result)) = item.split_once('=') else {
-            return Err((exit::PROBLEMS, format!("--mock `{item}` is not ACTION=RESULT (e.g. --mock CustomerLookup=fails)")));
+            return Err((
+                exit::PROBLEMS,
+                format!("--mock `{item}` is not ACTION=RESULT (e.g. --mock CustomerLookup=fails)"),
+            ));
         };
         let name = name.trim();
         if !declared.contains(&name) {
@@ -628,7 +631,8 @@ fn parse_mocks(
             return Err((exit::PROBLEMS, format!("--mock: the project has no data action `{name}`; {help}")));
         }
         // JSON when it reads as JSON, else a word (`fails`, `times_out`).
-        let value = serde_json::from_str(result).unwrap_or_else(|_| serde_json::Value::String(result.trim().to_string()));
+        let value = serde_json::from_str(result)
+            .unwrap_or_else(|_| serde_json::Value::String(result.trim().to_string()));
         let mock = callwright::runtime::data_action::DataMock::parse(&value)
             .map_err(|e| (exit::PROBLEMS, format!("--mock {name}: {e}")))?;
         mocks.insert(name.to_string(), mock);

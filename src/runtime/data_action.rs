@@ -28,8 +28,11 @@ impl DataDecl {
             Some(ExprKind::Duration(s)) => s.max(&1) * 1_000_000,
             _ => DEFAULT_TIMEOUT,
         };
-        let outputs =
-            a.outputs.iter().map(|o| (o.name.name.clone(), o.ty.name.clone(), o.pointer.value.clone())).collect();
+        let outputs = a
+            .outputs
+            .iter()
+            .map(|o| (o.name.name.clone(), o.ty.name.clone(), o.pointer.value.clone()))
+            .collect();
         DataDecl { timeout, outputs }
     }
 
@@ -198,8 +201,10 @@ mod tests {
         assert_eq!(DataMock::parse(&json!("times_out")).unwrap().timeout, 1.0);
         let m = DataMock::parse(&json!({"tier": "gold"})).unwrap();
         assert_eq!(m.returns, json!({"tier": "gold"}));
-        let m = DataMock::parse(&json!({"returns": {"a": 1}, "failure": "5%", "timeout": 0.01, "latency": "300ms"}))
-            .unwrap();
+        let m = DataMock::parse(
+            &json!({"returns": {"a": 1}, "failure": "5%", "timeout": 0.01, "latency": "300ms"}),
+        )
+        .unwrap();
         assert_eq!((m.failure, m.timeout, m.latency), (0.05, 0.01, 300_000));
         let e = DataMock::parse(&json!({"returns": {}, "falure": "5%"})).unwrap_err();
         assert!(e.contains("`falure`"), "{e}");

@@ -712,8 +712,11 @@ async fn call_data<R: Runtime, C: Caller, O: Observer>(
     };
     if task.obs.enabled() {
         let now = rt.now();
-        let args: Vec<String> =
-            c.inputs.iter().map(|(k, v)| format!("{}: {}", k.name, eval(v, &task.ctx, now, &**engine))).collect();
+        let args: Vec<String> = c
+            .inputs
+            .iter()
+            .map(|(k, v)| format!("{}: {}", k.name, eval(v, &task.ctx, now, &**engine)))
+            .collect();
         note(task, format!("data action {name}({})", args.join(", ")));
     }
     let Some(decl) = engine.data.decls.get(name).cloned() else {
@@ -732,7 +735,13 @@ async fn call_data<R: Runtime, C: Caller, O: Observer>(
     if timed_out {
         let has_path = graph.follow(node, &Outcome::Timeout).is_some();
         let path = if has_path { "timeout" } else { "failure" };
-        note(task, format!("{name} timed out after {}: taking the {path} path", crate::time::format_duration(decl.timeout / 1_000_000)));
+        note(
+            task,
+            format!(
+                "{name} timed out after {}: taking the {path} path",
+                crate::time::format_duration(decl.timeout / 1_000_000)
+            ),
+        );
         return if has_path { Outcome::Timeout } else { Outcome::Failure };
     }
     let body = match result {

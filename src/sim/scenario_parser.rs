@@ -73,8 +73,18 @@ pub fn parse_scenario(text: &str, name: &str, base: &Path) -> Result<Scenario, S
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
-const TOP_FIELDS: &[&str] =
-    &["project", "flow", "seed", "length", "traffic", "callers", "agents", "service_level", "callbacks", "data_actions"];
+const TOP_FIELDS: &[&str] = &[
+    "project",
+    "flow",
+    "seed",
+    "length",
+    "traffic",
+    "callers",
+    "agents",
+    "service_level",
+    "callbacks",
+    "data_actions",
+];
 const CALLBACK_FIELDS: &[&str] = &["customers", "agents", "timings", "target"];
 const CUSTOMER_ODDS: &[&str] = &["answer", "busy", "machine"];
 const AGENT_ODDS: &[&str] = &["accept", "reject"];
@@ -183,14 +193,19 @@ impl Parser<'_> {
         if let Some(v) = top.get("data_actions").filter(|v| !v.is_null()) {
             let path = child(&root, "data_actions");
             let Value::Mapping(m) = v else {
-                return Err(self.err(&path, format!("expected a mapping of data actions, not {}", show(v)), None));
+                return Err(self.err(
+                    &path,
+                    format!("expected a mapping of data actions, not {}", show(v)),
+                    None,
+                ));
             };
             for (k, mv) in m {
                 let name = self.string(k, &path)?;
                 let at = child(&path, &name);
                 let json: serde_json::Value = serde_yaml::from_value(mv.clone())
                     .map_err(|e| self.err(&at, format!("cannot be read: {e}"), None))?;
-                let mock = crate::runtime::data_action::DataMock::parse(&json).map_err(|e| self.err(&at, e, None))?;
+                let mock = crate::runtime::data_action::DataMock::parse(&json)
+                    .map_err(|e| self.err(&at, e, None))?;
                 data_actions.insert(name, mock);
             }
         }

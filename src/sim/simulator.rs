@@ -80,7 +80,9 @@ pub fn simulate(
     for name in scenario.data_actions.keys() {
         if !declared.contains(&name.as_str()) {
             let help = crate::source::suggest::help_for(name, "data action", declared.iter().copied());
-            return Err(format!("the scenario's data_actions names `{name}`, which the project lacks; {help}"));
+            return Err(format!(
+                "the scenario's data_actions names `{name}`, which the project lacks; {help}"
+            ));
         }
     }
     let (acd, agents) = build_acd(checked, &scenario.agents)?;

@@ -121,7 +121,9 @@ fn samples(project: &ProjectUnderTest) -> HashMap<String, String> {
                     let key = k.replace("~1", "/").replace("~0", "~");
                     let last = i + 1 == keys.len();
                     let Some(map) = at.as_object_mut() else { break };
-                    at = map.entry(key).or_insert_with(|| if last { sample.clone() } else { serde_json::json!({}) });
+                    at = map
+                        .entry(key)
+                        .or_insert_with(|| if last { sample.clone() } else { serde_json::json!({}) });
                 }
             }
             (a.name.name.clone(), format!("{{ returns: {body} }}"))
@@ -141,7 +143,14 @@ pub fn skeleton(project: &ProjectUnderTest, flow: &str, loops: u32) -> Result<St
     if graph.kind() == FlowKind::Inqueue {
         return inqueue_skeleton(project, graph, loops);
     }
-    let mut w = Walker { graph, in_queue: false, loops: loops.max(1), paths: Vec::new(), truncated: false, samples: samples(project) };
+    let mut w = Walker {
+        graph,
+        in_queue: false,
+        loops: loops.max(1),
+        paths: Vec::new(),
+        truncated: false,
+        samples: samples(project),
+    };
     w.walk(graph.entry(), State::default());
     Ok(render(project, graph, graph, &w.paths, w.truncated))
 }
@@ -152,7 +161,14 @@ pub fn skeleton(project: &ProjectUnderTest, flow: &str, loops: u32) -> Result<St
 fn inqueue_skeleton(project: &ProjectUnderTest, graph: &FlowGraph, loops: u32) -> Result<String, String> {
     let mut best: Option<(&FlowGraph, State)> = None;
     for inbound in project.checked.graphs.iter().filter(|g| g.kind() == FlowKind::Inbound) {
-        let mut w = Walker { graph: inbound, in_queue: false, loops: 1, paths: Vec::new(), truncated: false, samples: samples(project) };
+        let mut w = Walker {
+            graph: inbound,
+            in_queue: false,
+            loops: 1,
+            paths: Vec::new(),
+            truncated: false,
+            samples: samples(project),
+        };
         w.walk(inbound.entry(), State::default());
         for (st, end) in w.paths {
             let End::Transferred(_, node) = end else { continue };
@@ -173,7 +189,14 @@ fn inqueue_skeleton(project: &ProjectUnderTest, graph: &FlowGraph, loops: u32) -
         labels: Vec::new(),
         ..State::default()
     };
-    let mut w = Walker { graph, in_queue: true, loops: loops.max(1), paths: Vec::new(), truncated: false, samples: samples(project) };
+    let mut w = Walker {
+        graph,
+        in_queue: true,
+        loops: loops.max(1),
+        paths: Vec::new(),
+        truncated: false,
+        samples: samples(project),
+    };
     w.walk(graph.entry(), start);
     Ok(render(project, entry, graph, &w.paths, w.truncated))
 }
@@ -261,7 +284,10 @@ impl Walker<'_> {
             Action::CallData(c) => {
                 let name = c.action.name.clone();
                 let success = self.samples.get(&name).cloned().unwrap_or_else(|| "{ returns: {} }".into());
-                let mut branches = vec![(success, Outcome::Next, "answers"), ("fails".to_string(), Outcome::Failure, "fails")];
+                let mut branches = vec![
+                    (success, Outcome::Next, "answers"),
+                    ("fails".to_string(), Outcome::Failure, "fails"),
+                ];
                 if g.follow(node, &Outcome::Timeout).is_some() {
                     branches.push(("times_out".to_string(), Outcome::Timeout, "times out"));
                 }

@@ -200,8 +200,14 @@ impl Loader<'_> {
                 let name = self.string(k, &p)?;
                 let at = key(&p, &name);
                 if !declared.contains(&name.as_str()) {
-                    let help = crate::source::suggest::help_for(&name, "data action", declared.iter().copied());
-                    return Err(self.err(Code::BadValue, &at, format!("the project has no data action `{name}`"), Some(help)));
+                    let help =
+                        crate::source::suggest::help_for(&name, "data action", declared.iter().copied());
+                    return Err(self.err(
+                        Code::BadValue,
+                        &at,
+                        format!("the project has no data action `{name}`"),
+                        Some(help),
+                    ));
                 }
                 let json: serde_json::Value = serde_yaml::from_value(dv.clone())
                     .map_err(|e| self.err(Code::BadValue, &at, format!("cannot be read: {e}"), None))?;
