@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::server::{Server, http, start_with, token};
+use common::server::{Server, http, start_with, start_with_env, token};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::sync::mpsc;
@@ -198,4 +198,66 @@ fn hanging_up_in_the_queue_leaves_it_and_misuse_is_a_problem_with_its_field() {
     assert_eq!(status, 204);
     let (status, _) = post(&server, &format!("/api/v2/phone/lines/{id}/hangup"), &admin, json!({}));
     assert_eq!(status, 404);
+}
+
+/// A CRM on loopback: answers each request with `answer` (after `delay`) and hands the request's
+/// head to the test.
+fn crm(answer: &'static str, delay: Duration) -> (String, mpsc::Receiver<String>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let _ = tx.send(head);
+            std::thread::sleep(delay);
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    (format!("http://{addr}"), rx)
+}
+
+/// `serve --live-data`: the web phone's call runs a data action that makes a real HTTP request
+/// (the caller's number percent-encoded in the URL, the token from the environment in a header),
+/// and the flow greets the caller by the name in the answer; a CRM slower than the timeout takes
+/// the flow's timeout path.
+#[test]
+fn a_live_data_action_asks_a_real_server_and_the_flow_uses_its_answer() {
+    for (answer, delay, heard) in [
+        (r#"{"customer":{"firstName":"Ann"}}"#, Duration::ZERO, "Hello Ann."),
+        (r#"{"customer":{"firstName":"Ann"}}"#, Duration::from_secs(4), "Sorry, our systems are slow."),
+        (r#"{"customer":{}}"#, Duration::ZERO, "Sorry, we could not find you."),
+    ] {
+        let (url, requests) = crm(answer, delay);
+        let data =
+            std::env::temp_dir().join(format!("callwright-live-{}-{}", std::process::id(), rand_suffix()));
+        let _ = std::fs::remove_dir_all(&data);
+        let admin = token(&data, &["--role", "admin"]);
+        let env = [("CRM_URL", url.as_str()), ("CRM_TOKEN", "s3cret")];
+        let server = start_with_env("tests/fixtures/serve/live-data", &["--live-data"], data, &env);
+        let (_, line) = post(&server, "/api/v2/phone/lines", &admin, json!({"number": "+31612345678"}));
+        let id = line["id"].as_str().unwrap().to_string();
+        let rx = line_events(&server, &admin, &id);
+        std::thread::sleep(Duration::from_millis(200));
+        let (status, _) =
+            post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31201230000"}));
+        assert_eq!(status, 202);
+        expect(&rx, heard, |e| e["type"] == "prompt" && e["text"] == heard);
+        let head = requests.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert!(head.starts_with("GET /customers?phone=%2B31612345678 HTTP/1.1"), "{head}");
+        assert!(head.to_ascii_lowercase().contains("authorization: bearer s3cret"), "{head}");
+    }
 }

@@ -27,6 +27,10 @@ pub(super) fn check_declaration(a: &DataAction, diags: &mut Vec<Diagnostic>) {
             let starts_http = match &url.kind {
                 ExprKind::Str(parts) => match parts.first() {
                     Some(StrPart::Text(t)) => t.starts_with("https://") || t.starts_with("http://"),
+                    // The base URL from the environment (`{env.CRM_URL}/customers`).
+                    Some(StrPart::Expr(x)) => {
+                        matches!(&x.kind, ExprKind::Path(p) if p.segments.len() == 2 && p.segments[0].name == "env")
+                    }
                     _ => false,
                 },
                 _ => false,
@@ -35,7 +39,7 @@ pub(super) fn check_declaration(a: &DataAction, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     bad(
                         url.span,
-                        format!("the URL of `{name}` does not start with https:// or http://"),
+                        format!("the URL of `{name}` does not start with https://, http:// or {{env.NAME}}"),
                         "not a URL",
                     )
                     .with_help("write the whole URL; only its path and query may have `{input}` parts"),

@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// next agent).
     #[arg(long, value_parser = ["simulated", "people"], default_value = "simulated")]
     pub agents: String,
+    /// Data actions make their HTTP requests for real (secrets from this process's environment,
+    /// `{env.NAME}`). Without it they fail, as no result is given for them.
+    #[arg(long)]
+    pub live_data: bool,
     /// The callback database: an SQLite file, or a postgres:// URL that several servers (and
     /// their dispatchers) share. Default: callbacks.db in the data directory.
     #[arg(long, value_name = "FILE|URL")]
@@ -146,6 +150,7 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
         db: args.db.clone(),
         migrate: args.migrate,
         coverage: args.project.clone().map(coverage_of),
+        live_data: args.live_data,
     };
     let data_dir = args.data_dir.display().to_string();
     let result = serve(options, center, |addr| {

@@ -14,12 +14,63 @@ use std::rc::Rc;
 /// shorter one suits an IVR, where the caller hears silence meanwhile).
 pub const DEFAULT_TIMEOUT: Micros = 5_000_000;
 
-/// What a declaration says about the answer.
-#[derive(Debug, Clone)]
+/// A piece of a request template: text as written, an input's value, or a secret from the
+/// environment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    Text(String),
+    Input(String),
+    Env(String),
+}
+
+/// How an input's value is written into its place in a template.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Escape {
+    /// Percent-encoded (a URL).
+    Url,
+    /// Inside a JSON string (a body).
+    Json,
+    /// As it is, refusing line breaks (a header).
+    Header,
+}
+
+/// What a declaration says: the request to make and how to read its answer.
+#[derive(Debug, Clone, Default)]
 pub struct DataDecl {
+    pub method: &'static str,
+    pub url: Vec<Part>,
+    pub headers: Vec<(String, Vec<Part>)>,
+    pub body: Option<Vec<Part>>,
     pub timeout: Micros,
     /// Output name, type name (`String`, `Integer`, `Boolean`), JSON Pointer.
     pub outputs: Vec<(String, String, String)>,
+}
+
+fn parts(e: &crate::syntax::ast::Expr) -> Vec<Part> {
+    use crate::syntax::ast::StrPart;
+    let ExprKind::Str(ps) = &e.kind else { return Vec::new() };
+    ps.iter()
+        .map(|p| match p {
+            StrPart::Text(t) => Part::Text(t.clone()),
+            StrPart::Expr(x) => match &x.kind {
+                ExprKind::Path(path) if path.segments.len() == 2 && path.segments[0].name == "env" => {
+                    Part::Env(path.segments[1].name.clone())
+                }
+                ExprKind::Path(path) => Part::Input(path.segments[0].name.clone()),
+                _ => Part::Text(String::new()),
+            },
+        })
+        .collect()
+}
+
+/// A request ready to be made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpCall {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub timeout: Micros,
 }
 
 impl DataDecl {
@@ -33,7 +84,63 @@ impl DataDecl {
             .iter()
             .map(|o| (o.name.name.clone(), o.ty.name.clone(), o.pointer.value.clone()))
             .collect();
-        DataDecl { timeout, outputs }
+        DataDecl {
+            method: a.request.as_ref().map_or("GET", |(m, _)| m.node.as_str()),
+            url: a.request.as_ref().map(|(_, u)| parts(u)).unwrap_or_default(),
+            headers: a.headers.iter().map(|(k, v)| (k.value.clone(), parts(v))).collect(),
+            body: a.body.as_ref().map(parts),
+            timeout,
+            outputs,
+        }
+    }
+
+    /// The request for these input values, with secrets from `env`; an error names what is
+    /// missing (a secret the environment lacks, a line break in a header).
+    pub fn request(
+        &self,
+        inputs: &HashMap<String, String>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<HttpCall, String> {
+        let render = |ps: &[Part], escape: Escape| -> Result<String, String> {
+            let mut out = String::new();
+            for p in ps {
+                match p {
+                    Part::Text(t) => out.push_str(t),
+                    Part::Env(name) => {
+                        let v = env(name).ok_or_else(|| format!("the environment has no `{name}`"))?;
+                        out.push_str(&v);
+                    }
+                    Part::Input(name) => {
+                        let v = inputs.get(name).map(String::as_str).unwrap_or_default();
+                        match escape {
+                            Escape::Url => out.push_str(&percent(v)),
+                            Escape::Json => {
+                                let quoted = serde_json::Value::String(v.to_string()).to_string();
+                                out.push_str(&quoted[1..quoted.len() - 1]);
+                            }
+                            Escape::Header if v.contains(['\r', '\n']) => {
+                                return Err(format!(
+                                    "the input `{name}` has a line break, which a header cannot hold"
+                                ));
+                            }
+                            Escape::Header => out.push_str(v),
+                        }
+                    }
+                }
+            }
+            Ok(out)
+        };
+        let mut headers = Vec::new();
+        for (k, v) in &self.headers {
+            headers.push((k.clone(), render(v, Escape::Header)?));
+        }
+        Ok(HttpCall {
+            method: self.method,
+            url: render(&self.url, Escape::Url)?,
+            headers,
+            body: self.body.as_ref().map(|b| render(b, Escape::Json)).transpose()?,
+            timeout: self.timeout,
+        })
     }
 
     /// The outputs read from a response body; the first one missing or of another type fails it.
@@ -159,6 +266,28 @@ impl DataMock {
     }
 }
 
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+fn percent(v: &str) -> String {
+    let mut out = String::new();
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Makes data actions' requests for real (`serve --live-data`): the service plugs one in.
+pub trait DataGateway {
+    /// Makes `call` and reads its answer: a 2xx JSON body is a success, any other status or an
+    /// unreadable body a failure, no answer within `call.timeout` a time-out.
+    fn call(&self, call: HttpCall) -> std::pin::Pin<Box<dyn std::future::Future<Output = DataResult>>>;
+    /// A secret named in a template (`{env.CRM_TOKEN}`).
+    fn env(&self, name: &str) -> Option<String>;
+}
+
 const MOCK_KEYS: [&str; 6] = ["returns", "fails", "times_out", "failure", "timeout", "latency"];
 
 /// `5%`, `0.05` or `5 %`: a share from 0 to 1.
@@ -175,10 +304,12 @@ fn share(v: &serde_json::Value) -> Result<f64, String> {
 }
 
 /// The engine's data actions: the declarations, and the mocks that answer for them.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct DataActions {
     pub decls: HashMap<String, Rc<DataDecl>>,
     pub mocks: HashMap<String, DataMock>,
+    /// Makes the requests for real when set (a server started with `--live-data`).
+    pub gateway: std::cell::RefCell<Option<Rc<dyn DataGateway>>>,
 }
 
 impl DataActions {
@@ -186,6 +317,7 @@ impl DataActions {
         DataActions {
             decls: actions.map(|a| (a.name.name.clone(), Rc::new(DataDecl::of(a)))).collect(),
             mocks: HashMap::new(),
+            gateway: std::cell::RefCell::new(None),
         }
     }
 }
@@ -220,6 +352,7 @@ mod tests {
                 ("name".into(), "String".into(), "/customer/name".into()),
                 ("balance".into(), "Integer".into(), "/balance".into()),
             ],
+            ..DataDecl::default()
         };
         let got = d.read(&json!({"customer": {"name": "Ann"}, "balance": 12})).unwrap();
         assert_eq!(got["name"], Value::Str("Ann".into()));
@@ -228,5 +361,36 @@ mod tests {
         assert!(e.contains("not Integer"), "{e}");
         let e = d.read(&json!({})).unwrap_err();
         assert!(e.contains("/customer/name"), "{e}");
+    }
+    #[test]
+    fn a_request_escapes_inputs_for_their_place_and_reads_secrets() {
+        let d = DataDecl {
+            method: "POST",
+            url: vec![Part::Env("BASE".into()), Part::Text("/c?q=".into()), Part::Input("q".into())],
+            headers: vec![(
+                "Authorization".into(),
+                vec![Part::Text("Bearer ".into()), Part::Env("T".into())],
+            )],
+            body: Some(vec![
+                Part::Text("{\"q\": \"".into()),
+                Part::Input("q".into()),
+                Part::Text("\"}".into()),
+            ]),
+            timeout: 1,
+            outputs: Vec::new(),
+        };
+        let inputs: HashMap<String, String> = [("q".to_string(), "a b\"&".to_string())].into();
+        let env = |n: &str| match n {
+            "BASE" => Some("https://x".to_string()),
+            "T" => Some("s3cret".to_string()),
+            _ => None,
+        };
+        let call = d.request(&inputs, &env).unwrap();
+        assert_eq!(call.url, "https://x/c?q=a%20b%22%26");
+        assert_eq!(call.headers, vec![("Authorization".to_string(), "Bearer s3cret".to_string())]);
+        let body: serde_json::Value = serde_json::from_str(call.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["q"], "a b\"&");
+        let e = d.request(&inputs, &|_| None).unwrap_err();
+        assert!(e.contains("`BASE`"), "{e}");
     }
 }

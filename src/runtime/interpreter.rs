@@ -723,15 +723,38 @@ async fn call_data<R: Runtime, C: Caller, O: Observer>(
         note(task, format!("data action `{name}` is not declared: taking the failure path"));
         return Outcome::Failure;
     };
-    let (result, latency) = match engine.data.mocks.get(name) {
-        Some(m) => {
-            let mut uniform = || rt.uniform();
-            (m.draw(&mut uniform), m.latency)
+    let gateway = engine.data.gateway.borrow().clone();
+    let (result, timed_out) = match gateway {
+        // A live request: the gateway keeps the timeout itself.
+        Some(gateway) => {
+            let now = rt.now();
+            let inputs = c
+                .inputs
+                .iter()
+                .map(|(k, v)| (k.name.clone(), eval(v, &task.ctx, now, &**engine).into_text()))
+                .collect();
+            match decl.request(&inputs, &|n| gateway.env(n)) {
+                Ok(call) => {
+                    let result = gateway.call(call).await;
+                    let timed_out = result == DataResult::TimedOut;
+                    (result, timed_out)
+                }
+                Err(why) => (DataResult::Failure(why), false),
+            }
         }
-        None => (DataResult::Failure(format!("no result is given for `{name}` here")), 0),
+        None => {
+            let (result, latency) = match engine.data.mocks.get(name) {
+                Some(m) => {
+                    let mut uniform = || rt.uniform();
+                    (m.draw(&mut uniform), m.latency)
+                }
+                None => (DataResult::Failure(format!("no result is given for `{name}` here")), 0),
+            };
+            let timed_out = result == DataResult::TimedOut || latency > decl.timeout;
+            rt.sleep(if timed_out { decl.timeout } else { latency }).await;
+            (result, timed_out)
+        }
     };
-    let timed_out = result == DataResult::TimedOut || latency > decl.timeout;
-    rt.sleep(if timed_out { decl.timeout } else { latency }).await;
     if timed_out {
         let has_path = graph.follow(node, &Outcome::Timeout).is_some();
         let path = if has_path { "timeout" } else { "failure" };

@@ -401,6 +401,8 @@ pub struct StoreDispatch {
     pub switchboard: Option<Box<dyn super::Switchboard + Send>>,
     /// Called after a flow's callback is stored (a server announces it).
     pub on_create: Option<crate::callbacks::ledger::OnCreate>,
+    /// Makes data actions' requests for real (`serve --live-data`); `None`: they fail.
+    pub data_gateway: Option<Box<dyn super::data_action::DataGateway + Send>>,
 }
 
 /// Opens the store three times (reader, ledger writer, lease), builds the engine with the one
@@ -439,6 +441,7 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
     let dialer = config.dialer.take();
     let desk = config.desk.take();
     let board = config.switchboard.take();
+    let gateway = config.data_gateway.take();
     let on_create = config.on_create.take();
     Ok(local.block_on(&rt, async move {
         let runtime = TokioRuntime::with_speed(seed, speed);
@@ -464,6 +467,11 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
             let d: Rc<dyn crate::callbacks::desk::AgentDesk> =
                 Rc::from(d as Box<dyn crate::callbacks::desk::AgentDesk>);
             *engine.callback_side.desk.borrow_mut() = Some(d);
+        }
+        if let Some(g) = gateway {
+            let g: Rc<dyn super::data_action::DataGateway> =
+                Rc::from(g as Box<dyn super::data_action::DataGateway>);
+            *engine.data.gateway.borrow_mut() = Some(g);
         }
         if let Some(b) = board {
             let b: Rc<dyn super::Switchboard> = Rc::from(b as Box<dyn super::Switchboard>);

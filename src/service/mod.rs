@@ -12,6 +12,7 @@
 mod agents;
 pub mod auth;
 mod contacts;
+mod data_gateway;
 mod desk;
 mod disposition;
 mod events;
@@ -64,6 +65,9 @@ pub struct ServeOptions {
     /// Runs the project's flow tests for the coverage `/flows` paints (the CLI gives it: the
     /// service does not run tests itself).
     pub coverage: Option<flows_page::CoverageSource>,
+    /// Data actions make their requests for real (`--live-data`); otherwise they fail, said in
+    /// the log, as no result is given for them.
+    pub live_data: bool,
 }
 
 /// What every request handler shares.
@@ -266,8 +270,9 @@ pub fn serve(
             let dialer =
                 options.webhook.clone().map(|url| webhook::WebhookDialer::new(url, state.dial_waits.clone()));
             let desk = options.people.then(|| desk::PeopleDesk(state.clone()));
+            let live_data = options.live_data;
             std::thread::spawn(move || {
-                let result = dispatch_in_process(&project, db, stop, state.clone(), dialer, desk);
+                let result = dispatch_in_process(&project, db, stop, state.clone(), dialer, desk, live_data);
                 let why = match &result {
                     Ok(()) => "the server is stopping".to_string(),
                     Err(e) => e.clone(),
@@ -337,6 +342,7 @@ fn dispatch_in_process(
     state: Arc<ServiceState>,
     dialer: Option<webhook::WebhookDialer>,
     desk: Option<desk::PeopleDesk>,
+    live_data: bool,
 ) -> Result<(), String> {
     use crate::runtime::{DispatchOptions, StoreDispatch, dispatch_store};
     let checked = crate::project::Project::load(project).map_err(|e| e.to_string())?.check();
@@ -350,6 +356,9 @@ fn dispatch_in_process(
         dialer: dialer.map(|d| Box::new(d) as Box<dyn crate::callbacks::dialer::ExternalDialer + Send>),
         desk: desk.map(|d| Box::new(d) as Box<dyn crate::callbacks::desk::AgentDesk + Send>),
         switchboard: Some(Box::new(phone::ServiceSwitchboard(state.clone()))),
+        data_gateway: live_data.then(|| {
+            Box::new(data_gateway::HttpGateway) as Box<dyn crate::runtime::data_action::DataGateway + Send>
+        }),
         on_create: Some({
             let state = state.clone();
             Box::new(move |cb| {

@@ -47,9 +47,20 @@ pub fn start_project(project: &str, data: std::path::PathBuf) -> Server {
 
 /// [`start_project`] with more flags (`--dialer webhook URL`, …).
 pub fn start_with(project: &str, flags: &[&str], data: std::path::PathBuf) -> Server {
+    start_with_env(project, flags, data, &[])
+}
+
+/// [`start_with`] with environment variables for the server (secrets of `--live-data`).
+pub fn start_with_env(
+    project: &str,
+    flags: &[&str],
+    data: std::path::PathBuf,
+    env: &[(&str, &str)],
+) -> Server {
     let mut child = Command::new(BIN)
         .args(["serve", project, "--listen", "127.0.0.1:0"])
         .args(flags)
+        .envs(env.iter().copied())
         .arg("--data-dir")
         .arg(&data)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

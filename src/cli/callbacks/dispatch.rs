@@ -138,6 +138,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         desk: None,
         switchboard: None,
         on_create: None,
+        data_gateway: None,
         db: common.db.clone(),
         migrate: common.migrate,
         agents: a.agents,
