@@ -94,3 +94,45 @@ fn the_caller_can_hang_up_anywhere() {
         .stdout_contains("outcome: answered by agent")
         .run();
 }
+
+/// A `secure` ask's keys never reach the trace (text or JSON); the flow still uses them (the card
+/// passes its Luhn check, and its last four digits are read back as the flow asks).
+#[test]
+fn secure_input_is_masked_in_every_trace() {
+    for format in ["text", "json"] {
+        let out = Test::new()
+            .args(["run", "flows/corpus/utility-payments", "--format", format])
+            .args(["--press", "12345678#w4111111111111111w1228w1"])
+            .args(["--mock", r#"AccountLookup={"holder":{"name":"Ann"},"balance":{"cents":500}}"#])
+            .args(["--mock", r#"TakePayment={"charge":{"reference":"R-1"}}"#])
+            .stdout_contains("card ending in 1111")
+            .stdout_contains("••••••••••••••••")
+            .stdout_contains("R-1")
+            .run();
+        assert!(
+            !out.stdout.contains("4111111111111111"),
+            "{format}: the card number leaked:\n{}",
+            out.stdout
+        );
+    }
+}
+
+/// `--mock` names a data action of the project and a result it can read.
+#[test]
+fn a_mock_for_an_unknown_action_or_a_bad_result_is_refused() {
+    Test::new()
+        .args(["run", "flows/corpus/retail-bank", "--mock", "CustomerLookp=fails"])
+        .status(1)
+        .stderr_contains("did you mean `CustomerLookup`?")
+        .run();
+    Test::new()
+        .args([
+            "run",
+            "flows/corpus/retail-bank",
+            "--mock",
+            r#"CustomerLookup={"returns":{},"failure":"150%"}"#,
+        ])
+        .status(1)
+        .stderr_contains("failure")
+        .run();
+}

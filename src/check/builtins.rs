@@ -65,6 +65,58 @@ pub const FUNCTIONS: &[(&str, &[Param], Type, &str)] = &[
     ("weekday", &[Param::Value(Type::DateTime)], Type::Integer, "day of the week, 1 = Monday … 7 = Sunday"),
     ("seconds", &[Param::Value(Type::Integer)], Type::Duration, "a number of seconds as a duration"),
     ("minutes", &[Param::Value(Type::Integer)], Type::Duration, "a number of minutes as a duration"),
+    ("trim", &[Param::Value(Type::String)], Type::String, "text without spaces at either end"),
+    (
+        "substring",
+        &[Param::Value(Type::String), Param::Value(Type::Integer), Param::Value(Type::Integer)],
+        Type::String,
+        "`n` characters of a text from position `start` (0 = the first)",
+    ),
+    (
+        "replace",
+        &[Param::Value(Type::String), Param::Value(Type::String), Param::Value(Type::String)],
+        Type::String,
+        "a text with every `a` replaced by `b`",
+    ),
+    (
+        "ends_with",
+        &[Param::Value(Type::String), Param::Value(Type::String)],
+        Type::Boolean,
+        "text ends with another",
+    ),
+    (
+        "matches",
+        &[Param::Value(Type::String), Param::Value(Type::String)],
+        Type::Boolean,
+        "the whole text matches a regular expression (`\"\\\\d\\{4\\}\"`: braces escaped, as in any text); a bad pattern is E0107",
+    ),
+    (
+        "luhn",
+        &[Param::Value(Type::String)],
+        Type::Boolean,
+        "digits pass the Luhn check (card numbers, IMEIs)",
+    ),
+    ("digits", &[Param::Value(Type::String)], Type::String, "only the digits of a text"),
+    (
+        "last",
+        &[Param::Value(Type::String), Param::Value(Type::Integer)],
+        Type::String,
+        "the last `n` characters of a text",
+    ),
+    ("now_utc", &[], Type::DateTime, "the current date and time in UTC"),
+    (
+        "now_in",
+        &[Param::Value(Type::String)],
+        Type::DateTime,
+        "the current date and time in an IANA zone (`now_in(\"Asia/Tokyo\")`)",
+    ),
+    ("date_text", &[Param::Value(Type::DateTime)], Type::String, "a date and time as `2026-12-01 10:30`"),
+    (
+        "days_until",
+        &[Param::Value(Type::DateTime)],
+        Type::Integer,
+        "whole days from now until a date and time (negative when past)",
+    ),
 ];
 
 pub fn function(name: &str) -> Option<(&'static [Param], Type)> {

@@ -183,6 +183,59 @@ impl FlowChecker<'_> {
                 Param::Queue => self.named_arg(arg, "queue", &func.name),
             }
         }
+        // Literal arguments that can be judged now: a pattern, a zone.
+        let literal = |a: &Expr| match &a.kind {
+            ExprKind::Str(parts) => match parts.as_slice() {
+                [crate::syntax::ast::StrPart::Text(t)] => Some(t.clone()),
+                [] => Some(String::new()),
+                _ => None,
+            },
+            _ => None,
+        };
+        match (func.name.as_str(), args) {
+            ("matches", [_, p]) => {
+                // `"\\d{4}"` reads `{4}` as an interpolation: almost surely a quantifier.
+                if let ExprKind::Str(parts) = &p.kind
+                    && let Some(x) = parts.iter().find_map(|part| match part {
+                        crate::syntax::ast::StrPart::Expr(x) if matches!(x.kind, ExprKind::Int(_)) => Some(x),
+                        _ => None,
+                    })
+                {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnknownFunction,
+                            x.span,
+                            format!("`{{{x}}}` in a pattern is read as an interpolation"),
+                        )
+                        .with_label("a quantifier?")
+                        .with_help(format!(
+                            "write `\\{{{x}\\}}` for the quantifier (braces in any text are escaped)"
+                        )),
+                    );
+                }
+                if let Some(pattern) = literal(p)
+                    && let Err(err) = regex::Regex::new(&pattern)
+                {
+                    let first = err.to_string().lines().last().unwrap_or_default().trim().to_string();
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnknownFunction,
+                            p.span,
+                            format!("`{pattern}` is not a regular expression"),
+                        )
+                        .with_label(first)
+                        .with_help("write a pattern such as \"\\d{4}\" (four digits) or \"[A-Z]{2}\\d+\""),
+                    );
+                }
+            }
+            ("now_in", [z]) => {
+                if let Some(zone) = literal(z) {
+                    let zone = crate::syntax::ast::StrLit { value: zone, span: z.span };
+                    super::schedules::check_zone(&zone, self.diags);
+                }
+            }
+            _ => {}
+        }
         result
     }
 

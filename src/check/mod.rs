@@ -129,6 +129,28 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_is_checked_and_an_unescaped_quantifier_is_named() {
+        let flow = |pattern: &str| {
+            format!(
+                "inbound flow Main {{\n  set Flow.P = \"1\"\n  if matches(Flow.P, {pattern}) {{\n    disconnect\n  }}\n  disconnect\n}}\n"
+            )
+        };
+        let check = |text: String| {
+            Project::from_sources(vec![("main.flow".into(), text)], None)
+                .check()
+                .diagnostics
+                .iter()
+                .map(|d| (d.code.as_str().to_string(), d.message.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert!(check(flow("\"\\\\d\\{4\\}\"")).is_empty(), "{:?}", check(flow("\"\\\\d\\{4\\}\"")));
+        let d = check(flow("\"\\\\d{4}\""));
+        assert!(d.iter().any(|(c, m)| c == "E0107" && m.contains("interpolation")), "{d:?}");
+        let d = check(flow("\"[a-\""));
+        assert!(d.iter().any(|(c, m)| c == "E0107" && m.contains("not a regular expression")), "{d:?}");
+    }
+
+    #[test]
     fn a_dialled_number_must_be_a_phone_number_reaching_an_inbound_flow() {
         let yaml = |n: &str, flow: &str| format!("queues:\n  Q: {{}}\nnumbers:\n  \"{n}\": {flow}\n");
         assert!(

@@ -31,6 +31,8 @@ pub enum Action {
         max_digits: u32,
         timeout: Option<Expr>,
         terminator: Option<String>,
+        /// The keys are masked wherever they would be shown.
+        secure: bool,
     },
     /// `if`: edges `yes` / `no`.
     Decision(Expr),

@@ -240,7 +240,7 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
             }
             lines.extend(attr_lines(&attrs));
         }
-        Action::Ask { target, prompt, min_digits, max_digits, timeout, terminator } => {
+        Action::Ask { target, prompt, min_digits, max_digits, timeout, terminator, secure } => {
             lines.push(format!("ask {target}"));
             lines.extend(text(prompt));
             let mut attrs = Vec::new();
@@ -254,6 +254,9 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
             }
             if let Some(t) = terminator {
                 attrs.push(format!("terminator {t}"));
+            }
+            if *secure {
+                attrs.push("secure".into());
             }
             lines.extend(attr_lines(&attrs));
         }

@@ -56,6 +56,8 @@ pub struct CallContext {
     pub agent: Option<(crate::acd::AgentId, Rc<str>, Micros)>,
     /// The caller has been offered a callback (counted once per call).
     pub offered_callback: bool,
+    /// Variables a `secure` ask set: wherever the call's steps are shown, their values are masked.
+    pub secure: Vec<String>,
     /// In an outbound flow, the callback this call serves: a callback the flow books for the same
     /// number ("reschedule from the current callback") is not a duplicate of it.
     pub serving: Option<crate::callbacks::CallbackId>,
@@ -88,6 +90,7 @@ impl CallContext {
             node: crate::compile::NodeId(0),
             agent: None,
             offered_callback: false,
+            secure: Vec::new(),
             serving: None,
             fault: std::cell::Cell::new(None),
             queue_transfers: 0,

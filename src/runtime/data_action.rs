@@ -391,6 +391,6 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(call.body.as_deref().unwrap()).unwrap();
         assert_eq!(body["q"], "a b\"&");
         let e = d.request(&inputs, &|_| None).unwrap_err();
-        assert!(e.contains("`BASE`"), "{e}");
+        assert!(e.contains("the environment has no"), "{e}");
     }
 }

@@ -214,8 +214,73 @@ fn call(name: &str, args: &[Expr], ctx: &CallContext, now: Micros, world: &dyn W
         "minutes" => arg(0)
             .as_int()
             .map_or(Value::Unknown, |m| m.checked_mul(60).map_or_else(|| overflow(ctx), Value::Duration)),
+        "trim" => text(0).map_or(Value::Unknown, |s| Value::Str(s.trim().to_string())),
+        "substring" => match (text(0), arg(1).as_int(), arg(2).as_int()) {
+            (Some(t), Some(start), Some(n)) => {
+                Value::Str(t.chars().skip(start.max(0) as usize).take(n.max(0) as usize).collect())
+            }
+            _ => Value::Unknown,
+        },
+        "replace" => match (text(0), text(1), text(2)) {
+            (Some(t), Some(a), Some(b)) if !a.is_empty() => Value::Str(t.replace(&a, &b)),
+            (Some(t), Some(_), Some(_)) => Value::Str(t),
+            _ => Value::Unknown,
+        },
+        "ends_with" => match (text(0), text(1)) {
+            (Some(a), Some(b)) => Value::Bool(a.ends_with(&b)),
+            _ => Value::Unknown,
+        },
+        "matches" => match (text(0), text(1)) {
+            // Anchored: the whole text must match, as input validation means it.
+            (Some(t), Some(p)) => regex::Regex::new(&format!("^(?:{p})$"))
+                .map_or(Value::Unknown, |r| Value::Bool(r.is_match(&t))),
+            _ => Value::Unknown,
+        },
+        "luhn" => text(0).map_or(Value::Unknown, |t| Value::Bool(luhn(&t))),
+        "digits" => {
+            text(0).map_or(Value::Unknown, |t| Value::Str(t.chars().filter(char::is_ascii_digit).collect()))
+        }
+        "last" => match (text(0), arg(1).as_int()) {
+            (Some(t), Some(n)) => {
+                let count = t.chars().count();
+                Value::Str(t.chars().skip(count.saturating_sub(n.max(0) as usize)).collect())
+            }
+            _ => Value::Unknown,
+        },
+        "now_utc" => Value::DateTime(ctx.utc(now)),
+        "now_in" => match text(0).and_then(|z| z.parse::<chrono_tz::Tz>().ok()) {
+            Some(tz) => {
+                use chrono::TimeZone;
+                Value::DateTime(tz.from_utc_datetime(&ctx.utc(now)).naive_local())
+            }
+            None => Value::Unknown,
+        },
+        "date_text" => match arg(0) {
+            Value::DateTime(dt) => Value::Str(dt.format("%Y-%m-%d %H:%M").to_string()),
+            _ => Value::Unknown,
+        },
+        "days_until" => match arg(0) {
+            Value::DateTime(dt) => Value::Int((dt - ctx.local_time(now)).num_days()),
+            _ => Value::Unknown,
+        },
         _ => Value::Unknown,
     }
+}
+
+/// The Luhn check digit test: every second digit from the right doubled; the sum a multiple of 10.
+/// Text that is not all digits (or has fewer than two) fails.
+fn luhn(t: &str) -> bool {
+    let digits: Vec<u32> = t.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() < 2 || digits.len() != t.chars().count() {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .sum();
+    sum.is_multiple_of(10)
 }
 
 fn binary(op: BinaryOp, l: &Expr, r: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Value {
@@ -297,6 +362,21 @@ mod tests {
             let mut s = String::from("x");
             super::push_int(&mut s, i);
             assert_eq!(s, format!("x{i}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod function_tests {
+    use super::luhn;
+
+    #[test]
+    fn luhn_accepts_valid_numbers_and_nothing_else() {
+        for good in ["4111111111111111", "5500005555555559", "79927398713"] {
+            assert!(luhn(good), "{good}");
+        }
+        for bad in ["4111111111111112", "1", "", "4111 1111 1111 1111", "79927398710"] {
+            assert!(!luhn(bad), "{bad}");
         }
     }
 }

@@ -338,7 +338,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 let text = prompt_text(prompt, &task.ctx, now, &*engine);
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
-                let pressed = gather(task, &rt, Prompt::Menu { name }, timeout).await;
+                let pressed = gather(task, &rt, Prompt::Menu { name }, timeout, false).await;
                 let counts = menus.get_or_insert(node);
                 match pressed {
                     Some(d) if graph.follow(node, &Outcome::Digit(d.clone())).is_some() => {
@@ -355,7 +355,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     },
                 }
             }
-            Action::Ask { target, prompt, min_digits, max_digits, timeout, terminator } => {
+            Action::Ask { target, prompt, min_digits, max_digits, timeout, terminator, secure } => {
                 if !task.ctx.offered_callback && engine.offers_callback(graph.name(), node) {
                     task.ctx.offered_callback = true;
                     engine.callback_side.stats.borrow_mut().offered += 1;
@@ -366,7 +366,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 let variable = target.dotted();
                 let terminator = terminator.as_deref().and_then(|t| t.chars().next());
                 let prompt = Prompt::Ask { variable: &variable, max_digits: *max_digits, terminator };
-                let entered = gather(task, &rt, prompt, timeout).await.map(|mut d| {
+                let entered = gather(task, &rt, prompt, timeout, *secure).await.map(|mut d| {
                     // The terminator ends the input; it is not part of the value.
                     if terminator.is_some_and(|t| d.ends_with(t)) {
                         d.pop();
@@ -376,6 +376,9 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 let count = entered.as_ref().map_or(0, |d| d.chars().count() as u32);
                 match entered {
                     Some(d) if (*min_digits..=*max_digits).contains(&count) => {
+                        if *secure && !task.ctx.secure.contains(&variable) {
+                            task.ctx.secure.push(variable.clone());
+                        }
                         assign(&mut task.ctx, target, Value::Str(d), &engine, rt.now());
                         Outcome::Next
                     }
@@ -383,6 +386,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     // pause) is no valid input: the `on noinput` path, with the keys in the trace.
                     entered => {
                         if let Some(d) = entered.filter(|_| task.obs.enabled()) {
+                            let d = if *secure { mask(&d) } else { d };
                             let want = if min_digits == max_digits {
                                 format!("{min_digits}")
                             } else {
@@ -712,11 +716,16 @@ async fn call_data<R: Runtime, C: Caller, O: Observer>(
     };
     if task.obs.enabled() {
         let now = rt.now();
-        let args: Vec<String> = c
-            .inputs
-            .iter()
-            .map(|(k, v)| format!("{}: {}", k.name, eval(v, &task.ctx, now, &**engine)))
-            .collect();
+        // A value computed from a `secure` input is shown masked.
+        let shown = |v: &crate::syntax::ast::Expr| {
+            let text = v.to_string();
+            if task.ctx.secure.iter().any(|s| text.contains(s.as_str())) {
+                "••••".to_string()
+            } else {
+                eval(v, &task.ctx, now, &**engine).to_string()
+            }
+        };
+        let args: Vec<String> = c.inputs.iter().map(|(k, v)| format!("{}: {}", k.name, shown(v))).collect();
         note(task, format!("data action {name}({})", args.join(", ")));
     }
     let Some(decl) = engine.data.decls.get(name).cloned() else {
@@ -1028,10 +1037,11 @@ async fn gather<R: Runtime, C: Caller, O: Observer>(
     rt: &R,
     prompt: Prompt<'_>,
     timeout: Micros,
+    secure: bool,
 ) -> Option<String> {
     let Some(line) = task.caller.line() else {
         let keys = respond(task, rt, prompt);
-        return collect(task, rt, keys, timeout).await;
+        return collect(task, rt, keys, timeout, secure).await;
     };
     let (max, terminator) = match prompt {
         Prompt::Menu { .. } => (1, None),
@@ -1039,10 +1049,17 @@ async fn gather<R: Runtime, C: Caller, O: Observer>(
     };
     let got = line.gather(rt, max, terminator, timeout).await;
     if task.obs.enabled() {
-        let event = got.clone().map_or(Event::NoInput, Event::Input);
+        let shown = if secure { got.as_deref().map(mask) } else { got.clone() };
+        let event = shown.map_or(Event::NoInput, Event::Input);
         task.obs.record(rt.now(), event);
     }
     got
+}
+
+/// Keys of a `secure` ask as traces, logs and screens show them: one `•` per key, the terminator
+/// kept (it is not secret, and shows the input ended).
+fn mask(keys: &str) -> String {
+    keys.chars().map(|c| if c == '#' || c == '*' { c } else { '•' }).collect()
 }
 
 fn respond<R: Runtime, C: Caller, O: Observer>(
@@ -1060,13 +1077,15 @@ async fn collect<R: Runtime, C: Caller, O: Observer>(
     rt: &R,
     keys: Keys,
     timeout: Micros,
+    secure: bool,
 ) -> Option<String> {
     match keys {
         Keys::Digits { digits, after } if after <= timeout => {
             // Each key takes a moment to press.
             rt.sleep(after + 300_000 * digits.len() as Micros).await;
             if task.obs.enabled() {
-                task.obs.record(rt.now(), Event::Input(digits.clone()));
+                let shown = if secure { mask(&digits) } else { digits.clone() };
+                task.obs.record(rt.now(), Event::Input(shown));
             }
             Some(digits)
         }

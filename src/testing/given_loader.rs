@@ -187,7 +187,7 @@ impl Loader<'_> {
             None => Vec::new(),
         };
         let mut data_actions = std::collections::HashMap::new();
-        if let Some((v, p)) = l.get("data_actions") {
+        for (v, p) in l.both("data_actions") {
             let declared: Vec<&str> = self
                 .project
                 .checked

@@ -276,6 +276,14 @@ impl<'v> Layered<'v> {
         }
         self.default.and_then(|m| m.get(k)).filter(|v| !v.is_null()).map(|v| (v, key(&self.default_path, k)))
     }
+
+    /// Both layers of `k`, the defaults' first: for settings a case adds to rather than replaces
+    /// (`data_actions`: a case that gives one action keeps the defaults' others).
+    pub(super) fn both(&self, k: &str) -> Vec<(&'v Value, FieldPath)> {
+        let default = self.default.and_then(|m| m.get(k)).map(|v| (v, key(&self.default_path, k)));
+        let case = self.case.and_then(|m| m.get(k)).map(|v| (v, key(&self.case_path, k)));
+        default.into_iter().chain(case).filter(|(v, _)| !v.is_null()).collect()
+    }
 }
 
 impl Loader<'_> {

@@ -133,6 +133,8 @@ pub struct Ask {
     pub max_digits: Option<Spanned<i64>>,
     pub timeout: Option<Expr>,
     pub terminator: Option<StrLit>,
+    /// `secure`: the keys never appear in a trace, a log or on a screen (card numbers, PINs).
+    pub secure: Option<Span>,
     pub on_noinput: Option<Block>,
 }
 

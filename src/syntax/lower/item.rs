@@ -291,6 +291,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_input
             | Rule::kw_output
             | Rule::kw_into
+            | Rule::kw_secure
             | Rule::kw_disconnect
             | Rule::kw_connect
             | Rule::kw_agent

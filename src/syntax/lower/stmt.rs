@@ -157,6 +157,7 @@ fn ask(lw: &mut Lowerer, pair: Pair<Rule>) -> Ask {
         max_digits: None,
         timeout: None,
         terminator: None,
+        secure: None,
         on_noinput: None,
     };
     for p in it {
@@ -179,6 +180,7 @@ fn ask(lw: &mut Lowerer, pair: Pair<Rule>) -> Ask {
                         let v = expr(lw, inner(opt).next().expect("timeout"));
                         once(lw, &mut a.timeout, v, span, "timeout")
                     }
+                    Rule::secure_opt => once(lw, &mut a.secure, span, span, "secure"),
                     _ => {
                         let v = plain_string(lw, inner(opt).next().expect("terminator"));
                         once(lw, &mut a.terminator, v, span, "terminator")
