@@ -13,7 +13,8 @@ fn every_project_under_flows_checks_without_errors() {
     let mut checked = 0;
     for entry in std::fs::read_dir(root().join("flows")).unwrap() {
         let path = entry.unwrap().path();
-        if path.is_dir() {
+        // `flows/corpus` holds projects, one per folder (see the next test).
+        if path.is_dir() && !path.ends_with("corpus") {
             let rel = path.strip_prefix(root()).unwrap().display().to_string();
             Test::new().args(["check", "--format", "json"]).arg(rel).run();
             checked += 1;

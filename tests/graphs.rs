@@ -6,8 +6,14 @@ use common::{Test, assert_golden, root};
 /// (project, flow) for every flow under flows/.
 fn example_flows() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut dirs: Vec<_> =
-        std::fs::read_dir(root().join("flows")).unwrap().map(|e| e.unwrap().path()).collect();
+    let list = |d: std::path::PathBuf| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect()
+    };
+    // `flows/corpus` holds projects, one per folder.
+    let mut dirs: Vec<_> = list(root().join("flows"))
+        .into_iter()
+        .flat_map(|d| if d.ends_with("corpus") { list(d) } else { vec![d] })
+        .collect();
     dirs.sort();
     for dir in dirs.into_iter().filter(|d| d.is_dir()) {
         let checked = callwright::project::Project::load(&dir).unwrap().check();

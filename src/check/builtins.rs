@@ -112,6 +112,12 @@ pub const FUNCTIONS: &[(&str, &[Param], Type, &str)] = &[
     ),
     ("date_text", &[Param::Value(Type::DateTime)], Type::String, "a date and time as `2026-12-01 10:30`"),
     (
+        "day_start",
+        &[Param::Value(Type::DateTime)],
+        Type::DateTime,
+        "midnight at the start of that day (`day_start(Now) + 1d + 8h`: tomorrow at 08:00)",
+    ),
+    (
         "days_until",
         &[Param::Value(Type::DateTime)],
         Type::Integer,

@@ -259,6 +259,10 @@ fn call(name: &str, args: &[Expr], ctx: &CallContext, now: Micros, world: &dyn W
             Value::DateTime(dt) => Value::Str(dt.format("%Y-%m-%d %H:%M").to_string()),
             _ => Value::Unknown,
         },
+        "day_start" => match arg(0) {
+            Value::DateTime(dt) => Value::DateTime(dt.date().and_time(chrono::NaiveTime::MIN)),
+            _ => Value::Unknown,
+        },
         "days_until" => match arg(0) {
             Value::DateTime(dt) => Value::Int((dt - ctx.local_time(now)).num_days()),
             _ => Value::Unknown,
