@@ -156,3 +156,21 @@ fn a_callback_that_keeps_its_place_sees_the_erlang_c_wait() {
     close("callbacks connected within 20 s", cb["service_level"].as_f64().unwrap(), conditional_sl, 0.05);
     close("occupancy", r["occupancy"].as_f64().unwrap(), a / n, 0.02);
 }
+
+/// A scenario's data action mix is drawn per call and its latency is what callers wait: with a
+/// 400 ms answer and a 3 s timeout, the mean wait is exactly 0.4 s for the calls that were
+/// answered or failed and 3 s for those that timed out; the shares are near the scenario's.
+#[test]
+fn a_data_action_mix_and_latency_show_in_the_report() {
+    let out =
+        Test::new().args(["simulate", "flows/corpus/retail-bank/scenario.yaml", "--format", "json"]).run();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let d = &report["data_actions"]["CustomerLookup"];
+    let calls = d["calls"].as_f64().unwrap();
+    assert_eq!(calls, report["arrived"].as_f64().unwrap(), "{d}");
+    let (failed, timed_out) = (d["failed"].as_f64().unwrap(), d["timed_out"].as_f64().unwrap());
+    assert!((0.0..0.06).contains(&(failed / calls)) && failed > 0.0, "{d}");
+    assert!((0.0..0.04).contains(&(timed_out / calls)) && timed_out > 0.0, "{d}");
+    let expected = (0.4 * (calls - timed_out) + 3.0 * timed_out) / calls;
+    assert!((d["mean_seconds"].as_f64().unwrap() - expected).abs() < 1e-6, "{d} vs {expected}");
+}

@@ -310,6 +310,25 @@ pub struct DataActions {
     pub mocks: HashMap<String, DataMock>,
     /// Makes the requests for real when set (a server started with `--live-data`).
     pub gateway: std::cell::RefCell<Option<Rc<dyn DataGateway>>>,
+    /// Per action: calls, failures, time-outs and the time callers waited on them.
+    pub stats: std::cell::RefCell<std::collections::BTreeMap<String, DataStats>>,
+}
+
+/// How one data action did over a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct DataStats {
+    pub calls: u64,
+    pub failed: u64,
+    pub timed_out: u64,
+    /// The time callers waited on it, in microseconds (its latency, cut at its timeout).
+    #[serde(skip)]
+    pub waited: Micros,
+}
+
+impl DataStats {
+    pub fn mean_seconds(&self) -> f64 {
+        if self.calls == 0 { 0.0 } else { self.waited as f64 / self.calls as f64 / 1e6 }
+    }
 }
 
 impl DataActions {
@@ -318,6 +337,7 @@ impl DataActions {
             decls: actions.map(|a| (a.name.name.clone(), Rc::new(DataDecl::of(a)))).collect(),
             mocks: HashMap::new(),
             gateway: std::cell::RefCell::new(None),
+            stats: Default::default(),
         }
     }
 }

@@ -733,6 +733,7 @@ async fn call_data<R: Runtime, C: Caller, O: Observer>(
         return Outcome::Failure;
     };
     let gateway = engine.data.gateway.borrow().clone();
+    let started = rt.now();
     let (result, timed_out) = match gateway {
         // A live request: the gateway keeps the timeout itself.
         Some(gateway) => {
@@ -764,6 +765,17 @@ async fn call_data<R: Runtime, C: Caller, O: Observer>(
             (result, timed_out)
         }
     };
+    {
+        let mut stats = engine.data.stats.borrow_mut();
+        let s = stats.entry(name.to_string()).or_default();
+        s.calls += 1;
+        s.waited += rt.now() - started;
+        if timed_out {
+            s.timed_out += 1;
+        } else if !matches!(result, DataResult::Success(_)) {
+            s.failed += 1;
+        }
+    }
     if timed_out {
         let has_path = graph.follow(node, &Outcome::Timeout).is_some();
         let path = if has_path { "timeout" } else { "failure" };

@@ -422,6 +422,7 @@ impl Metrics {
             per_queue,
             per_interval,
             callbacks: None,
+            data_actions: BTreeMap::new(),
         }
     }
 }

@@ -123,6 +123,19 @@ pub struct Report {
     /// present when the run offered or created any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callbacks: Option<crate::callbacks::stats::CallbackReport>,
+    /// Per data action: calls, failures, time-outs and the mean time callers waited on it;
+    /// present when the flow called any.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub data_actions: BTreeMap<String, DataActionReport>,
+}
+
+/// How one data action did over a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataActionReport {
+    pub calls: u64,
+    pub failed: u64,
+    pub timed_out: u64,
+    pub mean_seconds: f64,
 }
 
 fn pct(x: f64) -> String {
@@ -181,6 +194,19 @@ impl Report {
             pct(self.abandon_rate)
         );
         let _ = writeln!(w, "  Callbacks created                 {:>12}", self.callbacks_created);
+        for (name, d) in &self.data_actions {
+            let share = |n: u64| pct(if d.calls == 0 { 0.0 } else { n as f64 / d.calls as f64 });
+            let _ = writeln!(
+                w,
+                "  Data action {name}: {} calls, {} failed ({}), {} timed out ({}), callers waited {} on average",
+                d.calls,
+                d.failed,
+                share(d.failed),
+                d.timed_out,
+                share(d.timed_out),
+                secs(d.mean_seconds)
+            );
+        }
         let _ = writeln!(w);
         figures_text(
             w,

@@ -208,6 +208,15 @@ pub fn simulate(
     if stats.offered > 0 || stats.created > 0 {
         report.callbacks = Some(stats.report());
     }
+    for (name, d) in engine.data.stats.borrow().iter() {
+        let r = super::report::DataActionReport {
+            calls: d.calls,
+            failed: d.failed,
+            timed_out: d.timed_out,
+            mean_seconds: d.mean_seconds(),
+        };
+        report.data_actions.insert(name.clone(), r);
+    }
     Ok(SimRun { report, calls: generated.get(), polls: rt.polls() })
 }
 
