@@ -17,7 +17,9 @@ fn center() -> String {
 /// Parses, checks and compiles; rendering every diagnostic too, since that walks the spans.
 fn check(text: String, with_center: bool) {
     let c = with_center.then(|| ("center.yaml".to_string(), center()));
-    let checked = Project::from_sources(vec![("t.flow".into(), text)], c).check();
+    // A table's file, for the generated flows that look up `T0`.
+    let csv = ("t.csv".to_string(), "k,a\n1,x\n2,\"y, z\"\n".to_string());
+    let checked = Project::from_sources(vec![("t.flow".into(), text), csv], c).check();
     for d in &checked.diagnostics {
         let _ = callwright::diagnostics::render(d, checked.sources(), false);
         let _ = callwright::diagnostics::to_json(d, checked.sources());
@@ -102,6 +104,10 @@ const WORDS: &[&str] = &[
     "input",
     "output",
     "into",
+    "table",
+    "lookup",
+    "key",
+    "found",
     "with",
     "String",
     "\"/a/b\"",
@@ -182,7 +188,7 @@ fn statement(choice: &[u8], depth: usize) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    match pick(0) % 17 {
+    match pick(0) % 18 {
         0 => "play \"hello {Call.Ani}\"".into(),
         1 => format!("if Flow.X > {} {{ {} }} else {{ {} }}", pick(1), inner(2), inner(5)),
         2 => format!(
@@ -204,6 +210,11 @@ fn statement(choice: &[u8], depth: usize) -> String {
         12 => "ask Task.C \"digits\" digits 1..3 timeout 5s on noinput => play \"nothing\"".into(),
         13 => "connect agent".into(),
         14 => "play estimated wait".into(),
+        16 => format!(
+            "lookup T{} key Call.Ani into {{ Task.A = a }} on not found => {{ {} }}",
+            pick(1) % 2,
+            inner(2)
+        ),
         15 => format!(
             "call data L{} with {{ p: Call.Ani }} into {{ Task.N = n }} on failure => {{ {} }} on timeout => {{ {} }}",
             pick(1) % 2,
@@ -227,7 +238,7 @@ proptest! {
         let body: Vec<String> = body.iter().map(|c| statement(c, 2)).collect();
         let task: Vec<String> = task.iter().map(|c| statement(c, 2)).collect();
         let text = format!(
-            "data action L0 {{ get \"https://x/{{p}}\" input p output n: String = \"/n\" timeout 2s }}\n{kind} flow F {{\n{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\n",
+            "table T0 from \"t.csv\" key k {{ a: String }}\ndata action L0 {{ get \"https://x/{{p}}\" input p output n: String = \"/n\" timeout 2s }}\n{kind} flow F {{\n{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\n",
             body.join("\n"),
             task.join("\n")
         );

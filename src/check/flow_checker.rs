@@ -132,6 +132,7 @@ impl<'a> FlowChecker<'a> {
             StmtKind::Set { target, value } => self.assign(target, value),
             StmtKind::Transfer(t) => self.transfer(t),
             StmtKind::CallData(c) => self.call_data(c),
+            StmtKind::Lookup(l) => self.lookup(l),
             StmtKind::CreateCallback(c) => {
                 self.callback(c, s.span);
                 if let Some(b) = &c.on_failure {
@@ -533,6 +534,12 @@ fn collect_assigned(b: &Block, out: &mut BTreeSet<String>) {
             }
             StmtKind::CreateCallback(c) => {
                 if let Some(x) = &c.on_failure {
+                    collect_assigned(x, out);
+                }
+            }
+            StmtKind::Lookup(l) => {
+                out.extend(l.into.iter().map(|(t, _)| t.dotted()));
+                if let Some(x) = &l.on_not_found {
                     collect_assigned(x, out);
                 }
             }

@@ -9,6 +9,7 @@ mod flow_checker;
 pub mod kinds;
 mod paths;
 mod schedules;
+mod tables;
 
 mod symbols;
 mod types;
@@ -66,6 +67,7 @@ fn check_flow_ref<'a>(
 pub fn check_files<'a>(
     files: impl Iterator<Item = &'a SourceFile> + Clone,
     center: Option<&Center>,
+    tables: &std::collections::BTreeMap<String, crate::input::CsvTable>,
 ) -> (Vec<Diagnostic>, Vec<FlowGraph>) {
     let mut diags = Vec::new();
     let symbols = Symbols::collect(files.clone(), center, &mut diags);
@@ -90,6 +92,9 @@ pub fn check_files<'a>(
         }
         for a in &file.data_actions {
             data_actions::check_declaration(a, &mut diags);
+        }
+        for t in &file.tables {
+            tables::check_table(t, tables.get(&t.name.name), &mut diags);
         }
         for flow in &file.flows {
             flow_checker::FlowChecker::new(flow, &symbols, center, &mut diags).run();

@@ -14,6 +14,8 @@ pub struct Symbols {
     pub schedules: BTreeMap<String, Span>,
     /// Data actions by name: their inputs and typed outputs.
     pub data_actions: BTreeMap<String, DataActionSig>,
+    /// Lookup tables by name: their columns and types (the key column is text).
+    pub tables: BTreeMap<String, (Span, Vec<(String, Type)>)>,
     /// Queues declared in center.yaml; `None` when the project has no center.yaml, in which case
     /// any queue name is accepted.
     pub queues: Option<Vec<String>>,
@@ -44,6 +46,18 @@ impl Symbols {
                     diags.push(duplicate("data action", &name.name, name.span, first.span));
                 } else {
                     s.data_actions.insert(name.name.clone(), DataActionSig::of(action));
+                }
+            }
+            for t in &file.tables {
+                let name = &t.name;
+                if let Some((first, _)) = s.tables.get(&name.name) {
+                    diags.push(duplicate("table", &name.name, name.span, *first));
+                } else {
+                    let cols = t
+                        .columns
+                        .iter()
+                        .map(|(c, ty)| (c.name.clone(), output_type(&ty.name).unwrap_or(Type::Unknown)));
+                    s.tables.insert(name.name.clone(), (name.span, cols.collect()));
                 }
             }
             for flow in &file.flows {

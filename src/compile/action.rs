@@ -1,7 +1,7 @@
 //! What a graph node does, and the outcomes its edges are labelled with.
 
 use crate::source::Span;
-use crate::syntax::ast::{CallData, CreateCallback, Expr, Ident, Path, StrLit};
+use crate::syntax::ast::{CallData, CreateCallback, Expr, Ident, Lookup, Path, StrLit};
 use std::fmt;
 
 /// The action a node performs. Control structures (menu, if, switch) are nodes too: their edges
@@ -56,6 +56,8 @@ pub enum Action {
     /// `call data Action`: edges `next` (success), `failure`, and `timeout` when the flow has an
     /// `on timeout` (else a time-out takes `failure`). The branches are edges; this holds the call.
     CallData(Box<CallData>),
+    /// `lookup Table key …`: edges `next` (found) and `not found` when the flow has `on not found`.
+    Lookup(Box<Lookup>),
     Hold(Expr),
     Disconnect,
     ConnectAgent,
@@ -87,6 +89,7 @@ impl Action {
             Action::Transfer { .. } => "transfer",
             Action::CreateCallback(_) => "create callback",
             Action::CallData(_) => "call data",
+            Action::Lookup(_) => "lookup",
             Action::Hold(_) => "hold",
             Action::Disconnect => "disconnect",
             Action::ConnectAgent => "connect agent",
@@ -158,6 +161,8 @@ pub enum Outcome {
     Failure,
     /// A data action took longer than its timeout.
     Timeout,
+    /// A lookup found no row for its key.
+    NotFound,
     Call,
     Jump,
     /// The end of an in-queue flow leads back to its top.
@@ -181,6 +186,7 @@ impl fmt::Display for Outcome {
             Outcome::Default => f.write_str("else"),
             Outcome::Failure => f.write_str("failure"),
             Outcome::Timeout => f.write_str("timeout"),
+            Outcome::NotFound => f.write_str("not found"),
             Outcome::Call => f.write_str("call"),
             Outcome::Jump => f.write_str("jump"),
             Outcome::Restart => f.write_str("restart"),

@@ -165,6 +165,17 @@ impl Builder {
                 );
                 self.branch(t.on_failure.as_ref(), vec![(n, Outcome::Failure)])
             }
+            StmtKind::Lookup(l) => {
+                let attrs = Lookup { on_not_found: None, ..(**l).clone() };
+                let n = self.node(Action::Lookup(Box::new(attrs)), span, incoming);
+                let mut exits = vec![(n, Outcome::Next)];
+                match &l.on_not_found {
+                    Some(b) => exits.extend(self.block(b, vec![(n, Outcome::NotFound)])),
+                    // Not found goes on with the next statement, as found does.
+                    None => exits.push((n, Outcome::NotFound)),
+                }
+                exits
+            }
             StmtKind::CallData(c) => {
                 let attrs = CallData { on_failure: None, on_timeout: None, ..(**c).clone() };
                 let n = self.node(Action::CallData(Box::new(attrs)), span, incoming);

@@ -71,7 +71,7 @@ impl Category {
             Action::Decision(_) | Action::Switch { .. } => Category::Decision,
             Action::Menu { .. } | Action::Ask { .. } => Category::Input,
             Action::Transfer { .. } => Category::Queue,
-            Action::CallData(_) => Category::Task,
+            Action::CallData(_) | Action::Lookup(_) => Category::Task,
             Action::CreateCallback(_) => Category::CallbackReq,
             Action::Disconnect | Action::ConnectAgent => Category::Terminal,
             Action::CallTask(_) | Action::JumpTask(_) => Category::Task,
@@ -285,6 +285,12 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
                 let s: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
                 attrs.push(format!("skills {}", s.join(", ")));
             }
+            lines.extend(attr_lines(&attrs));
+        }
+        Action::Lookup(l) => {
+            lines.push(format!("lookup {}", l.table.name));
+            let mut attrs = vec![format!("key {}", expr_text(&l.key))];
+            attrs.extend(l.into.iter().map(|(t, o)| format!("{t} = {}", o.name)));
             lines.extend(attr_lines(&attrs));
         }
         Action::CallData(c) => {

@@ -82,6 +82,7 @@ codes! {
     NoFlows = "E0901", Error, "a project folder has no .flow files";
     // E10xx: data actions
     BadDataAction = "E1001", Error, "a data action is declared or called wrongly (request, inputs, outputs, templates)";
+    BadTable = "E1002", Error, "a lookup table's file, columns or cells do not fit its declaration, or a lookup uses it wrongly";
 }
 
 impl std::fmt::Display for Code {

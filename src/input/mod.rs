@@ -8,12 +8,14 @@
 //! Two locators remain (by path, and by region for spans); merging them is noted in
 //! ARCHITECTURE.md as known work.
 
+mod csv_table;
 mod field_path;
 mod files;
 mod yaml_field;
 mod yaml_locate;
 mod yaml_region;
 
+pub use csv_table::{Cell, CsvTable};
 pub use field_path::{FieldPath, Seg, child, index, show, show_path, write_place};
 pub use files::{read_regular, walk_files};
 pub use yaml_field::{item_lines, locate_field};

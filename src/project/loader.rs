@@ -15,6 +15,8 @@ use std::path::Path;
 pub struct Project {
     pub sources: SourceMap,
     pub files: Vec<(FileId, SourceFile)>,
+    /// The lookup tables' CSV files, by table name (read and parsed; checked with the flows).
+    pub tables: std::collections::BTreeMap<String, crate::input::CsvTable>,
     pub center: Option<Center>,
     /// Problems found while reading (syntax, center.yaml).
     pub diagnostics: Vec<Diagnostic>,
@@ -38,14 +40,21 @@ pub struct LoadError {
 impl Project {
     /// Builds a project from (name, text) pairs; handy for tests and embedding.
     pub fn from_sources(flows: Vec<(String, String)>, center: Option<(String, String)>) -> Project {
-        let mut p =
-            Project { sources: SourceMap::new(), files: Vec::new(), center: None, diagnostics: Vec::new() };
+        let mut p = Project {
+            sources: SourceMap::new(),
+            files: Vec::new(),
+            tables: Default::default(),
+            center: None,
+            diagnostics: Vec::new(),
+        };
         if let Some((name, text)) = center {
             let id = p.sources.add(name, text);
             let (c, diags) = load_center(id, p.sources.text(id));
             p.center = c;
             p.diagnostics.extend(diags);
         }
+        // CSV files are the tables' data, read once a table names them.
+        let (csvs, flows): (Vec<_>, Vec<_>) = flows.into_iter().partition(|(n, _)| n.ends_with(".csv"));
         for (name, text) in flows {
             let id = p.sources.add(name, text);
             let (ast, diags) = syntax::parse(id, p.sources.text(id));
@@ -54,7 +63,53 @@ impl Project {
                 p.files.push((id, ast));
             }
         }
+        p.read_tables(csvs);
         p
+    }
+
+    /// Finds and parses the CSV file of every table (`from "branches.csv"`: relative to the
+    /// project folder); a file that is missing or not CSV is E1002 at the table's file name.
+    fn read_tables(&mut self, csvs: Vec<(String, String)>) {
+        let decls: Vec<(String, crate::syntax::ast::StrLit)> = self
+            .files
+            .iter()
+            .flat_map(|(_, f)| f.tables.iter().map(|t| (t.name.name.clone(), t.file.clone())))
+            .collect();
+        for (table, file) in decls {
+            let wanted = file.value.trim_start_matches("./").to_string();
+            let found = csvs.iter().position(|(n, _)| {
+                let n = n.replace('\\', "/");
+                n == wanted || n.ends_with(&format!("/{wanted}"))
+            });
+            let Some(i) = found else {
+                let known: Vec<&str> = csvs.iter().map(|(n, _)| n.rsplit('/').next().unwrap_or(n)).collect();
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::BadTable,
+                        file.span,
+                        format!("table `{table}`: no file `{}` in the project", file.value),
+                    )
+                    .with_label("not found")
+                    .with_help(crate::source::suggest::help_for(
+                        &file.value,
+                        "CSV file",
+                        known,
+                    )),
+                );
+                continue;
+            };
+            // A second table of the same file reads the text again.
+            let (name, text) = csvs[i].clone();
+            let id = self.sources.add(name, text);
+            match crate::input::CsvTable::parse(id, self.sources.text(id)) {
+                Ok(t) => {
+                    self.tables.insert(table, t);
+                }
+                Err((message, span)) => {
+                    self.diagnostics.push(Diagnostic::new(Code::BadTable, span, message).with_label("here"));
+                }
+            }
+        }
     }
 
     /// Loads a project folder (every `*.flow` below it, and `center.yaml` at its top) or a single
@@ -89,6 +144,15 @@ impl Project {
             let text = read_regular(p).map_err(|e| err(p, e))?;
             flows.push((display(p), text));
         }
+        // The CSV files of a folder project: lookup tables' data.
+        if meta.is_dir() || dir.is_dir() {
+            let csvs =
+                walk_files(&dir, &|p| p.extension().is_some_and(|e| e == "csv")).map_err(|e| err(&dir, e))?;
+            for p in &csvs {
+                let text = read_regular(p).map_err(|e| err(p, e))?;
+                flows.push((display(p), text));
+            }
+        }
         let mut project = Project::from_sources(flows, center);
         if flow_paths.is_empty() {
             project.diagnostics.push(
@@ -100,7 +164,8 @@ impl Project {
     }
 
     pub fn check(self) -> CheckedProject {
-        let (mut diags, graphs) = check_files(self.files.iter().map(|(_, f)| f), self.center.as_ref());
+        let (mut diags, graphs) =
+            check_files(self.files.iter().map(|(_, f)| f), self.center.as_ref(), &self.tables);
         diags.extend(self.diagnostics.iter().cloned());
         diagnostics::sort(&mut diags);
         diags.dedup();

@@ -77,6 +77,8 @@ pub struct Engine<R: Runtime> {
     pub(crate) overrides: Overrides,
     /// The project's data actions and the results that answer for them.
     pub(crate) data: super::data_action::DataActions,
+    /// The project's lookup tables, by name.
+    pub(crate) tables: HashMap<String, Rc<super::lookup_table::LookupTable>>,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -113,6 +115,10 @@ impl<R: Runtime> Engine<R> {
             overrides: Overrides::default(),
             data: super::data_action::DataActions::new(
                 project.project.files.iter().flat_map(|(_, f)| f.data_actions.iter()),
+            ),
+            tables: super::lookup_table::tables(
+                project.project.files.iter().flat_map(|(_, f)| f.tables.iter()),
+                &project.project.tables,
             ),
         }
     }

@@ -503,6 +503,32 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 }
             }
             Action::CallData(c) => call_data(task, &engine, graph, node, c).await,
+            Action::Lookup(l) => {
+                let key = eval(&l.key, &task.ctx, now, &*engine).into_text();
+                let row = engine.tables.get(&l.table.name).and_then(|t| {
+                    t.find(&key).map(|r| r.map(|(c, v)| (c.to_string(), v.clone())).collect::<Vec<_>>())
+                });
+                match row {
+                    Some(row) => {
+                        for (target, column) in &l.into {
+                            if let Some((_, v)) = row.iter().find(|(c, _)| *c == column.name) {
+                                assign(&mut task.ctx, target, v.clone(), &engine, now);
+                            }
+                        }
+                        Outcome::Next
+                    }
+                    None => {
+                        if task.obs.enabled() {
+                            let text = l.key.to_string();
+                            let secret = task.ctx.secure.iter().any(|s| text.contains(s.as_str()));
+                            let key = if secret { "••••".to_string() } else { key };
+                            let note = format!("`{key}` is not in table {}", l.table.name);
+                            task.obs.record(now, Event::Note(note));
+                        }
+                        Outcome::NotFound
+                    }
+                }
+            }
             Action::CreateCallback(cb) => {
                 let value = |e: &crate::syntax::ast::Expr| eval(e, &task.ctx, now, &*engine);
                 let datetime = |e: &crate::syntax::ast::Expr| match value(e) {

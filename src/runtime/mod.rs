@@ -12,6 +12,7 @@ mod engine_callbacks;
 mod eval;
 mod interpreter;
 mod live_line;
+pub mod lookup_table;
 mod overrides;
 mod realtime_dispatcher;
 mod runtime_trait;

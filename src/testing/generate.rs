@@ -281,6 +281,14 @@ impl Walker<'_> {
                     self.go(st, node, Outcome::Failure, Some("callback refused (withheld number)".into()));
                 }
             }
+            Action::Lookup(l) => {
+                let table = &l.table.name;
+                let mut found = st.clone();
+                found.todos.push(format!("make the key `{}` one that is in table {table}", l.key));
+                self.go(found, node, Outcome::Next, Some(format!("{table} finds the key")));
+                st.todos.push(format!("make the key `{}` one that is not in table {table}", l.key));
+                self.go(st, node, Outcome::NotFound, Some(format!("{table} lacks the key")));
+            }
             Action::CallData(c) => {
                 let name = c.action.name.clone();
                 let success = self.samples.get(&name).cloned().unwrap_or_else(|| "{ returns: {} }".into());

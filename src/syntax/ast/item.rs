@@ -22,6 +22,7 @@ pub struct StrLit {
 pub struct SourceFile {
     pub schedules: Vec<Schedule>,
     pub data_actions: Vec<DataAction>,
+    pub tables: Vec<TableDecl>,
     pub flows: Vec<Flow>,
     pub span: Span,
 }
@@ -196,4 +197,19 @@ pub struct DataOutput {
     pub ty: Ident,
     /// A JSON Pointer (RFC 6901) into the response body.
     pub pointer: StrLit,
+}
+
+/// `table Branches from "branches.csv" key postcode { name: String, late: Boolean }`: a lookup
+/// table (Architect's data table, Connect's contact-attribute lookups) read from a CSV file of the
+/// project, each declared column typed and checked cell by cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableDecl {
+    pub name: Ident,
+    /// The CSV file, relative to the project folder.
+    pub file: StrLit,
+    /// The column looked up (text).
+    pub key: Ident,
+    /// The other columns a flow may read, each with its type.
+    pub columns: Vec<(Ident, Ident)>,
+    pub span: Span,
 }

@@ -37,6 +37,8 @@ pub enum StmtKind {
     CreateCallback(Box<CreateCallback>),
     /// `call data CustomerLookup with { phone: Call.Ani } into { Task.Name = name }`
     CallData(Box<CallData>),
+    /// `lookup Branches key Task.Postcode into { Task.Branch = name } on not found => …`
+    Lookup(Box<Lookup>),
     /// `hold 30s`
     Hold(Expr),
     Disconnect,
@@ -73,6 +75,7 @@ impl StmtKind {
             StmtKind::Transfer(_) => "transfer",
             StmtKind::CreateCallback(_) => "create callback",
             StmtKind::CallData(_) => "call data",
+            StmtKind::Lookup(_) => "lookup",
             StmtKind::Hold(_) => "hold",
             StmtKind::Disconnect => "disconnect",
             StmtKind::ConnectAgent => "connect agent",
@@ -200,4 +203,14 @@ pub struct CallData {
     pub into: Vec<(Path, Ident)>,
     pub on_failure: Option<Block>,
     pub on_timeout: Option<Block>,
+}
+
+/// `lookup Table key EXPR into { Task.X = column } on not found => …`: a row of a table by its
+/// key. Found goes on with the next statement; not found takes `on not found`, or goes on too.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub table: Ident,
+    pub key: Expr,
+    pub into: Vec<(Path, Ident)>,
+    pub on_not_found: Option<Block>,
 }

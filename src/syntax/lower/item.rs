@@ -9,11 +9,18 @@ use pest::iterators::Pair;
 
 pub(crate) fn lower_file(lw: &mut Lowerer, pair: Pair<Rule>) -> SourceFile {
     let span = lw.span(&pair);
-    let mut file = SourceFile { schedules: Vec::new(), data_actions: Vec::new(), flows: Vec::new(), span };
+    let mut file = SourceFile {
+        schedules: Vec::new(),
+        data_actions: Vec::new(),
+        tables: Vec::new(),
+        flows: Vec::new(),
+        span,
+    };
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::schedule => file.schedules.push(schedule(lw, p)),
             Rule::data_action => file.data_actions.push(data_action(lw, p)),
+            Rule::table_decl => file.tables.push(table_decl(lw, p)),
             Rule::flow => file.flows.push(flow(lw, p)),
             _ => {}
         }
@@ -43,6 +50,23 @@ pub(super) fn plain_string(lw: &mut Lowerer, p: Pair<Rule>) -> StrLit {
         }
     }
     StrLit { value, span }
+}
+
+fn table_decl(lw: &mut Lowerer, pair: Pair<Rule>) -> TableDecl {
+    let span = lw.span(&pair);
+    let mut it = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    let name = ident(lw, it.next().expect("table name"));
+    let file = plain_string(lw, it.next().expect("table file"));
+    let key = ident(lw, it.next().expect("table key"));
+    let columns = it
+        .map(|c| {
+            let mut parts = c.into_inner();
+            let col = ident(lw, parts.next().expect("column"));
+            let ty = ident(lw, parts.next().expect("type"));
+            (col, ty)
+        })
+        .collect();
+    TableDecl { name, file, key, columns, span }
 }
 
 fn data_action(lw: &mut Lowerer, pair: Pair<Rule>) -> DataAction {
@@ -292,6 +316,11 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_output
             | Rule::kw_into
             | Rule::kw_secure
+            | Rule::kw_table
+            | Rule::kw_from
+            | Rule::kw_key
+            | Rule::kw_lookup
+            | Rule::kw_found
             | Rule::kw_disconnect
             | Rule::kw_connect
             | Rule::kw_agent

@@ -78,6 +78,7 @@ pub(super) fn stmt(lw: &mut Lowerer, pair: Pair<Rule>) -> Stmt {
         Rule::transfer => StmtKind::Transfer(Box::new(transfer(lw, p))),
         Rule::callback => StmtKind::CreateCallback(Box::new(callback(lw, p))),
         Rule::data_call => StmtKind::CallData(Box::new(data_call(lw, p))),
+        Rule::lookup => StmtKind::Lookup(Box::new(lookup(lw, p))),
         Rule::hold => StmtKind::Hold(expr(lw, inner(p).next().expect("hold time"))),
         Rule::disconnect => StmtKind::Disconnect,
         Rule::connect_agent => StmtKind::ConnectAgent,
@@ -387,4 +388,25 @@ fn data_call(lw: &mut Lowerer, pair: Pair<Rule>) -> CallData {
         }
     }
     c
+}
+
+fn lookup(lw: &mut Lowerer, pair: Pair<Rule>) -> Lookup {
+    let mut it = inner(pair);
+    let table = ident(lw, it.next().expect("table"));
+    let key = expr(lw, it.next().expect("key"));
+    let mut l = Lookup { table, key, into: Vec::new(), on_not_found: None };
+    for p in it {
+        match p.as_rule() {
+            Rule::dc_into => {
+                for entry in inner(p) {
+                    let mut kv = entry.into_inner();
+                    let target = path(lw, kv.next().expect("target"));
+                    let column = ident(lw, kv.next().expect("column"));
+                    l.into.push((target, column));
+                }
+            }
+            _ => l.on_not_found = Some(body(lw, inner(p).next().expect("not found body"))),
+        }
+    }
+    l
 }
