@@ -611,12 +611,7 @@ fn parse_mocks(
     given: &[String],
     checked: &callwright::project::CheckedProject,
 ) -> Result<std::collections::HashMap<String, callwright::runtime::data_action::DataMock>, (i32, String)> {
-    let declared: Vec<&str> = checked
-        .project
-        .files
-        .iter()
-        .flat_map(|(_, f)| f.data_actions.iter().map(|a| a.name.name.as_str()))
-        .collect();
+    let declared = checked.data_action_names();
     let mut mocks = std::collections::HashMap::new();
     for item in given {
         let Some((name, result)) = item.split_once('=') else {

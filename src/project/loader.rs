@@ -184,6 +184,16 @@ impl CheckedProject {
         self.schedules().next().and_then(|s| s.zone.value.parse().ok()).unwrap_or(chrono_tz::Tz::UTC)
     }
 
+    /// The names of the project's data actions (what `--mock`, a test's `data_actions` and a
+    /// scenario's may name).
+    pub fn data_action_names(&self) -> Vec<&str> {
+        self.project
+            .files
+            .iter()
+            .flat_map(|(_, f)| f.data_actions.iter().map(|a| a.name.name.as_str()))
+            .collect()
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

@@ -71,12 +71,7 @@ pub fn simulate(
             }
         }
     };
-    let declared: Vec<&str> = checked
-        .project
-        .files
-        .iter()
-        .flat_map(|(_, f)| f.data_actions.iter().map(|a| a.name.name.as_str()))
-        .collect();
+    let declared = checked.data_action_names();
     for name in scenario.data_actions.keys() {
         if !declared.contains(&name.as_str()) {
             let help = crate::source::suggest::help_for(name, "data action", declared.iter().copied());

@@ -188,14 +188,7 @@ impl Loader<'_> {
         };
         let mut data_actions = std::collections::HashMap::new();
         for (v, p) in l.both("data_actions") {
-            let declared: Vec<&str> = self
-                .project
-                .checked
-                .project
-                .files
-                .iter()
-                .flat_map(|(_, f)| f.data_actions.iter().map(|a| a.name.name.as_str()))
-                .collect();
+            let declared = self.project.checked.data_action_names();
             for (k, dv) in self.mapping(v, &p)? {
                 let name = self.string(k, &p)?;
                 let at = key(&p, &name);
