@@ -136,3 +136,29 @@ fn a_mock_for_an_unknown_action_or_a_bad_result_is_refused() {
         .stderr_contains("failure")
         .run();
 }
+
+/// A computed number that cannot be dialled takes the transfer's failure path; flows that transfer
+/// to each other stop with a flow error instead of running for ever; a number written out is
+/// transferred to.
+#[test]
+fn transfers_out_fail_where_they_must_and_flow_loops_stop() {
+    let dir = std::env::temp_dir().join(format!("callwright-transfer-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("main.flow"),
+        "inbound flow Main {\n  set Flow.N = \"12\"\n  transfer to number Flow.N on failure => {\n    play \"Cannot dial.\"\n    transfer to number \"+31205550199\"\n  }\n}\n\ninbound flow A {\n  transfer to flow B\n}\n\ninbound flow B {\n  transfer to flow A\n}\n",
+    )
+    .unwrap();
+    let project = dir.display().to_string();
+    Test::new()
+        .args(["run", &project, "--flow", "Main"])
+        .stdout_contains("transfer refused: `12` is not a number to dial")
+        .stdout_contains("outcome: transferred to +31205550199")
+        .run();
+    Test::new()
+        .args(["run", &project, "--flow", "A"])
+        .stdout_contains("more than 8 transfers from flow to flow")
+        .run();
+    let _ = std::fs::remove_dir_all(&dir);
+}

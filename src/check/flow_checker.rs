@@ -131,6 +131,7 @@ impl<'a> FlowChecker<'a> {
             }
             StmtKind::Set { target, value } => self.assign(target, value),
             StmtKind::Transfer(t) => self.transfer(t),
+            StmtKind::TransferOut(t) => self.transfer_out(t),
             StmtKind::CallData(c) => self.call_data(c),
             StmtKind::Lookup(l) => self.lookup(l),
             StmtKind::CreateCallback(c) => {
@@ -300,6 +301,54 @@ impl<'a> FlowChecker<'a> {
                 .with_label("unknown queue")
                 .with_help(format!("{help}; or add it under `queues:` in center.yaml")),
             );
+        }
+    }
+
+    /// `transfer to number|voicemail|flow`.
+    fn transfer_out(&mut self, t: &crate::syntax::ast::TransferOut) {
+        use crate::syntax::ast::TransferTarget;
+        match &t.target {
+            TransferTarget::Number(e) => {
+                self.expect(e, Type::PhoneNumber, "the number to transfer to");
+                if let ExprKind::Phone(p) = &e.kind {
+                    super::callback::check_phone(p, e.span, self.diags);
+                }
+            }
+            TransferTarget::Voicemail(q) => self.check_queue(q),
+            TransferTarget::Flow(f) => match self.symbols.flows.get(&f.name) {
+                None => {
+                    let inbound = self
+                        .symbols
+                        .flows
+                        .iter()
+                        .filter(|(_, (k, _))| *k == FlowKind::Inbound)
+                        .map(|(n, _)| n.as_str());
+                    self.diags.push(
+                        Diagnostic::new(Code::UnknownName, f.span, format!("unknown flow `{}`", f.name))
+                            .with_label("no flow with this name")
+                            .with_help(help_for(&f.name, "inbound flow", inbound)),
+                    );
+                }
+                Some((kind, def)) if *kind != FlowKind::Inbound => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::WrongFlowKind,
+                            f.span,
+                            format!(
+                                "`{}` is an {} flow; a call is transferred to an inbound flow",
+                                f.name,
+                                kind.as_str()
+                            ),
+                        )
+                        .with_label("not an inbound flow")
+                        .with_secondary(*def, "defined here"),
+                    );
+                }
+                Some(_) => {}
+            },
+        }
+        if let Some(b) = &t.on_failure {
+            self.block(b);
         }
     }
 
@@ -534,6 +583,11 @@ fn collect_assigned(b: &Block, out: &mut BTreeSet<String>) {
             }
             StmtKind::CreateCallback(c) => {
                 if let Some(x) = &c.on_failure {
+                    collect_assigned(x, out);
+                }
+            }
+            StmtKind::TransferOut(t) => {
+                if let Some(x) = &t.on_failure {
                     collect_assigned(x, out);
                 }
             }

@@ -455,6 +455,9 @@ fn describe(
         Some(CallOutcome::Abandoned { queue, waited }) => {
             format!("abandoned after {} in {queue}", human(*waited))
         }
+        Some(CallOutcome::TransferredOut { flow, node, to }) => {
+            format!("transferred to {to} by flow {flow} at {} ({node})", node_place(flow, *node))
+        }
         Some(CallOutcome::Disconnected { flow, node, .. }) => {
             format!(
                 "disconnected by flow {flow} at {} ({node}){}",
@@ -580,6 +583,9 @@ fn render_json(
         }
         Some(CallOutcome::Abandoned { queue, waited }) => {
             json!({"kind": "abandoned", "queue": &**queue, "waited_seconds": secs(*waited)})
+        }
+        Some(CallOutcome::TransferredOut { flow, node, to }) => {
+            json!({"kind": "transferred_out", "flow": flow, "node": node.to_string(), "to": to})
         }
         Some(CallOutcome::Disconnected { flow, node, .. }) => {
             let callbacks: Vec<_> = callback_ends(events)

@@ -1,7 +1,7 @@
 //! What a graph node does, and the outcomes its edges are labelled with.
 
 use crate::source::Span;
-use crate::syntax::ast::{CallData, CreateCallback, Expr, Ident, Lookup, Path, StrLit};
+use crate::syntax::ast::{CallData, CreateCallback, Expr, Ident, Lookup, Path, StrLit, TransferOut};
 use std::fmt;
 
 /// The action a node performs. Control structures (menu, if, switch) are nodes too: their edges
@@ -58,6 +58,8 @@ pub enum Action {
     CallData(Box<CallData>),
     /// `lookup Table key …`: edges `next` (found) and `not found` when the flow has `on not found`.
     Lookup(Box<Lookup>),
+    /// `transfer to number|voicemail|flow …`: the call leaves this flow; edge `failure` only.
+    TransferOut(Box<TransferOut>),
     Hold(Expr),
     Disconnect,
     ConnectAgent,
@@ -90,6 +92,7 @@ impl Action {
             Action::CreateCallback(_) => "create callback",
             Action::CallData(_) => "call data",
             Action::Lookup(_) => "lookup",
+            Action::TransferOut(_) => "transfer out",
             Action::Hold(_) => "hold",
             Action::Disconnect => "disconnect",
             Action::ConnectAgent => "connect agent",

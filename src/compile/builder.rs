@@ -165,6 +165,22 @@ impl Builder {
                 );
                 self.branch(t.on_failure.as_ref(), vec![(n, Outcome::Failure)])
             }
+            StmtKind::TransferOut(t) => {
+                let attrs = TransferOut { on_failure: None, ..(**t).clone() };
+                let n = self.node(Action::TransferOut(Box::new(attrs)), span, incoming);
+                // A checked name (a flow, a queue's voicemail) or a number written out cannot fail:
+                // only a computed number can, so only it (or an explicit `on failure`) has the edge.
+                let written_out = |e: &Expr| match &e.kind {
+                    ExprKind::Phone(_) => true,
+                    ExprKind::Str(parts) => matches!(parts.as_slice(), [StrPart::Text(_)]),
+                    _ => false,
+                };
+                let can_fail = matches!(&t.target, TransferTarget::Number(e) if !written_out(e));
+                if t.on_failure.is_none() && !can_fail {
+                    return Vec::new();
+                }
+                self.branch(t.on_failure.as_ref(), vec![(n, Outcome::Failure)])
+            }
             StmtKind::Lookup(l) => {
                 let attrs = Lookup { on_not_found: None, ..(**l).clone() };
                 let n = self.node(Action::Lookup(Box::new(attrs)), span, incoming);

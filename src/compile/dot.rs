@@ -70,7 +70,7 @@ impl Category {
             | Action::Set { .. } => Category::Prompt,
             Action::Decision(_) | Action::Switch { .. } => Category::Decision,
             Action::Menu { .. } | Action::Ask { .. } => Category::Input,
-            Action::Transfer { .. } => Category::Queue,
+            Action::Transfer { .. } | Action::TransferOut(_) => Category::Queue,
             Action::CallData(_) | Action::Lookup(_) => Category::Task,
             Action::CreateCallback(_) => Category::CallbackReq,
             Action::Disconnect | Action::ConnectAgent => Category::Terminal,
@@ -286,6 +286,14 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
                 attrs.push(format!("skills {}", s.join(", ")));
             }
             lines.extend(attr_lines(&attrs));
+        }
+        Action::TransferOut(t) => {
+            use crate::syntax::ast::TransferTarget;
+            lines.push(match &t.target {
+                TransferTarget::Number(e) => format!("transfer to number {}", expr_text(e)),
+                TransferTarget::Voicemail(q) => format!("transfer to voicemail {}", q.name),
+                TransferTarget::Flow(f) => format!("transfer to flow {}", f.name),
+            });
         }
         Action::Lookup(l) => {
             lines.push(format!("lookup {}", l.table.name));

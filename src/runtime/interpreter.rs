@@ -36,6 +36,9 @@ pub enum CallOutcome {
     FlowError { flow: String, node: NodeId, message: String },
     /// The caller hung up before reaching a queue, at this node.
     HungUp { flow: String, node: NodeId },
+    /// The call left for an external number or a voicemail box (`to`: the E.164 number, or
+    /// `voicemail of QUEUE`).
+    TransferredOut { flow: String, node: NodeId, to: String },
 }
 
 /// Where a graph walk stopped.
@@ -50,7 +53,15 @@ enum Exit {
     /// The in-queue flow handed the call to a callback and disconnected.
     CallbackTakeover(NodeId),
     Error(NodeId, String),
+    /// `transfer to number|voicemail`: the call left.
+    Left(NodeId, String),
+    /// `transfer to flow`: another flow goes on with the call.
+    ToFlow(Rc<FlowGraph>),
 }
+
+/// Flow-to-flow transfers one call may make (a loop of flows that transfer to each other is a
+/// flow error, not a call that never ends).
+const MAX_FLOW_TRANSFERS: u32 = 8;
 
 /// Runs one call from its entry flow to the end, or until the caller hangs up.
 pub async fn run_call<R: Runtime, C: Caller, O: Observer>(
@@ -116,7 +127,22 @@ async fn drive<R: Runtime, C: Caller, O: Observer>(
     flow: &Rc<FlowGraph>,
 ) -> CallOutcome {
     let engine = task.engine.clone();
-    let exit = walk(task, flow, false).await;
+    let mut flow = flow.clone();
+    let mut hops = 0;
+    let exit = loop {
+        match walk(task, &flow, false).await {
+            Exit::ToFlow(next) if hops < MAX_FLOW_TRANSFERS => {
+                hops += 1;
+                flow = next;
+            }
+            Exit::ToFlow(_) => {
+                let message = format!("more than {MAX_FLOW_TRANSFERS} transfers from flow to flow");
+                break Exit::Error(task.ctx.node, message);
+            }
+            exit => break exit,
+        }
+    };
+    let flow = &flow;
     match exit {
         Exit::Disconnected(node) => {
             CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
@@ -127,6 +153,13 @@ async fn drive<R: Runtime, C: Caller, O: Observer>(
             CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
         }
         Exit::Queued { entry, queue, inqueue } => wait_in_queue(task, &engine, entry, queue, inqueue).await,
+        Exit::Left(node, to) => CallOutcome::TransferredOut { flow: flow.name().to_string(), node, to },
+        // Taken by the loop above.
+        Exit::ToFlow(_) => CallOutcome::FlowError {
+            flow: flow.name().to_string(),
+            node: task.ctx.node,
+            message: "a flow transfer was not followed".into(),
+        },
     }
 }
 
@@ -233,6 +266,21 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                     engine.leave_queue(entry);
                     let flow = inqueue.clone().unwrap_or_default();
                     return CallOutcome::FlowError { flow, node, message };
+                }
+                Exit::Left(node, to) => {
+                    engine.leave_queue(entry);
+                    let flow = inqueue.clone().unwrap_or_default();
+                    return CallOutcome::TransferredOut { flow, node, to };
+                }
+                // The checker allows no flow transfer in an in-queue flow.
+                Exit::ToFlow(next) => {
+                    engine.leave_queue(entry);
+                    let message = format!("an in-queue flow cannot transfer to flow {}", next.name());
+                    return CallOutcome::FlowError {
+                        flow: inqueue.clone().unwrap_or_default(),
+                        node: task.ctx.node,
+                        message,
+                    };
                 }
             },
         }
@@ -503,6 +551,49 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 }
             }
             Action::CallData(c) => call_data(task, &engine, graph, node, c).await,
+            Action::TransferOut(t) => {
+                use crate::syntax::ast::TransferTarget;
+                let refused = |task: &mut CallTask<R, C, O>, why: String| {
+                    if task.obs.enabled() {
+                        task.obs.record(now, Event::Note(format!("transfer refused: {why}")));
+                    }
+                    Outcome::Failure
+                };
+                match &t.target {
+                    TransferTarget::Number(e) => {
+                        let number = eval(e, &task.ctx, now, &*engine).into_text();
+                        let digits = number.chars().skip(1).filter(char::is_ascii_digit).count();
+                        if number.starts_with('+') && (8..=15).contains(&digits) {
+                            let number: String = std::iter::once('+')
+                                .chain(number.chars().filter(char::is_ascii_digit))
+                                .collect();
+                            if task.obs.enabled() {
+                                task.obs.record(now, Event::Note(format!("transferred out to {number}")));
+                            }
+                            return Exit::Left(node, number);
+                        }
+                        refused(task, format!("`{number}` is not a number to dial (+ and 8 to 15 digits)"))
+                    }
+                    TransferTarget::Voicemail(q) => {
+                        if engine.acd.borrow().queue_id(&q.name).is_some() {
+                            if task.obs.enabled() {
+                                task.obs.record(now, Event::Note(format!("to the voicemail of {}", q.name)));
+                            }
+                            return Exit::Left(node, format!("voicemail of {}", q.name));
+                        }
+                        refused(task, format!("no queue {}", q.name))
+                    }
+                    TransferTarget::Flow(f) => match engine.flow(&f.name) {
+                        Some(g) if !in_queue => {
+                            if task.obs.enabled() {
+                                task.obs.record(now, Event::Note(format!("transferred to flow {}", f.name)));
+                            }
+                            return Exit::ToFlow(g);
+                        }
+                        _ => refused(task, format!("no flow {} to transfer to", f.name)),
+                    },
+                }
+            }
             Action::Lookup(l) => {
                 let key = eval(&l.key, &task.ctx, now, &*engine).into_text();
                 let row = engine.tables.get(&l.table.name).and_then(|t| {

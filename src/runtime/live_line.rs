@@ -240,6 +240,7 @@ pub async fn serve_inbound<R: Runtime>(engine: std::rc::Rc<super::Engine<R>>, ca
         CallOutcome::Abandoned { .. } | CallOutcome::HungUp { .. } => "you hung up".to_string(),
         CallOutcome::CallbackCreated { .. } => "the callback keeps your place; we will call you".to_string(),
         CallOutcome::Disconnected { .. } => "the flow ended the call".to_string(),
+        CallOutcome::TransferredOut { to, .. } => format!("transferred to {to}"),
         CallOutcome::ConnectedToAgent { .. } => "connected".to_string(),
         CallOutcome::FlowError { message, .. } => format!("the flow stopped: {message}"),
     };

@@ -250,7 +250,8 @@ fn record(m: &mut Metrics, outcome: &CallOutcome, interval: usize) {
         }
         CallOutcome::Disconnected { queued: None, .. }
         | CallOutcome::ConnectedToAgent { .. }
-        | CallOutcome::HungUp { .. } => m.record_disconnected_in_flow(interval),
+        | CallOutcome::HungUp { .. }
+        | CallOutcome::TransferredOut { .. } => m.record_disconnected_in_flow(interval),
         CallOutcome::FlowError { .. } => m.record_flow_error(interval),
     }
 }

@@ -93,6 +93,9 @@ fn describe(rule: Rule) -> String {
         Rule::table_column => "a column such as `name: String`",
         Rule::lookup => "`lookup`",
         Rule::on_not_found => "`on not found`",
+        Rule::transfer_out | Rule::out_number | Rule::out_voicemail | Rule::out_flow => {
+            "a queue, `number …`, `voicemail Queue` or `flow Name`"
+        }
         Rule::closed_item => "a date such as `2026-12-25`",
         Rule::case => "a case `value => ...`",
         _ => "something else",

@@ -21,6 +21,7 @@ const OUTCOMES: &[&str] = &[
     "waiting",
     "connected",
     "flow_error",
+    "transferred_out",
 ];
 const CALLBACK: &[&str] = &[
     "number",
@@ -245,6 +246,7 @@ impl Loader<'_> {
             "abandoned" => OutcomeExpect::Abandoned { queue: queue_opt(val, &kp)? },
             "waiting" => OutcomeExpect::Waiting { queue: queue_opt(val, &kp)? },
             "connected" => OutcomeExpect::Connected,
+            "transferred_out" => OutcomeExpect::TransferredOut { to: self.opt_text(val, &kp)? },
             "flow_error" => OutcomeExpect::FlowError { contains: self.opt_text(val, &kp)? },
             _ => OutcomeExpect::Callback(self.callback(val, &kp)?),
         })

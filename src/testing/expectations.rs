@@ -261,6 +261,14 @@ fn check_outcome(
                 fail(want, out);
             }
         }
+        OutcomeExpect::TransferredOut { to } => {
+            let ok = !run.stopped
+                && matches!(&run.outcome, CallOutcome::TransferredOut { to: got, .. }
+                    if to.as_ref().is_none_or(|t| t == got));
+            if !ok {
+                fail(format!("transferred to {}", to.as_deref().unwrap_or("a number or a voicemail")), out);
+            }
+        }
         OutcomeExpect::HungUp { at } => {
             let ok = !run.stopped
                 && matches!(&run.outcome, CallOutcome::HungUp { flow, node }
@@ -391,6 +399,7 @@ fn describe_short(run: &CaseRun) -> String {
         CallOutcome::ConnectedToAgent { .. } => "the call was connected to the agent".into(),
         CallOutcome::FlowError { message, .. } => format!("a flow error: {message}"),
         CallOutcome::HungUp { .. } => "the caller hung up".into(),
+        CallOutcome::TransferredOut { to, .. } => format!("the call was transferred to {to}"),
     }
 }
 
@@ -425,6 +434,9 @@ pub fn describe(run: &CaseRun, project: &ProjectUnderTest) -> String {
         }
         CallOutcome::HungUp { flow, node } => {
             format!("the caller hung up in {flow} at {} ({node})", place(flow, *node))
+        }
+        CallOutcome::TransferredOut { flow, node, to } => {
+            format!("transferred to {to} by {flow} at {} ({node})", place(flow, *node))
         }
     }
 }

@@ -89,6 +89,9 @@ enum End {
     Waiting,
     /// An in-queue flow handed the caller's place to a callback and disconnected.
     Callback,
+    /// `transfer to number|voicemail` (a flow transfer is walked like a jump is not: the other
+    /// flow has its own cases).
+    TransferredOut,
 }
 
 struct Walker<'a> {
@@ -279,6 +282,13 @@ impl Walker<'_> {
                 if !st.withheld_number {
                     st.withheld_number = true;
                     self.go(st, node, Outcome::Failure, Some("callback refused (withheld number)".into()));
+                }
+            }
+            Action::TransferOut(_) => {
+                self.finish(st.clone(), End::TransferredOut);
+                if g.follow(node, &Outcome::Failure).is_some() {
+                    st.todos.push("make the transfer fail (a number that cannot be dialled)".into());
+                    self.go(st, node, Outcome::Failure, Some("transfer refused".into()));
                 }
             }
             Action::Lookup(l) => {
@@ -691,6 +701,9 @@ fn render(
             }
             End::Connected => {
                 let _ = writeln!(s, "      outcome: connected");
+            }
+            End::TransferredOut => {
+                let _ = writeln!(s, "      outcome: transferred_out");
             }
             End::Error => {
                 let _ = writeln!(s, "      outcome: flow_error");

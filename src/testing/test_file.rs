@@ -194,6 +194,10 @@ pub enum OutcomeExpect {
     },
     /// An outbound flow connected the customer to the agent.
     Connected,
+    /// The call left for a number (E.164) or a voicemail box (`voicemail of QUEUE`).
+    TransferredOut {
+        to: Option<String>,
+    },
     FlowError {
         contains: Option<String>,
     },

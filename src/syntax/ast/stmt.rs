@@ -34,6 +34,8 @@ pub enum StmtKind {
         value: Expr,
     },
     Transfer(Box<Transfer>),
+    /// `transfer to number E` · `transfer to voicemail Queue` · `transfer to flow Name`
+    TransferOut(Box<TransferOut>),
     CreateCallback(Box<CreateCallback>),
     /// `call data CustomerLookup with { phone: Call.Ani } into { Task.Name = name }`
     CallData(Box<CallData>),
@@ -73,6 +75,11 @@ impl StmtKind {
             StmtKind::Switch(_) => "switch",
             StmtKind::Set { .. } => "set",
             StmtKind::Transfer(_) => "transfer",
+            StmtKind::TransferOut(t) => match t.target {
+                TransferTarget::Number(_) => "transfer to number",
+                TransferTarget::Voicemail(_) => "transfer to voicemail",
+                TransferTarget::Flow(_) => "transfer to flow",
+            },
             StmtKind::CreateCallback(_) => "create callback",
             StmtKind::CallData(_) => "call data",
             StmtKind::Lookup(_) => "lookup",
@@ -213,4 +220,24 @@ pub struct Lookup {
     pub key: Expr,
     pub into: Vec<(Path, Ident)>,
     pub on_not_found: Option<Block>,
+}
+
+/// Where a call leaves the queues for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransferTarget {
+    /// An external number (a partner, another site): the call leaves the center.
+    Number(Expr),
+    /// The queue's voicemail: the caller leaves a message.
+    Voicemail(Ident),
+    /// Another inbound flow of the project, which goes on with the call.
+    Flow(Ident),
+}
+
+/// `transfer to number "+31…" on failure => …`: the call leaves for a number, a voicemail box or
+/// another flow; the failure path is taken when it cannot (not a dialable number, an unknown
+/// queue, too many flow-to-flow transfers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransferOut {
+    pub target: TransferTarget,
+    pub on_failure: Option<Block>,
 }

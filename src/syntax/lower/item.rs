@@ -321,6 +321,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_key
             | Rule::kw_lookup
             | Rule::kw_found
+            | Rule::kw_voicemail
             | Rule::kw_disconnect
             | Rule::kw_connect
             | Rule::kw_agent

@@ -75,6 +75,9 @@ pub(super) fn stmt(lw: &mut Lowerer, pair: Pair<Rule>) -> Stmt {
             let value = expr(lw, it.next().expect("value"));
             StmtKind::Set { target, value }
         }
+        Rule::transfer if inner(p.clone()).any(|c| c.as_rule() == Rule::transfer_out) => {
+            StmtKind::TransferOut(Box::new(transfer_out(lw, p)))
+        }
         Rule::transfer => StmtKind::Transfer(Box::new(transfer(lw, p))),
         Rule::callback => StmtKind::CreateCallback(Box::new(callback(lw, p))),
         Rule::data_call => StmtKind::CallData(Box::new(data_call(lw, p))),
@@ -409,4 +412,26 @@ fn lookup(lw: &mut Lowerer, pair: Pair<Rule>) -> Lookup {
         }
     }
     l
+}
+
+fn transfer_out(lw: &mut Lowerer, pair: Pair<Rule>) -> TransferOut {
+    let mut target = None;
+    let mut on_failure = None;
+    for p in inner(pair) {
+        match p.as_rule() {
+            Rule::transfer_out => {
+                let t = p.into_inner().next().expect("target");
+                let rule = t.as_rule();
+                let v = inner(t).next().expect("target value");
+                target = Some(match rule {
+                    Rule::out_number => TransferTarget::Number(expr(lw, v)),
+                    Rule::out_voicemail => TransferTarget::Voicemail(ident(lw, v)),
+                    _ => TransferTarget::Flow(ident(lw, v)),
+                });
+            }
+            Rule::on_failure => on_failure = Some(body(lw, inner(p).next().expect("failure body"))),
+            _ => {}
+        }
+    }
+    TransferOut { target: target.expect("a transfer_out has a target"), on_failure }
 }
