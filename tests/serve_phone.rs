@@ -261,3 +261,40 @@ fn a_live_data_action_asks_a_real_server_and_the_flow_uses_its_answer() {
         assert!(head.to_ascii_lowercase().contains("authorization: bearer s3cret"), "{head}");
     }
 }
+
+/// A supervisor flips a switch of center.yaml over the API and the next call hears it; an agent may
+/// not, an unknown switch is a 404 naming the known ones, and the event stream says so.
+#[test]
+fn a_switch_flipped_over_the_api_changes_the_next_call() {
+    let (server, admin, supervisor, sam) = start();
+    let (status, _, all) = http(&server, "GET", "/api/v2/switches", Some(&sam), None);
+    assert_eq!((status, all.clone()), (200, json!({"Closed": false})));
+    let put = |token: &str, name: &str, on: bool| {
+        let (status, _, body) = http(
+            &server,
+            "PUT",
+            &format!("/api/v2/switches/{name}"),
+            Some(token),
+            Some(&json!({ "on": on }).to_string()),
+        );
+        (status, body)
+    };
+    assert_eq!(put(&sam, "Closed", true).0, 403);
+    let (status, p) = put(&supervisor, "Closd", true);
+    assert_eq!((status, p["code"].as_str()), (404, Some("unknown_switch")), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("did you mean `Closed`?"), "{p}");
+    let (status, all) = put(&supervisor, "Closed", true);
+    assert_eq!((status, all), (200, json!({"Closed": true})));
+
+    let (_, line) = post(&server, "/api/v2/phone/lines", &admin, json!({"number": "+31612345678"}));
+    let id = line["id"].as_str().unwrap().to_string();
+    let rx = line_events(&server, &admin, &id);
+    std::thread::sleep(Duration::from_millis(200));
+    post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31201230000"}));
+    expect(&rx, "the switched message", |e| e["type"] == "prompt" && e["text"] == "We are closed today.");
+    expect(&rx, "the end", |e| e["type"] == "ended");
+
+    put(&supervisor, "Closed", false);
+    post(&server, &format!("/api/v2/phone/lines/{id}/calls"), &admin, json!({"to": "+31201230000"}));
+    expect(&rx, "the usual welcome", |e| e["type"] == "prompt" && e["text"] == "Welcome.");
+}

@@ -424,6 +424,8 @@ fn the_openapi_document_and_docs_page_are_served() {
             "/api/v2/phone/lines/{id}/hangup",
             "/api/v2/phone/lines/{id}/keys",
             "/api/v2/phone/numbers",
+            "/api/v2/switches",
+            "/api/v2/switches/{name}",
             "/metrics",
             "/readyz",
             "/v1/callbacks/organization/{orgId}/scheduled-callback",

@@ -33,6 +33,8 @@ pub enum Param {
     Schedule,
     /// The bare name of a queue.
     Queue,
+    /// The bare name of a switch of center.yaml.
+    Switch,
 }
 
 /// (name, parameters, result, description)
@@ -42,6 +44,12 @@ pub const FUNCTIONS: &[(&str, &[Param], Type, &str)] = &[
     ("agents_available", &[Param::Queue], Type::Integer, "agents of the queue free to take a call"),
     ("agents_staffed", &[Param::Queue], Type::Integer, "agents of the queue logged in"),
     ("calls_waiting", &[Param::Queue], Type::Integer, "calls waiting in the queue"),
+    (
+        "switched",
+        &[Param::Switch],
+        Type::Boolean,
+        "a switch of center.yaml is on (an emergency message flipped without redeploying)",
+    ),
     ("is_known", &[Param::Any], Type::Boolean, "the value is set (an estimated wait may be unknown)"),
     ("len", &[Param::Value(Type::String)], Type::Integer, "length of a text"),
     (

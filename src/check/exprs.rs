@@ -181,6 +181,7 @@ impl FlowChecker<'_> {
                 }
                 Param::Schedule => self.named_arg(arg, "schedule", &func.name),
                 Param::Queue => self.named_arg(arg, "queue", &func.name),
+                Param::Switch => self.named_arg(arg, "switch", &func.name),
             }
         }
         // Literal arguments that can be judged now: a pattern, a zone.
@@ -267,6 +268,20 @@ impl FlowChecker<'_> {
                     )
                     .with_label("no schedule with this name")
                     .with_help(help),
+                );
+            }
+        } else if what == "switch" {
+            let switches: Vec<&str> =
+                self.center.iter().flat_map(|c| c.switches.iter().map(|s| s.0.as_str())).collect();
+            if !switches.contains(&name.name.as_str()) {
+                self.diags.push(
+                    Diagnostic::new(Code::UnknownName, name.span, format!("unknown switch `{}`", name.name))
+                        .with_label("not in center.yaml's `switches`")
+                        .with_help(format!(
+                            "{} (declare it: `switches: {{ {}: false }}`)",
+                            help_for(&name.name, "switch", switches.iter().copied()),
+                            name.name
+                        )),
                 );
             }
         } else {

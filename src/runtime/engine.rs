@@ -79,6 +79,8 @@ pub struct Engine<R: Runtime> {
     pub(crate) data: super::data_action::DataActions,
     /// The project's lookup tables, by name.
     pub(crate) tables: HashMap<String, Rc<super::lookup_table::LookupTable>>,
+    /// The switches of center.yaml (shared with a server that flips them).
+    pub(crate) switches: super::overrides::Switches,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -116,6 +118,7 @@ impl<R: Runtime> Engine<R> {
             data: super::data_action::DataActions::new(
                 project.project.files.iter().flat_map(|(_, f)| f.data_actions.iter()),
             ),
+            switches: super::overrides::switches_of(project.project.center.as_ref()),
             tables: super::lookup_table::tables(
                 project.project.files.iter().flat_map(|(_, f)| f.tables.iter()),
                 &project.project.tables,
@@ -303,6 +306,13 @@ impl<R: Runtime> World for Engine<R> {
     fn calls_waiting(&self, queue: &str) -> i64 {
         let acd = self.acd.borrow();
         acd.queue_id(queue).map_or(0, |q| acd.waiting(q) as i64)
+    }
+
+    fn switched(&self, switch: &str) -> bool {
+        if let Some(on) = self.overrides.switches.get(switch) {
+            return *on;
+        }
+        self.switches.read().map(|m| m.get(switch).copied().unwrap_or(false)).unwrap_or(false)
     }
 }
 

@@ -37,6 +37,8 @@ pub struct EngineBuilder<'p, R: Runtime> {
     epoch: Option<chrono::DateTime<chrono_tz::Tz>>,
     /// How data actions answer, by action name.
     data_mocks: HashMap<String, super::data_action::DataMock>,
+    /// Switches shared with a server; `None`: the center's values at start.
+    switches: Option<super::overrides::Switches>,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -54,6 +56,7 @@ impl<R: Runtime> Engine<R> {
             keep_history: true,
             epoch: None,
             data_mocks: HashMap::new(),
+            switches: None,
         }
     }
 }
@@ -113,6 +116,12 @@ impl<'p, R: Runtime> EngineBuilder<'p, R> {
         self
     }
 
+    /// Switches shared with whoever flips them (a server's API).
+    pub fn switches(mut self, switches: super::overrides::Switches) -> Self {
+        self.switches = Some(switches);
+        self
+    }
+
     pub fn build(self) -> Engine<R> {
         let (flows, schedules) = self.shared.unwrap_or_else(|| {
             (
@@ -126,6 +135,9 @@ impl<'p, R: Runtime> EngineBuilder<'p, R> {
         }
         engine.overrides = self.overrides;
         engine.data.mocks = self.data_mocks;
+        if let Some(s) = self.switches {
+            engine.switches = s;
+        }
         engine.callbacks.get_mut().keep_history = self.keep_history;
         if let Some(ledger) = self.ledger {
             *engine.callback_side.ledger.get_mut() = ledger;

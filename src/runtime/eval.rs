@@ -40,6 +40,8 @@ pub trait World {
     fn agents_available(&self, queue: &str) -> i64;
     fn agents_staffed(&self, queue: &str) -> i64;
     fn calls_waiting(&self, queue: &str) -> i64;
+    /// Whether a switch of center.yaml is on now.
+    fn switched(&self, switch: &str) -> bool;
 }
 
 /// Evaluates a checked expression. Type errors cannot happen after `check`; anything odd at run
@@ -188,6 +190,7 @@ fn call(name: &str, args: &[Expr], ctx: &CallContext, now: Micros, world: &dyn W
         "agents_staffed" => Value::Int(world.agents_staffed(bare_name(&args[0]))),
         "calls_waiting" => Value::Int(world.calls_waiting(bare_name(&args[0]))),
         "is_known" => Value::Bool(arg(0).is_known()),
+        "switched" => Value::Bool(world.switched(bare_name(&args[0]))),
         "len" => text(0).map_or(Value::Unknown, |s| Value::Int(s.chars().count() as i64)),
         "contains" => match (text(0), text(1)) {
             (Some(a), Some(b)) => Value::Bool(a.contains(&b)),

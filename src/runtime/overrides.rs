@@ -25,6 +25,18 @@ pub struct Overrides {
     /// Queues that refuse calls (the transfer takes its failure path); `all_queues_full` for any.
     pub full_queues: Vec<String>,
     pub all_queues_full: bool,
+    /// Switches of center.yaml a case sets (`given: switches: { Emergency: on }`).
+    pub switches: HashMap<String, bool>,
+}
+
+/// The switches of center.yaml as a run sees them: shared, so a server flips them (`PUT
+/// /api/v2/switches/NAME`) for the calls its dispatcher's engine runs on another thread.
+pub type Switches = std::sync::Arc<std::sync::RwLock<std::collections::BTreeMap<String, bool>>>;
+
+/// The switches with their values at start.
+pub fn switches_of(center: Option<&crate::model::center::Center>) -> Switches {
+    let map = center.iter().flat_map(|c| c.switches.iter().map(|(n, on, _)| (n.clone(), *on))).collect();
+    std::sync::Arc::new(std::sync::RwLock::new(map))
 }
 
 impl Overrides {

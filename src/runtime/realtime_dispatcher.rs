@@ -403,6 +403,8 @@ pub struct StoreDispatch {
     pub on_create: Option<crate::callbacks::ledger::OnCreate>,
     /// Makes data actions' requests for real (`serve --live-data`); `None`: they fail.
     pub data_gateway: Option<Box<dyn super::data_action::DataGateway + Send>>,
+    /// The switches a server flips; `None`: the center's values at start.
+    pub switches: Option<super::overrides::Switches>,
 }
 
 /// Opens the store three times (reader, ledger writer, lease), builds the engine with the one
@@ -454,6 +456,9 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
             .callback_handle(move |rt: &TokioRuntime| (-(1.0 - rt.uniform()).ln() * handle as f64) as Micros)
             .people(|people| people.odds = odds)
             .ledger(ledger);
+        if let Some(s) = config.switches.take() {
+            builder = builder.switches(s);
+        }
         if let Some(t) = DateTime::<Utc>::from_timestamp_micros(epoch) {
             builder = builder.epoch(t.with_timezone(&chrono_tz::Tz::UTC));
         }

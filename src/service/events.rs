@@ -42,6 +42,11 @@ impl Events {
         }));
     }
 
+    /// A supervisor flipped a switch of center.yaml.
+    pub fn switched(&self, name: &str, on: bool) {
+        self.publish(json!({ "switch": name, "on": on, "at": chrono::Utc::now().to_rfc3339() }));
+    }
+
     /// A change the dispatcher committed (it knows only the id and the states).
     pub fn moved(&self, id: &str, from: State, to: State, reason: &str) {
         self.publish(json!({

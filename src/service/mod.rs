@@ -28,6 +28,7 @@ mod phone;
 mod problem;
 mod report;
 mod slots;
+mod switches;
 mod webex;
 mod webex_model;
 pub mod webhook;
@@ -104,6 +105,8 @@ pub struct ServiceState {
     pub flows: flows_page::Flows,
     /// The web phones' lines (`/phone`).
     pub phones: phone::Phones,
+    /// The switches of center.yaml, shared with the dispatcher's engine.
+    pub switches: crate::runtime::Switches,
 }
 
 /// What `/readyz` says of the dispatcher.
@@ -176,6 +179,8 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route(webex, get(webex::list).post(webex::create))
         .route(&format!("{webex}/{{id}}"), get(webex::get_one).put(webex::put).delete(webex::delete))
         .route("/api/v2/me", get(auth::me))
+        .route("/api/v2/switches", get(switches::list))
+        .route("/api/v2/switches/{name}", axum::routing::put(switches::put))
         .route("/api/v2/phone/numbers", get(phone::numbers))
         .route("/api/v2/phone/lines", post(phone::create_line))
         .route("/api/v2/phone/lines/{id}", axum::routing::delete(phone::delete_line))
@@ -219,6 +224,7 @@ pub fn serve(
     // before listening, not in the first customer's request.
     let _ = crate::callbacks::normalize_number("+31201234567", None);
     let store = Arc::new(Mutex::new(store));
+    let switches = crate::runtime::switches_of(center.as_ref());
     let state = Arc::new(ServiceState {
         writer: writer::Writer::start(store.clone()),
         store,
@@ -239,6 +245,7 @@ pub fn serve(
         }),
         flows: flows_page::Flows::new(options.project.clone(), options.coverage.clone()),
         phones: phone::Phones::default(),
+        switches,
     });
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // Two workers: on a 2-core machine HTTP, JSON and the CB rules of concurrent requests use both
@@ -356,6 +363,7 @@ fn dispatch_in_process(
         dialer: dialer.map(|d| Box::new(d) as Box<dyn crate::callbacks::dialer::ExternalDialer + Send>),
         desk: desk.map(|d| Box::new(d) as Box<dyn crate::callbacks::desk::AgentDesk + Send>),
         switchboard: Some(Box::new(phone::ServiceSwitchboard(state.clone()))),
+        switches: Some(state.switches.clone()),
         data_gateway: live_data.then(|| {
             Box::new(data_gateway::HttpGateway) as Box<dyn crate::runtime::data_action::DataGateway + Send>
         }),

@@ -4,7 +4,7 @@
 
 use super::{
     agents, auth, contacts, desk, disposition, genesys, genesys_model, health, phone, problem, report, slots,
-    webex, webex_model, webhook,
+    switches, webex, webex_model, webhook,
 };
 use axum::Json;
 use axum::response::Html;
@@ -24,6 +24,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         webex::create, webex::list, webex::get_one, webex::put, webex::delete,
         disposition::dispose, slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability, desk::get_desk, desk::answer_offer, desk::end_call, desk::hold, desk::keys, contacts::create, contacts::list, contacts::get_one, contacts::put, contacts::add_number, contacts::delete,
         health::events, health::readyz, health::metrics, auth::me,
+        switches::list, switches::put,
         phone::numbers, phone::create_line, phone::delete_line, phone::dial, phone::keys, phone::answer, phone::hang_up, phone::events,
     ),
     components(schemas(
@@ -32,6 +33,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         webex_model::ScheduledCallback, webex_model::WebexCallback, webex_model::WebexPage,
         slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody, desk::DeskView, desk::OfferView, desk::CallView, desk::KeysBody, contacts::ContactBody, contacts::NumberBody, contacts::ContactView, contacts::NumberView, contacts::HistoryItem,
         report::Report, webhook::DialReport, disposition::DispositionBody, health::Readiness, problem::ProblemDoc, auth::Me,
+        switches::SwitchBody,
         phone::NewLine, phone::LineView, phone::DirectoryEntry, phone::Dial, phone::Keys,
     )),
     modifiers(&Bearer, &Problems),
@@ -43,6 +45,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "dialer", description = "Results from a telephony platform behind `--dialer webhook URL`"),
         (name = "agents", description = "Agent presence and availability per queue"),
         (name = "events", description = "Callback changes as server-sent events"),
+        (name = "switches", description = "center.yaml's switches, flipped by a supervisor without redeploying"),
         (name = "phone", description = "The web phone: dial the project's numbers, press keys, get rung by callbacks"),
         (name = "operations", description = "Readiness and metrics"),
     )

@@ -186,6 +186,47 @@ impl Loader<'_> {
             Some((v, p)) => self.words(v, &p, AgentResponse::parse, "accept, reject or timeout")?,
             None => Vec::new(),
         };
+        if let Some((v, p)) = l.get("switches") {
+            let declared: Vec<String> = self
+                .project
+                .checked
+                .project
+                .center
+                .iter()
+                .flat_map(|c| c.switches.iter().map(|s| s.0.clone()))
+                .collect();
+            for (k, sv) in self.mapping(v, &p)? {
+                let name = self.string(k, &p)?;
+                let at = key(&p, &name);
+                if !declared.contains(&name) {
+                    let help = crate::source::suggest::help_for(
+                        &name,
+                        "switch",
+                        declared.iter().map(String::as_str),
+                    );
+                    return Err(self.err(
+                        Code::BadValue,
+                        &at,
+                        format!("center.yaml has no switch `{name}`"),
+                        Some(help),
+                    ));
+                }
+                let on = match sv {
+                    Value::Bool(b) => *b,
+                    Value::String(s) if s == "on" => true,
+                    Value::String(s) if s == "off" => false,
+                    other => {
+                        return Err(self.err(
+                            Code::BadValue,
+                            &at,
+                            format!("a switch is on or off, not {}", show(other)),
+                            Some("write `on` or `off`".into()),
+                        ));
+                    }
+                };
+                o.switches.insert(name, on);
+            }
+        }
         let mut data_actions = std::collections::HashMap::new();
         for (v, p) in l.both("data_actions") {
             let declared = self.project.checked.data_action_names();

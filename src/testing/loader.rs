@@ -35,6 +35,7 @@ const GIVEN: &[&str] = &[
     "callback_answers",
     "agent_responses",
     "data_actions",
+    "switches",
 ];
 const STEPS: &[&str] = &["expect", "press", "silent", "hang_up_after"];
 

@@ -139,6 +139,7 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         switchboard: None,
         on_create: None,
         data_gateway: None,
+        switches: None,
         db: common.db.clone(),
         migrate: common.migrate,
         agents: a.agents,

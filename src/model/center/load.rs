@@ -113,6 +113,7 @@ pub(super) fn load(file: FileId, text: &str) -> (Option<Center>, Vec<Diagnostic>
     }
     too_many_skills(&center, &mut diags);
     load_numbers(&loc, &mut diags, &mut center, raw.numbers, top_scope("numbers"));
+    load_switches(&loc, &mut diags, &mut center, raw.switches, top_scope("switches"));
     (Some(center), diags)
 }
 
@@ -165,6 +166,40 @@ fn load_numbers(
                 .with_label("expected the name of an inbound flow"),
             ),
         }
+    }
+}
+
+/// `switches:` — each key a switch's name, each value `true` or `false` (its value at start).
+fn load_switches(
+    loc: &Locator<'_>,
+    diags: &mut Vec<Diagnostic>,
+    center: &mut Center,
+    raw: Option<super::raw::Field<Mapping>>,
+    hit: Option<crate::input::KeyHit>,
+) {
+    let region = hit.as_ref().map_or(loc.whole(), |h| h.block);
+    let section = hit.as_ref().map_or(loc.start(), |h| loc.span(h.entry.clone()));
+    let mut scope =
+        Scope { loc, owner: "in center.yaml".into(), region: loc.whole(), fallback: loc.start(), diags };
+    let Some(map) = scope.read("switches", raw) else { return };
+    for (key, value) in map {
+        let (Value::String(name), Value::Bool(on)) = (&key, &value) else {
+            diags.push(
+                Diagnostic::new(
+                    Code::BadCenterValue,
+                    section,
+                    format!(
+                        "`switches` in center.yaml has {}: {}, not a name and true or false",
+                        show(&key),
+                        show(&value)
+                    ),
+                )
+                .with_label("expected `Name: false`"),
+            );
+            continue;
+        };
+        let span = loc.find_key(region, name, None).map_or(section, |h| loc.span(h.key.clone()));
+        center.switches.push((name.clone(), *on, span));
     }
 }
 

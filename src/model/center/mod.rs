@@ -161,6 +161,9 @@ pub struct Center {
     /// The numbers callers dial and the inbound flow each one reaches (the web phone's
     /// directory; Genesys's call routing, Connect's claimed numbers), in file order.
     pub numbers: Vec<DialledNumber>,
+    /// Switches flows test with `switched(Name)` and a supervisor flips without redeploying (an
+    /// emergency message, a snow day), with their value at start, in file order.
+    pub switches: Vec<(String, bool, Span)>,
 }
 
 /// One `numbers:` entry: `"+31201234000": AcmeSupport`.

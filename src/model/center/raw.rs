@@ -18,6 +18,7 @@ pub(super) struct RawCenter {
     pub queues: Option<Field<Mapping>>,
     pub agents: Option<Field<Vec<Value>>>,
     pub numbers: Option<Field<Mapping>>,
+    pub switches: Option<Field<Mapping>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
