@@ -121,7 +121,7 @@ fn secure_input_is_masked_in_every_trace() {
 #[test]
 fn a_mock_for_an_unknown_action_or_a_bad_result_is_refused() {
     Test::new()
-        .args(["run", "flows/corpus/retail-bank", "--mock", "CustomerLookp=fails"])
+        .args(["run", "flows/corpus/retail-bank", "--flow", "BankLine", "--mock", "CustomerLookp=fails"])
         .status(1)
         .stderr_contains("did you mean `CustomerLookup`?")
         .run();
@@ -129,6 +129,8 @@ fn a_mock_for_an_unknown_action_or_a_bad_result_is_refused() {
         .args([
             "run",
             "flows/corpus/retail-bank",
+            "--flow",
+            "BankLine",
             "--mock",
             r#"CustomerLookup={"returns":{},"failure":"150%"}"#,
         ])

@@ -35,6 +35,8 @@ pub enum Param {
     Queue,
     /// The bare name of a switch of center.yaml.
     Switch,
+    /// The bare name of a prompt resource.
+    Prompt,
 }
 
 /// (name, parameters, result, description)
@@ -44,6 +46,12 @@ pub const FUNCTIONS: &[(&str, &[Param], Type, &str)] = &[
     ("agents_available", &[Param::Queue], Type::Integer, "agents of the queue free to take a call"),
     ("agents_staffed", &[Param::Queue], Type::Integer, "agents of the queue logged in"),
     ("calls_waiting", &[Param::Queue], Type::Integer, "calls waiting in the queue"),
+    (
+        "prompt",
+        &[Param::Prompt],
+        Type::String,
+        "a prompt resource's text in the call's language (`Call.Language`; its first text when it has none)",
+    ),
     (
         "switched",
         &[Param::Switch],

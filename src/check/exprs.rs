@@ -182,6 +182,7 @@ impl FlowChecker<'_> {
                 Param::Schedule => self.named_arg(arg, "schedule", &func.name),
                 Param::Queue => self.named_arg(arg, "queue", &func.name),
                 Param::Switch => self.named_arg(arg, "switch", &func.name),
+                Param::Prompt => self.named_arg(arg, "prompt", &func.name),
             }
         }
         // Literal arguments that can be judged now: a pattern, a zone.
@@ -268,6 +269,18 @@ impl FlowChecker<'_> {
                     )
                     .with_label("no schedule with this name")
                     .with_help(help),
+                );
+            }
+        } else if what == "prompt" {
+            if !self.symbols.prompts.contains_key(&name.name) {
+                self.diags.push(
+                    Diagnostic::new(Code::UnknownName, name.span, format!("unknown prompt `{}`", name.name))
+                        .with_label("no prompt with this name")
+                        .with_help(help_for(
+                            &name.name,
+                            "prompt",
+                            self.symbols.prompts.keys().map(String::as_str),
+                        )),
                 );
             }
         } else if what == "switch" {

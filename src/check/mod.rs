@@ -63,6 +63,53 @@ fn check_flow_ref<'a>(
     }
 }
 
+/// Every prompt should have a text in every language the project's prompts use (W0703); a
+/// language given twice in one prompt is E0102.
+fn prompt_languages<'a>(files: impl Iterator<Item = &'a SourceFile>, diags: &mut Vec<Diagnostic>) {
+    use crate::diagnostics::Code;
+    let prompts: Vec<&crate::syntax::ast::PromptDecl> = files.flat_map(|f| f.prompts.iter()).collect();
+    let mut all: Vec<&str> = Vec::new();
+    for p in &prompts {
+        for (lang, _) in &p.texts {
+            if !all.contains(&lang.value.as_str()) {
+                all.push(&lang.value);
+            }
+        }
+    }
+    for p in &prompts {
+        let mut seen: Vec<&crate::syntax::ast::StrLit> = Vec::new();
+        for (lang, _) in &p.texts {
+            if let Some(first) = seen.iter().find(|l| l.value == lang.value) {
+                diags.push(symbols::duplicate(
+                    &format!("text of prompt `{}` in", p.name.name),
+                    &lang.value,
+                    lang.span,
+                    first.span,
+                ));
+            } else {
+                seen.push(lang);
+            }
+        }
+        let missing: Vec<&str> =
+            all.iter().copied().filter(|l| !p.texts.iter().any(|(x, _)| x.value == *l)).collect();
+        if !missing.is_empty() {
+            let list = missing.join(", ");
+            diags.push(
+                Diagnostic::new(
+                    Code::PromptMissingLanguage,
+                    p.name.span,
+                    format!("prompt `{}` has no text in {list}", p.name.name),
+                )
+                .with_label("missing a language")
+                .with_help(format!(
+                    "add `\"{}\": \"…\"`; until then a caller in that language hears the first text",
+                    missing[0]
+                )),
+            );
+        }
+    }
+}
+
 /// Checks parsed files together (one project) and compiles every flow.
 pub fn check_files<'a>(
     files: impl Iterator<Item = &'a SourceFile> + Clone,
@@ -85,6 +132,7 @@ pub fn check_files<'a>(
         let setting = format!("number `{}`", n.number);
         check_flow_ref(&setting, &n.flow, FlowKind::Inbound, n.flow_span, files.clone(), &mut diags);
     }
+    prompt_languages(files.clone(), &mut diags);
     let mut graphs = Vec::new();
     for file in files {
         for s in &file.schedules {

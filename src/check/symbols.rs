@@ -14,6 +14,8 @@ pub struct Symbols {
     pub schedules: BTreeMap<String, Span>,
     /// Data actions by name: their inputs and typed outputs.
     pub data_actions: BTreeMap<String, DataActionSig>,
+    /// Prompt resources by name: where, and their languages.
+    pub prompts: BTreeMap<String, (Span, Vec<String>)>,
     /// Lookup tables by name: their columns and types (the key column is text).
     pub tables: BTreeMap<String, (Span, Vec<(String, Type)>)>,
     /// Queues declared in center.yaml; `None` when the project has no center.yaml, in which case
@@ -46,6 +48,15 @@ impl Symbols {
                     diags.push(duplicate("data action", &name.name, name.span, first.span));
                 } else {
                     s.data_actions.insert(name.name.clone(), DataActionSig::of(action));
+                }
+            }
+            for pr in &file.prompts {
+                let name = &pr.name;
+                if let Some((first, _)) = s.prompts.get(&name.name) {
+                    diags.push(duplicate("prompt", &name.name, name.span, *first));
+                } else {
+                    let langs = pr.texts.iter().map(|(l, _)| l.value.clone()).collect();
+                    s.prompts.insert(name.name.clone(), (name.span, langs));
                 }
             }
             for t in &file.tables {

@@ -75,6 +75,7 @@ codes! {
     // E07xx: menus and input
     BadMenuChoice = "E0701", Error, "a menu choice is repeated or is not a DTMF key";
     BadPromptSetting = "E0702", Error, "a retry count, timeout or digit count is out of range";
+    PromptMissingLanguage = "W0703", Warning, "a prompt has no text in a language other prompts of the project have";
     // E08xx: center.yaml
     BadCenterFile = "E0801", Error, "center.yaml cannot be read";
     BadCenterValue = "E0802", Error, "a center.yaml setting is out of bounds or refers to something unknown";

@@ -81,6 +81,8 @@ pub struct Engine<R: Runtime> {
     pub(crate) tables: HashMap<String, Rc<super::lookup_table::LookupTable>>,
     /// The switches of center.yaml (shared with a server that flips them).
     pub(crate) switches: super::overrides::Switches,
+    /// Prompt resources: (language, text) in the order written.
+    pub(crate) prompts: HashMap<String, Vec<(String, String)>>,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -119,6 +121,16 @@ impl<R: Runtime> Engine<R> {
                 project.project.files.iter().flat_map(|(_, f)| f.data_actions.iter()),
             ),
             switches: super::overrides::switches_of(project.project.center.as_ref()),
+            prompts: project
+                .project
+                .files
+                .iter()
+                .flat_map(|(_, f)| f.prompts.iter())
+                .map(|p| {
+                    let texts = p.texts.iter().map(|(l, t)| (l.value.clone(), t.value.clone())).collect();
+                    (p.name.name.clone(), texts)
+                })
+                .collect(),
             tables: super::lookup_table::tables(
                 project.project.files.iter().flat_map(|(_, f)| f.tables.iter()),
                 &project.project.tables,
@@ -306,6 +318,19 @@ impl<R: Runtime> World for Engine<R> {
     fn calls_waiting(&self, queue: &str) -> i64 {
         let acd = self.acd.borrow();
         acd.queue_id(queue).map_or(0, |q| acd.waiting(q) as i64)
+    }
+
+    fn prompt(&self, prompt: &str, language: &str) -> String {
+        let Some(texts) = self.prompts.get(prompt) else { return String::new() };
+        // The exact tag, else the same language (`nl` for `nl-NL`), else the first text.
+        let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase();
+        texts
+            .iter()
+            .find(|(l, _)| l.eq_ignore_ascii_case(language))
+            .or_else(|| texts.iter().find(|(l, _)| primary(l) == primary(language)))
+            .or(texts.first())
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
     }
 
     fn switched(&self, switch: &str) -> bool {

@@ -42,6 +42,8 @@ pub trait World {
     fn calls_waiting(&self, queue: &str) -> i64;
     /// Whether a switch of center.yaml is on now.
     fn switched(&self, switch: &str) -> bool;
+    /// A prompt resource's text in `language` (its first text when it has none in it).
+    fn prompt(&self, prompt: &str, language: &str) -> String;
 }
 
 /// Evaluates a checked expression. Type errors cannot happen after `check`; anything odd at run
@@ -191,6 +193,7 @@ fn call(name: &str, args: &[Expr], ctx: &CallContext, now: Micros, world: &dyn W
         "calls_waiting" => Value::Int(world.calls_waiting(bare_name(&args[0]))),
         "is_known" => Value::Bool(arg(0).is_known()),
         "switched" => Value::Bool(world.switched(bare_name(&args[0]))),
+        "prompt" => Value::Str(world.prompt(bare_name(&args[0]), ctx.language.as_deref().unwrap_or("en-US"))),
         "len" => text(0).map_or(Value::Unknown, |s| Value::Int(s.chars().count() as i64)),
         "contains" => match (text(0), text(1)) {
             (Some(a), Some(b)) => Value::Bool(a.contains(&b)),

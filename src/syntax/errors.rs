@@ -93,6 +93,8 @@ fn describe(rule: Rule) -> String {
         Rule::table_column => "a column such as `name: String`",
         Rule::lookup => "`lookup`",
         Rule::on_not_found => "`on not found`",
+        Rule::prompt_decl => "a prompt",
+        Rule::prompt_text => "a text such as `\"nl-NL\": \"Welkom\"`",
         Rule::transfer_out | Rule::out_number | Rule::out_voicemail | Rule::out_flow => {
             "a queue, `number …`, `voicemail Queue` or `flow Name`"
         }

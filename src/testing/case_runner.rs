@@ -126,7 +126,11 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
     let log = TraceLog::default();
     let mut task = CallTask {
         engine: engine.clone(),
-        ctx: Box::new(CallContext::new(spec.clone(), 0)),
+        ctx: Box::new({
+            let mut ctx = CallContext::new(spec.clone(), 0);
+            ctx.language = case.call.language.clone();
+            ctx
+        }),
         caller: ScriptedCaller::new(case),
         plan: CallPlan { patience: given.patience, handle, hang_up: Some(hang_up) },
         obs: log.clone(),

@@ -60,7 +60,8 @@ impl Loader<'_> {
                 None,
             )
         })?;
-        Ok(CallSetup { ani, dnis, caller_name, start })
+        let language = l.get("language").map(|(v, p)| self.string(v, &p)).transpose()?;
+        Ok(CallSetup { ani, dnis, caller_name, language, start })
     }
 
     fn schedule_state(&self, v: &Value, path: &[Seg]) -> R<ScheduleState> {

@@ -46,6 +46,8 @@ pub struct CallSetup {
     pub ani: String,
     pub dnis: String,
     pub caller_name: String,
+    /// The call's language (`Call.Language`) when the case gives one.
+    pub language: Option<String>,
     pub start: DateTime<Tz>,
 }
 

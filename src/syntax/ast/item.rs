@@ -23,6 +23,7 @@ pub struct SourceFile {
     pub schedules: Vec<Schedule>,
     pub data_actions: Vec<DataAction>,
     pub tables: Vec<TableDecl>,
+    pub prompts: Vec<PromptDecl>,
     pub flows: Vec<Flow>,
     pub span: Span,
 }
@@ -211,5 +212,15 @@ pub struct TableDecl {
     pub key: Ident,
     /// The other columns a flow may read, each with its type.
     pub columns: Vec<(Ident, Ident)>,
+    pub span: Span,
+}
+
+/// `prompt Welcome { "en-US": "Welcome to Acme.", "nl-NL": "Welkom bij Acme." }`: a prompt resource
+/// with its text per language; `prompt(Welcome)` is the text in the call's `Call.Language`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromptDecl {
+    pub name: Ident,
+    /// (language tag, text), in the order written; the first is the fallback.
+    pub texts: Vec<(StrLit, StrLit)>,
     pub span: Span,
 }

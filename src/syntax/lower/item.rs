@@ -13,6 +13,7 @@ pub(crate) fn lower_file(lw: &mut Lowerer, pair: Pair<Rule>) -> SourceFile {
         schedules: Vec::new(),
         data_actions: Vec::new(),
         tables: Vec::new(),
+        prompts: Vec::new(),
         flows: Vec::new(),
         span,
     };
@@ -21,6 +22,7 @@ pub(crate) fn lower_file(lw: &mut Lowerer, pair: Pair<Rule>) -> SourceFile {
             Rule::schedule => file.schedules.push(schedule(lw, p)),
             Rule::data_action => file.data_actions.push(data_action(lw, p)),
             Rule::table_decl => file.tables.push(table_decl(lw, p)),
+            Rule::prompt_decl => file.prompts.push(prompt_decl(lw, p)),
             Rule::flow => file.flows.push(flow(lw, p)),
             _ => {}
         }
@@ -50,6 +52,21 @@ pub(super) fn plain_string(lw: &mut Lowerer, p: Pair<Rule>) -> StrLit {
         }
     }
     StrLit { value, span }
+}
+
+fn prompt_decl(lw: &mut Lowerer, pair: Pair<Rule>) -> PromptDecl {
+    let span = lw.span(&pair);
+    let mut it = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    let name = ident(lw, it.next().expect("prompt name"));
+    let texts = it
+        .map(|t| {
+            let mut parts = t.into_inner();
+            let lang = plain_string(lw, parts.next().expect("language"));
+            let text = plain_string(lw, parts.next().expect("text"));
+            (lang, text)
+        })
+        .collect();
+    PromptDecl { name, texts, span }
 }
 
 fn table_decl(lw: &mut Lowerer, pair: Pair<Rule>) -> TableDecl {
@@ -322,6 +339,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_lookup
             | Rule::kw_found
             | Rule::kw_voicemail
+            | Rule::kw_prompt
             | Rule::kw_disconnect
             | Rule::kw_connect
             | Rule::kw_agent
