@@ -3,6 +3,7 @@
 
 pub mod builtins;
 mod callback;
+mod common_tasks;
 mod data_actions;
 mod exprs;
 mod flow_checker;
@@ -133,6 +134,7 @@ pub fn check_files<'a>(
         check_flow_ref(&setting, &n.flow, FlowKind::Inbound, n.flow_span, files.clone(), &mut diags);
     }
     prompt_languages(files.clone(), &mut diags);
+    let common = common_tasks::collect(files.clone(), &mut diags);
     let mut graphs = Vec::new();
     for file in files {
         for s in &file.schedules {
@@ -145,8 +147,9 @@ pub fn check_files<'a>(
             tables::check_table(t, tables.get(&t.name.name), &mut diags);
         }
         for flow in &file.flows {
-            flow_checker::FlowChecker::new(flow, &symbols, center, &mut diags).run();
-            let graph = compile_flow(flow);
+            let flow = common_tasks::with_common_tasks(flow, &common);
+            flow_checker::FlowChecker::new(&flow, &symbols, center, &mut diags).run();
+            let graph = compile_flow(&flow);
             paths::check_graph(&graph, &mut diags);
             graphs.push(graph);
         }
@@ -179,6 +182,25 @@ mod tests {
         let d = check(&yaml("Greeet"));
         assert_eq!(d[0].0, "E0101");
         assert!(d[0].1.contains("`Greeet`"), "{d:?}");
+    }
+
+    #[test]
+    fn a_common_task_is_shared_by_the_flows_that_use_it() {
+        let text = "task Goodbye {\n  play \"Goodbye.\"\n  disconnect\n}\n\ntask Goodbye {\n  disconnect\n}\n\ntask Unused {\n  disconnect\n}\n\ninbound flow A {\n  call Goodbye\n}\n\ninbound flow B {\n  jump Goodbye\n}\n\ninbound flow C {\n  jump Nowhere\n}\n";
+        let checked = Project::from_sources(vec![("main.flow".into(), text.into())], None).check();
+        let d: Vec<(String, String)> =
+            checked.diagnostics.iter().map(|d| (d.code.as_str().to_string(), d.message.clone())).collect();
+        assert!(d.iter().any(|(c, m)| c == "E0102" && m.contains("common task `Goodbye`")), "{d:?}");
+        assert!(d.iter().any(|(c, m)| c == "E0101" && m.contains("Nowhere")), "{d:?}");
+        assert!(
+            !d.iter().any(|(c, _)| c == "W0404"),
+            "an unused common task is not a flow's unused task: {d:?}"
+        );
+        for flow in ["A", "B"] {
+            let g = checked.graph(flow).unwrap();
+            assert!(g.task_entry("Goodbye").is_some(), "{flow} has no Goodbye");
+            assert!(g.task_entry("Unused").is_none(), "{flow} got a task it does not use");
+        }
     }
 
     #[test]

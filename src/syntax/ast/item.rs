@@ -24,6 +24,9 @@ pub struct SourceFile {
     pub data_actions: Vec<DataAction>,
     pub tables: Vec<TableDecl>,
     pub prompts: Vec<PromptDecl>,
+    /// Tasks written outside any flow: common to the project, each flow that calls or jumps to one
+    /// gets its own copy (its variables are that flow's).
+    pub tasks: Vec<Task>,
     pub flows: Vec<Flow>,
     pub span: Span,
 }

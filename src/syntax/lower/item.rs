@@ -14,6 +14,7 @@ pub(crate) fn lower_file(lw: &mut Lowerer, pair: Pair<Rule>) -> SourceFile {
         data_actions: Vec::new(),
         tables: Vec::new(),
         prompts: Vec::new(),
+        tasks: Vec::new(),
         flows: Vec::new(),
         span,
     };
@@ -23,6 +24,7 @@ pub(crate) fn lower_file(lw: &mut Lowerer, pair: Pair<Rule>) -> SourceFile {
             Rule::data_action => file.data_actions.push(data_action(lw, p)),
             Rule::table_decl => file.tables.push(table_decl(lw, p)),
             Rule::prompt_decl => file.prompts.push(prompt_decl(lw, p)),
+            Rule::task => file.tasks.push(task(lw, p)),
             Rule::flow => file.flows.push(flow(lw, p)),
             _ => {}
         }
@@ -243,6 +245,14 @@ fn closed_item(lw: &mut Lowerer, pair: Pair<Rule>) -> ClosedDays {
     ClosedDays { from: from.expect("closed date"), to, label, span }
 }
 
+fn task(lw: &mut Lowerer, p: Pair<Rule>) -> Task {
+    let span = lw.span(&p);
+    let mut t = p.into_inner().filter(|p| !is_keyword(p.as_rule()));
+    let name = ident(lw, t.next().expect("task name"));
+    let body = super::stmt::block(lw, t.next().expect("task body"));
+    Task { name, body, span }
+}
+
 fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
     let span = lw.span(&pair);
     let mut it = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
@@ -263,13 +273,7 @@ fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
         let s = lw.span(&p);
         body_span = Some(body_span.map_or(s, |b| b.to(s)));
         match p.as_rule() {
-            Rule::task => {
-                let span = lw.span(&p);
-                let mut t = p.into_inner().filter(|p| !is_keyword(p.as_rule()));
-                let name = ident(lw, t.next().expect("task name"));
-                let body = super::stmt::block(lw, t.next().expect("task body"));
-                tasks.push(Task { name, body, span });
-            }
+            Rule::task => tasks.push(task(lw, p)),
             Rule::stmt => stmts.push(super::stmt::stmt(lw, p)),
             _ => {}
         }
