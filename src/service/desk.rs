@@ -408,7 +408,8 @@ fn on_call(
 /// off (`resume`); a web phone on the call hears it.
 #[utoipa::path(post, path = "/api/v2/agents/{name}/call/{hold}", tag = "agents",
     params(("name" = String, Path), ("hold" = String, Path, description = "`hold` or `resume`")),
-    responses((status = 200, body = DeskView), (status = 409, description = "no connected call")),
+    responses((status = 200, body = DeskView), (status = 404, description = "no such agent or action"),
+        (status = 409, description = "no connected call")),
     security(("bearer" = [])))]
 pub async fn hold(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -433,7 +434,8 @@ pub async fn hold(
 /// `POST /api/v2/agents/{name}/call/keys`: sends keys from the desk's keypad on the connected call.
 #[utoipa::path(post, path = "/api/v2/agents/{name}/call/keys", tag = "agents", request_body = KeysBody,
     params(("name" = String, Path)),
-    responses((status = 204), (status = 400, description = "not a phone key"), (status = 409, description = "no connected call")),
+    responses((status = 204), (status = 400, description = "not a phone key"), (status = 404, description = "no such agent"),
+        (status = 409, description = "no connected call"), (status = 413), (status = 415), (status = 422, description = "a body that cannot be read")),
     security(("bearer" = [])))]
 pub async fn keys(
     AxState(state): AxState<Arc<ServiceState>>,

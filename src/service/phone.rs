@@ -228,7 +228,7 @@ pub async fn numbers(
 /// `POST /api/v2/phone/lines`: registers a web phone for a number.
 #[utoipa::path(post, path = "/api/v2/phone/lines", tag = "phone", request_body = NewLine,
     responses((status = 201, body = LineView), (status = 400, description = "not a phone number"),
-        (status = 409, description = "another phone has the number")),
+        (status = 409, description = "another phone has the number"), (status = 413), (status = 415), (status = 422, description = "a body that cannot be read")),
     security(("bearer" = [])))]
 pub async fn create_line(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -284,8 +284,9 @@ pub async fn delete_line(
 /// answers on the dispatcher's engine.
 #[utoipa::path(post, path = "/api/v2/phone/lines/{id}/calls", tag = "phone", request_body = Dial,
     params(("id" = String, Path)),
-    responses((status = 202, description = "dialling"), (status = 404, description = "no such line or number"),
-        (status = 409, description = "the phone is on a call"), (status = 503, description = "no dispatcher runs")),
+    responses((status = 202, description = "dialling"), (status = 400, description = "a body that is not a dial"),
+        (status = 404, description = "no such line or number"),
+        (status = 409, description = "the phone is on a call"), (status = 503, description = "no dispatcher runs"), (status = 413), (status = 415), (status = 422, description = "a body that cannot be read")),
     security(("bearer" = [])))]
 pub async fn dial(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -344,7 +345,8 @@ pub async fn dial(
 /// `POST /api/v2/phone/lines/{id}/keys`: presses keys on the call.
 #[utoipa::path(post, path = "/api/v2/phone/lines/{id}/keys", tag = "phone", request_body = Keys,
     params(("id" = String, Path)),
-    responses((status = 204), (status = 400, description = "not a DTMF key"), (status = 409, description = "no call")),
+    responses((status = 204), (status = 400, description = "not a DTMF key"), (status = 404, description = "no such line"),
+        (status = 409, description = "no call"), (status = 413), (status = 415), (status = 422, description = "a body that cannot be read")),
     security(("bearer" = [])))]
 pub async fn keys(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -374,7 +376,7 @@ pub async fn keys(
 
 /// `POST /api/v2/phone/lines/{id}/answer`: picks up a ringing phone.
 #[utoipa::path(post, path = "/api/v2/phone/lines/{id}/answer", tag = "phone",
-    params(("id" = String, Path)), responses((status = 204), (status = 409, description = "not ringing")),
+    params(("id" = String, Path)), responses((status = 204), (status = 404, description = "no such line"), (status = 409, description = "not ringing")),
     security(("bearer" = [])))]
 pub async fn answer(
     AxState(state): AxState<Arc<ServiceState>>,
@@ -393,7 +395,7 @@ pub async fn answer(
 
 /// `POST /api/v2/phone/lines/{id}/hangup`: hangs up the call, or declines a ringing call.
 #[utoipa::path(post, path = "/api/v2/phone/lines/{id}/hangup", tag = "phone",
-    params(("id" = String, Path)), responses((status = 204), (status = 409, description = "no call")),
+    params(("id" = String, Path)), responses((status = 204), (status = 404, description = "no such line"), (status = 409, description = "no call")),
     security(("bearer" = [])))]
 pub async fn hang_up(
     AxState(state): AxState<Arc<ServiceState>>,

@@ -35,8 +35,9 @@ pub async fn list(
 /// `PUT /api/v2/switches/{name}`: turns a switch on or off (supervisors and admins).
 #[utoipa::path(put, path = "/api/v2/switches/{name}", tag = "switches", request_body = SwitchBody,
     params(("name" = String, Path)),
-    responses((status = 200, body = BTreeMap<String, bool>), (status = 403, description = "an agent's token"),
-        (status = 404, description = "no such switch in center.yaml")),
+    responses((status = 200, body = BTreeMap<String, bool>), (status = 400, description = "a body that cannot be read"),
+        (status = 403, description = "an agent's token"),
+        (status = 404, description = "no such switch in center.yaml"), (status = 413), (status = 415), (status = 422, description = "a body that cannot be read")),
     security(("bearer" = [])))]
 pub async fn put(
     AxState(state): AxState<Arc<ServiceState>>,
