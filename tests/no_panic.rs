@@ -233,12 +233,18 @@ proptest! {
         kind in 0usize..3,
         body in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..24), 0..8),
         task in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..24), 0..4),
+        handler in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..24), 0..3),
     ) {
         let kind = ["inbound", "inqueue", "outbound"][kind];
         let body: Vec<String> = body.iter().map(|c| statement(c, 2)).collect();
         let task: Vec<String> = task.iter().map(|c| statement(c, 2)).collect();
+        // An `on error` handler when the generator gives it statements (reading the error).
+        let handler = match handler.iter().map(|c| statement(c, 2)).collect::<Vec<_>>() {
+            h if h.is_empty() => String::new(),
+            h => format!("on error {{\nplay \"{{Flow.ErrorType}} {{Flow.ErrorMessage}}\"\n{}\n}}\n", h.join("\n")),
+        };
         let text = format!(
-            "table T0 from \"t.csv\" key k {{ a: String }}\ndata action L0 {{ get \"https://x/{{p}}\" input p output n: String = \"/n\" timeout 2s }}\n{kind} flow F {{\n{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\n",
+            "table T0 from \"t.csv\" key k {{ a: String }}\ndata action L0 {{ get \"https://x/{{p}}\" input p output n: String = \"/n\" timeout 2s }}\n{kind} flow F {{\n{handler}{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\n",
             body.join("\n"),
             task.join("\n")
         );

@@ -115,6 +115,49 @@ fn overflowing_arithmetic_takes_the_failure_path() {
     p.cmd("run").args(["--press", "2"]).stdout_contains("plays \"value 2000000000\"").run();
 }
 
+/// A flow's `on error` handler takes over where the flow meets an error, in inbound and in-queue
+/// flows, with `Flow.ErrorType` and `Flow.ErrorMessage`; an error in the handler itself ends the
+/// call as a flow error that names both.
+#[test]
+fn the_error_handler_takes_over_once() {
+    let p = Scratch::new(
+        "on_error",
+        &[
+            (
+                "center.yaml",
+                "queues:\n  Support: {}\n  Later: {}\nagents:\n  - name: alice\n    queues: [Later]\n",
+            ),
+            (
+                "main.flow",
+                "inbound flow Main {\n  on error {\n    play \"error {Flow.ErrorType}: {Flow.ErrorMessage}\"\n    \
+                 set Flow.Z = to_int(Flow.N) * 1000000000\n    disconnect\n  }\n  \
+                 ask Flow.N \"Enter a number\" digits 1..19 timeout 5s\n  set Flow.Y = to_int(Flow.N) * 1000000000\n  \
+                 transfer to Support with Hold\n  disconnect\n}\n\
+                 inqueue flow Hold {\n  on error {\n    play \"in-queue error {Flow.ErrorType}\"\n    transfer to Later\n  }\n  \
+                 hold 10s\n  set Flow.W = seconds(9223372036854775807) + Call.TimeInQueue\n}\n",
+            ),
+        ],
+    );
+    p.cmd("check").run();
+    // No error: the handler stays out of the way (the in-queue flow's is another story).
+    let out = p.cmd("run").args(["--press", "2"]).run();
+    assert!(!out.stdout.contains("plays \"error"), "{}", out.stdout);
+    // The in-queue flow's arithmetic fails after its first hold: its handler moves the caller on.
+    assert!(out.stdout.contains("plays \"in-queue error arithmetic\""), "{}", out.stdout);
+    assert!(out.stdout.contains("outcome: answered by agent alice in Later"), "{}", out.stdout);
+    // An overflow in the inbound flow: the handler runs, and its own overflow ends the call.
+    let out = p
+        .cmd("run")
+        .args(["--press", "99999999999"])
+        .stdout_contains(
+            "plays \"error arithmetic: arithmetic overflow (checked arithmetic; the value is not used)\"",
+        )
+        .stdout_contains("`on error` runs")
+        .stdout_contains("after the `on error` handler ran for: arithmetic overflow")
+        .run();
+    assert!(out.stdout.contains("outcome: flow error"), "{}", out.stdout);
+}
+
 fn center_with_skills(n: usize) -> String {
     let agents: String =
         (0..n).map(|i| format!("  - name: a{i}\n    skills: [s{i}]\n    queues: [Support]\n")).collect();

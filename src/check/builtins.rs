@@ -16,6 +16,13 @@ pub const VARIABLES: &[(&str, Type, bool, &str)] = &[
     ("Call.TimeInQueue", Type::Duration, false, "how long the call has waited so far"),
     ("Flow.StartTime", Type::DateTime, false, "when this flow started"),
     ("Flow.Name", Type::String, false, "the name of this flow"),
+    (
+        "Flow.ErrorType",
+        Type::String,
+        false,
+        "in an `on error` handler, what went wrong: `arithmetic`, `loop`, `no_path`, `no_return`, `flow_transfers` (empty before)",
+    ),
+    ("Flow.ErrorMessage", Type::String, false, "in an `on error` handler, the error in words (empty before)"),
     ("Now", Type::DateTime, false, "the current date and time"),
 ];
 

@@ -49,7 +49,20 @@ impl<'a> FlowChecker<'a> {
         let flow = self.flow;
         for task in &flow.tasks {
             if let Some(first) = self.tasks.get(&task.name.name) {
-                self.diags.push(duplicate("task", &task.name.name, task.name.span, *first));
+                let d = duplicate("task", &task.name.name, task.name.span, *first);
+                let d = if task.name.name == ERROR_HANDLER {
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        task.name.span,
+                        "the flow has a second `on error` handler",
+                    )
+                    .with_label("defined again here")
+                    .with_secondary(*first, "first defined here")
+                    .with_help("a flow has one error handler: merge them")
+                } else {
+                    d
+                };
+                self.diags.push(d);
             } else {
                 self.tasks.insert(task.name.name.clone(), task.name.span);
             }
@@ -216,7 +229,11 @@ impl<'a> FlowChecker<'a> {
 
     fn task_ref(&mut self, t: &Ident) {
         if !self.tasks.contains_key(&t.name) {
-            let help = help_for(&t.name, "task", self.tasks.keys().map(String::as_str));
+            let help = help_for(
+                &t.name,
+                "task",
+                self.tasks.keys().map(String::as_str).filter(|k| *k != ERROR_HANDLER),
+            );
             self.diags.push(
                 Diagnostic::new(Code::UnknownName, t.span, format!("unknown task `{}`", t.name))
                     .with_label("no task with this name in this flow")

@@ -3,7 +3,7 @@
 
 use crate::compile::{Action, FlowGraph, NodeId, Outcome};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::ast::FlowKind;
+use crate::syntax::ast::{ERROR_HANDLER, FlowKind};
 
 pub fn check_graph(g: &FlowGraph, diags: &mut Vec<Diagnostic>) {
     let reachable = g.reachable_from(g.entry(), |_| false);
@@ -114,8 +114,11 @@ fn missing_terminal(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnosti
 /// A task entered by `jump` has nowhere to return to.
 fn jumped_tasks_return(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnostic>) {
     for (name, entry) in g.tasks() {
-        let jumped =
-            g.incoming(entry).iter().any(|e| *e.outcome == Outcome::Jump && reachable[e.from.0 as usize]);
+        // The error handler is entered from the start, like a jump: nothing to return to.
+        let jumped = g
+            .incoming(entry)
+            .iter()
+            .any(|e| matches!(*e.outcome, Outcome::Jump | Outcome::Error) && reachable[e.from.0 as usize]);
         if !jumped {
             continue;
         }
@@ -126,16 +129,24 @@ fn jumped_tasks_return(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagno
                 && matches!(n.action, Action::Return { .. })
                 && n.task.as_deref() == Some(name)
             {
-                diags.push(
-                    Diagnostic::new(
-                        Code::MissingTerminal,
-                        n.span,
-                        format!("the task `{name}` is entered by `jump`, so it has nowhere to return to"),
+                let (message, help) = if name == ERROR_HANDLER {
+                    (
+                        "the flow's `on error` handler can end without a terminal action".to_string(),
+                        "end the handler with `disconnect` or a transfer: after an error the flow does not go on"
+                            .to_string(),
                     )
-                    .with_label("the flow would end here without a terminal action")
-                    .with_help(format!(
-                        "end the task with `disconnect` or a transfer, or use `call {name}` to come back"
-                    )),
+                } else {
+                    (
+                        format!("the task `{name}` is entered by `jump`, so it has nowhere to return to"),
+                        format!(
+                            "end the task with `disconnect` or a transfer, or use `call {name}` to come back"
+                        ),
+                    )
+                };
+                diags.push(
+                    Diagnostic::new(Code::MissingTerminal, n.span, message)
+                        .with_label("the flow would end here without a terminal action")
+                        .with_help(help),
                 );
             }
         }

@@ -106,6 +106,7 @@ impl Action {
     /// `transfer to Support with Hold`); prompt texts are shown apart.
     pub fn summary(&self) -> String {
         match self {
+            Action::TaskStart(name) if name == crate::syntax::ast::ERROR_HANDLER => name.clone(),
             Action::TaskStart(name) => format!("task {name}"),
             Action::Menu { name, .. } => format!("menu {name}"),
             Action::Ask { target, .. } => format!("ask {target}"),
@@ -170,6 +171,8 @@ pub enum Outcome {
     Jump,
     /// The end of an in-queue flow leads back to its top.
     Restart,
+    /// From the flow's start to its `on error` handler: taken when the flow meets an error.
+    Error,
 }
 
 impl fmt::Display for Outcome {
@@ -193,6 +196,7 @@ impl fmt::Display for Outcome {
             Outcome::Call => f.write_str("call"),
             Outcome::Jump => f.write_str("jump"),
             Outcome::Restart => f.write_str("restart"),
+            Outcome::Error => f.write_str("error"),
         }
     }
 }

@@ -42,6 +42,9 @@ pub fn compile_flow(flow: &Flow) -> FlowGraph {
     if flow.kind.node == FlowKind::Inqueue {
         b.edge(end, start, Outcome::Restart);
     }
+    if let Some(&handler) = tasks.get(ERROR_HANDLER) {
+        b.edge(start, handler, Outcome::Error);
+    }
     for (from, outcome, task) in std::mem::take(&mut b.pending) {
         if let Some(&to) = tasks.get(&task) {
             b.edge(from, to, outcome);

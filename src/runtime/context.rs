@@ -68,6 +68,9 @@ pub struct CallContext {
     pub fault: std::cell::Cell<Option<&'static str>>,
     /// Transfers into a queue made from in-queue flows (capped by `bounds::QUEUE_TRANSFERS_MAX`).
     pub queue_transfers: u32,
+    /// The error the flow's `on error` handler is handling (`Flow.ErrorType`, `Flow.ErrorMessage`);
+    /// `None` until one happens. A second error while it is set ends the call as a flow error.
+    pub error: Option<(&'static str, String)>,
 }
 
 impl CallContext {
@@ -94,6 +97,7 @@ impl CallContext {
             serving: None,
             fault: std::cell::Cell::new(None),
             queue_transfers: 0,
+            error: None,
         }
     }
 

@@ -167,6 +167,8 @@ fn builtin(name: &str, ctx: &CallContext, now: Micros) -> Value {
         "Call.TimeInQueue" => ctx.enqueued_at.map_or(Value::Duration(0), |t| Value::Duration(secs(now - t))),
         "Flow.StartTime" => Value::DateTime(ctx.local_time(ctx.flow_started_at)),
         "Flow.Name" => Value::Str(ctx.flow_name.to_string()),
+        "Flow.ErrorType" => Value::Str(ctx.error.as_ref().map_or("", |e| e.0).to_string()),
+        "Flow.ErrorMessage" => Value::Str(ctx.error.as_ref().map_or("", |e| e.1.as_str()).to_string()),
         "Now" => Value::DateTime(ctx.local_time(now)),
         other => ctx.vars.get(other).cloned().unwrap_or(Value::Unknown),
     }

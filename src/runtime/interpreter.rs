@@ -14,7 +14,7 @@ use crate::callbacks::{CallbackRequest, Origin};
 use crate::compile::{Action, FlowGraph, MenuMiss, NodeId, Outcome, menu_miss};
 use crate::model::CallbackMode;
 use crate::model::bounds;
-use crate::syntax::ast::{Expr, ExprKind, FlowKind, Path, StrPart};
+use crate::syntax::ast::{ERROR_HANDLER, Expr, ExprKind, FlowKind, Path, StrPart};
 use crate::time::Micros;
 use std::borrow::Cow;
 use std::rc::Rc;
@@ -52,7 +52,8 @@ enum Exit {
     ConnectAgent,
     /// The in-queue flow handed the call to a callback and disconnected.
     CallbackTakeover(NodeId),
-    Error(NodeId, String),
+    /// An error: where, its type (`Flow.ErrorType`) and its message.
+    Error(NodeId, &'static str, String),
     /// `transfer to number|voicemail`: the call left.
     Left(NodeId, String),
     /// `transfer to flow`: another flow goes on with the call.
@@ -137,7 +138,7 @@ async fn drive<R: Runtime, C: Caller, O: Observer>(
             }
             Exit::ToFlow(_) => {
                 let message = format!("more than {MAX_FLOW_TRANSFERS} transfers from flow to flow");
-                break Exit::Error(task.ctx.node, message);
+                break Exit::Error(task.ctx.node, "flow_transfers", message);
             }
             exit => break exit,
         }
@@ -148,7 +149,9 @@ async fn drive<R: Runtime, C: Caller, O: Observer>(
             CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
         }
         Exit::ConnectAgent => CallOutcome::ConnectedToAgent { flow: flow.name().to_string() },
-        Exit::Error(node, message) => CallOutcome::FlowError { flow: flow.name().to_string(), node, message },
+        Exit::Error(node, _, message) => {
+            CallOutcome::FlowError { flow: flow.name().to_string(), node, message }
+        }
         Exit::CallbackTakeover(node) => {
             CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
         }
@@ -262,7 +265,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                     engine.leave_queue(entry);
                     return CallOutcome::ConnectedToAgent { flow: inqueue.clone().unwrap_or_default() };
                 }
-                Exit::Error(node, message) => {
+                Exit::Error(node, _, message) => {
                     engine.leave_queue(entry);
                     let flow = inqueue.clone().unwrap_or_default();
                     return CallOutcome::FlowError { flow, node, message };
@@ -287,22 +290,70 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
     }
 }
 
-/// Walks one flow graph. In-queue flows restart at their end; the others stop there.
+/// Walks one flow graph. In-queue flows restart at their end; the others stop there. An error
+/// goes to the flow's `on error` handler when it has one (once: an error in the handler ends the
+/// call as a flow error).
 async fn walk<R: Runtime, C: Caller, O: Observer>(
     task: &mut CallTask<R, C, O>,
     graph: &FlowGraph,
     in_queue: bool,
 ) -> Exit {
+    let mut from = graph.entry();
+    // The handler runs once per walk of this flow: an error in it (or after it) is the call's end.
+    let mut handled = false;
+    task.ctx.flow_name = graph.shared_name();
+    task.ctx.flow_started_at = task.engine.rt.now();
+    loop {
+        match walk_from(task, graph, in_queue, from).await {
+            Exit::Error(node, kind, message) => {
+                let handler = graph.task_entry(ERROR_HANDLER).filter(|_| !handled);
+                let Some(handler) = handler else {
+                    let message = match &task.ctx.error {
+                        Some((_, first)) if handled => {
+                            format!("{message} (after the `on error` handler ran for: {first})")
+                        }
+                        _ => message,
+                    };
+                    return Exit::Error(node, kind, message);
+                };
+                handled = true;
+                let now = task.engine.rt.now();
+                if task.obs.enabled() {
+                    task.obs.record(now, Event::Note(format!("error ({kind}): {message}; `on error` runs")));
+                    // Traced from the start node, so coverage counts the flow's `error` edge.
+                    let start = graph.node(graph.entry());
+                    let step = Event::Step {
+                        flow: graph.name().to_string(),
+                        node: start.id,
+                        span: start.span,
+                        action: start.action.summary(),
+                    };
+                    task.obs.record(now, step);
+                    task.obs.record(now, Event::Edge(Outcome::Error));
+                }
+                task.ctx.error = Some((kind, message));
+                from = handler;
+            }
+            exit => return exit,
+        }
+    }
+}
+
+/// [`walk`] from one node (the entry, or the error handler).
+async fn walk_from<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    graph: &FlowGraph,
+    in_queue: bool,
+    from: NodeId,
+) -> Exit {
     let engine = task.engine.clone();
     let rt = engine.rt.clone();
-    let mut node = graph.entry();
+    let mut node = from;
     let mut returns: Vec<NodeId> = Vec::new();
     // Menu failure counters: (no input, no match, total) per menu, reset when the menu is left.
     let mut menus = MenuCounters::default();
     let mut steps = 0u32;
     let mut last_time = rt.now();
-    task.ctx.flow_name = graph.shared_name();
-    task.ctx.flow_started_at = rt.now();
     loop {
         let now = rt.now();
         if now != last_time {
@@ -315,7 +366,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 "stopped after {} actions without waiting (a loop that never waits)",
                 engine.config.max_steps_without_wait
             );
-            return Exit::Error(node, message);
+            return Exit::Error(node, "loop", message);
         }
         let n = graph.node(node);
         task.ctx.node = node;
@@ -339,7 +390,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 if graph.kind() == FlowKind::Inqueue {
                     Outcome::Restart
                 } else {
-                    return Exit::Error(node, "the flow ended without a terminal action".into());
+                    return Exit::Error(node, "no_path", "the flow ended without a terminal action".into());
                 }
             }
             Action::Return { .. } => match returns.pop() {
@@ -351,7 +402,10 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                     node = graph.entry();
                     continue;
                 }
-                None => return Exit::Error(node, "a jumped-to task ended with nowhere to return".into()),
+                None => {
+                    let message = "a jumped-to task ended with nowhere to return".into();
+                    return Exit::Error(node, "no_return", message);
+                }
             },
             Action::Play(e) => {
                 let text = prompt_text(e, &task.ctx, now, &*engine);
@@ -737,7 +791,8 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 Outcome::Failure
             }
             Some(why) => {
-                return Exit::Error(node, format!("{why} (checked arithmetic; the value is not used)"));
+                let message = format!("{why} (checked arithmetic; the value is not used)");
+                return Exit::Error(node, "arithmetic", message);
             }
         };
         // The last action of a noinput/nomatch handler leads back to its menu along `retry`.
@@ -746,7 +801,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
             None if outcome == Outcome::Next && graph.follow(node, &Outcome::Retry).is_some() => {
                 (Outcome::Retry, graph.follow(node, &Outcome::Retry).unwrap_or(node))
             }
-            None => return Exit::Error(node, format!("no `{outcome}` path out of this action")),
+            None => return Exit::Error(node, "no_path", format!("no `{outcome}` path out of this action")),
         };
         if task.obs.enabled() && !matches!(n.action, Action::Start | Action::TaskStart(_)) {
             task.obs.record(rt.now(), Event::Edge(outcome));

@@ -89,6 +89,7 @@ fn describe(rule: Rule) -> String {
         Rule::dc_into => "`into { Task.Variable = output }`",
         Rule::into_entry => "an output mapping `Task.Variable = output`",
         Rule::on_timeout => "`on timeout`",
+        Rule::on_error => "`on error { ... }`",
         Rule::table_decl => "a table",
         Rule::table_column => "a column such as `name: String`",
         Rule::lookup => "`lookup`",

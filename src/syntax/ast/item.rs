@@ -59,6 +59,10 @@ pub struct Flow {
     pub span: Span,
 }
 
+/// The name a flow's `on error { ... }` handler has among its tasks: a name no `call` or `jump`
+/// can write, so only the flow's error edge enters it.
+pub const ERROR_HANDLER: &str = "on error";
+
 /// `task Name { ... }`: a reusable part of a flow, entered with `call` (returns) or `jump`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {

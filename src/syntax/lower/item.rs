@@ -274,6 +274,16 @@ fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
         body_span = Some(body_span.map_or(s, |b| b.to(s)));
         match p.as_rule() {
             Rule::task => tasks.push(task(lw, p)),
+            Rule::on_error => {
+                // Lowered as a task of a name no `call` can write: it is checked, compiled and
+                // covered like one, entered by the flow's `error` edge.
+                let words = p.clone().into_inner().filter(|p| is_keyword(p.as_rule())).map(|p| lw.span(&p));
+                let words = words.reduce(|a, b| a.to(b)).unwrap_or(s);
+                let body = p.into_inner().find(|p| p.as_rule() == Rule::block).expect("handler body");
+                let body = super::stmt::block(lw, body);
+                let name = Ident { name: ERROR_HANDLER.to_string(), span: words };
+                tasks.push(Task { name, body, span: s });
+            }
             Rule::stmt => stmts.push(super::stmt::stmt(lw, p)),
             _ => {}
         }
@@ -342,6 +352,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_key
             | Rule::kw_lookup
             | Rule::kw_found
+            | Rule::kw_error
             | Rule::kw_voicemail
             | Rule::kw_prompt
             | Rule::kw_disconnect
