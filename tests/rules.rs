@@ -158,6 +158,35 @@ fn the_error_handler_takes_over_once() {
     assert!(out.stdout.contains("outcome: flow error"), "{}", out.stdout);
 }
 
+/// `preferred agent`: only that agent may answer for the period, then anyone, while the in-queue
+/// flow runs on undisturbed; an agent not in center.yaml or not in the queue is E0101.
+#[test]
+fn a_preferred_agent_is_waited_for_then_anyone_answers() {
+    let center = "queues:\n  Support: {}\n  Sales: {}\nagents:\n  - name: alice\n    queues: [Support]\n  - name: bob\n    queues: [Support]\n  - name: cy\n    queues: [Sales]\n";
+    let flow = |agent: &str| {
+        format!(
+            "inbound flow Main {{\n  transfer to Support with Music preferred agent \"{agent}\" for 30s\n  disconnect\n}}\n\
+             inqueue flow Music {{\n  play \"You are number {{Call.PositionInQueue}}.\"\n  hold 20s\n}}\n"
+        )
+    };
+    let p = Scratch::new("preferred", &[("center.yaml", center), ("main.flow", &flow("alice"))]);
+    // Free: alice answers at once, though bob has been idle as long.
+    p.cmd("run").stdout_contains("outcome: answered by agent alice in Support after waiting 0s").run();
+    // alice is busy with the call ahead: bob answers when the 30 s are up, and the in-queue flow
+    // went on meanwhile (its second round started at 21 s).
+    let out = p
+        .cmd("run")
+        .args(["--ahead", "1"])
+        .stdout_contains("only alice may answer for 30s")
+        .stdout_contains("outcome: answered by agent bob in Support after waiting 30s")
+        .run();
+    assert_eq!(out.stdout.matches("plays \"You are number 1.\"").count(), 2, "{}", out.stdout);
+    let p = Scratch::new("preferred_bad", &[("center.yaml", center), ("main.flow", &flow("alise"))]);
+    p.cmd("check").status(1).stderr_contains("E0101").stderr_contains("did you mean `alice`").run();
+    let p = Scratch::new("preferred_other", &[("center.yaml", center), ("main.flow", &flow("cy"))]);
+    p.cmd("check").status(1).stderr_contains("agent `cy` does not take calls from `Support`").run();
+}
+
 fn center_with_skills(n: usize) -> String {
     let agents: String =
         (0..n).map(|i| format!("  - name: a{i}\n    skills: [s{i}]\n    queues: [Support]\n")).collect();

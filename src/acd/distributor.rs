@@ -242,6 +242,11 @@ impl Acd {
         &self.agents[agent.index()].name
     }
 
+    /// The agent is a member of the queue (may take its calls).
+    pub fn agent_serves(&self, agent: AgentId, queue: QueueId) -> bool {
+        self.agents.get(agent.index()).is_some_and(|a| a.queues.contains(&queue))
+    }
+
     pub fn agent_state(&self, agent: AgentId) -> AgentState {
         self.agents[agent.index()].state
     }

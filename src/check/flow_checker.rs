@@ -304,6 +304,60 @@ impl<'a> FlowChecker<'a> {
         }
     }
 
+    /// `preferred agent EXPR for D`: a text naming an agent (written out: one of center.yaml's,
+    /// a member of the queue), for a duration within the bounds of a wait.
+    fn preferred_agent(&mut self, t: &Transfer, agent: &Expr, period: Option<&Expr>) {
+        self.expect(agent, Type::String, "the preferred agent");
+        if let Some(p) = period {
+            self.expect(p, Type::Duration, "how long the agent is preferred");
+            if let ExprKind::Duration(secs) = p.kind
+                && !(1..=bounds::PREFERRED_AGENT_MAX_SECS).contains(&secs)
+            {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::BadPromptSetting,
+                        p.span,
+                        "a preferred agent is waited for 1 s to 1 h",
+                    )
+                    .with_label(format!("{} is out of range", format_duration(secs)))
+                    .with_help("after this time any agent of the queue may answer; `for 2m` is usual"),
+                );
+            }
+        }
+        let Some(center) = self.center.filter(|c| !c.agents.is_empty()) else { return };
+        let ExprKind::Str(parts) = &agent.kind else { return };
+        let [StrPart::Text(name)] = parts.as_slice() else { return };
+        match center.agents.iter().find(|a| a.name == *name) {
+            None => {
+                let help = help_for(name, "agent", center.agents.iter().map(|a| a.name.as_str()));
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UnknownName,
+                        agent.span,
+                        format!("no agent `{name}` in center.yaml"),
+                    )
+                    .with_label("unknown agent")
+                    .with_help(help),
+                );
+            }
+            Some(a) if !a.queues.is_empty() && !a.queues.contains(&t.queue.name) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UnknownName,
+                        agent.span,
+                        format!("agent `{name}` does not take calls from `{}`", t.queue.name),
+                    )
+                    .with_label("not a member of the queue")
+                    .with_help(format!(
+                        "`{name}` serves {}; add the queue to the agent in center.yaml",
+                        a.queues.join(", ")
+                    )),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+
     pub(super) fn check_queue(&mut self, q: &Ident) {
         if let Some(queues) = &self.symbols.queues
             && !queues.contains(&q.name)
@@ -410,6 +464,9 @@ impl<'a> FlowChecker<'a> {
         }
         if let Some(p) = &t.priority {
             self.expect(p, Type::Integer, "the priority");
+        }
+        if let Some((agent, period)) = &t.preferred {
+            self.preferred_agent(t, agent, period.as_ref());
         }
         if let Some(b) = &t.on_failure {
             self.block(b);

@@ -50,6 +50,8 @@ pub enum Action {
         inqueue_flow: Option<Ident>,
         priority: Option<Expr>,
         skills: Vec<StrLit>,
+        /// `preferred agent EXPR for D`.
+        preferred: Option<(Expr, Option<Expr>)>,
     },
     /// The branches (`on failure`) are edges; this holds the attributes.
     CreateCallback(Box<CreateCallback>),

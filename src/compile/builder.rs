@@ -162,6 +162,7 @@ impl Builder {
                         inqueue_flow: t.inqueue_flow.clone(),
                         priority: t.priority.clone(),
                         skills: t.skills.clone(),
+                        preferred: t.preferred.clone(),
                     },
                     span,
                     incoming,

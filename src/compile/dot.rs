@@ -273,7 +273,7 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
             lines.push(format!("set {target}"));
             lines.extend(wrap(&format!("= {}", expr_text(value)), WRAP, MAX_LINES));
         }
-        Action::Transfer { queue, inqueue_flow, priority, skills } => {
+        Action::Transfer { queue, inqueue_flow, priority, skills, preferred } => {
             lines.push(format!("transfer to {}", queue.name));
             let mut attrs = Vec::new();
             if let Some(f) = inqueue_flow {
@@ -285,6 +285,10 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
             if !skills.is_empty() {
                 let s: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
                 attrs.push(format!("skills {}", s.join(", ")));
+            }
+            if let Some((agent, period)) = preferred {
+                let period = period.as_ref().map(|p| format!(" for {}", expr_text(p))).unwrap_or_default();
+                attrs.push(format!("preferred agent {}{period}", expr_text(agent)));
             }
             lines.extend(attr_lines(&attrs));
         }

@@ -57,3 +57,9 @@ pub const CALLS_PER_INTERVAL_MAX: f64 = 10_000_000.0;
 
 /// Longest customer name (Webex: `customerName` ≤ 250 characters).
 pub const CUSTOMER_NAME_MAX: usize = 250;
+
+/// How long a transfer's `preferred agent` may hold the call for that agent (Genesys's preferred
+/// agent routing waits seconds to minutes before any agent may answer).
+pub const PREFERRED_AGENT_MAX_SECS: i64 = 3600;
+/// The wait for a preferred agent when the flow does not say (`preferred agent X` alone).
+pub const PREFERRED_AGENT_DEFAULT_SECS: i64 = 60;

@@ -71,6 +71,12 @@ pub struct CallContext {
     /// The error the flow's `on error` handler is handling (`Flow.ErrorType`, `Flow.ErrorMessage`);
     /// `None` until one happens. A second error while it is set ends the call as a flow error.
     pub error: Option<(&'static str, String)>,
+    /// Until when only the transfer's preferred agent may answer (set by the transfer, taken by
+    /// the wait, which opens the entry to every agent then).
+    pub preferred_until: Option<crate::time::Micros>,
+    /// The entry that replaced `entry` when the preference ended (written by the timer that ended
+    /// it, read by [`CallContext::follow_entry`]).
+    pub moved: std::rc::Rc<std::cell::Cell<Option<EntryId>>>,
 }
 
 impl CallContext {
@@ -98,7 +104,19 @@ impl CallContext {
             fault: std::cell::Cell::new(None),
             queue_transfers: 0,
             error: None,
+            preferred_until: None,
+            moved: Default::default(),
         }
+    }
+
+    /// The call's queue entry, after a preference that ended replaced it.
+    pub fn follow_entry(&mut self) -> Option<EntryId> {
+        if let Some(new) = self.moved.take()
+            && self.entry.is_some()
+        {
+            self.entry = Some(new);
+        }
+        self.entry
     }
 
     /// The local date-time in the call's zone at virtual time `now`.

@@ -201,6 +201,34 @@ impl<R: Runtime> Engine<R> {
     }
 
     /// Takes `entry` out of its queue (the caller hung up, or the flow disconnected them).
+    /// A preferred agent's time is up: the entry is opened to every agent of its queue, keeping
+    /// its place, and whoever waits for it waits for the new entry. `None` once it is no longer
+    /// waiting (answered, abandoned, moved on).
+    pub fn open_to_all(&self, entry: EntryId) -> Option<EntryId> {
+        let now = self.rt.now();
+        let routing = crate::acd::CallbackRouting::default();
+        let new = self.acd.borrow_mut().take_over_callback(entry, None, None, routing, now)?;
+        let mut waiters = self.waiters.borrow_mut();
+        let waiting = match waiters.get_mut(entry.slot as usize).and_then(|w| w.waiting.take()) {
+            Some((e, w)) if e == entry => Some(w),
+            other => {
+                // Someone else's: put it back.
+                if let Some(back) = other {
+                    waiters[entry.slot as usize].waiting = Some(back);
+                }
+                None
+            }
+        };
+        if let Some(w) = waiting {
+            let slot = new.slot as usize;
+            if waiters.len() <= slot {
+                waiters.resize_with(slot + 1, || WaiterSlot { waiting: None, spare: None });
+            }
+            waiters[slot].waiting = Some((new, w));
+        }
+        Some(new)
+    }
+
     pub fn leave_queue(&self, entry: EntryId) {
         let now = self.rt.now();
         self.take_waiter(entry);

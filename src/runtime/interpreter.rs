@@ -114,6 +114,7 @@ fn hung_up<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>) -> 
     }
     let flow = task.ctx.flow_name.to_string();
     let node = task.ctx.node;
+    task.ctx.follow_entry();
     if let Some(entry) = task.ctx.entry.take() {
         engine.leave_queue(entry);
         let queue = task.ctx.queue.clone().unwrap_or_else(|| Rc::from(""));
@@ -179,6 +180,17 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
     let enqueued = task.ctx.enqueued_at.unwrap_or_else(|| rt.now());
     loop {
         let waiter = engine.wait_for_agent(entry);
+        if let Some(until) = task.ctx.preferred_until.take() {
+            // The preference ends on its own timer, so the in-queue flow runs on undisturbed.
+            let (timer, moved, old) = (engine.clone(), task.ctx.moved.clone(), entry);
+            rt.spawn(async move {
+                timer.rt.sleep_until(until).await;
+                if let Some(new) = timer.open_to_all(old) {
+                    moved.set(Some(new));
+                    timer.dispatch();
+                }
+            });
+        }
         engine.dispatch();
         let patience = task.plan.patience.map(|p| enqueued.saturating_add(p));
         let inqueue_graph = inqueue.as_ref().and_then(|f| engine.flows.get(f)).cloned();
@@ -206,6 +218,9 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
         };
         let now = rt.now();
         let waited = now - enqueued;
+        if let Some(current) = task.ctx.follow_entry() {
+            entry = current;
+        }
         match agent_or_flow {
             Either::Left(()) => {
                 let (agent, _) = waiter.assigned.get().expect("a fired waiter has its assignment");
@@ -547,7 +562,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
             }
             Action::Disconnect => return Exit::Disconnected(node),
             Action::ConnectAgent => return Exit::ConnectAgent,
-            Action::Transfer { queue, inqueue_flow, priority, skills } => {
+            Action::Transfer { queue, inqueue_flow, priority, skills, preferred } => {
                 if let Some(p) = priority
                     && let Value::Int(p) = eval(p, &task.ctx, now, &*engine)
                 {
@@ -556,12 +571,40 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 let skill_names: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
                 // An in-queue flow that keeps re-queueing its caller is stopped, as Genesys does.
                 let looped = in_queue && task.ctx.queue_transfers >= bounds::QUEUE_TRANSFERS_MAX;
+                // The preferred agent, when named, known, a member of the queue and logged in: only
+                // they may answer until the period ends (then `wait_in_queue` opens the entry up).
+                let preferred = preferred.as_ref().and_then(|(agent, period)| {
+                    let name = eval(agent, &task.ctx, now, &*engine).into_text();
+                    let secs = match period.as_ref().map(|p| eval(p, &task.ctx, now, &*engine)) {
+                        Some(Value::Duration(s)) => s.clamp(1, bounds::PREFERRED_AGENT_MAX_SECS),
+                        _ => bounds::PREFERRED_AGENT_DEFAULT_SECS,
+                    };
+                    let acd = engine.acd.borrow();
+                    let found = acd.agent_id(&name).filter(|a| {
+                        acd.queue_id(&queue.name).is_some_and(|q| acd.agent_serves(*a, q))
+                            && acd.agent_state(*a).is_staffed()
+                    });
+                    if found.is_none() && task.obs.enabled() {
+                        let note = format!(
+                            "preferred agent `{name}` cannot take calls from {} now: any agent may answer",
+                            queue.name
+                        );
+                        task.obs.record(now, Event::Note(note));
+                    }
+                    found.map(|a| (a, name, now.saturating_add(secs * 1_000_000)))
+                });
                 let entered = if looped || engine.overrides.queue_full(&queue.name) {
                     None
                 } else {
                     let mut acd = engine.acd.borrow_mut();
-                    acd.queue_id(&queue.name)
-                        .map(|q| (q, acd.enqueue(q, task.ctx.priority, &skill_names, now)))
+                    acd.queue_id(&queue.name).map(|q| match &preferred {
+                        Some((agent, _, _)) => {
+                            let key = acd.fresh_key(task.ctx.priority, now);
+                            let routing = crate::acd::CallbackRouting { owner: Some(*agent), offer: false };
+                            (q, acd.enqueue_callback(q, key, &skill_names, routing, now))
+                        }
+                        None => (q, acd.enqueue(q, task.ctx.priority, &skill_names, now)),
+                    })
                 };
                 match entered {
                     Some((qid, entry)) => {
@@ -577,6 +620,18 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                         task.ctx.queue = Some(name.clone());
                         task.ctx.entry = Some(entry);
                         task.ctx.enqueued_at = Some(now);
+                        task.ctx.preferred_until = None;
+                        if let Some((_, name, until)) = preferred {
+                            if task.obs.enabled() {
+                                let secs = (until - now) / 1_000_000;
+                                let note = format!(
+                                    "only {name} may answer for {}",
+                                    crate::time::format_duration(secs)
+                                );
+                                task.obs.record(now, Event::Note(note));
+                            }
+                            task.ctx.preferred_until = Some(until);
+                        }
                         if task.obs.enabled() {
                             // Position is O(queue length): only worth it when someone reads it.
                             refresh_queue_facts(task, &engine);
@@ -988,7 +1043,7 @@ async fn call_data<R: Runtime, C: Caller, O: Observer>(
 
 /// Position and estimated wait, as the flow is about to read them.
 fn refresh_queue_facts<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>, engine: &Engine<R>) {
-    if let Some(entry) = task.ctx.entry {
+    if let Some(entry) = task.ctx.follow_entry() {
         let acd = engine.acd.borrow();
         // Counted once for both facts (the estimate needs the position too).
         let position = acd.position(entry);

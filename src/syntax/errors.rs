@@ -76,7 +76,7 @@ fn describe(rule: Rule) -> String {
         Rule::stmt => "a statement",
         Rule::menu_option | Rule::retries_opt | Rule::timeout_opt => "a menu option (`retries`, `timeout`)",
         Rule::callback_option => "a callback option (`number`, `name`, `queue`, `at`, `window`, ...)",
-        Rule::transfer_option => "a transfer option (`with`, `priority`, `skills`)",
+        Rule::transfer_option => "a transfer option (`with`, `priority`, `skills`, `preferred agent`)",
         Rule::data_entry => "a data entry `key: value`",
         Rule::data_action => "a data action",
         Rule::http_method | Rule::da_request => "a request such as `get \"https://…\"`",

@@ -177,6 +177,9 @@ pub struct Transfer {
     pub inqueue_flow: Option<Ident>,
     pub priority: Option<Expr>,
     pub skills: Vec<StrLit>,
+    /// `preferred agent EXPR for D`: only that agent may answer until `D` has passed (60 s when
+    /// not given), then any agent of the queue; the caller's place is kept.
+    pub preferred: Option<(Expr, Option<Expr>)>,
     pub on_failure: Option<Block>,
 }
 

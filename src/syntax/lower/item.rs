@@ -353,6 +353,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_lookup
             | Rule::kw_found
             | Rule::kw_error
+            | Rule::kw_preferred
+            | Rule::kw_for
             | Rule::kw_voicemail
             | Rule::kw_prompt
             | Rule::kw_disconnect

@@ -246,7 +246,14 @@ fn switch(lw: &mut Lowerer, pair: Pair<Rule>) -> Switch {
 fn transfer(lw: &mut Lowerer, pair: Pair<Rule>) -> Transfer {
     let mut it = inner(pair);
     let queue = ident(lw, it.next().expect("queue"));
-    let mut t = Transfer { queue, inqueue_flow: None, priority: None, skills: Vec::new(), on_failure: None };
+    let mut t = Transfer {
+        queue,
+        inqueue_flow: None,
+        priority: None,
+        skills: Vec::new(),
+        preferred: None,
+        on_failure: None,
+    };
     let mut skills_seen: Option<()> = None;
     for p in it {
         match p.as_rule() {
@@ -261,6 +268,12 @@ fn transfer(lw: &mut Lowerer, pair: Pair<Rule>) -> Transfer {
                     Rule::priority_opt => {
                         let v = expr(lw, inner(opt).next().expect("priority"));
                         once(lw, &mut t.priority, v, span, "priority")
+                    }
+                    Rule::preferred_opt => {
+                        let mut parts = inner(opt);
+                        let agent = expr(lw, parts.next().expect("preferred agent"));
+                        let period = parts.next().map(|p| expr(lw, p));
+                        once(lw, &mut t.preferred, (agent, period), span, "preferred agent")
                     }
                     _ => {
                         let first = skills_seen.is_none();
