@@ -187,6 +187,32 @@ fn a_preferred_agent_is_waited_for_then_anyone_answers() {
     p.cmd("check").status(1).stderr_contains("agent `cy` does not take calls from `Support`").run();
 }
 
+/// Setting `Call.Priority` in an in-queue flow moves the waiting caller ahead of lower
+/// priorities at once (Architect's Set Priority), keeping their enqueue time among equals.
+#[test]
+fn an_in_queue_priority_change_moves_the_caller() {
+    let p = Scratch::new(
+        "inqueue_priority",
+        &[
+            ("center.yaml", "queues:\n  Support: {}\nagents:\n  - name: alice\n    queues: [Support]\n"),
+            (
+                "main.flow",
+                "inbound flow Main {\n  transfer to Support with Hold\n  disconnect\n}\n\
+                 inqueue flow Hold {\n  play \"You are number {Call.PositionInQueue}.\"\n  hold 10s\n  \
+                 if Call.TimeInQueue > 15s {\n    set Call.Priority = 10\n  }\n}\n",
+            ),
+        ],
+    );
+    let out = p
+        .cmd("run")
+        .args(["--ahead", "3"])
+        .stdout_contains("plays \"You are number 3.\"")
+        .stdout_contains("priority 10 in queue: now number 1")
+        .stdout_contains("plays \"You are number 1.\"")
+        .run();
+    assert!(!out.stdout.contains("You are number 2."), "{}", out.stdout);
+}
+
 fn center_with_skills(n: usize) -> String {
     let agents: String =
         (0..n).map(|i| format!("  - name: a{i}\n    skills: [s{i}]\n    queues: [Support]\n")).collect();

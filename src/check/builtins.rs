@@ -9,7 +9,12 @@ pub const VARIABLES: &[(&str, Type, bool, &str)] = &[
     ("Call.CallerName", Type::String, false, "the caller's name from caller ID, or empty"),
     ("Call.Id", Type::String, false, "the call's id"),
     ("Call.Queue", Type::String, false, "the queue the call is in, or empty"),
-    ("Call.Priority", Type::Integer, true, "routing priority; higher is served first"),
+    (
+        "Call.Priority",
+        Type::Integer,
+        true,
+        "routing priority; higher is served first (set in an in-queue flow, it moves the waiting caller at once)",
+    ),
     ("Call.Language", Type::String, true, "the caller's language, e.g. \"en-US\""),
     ("Call.EstimatedWaitTime", Type::Duration, false, "estimated wait in queue; may be unknown"),
     ("Call.PositionInQueue", Type::Integer, false, "1 for the next call to be answered"),

@@ -543,6 +543,28 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
             Action::Set { target, value } => {
                 let v = eval(value, &task.ctx, now, &*engine);
                 assign(&mut task.ctx, target, v, &engine, now);
+                // In queue, a new priority moves the caller (Architect's Set Priority in an
+                // in-queue flow): ahead of lower priorities, by enqueue time among equals.
+                if in_queue
+                    && target.index.is_none()
+                    && with_dotted(target, |n| n == "Call.Priority")
+                    && let Some(entry) = task.ctx.follow_entry()
+                    && engine.acd.borrow().key(entry).is_some_and(|k| k.priority != task.ctx.priority)
+                    && let Some(new) = engine.rekey(entry, Some(task.ctx.priority))
+                {
+                    task.ctx.entry = Some(new);
+                    task.ctx.moved.set(Some(new));
+                    engine.dispatch();
+                    refresh_queue_facts(task, &engine);
+                    if task.obs.enabled() {
+                        let note = format!(
+                            "priority {} in queue: now number {}",
+                            task.ctx.priority,
+                            task.ctx.position.unwrap_or(0)
+                        );
+                        task.obs.record(now, Event::Note(note));
+                    }
+                }
                 Outcome::Next
             }
             Action::CallTask(_) => {
