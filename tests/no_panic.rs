@@ -188,7 +188,7 @@ fn statement(choice: &[u8], depth: usize) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    match pick(0) % 18 {
+    match pick(0) % 22 {
         0 => "play \"hello {Call.Ani}\"".into(),
         1 => format!("if Flow.X > {} {{ {} }} else {{ {} }}", pick(1), inner(2), inner(5)),
         2 => format!(
@@ -221,6 +221,9 @@ fn statement(choice: &[u8], depth: usize) -> String {
             inner(2),
             inner(5)
         ),
+        18 => "if Call.AnsweringMachine { leave voicemail \"call us {Call.Dnis}\" }".into(),
+        19 => "retry later".into(),
+        20 => format!("transfer to Q{} preferred agent Flow.S for {}s", pick(1) % 2, pick(2)),
         _ => "set Flow.S = \"a\"".into(),
     }
 }

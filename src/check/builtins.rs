@@ -16,6 +16,12 @@ pub const VARIABLES: &[(&str, Type, bool, &str)] = &[
         "routing priority; higher is served first (set in an in-queue flow, it moves the waiting caller at once)",
     ),
     ("Call.Language", Type::String, true, "the caller's language, e.g. \"en-US\""),
+    (
+        "Call.AnsweringMachine",
+        Type::Boolean,
+        false,
+        "in an outbound flow, an answering machine picked up (the queue's `answering_machine: flow`); false elsewhere",
+    ),
     ("Call.EstimatedWaitTime", Type::Duration, false, "estimated wait in queue; may be unknown"),
     ("Call.PositionInQueue", Type::Integer, false, "1 for the next call to be answered"),
     ("Call.TimeInQueue", Type::Duration, false, "how long the call has waited so far"),

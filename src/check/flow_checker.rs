@@ -104,7 +104,10 @@ impl<'a> FlowChecker<'a> {
                 self.expect(e, Type::String, "the text to play");
             }
             StmtKind::PlayEstimatedWait | StmtKind::PlayPosition | StmtKind::Disconnect => {}
-            StmtKind::ConnectAgent => {}
+            StmtKind::ConnectAgent | StmtKind::RetryLater => {}
+            StmtKind::LeaveVoicemail(e) => {
+                self.expect(e, Type::String, "the message to leave");
+            }
             StmtKind::Menu(m) => self.menu(m),
             StmtKind::Ask(a) => self.ask(a),
             StmtKind::If(i) => {

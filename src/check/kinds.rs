@@ -40,6 +40,8 @@ pub const TABLE: &[(&str, bool, bool, bool, &str)] = &[
     ("hold", false, true, false, "hold music plays while a call waits in queue"),
     ("disconnect", true, true, true, ""),
     ("connect agent", false, false, true, "only a callback's outbound flow has an agent waiting"),
+    ("leave voicemail", false, false, true, "only a callback's outbound flow reaches an answering machine"),
+    ("retry later", false, false, true, "only a callback's outbound flow has attempts to retry"),
     ("call", true, true, true, ""),
     ("jump", true, true, true, ""),
     ("return", true, true, true, ""),

@@ -458,6 +458,12 @@ fn describe(
         Some(CallOutcome::TransferredOut { flow, node, to }) => {
             format!("transferred to {to} by flow {flow} at {} ({node})", node_place(flow, *node))
         }
+        Some(CallOutcome::VoicemailLeft { flow, node }) => {
+            format!("voicemail left by flow {flow} at {} ({node})", node_place(flow, *node))
+        }
+        Some(CallOutcome::RetryLater { flow, node }) => {
+            format!("retry later, by flow {flow} at {} ({node})", node_place(flow, *node))
+        }
         Some(CallOutcome::Disconnected { flow, node, .. }) => {
             format!(
                 "disconnected by flow {flow} at {} ({node}){}",
@@ -586,6 +592,12 @@ fn render_json(
         }
         Some(CallOutcome::TransferredOut { flow, node, to }) => {
             json!({"kind": "transferred_out", "flow": flow, "node": node.to_string(), "to": to})
+        }
+        Some(CallOutcome::VoicemailLeft { flow, node }) => {
+            json!({"kind": "voicemail_left", "flow": flow, "node": node.to_string()})
+        }
+        Some(CallOutcome::RetryLater { flow, node }) => {
+            json!({"kind": "retry_later", "flow": flow, "node": node.to_string()})
         }
         Some(CallOutcome::Disconnected { flow, node, .. }) => {
             let callbacks: Vec<_> = callback_ends(events)

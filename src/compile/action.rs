@@ -65,6 +65,10 @@ pub enum Action {
     Hold(Expr),
     Disconnect,
     ConnectAgent,
+    /// `leave voicemail E`: terminal.
+    LeaveVoicemail(Expr),
+    /// `retry later`: terminal.
+    RetryLater,
     /// `call Task`: edge `call` to the task, edge `next` to where it returns.
     CallTask(String),
     /// `jump Task`: edge `jump` to the task.
@@ -97,6 +101,8 @@ impl Action {
             Action::TransferOut(_) => "transfer out",
             Action::Hold(_) => "hold",
             Action::Disconnect => "disconnect",
+            Action::LeaveVoicemail(_) => "leave voicemail",
+            Action::RetryLater => "retry later",
             Action::ConnectAgent => "connect agent",
             Action::CallTask(_) => "call",
             Action::JumpTask(_) => "jump",
@@ -142,7 +148,14 @@ impl Action {
 
     /// Does the call leave this flow here for good?
     pub fn is_terminal(&self) -> bool {
-        matches!(self, Action::Disconnect | Action::ConnectAgent | Action::Transfer { .. })
+        matches!(
+            self,
+            Action::Disconnect
+                | Action::ConnectAgent
+                | Action::Transfer { .. }
+                | Action::LeaveVoicemail(_)
+                | Action::RetryLater
+        )
     }
 }
 

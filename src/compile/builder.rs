@@ -108,6 +108,8 @@ impl Builder {
             StmtKind::Hold(e) => self.simple(Action::Hold(e.clone()), span, incoming),
             StmtKind::Disconnect => self.terminal(Action::Disconnect, span, incoming),
             StmtKind::ConnectAgent => self.terminal(Action::ConnectAgent, span, incoming),
+            StmtKind::LeaveVoicemail(e) => self.terminal(Action::LeaveVoicemail(e.clone()), span, incoming),
+            StmtKind::RetryLater => self.terminal(Action::RetryLater, span, incoming),
             StmtKind::Return => self.terminal(Action::Return { implicit: false }, span, incoming),
             StmtKind::Call(task) => {
                 let n = self.node(Action::CallTask(task.name.clone()), span, incoming);

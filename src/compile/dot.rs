@@ -73,7 +73,9 @@ impl Category {
             Action::Transfer { .. } | Action::TransferOut(_) => Category::Queue,
             Action::CallData(_) | Action::Lookup(_) => Category::Task,
             Action::CreateCallback(_) => Category::CallbackReq,
-            Action::Disconnect | Action::ConnectAgent => Category::Terminal,
+            Action::Disconnect | Action::ConnectAgent | Action::LeaveVoicemail(_) | Action::RetryLater => {
+                Category::Terminal
+            }
             Action::CallTask(_) | Action::JumpTask(_) => Category::Task,
         }
     }
@@ -341,7 +343,12 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
         | Action::PlayPosition
         | Action::Disconnect
         | Action::ConnectAgent
+        | Action::RetryLater
         | Action::Return { .. } => lines.push(node.action.keyword().into()),
+        Action::LeaveVoicemail(e) => {
+            lines.push("leave voicemail".into());
+            lines.extend(wrap(&expr_text(e), WRAP, MAX_LINES));
+        }
         Action::CallTask(t) => lines.push(format!("call {t}")),
         Action::JumpTask(t) => lines.push(format!("jump {t}")),
     }

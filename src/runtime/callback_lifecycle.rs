@@ -296,9 +296,9 @@ async fn agent_first<R: Runtime, O: Observer>(
             Pass::Done(EndReason::Completed)
         }
         Some(DialResult::Answered) => {
-            if let Some(end) = greet(engine, obs, cb, settings).await {
+            if let Some(end) = greet(engine, obs, cb, settings, false).await {
                 release(engine, agent);
-                return Pass::Done(end);
+                return end;
             }
             talk(engine, obs, cb, agent, settings.auto_end).await;
             Pass::Done(EndReason::Completed)
@@ -348,14 +348,19 @@ async fn customer_first<R: Runtime, O: Observer>(
     engine.callback_side.pace(&engine.acd.borrow());
     match result {
         Some(DialResult::Answered) => {
-            if let Some(end) = greet(engine, obs, cb, settings).await {
-                return Pass::Done(end);
+            if let Some(end) = greet(engine, obs, cb, settings, false).await {
+                return end;
             }
         }
         Some(DialResult::Machine) => match settings.answering_machine {
             AnsweringMachine::HangUp => return Pass::Done(EndReason::AnsweringMachine),
             AnsweringMachine::LeaveMessage => return Pass::Done(EndReason::Completed),
             AnsweringMachine::Connect => {}
+            AnsweringMachine::Flow => {
+                if let Some(end) = greet(engine, obs, cb, settings, true).await {
+                    return end;
+                }
+            }
         },
         Some(r) => return Pass::Retry(r),
         None => return Pass::Retry(DialResult::NoAnswer),
@@ -492,14 +497,16 @@ async fn dial<R: Runtime, O: Observer>(
     Some(result)
 }
 
-/// Runs the queue's outbound flow for an answering customer (a greeting, then `connect agent`).
-/// `None` when the customer is to be connected; the end reason when the flow ended the call.
+/// Runs the queue's outbound flow for an answering customer (a greeting, then `connect agent`),
+/// or for an answering machine (`machine`: `Call.AnsweringMachine` is true). `None` when the
+/// customer is to be connected; otherwise how the attempt ends.
 async fn greet<R: Runtime, O: Observer>(
     engine: &Rc<Engine<R>>,
     obs: &O,
     cb: &LiveCallback,
     settings: &CallbackSettings,
-) -> Option<EndReason> {
+    machine: bool,
+) -> Option<Pass> {
     use crate::runtime::{
         CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, LineEvent, LiveCaller, run_call,
         run_call_until,
@@ -519,6 +526,7 @@ async fn greet<R: Runtime, O: Observer>(
     };
     let mut ctx = Box::new(CallContext::new(spec, engine.rt.now()));
     ctx.serving = cb.book_id;
+    ctx.machine = machine;
     let plan = CallPlan { patience: None, handle: 0, hang_up: None };
     // A person on a live line hears the flow and answers it with their keys.
     let line = engine.callback_side.lines.borrow_mut().remove(&cb.id);
@@ -549,11 +557,17 @@ async fn greet<R: Runtime, O: Observer>(
             run_call(task, graph).await
         }
     };
-    match outcome {
-        CallOutcome::ConnectedToAgent { .. } => None,
-        CallOutcome::Disconnected { .. } | CallOutcome::HungUp { .. } => Some(EndReason::CancelledByCustomer),
-        _ => Some(EndReason::SystemError),
-    }
+    Some(match outcome {
+        CallOutcome::ConnectedToAgent { .. } => return None,
+        // A machine's message left counts as reached (Amazon Connect's rule for voicemail).
+        CallOutcome::VoicemailLeft { .. } => Pass::Done(EndReason::Completed),
+        CallOutcome::RetryLater { .. } => Pass::Retry(DialResult::NoAnswer),
+        CallOutcome::Disconnected { .. } if machine => Pass::Done(EndReason::AnsweringMachine),
+        CallOutcome::Disconnected { .. } | CallOutcome::HungUp { .. } => {
+            Pass::Done(EndReason::CancelledByCustomer)
+        }
+        _ => Pass::Done(EndReason::SystemError),
+    })
 }
 
 /// The agent and the customer talk; then the agent is freed. With the queue's `auto_end` the

@@ -74,6 +74,8 @@ pub struct CallContext {
     /// Until when only the transfer's preferred agent may answer (set by the transfer, taken by
     /// the wait, which opens the entry to every agent then).
     pub preferred_until: Option<crate::time::Micros>,
+    /// An answering machine picked up this outbound call (`Call.AnsweringMachine`).
+    pub machine: bool,
     /// The entry that replaced `entry` when the preference ended (written by the timer that ended
     /// it, read by [`CallContext::follow_entry`]).
     pub moved: std::rc::Rc<std::cell::Cell<Option<EntryId>>>,
@@ -105,6 +107,7 @@ impl CallContext {
             queue_transfers: 0,
             error: None,
             preferred_until: None,
+            machine: false,
             moved: Default::default(),
         }
     }

@@ -165,6 +165,7 @@ fn builtin(name: &str, ctx: &CallContext, now: Micros) -> Value {
         "Call.EstimatedWaitTime" => ctx.ewt.map_or(Value::Unknown, |m| Value::Duration(secs(m))),
         "Call.PositionInQueue" => ctx.position.map_or(Value::Unknown, |p| Value::Int(p as i64)),
         "Call.TimeInQueue" => ctx.enqueued_at.map_or(Value::Duration(0), |t| Value::Duration(secs(now - t))),
+        "Call.AnsweringMachine" => Value::Bool(ctx.machine),
         "Flow.StartTime" => Value::DateTime(ctx.local_time(ctx.flow_started_at)),
         "Flow.Name" => Value::Str(ctx.flow_name.to_string()),
         "Flow.ErrorType" => Value::Str(ctx.error.as_ref().map_or("", |e| e.0).to_string()),

@@ -39,6 +39,10 @@ pub enum CallOutcome {
     /// The call left for an external number or a voicemail box (`to`: the E.164 number, or
     /// `voicemail of QUEUE`).
     TransferredOut { flow: String, node: NodeId, to: String },
+    /// An outbound flow left a message on the answering machine (`leave voicemail`).
+    VoicemailLeft { flow: String, node: NodeId },
+    /// An outbound flow ended this attempt for the callback to dial again (`retry later`).
+    RetryLater { flow: String, node: NodeId },
 }
 
 /// Where a graph walk stopped.
@@ -58,6 +62,8 @@ enum Exit {
     Left(NodeId, String),
     /// `transfer to flow`: another flow goes on with the call.
     ToFlow(Rc<FlowGraph>),
+    /// `leave voicemail` (true) or `retry later` (false).
+    Outbound(NodeId, bool),
 }
 
 /// Flow-to-flow transfers one call may make (a loop of flows that transfer to each other is a
@@ -158,6 +164,8 @@ async fn drive<R: Runtime, C: Caller, O: Observer>(
         }
         Exit::Queued { entry, queue, inqueue } => wait_in_queue(task, &engine, entry, queue, inqueue).await,
         Exit::Left(node, to) => CallOutcome::TransferredOut { flow: flow.name().to_string(), node, to },
+        Exit::Outbound(node, true) => CallOutcome::VoicemailLeft { flow: flow.name().to_string(), node },
+        Exit::Outbound(node, false) => CallOutcome::RetryLater { flow: flow.name().to_string(), node },
         // Taken by the loop above.
         Exit::ToFlow(_) => CallOutcome::FlowError {
             flow: flow.name().to_string(),
@@ -290,7 +298,12 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                     let flow = inqueue.clone().unwrap_or_default();
                     return CallOutcome::TransferredOut { flow, node, to };
                 }
-                // The checker allows no flow transfer in an in-queue flow.
+                // The checker allows these only in outbound flows, and no flow transfer here.
+                Exit::Outbound(node, _) => {
+                    engine.leave_queue(entry);
+                    let flow = inqueue.clone().unwrap_or_default();
+                    return CallOutcome::Disconnected { flow, node, queued: Some((queue, waited)) };
+                }
                 Exit::ToFlow(next) => {
                     engine.leave_queue(entry);
                     let message = format!("an in-queue flow cannot transfer to flow {}", next.name());
@@ -584,6 +597,12 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
             }
             Action::Disconnect => return Exit::Disconnected(node),
             Action::ConnectAgent => return Exit::ConnectAgent,
+            Action::LeaveVoicemail(e) => {
+                let text = prompt_text(e, &task.ctx, now, &*engine);
+                play(task, &engine, text).await;
+                return Exit::Outbound(node, true);
+            }
+            Action::RetryLater => return Exit::Outbound(node, false),
             Action::Transfer { queue, inqueue_flow, priority, skills, preferred } => {
                 if let Some(p) = priority
                     && let Value::Int(p) = eval(p, &task.ctx, now, &*engine)

@@ -242,6 +242,8 @@ pub async fn serve_inbound<R: Runtime>(engine: std::rc::Rc<super::Engine<R>>, ca
         CallOutcome::Disconnected { .. } => "the flow ended the call".to_string(),
         CallOutcome::TransferredOut { to, .. } => format!("transferred to {to}"),
         CallOutcome::ConnectedToAgent { .. } => "connected".to_string(),
+        CallOutcome::VoicemailLeft { .. } => "a message was left".to_string(),
+        CallOutcome::RetryLater { .. } => "we will call again later".to_string(),
         CallOutcome::FlowError { message, .. } => format!("the flow stopped: {message}"),
     };
     tracing::info!(call = id, flow, reason, "live call ended");

@@ -251,7 +251,9 @@ fn record(m: &mut Metrics, outcome: &CallOutcome, interval: usize) {
         CallOutcome::Disconnected { queued: None, .. }
         | CallOutcome::ConnectedToAgent { .. }
         | CallOutcome::HungUp { .. }
-        | CallOutcome::TransferredOut { .. } => m.record_disconnected_in_flow(interval),
+        | CallOutcome::TransferredOut { .. }
+        | CallOutcome::VoicemailLeft { .. }
+        | CallOutcome::RetryLater { .. } => m.record_disconnected_in_flow(interval),
         CallOutcome::FlowError { .. } => m.record_flow_error(interval),
     }
 }

@@ -20,6 +20,7 @@ const STATEMENTS: &[Rule] = &[
     Rule::kw_call,
     Rule::kw_jump,
     Rule::kw_return,
+    Rule::kw_leave,
 ];
 
 const OPERANDS: &[Rule] = &[

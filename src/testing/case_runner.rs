@@ -129,6 +129,7 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
         ctx: Box::new({
             let mut ctx = CallContext::new(spec.clone(), 0);
             ctx.language = case.call.language.clone();
+            ctx.machine = case.call.answering_machine;
             ctx
         }),
         caller: ScriptedCaller::new(case),

@@ -22,6 +22,8 @@ const OUTCOMES: &[&str] = &[
     "connected",
     "flow_error",
     "transferred_out",
+    "voicemail_left",
+    "retry_later",
 ];
 const CALLBACK: &[&str] = &[
     "number",
@@ -246,6 +248,8 @@ impl Loader<'_> {
             "abandoned" => OutcomeExpect::Abandoned { queue: queue_opt(val, &kp)? },
             "waiting" => OutcomeExpect::Waiting { queue: queue_opt(val, &kp)? },
             "connected" => OutcomeExpect::Connected,
+            "voicemail_left" => OutcomeExpect::VoicemailLeft,
+            "retry_later" => OutcomeExpect::RetryLater,
             "transferred_out" => OutcomeExpect::TransferredOut { to: self.opt_text(val, &kp)? },
             "flow_error" => OutcomeExpect::FlowError { contains: self.opt_text(val, &kp)? },
             _ => OutcomeExpect::Callback(self.callback(val, &kp)?),

@@ -302,6 +302,16 @@ fn check_outcome(
                 fail("connected to the agent (connect agent)".into(), out);
             }
         }
+        OutcomeExpect::VoicemailLeft => {
+            if !matches!(run.outcome, CallOutcome::VoicemailLeft { .. }) {
+                fail("a voicemail left on the answering machine (leave voicemail)".into(), out);
+            }
+        }
+        OutcomeExpect::RetryLater => {
+            if !matches!(run.outcome, CallOutcome::RetryLater { .. }) {
+                fail("the attempt ended for a retry (retry later)".into(), out);
+            }
+        }
         OutcomeExpect::FlowError { contains } => {
             let ok = matches!(&run.outcome, CallOutcome::FlowError { message, .. }
                 if contains.as_deref().is_none_or(|c| message.contains(c)));
@@ -400,6 +410,8 @@ fn describe_short(run: &CaseRun) -> String {
         CallOutcome::FlowError { message, .. } => format!("a flow error: {message}"),
         CallOutcome::HungUp { .. } => "the caller hung up".into(),
         CallOutcome::TransferredOut { to, .. } => format!("the call was transferred to {to}"),
+        CallOutcome::VoicemailLeft { .. } => "a voicemail was left".into(),
+        CallOutcome::RetryLater { .. } => "the attempt ended for a retry later".into(),
     }
 }
 
@@ -437,6 +449,12 @@ pub fn describe(run: &CaseRun, project: &ProjectUnderTest) -> String {
         }
         CallOutcome::TransferredOut { flow, node, to } => {
             format!("transferred to {to} by {flow} at {} ({node})", place(flow, *node))
+        }
+        CallOutcome::VoicemailLeft { flow, node } => {
+            format!("voicemail left by {flow} at {} ({node})", place(flow, *node))
+        }
+        CallOutcome::RetryLater { flow, node } => {
+            format!("retry later, by {flow} at {} ({node})", place(flow, *node))
         }
     }
 }

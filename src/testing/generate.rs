@@ -30,6 +30,8 @@ struct State {
     /// Allowed schedule states per schedule (bits: open, closed, holiday).
     schedules: BTreeMap<String, u8>,
     ewt_known: Option<bool>,
+    /// `Call.AnsweringMachine` as the path needs it (outbound flows).
+    machine: Option<bool>,
     data: BTreeMap<String, String>,
     inputs: Vec<Input>,
     /// `ask` variables whose keys are decided by a later condition: (variable, index in inputs).
@@ -59,6 +61,7 @@ impl Default for State {
         State {
             schedules: BTreeMap::new(),
             ewt_known: None,
+            machine: None,
             data: BTreeMap::new(),
             inputs: Vec::new(),
             asks: HashMap::new(),
@@ -92,6 +95,9 @@ enum End {
     /// `transfer to number|voicemail` (a flow transfer is walked like a jump is not: the other
     /// flow has its own cases).
     TransferredOut,
+    /// `leave voicemail` / `retry later` in an outbound flow.
+    VoicemailLeft,
+    RetryLater,
 }
 
 struct Walker<'a> {
@@ -247,6 +253,8 @@ impl Walker<'_> {
             Action::Disconnect if st.callback_taken => self.finish(st, End::Callback),
             Action::Disconnect => self.finish(st, End::Disconnected(node)),
             Action::ConnectAgent => self.finish(st, End::Connected),
+            Action::LeaveVoicemail(_) => self.finish(st, End::VoicemailLeft),
+            Action::RetryLater => self.finish(st, End::RetryLater),
             Action::End if self.in_queue => self.finish(st, End::Waiting),
             Action::End => self.finish(st, End::Error),
             Action::Return { .. } => match st.returns.pop() {
@@ -476,6 +484,14 @@ fn steer(cond: &Expr, answer: bool, st: &mut State) -> bool {
             }
             *allowed != 0
         }
+        ExprKind::Path(p) if p.index.is_none() && p.dotted() == "Call.AnsweringMachine" => {
+            if st.machine.is_some_and(|m| m != answer) {
+                return false;
+            }
+            st.machine = Some(answer);
+            st.labels.push(if answer { "answering machine".into() } else { "a person answers".into() });
+            true
+        }
         ExprKind::Call { func, args }
             if func.name == "is_known"
                 && matches!(&args.first().map(|a| &a.kind), Some(ExprKind::Path(p)) if p.dotted() == "Call.EstimatedWaitTime") =>
@@ -616,8 +632,17 @@ fn render(
         for t in &st.todos {
             let _ = writeln!(s, "    # TODO: {t}");
         }
-        if st.withheld_number {
-            let _ = writeln!(s, "    call: {{ ani: anonymous }}");
+        match (st.withheld_number, st.machine == Some(true)) {
+            (true, true) => {
+                let _ = writeln!(s, "    call: {{ ani: anonymous, answering_machine: true }}");
+            }
+            (true, false) => {
+                let _ = writeln!(s, "    call: {{ ani: anonymous }}");
+            }
+            (false, true) => {
+                let _ = writeln!(s, "    call: {{ answering_machine: true }}");
+            }
+            (false, false) => {}
         }
         let mut given: Vec<String> = Vec::new();
         if !st.schedules.is_empty() {
@@ -704,6 +729,12 @@ fn render(
             }
             End::TransferredOut => {
                 let _ = writeln!(s, "      outcome: transferred_out");
+            }
+            End::VoicemailLeft => {
+                let _ = writeln!(s, "      outcome: voicemail_left");
+            }
+            End::RetryLater => {
+                let _ = writeln!(s, "      outcome: retry_later");
             }
             End::Error => {
                 let _ = writeln!(s, "      outcome: flow_error");

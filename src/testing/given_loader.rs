@@ -61,7 +61,19 @@ impl Loader<'_> {
             )
         })?;
         let language = l.get("language").map(|(v, p)| self.string(v, &p)).transpose()?;
-        Ok(CallSetup { ani, dnis, caller_name, language, start })
+        let answering_machine = match l.get("answering_machine") {
+            None => false,
+            Some((Value::Bool(b), _)) => *b,
+            Some((other, p)) => {
+                return Err(self.err(
+                    Code::BadValue,
+                    &p,
+                    format!("`answering_machine` is true or false, not {}", show(other)),
+                    Some("write `answering_machine: true` for a call an answering machine picks up".into()),
+                ));
+            }
+        };
+        Ok(CallSetup { ani, dnis, caller_name, language, start, answering_machine })
     }
 
     fn schedule_state(&self, v: &Value, path: &[Seg]) -> R<ScheduleState> {

@@ -17,7 +17,7 @@ use std::rc::Rc;
 const TOP: &[&str] = &["project", "flow", "defaults", "cases"];
 const DEFAULTS: &[&str] = &["call", "given"];
 const CASE: &[&str] = &["name", "flow", "call", "given", "caller", "expect"];
-const CALL: &[&str] = &["ani", "dnis", "name", "at", "timezone", "language"];
+const CALL: &[&str] = &["ani", "dnis", "name", "at", "timezone", "language", "answering_machine"];
 const GIVEN: &[&str] = &[
     "schedule",
     "schedules",

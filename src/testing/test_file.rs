@@ -49,6 +49,8 @@ pub struct CallSetup {
     /// The call's language (`Call.Language`) when the case gives one.
     pub language: Option<String>,
     pub start: DateTime<Tz>,
+    /// An answering machine picked up (`Call.AnsweringMachine`, outbound flows).
+    pub answering_machine: bool,
 }
 
 /// Who answers calls.
@@ -196,6 +198,10 @@ pub enum OutcomeExpect {
     },
     /// An outbound flow connected the customer to the agent.
     Connected,
+    /// An outbound flow left a message on the answering machine.
+    VoicemailLeft,
+    /// An outbound flow ended the attempt for the callback to dial again.
+    RetryLater,
     /// The call left for a number (E.164) or a voicemail box (`voicemail of QUEUE`).
     TransferredOut {
         to: Option<String>,

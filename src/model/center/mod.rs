@@ -79,7 +79,7 @@
 //! | `auto_dial_delay` | delay before the customer is dialled after the agent accepts | 5m | 0s–20m |
 //! | `auto_end` | the callback ends as its call ends; without it, when the agent's wrap-up is over | `false` | |
 //! | `offer_timeout` | how long an agent has to accept an offered callback | 30s | 1s–10m |
-//! | `answering_machine` | customer-first, machine answers: `hang_up`, `connect` or `leave_message` | `hang_up` | |
+//! | `answering_machine` | customer-first, machine answers: `hang_up`, `connect`, `leave_message`, or `flow` (the outbound flow decides, reading `Call.AnsweringMachine`) | `hang_up` | |
 //! | `outbound_flow` | the outbound flow run when a callback's customer answers | none: the agent talks at once | an outbound flow of the project |
 //! | `duplicate_window` | a pending callback for the same number within this is a duplicate (0s: off) | 48h | 0s–30d |
 //! | `inactive_after` | an undated callback not updated for this long is ended | 14d | 1d–365d |
@@ -226,6 +226,9 @@ pub enum AnsweringMachine {
     HangUp,
     Connect,
     LeaveMessage,
+    /// The queue's outbound flow runs with `Call.AnsweringMachine` true and decides (`leave
+    /// voicemail`, `retry later`, `disconnect`, or `connect agent`).
+    Flow,
 }
 
 /// The disposition codes of a queue that names none.

@@ -529,3 +529,16 @@ fn merge_keys_and_single_names() {
     assert_eq!(q.callback.attempts, 2);
     assert_eq!(q.skills, ["support"]);
 }
+
+#[test]
+fn answering_machine_flow_needs_an_outbound_flow() {
+    let text = callback_setting("answering_machine: flow");
+    let d = only(&text);
+    assert_eq!(d.code, Code::BadCenterValue);
+    assert_eq!(d.message, "`answering_machine: flow` in queue `Q` has no outbound flow to run");
+    assert_eq!(at(&text, &d), "answering_machine: flow");
+    let (center, diags) = load(&callback_setting("answering_machine: flow\n      outbound_flow: Greet"));
+    assert!(diags.is_empty(), "{diags:?}");
+    let q = center.expect("loads").queues["Q"].clone();
+    assert_eq!(q.callback.answering_machine, AnsweringMachine::Flow);
+}

@@ -246,6 +246,20 @@ fn callback(scope: &mut Scope<'_, '_>, mut raw: RawCallback) -> CallbackSettings
             written => scope.names("dispositions", written),
         },
     };
+    if settings.answering_machine == crate::model::center::AnsweringMachine::Flow
+        && settings.outbound_flow.is_none()
+    {
+        let diag = Diagnostic::new(
+            Code::BadCenterValue,
+            scope.entry("answering_machine"),
+            format!("`answering_machine: flow` {} has no outbound flow to run", scope.owner),
+        )
+        .with_label("no `outbound_flow` here")
+        .with_help(
+            "name the flow with `outbound_flow: Name`, or choose `hang_up`, `connect` or `leave_message`",
+        );
+        scope.diags.push(diag);
+    }
     let (min, max) = (settings.window_min_secs, settings.window_max_secs);
     if min > max {
         let show = |secs: i64, written: bool| {

@@ -46,6 +46,10 @@ pub enum StmtKind {
     Disconnect,
     /// `connect agent`
     ConnectAgent,
+    /// `leave voicemail "text"`: an outbound flow leaves a message on the answering machine.
+    LeaveVoicemail(Expr),
+    /// `retry later`: an outbound flow ends this attempt; the callback dials again later.
+    RetryLater,
     /// `call Task`: run the task, then come back.
     Call(Ident),
     /// `jump Task`: go to the task and do not come back.
@@ -86,6 +90,8 @@ impl StmtKind {
             StmtKind::Hold(_) => "hold",
             StmtKind::Disconnect => "disconnect",
             StmtKind::ConnectAgent => "connect agent",
+            StmtKind::LeaveVoicemail(_) => "leave voicemail",
+            StmtKind::RetryLater => "retry later",
             StmtKind::Call(_) => "call",
             StmtKind::Jump(_) => "jump",
             StmtKind::Return => "return",

@@ -355,6 +355,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_error
             | Rule::kw_preferred
             | Rule::kw_for
+            | Rule::kw_leave
+            | Rule::kw_later
             | Rule::kw_voicemail
             | Rule::kw_prompt
             | Rule::kw_disconnect

@@ -85,6 +85,8 @@ pub(super) fn stmt(lw: &mut Lowerer, pair: Pair<Rule>) -> Stmt {
         Rule::hold => StmtKind::Hold(expr(lw, inner(p).next().expect("hold time"))),
         Rule::disconnect => StmtKind::Disconnect,
         Rule::connect_agent => StmtKind::ConnectAgent,
+        Rule::leave_voicemail => StmtKind::LeaveVoicemail(expr(lw, inner(p).next().expect("message"))),
+        Rule::retry_later => StmtKind::RetryLater,
         Rule::call_task => StmtKind::Call(ident(lw, inner(p).next().expect("task"))),
         Rule::jump_task => StmtKind::Jump(ident(lw, inner(p).next().expect("task"))),
         _ => StmtKind::Return,
