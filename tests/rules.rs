@@ -213,6 +213,33 @@ fn an_in_queue_priority_change_moves_the_caller() {
     assert!(!out.stdout.contains("You are number 2."), "{}", out.stdout);
 }
 
+/// Spoken menu choices: words said match a keyword among them, a key said as a word matches the
+/// key, digits said answer an ask; `--say` and `[words]` in `--press` speak in `run`; a keyword
+/// with symbols is E0701.
+#[test]
+fn callers_may_say_their_choice() {
+    let flow = |choice: &str| {
+        format!(
+            "inbound flow Main {{\n  menu Main \"Say billing or press 1.\" retries 0 {{\n    1, {choice} => {{\n      \
+             ask Flow.Acct \"Your account number?\" digits 4\n      play \"Account {{Flow.Acct}}.\"\n      transfer to Billing\n    }}\n    \
+             2 => transfer to Billing\n    exhausted => {{\n      play \"Sorry.\"\n      disconnect\n    }}\n  }}\n  disconnect\n}}\n"
+        )
+    };
+    let center = "queues:\n  Billing: {}\n";
+    let p = Scratch::new("speech", &[("center.yaml", center), ("main.flow", &flow("\"billing\", \"my bill\""))]);
+    p.cmd("check").run();
+    p.cmd("run")
+        .args(["--say", "a question about my bill please", "--say", "one two three four"])
+        .stdout_contains("caller says \"a question about my bill please\"")
+        .stdout_contains("→ say \"my bill\"")
+        .stdout_contains("plays \"Account 1234.\"")
+        .run();
+    p.cmd("run").args(["--press", "[one]5678"]).stdout_contains("plays \"Account 5678.\"").run();
+    p.cmd("run").args(["--say", "parking"]).stdout_contains("plays \"Sorry.\"").run();
+    let p = Scratch::new("speech_bad", &[("center.yaml", center), ("main.flow", &flow("\"bill$\""))]);
+    p.cmd("check").status(1).stderr_contains("E0701").stderr_contains("`bill$` is not words a caller can say").run();
+}
+
 fn center_with_skills(n: usize) -> String {
     let agents: String =
         (0..n).map(|i| format!("  - name: a{i}\n    skills: [s{i}]\n    queues: [Support]\n")).collect();

@@ -503,6 +503,23 @@ impl<'a> FlowChecker<'a> {
         let mut digits = 0;
         for choice in &m.choices {
             for key in &choice.keys {
+                if let ChoiceKey::Word(w) = &key.node {
+                    digits += 1;
+                    let valid = w.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '\'' | '-'));
+                    if !valid {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::BadMenuChoice,
+                                key.span,
+                                format!("`{w}` is not words a caller can say"),
+                            )
+                            .with_label("a spoken choice is letters, digits and spaces")
+                            .with_help(
+                                "write the keyword as the caller says it: `\"billing\"`, `\"lost card\"`",
+                            ),
+                        );
+                    }
+                }
                 if let ChoiceKey::Digit(d) = &key.node {
                     digits += 1;
                     let valid = d.len() == 1 && d.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#');

@@ -55,9 +55,14 @@ pub struct RunArgs {
     /// The call's IANA time zone (default: the zone of the project's first schedule, else UTC).
     #[arg(long)]
     pub tz: Option<String>,
-    /// Keys the caller presses, e.g. `2`, `1w2`, `123456#`.
+    /// Keys the caller presses, e.g. `2`, `1w2`, `123456#`; `[lost card]` in the script is the
+    /// caller saying those words at that prompt (`1[billing]`).
     #[arg(long, default_value = "")]
     pub press: String,
+    /// Words the caller says at the first prompts, before any `--press` keys (speech
+    /// recognition's text): `--say "lost card"`; repeat for several prompts.
+    #[arg(long, value_name = "WORDS")]
+    pub say: Vec<String>,
     /// Participant data the call arrives with (`Call.Data["key"]`), as from an IVR or CTI before
     /// the flow; repeat for several: `--data reason=billing --data vip=yes`.
     #[arg(long, value_name = "KEY=VALUE")]
@@ -161,11 +166,12 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
         (
             exit::PROBLEMS,
             format!(
-                "--press {:?}: `{c}` is not a key; use 0-9, *, # and w (a half-second pause)",
+                "--press {:?}: `{c}` is not a key; use 0-9, *, # and w (a half-second pause), or [words] said",
                 args.press
             ),
         )
-    })?;
+    })?
+    .saying_first(&args.say);
     let bad = |e: String| (exit::PROBLEMS, e);
     let handle = parse_duration("handle", &args.handle).map_err(bad)?;
     let patience =
@@ -380,6 +386,7 @@ fn render_text(
             }
             Event::Prompt(t) => s.push_str(&format!("{:>41}plays \"{t}\"\n", "")),
             Event::Input(d) => s.push_str(&format!("{}{:>34}caller presses {d}\n", clock(*at), "")),
+            Event::Said(w) => s.push_str(&format!("{}{:>34}caller says {w:?}\n", clock(*at), "")),
             Event::NoInput => s.push_str(&format!("{}{:>34}no input (timeout)\n", clock(*at), "")),
             Event::Edge(o) => s.push_str(&format!("{:>41}→ {o}\n", "")),
             Event::Queued { queue, position } => s.push_str(&format!(
@@ -563,6 +570,7 @@ fn render_json(
                 }
                 Event::Prompt(t) => json!({"kind": "prompt", "text": t}),
                 Event::Input(d) => json!({"kind": "input", "digits": d}),
+                Event::Said(w) => json!({"kind": "speech", "words": w}),
                 Event::NoInput => json!({"kind": "noinput"}),
                 Event::Edge(o) => json!({"kind": "edge", "outcome": o.to_string()}),
                 Event::Queued { queue, position } => json!({"kind": "queued", "queue": queue, "position": position}),

@@ -167,6 +167,8 @@ pub enum Outcome {
     No,
     /// A menu key.
     Digit(String),
+    /// A menu's spoken keyword.
+    Said(String),
     /// `noinput` handler: `None` for every time, `Some(n)` for the n-th time.
     NoInput(Option<u32>),
     NoMatch(Option<u32>),
@@ -197,6 +199,7 @@ impl fmt::Display for Outcome {
             Outcome::Yes => f.write_str("yes"),
             Outcome::No => f.write_str("no"),
             Outcome::Digit(d) => write!(f, "press {d}"),
+            Outcome::Said(w) => write!(f, "say \"{w}\""),
             Outcome::NoInput(None) => f.write_str("noinput"),
             Outcome::NoInput(Some(n)) => write!(f, "noinput {n}"),
             Outcome::NoMatch(None) => f.write_str("nomatch"),

@@ -252,6 +252,7 @@ impl Builder {
                 .iter()
                 .map(|k| match &k.node {
                     ChoiceKey::Digit(d) => Outcome::Digit(d.clone()),
+                    ChoiceKey::Word(w) => Outcome::Said(w.clone()),
                     ChoiceKey::NoInput(c) => Outcome::NoInput(*c),
                     ChoiceKey::NoMatch(c) => Outcome::NoMatch(*c),
                     ChoiceKey::Exhausted => Outcome::Exhausted,

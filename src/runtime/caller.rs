@@ -21,6 +21,8 @@ pub enum Prompt<'a> {
 pub enum Keys {
     /// Keys pressed, the first one `after` the prompt finished playing.
     Digits { digits: String, after: Micros },
+    /// Words spoken (speech recognition's text), `after` the prompt finished playing.
+    Speech { words: String, after: Micros },
     /// Nothing: the prompt times out.
     Silence,
 }
@@ -36,23 +38,49 @@ pub trait Caller {
 
 /// Key presses from a script such as `1w2`, as in Twilio's `sendDigits`: each `w` waits half a
 /// second before the next key. A menu takes one key; an `ask` takes up to its digit count, stopping
-/// at a `w` or after its terminator key. An exhausted script means silence.
+/// at a `w` or after its terminator key. `[lost card]` is the caller saying those words, which
+/// answer one menu or ask. An exhausted script means silence.
 #[derive(Debug, Clone, Default)]
 pub struct DtmfScript {
     keys: Vec<char>,
+    /// The words of each `[...]`, in order; `keys` holds a `\u{0}` where each was said.
+    said: Vec<String>,
     next: usize,
 }
+
+/// Marks an utterance's place among a script's keys.
+const SAID: char = '\u{0}';
 
 pub const SCRIPT_PAUSE: Micros = 500_000;
 
 impl DtmfScript {
     /// Parses a script; returns the offending character when it is not a DTMF key or `w`.
     pub fn parse(script: &str) -> Result<Self, char> {
-        let keys: Vec<char> = script.chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
-        if let Some(bad) = keys.iter().find(|c| !(c.is_ascii_digit() || matches!(c, '*' | '#' | 'w' | 'W'))) {
-            return Err(*bad);
+        let (mut keys, mut said) = (Vec::new(), Vec::new());
+        let mut chars = script.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '[' => {
+                    let words: String = chars.by_ref().take_while(|c| *c != ']').collect();
+                    said.push(words.trim().to_string());
+                    keys.push(SAID);
+                }
+                c if c.is_whitespace() || c == ',' => {}
+                c if c.is_ascii_digit() || matches!(c, '*' | '#' | 'w' | 'W') => {
+                    keys.push(c.to_ascii_lowercase())
+                }
+                bad => return Err(bad),
+            }
         }
-        Ok(DtmfScript { keys: keys.into_iter().map(|c| c.to_ascii_lowercase()).collect(), next: 0 })
+        Ok(DtmfScript { keys, said, next: 0 })
+    }
+
+    /// The script with `words` said before its keys (`run --say`).
+    pub fn saying_first(mut self, words: &[String]) -> Self {
+        let n = words.len();
+        self.said.splice(0..0, words.iter().cloned());
+        self.keys.splice(0..0, std::iter::repeat_n(SAID, n));
+        self
     }
 }
 
@@ -67,11 +95,17 @@ impl Caller for DtmfScript {
             Prompt::Menu { .. } => (1, None),
             Prompt::Ask { max_digits, terminator, .. } => (max_digits.max(1) as usize, terminator),
         };
+        if self.keys.get(self.next) == Some(&SAID) {
+            let index = self.keys[..self.next].iter().filter(|c| **c == SAID).count();
+            self.next += 1;
+            let words = self.said.get(index).cloned().unwrap_or_default();
+            return Keys::Speech { words, after };
+        }
         let mut digits = String::new();
         let mut taken = 0;
         loop {
             match self.keys.get(self.next) {
-                Some('w') | None => break,
+                Some('w') | Some(&SAID) | None => break,
                 // The terminator ends the input, also right after the last key the ask takes
                 // (so `12345678#` answers `digits 8 terminator "#"` and leaves nothing behind).
                 Some(&c) if Some(c) == terminator => {

@@ -468,14 +468,21 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 let text = prompt_text(prompt, &task.ctx, now, &*engine);
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
-                let pressed = gather(task, &rt, Prompt::Menu { name }, timeout, false).await;
+                let heard = gather(task, &rt, Prompt::Menu { name }, timeout, false).await;
                 let counts = menus.get_or_insert(node);
-                match pressed {
-                    Some(d) if graph.follow(node, &Outcome::Digit(d.clone())).is_some() => {
-                        menus.remove(node);
-                        Outcome::Digit(d)
+                let chosen = match &heard {
+                    Some(Heard::Keys(d)) => {
+                        Some(Outcome::Digit(d.clone())).filter(|o| graph.follow(node, o).is_some())
                     }
-                    other => match menu_miss(graph, node, counts, other.is_none(), *retries) {
+                    Some(Heard::Words(w)) => said_choice(graph, node, w),
+                    None => None,
+                };
+                match chosen {
+                    Some(outcome) => {
+                        menus.remove(node);
+                        outcome
+                    }
+                    None => match menu_miss(graph, node, counts, heard.is_none(), *retries) {
                         MenuMiss::Exhausted => {
                             menus.remove(node);
                             Outcome::Exhausted
@@ -496,7 +503,13 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 let variable = target.dotted();
                 let terminator = terminator.as_deref().and_then(|t| t.chars().next());
                 let prompt = Prompt::Ask { variable: &variable, max_digits: *max_digits, terminator };
-                let entered = gather(task, &rt, prompt, timeout, *secure).await.map(|mut d| {
+                let entered =
+                    gather(task, &rt, prompt, timeout, *secure).await.and_then(|heard| match heard {
+                        Heard::Keys(d) => Some(d),
+                        // Digits said ("four two one") are keyed in; other words are no input.
+                        Heard::Words(w) => spoken_digits(&w),
+                    });
+                let entered = entered.map(|mut d| {
                     // The terminator ends the input; it is not part of the value.
                     if terminator.is_some_and(|t| d.ends_with(t)) {
                         d.pop();
@@ -1312,13 +1325,64 @@ async fn play<R: Runtime, C: Caller, O: Observer>(
 
 /// The caller's keys for `prompt`: from a live line as they are pressed, else from the caller
 /// model at once (then waited for on the clock).
+/// What the caller gave at a menu or an ask.
+enum Heard {
+    Keys(String),
+    /// Speech recognition's text, in lower case.
+    Words(String),
+}
+
+/// The menu choice an utterance names: a spoken keyword found among its words ("I lost my card"
+/// says "lost my card" … a choice `"lost"` or `"card"` matches), or a key said as a word ("two").
+fn said_choice(graph: &FlowGraph, node: NodeId, words: &str) -> Option<Outcome> {
+    let spoken: Vec<&str> =
+        words.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+    let contains = |keyword: &str| {
+        let kw: Vec<&str> = keyword.split_whitespace().collect();
+        !kw.is_empty() && spoken.windows(kw.len()).any(|w| w == kw.as_slice())
+    };
+    let edges = graph.outgoing(node);
+    let word = edges.iter().find_map(|e| match &e.outcome {
+        Outcome::Said(k) if contains(k) => Some(e.outcome.clone()),
+        _ => None,
+    });
+    word.or_else(|| {
+        let key = spoken_digits(words).filter(|d| d.len() == 1)?;
+        Some(Outcome::Digit(key)).filter(|o| graph.follow(node, o).is_some())
+    })
+}
+
+/// Digits said as words or numerals ("four two one", "421", "oh seven"); `None` when the words
+/// are not all digits.
+fn spoken_digits(words: &str) -> Option<String> {
+    let mut digits = String::new();
+    for w in words.split(|c: char| c.is_whitespace() || c == ',' || c == '-').filter(|w| !w.is_empty()) {
+        let d = match w {
+            "zero" | "oh" | "o" => "0",
+            "one" => "1",
+            "two" => "2",
+            "three" => "3",
+            "four" => "4",
+            "five" => "5",
+            "six" => "6",
+            "seven" => "7",
+            "eight" => "8",
+            "nine" => "9",
+            w if w.chars().all(|c| c.is_ascii_digit()) => w,
+            _ => return None,
+        };
+        digits.push_str(d);
+    }
+    (!digits.is_empty()).then_some(digits)
+}
+
 async fn gather<R: Runtime, C: Caller, O: Observer>(
     task: &mut CallTask<R, C, O>,
     rt: &R,
     prompt: Prompt<'_>,
     timeout: Micros,
     secure: bool,
-) -> Option<String> {
+) -> Option<Heard> {
     let Some(line) = task.caller.line() else {
         let keys = respond(task, rt, prompt);
         return collect(task, rt, keys, timeout, secure).await;
@@ -1333,7 +1397,7 @@ async fn gather<R: Runtime, C: Caller, O: Observer>(
         let event = shown.map_or(Event::NoInput, Event::Input);
         task.obs.record(rt.now(), event);
     }
-    got
+    got.map(Heard::Keys)
 }
 
 /// Keys of a `secure` ask as traces, logs and screens show them: one `•` per key, the terminator
@@ -1358,7 +1422,7 @@ async fn collect<R: Runtime, C: Caller, O: Observer>(
     keys: Keys,
     timeout: Micros,
     secure: bool,
-) -> Option<String> {
+) -> Option<Heard> {
     match keys {
         Keys::Digits { digits, after } if after <= timeout => {
             // Each key takes a moment to press.
@@ -1367,7 +1431,17 @@ async fn collect<R: Runtime, C: Caller, O: Observer>(
                 let shown = if secure { mask(&digits) } else { digits.clone() };
                 task.obs.record(rt.now(), Event::Input(shown));
             }
-            Some(digits)
+            Some(Heard::Keys(digits))
+        }
+        Keys::Speech { words, after } if after <= timeout => {
+            // Speaking takes about as long as a word a third of a second, plus recognition.
+            let spoken = words.split_whitespace().count() as Micros;
+            rt.sleep(after + 300_000 * spoken + 500_000).await;
+            if task.obs.enabled() {
+                let shown = if secure { "•••".to_string() } else { words.clone() };
+                task.obs.record(rt.now(), Event::Said(shown));
+            }
+            Some(Heard::Words(words.to_lowercase()))
         }
         _ => {
             rt.sleep(timeout).await;

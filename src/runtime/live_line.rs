@@ -181,7 +181,7 @@ impl Observer for LineObserver {
     fn record(&self, _at: Micros, event: Event) {
         let said = match event {
             Event::Prompt(text) => LineEvent::Prompt { text },
-            Event::Input(keys) => LineEvent::Keys { keys },
+            Event::Input(keys) | Event::Said(keys) => LineEvent::Keys { keys },
             Event::NoInput => LineEvent::NoInput,
             Event::Queued { queue, position } => {
                 self.last_wait.set(Some((position, None)));

@@ -17,6 +17,8 @@ pub enum Event {
     },
     Prompt(String),
     Input(String),
+    /// The caller spoke (speech recognition's text).
+    Said(String),
     NoInput,
     /// The edge taken out of the last node.
     Edge(Outcome),

@@ -35,6 +35,10 @@ impl Caller for ScenarioCaller {
             None => self.model.default_keys.clone(),
         };
         match key {
+            // A scenario's choice with a letter in it is said, not pressed ("billing: 30%").
+            Some(words) if words.chars().any(char::is_alphabetic) => {
+                Keys::Speech { words, after: THINK_TIME }
+            }
             Some(digits) => Keys::Digits { digits, after: THINK_TIME },
             None => Keys::Silence,
         }

@@ -59,6 +59,9 @@ impl ScriptedCaller {
                 StepKind::Press { digits, after } => {
                     Some((s.index, Keys::Digits { digits: digits.clone(), after: *after }))
                 }
+                StepKind::Say { words, after } => {
+                    Some((s.index, Keys::Speech { words: words.clone(), after: *after }))
+                }
                 StepKind::Silent => Some((s.index, Keys::Silence)),
                 _ => None,
             })

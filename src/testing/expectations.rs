@@ -100,7 +100,7 @@ fn check_script(case: &TestCase, run: &CaseRun, base: &FieldPath, out: &mut Vec<
         .events
         .iter()
         .enumerate()
-        .filter(|(_, (_, e))| matches!(e, Event::Input(_) | Event::NoInput))
+        .filter(|(_, (_, e))| matches!(e, Event::Input(_) | Event::Said(_) | Event::NoInput))
         .map(|(i, _)| i)
         .collect();
     // Trace index of the key press (or timeout) that answered script step `s`.
@@ -112,7 +112,8 @@ fn check_script(case: &TestCase, run: &CaseRun, base: &FieldPath, out: &mut Vec<
     let mut cursor = 0usize;
     for (j, step) in case.script.iter().enumerate() {
         match &step.kind {
-            StepKind::Press { .. } | StepKind::Silent => match answered_at(step.index) {
+            StepKind::Press { .. } | StepKind::Say { .. } | StepKind::Silent => match answered_at(step.index)
+            {
                 Some(at) => cursor = at + 1,
                 None => {
                     out.push(Failure {

@@ -22,6 +22,8 @@ pub const MAX_PATHS: usize = 500;
 #[derive(Debug, Clone, PartialEq)]
 enum Input {
     Press(String),
+    /// Words said at a menu with spoken choices.
+    Say(String),
     Silent,
 }
 
@@ -382,6 +384,20 @@ impl Walker<'_> {
             s.inputs.push(Input::Press(d.clone()));
             self.go(s, node, Outcome::Digit(d.clone()), Some(format!("{name} press {d}")));
         }
+        let words: Vec<String> = g
+            .outgoing(node)
+            .iter()
+            .filter_map(|e| match e.outcome {
+                Outcome::Said(w) => Some(w.clone()),
+                _ => None,
+            })
+            .collect();
+        for w in &words {
+            let mut s = st.clone();
+            s.menus.remove(&node);
+            s.inputs.push(Input::Say(w.clone()));
+            self.go(s, node, Outcome::Said(w.clone()), Some(format!("{name} say {w}")));
+        }
         let wrong = ["9", "8", "7", "6", "5", "4", "3", "2", "1", "0", "*", "#"]
             .into_iter()
             .find(|k| !keys.iter().any(|d| d == k))
@@ -706,6 +722,9 @@ fn render(
                     }
                     Input::Silent => {
                         let _ = writeln!(s, "      - silent");
+                    }
+                    Input::Say(w) => {
+                        let _ = writeln!(s, "      - say: {}", q(w));
                     }
                 }
             }

@@ -37,7 +37,7 @@ const GIVEN: &[&str] = &[
     "data_actions",
     "switches",
 ];
-const STEPS: &[&str] = &["expect", "press", "silent", "hang_up_after"];
+const STEPS: &[&str] = &["expect", "press", "say", "silent", "hang_up_after"];
 
 pub const DEFAULT_ANI: &str = "+31612345678";
 pub const DEFAULT_DNIS: &str = "+31201234500";
@@ -553,6 +553,7 @@ impl Loader<'_> {
                     match k {
                         "expect" => StepKind::Expect(self.prompt_match(val, &kp)?),
                         "press" => self.press(val, &kp)?,
+                        "say" => self.say(val, &kp)?,
                         "silent" => {
                             if !self.bool(val, &kp)? {
                                 return Err(self.err(
@@ -577,7 +578,7 @@ impl Loader<'_> {
                         Code::BadValue,
                         &p,
                         format!(
-                            "a step is one of `expect`, `press`, `silent`, `hang_up_after`, not {}",
+                            "a step is one of `expect`, `press`, `say`, `silent`, `hang_up_after`, not {}",
                             show(other)
                         ),
                         Some(STEP_HELP.into()),
@@ -587,6 +588,31 @@ impl Loader<'_> {
             steps.push(Step { kind, index: i });
         }
         Ok(steps)
+    }
+
+    /// `say: "lost card"` or `say: { words: "lost card", after: 2s }`.
+    fn say(&self, v: &Value, path: &[Seg]) -> R<StepKind> {
+        let (words, after) = match v {
+            Value::Mapping(m) => {
+                self.check_keys(m, path, &["words", "after"], "say field")?;
+                let words = m
+                    .get("words")
+                    .ok_or_else(|| self.err(Code::Missing, path, "`words` is required".into(), None))?;
+                let after =
+                    m.get("after").map(|a| self.duration(a, &key(path, "after"))).transpose()?.unwrap_or(0);
+                (self.string(words, &key(path, "words"))?, after)
+            }
+            other => (self.string(other, path)?, 0),
+        };
+        if words.trim().is_empty() {
+            return Err(self.err(
+                Code::BadValue,
+                path,
+                "`say` needs words; for silence write `silent`".into(),
+                Some("write `say: \"billing\"`".into()),
+            ));
+        }
+        Ok(StepKind::Say { words, after })
     }
 
     fn press(&self, v: &Value, path: &[Seg]) -> R<StepKind> {
@@ -636,4 +662,4 @@ impl Loader<'_> {
     }
 }
 
-const STEP_HELP: &str = "steps: `- expect: \"For billing\"`, `- expect: { matches: \"wait is \\\\d+\" }`, `- press: \"1\"`, `- silent`, `- hang_up_after: 30s`";
+const STEP_HELP: &str = "steps: `- expect: \"For billing\"`, `- expect: { matches: \"wait is \\\\d+\" }`, `- press: \"1\"`, `- say: \"billing\"`, `- silent`, `- hang_up_after: 30s`";

@@ -96,6 +96,8 @@ pub enum StepKind {
     Expect(PromptMatch),
     /// Keys for the next menu or ask, the first one `after` the prompt finished.
     Press { digits: String, after: Micros },
+    /// Words said at the next menu or ask (speech recognition's text), `after` the prompt.
+    Say { words: String, after: Micros },
     /// No input at the next menu or ask: it times out.
     Silent,
     /// The caller hangs up this long after the call began, wherever it is.
@@ -104,13 +106,14 @@ pub enum StepKind {
 
 impl StepKind {
     pub fn is_input(&self) -> bool {
-        matches!(self, StepKind::Press { .. } | StepKind::Silent)
+        matches!(self, StepKind::Press { .. } | StepKind::Say { .. } | StepKind::Silent)
     }
 
     pub fn describe(&self) -> String {
         match self {
             StepKind::Expect(m) => format!("expect a prompt {}", m.describe()),
             StepKind::Press { digits, .. } => format!("press {digits}"),
+            StepKind::Say { words, .. } => format!("say {words:?}"),
             StepKind::Silent => "stay silent".into(),
             StepKind::HangUp(d) => {
                 format!("hang up after {}", crate::time::format_duration(d / 1_000_000))

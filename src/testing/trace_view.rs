@@ -22,6 +22,7 @@ pub fn event_line(project: &ProjectUnderTest, at: Micros, e: &Event) -> String {
         }
         Event::Prompt(p) => format!("{:>7}  {:>38}plays {p:?}", "", ""),
         Event::Input(d) => format!("{t}  {:>38}caller presses {d}", ""),
+        Event::Said(w) => format!("{t}  {:>38}caller says {w:?}", ""),
         Event::NoInput => format!("{t}  {:>38}no input (timeout)", ""),
         Event::Edge(o) => format!("{:>7}  {:>38}→ {o}", "", ""),
         Event::Queued { queue, position } => format!(

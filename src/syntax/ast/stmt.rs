@@ -121,6 +121,9 @@ pub struct MenuChoice {
 pub enum ChoiceKey {
     /// A key: `0`-`9`, `*`, `#`. Stored as written so the checker can reject `12`.
     Digit(String),
+    /// A spoken keyword (`"billing"`, `"lost card"`), written in lower case: the caller may say it
+    /// instead of pressing a key.
+    Word(String),
     /// `noinput` (every time) or `noinput 2` (the second time only): escalating re-prompts.
     NoInput(Option<u32>),
     NoMatch(Option<u32>),
@@ -131,6 +134,7 @@ impl ChoiceKey {
     pub fn label(&self) -> String {
         match self {
             ChoiceKey::Digit(d) => d.clone(),
+            ChoiceKey::Word(w) => format!("\"{w}\""),
             ChoiceKey::NoInput(None) => "noinput".into(),
             ChoiceKey::NoInput(Some(n)) => format!("noinput {n}"),
             ChoiceKey::NoMatch(None) => "nomatch".into(),

@@ -146,7 +146,15 @@ fn choice_key(lw: &mut Lowerer, pair: Pair<Rule>) -> Spanned<ChoiceKey> {
         Rule::key_noinput => ChoiceKey::NoInput(count(lw, p)),
         Rule::key_nomatch => ChoiceKey::NoMatch(count(lw, p)),
         Rule::key_exhausted => ChoiceKey::Exhausted,
-        Rule::plain_string => ChoiceKey::Digit(plain_string(lw, p).value),
+        Rule::plain_string => {
+            let text = plain_string(lw, p).value;
+            // A quoted choice with a letter is a spoken keyword; "#" and "*" are keys.
+            if text.chars().any(char::is_alphabetic) {
+                ChoiceKey::Word(text.trim().to_lowercase())
+            } else {
+                ChoiceKey::Digit(text)
+            }
+        }
         _ => ChoiceKey::Digit(p.as_str().to_string()),
     };
     Spanned::new(key, span)
