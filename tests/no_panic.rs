@@ -244,7 +244,12 @@ proptest! {
         // An `on error` handler when the generator gives it statements (reading the error).
         let handler = match handler.iter().map(|c| statement(c, 2)).collect::<Vec<_>>() {
             h if h.is_empty() => String::new(),
-            h => format!("on error {{\nplay \"{{Flow.ErrorType}} {{Flow.ErrorMessage}}\"\n{}\n}}\n", h.join("\n")),
+            h => format!(
+                "on error {{\nplay \"{{Flow.ErrorType}} {{Flow.ErrorMessage}}\"\n{}\n}}\non key \"{}\" {{ {} }}\n",
+                h.join("\n"),
+                h.len() % 10,
+                h[0]
+            ),
         };
         let text = format!(
             "table T0 from \"t.csv\" key k {{ a: String }}\ndata action L0 {{ get \"https://x/{{p}}\" input p output n: String = \"/n\" timeout 2s }}\n{kind} flow F {{\n{handler}{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\n",

@@ -226,7 +226,8 @@ fn callers_may_say_their_choice() {
         )
     };
     let center = "queues:\n  Billing: {}\n";
-    let p = Scratch::new("speech", &[("center.yaml", center), ("main.flow", &flow("\"billing\", \"my bill\""))]);
+    let p =
+        Scratch::new("speech", &[("center.yaml", center), ("main.flow", &flow("\"billing\", \"my bill\""))]);
     p.cmd("check").run();
     p.cmd("run")
         .args(["--say", "a question about my bill please", "--say", "one two three four"])
@@ -237,7 +238,34 @@ fn callers_may_say_their_choice() {
     p.cmd("run").args(["--press", "[one]5678"]).stdout_contains("plays \"Account 5678.\"").run();
     p.cmd("run").args(["--say", "parking"]).stdout_contains("plays \"Sorry.\"").run();
     let p = Scratch::new("speech_bad", &[("center.yaml", center), ("main.flow", &flow("\"bill$\""))]);
-    p.cmd("check").status(1).stderr_contains("E0701").stderr_contains("`bill$` is not words a caller can say").run();
+    p.cmd("check")
+        .status(1)
+        .stderr_contains("E0701")
+        .stderr_contains("`bill$` is not words a caller can say")
+        .run();
+}
+
+/// `on key` mistakes: a key twice, more than one key, a handler that can end.
+#[test]
+fn any_time_keys_are_checked() {
+    let center = "queues:\n  Support: {}\n";
+    let p = Scratch::new(
+        "on_key_bad",
+        &[
+            ("center.yaml", center),
+            (
+                "main.flow",
+                "inbound flow Main {\n  on key \"9\" { disconnect }\n  on key \"9\" { disconnect }\n  \
+                 on key \"12\" { disconnect }\n  on key \"8\" { play \"hi\" }\n  menu M \"press 1\" { 1 => transfer to Support }\n  disconnect\n}\n",
+            ),
+        ],
+    );
+    p.cmd("check")
+        .status(1)
+        .stderr_contains("the key `9` has a second `on key` handler")
+        .stderr_contains("`12` is not a key on a phone")
+        .stderr_contains("the `on key 8` handler can end without a terminal action")
+        .run();
 }
 
 fn center_with_skills(n: usize) -> String {

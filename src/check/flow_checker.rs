@@ -50,7 +50,16 @@ impl<'a> FlowChecker<'a> {
         for task in &flow.tasks {
             if let Some(first) = self.tasks.get(&task.name.name) {
                 let d = duplicate("task", &task.name.name, task.name.span, *first);
-                let d = if task.name.name == ERROR_HANDLER {
+                let d = if let Some(key) = task.name.name.strip_prefix(KEY_HANDLER) {
+                    Diagnostic::new(
+                        Code::BadMenuChoice,
+                        task.name.span,
+                        format!("the key `{key}` has a second `on key` handler"),
+                    )
+                    .with_label("handled again here")
+                    .with_secondary(*first, "first handled here")
+                    .with_help("each key the caller may press at any time is handled once")
+                } else if task.name.name == ERROR_HANDLER {
                     Diagnostic::new(
                         Code::DuplicateName,
                         task.name.span,
@@ -65,6 +74,21 @@ impl<'a> FlowChecker<'a> {
                 self.diags.push(d);
             } else {
                 self.tasks.insert(task.name.name.clone(), task.name.span);
+            }
+        }
+        for task in &flow.tasks {
+            let Some(key) = task.name.name.strip_prefix(KEY_HANDLER) else { continue };
+            let one_key = key.len() == 1 && key.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#');
+            if !one_key {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::BadMenuChoice,
+                        task.name.span,
+                        format!("`{key}` is not a key on a phone"),
+                    )
+                    .with_label("`on key` takes one key")
+                    .with_help("write `on key \"9\" { ... }` (0-9, \"*\" or \"#\")"),
+                );
             }
         }
         collect_assigned(&flow.body, &mut self.assigned);
@@ -235,7 +259,10 @@ impl<'a> FlowChecker<'a> {
             let help = help_for(
                 &t.name,
                 "task",
-                self.tasks.keys().map(String::as_str).filter(|k| *k != ERROR_HANDLER),
+                self.tasks
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| *k != ERROR_HANDLER && !k.starts_with(KEY_HANDLER)),
             );
             self.diags.push(
                 Diagnostic::new(Code::UnknownName, t.span, format!("unknown task `{}`", t.name))

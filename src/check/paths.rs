@@ -3,7 +3,7 @@
 
 use crate::compile::{Action, FlowGraph, NodeId, Outcome};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::ast::{ERROR_HANDLER, FlowKind};
+use crate::syntax::ast::{ERROR_HANDLER, FlowKind, KEY_HANDLER};
 
 pub fn check_graph(g: &FlowGraph, diags: &mut Vec<Diagnostic>) {
     let reachable = g.reachable_from(g.entry(), |_| false);
@@ -115,10 +115,10 @@ fn missing_terminal(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnosti
 fn jumped_tasks_return(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagnostic>) {
     for (name, entry) in g.tasks() {
         // The error handler is entered from the start, like a jump: nothing to return to.
-        let jumped = g
-            .incoming(entry)
-            .iter()
-            .any(|e| matches!(*e.outcome, Outcome::Jump | Outcome::Error) && reachable[e.from.0 as usize]);
+        let jumped = g.incoming(entry).iter().any(|e| {
+            matches!(*e.outcome, Outcome::Jump | Outcome::Error | Outcome::AnyTime(_))
+                && reachable[e.from.0 as usize]
+        });
         if !jumped {
             continue;
         }
@@ -129,7 +129,13 @@ fn jumped_tasks_return(g: &FlowGraph, reachable: &[bool], diags: &mut Vec<Diagno
                 && matches!(n.action, Action::Return { .. })
                 && n.task.as_deref() == Some(name)
             {
-                let (message, help) = if name == ERROR_HANDLER {
+                let (message, help) = if name.starts_with(KEY_HANDLER) {
+                    (
+                        format!("the `{name}` handler can end without a terminal action"),
+                        "end the handler with `disconnect` or a transfer, or `jump` back into the flow"
+                            .to_string(),
+                    )
+                } else if name == ERROR_HANDLER {
                     (
                         "the flow's `on error` handler can end without a terminal action".to_string(),
                         "end the handler with `disconnect` or a transfer: after an error the flow does not go on"

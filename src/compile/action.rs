@@ -114,7 +114,12 @@ impl Action {
     /// `transfer to Support with Hold`); prompt texts are shown apart.
     pub fn summary(&self) -> String {
         match self {
-            Action::TaskStart(name) if name == crate::syntax::ast::ERROR_HANDLER => name.clone(),
+            Action::TaskStart(name)
+                if name == crate::syntax::ast::ERROR_HANDLER
+                    || name.starts_with(crate::syntax::ast::KEY_HANDLER) =>
+            {
+                name.clone()
+            }
             Action::TaskStart(name) => format!("task {name}"),
             Action::Menu { name, .. } => format!("menu {name}"),
             Action::Ask { target, .. } => format!("ask {target}"),
@@ -190,6 +195,8 @@ pub enum Outcome {
     Restart,
     /// From the flow's start to its `on error` handler: taken when the flow meets an error.
     Error,
+    /// From the flow's start to its `on key "K"` handler: the caller pressed K at a menu or ask.
+    AnyTime(String),
 }
 
 impl fmt::Display for Outcome {
@@ -215,6 +222,7 @@ impl fmt::Display for Outcome {
             Outcome::Jump => f.write_str("jump"),
             Outcome::Restart => f.write_str("restart"),
             Outcome::Error => f.write_str("error"),
+            Outcome::AnyTime(k) => write!(f, "any time {k}"),
         }
     }
 }

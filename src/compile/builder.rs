@@ -45,6 +45,11 @@ pub fn compile_flow(flow: &Flow) -> FlowGraph {
     if let Some(&handler) = tasks.get(ERROR_HANDLER) {
         b.edge(start, handler, Outcome::Error);
     }
+    for (name, &handler) in &tasks {
+        if let Some(key) = name.strip_prefix(KEY_HANDLER) {
+            b.edge(start, handler, Outcome::AnyTime(key.to_string()));
+        }
+    }
     for (from, outcome, task) in std::mem::take(&mut b.pending) {
         if let Some(&to) = tasks.get(&task) {
             b.edge(from, to, outcome);

@@ -6,7 +6,7 @@
 
 use super::{Action, FlowGraph, Node, NodeId, Outcome};
 use crate::source::SourceMap;
-use crate::syntax::ast::{ERROR_HANDLER, Expr, ExprKind, FlowKind, StrPart};
+use crate::syntax::ast::{ERROR_HANDLER, Expr, ExprKind, FlowKind, KEY_HANDLER, StrPart};
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -228,7 +228,9 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
                 lines.push("end".into());
             }
         }
-        Action::TaskStart(name) if name == ERROR_HANDLER => lines.push(name.clone()),
+        Action::TaskStart(name) if name == ERROR_HANDLER || name.starts_with(KEY_HANDLER) => {
+            lines.push(name.clone())
+        }
         Action::TaskStart(name) => lines.push(format!("task {name}")),
         Action::Play(e) => {
             lines.push("play".into());
@@ -466,7 +468,11 @@ pub fn to_dot_painted(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Pai
         let _ = writeln!(
             out,
             "    graph [label={}, style=\"rounded,dashed\", color=\"#90a4ae\", fontsize=12];",
-            escape(&if task == ERROR_HANDLER { task.to_string() } else { format!("task {task}") })
+            escape(&if task == ERROR_HANDLER || task.starts_with(KEY_HANDLER) {
+                task.to_string()
+            } else {
+                format!("task {task}")
+            })
         );
         for n in graph.drawn_nodes().filter(|n| n.task.as_deref() == Some(task)) {
             let _ = writeln!(out, "    {}", node_line(n));
@@ -487,7 +493,12 @@ pub fn to_dot_painted(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Pai
         }
         if matches!(
             e.outcome,
-            Outcome::Call | Outcome::Jump | Outcome::Restart | Outcome::Retry | Outcome::Error
+            Outcome::Call
+                | Outcome::Jump
+                | Outcome::Restart
+                | Outcome::Retry
+                | Outcome::Error
+                | Outcome::AnyTime(_)
         ) {
             // Jumps into tasks and loops back should not pull the layout around.
             attrs.push("constraint=false".into());

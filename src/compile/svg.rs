@@ -78,8 +78,8 @@ pub fn to_svg(graph: &FlowGraph, sources: &SourceMap, paint: Option<&Paint>) -> 
             Some(p) if p.edge(e.from, e.to, e.outcome) => COVERED,
             Some(_) => UNCOVERED,
         };
-        let dashed =
-            colour == UNCOVERED || matches!(e.outcome, Outcome::Call | Outcome::Jump | Outcome::Error);
+        let dashed = colour == UNCOVERED
+            || matches!(e.outcome, Outcome::Call | Outcome::Jump | Outcome::Error | Outcome::AnyTime(_));
         let width = if colour == COVERED { 2 } else { 1 };
         let look = StyleAttr::new(Color::fast(colour), width, None, 0, EDGE_SIZE_FONT);
         let arrow = Arrow::with_properties(

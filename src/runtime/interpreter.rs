@@ -469,6 +469,16 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 play(task, &engine, text).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let heard = gather(task, &rt, Prompt::Menu { name }, timeout, false).await;
+                // A key the flow takes at any time, unless this menu has its own choice for it.
+                if let Some(Heard::Keys(d)) = &heard
+                    && graph.follow(node, &Outcome::Digit(d.clone())).is_none()
+                    && let Some(handler) = any_time(task, graph, d, rt.now())
+                {
+                    menus.remove(node);
+                    returns.clear();
+                    node = handler;
+                    continue;
+                }
                 let counts = menus.get_or_insert(node);
                 let chosen = match &heard {
                     Some(Heard::Keys(d)) => {
@@ -516,6 +526,14 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                     }
                     d
                 });
+                // The any-time key alone (then the terminator or a pause) leaves the ask for its handler.
+                if let Some(d) = &entered
+                    && let Some(handler) = any_time(task, graph, d, rt.now())
+                {
+                    returns.clear();
+                    node = handler;
+                    continue;
+                }
                 let count = entered.as_ref().map_or(0, |d| d.chars().count() as u32);
                 match entered {
                     Some(d) if (*min_digits..=*max_digits).contains(&count) => {
@@ -1325,6 +1343,34 @@ async fn play<R: Runtime, C: Caller, O: Observer>(
 
 /// The caller's keys for `prompt`: from a live line as they are pressed, else from the caller
 /// model at once (then waited for on the clock).
+/// The handler of the flow's `on key` for exactly these keys, with the jump traced (from the start
+/// node, so coverage counts the flow's `any time` edge).
+fn any_time<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    graph: &FlowGraph,
+    keys: &str,
+    now: Micros,
+) -> Option<NodeId> {
+    let start = graph.entry();
+    let handler = graph.outgoing(start).into_iter().find_map(|e| match e.outcome {
+        Outcome::AnyTime(k) if k == keys => Some(e.to),
+        _ => None,
+    })?;
+    if task.obs.enabled() {
+        task.obs.record(now, Event::Note(format!("{keys} at any time: `on key \"{keys}\"` runs")));
+        let n = graph.node(start);
+        let step = Event::Step {
+            flow: graph.name().to_string(),
+            node: start,
+            span: n.span,
+            action: n.action.summary(),
+        };
+        task.obs.record(now, step);
+        task.obs.record(now, Event::Edge(Outcome::AnyTime(keys.to_string())));
+    }
+    Some(handler)
+}
+
 /// What the caller gave at a menu or an ask.
 enum Heard {
     Keys(String),

@@ -384,6 +384,22 @@ impl Walker<'_> {
             s.inputs.push(Input::Press(d.clone()));
             self.go(s, node, Outcome::Digit(d.clone()), Some(format!("{name} press {d}")));
         }
+        // The flow's any-time keys the menu does not take itself lead to their handlers.
+        let any_time: Vec<String> = g
+            .outgoing(g.entry())
+            .iter()
+            .filter_map(|e| match e.outcome {
+                Outcome::AnyTime(k) if !keys.contains(k) => Some(k.clone()),
+                _ => None,
+            })
+            .collect();
+        for k in &any_time {
+            let mut s = st.clone();
+            s.menus.remove(&node);
+            s.returns.clear();
+            s.inputs.push(Input::Press(k.clone()));
+            self.go(s, g.entry(), Outcome::AnyTime(k.clone()), Some(format!("{name} press {k} (any time)")));
+        }
         let words: Vec<String> = g
             .outgoing(node)
             .iter()

@@ -63,6 +63,9 @@ pub struct Flow {
 /// can write, so only the flow's error edge enters it.
 pub const ERROR_HANDLER: &str = "on error";
 
+/// The start of the task name of an `on key "9" { ... }` handler (`on key 9`).
+pub const KEY_HANDLER: &str = "on key ";
+
 /// `task Name { ... }`: a reusable part of a flow, entered with `call` (returns) or `jump`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {

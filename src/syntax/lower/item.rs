@@ -284,6 +284,17 @@ fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
                 let name = Ident { name: ERROR_HANDLER.to_string(), span: words };
                 tasks.push(Task { name, body, span: s });
             }
+            Rule::on_key => {
+                // Like `on error`: a task of a name no `call` can write, entered from the start
+                // along an `any time` edge.
+                let words = p.clone().into_inner().filter(|p| is_keyword(p.as_rule())).map(|p| lw.span(&p));
+                let words = words.reduce(|a, b| a.to(b)).unwrap_or(s);
+                let mut inner = p.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                let key = plain_string(lw, inner.next().expect("key"));
+                let body = super::stmt::block(lw, inner.next().expect("handler body"));
+                let name = Ident { name: format!("{KEY_HANDLER}{}", key.value), span: words.to(key.span) };
+                tasks.push(Task { name, body, span: s });
+            }
             Rule::stmt => stmts.push(super::stmt::stmt(lw, p)),
             _ => {}
         }
