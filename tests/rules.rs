@@ -268,6 +268,31 @@ fn any_time_keys_are_checked() {
         .run();
 }
 
+/// A lookup table may be YAML: a list of rows, each cell checked and reported where it is written.
+#[test]
+fn yaml_tables_are_read_and_checked_cell_by_cell() {
+    let flow = "table Plans from \"plans.yaml\" key code { plan: String, euros: Integer }\n\
+                inbound flow Main {\n  ask Flow.C \"Plan?\" digits 1\n  lookup Plans key Flow.C into { Flow.P = plan, Flow.E = euros }\n    \
+                on not found => { play \"no such plan\" \n disconnect }\n  play \"{Flow.P} at {Flow.E} euros\"\n  disconnect\n}\n";
+    let good = "# plans\n- code: 1\n  plan: Basic\n  euros: 10\n- { code: 2, plan: Plus, euros: 18 }\n";
+    let p = Scratch::new("yaml_table", &[("main.flow", flow), ("plans.yaml", good)]);
+    p.cmd("check").run();
+    p.cmd("run").args(["--press", "2"]).stdout_contains("plays \"Plus at 18 euros\"").run();
+    p.cmd("run").args(["--press", "7"]).stdout_contains("plays \"no such plan\"").run();
+    let bad = "- code: 1\n  plan: Basic\n  euros: ten\n- { code: 2, plan: Plus }\n";
+    let p = Scratch::new("yaml_table_bad", &[("main.flow", flow), ("plans.yaml", bad)]);
+    p.cmd("check").status(1).stderr_contains("E1002").stderr_contains("row 2 has no `euros`").run();
+    let bad = "- code: 1\n  plan: Basic\n  euros: ten\n";
+    let p = Scratch::new("yaml_table_cell", &[("main.flow", flow), ("plans.yaml", bad)]);
+    p.cmd("check")
+        .status(1)
+        .stderr_contains("plans.yaml:3:10")
+        .stderr_contains("`ten` in column `euros` is not an Integer")
+        .run();
+    let p = Scratch::new("yaml_table_shape", &[("main.flow", flow), ("plans.yaml", "code: 1\n")]);
+    p.cmd("check").status(1).stderr_contains("a YAML table is a list of rows").run();
+}
+
 fn center_with_skills(n: usize) -> String {
     let agents: String =
         (0..n).map(|i| format!("  - name: a{i}\n    skills: [s{i}]\n    queues: [Support]\n")).collect();

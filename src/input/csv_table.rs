@@ -21,6 +21,88 @@ pub struct CsvTable {
 }
 
 impl CsvTable {
+    /// Reads a YAML table: a list of rows, each a mapping of column to a scalar
+    /// (`- { postcode: "1011", area: Centrum, critical: true }`). The columns are the keys in the
+    /// order first met; each cell keeps where its value is written. A row that lacks a column, a
+    /// value that is not a scalar, or a file that is not a list is an error at that place.
+    pub fn from_yaml(file: FileId, text: &str) -> Result<CsvTable, (String, Span)> {
+        use serde_yaml::Value;
+        let start = Span::new(file, 0, 0);
+        let doc: Value = serde_yaml::from_str(text).map_err(|e| {
+            let (line, col) = crate::input::yaml_error_position(&e);
+            let at = match (line, col) {
+                (Some(l), Some(c)) => crate::input::Locator::new(file, text)
+                    .char_span(crate::input::Locator::new(file, text).offset(l as usize, c as usize)),
+                _ => start,
+            };
+            (format!("not a YAML table: {e}"), at)
+        })?;
+        let Value::Sequence(items) = doc else {
+            return Err(("a YAML table is a list of rows (`- { key: …, column: … }`)".into(), start));
+        };
+        // Where each top-level item starts: lines beginning with `- ` (block style).
+        let mut starts: Vec<usize> = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            if line.starts_with("- ") || line.trim_end() == "-" {
+                starts.push(offset);
+            }
+            offset += line.len();
+        }
+        let region = |i: usize| -> (usize, usize) {
+            match starts.get(i) {
+                Some(&lo) => (lo, starts.get(i + 1).copied().unwrap_or(text.len())),
+                None => (0, text.len()),
+            }
+        };
+        let mut header: Vec<String> = Vec::new();
+        for item in &items {
+            if let Value::Mapping(m) = item {
+                for k in m.keys() {
+                    let k = scalar(k).unwrap_or_default();
+                    if !header.contains(&k) {
+                        header.push(k);
+                    }
+                }
+            }
+        }
+        let mut rows = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let (lo, hi) = region(i);
+            let row_span = Span::new(file, lo, text[lo..hi].trim_end().len() + lo);
+            let Value::Mapping(m) = item else {
+                return Err((format!("row {} is not a mapping of column to value", i + 1), row_span));
+            };
+            let mut cells = Vec::with_capacity(header.len());
+            for col in &header {
+                let value =
+                    m.iter().find(|(k, _)| scalar(k).as_deref() == Some(col.as_str())).map(|(_, v)| v);
+                let Some(value) = value else {
+                    return Err((format!("row {} has no `{col}`", i + 1), row_span));
+                };
+                let Some(text_value) = scalar(value) else {
+                    return Err((format!("row {}: `{col}` is not a single value", i + 1), row_span));
+                };
+                // The value's place: after `col:` inside the row, else the row.
+                let span = text[lo..hi]
+                    .find(&format!("{col}:"))
+                    .map(|p| {
+                        let after = lo + p + col.len() + 1;
+                        let rest = &text[after..hi];
+                        let skip = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+                        let v_lo = after + skip;
+                        let v_len = rest[skip..].find([',', '}', '\n', '#']).unwrap_or(rest.len() - skip);
+                        Span::new(file, v_lo, v_lo + rest[skip..skip + v_len].trim_end().len())
+                    })
+                    .unwrap_or(row_span);
+                cells.push(Cell { text: text_value, span });
+            }
+            rows.push(cells);
+        }
+        let header = header.into_iter().map(|text| Cell { text, span: start }).collect();
+        Ok(CsvTable { file, header, rows })
+    }
+
     /// Parses `text`; an error is a message and where (an unclosed quote).
     pub fn parse(file: FileId, text: &str) -> Result<CsvTable, (String, Span)> {
         let mut rows: Vec<Vec<Cell>> = Vec::new();
@@ -96,6 +178,18 @@ impl CsvTable {
     /// The position of column `name` in the header.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|c| c.text == name)
+    }
+}
+
+/// A YAML scalar as a cell's text; `None` for a list or mapping.
+fn scalar(v: &serde_yaml::Value) -> Option<String> {
+    use serde_yaml::Value;
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Null => Some(String::new()),
+        _ => None,
     }
 }
 

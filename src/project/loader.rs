@@ -54,7 +54,7 @@ impl Project {
             p.diagnostics.extend(diags);
         }
         // CSV files are the tables' data, read once a table names them.
-        let (csvs, flows): (Vec<_>, Vec<_>) = flows.into_iter().partition(|(n, _)| n.ends_with(".csv"));
+        let (csvs, flows): (Vec<_>, Vec<_>) = flows.into_iter().partition(|(n, _)| is_table_file(n));
         for (name, text) in flows {
             let id = p.sources.add(name, text);
             let (ast, diags) = syntax::parse(id, p.sources.text(id));
@@ -92,7 +92,7 @@ impl Project {
                     .with_label("not found")
                     .with_help(crate::source::suggest::help_for(
                         &file.value,
-                        "CSV file",
+                        "table file",
                         known,
                     )),
                 );
@@ -101,7 +101,13 @@ impl Project {
             // A second table of the same file reads the text again.
             let (name, text) = csvs[i].clone();
             let id = self.sources.add(name, text);
-            match crate::input::CsvTable::parse(id, self.sources.text(id)) {
+            let text = self.sources.text(id);
+            let parsed = if is_yaml(&wanted) {
+                crate::input::CsvTable::from_yaml(id, text)
+            } else {
+                crate::input::CsvTable::parse(id, text)
+            };
+            match parsed {
                 Ok(t) => {
                     self.tables.insert(table, t);
                 }
@@ -146,8 +152,11 @@ impl Project {
         }
         // The CSV files of a folder project: lookup tables' data.
         if meta.is_dir() || dir.is_dir() {
-            let csvs =
-                walk_files(&dir, &|p| p.extension().is_some_and(|e| e == "csv")).map_err(|e| err(&dir, e))?;
+            let csvs = walk_files(&dir, &|p| {
+                p.extension().is_some_and(|e| e == "csv" || e == "yaml" || e == "yml")
+                    && p.file_name().is_some_and(|n| n != "center.yaml")
+            })
+            .map_err(|e| err(&dir, e))?;
             for p in &csvs {
                 let text = read_regular(p).map_err(|e| err(p, e))?;
                 flows.push((display(p), text));
@@ -209,4 +218,13 @@ impl CheckedProject {
 
 fn display(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// A file a lookup table may read: CSV, or YAML (a list of rows).
+fn is_table_file(name: &str) -> bool {
+    name.ends_with(".csv") || (is_yaml(name) && !name.ends_with("center.yaml"))
+}
+
+fn is_yaml(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
 }
