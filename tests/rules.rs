@@ -293,6 +293,33 @@ fn yaml_tables_are_read_and_checked_cell_by_cell() {
     p.cmd("check").status(1).stderr_contains("a YAML table is a list of rows").run();
 }
 
+/// `transfer to agent`: a free agent takes the call at once, a busy one is the failure path;
+/// an agent written out must exist.
+#[test]
+fn a_transfer_to_an_agent_reaches_them_or_fails() {
+    let center = "queues:\n  Support: {}\nagents:\n  - name: alice\n    queues: [Support]\n  - name: bob\n    queues: [Support]\n";
+    let flow = |agent: &str| {
+        format!(
+            "inbound flow Main {{\n  transfer to agent \"{agent}\" on failure => {{\n    play \"busy\"\n    \
+             transfer to voicemail agent \"{agent}\"\n  }}\n  disconnect\n}}\n"
+        )
+    };
+    let p = Scratch::new("to_agent", &[("center.yaml", center), ("main.flow", &flow("bob"))]);
+    p.cmd("run").stdout_contains("outcome: answered by agent bob in Support").run();
+    // Two calls ahead keep both agents busy: bob is not free, so his voicemail takes the call.
+    p.cmd("run")
+        .args(["--ahead", "2"])
+        .stdout_contains("transfer refused: agent bob is not free")
+        .stdout_contains("outcome: transferred to voicemail of agent bob")
+        .run();
+    let p = Scratch::new("to_agent_bad", &[("center.yaml", center), ("main.flow", &flow("bobby"))]);
+    p.cmd("check")
+        .status(1)
+        .stderr_contains("no agent `bobby` in center.yaml")
+        .stderr_contains("did you mean `bob`")
+        .run();
+}
+
 fn center_with_skills(n: usize) -> String {
     let agents: String =
         (0..n).map(|i| format!("  - name: a{i}\n    skills: [s{i}]\n    queues: [Support]\n")).collect();

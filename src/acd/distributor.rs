@@ -242,6 +242,11 @@ impl Acd {
         &self.agents[agent.index()].name
     }
 
+    /// The queues the agent takes calls from, in center.yaml's order.
+    pub fn agent_queues(&self, agent: AgentId) -> &[QueueId] {
+        self.agents.get(agent.index()).map_or(&[], |a| a.queues.as_slice())
+    }
+
     /// The agent is a member of the queue (may take its calls).
     pub fn agent_serves(&self, agent: AgentId, queue: QueueId) -> bool {
         self.agents.get(agent.index()).is_some_and(|a| a.queues.contains(&queue))

@@ -354,6 +354,12 @@ impl<'a> FlowChecker<'a> {
                 );
             }
         }
+        self.check_agent_name(agent, Some(&t.queue.name));
+    }
+
+    /// An agent's name written out must be one of center.yaml's (and a member of `queue`, when
+    /// given); a computed one is checked when the call runs.
+    fn check_agent_name(&mut self, agent: &Expr, queue: Option<&str>) {
         let Some(center) = self.center.filter(|c| !c.agents.is_empty()) else { return };
         let ExprKind::Str(parts) = &agent.kind else { return };
         let [StrPart::Text(name)] = parts.as_slice() else { return };
@@ -370,12 +376,13 @@ impl<'a> FlowChecker<'a> {
                     .with_help(help),
                 );
             }
-            Some(a) if !a.queues.is_empty() && !a.queues.contains(&t.queue.name) => {
+            Some(a) if queue.is_some_and(|q| !a.queues.is_empty() && !a.queues.iter().any(|x| x == q)) => {
+                let queue = queue.unwrap_or_default();
                 self.diags.push(
                     Diagnostic::new(
                         Code::UnknownName,
                         agent.span,
-                        format!("agent `{name}` does not take calls from `{}`", t.queue.name),
+                        format!("agent `{name}` does not take calls from `{queue}`"),
                     )
                     .with_label("not a member of the queue")
                     .with_help(format!(
@@ -416,6 +423,10 @@ impl<'a> FlowChecker<'a> {
                 }
             }
             TransferTarget::Voicemail(q) => self.check_queue(q),
+            TransferTarget::Agent(e) | TransferTarget::AgentVoicemail(e) => {
+                self.expect(e, Type::String, "the agent");
+                self.check_agent_name(e, None);
+            }
             TransferTarget::Flow(f) => match self.symbols.flows.get(&f.name) {
                 None => {
                     let inbound = self

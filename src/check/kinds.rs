@@ -27,6 +27,7 @@ pub const TABLE: &[(&str, bool, bool, bool, &str)] = &[
         false,
         "an outbound flow ends by connecting the customer to the agent",
     ),
+    ("transfer to agent", true, true, false, "an outbound flow ends by connecting the customer to the agent"),
     (
         "transfer to flow",
         true,

@@ -186,7 +186,13 @@ impl Builder {
                     ExprKind::Str(parts) => matches!(parts.as_slice(), [StrPart::Text(_)]),
                     _ => false,
                 };
-                let can_fail = matches!(&t.target, TransferTarget::Number(e) if !written_out(e));
+                // A transfer to an agent fails whenever the agent is not free; to an agent's voicemail
+                // only when the name is computed.
+                let can_fail = match &t.target {
+                    TransferTarget::Number(e) | TransferTarget::AgentVoicemail(e) => !written_out(e),
+                    TransferTarget::Agent(_) => true,
+                    TransferTarget::Voicemail(_) | TransferTarget::Flow(_) => false,
+                };
                 if t.on_failure.is_none() && !can_fail {
                     return Vec::new();
                 }

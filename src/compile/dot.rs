@@ -302,6 +302,8 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
                 TransferTarget::Number(e) => format!("transfer to number {}", expr_text(e)),
                 TransferTarget::Voicemail(q) => format!("transfer to voicemail {}", q.name),
                 TransferTarget::Flow(f) => format!("transfer to flow {}", f.name),
+                TransferTarget::Agent(e) => format!("transfer to agent {}", expr_text(e)),
+                TransferTarget::AgentVoicemail(e) => format!("transfer to voicemail agent {}", expr_text(e)),
             });
         }
         Action::Lookup(l) => {

@@ -764,6 +764,64 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                         }
                         refused(task, format!("no queue {}", q.name))
                     }
+                    TransferTarget::AgentVoicemail(e) => {
+                        let name = eval(e, &task.ctx, now, &*engine).into_text();
+                        if engine.acd.borrow().agent_id(&name).is_some() {
+                            if task.obs.enabled() {
+                                task.obs
+                                    .record(now, Event::Note(format!("to the voicemail of agent {name}")));
+                            }
+                            return Exit::Left(node, format!("voicemail of agent {name}"));
+                        }
+                        refused(task, format!("no agent `{name}`"))
+                    }
+                    TransferTarget::Agent(e) => {
+                        let name = eval(e, &task.ctx, now, &*engine).into_text();
+                        let mut acd = engine.acd.borrow_mut();
+                        let agent = acd.agent_id(&name);
+                        let free = agent.filter(|a| acd.agent_state(*a) == crate::acd::AgentState::Available);
+                        // Through the agent's first queue, for them alone: a free agent takes it at once.
+                        match free.and_then(|a| Some((a, *acd.agent_queues(a).first()?))) {
+                            Some((a, q)) => {
+                                if in_queue && let Some(old) = task.ctx.entry.take() {
+                                    drop(acd);
+                                    engine.leave_queue(old);
+                                    acd = engine.acd.borrow_mut();
+                                }
+                                let key = acd.fresh_key(task.ctx.priority, now);
+                                let routing = crate::acd::CallbackRouting { owner: Some(a), offer: false };
+                                let entry = acd.enqueue_callback(
+                                    q,
+                                    key,
+                                    crate::acd::SkillSet::default(),
+                                    routing,
+                                    now,
+                                );
+                                drop(acd);
+                                let queue = engine.queue_name(q);
+                                task.ctx.queue = Some(queue.clone());
+                                task.ctx.entry = Some(entry);
+                                task.ctx.enqueued_at = Some(now);
+                                task.ctx.preferred_until = None;
+                                if task.obs.enabled() {
+                                    task.obs.record(
+                                        now,
+                                        Event::Note(format!("to agent {name} (through {queue})")),
+                                    );
+                                }
+                                return Exit::Queued { entry, queue, inqueue: None };
+                            }
+                            None => {
+                                let why = match agent {
+                                    None => format!("no agent `{name}`"),
+                                    Some(_) if free.is_none() => format!("agent {name} is not free"),
+                                    Some(_) => format!("agent {name} takes calls from no queue"),
+                                };
+                                drop(acd);
+                                refused(task, why)
+                            }
+                        }
+                    }
                     TransferTarget::Flow(f) => match engine.flow(&f.name) {
                         Some(g) if !in_queue => {
                             if task.obs.enabled() {

@@ -98,8 +98,13 @@ fn describe(rule: Rule) -> String {
         Rule::on_not_found => "`on not found`",
         Rule::prompt_decl => "a prompt",
         Rule::prompt_text => "a text such as `\"nl-NL\": \"Welkom\"`",
-        Rule::transfer_out | Rule::out_number | Rule::out_voicemail | Rule::out_flow => {
-            "a queue, `number …`, `voicemail Queue` or `flow Name`"
+        Rule::transfer_out
+        | Rule::out_number
+        | Rule::out_voicemail
+        | Rule::out_flow
+        | Rule::out_agent
+        | Rule::out_agent_voicemail => {
+            "a queue, `number …`, `voicemail Queue`, `flow Name`, `agent \"name\"` or `voicemail agent \"name\"`"
         }
         Rule::closed_item => "a date such as `2026-12-25`",
         Rule::case => "a case `value => ...`",

@@ -97,6 +97,8 @@ enum End {
     /// `transfer to number|voicemail` (a flow transfer is walked like a jump is not: the other
     /// flow has its own cases).
     TransferredOut,
+    /// `transfer to agent`: the agent answers.
+    ToAgent,
     /// `leave voicemail` / `retry later` in an outbound flow.
     VoicemailLeft,
     RetryLater,
@@ -294,10 +296,15 @@ impl Walker<'_> {
                     self.go(st, node, Outcome::Failure, Some("callback refused (withheld number)".into()));
                 }
             }
-            Action::TransferOut(_) => {
-                self.finish(st.clone(), End::TransferredOut);
+            Action::TransferOut(t) => {
+                let to_agent = matches!(t.target, crate::syntax::ast::TransferTarget::Agent(_));
+                self.finish(st.clone(), if to_agent { End::ToAgent } else { End::TransferredOut });
                 if g.follow(node, &Outcome::Failure).is_some() {
-                    st.todos.push("make the transfer fail (a number that cannot be dialled)".into());
+                    st.todos.push(if to_agent {
+                        "make the transfer fail (the agent away or busy: `given.away`)".into()
+                    } else {
+                        "make the transfer fail (a number that cannot be dialled)".into()
+                    });
                     self.go(st, node, Outcome::Failure, Some("transfer refused".into()));
                 }
             }
@@ -764,6 +771,9 @@ fn render(
             }
             End::TransferredOut => {
                 let _ = writeln!(s, "      outcome: transferred_out");
+            }
+            End::ToAgent => {
+                let _ = writeln!(s, "      outcome: answered");
             }
             End::VoicemailLeft => {
                 let _ = writeln!(s, "      outcome: voicemail_left");

@@ -83,6 +83,8 @@ impl StmtKind {
                 TransferTarget::Number(_) => "transfer to number",
                 TransferTarget::Voicemail(_) => "transfer to voicemail",
                 TransferTarget::Flow(_) => "transfer to flow",
+                TransferTarget::Agent(_) => "transfer to agent",
+                TransferTarget::AgentVoicemail(_) => "transfer to voicemail",
             },
             StmtKind::CreateCallback(_) => "create callback",
             StmtKind::CallData(_) => "call data",
@@ -244,6 +246,10 @@ pub enum TransferTarget {
     Voicemail(Ident),
     /// Another inbound flow of the project, which goes on with the call.
     Flow(Ident),
+    /// One agent (Architect's Transfer to User): a free agent takes the call at once.
+    Agent(Expr),
+    /// An agent's own voicemail box.
+    AgentVoicemail(Expr),
 }
 
 /// `transfer to number "+31…" on failure => …`: the call leaves for a number, a voicemail box or

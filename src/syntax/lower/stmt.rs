@@ -449,6 +449,8 @@ fn transfer_out(lw: &mut Lowerer, pair: Pair<Rule>) -> TransferOut {
                 target = Some(match rule {
                     Rule::out_number => TransferTarget::Number(expr(lw, v)),
                     Rule::out_voicemail => TransferTarget::Voicemail(ident(lw, v)),
+                    Rule::out_agent => TransferTarget::Agent(expr(lw, v)),
+                    Rule::out_agent_voicemail => TransferTarget::AgentVoicemail(expr(lw, v)),
                     _ => TransferTarget::Flow(ident(lw, v)),
                 });
             }
