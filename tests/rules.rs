@@ -14,7 +14,9 @@ impl Scratch {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         for (file, text) in files {
-            std::fs::write(dir.join(file), text).unwrap();
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
         }
         Scratch(dir)
     }
@@ -318,6 +320,36 @@ fn a_transfer_to_an_agent_reaches_them_or_fails() {
         .stderr_contains("no agent `bobby` in center.yaml")
         .stderr_contains("did you mean `bob`")
         .run();
+}
+
+/// `use`: a module's definitions join the project (a clash is E0102); modules that use each
+/// other are E0108 with the cycle spelt out.
+#[test]
+fn modules_are_used_and_cycles_reported() {
+    let p = Scratch::new(
+        "modules",
+        &[
+            ("app/main.flow", "use \"../shared\"\ninbound flow Main {\n  play prompt(Hi)\n  jump Bye\n}\n"),
+            (
+                "shared/bye.flow",
+                "prompt Hi { \"en-US\": \"Hello from the module.\" }\ntask Bye {\n  disconnect\n}\n",
+            ),
+        ],
+    );
+    let app = p.0.join("app").to_string_lossy().to_string();
+    Test::new().arg("run").arg(&app).stdout_contains("plays \"Hello from the module.\"").run();
+    // The module uses the app back: a cycle.
+    std::fs::write(p.0.join("shared/back.flow"), "use \"../app\"\n").unwrap();
+    Test::new()
+        .arg("check")
+        .arg(&app)
+        .status(1)
+        .stderr_contains("E0108")
+        .stderr_contains("modules use each other in a cycle: ")
+        .run();
+    // A clash between the app and the module.
+    std::fs::write(p.0.join("shared/back.flow"), "task Bye {\n  disconnect\n}\n").unwrap();
+    Test::new().arg("check").arg(&app).status(1).stderr_contains("E0102").run();
 }
 
 fn center_with_skills(n: usize) -> String {

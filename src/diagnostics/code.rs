@@ -47,6 +47,7 @@ codes! {
     UndeclaredQueue = "E0105", Error, "a queue is not declared in center.yaml";
     WrongFlowKind = "E0106", Error, "a flow of the wrong kind is named (e.g. `with` needs an inqueue flow)";
     UnknownFunction = "E0107", Error, "a function is not known or has the wrong number of arguments";
+    BadModule = "E0108", Error, "a `use` names no module, or modules use each other in a cycle";
     // E02xx: types
     TypeMismatch = "E0201", Error, "an expression has the wrong type";
     ConditionNotBoolean = "E0202", Error, "a condition is not a Boolean";

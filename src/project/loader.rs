@@ -163,6 +163,7 @@ impl Project {
             }
         }
         let mut project = Project::from_sources(flows, center);
+        project.follow_uses();
         if flow_paths.is_empty() {
             project.diagnostics.push(
                 Diagnostic::without_span(Code::NoFlows, format!("{} has no .flow files", path.display()))
@@ -170,6 +171,96 @@ impl Project {
             );
         }
         Ok(project)
+    }
+
+    /// Reads the modules the project's files `use` (folders of `.flow` files, or single files,
+    /// relative to the file that names them), and theirs in turn, each file once: their schedules,
+    /// data actions, prompts, tables, common tasks and flows join the project, so a name defined
+    /// twice across modules is E0102 as within one. A `use` that names nothing, and modules that use
+    /// each other in a cycle, are E0108.
+    pub fn follow_uses(&mut self) {
+        use std::collections::{BTreeMap, BTreeSet};
+        use std::path::PathBuf;
+        let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+        let folder_of = |name: &str| -> Option<PathBuf> {
+            let parent =
+                Path::new(name).parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            canonical(parent)
+        };
+        let mut loaded: BTreeSet<PathBuf> =
+            self.files.iter().filter_map(|(id, _)| canonical(Path::new(self.sources.name(*id)))).collect();
+        // Module (folder) → the modules it uses, with the `use` that says so.
+        let mut uses: BTreeMap<PathBuf, Vec<(PathBuf, crate::source::Span)>> = BTreeMap::new();
+        let mut next = 0;
+        while next < self.files.len() {
+            let (id, file) = &self.files[next];
+            next += 1;
+            let name = self.sources.name(*id).to_string();
+            let Some(from) = folder_of(&name) else { continue };
+            for u in file.uses.clone() {
+                let target = Path::new(&name).parent().unwrap_or(Path::new("")).join(&u.value);
+                let (module, files) = match canonical(&target) {
+                    Some(t) if t.is_dir() => {
+                        let found = walk_files(&t, &|p| p.extension().is_some_and(|e| e == "flow"))
+                            .unwrap_or_default();
+                        (t, found)
+                    }
+                    Some(t) if t.extension().is_some_and(|e| e == "flow") => {
+                        (t.parent().map(Path::to_path_buf).unwrap_or_default(), vec![t])
+                    }
+                    _ => {
+                        self.diagnostics.push(
+                            Diagnostic::new(Code::BadModule, u.span, format!("no module `{}`", u.value))
+                                .with_label("no folder of .flow files or .flow file here")
+                                .with_help(format!("the path is relative to {}'s folder", name)),
+                        );
+                        continue;
+                    }
+                };
+                uses.entry(from.clone()).or_default().push((module, u.span));
+                for f in files {
+                    let Some(key) = canonical(&f) else { continue };
+                    if !loaded.insert(key) {
+                        continue;
+                    }
+                    let Ok(text) = read_regular(&f) else { continue };
+                    let id = self.sources.add(display(&f), text);
+                    let (ast, diags) = syntax::parse(id, self.sources.text(id));
+                    self.diagnostics.extend(diags);
+                    if let Some(ast) = ast {
+                        self.files.push((id, ast));
+                    }
+                }
+            }
+        }
+        // A cycle: a module reaches itself again through its uses; reported once, at a `use` in it.
+        let mut reported: BTreeSet<PathBuf> = BTreeSet::new();
+        for start in uses.keys() {
+            let mut stack: Vec<(PathBuf, Vec<PathBuf>)> = vec![(start.clone(), vec![start.clone()])];
+            let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+            while let Some((m, path)) = stack.pop() {
+                for (to, span) in uses.get(&m).into_iter().flatten() {
+                    if to == start && !reported.contains(start) {
+                        reported.extend(path.iter().cloned());
+                        let names: Vec<String> =
+                            path.iter().chain(std::iter::once(start)).map(|p| short_name(p)).collect();
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::BadModule,
+                                *span,
+                                format!("modules use each other in a cycle: {}", names.join(" → ")),
+                            )
+                            .with_label("this `use` closes the cycle")
+                            .with_help("move what both need into a third module that uses neither"),
+                        );
+                    } else if seen.insert(to.clone()) {
+                        let mut p = path.clone();
+                        p.push(to.clone());
+                        stack.push((to.clone(), p));
+                    }
+                }
+            }
+        }
     }
 
     pub fn check(self) -> CheckedProject {
@@ -227,4 +318,9 @@ fn is_table_file(name: &str) -> bool {
 
 fn is_yaml(name: &str) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// A module folder's last name, as cycles are shown.
+fn short_name(p: &Path) -> String {
+    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
 }

@@ -91,6 +91,7 @@ fn describe(rule: Rule) -> String {
         Rule::into_entry => "an output mapping `Task.Variable = output`",
         Rule::on_timeout => "`on timeout`",
         Rule::on_error => "`on error { ... }`",
+        Rule::use_decl => "`use \"folder\"`",
         Rule::on_key => "`on key \"9\" { ... }`",
         Rule::table_decl => "a table",
         Rule::table_column => "a column such as `name: String`",

@@ -28,6 +28,8 @@ pub struct SourceFile {
     /// gets its own copy (its variables are that flow's).
     pub tasks: Vec<Task>,
     pub flows: Vec<Flow>,
+    /// `use "../common"`: module folders (or files) whose definitions join the project.
+    pub uses: Vec<StrLit>,
     pub span: Span,
 }
 

@@ -16,10 +16,15 @@ pub(crate) fn lower_file(lw: &mut Lowerer, pair: Pair<Rule>) -> SourceFile {
         prompts: Vec::new(),
         tasks: Vec::new(),
         flows: Vec::new(),
+        uses: Vec::new(),
         span,
     };
     for p in pair.into_inner() {
         match p.as_rule() {
+            Rule::use_decl => {
+                let target = p.into_inner().find(|p| p.as_rule() == Rule::plain_string).expect("module path");
+                file.uses.push(plain_string(lw, target));
+            }
             Rule::schedule => file.schedules.push(schedule(lw, p)),
             Rule::data_action => file.data_actions.push(data_action(lw, p)),
             Rule::table_decl => file.tables.push(table_decl(lw, p)),
@@ -367,6 +372,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_preferred
             | Rule::kw_for
             | Rule::kw_leave
+            | Rule::kw_use
             | Rule::kw_later
             | Rule::kw_voicemail
             | Rule::kw_prompt
