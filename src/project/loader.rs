@@ -158,8 +158,13 @@ impl Project {
             })
             .map_err(|e| err(&dir, e))?;
             for p in &csvs {
-                let text = read_regular(p).map_err(|e| err(p, e))?;
-                flows.push((display(p), text));
+                match read_regular(p) {
+                    Ok(text) => flows.push((display(p), text)),
+                    // A YAML file may be anything (a scenario, an export): only a table names it,
+                    // and a table naming an unreadable one says the file is missing.
+                    Err(_) if p.extension().is_some_and(|e| e != "csv") => {}
+                    Err(e) => return Err(err(p, e)),
+                }
             }
         }
         let mut project = Project::from_sources(flows, center);
