@@ -203,15 +203,17 @@ impl Project {
             let name = self.sources.name(*id).to_string();
             let Some(from) = folder_of(&name) else { continue };
             for u in file.uses.clone() {
-                let target = Path::new(&name).parent().unwrap_or(Path::new("")).join(&u.value);
+                // Files are named as the project's are (relative stays relative, `..` resolved), so
+                // traces and graphs read `flows/modules/polite/polite.flow`.
+                let target = lexical(&Path::new(&name).parent().unwrap_or(Path::new("")).join(&u.value));
                 let (module, files) = match canonical(&target) {
                     Some(t) if t.is_dir() => {
-                        let found = walk_files(&t, &|p| p.extension().is_some_and(|e| e == "flow"))
+                        let found = walk_files(&target, &|p| p.extension().is_some_and(|e| e == "flow"))
                             .unwrap_or_default();
                         (t, found)
                     }
                     Some(t) if t.extension().is_some_and(|e| e == "flow") => {
-                        (t.parent().map(Path::to_path_buf).unwrap_or_default(), vec![t])
+                        (t.parent().map(Path::to_path_buf).unwrap_or_default(), vec![target.clone()])
                     }
                     _ => {
                         self.diagnostics.push(
@@ -328,4 +330,22 @@ fn is_yaml(name: &str) -> bool {
 /// A module folder's last name, as cycles are shown.
 fn short_name(p: &Path) -> String {
     p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// `a/b/../c` as `a/c`, without touching the disk (a `..` with nothing before it is kept).
+fn lexical(p: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if out.components().next_back().is_some_and(|l| matches!(l, Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
