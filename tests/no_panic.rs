@@ -207,7 +207,9 @@ fn statement(choice: &[u8], depth: usize) -> String {
         9 => "hold 10s".into(),
         10 => "disconnect".into(),
         11 => format!("switch Flow.S {{ \"a\" => {{ {} }} else => {{ {} }} }}", inner(1), inner(4)),
-        12 => "ask Task.C \"digits\" digits 1..3 timeout 5s on noinput => play \"nothing\"".into(),
+        12 => {
+            "ask Task.C \"digits\" digits 1..3 timeout 5s interdigit 2s on noinput => play \"nothing\"".into()
+        }
         13 => "connect agent".into(),
         14 => "play estimated wait".into(),
         16 => format!(

@@ -352,6 +352,27 @@ fn modules_are_used_and_cycles_reported() {
     Test::new().arg("check").arg(&app).status(1).stderr_contains("E0102").run();
 }
 
+/// `interdigit`: a pause shorter than it is the caller still keying in; without it (or longer)
+/// a pause ends the input.
+#[test]
+fn an_ask_waits_its_interdigit_time_between_keys() {
+    let flow = |opt: &str| {
+        format!(
+            "inbound flow Main {{\n  ask Flow.N \"Your number?\" digits 2..4 {opt}\n    on noinput => play \"none\"\n  \
+             play \"got {{Flow.N}}\"\n  disconnect\n}}\n"
+        )
+    };
+    let p = Scratch::new("interdigit", &[("main.flow", &flow("interdigit 2s"))]);
+    p.cmd("check").run();
+    p.cmd("run").args(["--press", "12w34"]).stdout_contains("plays \"got 1234\"").run();
+    // A pause of three seconds is longer than 2 s: the input ends after 12.
+    p.cmd("run").args(["--press", "12wwwwww34"]).stdout_contains("plays \"got 12\"").run();
+    let p = Scratch::new("interdigit_none", &[("main.flow", &flow(""))]);
+    p.cmd("run").args(["--press", "12w34"]).stdout_contains("plays \"got 12\"").run();
+    let p = Scratch::new("interdigit_bad", &[("main.flow", &flow("interdigit 0s"))]);
+    p.cmd("check").status(1).stderr_contains("E0702").run();
+}
+
 fn center_with_skills(n: usize) -> String {
     let agents: String =
         (0..n).map(|i| format!("  - name: a{i}\n    skills: [s{i}]\n    queues: [Support]\n")).collect();

@@ -664,6 +664,9 @@ impl<'a> FlowChecker<'a> {
         if let Some(t) = &a.timeout {
             self.timeout(t);
         }
+        if let Some(t) = &a.interdigit {
+            self.timeout(t);
+        }
         if let Some(term) = &a.terminator
             && !matches!(term.value.as_str(), "#" | "*")
         {

@@ -30,6 +30,8 @@ pub enum Action {
         min_digits: u32,
         max_digits: u32,
         timeout: Option<Expr>,
+        /// The longest pause between keys (`interdigit`); the live line's default without it.
+        interdigit: Option<Expr>,
         terminator: Option<String>,
         /// The keys are masked wherever they would be shown.
         secure: bool,

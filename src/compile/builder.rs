@@ -135,6 +135,7 @@ impl Builder {
                         min_digits: a.min_digits.as_ref().map_or(1, |d| d.node.max(0) as u32),
                         max_digits: a.max_digits.as_ref().map_or(1, |d| d.node.max(0) as u32),
                         timeout: a.timeout.clone(),
+                        interdigit: a.interdigit.clone(),
                         terminator: a.terminator.as_ref().map(|t| t.value.clone()),
                         secure: a.secure.is_some(),
                     },

@@ -245,7 +245,7 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
             }
             lines.extend(attr_lines(&attrs));
         }
-        Action::Ask { target, prompt, min_digits, max_digits, timeout, terminator, secure } => {
+        Action::Ask { target, prompt, min_digits, max_digits, timeout, interdigit, terminator, secure } => {
             lines.push(format!("ask {target}"));
             lines.extend(text(prompt));
             let mut attrs = Vec::new();
@@ -256,6 +256,9 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
             }
             if let Some(t) = timeout {
                 attrs.push(format!("timeout {}", expr_text(t)));
+            }
+            if let Some(t) = interdigit {
+                attrs.push(format!("interdigit {}", expr_text(t)));
             }
             if let Some(t) = terminator {
                 attrs.push(format!("terminator {t}"));

@@ -13,6 +13,9 @@ pub enum Prompt<'a> {
         variable: &'a str,
         max_digits: u32,
         terminator: Option<char>,
+        /// The longest pause between keys that does not end the input (`interdigit`); `None`: any
+        /// pause in a script ends it.
+        interdigit: Option<Micros>,
     },
 }
 
@@ -91,9 +94,11 @@ impl Caller for DtmfScript {
             after += SCRIPT_PAUSE;
             self.next += 1;
         }
-        let (max, terminator) = match prompt {
-            Prompt::Menu { .. } => (1, None),
-            Prompt::Ask { max_digits, terminator, .. } => (max_digits.max(1) as usize, terminator),
+        let (max, terminator, interdigit) = match prompt {
+            Prompt::Menu { .. } => (1, None, None),
+            Prompt::Ask { max_digits, terminator, interdigit, .. } => {
+                (max_digits.max(1) as usize, terminator, interdigit)
+            }
         };
         if self.keys.get(self.next) == Some(&SAID) {
             let index = self.keys[..self.next].iter().filter(|c| **c == SAID).count();
@@ -105,6 +110,17 @@ impl Caller for DtmfScript {
         let mut taken = 0;
         loop {
             match self.keys.get(self.next) {
+                // A pause shorter than the ask's `interdigit` is the caller still keying in.
+                Some('w') if !digits.is_empty() && taken < max => {
+                    let pauses = self.keys[self.next..].iter().take_while(|c| **c == 'w').count();
+                    let resumes = matches!(self.keys.get(self.next + pauses), Some(c) if *c != SAID);
+                    match interdigit {
+                        Some(limit) if resumes && (pauses as Micros) * SCRIPT_PAUSE < limit => {
+                            self.next += pauses
+                        }
+                        _ => break,
+                    }
+                }
                 Some('w') | Some(&SAID) | None => break,
                 // The terminator ends the input, also right after the last key the ask takes
                 // (so `12345678#` answers `digits 8 terminator "#"` and leaves nothing behind).

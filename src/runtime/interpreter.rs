@@ -502,7 +502,16 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                     },
                 }
             }
-            Action::Ask { target, prompt, min_digits, max_digits, timeout, terminator, secure } => {
+            Action::Ask {
+                target,
+                prompt,
+                min_digits,
+                max_digits,
+                timeout,
+                interdigit,
+                terminator,
+                secure,
+            } => {
                 if !task.ctx.offered_callback && engine.offers_callback(graph.name(), node) {
                     task.ctx.offered_callback = true;
                     engine.callback_side.stats.borrow_mut().offered += 1;
@@ -512,7 +521,10 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let variable = target.dotted();
                 let terminator = terminator.as_deref().and_then(|t| t.chars().next());
-                let prompt = Prompt::Ask { variable: &variable, max_digits: *max_digits, terminator };
+                let interdigit =
+                    interdigit.as_ref().map(|_| duration_or(interdigit, &task.ctx, rt.now(), &engine));
+                let prompt =
+                    Prompt::Ask { variable: &variable, max_digits: *max_digits, terminator, interdigit };
                 let entered =
                     gather(task, &rt, prompt, timeout, *secure).await.and_then(|heard| match heard {
                         Heard::Keys(d) => Some(d),
@@ -1491,11 +1503,14 @@ async fn gather<R: Runtime, C: Caller, O: Observer>(
         let keys = respond(task, rt, prompt);
         return collect(task, rt, keys, timeout, secure).await;
     };
-    let (max, terminator) = match prompt {
-        Prompt::Menu { .. } => (1, None),
-        Prompt::Ask { max_digits, terminator, .. } => (max_digits as usize, terminator),
+    let (max, terminator, interdigit) = match prompt {
+        Prompt::Menu { .. } => (1, None, None),
+        Prompt::Ask { max_digits, terminator, interdigit, .. } => {
+            (max_digits as usize, terminator, interdigit)
+        }
     };
-    let got = line.gather(rt, max, terminator, timeout).await;
+    let interdigit = interdigit.unwrap_or(super::live_line::INTER_DIGIT);
+    let got = line.gather(rt, max, terminator, timeout, interdigit).await;
     if task.obs.enabled() {
         let shown = if secure { got.as_deref().map(mask) } else { got.clone() };
         let event = shown.map_or(Event::NoInput, Event::Input);

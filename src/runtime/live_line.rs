@@ -94,11 +94,12 @@ impl LiveLine {
         max: usize,
         terminator: Option<char>,
         timeout: Micros,
+        interdigit: Micros,
     ) -> Option<String> {
         let mut digits = String::new();
         let mut taken = 0;
         while taken < max.max(1) {
-            let wait = if digits.is_empty() { timeout } else { INTER_DIGIT };
+            let wait = if digits.is_empty() { timeout } else { interdigit };
             match select(self.keys.recv(), rt.sleep(wait)).await {
                 Either::Left(Some(key)) => {
                     digits.push(key);

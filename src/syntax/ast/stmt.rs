@@ -154,6 +154,8 @@ pub struct Ask {
     pub min_digits: Option<Spanned<i64>>,
     pub max_digits: Option<Spanned<i64>>,
     pub timeout: Option<Expr>,
+    /// `interdigit 3s`: the longest pause between keys before the input counts as finished.
+    pub interdigit: Option<Expr>,
     pub terminator: Option<StrLit>,
     /// `secure`: the keys never appear in a trace, a log or on a screen (card numbers, PINs).
     pub secure: Option<Span>,

@@ -373,6 +373,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_for
             | Rule::kw_leave
             | Rule::kw_use
+            | Rule::kw_interdigit
             | Rule::kw_later
             | Rule::kw_voicemail
             | Rule::kw_prompt

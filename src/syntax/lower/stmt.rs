@@ -170,6 +170,7 @@ fn ask(lw: &mut Lowerer, pair: Pair<Rule>) -> Ask {
         min_digits: None,
         max_digits: None,
         timeout: None,
+        interdigit: None,
         terminator: None,
         secure: None,
         on_noinput: None,
@@ -195,6 +196,10 @@ fn ask(lw: &mut Lowerer, pair: Pair<Rule>) -> Ask {
                         once(lw, &mut a.timeout, v, span, "timeout")
                     }
                     Rule::secure_opt => once(lw, &mut a.secure, span, span, "secure"),
+                    Rule::interdigit_opt => {
+                        let v = expr(lw, inner(opt).next().expect("interdigit"));
+                        once(lw, &mut a.interdigit, v, span, "interdigit")
+                    }
                     _ => {
                         let v = plain_string(lw, inner(opt).next().expect("terminator"));
                         once(lw, &mut a.terminator, v, span, "terminator")
