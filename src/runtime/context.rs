@@ -78,7 +78,8 @@ pub struct CallContext {
     pub machine: bool,
     /// The entry that replaced `entry` when the preference ended (written by the timer that ended
     /// it, read by [`CallContext::follow_entry`]).
-    pub moved: std::rc::Rc<std::cell::Cell<Option<EntryId>>>,
+    /// Made only when a preference starts, so a call without one allocates nothing for it.
+    pub moved: Option<std::rc::Rc<std::cell::Cell<Option<EntryId>>>>,
 }
 
 impl CallContext {
@@ -108,13 +109,13 @@ impl CallContext {
             error: None,
             preferred_until: None,
             machine: false,
-            moved: Default::default(),
+            moved: None,
         }
     }
 
     /// The call's queue entry, after a preference that ended replaced it.
     pub fn follow_entry(&mut self) -> Option<EntryId> {
-        if let Some(new) = self.moved.take()
+        if let Some(new) = self.moved.as_ref().and_then(|m| m.take())
             && self.entry.is_some()
         {
             self.entry = Some(new);

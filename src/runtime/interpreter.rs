@@ -190,7 +190,8 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
         let waiter = engine.wait_for_agent(entry);
         if let Some(until) = task.ctx.preferred_until.take() {
             // The preference ends on its own timer, so the in-queue flow runs on undisturbed.
-            let (timer, moved, old) = (engine.clone(), task.ctx.moved.clone(), entry);
+            let moved = task.ctx.moved.get_or_insert_with(Default::default).clone();
+            let (timer, old) = (engine.clone(), entry);
             rt.spawn(async move {
                 timer.rt.sleep_until(until).await;
                 if let Some(new) = timer.open_to_all(old) {
@@ -348,16 +349,7 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
                 let now = task.engine.rt.now();
                 if task.obs.enabled() {
                     task.obs.record(now, Event::Note(format!("error ({kind}): {message}; `on error` runs")));
-                    // Traced from the start node, so coverage counts the flow's `error` edge.
-                    let start = graph.node(graph.entry());
-                    let step = Event::Step {
-                        flow: graph.name().to_string(),
-                        node: start.id,
-                        span: start.span,
-                        action: start.action.summary(),
-                    };
-                    task.obs.record(now, step);
-                    task.obs.record(now, Event::Edge(Outcome::Error));
+                    trace_from_start(&task.obs, graph, Outcome::Error, now);
                 }
                 task.ctx.error = Some((kind, message));
                 from = handler;
@@ -608,8 +600,8 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                     && engine.acd.borrow().key(entry).is_some_and(|k| k.priority != task.ctx.priority)
                     && let Some(new) = engine.rekey(entry, Some(task.ctx.priority))
                 {
+                    // The wait reads the new entry from here (`follow_entry`).
                     task.ctx.entry = Some(new);
-                    task.ctx.moved.set(Some(new));
                     engine.dispatch();
                     refresh_queue_facts(task, &engine);
                     if task.obs.enabled() {
@@ -1421,24 +1413,30 @@ fn any_time<R: Runtime, C: Caller, O: Observer>(
     keys: &str,
     now: Micros,
 ) -> Option<NodeId> {
-    let start = graph.entry();
-    let handler = graph.outgoing(start).into_iter().find_map(|e| match e.outcome {
-        Outcome::AnyTime(k) if k == keys => Some(e.to),
-        _ => None,
-    })?;
+    // Any-time keys are single keys: longer input (most asks) costs nothing here.
+    if keys.len() != 1 {
+        return None;
+    }
+    let handler = graph.follow(graph.entry(), &Outcome::AnyTime(keys.to_string()))?;
     if task.obs.enabled() {
         task.obs.record(now, Event::Note(format!("{keys} at any time: `on key \"{keys}\"` runs")));
-        let n = graph.node(start);
-        let step = Event::Step {
-            flow: graph.name().to_string(),
-            node: start,
-            span: n.span,
-            action: n.action.summary(),
-        };
-        task.obs.record(now, step);
-        task.obs.record(now, Event::Edge(Outcome::AnyTime(keys.to_string())));
+        trace_from_start(&task.obs, graph, Outcome::AnyTime(keys.to_string()), now);
     }
     Some(handler)
+}
+
+/// A handler entered along `edge` from the flow's start, traced as a step of the start node and
+/// that edge, so coverage counts the edge (start nodes are otherwise not traced).
+fn trace_from_start<O: Observer>(obs: &O, graph: &FlowGraph, edge: Outcome, now: Micros) {
+    let start = graph.node(graph.entry());
+    let step = Event::Step {
+        flow: graph.name().to_string(),
+        node: start.id,
+        span: start.span,
+        action: start.action.summary(),
+    };
+    obs.record(now, step);
+    obs.record(now, Event::Edge(edge));
 }
 
 /// What the caller gave at a menu or an ask.

@@ -377,19 +377,21 @@ impl Walker<'_> {
 
     fn menu(&mut self, node: NodeId, name: &str, retries: u32, st: State) {
         let g = self.graph;
-        let keys: Vec<String> = g
-            .outgoing(node)
-            .iter()
-            .filter_map(|e| match e.outcome {
-                Outcome::Digit(d) => Some(d.clone()),
-                _ => None,
-            })
-            .collect();
-        for d in &keys {
+        // Each choice, pressed or said.
+        let mut keys: Vec<String> = Vec::new();
+        for e in g.outgoing(node) {
+            let (input, label) = match e.outcome {
+                Outcome::Digit(d) => {
+                    keys.push(d.clone());
+                    (Input::Press(d.clone()), format!("{name} press {d}"))
+                }
+                Outcome::Said(w) => (Input::Say(w.clone()), format!("{name} say {w}")),
+                _ => continue,
+            };
             let mut s = st.clone();
             s.menus.remove(&node);
-            s.inputs.push(Input::Press(d.clone()));
-            self.go(s, node, Outcome::Digit(d.clone()), Some(format!("{name} press {d}")));
+            s.inputs.push(input);
+            self.go(s, node, e.outcome.clone(), Some(label));
         }
         // The flow's any-time keys the menu does not take itself lead to their handlers.
         let any_time: Vec<String> = g
@@ -406,20 +408,6 @@ impl Walker<'_> {
             s.returns.clear();
             s.inputs.push(Input::Press(k.clone()));
             self.go(s, g.entry(), Outcome::AnyTime(k.clone()), Some(format!("{name} press {k} (any time)")));
-        }
-        let words: Vec<String> = g
-            .outgoing(node)
-            .iter()
-            .filter_map(|e| match e.outcome {
-                Outcome::Said(w) => Some(w.clone()),
-                _ => None,
-            })
-            .collect();
-        for w in &words {
-            let mut s = st.clone();
-            s.menus.remove(&node);
-            s.inputs.push(Input::Say(w.clone()));
-            self.go(s, node, Outcome::Said(w.clone()), Some(format!("{name} say {w}")));
         }
         let wrong = ["9", "8", "7", "6", "5", "4", "3", "2", "1", "0", "*", "#"]
             .into_iter()

@@ -590,20 +590,26 @@ impl Loader<'_> {
         Ok(steps)
     }
 
-    /// `say: "lost card"` or `say: { words: "lost card", after: 2s }`.
-    fn say(&self, v: &Value, path: &[Seg]) -> R<StepKind> {
-        let (words, after) = match v {
+    /// An input step's text and when it comes: `press: "12"` or `press: { keys: "12", after: 2s }`
+    /// (`field` is `keys`, or `words` for `say`).
+    fn timed_input(&self, v: &Value, path: &[Seg], field: &str, step: &str) -> R<(String, Micros)> {
+        match v {
             Value::Mapping(m) => {
-                self.check_keys(m, path, &["words", "after"], "say field")?;
-                let words = m
-                    .get("words")
-                    .ok_or_else(|| self.err(Code::Missing, path, "`words` is required".into(), None))?;
+                self.check_keys(m, path, &[field, "after"], &format!("{step} field"))?;
+                let text = m
+                    .get(field)
+                    .ok_or_else(|| self.err(Code::Missing, path, format!("`{field}` is required"), None))?;
                 let after =
                     m.get("after").map(|a| self.duration(a, &key(path, "after"))).transpose()?.unwrap_or(0);
-                (self.string(words, &key(path, "words"))?, after)
+                Ok((self.string(text, &key(path, field))?, after))
             }
-            other => (self.string(other, path)?, 0),
-        };
+            other => Ok((self.string(other, path)?, 0)),
+        }
+    }
+
+    /// `say: "lost card"` or `say: { words: "lost card", after: 2s }`.
+    fn say(&self, v: &Value, path: &[Seg]) -> R<StepKind> {
+        let (words, after) = self.timed_input(v, path, "words", "say")?;
         if words.trim().is_empty() {
             return Err(self.err(
                 Code::BadValue,
@@ -616,18 +622,7 @@ impl Loader<'_> {
     }
 
     fn press(&self, v: &Value, path: &[Seg]) -> R<StepKind> {
-        let (digits, after) = match v {
-            Value::Mapping(m) => {
-                self.check_keys(m, path, &["keys", "after"], "press field")?;
-                let keys = m
-                    .get("keys")
-                    .ok_or_else(|| self.err(Code::Missing, path, "`keys` is required".into(), None))?;
-                let after =
-                    m.get("after").map(|a| self.duration(a, &key(path, "after"))).transpose()?.unwrap_or(0);
-                (self.string(keys, &key(path, "keys"))?, after)
-            }
-            other => (self.string(other, path)?, 0),
-        };
+        let (digits, after) = self.timed_input(v, path, "keys", "press")?;
         if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '*' || c == '#') {
             return Err(self.err(
                 Code::BadValue,

@@ -117,6 +117,23 @@ pub(super) fn load(file: FileId, text: &str) -> (Option<Center>, Vec<Diagnostic>
     (Some(center), diags)
 }
 
+/// A top-level mapping section (`numbers:`, `switches:`): the block it opens (where its entries
+/// are found), its `key:` line (for problems with the section as a whole) and its entries.
+fn top_mapping(
+    loc: &Locator<'_>,
+    diags: &mut Vec<Diagnostic>,
+    key: &str,
+    raw: Option<super::raw::Field<Mapping>>,
+    hit: Option<crate::input::KeyHit>,
+) -> Option<(crate::input::Region, crate::source::Span, Mapping)> {
+    let region = hit.as_ref().map_or(loc.whole(), |h| h.block);
+    let section = hit.as_ref().map_or(loc.start(), |h| loc.span(h.entry.clone()));
+    let mut scope =
+        Scope { loc, owner: "in center.yaml".into(), region: loc.whole(), fallback: loc.start(), diags };
+    let map = scope.read(key, raw)?;
+    Some((region, section, map))
+}
+
 /// `numbers:` — each key a dialled number in quotes, each value the inbound flow it reaches (the
 /// checker confirms both).
 fn load_numbers(
@@ -126,11 +143,7 @@ fn load_numbers(
     raw: Option<super::raw::Field<Mapping>>,
     hit: Option<crate::input::KeyHit>,
 ) {
-    let region = hit.as_ref().map_or(loc.whole(), |h| h.block);
-    let section = hit.as_ref().map_or(loc.start(), |h| loc.span(h.entry.clone()));
-    let mut scope =
-        Scope { loc, owner: "in center.yaml".into(), region: loc.whole(), fallback: loc.start(), diags };
-    let Some(map) = scope.read("numbers", raw) else { return };
+    let Some((region, section, map)) = top_mapping(loc, diags, "numbers", raw, hit) else { return };
     for (key, value) in map {
         let number = match &key {
             Value::String(s) => s.clone(),
@@ -177,11 +190,7 @@ fn load_switches(
     raw: Option<super::raw::Field<Mapping>>,
     hit: Option<crate::input::KeyHit>,
 ) {
-    let region = hit.as_ref().map_or(loc.whole(), |h| h.block);
-    let section = hit.as_ref().map_or(loc.start(), |h| loc.span(h.entry.clone()));
-    let mut scope =
-        Scope { loc, owner: "in center.yaml".into(), region: loc.whole(), fallback: loc.start(), diags };
-    let Some(map) = scope.read("switches", raw) else { return };
+    let Some((region, section, map)) = top_mapping(loc, diags, "switches", raw, hit) else { return };
     for (key, value) in map {
         let (Value::String(name), Value::Bool(on)) = (&key, &value) else {
             diags.push(

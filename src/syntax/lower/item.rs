@@ -279,33 +279,33 @@ fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
         body_span = Some(body_span.map_or(s, |b| b.to(s)));
         match p.as_rule() {
             Rule::task => tasks.push(task(lw, p)),
-            Rule::on_error => {
-                // Lowered as a task of a name no `call` can write: it is checked, compiled and
-                // covered like one, entered by the flow's `error` edge.
-                let words = p.clone().into_inner().filter(|p| is_keyword(p.as_rule())).map(|p| lw.span(&p));
-                let words = words.reduce(|a, b| a.to(b)).unwrap_or(s);
-                let body = p.into_inner().find(|p| p.as_rule() == Rule::block).expect("handler body");
-                let body = super::stmt::block(lw, body);
-                let name = Ident { name: ERROR_HANDLER.to_string(), span: words };
-                tasks.push(Task { name, body, span: s });
-            }
-            Rule::on_key => {
-                // Like `on error`: a task of a name no `call` can write, entered from the start
-                // along an `any time` edge.
-                let words = p.clone().into_inner().filter(|p| is_keyword(p.as_rule())).map(|p| lw.span(&p));
-                let words = words.reduce(|a, b| a.to(b)).unwrap_or(s);
-                let mut inner = p.into_inner().filter(|p| !is_keyword(p.as_rule()));
-                let key = plain_string(lw, inner.next().expect("key"));
-                let body = super::stmt::block(lw, inner.next().expect("handler body"));
-                let name = Ident { name: format!("{KEY_HANDLER}{}", key.value), span: words.to(key.span) };
-                tasks.push(Task { name, body, span: s });
-            }
+            Rule::on_error | Rule::on_key => tasks.push(handler(lw, p)),
             Rule::stmt => stmts.push(super::stmt::stmt(lw, p)),
             _ => {}
         }
     }
     let body = Block { stmts, span: body_span.unwrap_or(name.span) };
     Flow { kind, name, body, tasks, span }
+}
+
+/// `on error { … }` and `on key "0" { … }`, lowered as tasks of names no `call` can write
+/// (`on error`, `on key 0`): checked, compiled and covered like tasks, entered from the flow's start
+/// along its `error` / `any time` edge. The name's span is the words up to the key.
+fn handler(lw: &mut Lowerer, pair: Pair<Rule>) -> Task {
+    let span = lw.span(&pair);
+    let words = pair.clone().into_inner().filter(|p| is_keyword(p.as_rule())).map(|p| lw.span(&p));
+    let words = words.reduce(|a, b| a.to(b)).unwrap_or(span);
+    // `[key,] block`
+    let mut parts: Vec<Pair<Rule>> = pair.into_inner().filter(|p| !is_keyword(p.as_rule())).collect();
+    let body = super::stmt::block(lw, parts.pop().expect("handler body"));
+    let name = match parts.pop() {
+        Some(key) => {
+            let key = plain_string(lw, key);
+            Ident { name: format!("{KEY_HANDLER}{}", key.value), span: words.to(key.span) }
+        }
+        None => Ident { name: ERROR_HANDLER.to_string(), span: words },
+    };
+    Task { name, body, span }
 }
 
 /// Keyword tokens appear as pairs (they must be atomic); lowering skips them.
