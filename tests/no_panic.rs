@@ -226,6 +226,7 @@ fn statement(choice: &[u8], depth: usize) -> String {
         18 => "if Call.AnsweringMachine { leave voicemail \"call us {Call.Dnis}\" }".into(),
         19 => "retry later".into(),
         20 => format!("transfer to Q{} preferred agent Flow.S for {}s", pick(1) % 2, pick(2)),
+        17 => "set Call.Skills = Flow.S + \", b\"".into(),
         _ => "set Flow.S = \"a\"".into(),
     }
 }

@@ -215,6 +215,45 @@ fn an_in_queue_priority_change_moves_the_caller() {
     assert!(!out.stdout.contains("You are number 2."), "{}", out.stdout);
 }
 
+/// `Call.Skills`: set before a transfer it is what the call needs; set in an in-queue flow it
+/// applies to the waiting caller at once (here: after 15 s any agent may answer). A misspelt skill
+/// written out is E0101; a computed one nobody has is a flow error at run time.
+#[test]
+fn skills_set_in_queue_apply_at_once() {
+    let center = "queues:\n  Support: {}\nagents:\n  - name: alice\n    queues: [Support]\n    skills: [french]\n  - name: bob\n    queues: [Support]\n";
+    let flow = |skill: &str| {
+        format!(
+            "inbound flow Main {{\n  set Call.Skills = {skill}\n  transfer to Support with Hold\n  disconnect\n}}\n\
+             inqueue flow Hold {{\n  play \"Needs {{Call.Skills}}.\"\n  hold 10s\n  \
+             if Call.TimeInQueue > 15s {{\n    set Call.Skills = \"\"\n  }}\n}}\n"
+        )
+    };
+    let p = Scratch::new("inqueue_skills", &[("center.yaml", center), ("main.flow", &flow("\"french\""))]);
+    p.cmd("check").run();
+    // alice is free: she answers at once.
+    p.cmd("run").stdout_contains("outcome: answered by agent alice in Support after waiting 0s").run();
+    // alice takes the call ahead; bob lacks French until the flow drops it after its second hold.
+    let out = p
+        .cmd("run")
+        .args(["--ahead", "1"])
+        .stdout_contains("plays \"Needs french.\"")
+        .stdout_contains("no skills in queue: an agent is free for the call")
+        .stdout_contains("outcome: answered by agent bob in Support after waiting 22s")
+        .run();
+    assert!(!out.stdout.contains("agent alice in Support"), "{}", out.stdout);
+    let p = Scratch::new("skills_bad", &[("center.yaml", center), ("main.flow", &flow("\"frensh\""))]);
+    p.cmd("check").status(1).stderr_contains("E0101").stderr_contains("did you mean `french`").run();
+    let p = Scratch::new(
+        "skills_computed",
+        &[("center.yaml", center), ("main.flow", &flow("\"fr\" + \"ensh\""))],
+    );
+    p.cmd("check").run();
+    p.cmd("run")
+        .stdout_contains("no agent of the center has the skill `frensh`")
+        .stdout_contains("outcome: flow error")
+        .run();
+}
+
 /// Spoken menu choices: words said match a keyword among them, a key said as a word matches the
 /// key, digits said answer an ask; `--say` and `[words]` in `--press` speak in `run`; a keyword
 /// with symbols is E0701.

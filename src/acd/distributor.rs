@@ -266,6 +266,14 @@ impl Acd {
         names.resolve(&mut self.skills)
     }
 
+    /// Whether some agent of the center has the skill: a skill computed at run time
+    /// (`set Call.Skills`) that nobody has would keep the call waiting for ever. With no agents
+    /// at all there is nothing to judge by (a test keeping every caller waiting), so every skill is.
+    pub fn skill_is_known(&self, name: &str) -> bool {
+        self.agents.is_empty()
+            || self.skills.lookup(name).is_some_and(|bit| self.agents.iter().any(|a| a.skills.covers(bit)))
+    }
+
     // ---- entries ----
 
     /// Puts a new call in `queue` with a fresh key (enqueued now, next sequence number). Skills

@@ -83,6 +83,11 @@ impl SkillTable {
         Some(SkillSet::bit(bit))
     }
 
+    /// The bit of `name` if some entry or agent has named it, without assigning one.
+    pub(crate) fn lookup(&self, name: &str) -> Option<SkillSet> {
+        self.by_name.get(name).map(|&bit| SkillSet::bit(bit as usize))
+    }
+
     /// The set for `names`, where a name that no longer fits makes the set unsatisfiable.
     pub(crate) fn required<S: AsRef<str>>(&mut self, names: &[S]) -> SkillSet {
         names.iter().fold(SkillSet::EMPTY, |set, name| {

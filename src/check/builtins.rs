@@ -17,6 +17,12 @@ pub const VARIABLES: &[(&str, Type, bool, &str)] = &[
     ),
     ("Call.Language", Type::String, true, "the caller's language, e.g. \"en-US\""),
     (
+        "Call.Skills",
+        Type::String,
+        true,
+        "the skills the call requires, comma-separated (`\"french, billing\"`); added to the next transfer's, and set in an in-queue flow they apply to the waiting caller at once",
+    ),
+    (
         "Call.AnsweringMachine",
         Type::Boolean,
         false,
@@ -31,7 +37,7 @@ pub const VARIABLES: &[(&str, Type, bool, &str)] = &[
         "Flow.ErrorType",
         Type::String,
         false,
-        "in an `on error` handler, what went wrong: `arithmetic`, `loop`, `no_path`, `no_return`, `flow_transfers` (empty before)",
+        "in an `on error` handler, what went wrong: `arithmetic`, `loop`, `no_path`, `no_return`, `flow_transfers`, `skills` (empty before)",
     ),
     ("Flow.ErrorMessage", Type::String, false, "in an `on error` handler, the error in words (empty before)"),
     ("Now", Type::DateTime, false, "the current date and time"),

@@ -99,7 +99,7 @@ impl FlowChecker<'_> {
                 self.diags.push(
                     Diagnostic::new(Code::ReadOnly, p.span, format!("`{dotted}` cannot be set"))
                         .with_label("read-only built-in")
-                        .with_help("flows may set `Call.Priority`, `Call.Language`, `Call.Data[\"key\"]`, and their own `Flow.` and `Task.` variables"),
+                        .with_help("flows may set `Call.Priority`, `Call.Language`, `Call.Skills`, `Call.Data[\"key\"]`, and their own `Flow.` and `Task.` variables"),
                 );
             }
             return t;

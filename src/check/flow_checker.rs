@@ -228,6 +228,32 @@ impl<'a> FlowChecker<'a> {
             self.record_var(&dotted, vt, target.span, value.span);
         } else if !vt.compatible(tt) {
             self.mismatch(value, vt, &format!("`{dotted}` holds {}", tt.a()));
+        } else if dotted == "Call.Skills" && target.index.is_none() {
+            self.check_skill_names(value);
+        }
+    }
+
+    /// Skills written out in `set Call.Skills = "…"` must be some agent's in center.yaml (a
+    /// computed one is checked when the call runs: the flow's error handler gets it).
+    fn check_skill_names(&mut self, value: &Expr) {
+        let Some(center) = self.center.filter(|c| !c.agents.is_empty()) else { return };
+        let ExprKind::Str(parts) = &value.kind else { return };
+        let [StrPart::Text(text)] = parts.as_slice() else { return };
+        let known: BTreeSet<&str> =
+            center.agents.iter().flat_map(|a| a.skills.iter().map(String::as_str)).collect();
+        for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if !known.contains(name) {
+                let help = help_for(name, "skill", known.iter().copied());
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UnknownName,
+                        value.span,
+                        format!("no agent has the skill `{name}`"),
+                    )
+                    .with_label("unknown skill")
+                    .with_help(help),
+                );
+            }
         }
     }
 

@@ -41,6 +41,9 @@ pub struct CallContext {
     /// `None` until a flow sets it: "en-US".
     pub language: Option<String>,
     pub queue: Option<Rc<str>>,
+    /// The skills the call requires (`Call.Skills`), as names; empty until a flow or a transfer
+    /// names some.
+    pub skills: Vec<String>,
     pub entry: Option<EntryId>,
     pub enqueued_at: Option<Micros>,
     /// Set by the interpreter before each evaluation in an in-queue flow.
@@ -92,6 +95,7 @@ impl CallContext {
             priority: 0,
             language: None,
             queue: None,
+            skills: Vec::new(),
             entry: None,
             enqueued_at: None,
             ewt: None,

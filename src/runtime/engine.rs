@@ -205,16 +205,21 @@ impl<R: Runtime> Engine<R> {
     /// its place, and whoever waits for it waits for the new entry. `None` once it is no longer
     /// waiting (answered, abandoned, moved on).
     pub fn open_to_all(&self, entry: EntryId) -> Option<EntryId> {
-        self.rekey(entry, None)
+        self.rekey(entry, None, None)
     }
 
     /// The waiting `entry` replaced by one open to every agent of its queue, with its place
-    /// (enqueue time) and a new `priority` when given; whoever waits for it waits for the new one.
+    /// (enqueue time) and a new `priority` and required `skills` when given; whoever waits for it waits for the new one.
     /// `None` once it is no longer waiting.
-    pub fn rekey(&self, entry: EntryId, priority: Option<i64>) -> Option<EntryId> {
+    pub fn rekey(
+        &self,
+        entry: EntryId,
+        priority: Option<i64>,
+        skills: Option<crate::acd::SkillSet>,
+    ) -> Option<EntryId> {
         let now = self.rt.now();
         let routing = crate::acd::CallbackRouting::default();
-        let new = self.acd.borrow_mut().take_over_callback(entry, None, priority, routing, now)?;
+        let new = self.acd.borrow_mut().take_over_callback(entry, skills, priority, routing, now)?;
         let mut waiters = self.waiters.borrow_mut();
         let waiting = match waiters.get_mut(entry.slot as usize).and_then(|w| w.waiting.take()) {
             Some((e, w)) if e == entry => Some(w),

@@ -161,6 +161,7 @@ fn builtin(name: &str, ctx: &CallContext, now: Micros) -> Value {
         "Call.Id" => Value::Str(ctx.spec.id.to_string()),
         "Call.Queue" => Value::Str(ctx.queue.as_deref().unwrap_or("").to_string()),
         "Call.Priority" => Value::Int(ctx.priority),
+        "Call.Skills" => Value::Str(ctx.skills.join(", ")),
         "Call.Language" => Value::Str(ctx.language.clone().unwrap_or_else(|| "en-US".into())),
         "Call.EstimatedWaitTime" => ctx.ewt.map_or(Value::Unknown, |m| Value::Duration(secs(m))),
         "Call.PositionInQueue" => ctx.position.map_or(Value::Unknown, |p| Value::Int(p as i64)),

@@ -598,7 +598,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                     && with_dotted(target, |n| n == "Call.Priority")
                     && let Some(entry) = task.ctx.follow_entry()
                     && engine.acd.borrow().key(entry).is_some_and(|k| k.priority != task.ctx.priority)
-                    && let Some(new) = engine.rekey(entry, Some(task.ctx.priority))
+                    && let Some(new) = engine.rekey(entry, Some(task.ctx.priority), None)
                 {
                     // The wait reads the new entry from here (`follow_entry`).
                     task.ctx.entry = Some(new);
@@ -611,6 +611,38 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                             task.ctx.position.unwrap_or(0)
                         );
                         task.obs.record(now, Event::Note(note));
+                    }
+                }
+                if target.index.is_none() && with_dotted(target, |n| n == "Call.Skills") {
+                    let unknown = {
+                        let acd = engine.acd.borrow();
+                        task.ctx.skills.iter().find(|s| !acd.skill_is_known(s)).cloned()
+                    };
+                    if let Some(bad) = unknown {
+                        let message = format!("no agent of the center has the skill `{bad}`");
+                        return Exit::Error(node, "skills", message);
+                    }
+                    // In queue, the waiting caller now needs these skills (Connect's routing
+                    // criteria): typically fewer after a while, so more agents may answer.
+                    if in_queue && let Some(entry) = task.ctx.follow_entry() {
+                        let set = engine.acd.borrow_mut().skill_set(&task.ctx.skills);
+                        if let Some(new) = engine.rekey(entry, None, Some(set)) {
+                            task.ctx.entry = Some(new);
+                            engine.dispatch();
+                            refresh_queue_facts(task, &engine);
+                            if task.obs.enabled() {
+                                let skills = if task.ctx.skills.is_empty() {
+                                    "no skills".to_string()
+                                } else {
+                                    format!("skills {}", task.ctx.skills.join(", "))
+                                };
+                                let note = match task.ctx.position {
+                                    Some(p) => format!("{skills} in queue: now number {p}"),
+                                    None => format!("{skills} in queue: an agent is free for the call"),
+                                };
+                                task.obs.record(now, Event::Note(note));
+                            }
+                        }
                     }
                 }
                 Outcome::Next
@@ -644,7 +676,14 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 {
                     task.ctx.priority = p;
                 }
-                let skill_names: Vec<&str> = skills.iter().map(|s| s.value.as_str()).collect();
+                // The transfer's own skills, and those the flow computed (`Call.Skills`).
+                if !skills.is_empty() {
+                    for s in skills {
+                        if !task.ctx.skills.contains(&s.value) {
+                            task.ctx.skills.push(s.value.clone());
+                        }
+                    }
+                }
                 // An in-queue flow that keeps re-queueing its caller is stopped, as Genesys does.
                 let looped = in_queue && task.ctx.queue_transfers >= bounds::QUEUE_TRANSFERS_MAX;
                 // The preferred agent, when named, known, a member of the queue and logged in: only
@@ -677,9 +716,9 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                         Some((agent, _, _)) => {
                             let key = acd.fresh_key(task.ctx.priority, now);
                             let routing = crate::acd::CallbackRouting { owner: Some(*agent), offer: false };
-                            (q, acd.enqueue_callback(q, key, &skill_names, routing, now))
+                            (q, acd.enqueue_callback(q, key, task.ctx.skills.as_slice(), routing, now))
                         }
-                        None => (q, acd.enqueue(q, task.ctx.priority, &skill_names, now)),
+                        None => (q, acd.enqueue(q, task.ctx.priority, task.ctx.skills.as_slice(), now)),
                     })
                 };
                 match entered {
@@ -1595,6 +1634,7 @@ fn assign<R: Runtime>(ctx: &mut CallContext, target: &Path, v: Value, engine: &E
             }
         }
         "Call.Language" => ctx.language = Some(v.into_text()),
+        "Call.Skills" => ctx.skills = skill_names(&v.into_text()),
         name => {
             // Overwritten in place when the variable exists (an in-queue flow asks every round).
             match ctx.vars.get_mut(name) {
@@ -1605,4 +1645,15 @@ fn assign<R: Runtime>(ctx: &mut CallContext, target: &Path, v: Value, engine: &E
             }
         }
     })
+}
+
+/// `Call.Skills` as names: comma-separated, blanks trimmed, each once.
+fn skill_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
 }
