@@ -227,6 +227,7 @@ fn statement(choice: &[u8], depth: usize) -> String {
         19 => "retry later".into(),
         20 => format!("transfer to Q{} preferred agent Flow.S for {}s", pick(1) % 2, pick(2)),
         17 => "set Call.Skills = Flow.S + \", b\"".into(),
+        21 => "hold 5s music \"audio/x.wav\"".into(),
         _ => "set Flow.S = \"a\"".into(),
     }
 }

@@ -254,6 +254,80 @@ fn skills_set_in_queue_apply_at_once() {
         .run();
 }
 
+/// A flow's languages: a caller's language it declares is kept (`nl` stands for `nl-NL`), any
+/// other becomes its default; the voice is noted; a recording plays for a prompt that has one; the
+/// hold plays its own music, else the queue's. A language written out that the flow does not
+/// declare is E0705; a computed one is a flow error its `on error` handler takes.
+#[test]
+fn flow_languages_voices_recordings_and_hold_music() {
+    let flow = |lang: &str| {
+        format!(
+            "prompt Hi {{\n  \"en-US\": \"Hello.\",\n  \"nl-NL\": \"Hallo.\" audio \"audio/hallo.wav\",\n}}\n\
+             inbound flow Main languages \"en-US\" voice \"Joanna\", \"nl-NL\" voice \"Lotte\" {{\n  \
+             on error {{\n    play \"error {{Flow.ErrorType}}\"\n    disconnect\n  }}\n  \
+             play prompt(Hi)\n  menu M \"Press 1 for Dutch.\" retries 0 {{\n    1 => set Call.Language = {lang}\n  }}\n  \
+             play prompt(Hi)\n  transfer to Support with Wait\n  disconnect\n}}\n\
+             inqueue flow Wait {{\n  hold 10s\n  hold 10s music \"audio/rain.wav\"\n}}\n"
+        )
+    };
+    let center = "queues:\n  Support:\n    hold_music: \"audio/hold.wav\"\n";
+    let files = |lang: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("center.yaml", center.to_string()),
+            ("main.flow", flow(lang)),
+            ("audio/hallo.wav", "RIFF".into()),
+            ("audio/hold.wav", "RIFF".into()),
+            ("audio/rain.wav", "RIFF".into()),
+        ]
+    };
+    let owned = files("\"nl-NL\"");
+    let refs: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let p = Scratch::new("languages", &refs);
+    p.cmd("check").stderr_contains("0 errors, 0 warnings").run();
+    // English by default; pressing 1 switches to Dutch, its voice and its recording.
+    let out = p
+        .cmd("run")
+        .args(["--press", "1", "--agents", "0", "--max-wait", "30s"])
+        .stdout_contains("speaks en-US in the voice Joanna")
+        .stdout_contains("plays \"Hello.\"")
+        .stdout_contains("speaks nl-NL in the voice Lotte")
+        .stdout_contains("recording audio/hallo.wav")
+        .stdout_contains("plays \"Hallo.\"")
+        .stdout_contains("plays \"♪ audio/hold.wav\"")
+        .stdout_contains("plays \"♪ audio/rain.wav\"")
+        .run();
+    assert!(out.stdout.find("Hello.") < out.stdout.find("Hallo."), "{}", out.stdout);
+    // A Dutch caller (`nl`) is spoken to in Dutch from the start; a French one in the default.
+    p.cmd("run")
+        .args(["--language", "nl", "--press", "1"])
+        .stdout_contains("speaks nl-NL in the voice Lotte")
+        .run();
+    let out = p.cmd("run").args(["--language", "fr-FR", "--press", "1"]).run();
+    assert!(out.stdout.contains("speaks en-US in the voice Joanna"), "{}", out.stdout);
+    p.cmd("run")
+        .args(["--language", "Dutch"])
+        .status(1)
+        .stderr_contains("--language \"Dutch\" is not a language tag")
+        .run();
+    // Written out: E0705. Computed: the flow's error handler.
+    let owned = files("\"fr-FR\"");
+    let refs: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let p = Scratch::new("languages_bad", &refs);
+    p.cmd("check")
+        .status(1)
+        .stderr_contains("E0705")
+        .stderr_contains("flow `Main` does not speak `fr-FR`")
+        .run();
+    let owned = files("\"fr\" + \"-FR\"");
+    let refs: Vec<(&str, &str)> = owned.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let p = Scratch::new("languages_computed", &refs);
+    p.cmd("run").args(["--press", "1"]).stdout_contains("plays \"error language\"").run();
+    // Recordings that are not there: W0704, the call still runs.
+    let p = Scratch::new("recordings_missing", &[("center.yaml", center), ("main.flow", &flow("\"nl-NL\""))]);
+    let out = p.cmd("check").stderr_contains("W0704").stderr_contains("no recording `audio/hold.wav`").run();
+    assert_eq!(out.stderr.matches("W0704").count(), 3, "{}", out.stderr);
+}
+
 /// Spoken menu choices: words said match a keyword among them, a key said as a word matches the
 /// key, digits said answer an ask; `--say` and `[words]` in `--press` speak in `run`; a keyword
 /// with symbols is E0701.

@@ -37,7 +37,7 @@ pub const VARIABLES: &[(&str, Type, bool, &str)] = &[
         "Flow.ErrorType",
         Type::String,
         false,
-        "in an `on error` handler, what went wrong: `arithmetic`, `loop`, `no_path`, `no_return`, `flow_transfers`, `skills` (empty before)",
+        "in an `on error` handler, what went wrong: `arithmetic`, `loop`, `no_path`, `no_return`, `flow_transfers`, `skills`, `language` (empty before)",
     ),
     ("Flow.ErrorMessage", Type::String, false, "in an `on error` handler, the error in words (empty before)"),
     ("Now", Type::DateTime, false, "the current date and time"),

@@ -182,7 +182,10 @@ impl FlowChecker<'_> {
                 Param::Schedule => self.named_arg(arg, "schedule", &func.name),
                 Param::Queue => self.named_arg(arg, "queue", &func.name),
                 Param::Switch => self.named_arg(arg, "switch", &func.name),
-                Param::Prompt => self.named_arg(arg, "prompt", &func.name),
+                Param::Prompt => {
+                    self.named_arg(arg, "prompt", &func.name);
+                    self.prompt_in_flow_languages(arg);
+                }
             }
         }
         // Literal arguments that can be judged now: a pattern, a zone.

@@ -47,6 +47,7 @@ impl<'a> FlowChecker<'a> {
 
     pub fn run(mut self) {
         let flow = self.flow;
+        self.declared_languages();
         for task in &flow.tasks {
             if let Some(first) = self.tasks.get(&task.name.name) {
                 let d = duplicate("task", &task.name.name, task.name.span, *first);
@@ -180,7 +181,7 @@ impl<'a> FlowChecker<'a> {
                     self.block(b);
                 }
             }
-            StmtKind::Hold(e) => {
+            StmtKind::Hold(e, _) => {
                 self.expect(e, Type::Duration, "the hold time");
                 if let ExprKind::Duration(secs) = e.kind
                     && secs <= 0
@@ -230,6 +231,84 @@ impl<'a> FlowChecker<'a> {
             self.mismatch(value, vt, &format!("`{dotted}` holds {}", tt.a()));
         } else if dotted == "Call.Skills" && target.index.is_none() {
             self.check_skill_names(value);
+        } else if dotted == "Call.Language" && target.index.is_none() {
+            self.check_language_set(value);
+        }
+    }
+
+    /// `languages "nl-NL" voice "Lotte", …`: tags shaped like language tags, each once, voices
+    /// named.
+    fn declared_languages(&mut self) {
+        let mut seen: Vec<&crate::syntax::ast::StrLit> = Vec::new();
+        for l in &self.flow.languages {
+            if !crate::source::looks_like_language_tag(&l.tag.value) {
+                self.diags.push(bad_language_tag(&l.tag));
+            } else if let Some(first) = seen.iter().find(|s| s.value.eq_ignore_ascii_case(&l.tag.value)) {
+                self.diags.push(duplicate("language of the flow", &l.tag.value, l.tag.span, first.span));
+            } else {
+                seen.push(&l.tag);
+            }
+            if let Some(v) = l.voice.as_ref().filter(|v| v.value.trim().is_empty()) {
+                self.diags.push(
+                    Diagnostic::new(Code::BadLanguage, v.span, "the voice has no name")
+                        .with_label("empty voice")
+                        .with_help("name the TTS voice (`voice \"Lotte\"`), or leave `voice` out"),
+                );
+            }
+        }
+    }
+
+    /// `set Call.Language = "…"` written out, in a flow that declares its languages: one of them.
+    fn check_language_set(&mut self, value: &Expr) {
+        if self.flow.languages.is_empty() {
+            return;
+        }
+        let ExprKind::Str(parts) = &value.kind else { return };
+        let [StrPart::Text(tag)] = parts.as_slice() else { return };
+        let declared = |l: &crate::syntax::ast::FlowLanguage| crate::source::same_language(&l.tag.value, tag);
+        if !self.flow.languages.iter().any(declared) {
+            let list: Vec<String> =
+                self.flow.languages.iter().map(|l| format!("`{}`", l.tag.value)).collect();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::BadLanguage,
+                    value.span,
+                    format!("flow `{}` does not speak `{tag}`", self.flow.name.name),
+                )
+                .with_label("not one of the flow's languages")
+                .with_help(format!("the flow declares {}; add `{tag}` to its `languages`", list.join(", "))),
+            );
+        }
+    }
+
+    /// `prompt(Name)` in a flow that declares its languages should have a text in each (W0703).
+    pub(super) fn prompt_in_flow_languages(&mut self, arg: &Expr) {
+        let ExprKind::Path(p) = &arg.kind else { return };
+        let Some((_, texts)) = self.symbols.prompts.get(&p.dotted()) else { return };
+        let missing: Vec<&str> = self
+            .flow
+            .languages
+            .iter()
+            .map(|l| l.tag.value.as_str())
+            .filter(|tag| !texts.iter().any(|t| crate::source::same_language(t, tag)))
+            .collect();
+        if let Some(first) = missing.first() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::PromptMissingLanguage,
+                    arg.span,
+                    format!(
+                        "prompt `{}` has no text in {}, which flow `{}` speaks",
+                        p.dotted(),
+                        missing.join(", "),
+                        self.flow.name.name
+                    ),
+                )
+                .with_label("missing a language of the flow")
+                .with_help(format!(
+                    "add `\"{first}\": \"…\"` to the prompt; until then a caller in that language hears its first text"
+                )),
+            );
         }
     }
 
@@ -768,4 +847,11 @@ fn collect_assigned(b: &Block, out: &mut BTreeSet<String>) {
         }
     }
     out.retain(|n| n.starts_with("Flow.") || n.starts_with("Task."));
+}
+
+/// E0705 for a text that is not shaped like a language tag.
+pub(super) fn bad_language_tag(tag: &crate::syntax::ast::StrLit) -> Diagnostic {
+    Diagnostic::new(Code::BadLanguage, tag.span, format!("`{}` is not a language tag", tag.value))
+        .with_label("expected a language tag")
+        .with_help("write a language and region, as `en-US` or `nl-NL` (or the language alone, `nl`)")
 }

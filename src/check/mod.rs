@@ -71,7 +71,7 @@ fn prompt_languages<'a>(files: impl Iterator<Item = &'a SourceFile>, diags: &mut
     let prompts: Vec<&crate::syntax::ast::PromptDecl> = files.flat_map(|f| f.prompts.iter()).collect();
     let mut all: Vec<&str> = Vec::new();
     for p in &prompts {
-        for (lang, _) in &p.texts {
+        for lang in p.texts.iter().map(|t| &t.lang) {
             if !all.contains(&lang.value.as_str()) {
                 all.push(&lang.value);
             }
@@ -79,7 +79,10 @@ fn prompt_languages<'a>(files: impl Iterator<Item = &'a SourceFile>, diags: &mut
     }
     for p in &prompts {
         let mut seen: Vec<&crate::syntax::ast::StrLit> = Vec::new();
-        for (lang, _) in &p.texts {
+        for lang in p.texts.iter().map(|t| &t.lang) {
+            if !crate::source::looks_like_language_tag(&lang.value) {
+                diags.push(flow_checker::bad_language_tag(lang));
+            }
             if let Some(first) = seen.iter().find(|l| l.value == lang.value) {
                 diags.push(symbols::duplicate(
                     &format!("text of prompt `{}` in", p.name.name),
@@ -92,7 +95,7 @@ fn prompt_languages<'a>(files: impl Iterator<Item = &'a SourceFile>, diags: &mut
             }
         }
         let missing: Vec<&str> =
-            all.iter().copied().filter(|l| !p.texts.iter().any(|(x, _)| x.value == *l)).collect();
+            all.iter().copied().filter(|l| !p.texts.iter().any(|t| t.lang.value == *l)).collect();
         if !missing.is_empty() {
             let list = missing.join(", ");
             diags.push(

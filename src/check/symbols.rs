@@ -55,7 +55,7 @@ impl Symbols {
                 if let Some((first, _)) = s.prompts.get(&name.name) {
                     diags.push(duplicate("prompt", &name.name, name.span, *first));
                 } else {
-                    let langs = pr.texts.iter().map(|(l, _)| l.value.clone()).collect();
+                    let langs = pr.texts.iter().map(|t| t.lang.value.clone()).collect();
                     s.prompts.insert(name.name.clone(), (name.span, langs));
                 }
             }

@@ -55,6 +55,10 @@ pub struct RunArgs {
     /// The call's IANA time zone (default: the zone of the project's first schedule, else UTC).
     #[arg(long)]
     pub tz: Option<String>,
+    /// The caller's language (`Call.Language`), e.g. `nl-NL`: prompts speak it; a flow that
+    /// declares its languages speaks its default when this is not one of them.
+    #[arg(long, value_name = "TAG")]
+    pub language: Option<String>,
     /// Keys the caller presses, e.g. `2`, `1w2`, `123456#`; `[lost card]` in the script is the
     /// caller saying those words at that prompt (`1[billing]`).
     #[arg(long, default_value = "")]
@@ -197,6 +201,12 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
             ));
         }
     }
+    if let Some(tag) = args.language.as_deref().filter(|t| !callwright::source::looks_like_language_tag(t)) {
+        return Err((
+            exit::PROBLEMS,
+            format!("--language {tag:?} is not a language tag (write e.g. en-US or nl-NL)"),
+        ));
+    }
     let checked = load_checked(&args.project, out)?;
     let zone = call_zone(&checked, &args.tz)?;
     let start = if args.at == "now" {
@@ -295,7 +305,11 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     {
         let task = CallTask {
             engine: engine.clone(),
-            ctx: Box::new(CallContext::new(spec, 0)),
+            ctx: Box::new({
+                let mut ctx = CallContext::new(spec, 0);
+                ctx.language = args.language.clone();
+                ctx
+            }),
             caller: script,
             plan: CallPlan { patience, handle, hang_up },
             obs: recorder.clone(),

@@ -64,7 +64,8 @@ pub enum Action {
     Lookup(Box<Lookup>),
     /// `transfer to number|voicemail|flow …`: the call leaves this flow; edge `failure` only.
     TransferOut(Box<TransferOut>),
-    Hold(Expr),
+    /// `hold D [music "file"]`.
+    Hold(Expr, Option<StrLit>),
     Disconnect,
     ConnectAgent,
     /// `leave voicemail E`: terminal.
@@ -101,7 +102,7 @@ impl Action {
             Action::CallData(_) => "call data",
             Action::Lookup(_) => "lookup",
             Action::TransferOut(_) => "transfer out",
-            Action::Hold(_) => "hold",
+            Action::Hold(..) => "hold",
             Action::Disconnect => "disconnect",
             Action::LeaveVoicemail(_) => "leave voicemail",
             Action::RetryLater => "retry later",
@@ -132,7 +133,8 @@ impl Action {
                 Some(f) => format!("transfer to {} with {}", queue.name, f.name),
                 None => format!("transfer to {}", queue.name),
             },
-            Action::Hold(d) => format!("hold {d}"),
+            Action::Hold(d, None) => format!("hold {d}"),
+            Action::Hold(d, Some(m)) => format!("hold {d} music \"{}\"", m.value),
             Action::CallTask(t) => format!("call {t}"),
             Action::JumpTask(t) => format!("jump {t}"),
             other => other.keyword().to_string(),
@@ -149,7 +151,7 @@ impl Action {
                 | Action::PlayPosition
                 | Action::Menu { .. }
                 | Action::Ask { .. }
-                | Action::Hold(_)
+                | Action::Hold(..)
         )
     }
 

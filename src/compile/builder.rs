@@ -62,6 +62,11 @@ pub fn compile_flow(flow: &Flow) -> FlowGraph {
         graph: b.graph,
         end,
         tasks,
+        languages: flow
+            .languages
+            .iter()
+            .map(|l| (l.tag.value.clone(), l.voice.as_ref().map(|v| v.value.clone())))
+            .collect(),
     }
 }
 
@@ -110,7 +115,7 @@ impl Builder {
             StmtKind::Set { target, value } => {
                 self.simple(Action::Set { target: target.clone(), value: value.clone() }, span, incoming)
             }
-            StmtKind::Hold(e) => self.simple(Action::Hold(e.clone()), span, incoming),
+            StmtKind::Hold(e, music) => self.simple(Action::Hold(e.clone(), music.clone()), span, incoming),
             StmtKind::Disconnect => self.terminal(Action::Disconnect, span, incoming),
             StmtKind::ConnectAgent => self.terminal(Action::ConnectAgent, span, incoming),
             StmtKind::LeaveVoicemail(e) => self.terminal(Action::LeaveVoicemail(e.clone()), span, incoming),

@@ -66,7 +66,7 @@ impl Category {
             Action::Play(_)
             | Action::PlayEstimatedWait
             | Action::PlayPosition
-            | Action::Hold(_)
+            | Action::Hold(..)
             | Action::Set { .. } => Category::Prompt,
             Action::Decision(_) | Action::Switch { .. } => Category::Decision,
             Action::Menu { .. } | Action::Ask { .. } => Category::Input,
@@ -345,7 +345,8 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
             }
             lines.extend(attr_lines(&attrs));
         }
-        Action::Hold(e) => lines.push(format!("hold {}", expr_text(e))),
+        Action::Hold(e, None) => lines.push(format!("hold {}", expr_text(e))),
+        Action::Hold(e, Some(m)) => lines.push(format!("hold {} music \"{}\"", expr_text(e), m.value)),
         Action::PlayEstimatedWait
         | Action::PlayPosition
         | Action::Disconnect

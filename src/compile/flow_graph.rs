@@ -18,6 +18,8 @@ pub struct FlowGraph {
     pub(super) graph: DiGraph<Node, Outcome>,
     pub(super) end: NodeId,
     pub(super) tasks: BTreeMap<String, NodeId>,
+    /// The declared languages (tag, TTS voice), the first the default; empty: not declared.
+    pub(super) languages: Vec<(String, Option<String>)>,
 }
 
 /// An edge as callers see it.
@@ -48,6 +50,22 @@ impl FlowGraph {
 
     pub fn kind(&self) -> FlowKind {
         self.kind
+    }
+
+    /// The languages the flow declares (`languages "nl-NL" voice "Lotte", …`), the first its
+    /// default; empty when it declares none (then it speaks any language, in no named voice).
+    pub fn languages(&self) -> &[(String, Option<String>)] {
+        &self.languages
+    }
+
+    /// The declared language `tag` stands for (the exact tag, else the same language), with
+    /// its voice; `None` when the flow declares languages and not this one.
+    pub fn declared_language(&self, tag: &str) -> Option<&(String, Option<String>)> {
+        let same = |t: &&(String, Option<String>)| crate::source::same_language(&t.0, tag);
+        self.languages
+            .iter()
+            .find(|t| t.0.eq_ignore_ascii_case(tag))
+            .or_else(|| self.languages.iter().find(same))
     }
 
     /// The span of the whole flow definition.

@@ -76,7 +76,9 @@ codes! {
     // E07xx: menus and input
     BadMenuChoice = "E0701", Error, "a menu choice is repeated or is not a DTMF key";
     BadPromptSetting = "E0702", Error, "a retry count, timeout or digit count is out of range";
-    PromptMissingLanguage = "W0703", Warning, "a prompt has no text in a language other prompts of the project have";
+    PromptMissingLanguage = "W0703", Warning, "a prompt has no text in a language other prompts of the project, or the flow playing it, have";
+    AudioMissing = "W0704", Warning, "a recording a prompt or hold music names is not a file of the project";
+    BadLanguage = "E0705", Error, "a language tag is malformed, or a flow sets a language it does not declare";
     // E08xx: center.yaml
     BadCenterFile = "E0801", Error, "center.yaml cannot be read";
     BadCenterValue = "E0802", Error, "a center.yaml setting is out of bounds or refers to something unknown";

@@ -18,6 +18,8 @@ pub struct Project {
     /// The lookup tables' CSV files, by table name (read and parsed; checked with the flows).
     pub tables: std::collections::BTreeMap<String, crate::input::CsvTable>,
     pub center: Option<Center>,
+    /// The project folder, when read from disk: recordings are looked for there.
+    pub root: Option<std::path::PathBuf>,
     /// Problems found while reading (syntax, center.yaml).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -45,6 +47,7 @@ impl Project {
             files: Vec::new(),
             tables: Default::default(),
             center: None,
+            root: None,
             diagnostics: Vec::new(),
         };
         if let Some((name, text)) = center {
@@ -168,6 +171,7 @@ impl Project {
             }
         }
         let mut project = Project::from_sources(flows, center);
+        project.root = Some(dir);
         project.follow_uses();
         if flow_paths.is_empty() {
             project.diagnostics.push(
@@ -274,6 +278,10 @@ impl Project {
         let (mut diags, graphs) =
             check_files(self.files.iter().map(|(_, f)| f), self.center.as_ref(), &self.tables);
         diags.extend(self.diagnostics.iter().cloned());
+        if let Some(root) = &self.root {
+            let files = self.files.iter().map(|(_, f)| f);
+            diags.extend(super::recordings::missing(root, files, &graphs, self.center.as_ref()));
+        }
         diagnostics::sort(&mut diags);
         diags.dedup();
         CheckedProject { project: self, diagnostics: diags, graphs }

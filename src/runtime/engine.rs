@@ -81,8 +81,10 @@ pub struct Engine<R: Runtime> {
     pub(crate) tables: HashMap<String, Rc<super::lookup_table::LookupTable>>,
     /// The switches of center.yaml (shared with a server that flips them).
     pub(crate) switches: super::overrides::Switches,
-    /// Prompt resources: (language, text) in the order written.
-    pub(crate) prompts: HashMap<String, Vec<(String, String)>>,
+    /// Prompt resources: their texts (and recordings) in the order written.
+    pub(crate) prompts: HashMap<String, Vec<crate::syntax::ast::PromptText>>,
+    /// Each queue's `hold_music` in center.yaml, played by a `hold` that names none.
+    pub(crate) hold_music: HashMap<String, String>,
 }
 
 impl<R: Runtime> Engine<R> {
@@ -126,16 +128,35 @@ impl<R: Runtime> Engine<R> {
                 .files
                 .iter()
                 .flat_map(|(_, f)| f.prompts.iter())
-                .map(|p| {
-                    let texts = p.texts.iter().map(|(l, t)| (l.value.clone(), t.value.clone())).collect();
-                    (p.name.name.clone(), texts)
-                })
+                .map(|p| (p.name.name.clone(), p.texts.clone()))
+                .collect(),
+            hold_music: project
+                .project
+                .center
+                .iter()
+                .flat_map(|c| c.queues.iter())
+                .filter_map(|(_, q)| q.hold_music.clone().map(|m| (q.name.clone(), m)))
                 .collect(),
             tables: super::lookup_table::tables(
                 project.project.files.iter().flat_map(|(_, f)| f.tables.iter()),
                 &project.project.tables,
             ),
         }
+    }
+
+    /// A prompt resource's text for `language`: the exact tag, else the same language (`nl`
+    /// finds `nl-NL`), else the first text.
+    pub(crate) fn prompt_text(
+        &self,
+        prompt: &str,
+        language: &str,
+    ) -> Option<&crate::syntax::ast::PromptText> {
+        let texts = self.prompts.get(prompt)?;
+        texts
+            .iter()
+            .find(|t| t.lang.value.eq_ignore_ascii_case(language))
+            .or_else(|| texts.iter().find(|t| crate::source::same_language(&t.lang.value, language)))
+            .or(texts.first())
     }
 
     /// The compiled flow called `name`.
@@ -321,7 +342,7 @@ fn callback_offers(graph: &FlowGraph) -> Vec<bool> {
             continue;
         }
         let stop = |m: &crate::compile::Node| {
-            matches!(m.action, Action::Ask { .. } | Action::Menu { .. } | Action::Hold(_))
+            matches!(m.action, Action::Ask { .. } | Action::Menu { .. } | Action::Hold(..))
         };
         let reach = graph.reachable_from(n.id, stop);
         offers[n.id.0 as usize] =
@@ -361,16 +382,7 @@ impl<R: Runtime> World for Engine<R> {
     }
 
     fn prompt(&self, prompt: &str, language: &str) -> String {
-        let Some(texts) = self.prompts.get(prompt) else { return String::new() };
-        // The exact tag, else the same language (`nl` for `nl-NL`), else the first text.
-        let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase();
-        texts
-            .iter()
-            .find(|(l, _)| l.eq_ignore_ascii_case(language))
-            .or_else(|| texts.iter().find(|(l, _)| primary(l) == primary(language)))
-            .or(texts.first())
-            .map(|(_, t)| t.clone())
-            .unwrap_or_default()
+        self.prompt_text(prompt, language).map(|t| t.text.value.clone()).unwrap_or_default()
     }
 
     fn switched(&self, switch: &str) -> bool {

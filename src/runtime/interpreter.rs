@@ -332,6 +332,20 @@ async fn walk<R: Runtime, C: Caller, O: Observer>(
     let mut handled = false;
     task.ctx.flow_name = graph.shared_name();
     task.ctx.flow_started_at = task.engine.rt.now();
+    // A flow that declares its languages speaks the caller's when it is one of them, else its
+    // default (the first), as Architect's flow languages do.
+    if let Some((default, _)) = graph.languages().first() {
+        let spoken = task.ctx.language.as_deref().and_then(|l| graph.declared_language(l));
+        if spoken.is_none() {
+            task.ctx.language = Some(default.clone());
+        }
+        let language = task.ctx.language.as_deref().unwrap_or(default);
+        if task.obs.enabled()
+            && let Some(note) = voice_note(graph, language)
+        {
+            task.obs.record(task.engine.rt.now(), Event::Note(note));
+        }
+    }
     loop {
         match walk_from(task, graph, in_queue, from).await {
             Exit::Error(node, kind, message) => {
@@ -428,8 +442,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 }
             },
             Action::Play(e) => {
-                let text = prompt_text(e, &task.ctx, now, &*engine);
-                play(task, &engine, text).await;
+                speak(task, &engine, e, now).await;
                 Outcome::Next
             }
             Action::PlayEstimatedWait => {
@@ -448,17 +461,24 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 play(task, &engine, text).await;
                 Outcome::Next
             }
-            Action::Hold(e) => {
+            Action::Hold(e, music) => {
                 let secs = match eval(e, &task.ctx, now, &*engine) {
                     Value::Duration(s) => s.max(1),
                     _ => 1,
                 };
+                // The hold's own music, else its queue's: heard like a prompt (`♪ audio/hold.wav`),
+                // so traces, flow tests and the web phone show it.
+                if task.obs.enabled() {
+                    let queue_music = || task.ctx.queue.as_deref().and_then(|q| engine.hold_music.get(q));
+                    if let Some(m) = music.as_ref().map(|m| &m.value).or_else(queue_music) {
+                        task.obs.record(now, Event::Prompt(format!("♪ {m}")));
+                    }
+                }
                 rt.sleep(secs * 1_000_000).await;
                 Outcome::Next
             }
             Action::Menu { name, prompt, retries, timeout } => {
-                let text = prompt_text(prompt, &task.ctx, now, &*engine);
-                play(task, &engine, text).await;
+                speak(task, &engine, prompt, now).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let heard = gather(task, &rt, Prompt::Menu { name }, timeout, false).await;
                 // A key the flow takes at any time, unless this menu has its own choice for it.
@@ -508,8 +528,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                     task.ctx.offered_callback = true;
                     engine.callback_side.stats.borrow_mut().offered += 1;
                 }
-                let text = prompt_text(prompt, &task.ctx, now, &*engine);
-                play(task, &engine, text).await;
+                speak(task, &engine, prompt, now).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let variable = target.dotted();
                 let terminator = terminator.as_deref().and_then(|t| t.chars().next());
@@ -613,6 +632,25 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                         task.obs.record(now, Event::Note(note));
                     }
                 }
+                if target.index.is_none()
+                    && !graph.languages().is_empty()
+                    && with_dotted(target, |n| n == "Call.Language")
+                {
+                    let language = task.ctx.language.clone().unwrap_or_default();
+                    if graph.declared_language(&language).is_none() {
+                        let declared: Vec<&str> = graph.languages().iter().map(|l| l.0.as_str()).collect();
+                        let message = format!(
+                            "the flow does not speak `{language}` (its languages: {})",
+                            declared.join(", ")
+                        );
+                        return Exit::Error(node, "language", message);
+                    }
+                    if task.obs.enabled()
+                        && let Some(note) = voice_note(graph, &language)
+                    {
+                        task.obs.record(now, Event::Note(note));
+                    }
+                }
                 if target.index.is_none() && with_dotted(target, |n| n == "Call.Skills") {
                     let unknown = {
                         let acd = engine.acd.borrow();
@@ -665,8 +703,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
             Action::Disconnect => return Exit::Disconnected(node),
             Action::ConnectAgent => return Exit::ConnectAgent,
             Action::LeaveVoicemail(e) => {
-                let text = prompt_text(e, &task.ctx, now, &*engine);
-                play(task, &engine, text).await;
+                speak(task, &engine, e, now).await;
                 return Exit::Outbound(node, true);
             }
             Action::RetryLater => return Exit::Outbound(node, false),
@@ -1429,6 +1466,30 @@ fn prompt_text<'a>(e: &'a Expr, ctx: &CallContext, now: Micros, world: &dyn Worl
     Cow::Owned(eval(e, ctx, now, world).into_text())
 }
 
+/// Plays a prompt expression: a prompt resource played alone (`play prompt(Welcome)`) is heard
+/// as its recording in the call's language when it has one, noted in the trace; its text is what
+/// traces and flow tests match.
+async fn speak<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    engine: &Engine<R>,
+    e: &crate::syntax::ast::Expr,
+    now: Micros,
+) {
+    if task.obs.enabled()
+        && let ExprKind::Call { func, args } = &e.kind
+        && func.name == "prompt"
+        && let Some(ExprKind::Path(name)) = args.first().map(|a| &a.kind)
+    {
+        let language = task.ctx.language.as_deref().unwrap_or("en-US");
+        let name = name.dotted();
+        if let Some(audio) = engine.prompt_text(&name, language).and_then(|t| t.audio.as_ref()) {
+            task.obs.record(now, Event::Note(format!("recording {}", audio.value)));
+        }
+    }
+    let text = prompt_text(e, &task.ctx, now, engine);
+    play(task, engine, text).await;
+}
+
 async fn play<R: Runtime, C: Caller, O: Observer>(
     task: &mut CallTask<R, C, O>,
     engine: &Engine<R>,
@@ -1656,4 +1717,10 @@ fn skill_names(text: &str) -> Vec<String> {
         }
     }
     names
+}
+
+/// `speaks nl-NL in the voice Lotte`, when the flow names a voice for the language.
+fn voice_note(graph: &FlowGraph, language: &str) -> Option<String> {
+    let (tag, voice) = graph.declared_language(language)?;
+    voice.as_ref().map(|v| format!("speaks {tag} in the voice {v}"))
 }

@@ -58,6 +58,7 @@
 //! | --- | --- | --- |
 //! | `ani` | caller id for callbacks: `+` then 8–15 digits, in quotes | none |
 //! | `skills` | list of skill names | `[]` |
+//! | `hold_music` | the recording a `hold` plays while callers wait in this queue (a file of the project, e.g. `audio/hold.wav`; W0704 when missing) | the platform's default music |
 //! | `callback` | the settings below | all defaults |
 //!
 //! Callback settings (`queues.<Name>.callback`):
@@ -214,6 +215,11 @@ pub struct QueueConfig {
     pub ani_span: Option<Span>,
     pub callback: CallbackSettings,
     pub skills: Vec<String>,
+    /// The recording a `hold` in the queue's in-queue flow plays when it names none (a file of the
+    /// project, relative to its folder); `None`: the platform's default music.
+    pub hold_music: Option<String>,
+    /// Where `hold_music: ...` is written, for the check that the file exists.
+    pub hold_music_span: Option<Span>,
     /// The queue's name in `center.yaml` (start of the file if it could not be found).
     pub name_span: Span,
 }

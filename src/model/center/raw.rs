@@ -26,6 +26,7 @@ pub(super) struct RawCenter {
 pub(super) struct RawQueue {
     pub ani: Option<Field<Phone>>,
     pub skills: Option<Field<Names>>,
+    pub hold_music: Option<Field<String>>,
     pub callback: Option<Field<RawCallback>>,
 }
 

@@ -542,3 +542,18 @@ fn answering_machine_flow_needs_an_outbound_flow() {
     let q = center.expect("loads").queues["Q"].clone();
     assert_eq!(q.callback.answering_machine, AnsweringMachine::Flow);
 }
+
+#[test]
+fn hold_music_is_a_file_name() {
+    let (center, diags) = load("queues:\n  Q:\n    hold_music: \"audio/hold.wav\"\n");
+    assert!(diags.is_empty(), "{diags:?}");
+    let q = center.expect("loads").queues["Q"].clone();
+    assert_eq!(q.hold_music.as_deref(), Some("audio/hold.wav"));
+    let text = "queues:\n  Q:\n    hold_music: \"  \"\n";
+    let d = only(text);
+    assert_eq!(d.code, Code::BadCenterValue);
+    assert_eq!(d.message, "`hold_music` in queue `Q` is empty");
+    assert_eq!(at(text, &d), "hold_music: \"  \"");
+    let d = only("queues:\n  Q:\n    hold_music: [a, b]\n");
+    assert_eq!(d.code, Code::BadCenterFile);
+}

@@ -132,7 +132,23 @@ pub(super) fn queue(scope: &mut Scope<'_, '_>, name: String, name_span: Span, ra
         None => CallbackSettings::default(),
     };
     let ani_span = ani.as_ref().and(ani_span);
-    QueueConfig { name, ani, ani_span, callback, skills, name_span }
+    let hold_music_span = raw.hold_music.as_ref().map(|_| scope.entry("hold_music"));
+    let hold_music = match scope.read("hold_music", raw.hold_music) {
+        Some(m) if m.trim().is_empty() => {
+            let message = format!("`hold_music` {} is empty", scope.owner);
+            scope.diags.push(
+                Diagnostic::new(Code::BadCenterValue, scope.entry("hold_music"), message)
+                    .with_label("no file named")
+                    .with_help(
+                        "name a recording of the project, e.g. \"audio/hold.wav\", or leave the setting out",
+                    ),
+            );
+            None
+        }
+        other => other,
+    };
+    let hold_music_span = hold_music.as_ref().and(hold_music_span);
+    QueueConfig { name, ani, ani_span, callback, skills, hold_music, hold_music_span, name_span }
 }
 
 /// `+` then 8 to 15 digits; the full number plan check is done by the checker.

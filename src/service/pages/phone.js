@@ -10,7 +10,8 @@ function say(text, cls) {
   const item = CW.h("li", { class: cls }, text);
   $("transcript").append(item);
   item.scrollIntoView({ block: "nearest" });
-  if (cls === "said" && $("sound").checked && window.speechSynthesis) {
+  // Hold music ("♪ audio/hold.wav") is shown, not read out.
+  if (cls === "said" && !text.startsWith("\u266a") && $("sound").checked && window.speechSynthesis) {
     speechSynthesis.speak(new SpeechSynthesisUtterance(text));
   }
 }

@@ -56,9 +56,20 @@ impl FlowKind {
 pub struct Flow {
     pub kind: Spanned<FlowKind>,
     pub name: Ident,
+    /// `languages "nl-NL" voice "Lotte", "en-US"`: the languages the flow speaks (the first is
+    /// the call's language when the flow starts it), each with its TTS voice; empty when not
+    /// declared (any language, no voice named).
+    pub languages: Vec<FlowLanguage>,
     pub body: super::Block,
     pub tasks: Vec<Task>,
     pub span: Span,
+}
+
+/// One of a flow's declared languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowLanguage {
+    pub tag: StrLit,
+    pub voice: Option<StrLit>,
 }
 
 /// The name a flow's `on error { ... }` handler has among its tasks: a name no `call` or `jump`
@@ -232,7 +243,16 @@ pub struct TableDecl {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PromptDecl {
     pub name: Ident,
-    /// (language tag, text), in the order written; the first is the fallback.
-    pub texts: Vec<(StrLit, StrLit)>,
+    /// The texts in the order written; the first is the fallback.
+    pub texts: Vec<PromptText>,
     pub span: Span,
+}
+
+/// A prompt's text in one language, and the recording played instead of it when there is one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromptText {
+    pub lang: StrLit,
+    pub text: StrLit,
+    /// `audio "audio/welcome-nl.wav"`: a file of the project, relative to its folder.
+    pub audio: Option<StrLit>,
 }

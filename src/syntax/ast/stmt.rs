@@ -41,8 +41,8 @@ pub enum StmtKind {
     CallData(Box<CallData>),
     /// `lookup Branches key Task.Postcode into { Task.Branch = name } on not found => …`
     Lookup(Box<Lookup>),
-    /// `hold 30s`
-    Hold(Expr),
+    /// `hold 30s`, `hold 30s music "audio/rain.wav"` (the queue's `hold_music` without it).
+    Hold(Expr, Option<StrLit>),
     Disconnect,
     /// `connect agent`
     ConnectAgent,
@@ -89,7 +89,7 @@ impl StmtKind {
             StmtKind::CreateCallback(_) => "create callback",
             StmtKind::CallData(_) => "call data",
             StmtKind::Lookup(_) => "lookup",
-            StmtKind::Hold(_) => "hold",
+            StmtKind::Hold(..) => "hold",
             StmtKind::Disconnect => "disconnect",
             StmtKind::ConnectAgent => "connect agent",
             StmtKind::LeaveVoicemail(_) => "leave voicemail",

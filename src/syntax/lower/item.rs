@@ -70,7 +70,11 @@ fn prompt_decl(lw: &mut Lowerer, pair: Pair<Rule>) -> PromptDecl {
             let mut parts = t.into_inner();
             let lang = plain_string(lw, parts.next().expect("language"));
             let text = plain_string(lw, parts.next().expect("text"));
-            (lang, text)
+            let audio = parts
+                .next()
+                .and_then(|a| a.into_inner().find(|p| !is_keyword(p.as_rule())))
+                .map(|a| plain_string(lw, a));
+            PromptText { lang, text, audio }
         })
         .collect();
     PromptDecl { name, texts, span }
@@ -271,6 +275,7 @@ fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
         lw.span(&kind_pair),
     );
     let name = ident(lw, it.next().expect("flow name"));
+    let mut languages = Vec::new();
     let mut stmts = Vec::new();
     let mut tasks = Vec::new();
     let mut body_span: Option<crate::source::Span> = None;
@@ -278,6 +283,15 @@ fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
         let s = lw.span(&p);
         body_span = Some(body_span.map_or(s, |b| b.to(s)));
         match p.as_rule() {
+            Rule::flow_languages => {
+                for l in p.into_inner().filter(|p| p.as_rule() == Rule::flow_language) {
+                    let mut parts = l.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                    let tag = plain_string(lw, parts.next().expect("language"));
+                    let voice = parts.next().map(|v| plain_string(lw, v));
+                    languages.push(FlowLanguage { tag, voice });
+                }
+                continue;
+            }
             Rule::task => tasks.push(task(lw, p)),
             Rule::on_error | Rule::on_key => tasks.push(handler(lw, p)),
             Rule::stmt => stmts.push(super::stmt::stmt(lw, p)),
@@ -285,7 +299,7 @@ fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
         }
     }
     let body = Block { stmts, span: body_span.unwrap_or(name.span) };
-    Flow { kind, name, body, tasks, span }
+    Flow { kind, name, languages, body, tasks, span }
 }
 
 /// `on error { … }` and `on key "0" { … }`, lowered as tasks of names no `call` can write
@@ -313,6 +327,10 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::kw_schedule
+            | Rule::kw_music
+            | Rule::kw_audio
+            | Rule::kw_voice
+            | Rule::kw_languages
             | Rule::kw_in
             | Rule::kw_closed
             | Rule::kw_flow

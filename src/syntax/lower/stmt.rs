@@ -82,7 +82,12 @@ pub(super) fn stmt(lw: &mut Lowerer, pair: Pair<Rule>) -> Stmt {
         Rule::callback => StmtKind::CreateCallback(Box::new(callback(lw, p))),
         Rule::data_call => StmtKind::CallData(Box::new(data_call(lw, p))),
         Rule::lookup => StmtKind::Lookup(Box::new(lookup(lw, p))),
-        Rule::hold => StmtKind::Hold(expr(lw, inner(p).next().expect("hold time"))),
+        Rule::hold => {
+            let mut parts = inner(p);
+            let time = expr(lw, parts.next().expect("hold time"));
+            let music = parts.next().and_then(|m| inner(m).next()).map(|s| super::item::plain_string(lw, s));
+            StmtKind::Hold(time, music)
+        }
         Rule::disconnect => StmtKind::Disconnect,
         Rule::connect_agent => StmtKind::ConnectAgent,
         Rule::leave_voicemail => StmtKind::LeaveVoicemail(expr(lw, inner(p).next().expect("message"))),
