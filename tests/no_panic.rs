@@ -188,7 +188,7 @@ fn statement(choice: &[u8], depth: usize) -> String {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    match pick(0) % 22 {
+    match pick(0) % 24 {
         0 => "play \"hello {Call.Ani}\"".into(),
         1 => format!("if Flow.X > {} {{ {} }} else {{ {} }}", pick(1), inner(2), inner(5)),
         2 => format!(
@@ -228,6 +228,7 @@ fn statement(choice: &[u8], depth: usize) -> String {
         20 => format!("transfer to Q{} preferred agent Flow.S for {}s", pick(1) % 2, pick(2)),
         17 => "set Call.Skills = Flow.S + \", b\"".into(),
         21 => "hold 5s music \"audio/x.wav\"".into(),
+        22 => format!("transfer to secure flow S on failure {{ {} }}", inner(1)),
         _ => "set Flow.S = \"a\"".into(),
     }
 }
@@ -237,12 +238,12 @@ proptest! {
 
     #[test]
     fn generated_flows_never_panic(
-        kind in 0usize..3,
+        kind in 0usize..4,
         body in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..24), 0..8),
         task in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..24), 0..4),
         handler in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 1..24), 0..3),
     ) {
-        let kind = ["inbound", "inqueue", "outbound"][kind];
+        let kind = ["inbound", "inqueue", "outbound", "secure"][kind];
         let body: Vec<String> = body.iter().map(|c| statement(c, 2)).collect();
         let task: Vec<String> = task.iter().map(|c| statement(c, 2)).collect();
         // An `on error` handler when the generator gives it statements (reading the error).
@@ -256,7 +257,7 @@ proptest! {
             ),
         };
         let text = format!(
-            "table T0 from \"t.csv\" key k {{ a: String }}\ndata action L0 {{ get \"https://x/{{p}}\" input p output n: String = \"/n\" timeout 2s }}\n{kind} flow F {{\n{handler}{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\n",
+            "table T0 from \"t.csv\" key k {{ a: String }}\ndata action L0 {{ get \"https://x/{{p}}\" input p output n: String = \"/n\" timeout 2s }}\n{kind} flow F {{\n{handler}{}\ntask T {{\n{}\n}}\n}}\ninqueue flow H {{ hold 1m }}\nsecure flow S {{ ask Task.P \"pin\" digits 4 timeout 5s\nset Call.Data[\"p\"] = last(Task.P, 1) }}\n",
             body.join("\n"),
             task.join("\n")
         );

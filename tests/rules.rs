@@ -328,6 +328,89 @@ fn flow_languages_voices_recordings_and_hold_music() {
     assert_eq!(out.stderr.matches("W0704").count(), 3, "{}", out.stderr);
 }
 
+/// `transfer to secure flow`: the secure flow's input is masked, its variables stay its own,
+/// `Call.Data` carries the result back, and the caller goes on after the transfer; an error in it
+/// takes the transfer's `on failure`; a disconnect there ends the call as the secure flow's. The
+/// checker keeps secrets out of `Call.Data` (E0303), secure flows from transferring (E0301) and
+/// the transfer to secure flows (E0106); the test generator walks through it.
+#[test]
+fn a_secure_flow_collects_a_secret_and_returns() {
+    let center = "queues:\n  Support: {}\nagents:\n  - name: alice\n    queues: [Support]\n";
+    // A PIN of 9999 makes the secure flow overflow (an error nothing in it handles).
+    let flow = |extra: &str| {
+        format!(
+            "inbound flow Main {{\n  transfer to secure flow Pin on failure => {{\n    play \"failed\"\n    disconnect\n  }}\n  \
+             play \"result \" + Call.Data[\"pin\"]\n  disconnect\n}}\n\
+             secure flow Pin {{\n  ask Task.Pin \"Your PIN?\" digits 4 timeout 5s on noinput => disconnect\n  \
+             set Flow.N = to_int(Task.Pin) * 1000000000000000\n  \
+             if Task.Pin == \"1111\" {{\n    play \"Ones.\"\n  }}\n  \
+             set Call.Data[\"pin\"] = \"ok \" + last(Task.Pin, 1)\n{extra}}}\n"
+        )
+    };
+    let p = Scratch::new("secure", &[("center.yaml", center), ("main.flow", &flow(""))]);
+    p.cmd("check").run();
+    let out = p
+        .cmd("run")
+        .args(["--press", "1234"])
+        .stdout_contains("into secure flow Pin")
+        .stdout_contains("caller presses ••••")
+        .stdout_contains("back from secure flow Pin to Main")
+        .stdout_contains("plays \"result ok 4\"")
+        .stdout_contains("outcome: disconnected by flow Main")
+        .run();
+    assert!(!out.stdout.contains("1234"), "{}", out.stdout);
+    // An error in the secure flow: the transfer's failure path.
+    p.cmd("run")
+        .args(["--press", "9999"])
+        .stdout_contains("secure flow Pin failed (arithmetic)")
+        .stdout_contains("plays \"failed\"")
+        .run();
+    // The caller keys in nothing: the secure flow ends the call.
+    p.cmd("run").stdout_contains("outcome: disconnected by flow Pin").run();
+    // Generated cases walk through the secure flow (its input is the case's) and pass.
+    let plain = flow("").replace("set Flow.N = to_int(Task.Pin) * 1000000000000000\n  ", "");
+    let p = Scratch::new("secure_generated", &[("center.yaml", center), ("main.flow", &plain)]);
+    let out = p.cmd("test").args(["--generate", "Main"]).run();
+    assert!(out.stdout.contains("press: \"1111\""), "{}", out.stdout);
+    std::fs::write(p.0.join("generated.test.yaml"), &out.stdout).unwrap();
+    let run = Test::new().args(["test", &p.0.join("generated.test.yaml").to_string_lossy()]).run();
+    assert!(run.stdout.contains(" 0 failed"), "{}\n{}", out.stdout, run.stdout);
+    // The secret kept whole in Call.Data; a transfer from a secure flow; a secure flow that is not.
+    let p = Scratch::new(
+        "secure_leak",
+        &[
+            ("center.yaml", center),
+            ("main.flow", &flow("  set Call.Data[\"p\"] = \"pin \" + Task.Pin\n  transfer to Support\n")),
+        ],
+    );
+    p.cmd("check")
+        .status(1)
+        .stderr_contains("E0303")
+        .stderr_contains("`Task.Pin` holds secure input and would be kept in `Call.Data`")
+        .stderr_contains("E0301")
+        .run();
+    let wrong = "inbound flow Main {\n  transfer to secure flow Other\n  disconnect\n}\ninbound flow Other {\n  disconnect\n}\n";
+    let p = Scratch::new("secure_kind", &[("center.yaml", center), ("main.flow", wrong)]);
+    p.cmd("check")
+        .status(1)
+        .stderr_contains("E0106")
+        .stderr_contains("`Other` is an inbound flow; this transfer goes to a secure flow")
+        .run();
+    let p = Scratch::new(
+        "secure_test_entry",
+        &[
+            ("center.yaml", center),
+            ("main.flow", &flow("")),
+            ("t.test.yaml", "flow: Pin\ncases:\n  - name: a\n"),
+        ],
+    );
+    Test::new()
+        .args(["test", &p.0.join("t.test.yaml").to_string_lossy()])
+        .status(2)
+        .stderr_contains("Pin is a secure flow")
+        .run();
+}
+
 /// Spoken menu choices: words said match a keyword among them, a key said as a word matches the
 /// key, digits said answer an ask; `--say` and `[words]` in `--press` speak in `run`; a keyword
 /// with symbols is E0701.

@@ -19,6 +19,9 @@ pub(super) struct FlowChecker<'a> {
     pub vars: HashMap<String, (Type, Span)>,
     /// Every user variable assigned anywhere in the flow (reads may come before, in source order).
     pub assigned: BTreeSet<String>,
+    /// Variables filled by secure input (`ask … secure`, any ask of a secure flow): they may not
+    /// be written whole into `Call.Data`, which agents, logs and other flows see.
+    secret: BTreeSet<String>,
     pub tasks: BTreeMap<String, Span>,
     menus: HashMap<String, Span>,
     in_task: bool,
@@ -38,6 +41,7 @@ impl<'a> FlowChecker<'a> {
             center,
             vars: HashMap::new(),
             assigned: BTreeSet::new(),
+            secret: BTreeSet::new(),
             tasks: BTreeMap::new(),
             menus: HashMap::new(),
             in_task: false,
@@ -92,9 +96,12 @@ impl<'a> FlowChecker<'a> {
                 );
             }
         }
+        let secure = flow.kind.node == FlowKind::Secure;
         collect_assigned(&flow.body, &mut self.assigned);
+        collect_secret(&flow.body, secure, &mut self.secret);
         for t in &flow.tasks {
             collect_assigned(&t.body, &mut self.assigned);
+            collect_secret(&t.body, secure, &mut self.secret);
         }
         self.block(&flow.body);
         self.in_task = true;
@@ -112,7 +119,11 @@ impl<'a> FlowChecker<'a> {
     fn stmt(&mut self, s: &Stmt) {
         let kw = s.kind.keyword();
         if let Some(why) = kinds::not_allowed(kw, self.flow.kind.node) {
-            let kinds = kinds::allowed_kinds(kw).join(" and ");
+            let kinds = match kinds::allowed_kinds(kw).as_slice() {
+                [] => String::new(),
+                [one] => one.to_string(),
+                [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+            };
             self.diags.push(
                 Diagnostic::new(
                     Code::ActionNotAllowed,
@@ -194,7 +205,8 @@ impl<'a> FlowChecker<'a> {
             }
             StmtKind::Call(t) | StmtKind::Jump(t) => self.task_ref(t),
             StmtKind::Return => {
-                if !self.in_task {
+                // A secure flow's `return` goes back to the flow that transferred to it.
+                if !self.in_task && self.flow.kind.node != FlowKind::Secure {
                     self.diags.push(
                         Diagnostic::new(Code::ReturnOutsideTask, s.span, "`return` outside a task")
                             .with_label("the main body of a flow has nothing to return to")
@@ -233,6 +245,8 @@ impl<'a> FlowChecker<'a> {
             self.check_skill_names(value);
         } else if dotted == "Call.Language" && target.index.is_none() {
             self.check_language_set(value);
+        } else if dotted == "Call.Data" {
+            self.check_no_secret(value);
         }
     }
 
@@ -308,6 +322,43 @@ impl<'a> FlowChecker<'a> {
                 .with_help(format!(
                     "add `\"{first}\": \"…\"` to the prompt; until then a caller in that language hears its first text"
                 )),
+            );
+        }
+    }
+
+    /// A secret input written whole into `Call.Data` (where agents, logs and the calling flow
+    /// would see it) is E0303; a value computed from it by a function (`last(Task.Card, 4)`,
+    /// `luhn(Task.Card)`) is not the secret.
+    fn check_no_secret(&mut self, value: &Expr) {
+        fn bare_reads<'e>(e: &'e Expr, out: &mut Vec<&'e crate::syntax::ast::Path>) {
+            match &e.kind {
+                ExprKind::Path(p) => out.push(p),
+                ExprKind::Str(parts) => {
+                    for part in parts {
+                        if let StrPart::Expr(x) = part {
+                            bare_reads(x, out);
+                        }
+                    }
+                }
+                ExprKind::Unary(_, x) | ExprKind::As(x, _) => bare_reads(x, out),
+                ExprKind::Binary(_, a, b) => {
+                    bare_reads(a, out);
+                    bare_reads(b, out);
+                }
+                _ => {}
+            }
+        }
+        let mut reads = Vec::new();
+        bare_reads(value, &mut reads);
+        if let Some(p) = reads.into_iter().find(|p| self.secret.contains(&p.dotted())) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::SecretLeaves,
+                    p.span,
+                    format!("`{}` holds secure input and would be kept in `Call.Data`", p.dotted()),
+                )
+                .with_label("secure input")
+                .with_help("keep only what the rest of the call needs, e.g. `last(Task.Card, 4)` or the payment's result"),
             );
         }
     }
@@ -517,7 +568,42 @@ impl<'a> FlowChecker<'a> {
         }
     }
 
-    /// `transfer to number|voicemail|flow`.
+    /// A flow named by `transfer to flow` (inbound) or `transfer to secure flow` (secure).
+    fn flow_of_kind(&mut self, f: &Ident, want: FlowKind) {
+        let article = |k: FlowKind| if k == FlowKind::Inbound || k == FlowKind::Inqueue { "an" } else { "a" };
+        match self.symbols.flows.get(&f.name) {
+            None => {
+                let of_kind =
+                    self.symbols.flows.iter().filter(|(_, (k, _))| *k == want).map(|(n, _)| n.as_str());
+                self.diags.push(
+                    Diagnostic::new(Code::UnknownName, f.span, format!("unknown flow `{}`", f.name))
+                        .with_label("no flow with this name")
+                        .with_help(help_for(&f.name, &format!("{} flow", want.as_str()), of_kind)),
+                );
+            }
+            Some((kind, def)) if *kind != want => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::WrongFlowKind,
+                        f.span,
+                        format!(
+                            "`{}` is {} {} flow; this transfer goes to {} {} flow",
+                            f.name,
+                            article(*kind),
+                            kind.as_str(),
+                            article(want),
+                            want.as_str()
+                        ),
+                    )
+                    .with_label(format!("not {} {} flow", article(want), want.as_str()))
+                    .with_secondary(*def, "defined here"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// `transfer to number|voicemail|flow|secure flow`.
     fn transfer_out(&mut self, t: &crate::syntax::ast::TransferOut) {
         use crate::syntax::ast::TransferTarget;
         match &t.target {
@@ -532,37 +618,8 @@ impl<'a> FlowChecker<'a> {
                 self.expect(e, Type::String, "the agent");
                 self.check_agent_name(e, None);
             }
-            TransferTarget::Flow(f) => match self.symbols.flows.get(&f.name) {
-                None => {
-                    let inbound = self
-                        .symbols
-                        .flows
-                        .iter()
-                        .filter(|(_, (k, _))| *k == FlowKind::Inbound)
-                        .map(|(n, _)| n.as_str());
-                    self.diags.push(
-                        Diagnostic::new(Code::UnknownName, f.span, format!("unknown flow `{}`", f.name))
-                            .with_label("no flow with this name")
-                            .with_help(help_for(&f.name, "inbound flow", inbound)),
-                    );
-                }
-                Some((kind, def)) if *kind != FlowKind::Inbound => {
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::WrongFlowKind,
-                            f.span,
-                            format!(
-                                "`{}` is an {} flow; a call is transferred to an inbound flow",
-                                f.name,
-                                kind.as_str()
-                            ),
-                        )
-                        .with_label("not an inbound flow")
-                        .with_secondary(*def, "defined here"),
-                    );
-                }
-                Some(_) => {}
-            },
+            TransferTarget::Flow(f) => self.flow_of_kind(f, FlowKind::Inbound),
+            TransferTarget::SecureFlow(f) => self.flow_of_kind(f, FlowKind::Secure),
         }
         if let Some(b) = &t.on_failure {
             self.block(b);
@@ -792,61 +849,51 @@ impl<'a> FlowChecker<'a> {
 
 /// Names of `Flow.` / `Task.` variables assigned anywhere in a block.
 fn collect_assigned(b: &Block, out: &mut BTreeSet<String>) {
+    each_stmt(b, &mut |s| match &s.kind {
+        StmtKind::Set { target, .. } => {
+            out.insert(target.dotted());
+        }
+        StmtKind::Ask(a) => {
+            out.insert(a.target.dotted());
+        }
+        StmtKind::Lookup(l) => out.extend(l.into.iter().map(|(t, _)| t.dotted())),
+        StmtKind::CallData(c) => out.extend(c.into.iter().map(|(t, _)| t.dotted())),
+        _ => {}
+    });
+    out.retain(|n| n.starts_with("Flow.") || n.starts_with("Task."));
+}
+
+/// Variables a secure input fills: a `secure` ask's, and every ask's in a secure flow.
+fn collect_secret(b: &Block, secure_flow: bool, out: &mut BTreeSet<String>) {
+    each_stmt(b, &mut |s| {
+        if let StmtKind::Ask(a) = &s.kind
+            && (a.secure.is_some() || secure_flow)
+        {
+            out.insert(a.target.dotted());
+        }
+    });
+}
+
+/// Calls `f` on every statement of `b`, nested blocks included, in source order.
+fn each_stmt<'b>(b: &'b Block, f: &mut impl FnMut(&'b crate::syntax::ast::Stmt)) {
     for s in &b.stmts {
-        match &s.kind {
-            StmtKind::Set { target, .. } => {
-                out.insert(target.dotted());
-            }
-            StmtKind::Ask(a) => {
-                out.insert(a.target.dotted());
-                if let Some(x) = &a.on_noinput {
-                    collect_assigned(x, out);
-                }
-            }
-            StmtKind::Menu(m) => m.choices.iter().for_each(|c| collect_assigned(&c.body, out)),
-            StmtKind::If(i) => {
-                collect_assigned(&i.then, out);
-                if let Some(x) = &i.otherwise {
-                    collect_assigned(x, out);
-                }
-            }
-            StmtKind::Switch(sw) => {
-                sw.cases.iter().for_each(|c| collect_assigned(&c.body, out));
-                if let Some(x) = &sw.default {
-                    collect_assigned(x, out);
-                }
-            }
-            StmtKind::Transfer(t) => {
-                if let Some(x) = &t.on_failure {
-                    collect_assigned(x, out);
-                }
-            }
-            StmtKind::CreateCallback(c) => {
-                if let Some(x) = &c.on_failure {
-                    collect_assigned(x, out);
-                }
-            }
-            StmtKind::TransferOut(t) => {
-                if let Some(x) = &t.on_failure {
-                    collect_assigned(x, out);
-                }
-            }
-            StmtKind::Lookup(l) => {
-                out.extend(l.into.iter().map(|(t, _)| t.dotted()));
-                if let Some(x) = &l.on_not_found {
-                    collect_assigned(x, out);
-                }
-            }
-            StmtKind::CallData(c) => {
-                out.extend(c.into.iter().map(|(t, _)| t.dotted()));
-                for x in [&c.on_failure, &c.on_timeout].into_iter().flatten() {
-                    collect_assigned(x, out);
-                }
-            }
-            _ => {}
+        f(s);
+        let nested: Vec<&Block> = match &s.kind {
+            StmtKind::Ask(a) => a.on_noinput.iter().collect(),
+            StmtKind::Menu(m) => m.choices.iter().map(|c| &c.body).collect(),
+            StmtKind::If(i) => std::iter::once(&i.then).chain(i.otherwise.iter()).collect(),
+            StmtKind::Switch(sw) => sw.cases.iter().map(|c| &c.body).chain(sw.default.iter()).collect(),
+            StmtKind::Transfer(t) => t.on_failure.iter().collect(),
+            StmtKind::CreateCallback(c) => c.on_failure.iter().collect(),
+            StmtKind::TransferOut(t) => t.on_failure.iter().collect(),
+            StmtKind::Lookup(l) => l.on_not_found.iter().collect(),
+            StmtKind::CallData(c) => [&c.on_failure, &c.on_timeout].into_iter().flatten().collect(),
+            _ => Vec::new(),
+        };
+        for x in nested {
+            each_stmt(x, f);
         }
     }
-    out.retain(|n| n.starts_with("Flow.") || n.starts_with("Task."));
 }
 
 /// E0705 for a text that is not shaped like a language tag.

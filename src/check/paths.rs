@@ -9,11 +9,12 @@ pub fn check_graph(g: &FlowGraph, diags: &mut Vec<Diagnostic>) {
     let reachable = g.reachable_from(g.entry(), |_| false);
     let is_reachable = |n: NodeId| reachable[n.0 as usize];
     unreachable(g, &reachable, diags);
-    if g.kind() != FlowKind::Inqueue {
+    // An in-queue flow restarts at its end; a secure flow returns to the flow that called it.
+    let ends_by_itself = matches!(g.kind(), FlowKind::Inqueue | FlowKind::Secure);
+    if !ends_by_itself {
         missing_terminal(g, &reachable, diags);
-    }
-    if g.kind() != FlowKind::Inqueue {
-        // In an in-queue flow a jumped-to task that ends restarts the flow, like the main body.
+        // In an in-queue flow a jumped-to task that ends restarts the flow, like the main body;
+        // in a secure flow it returns, like the main body.
         jumped_tasks_return(g, &reachable, diags);
     }
     spinning_loops(g, &reachable, diags);

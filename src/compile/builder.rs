@@ -198,6 +198,15 @@ impl Builder {
                     TransferTarget::Number(e) | TransferTarget::AgentVoicemail(e) => !written_out(e),
                     TransferTarget::Agent(_) => true,
                     TransferTarget::Voicemail(_) | TransferTarget::Flow(_) => false,
+                    // Comes back: on with the next statement, or `on failure` when the secure flow
+                    // meets an error it does not handle (without one, the error is this flow's).
+                    TransferTarget::SecureFlow(_) => {
+                        let mut exits = vec![(n, Outcome::Next)];
+                        if let Some(b) = &t.on_failure {
+                            exits.extend(self.block(b, vec![(n, Outcome::Failure)]));
+                        }
+                        return exits;
+                    }
                 };
                 if t.on_failure.is_none() && !can_fail {
                     return Vec::new();

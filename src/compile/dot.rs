@@ -305,6 +305,7 @@ pub(crate) fn label_lines(graph: &FlowGraph, node: &Node) -> Vec<String> {
                 TransferTarget::Number(e) => format!("transfer to number {}", expr_text(e)),
                 TransferTarget::Voicemail(q) => format!("transfer to voicemail {}", q.name),
                 TransferTarget::Flow(f) => format!("transfer to flow {}", f.name),
+                TransferTarget::SecureFlow(f) => format!("transfer to secure flow {}", f.name),
                 TransferTarget::Agent(e) => format!("transfer to agent {}", expr_text(e)),
                 TransferTarget::AgentVoicemail(e) => format!("transfer to voicemail agent {}", expr_text(e)),
             });

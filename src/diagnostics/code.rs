@@ -55,6 +55,7 @@ codes! {
     // E03xx: flow kinds
     ActionNotAllowed = "E0301", Error, "the action is not allowed in this kind of flow";
     ReturnOutsideTask = "E0302", Error, "`return` outside a task";
+    SecretLeaves = "E0303", Error, "secure input is written whole into `Call.Data`";
     // E04xx: paths through a flow
     MissingTerminal = "E0401", Error, "a path can end without a terminal action";
     SpinningLoop = "E0402", Error, "a loop can repeat without waiting for anything";

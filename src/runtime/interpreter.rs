@@ -64,6 +64,8 @@ enum Exit {
     ToFlow(Rc<FlowGraph>),
     /// `leave voicemail` (true) or `retry later` (false).
     Outbound(NodeId, bool),
+    /// A secure flow reached its end: back to the flow that transferred to it.
+    Returned,
 }
 
 /// Flow-to-flow transfers one call may make (a loop of flows that transfer to each other is a
@@ -152,8 +154,9 @@ async fn drive<R: Runtime, C: Caller, O: Observer>(
     };
     let flow = &flow;
     match exit {
+        // The flow that ran the disconnect: a secure flow's own, when it ended the call there.
         Exit::Disconnected(node) => {
-            CallOutcome::Disconnected { flow: flow.name().to_string(), node, queued: None }
+            CallOutcome::Disconnected { flow: task.ctx.flow_name.to_string(), node, queued: None }
         }
         Exit::ConnectAgent => CallOutcome::ConnectedToAgent { flow: flow.name().to_string() },
         Exit::Error(node, _, message) => {
@@ -171,6 +174,12 @@ async fn drive<R: Runtime, C: Caller, O: Observer>(
             flow: flow.name().to_string(),
             node: task.ctx.node,
             message: "a flow transfer was not followed".into(),
+        },
+        // Only a secure flow returns, to the flow that transferred to it (`secure_flow`).
+        Exit::Returned => CallOutcome::FlowError {
+            flow: flow.name().to_string(),
+            node: task.ctx.node,
+            message: "a secure flow ended with no flow to return to".into(),
         },
     }
 }
@@ -305,6 +314,15 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                     let flow = inqueue.clone().unwrap_or_default();
                     return CallOutcome::Disconnected { flow, node, queued: Some((queue, waited)) };
                 }
+                Exit::Returned => {
+                    engine.leave_queue(entry);
+                    let message = "an in-queue flow cannot return like a secure flow".to_string();
+                    return CallOutcome::FlowError {
+                        flow: inqueue.clone().unwrap_or_default(),
+                        node: task.ctx.node,
+                        message,
+                    };
+                }
                 Exit::ToFlow(next) => {
                     engine.leave_queue(entry);
                     let message = format!("an in-queue flow cannot transfer to flow {}", next.name());
@@ -423,6 +441,8 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
             Action::End => {
                 if graph.kind() == FlowKind::Inqueue {
                     Outcome::Restart
+                } else if graph.kind() == FlowKind::Secure {
+                    return Exit::Returned;
                 } else {
                     return Exit::Error(node, "no_path", "the flow ended without a terminal action".into());
                 }
@@ -436,6 +456,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                     node = graph.entry();
                     continue;
                 }
+                None if graph.kind() == FlowKind::Secure => return Exit::Returned,
                 None => {
                     let message = "a jumped-to task ended with nowhere to return".into();
                     return Exit::Error(node, "no_return", message);
@@ -524,6 +545,8 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 terminator,
                 secure,
             } => {
+                // Everything a secure flow collects is secret.
+                let secure = &(*secure || graph.kind() == FlowKind::Secure);
                 if !task.ctx.offered_callback && engine.offers_callback(graph.name(), node) {
                     task.ctx.offered_callback = true;
                     engine.callback_side.stats.borrow_mut().offered += 1;
@@ -902,6 +925,44 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                             }
                         }
                     }
+                    TransferTarget::SecureFlow(f) => match engine.flow(&f.name) {
+                        Some(g) if g.kind() == FlowKind::Secure => {
+                            let exit = secure_flow(task, &g).await;
+                            // Back at the transfer: its edge out is traced from it (coverage).
+                            if task.obs.enabled() && matches!(exit, Exit::Returned | Exit::Error(..)) {
+                                let step = Event::Step {
+                                    flow: graph.name().to_string(),
+                                    node,
+                                    span: n.span,
+                                    action: n.action.summary(),
+                                };
+                                task.obs.record(rt.now(), step);
+                            }
+                            match exit {
+                                Exit::Returned => Outcome::Next,
+                                Exit::Error(_, kind, message)
+                                    if graph.follow(node, &Outcome::Failure).is_some() =>
+                                {
+                                    if task.obs.enabled() {
+                                        let note =
+                                            format!("secure flow {} failed ({kind}): {message}", f.name);
+                                        task.obs.record(rt.now(), Event::Note(note));
+                                    }
+                                    Outcome::Failure
+                                }
+                                // Without `on failure`, the secure flow's error is this flow's.
+                                Exit::Error(_, kind, message) => {
+                                    return Exit::Error(
+                                        node,
+                                        kind,
+                                        format!("in secure flow {}: {message}", f.name),
+                                    );
+                                }
+                                ended => return ended,
+                            }
+                        }
+                        _ => refused(task, format!("no secure flow {} to transfer to", f.name)),
+                    },
                     TransferTarget::Flow(f) => match engine.flow(&f.name) {
                         Some(g) if !in_queue => {
                             if task.obs.enabled() {
@@ -1464,6 +1525,39 @@ fn prompt_text<'a>(e: &'a Expr, ctx: &CallContext, now: Micros, world: &dyn Worl
         return Cow::Borrowed(t);
     }
     Cow::Owned(eval(e, ctx, now, world).into_text())
+}
+
+/// Runs a secure flow for the flow that transferred to it: its variables are its own (the
+/// caller's are put back when it returns, so no secret outlives it in `Flow.`/`Task.`), every
+/// input is masked, and `Call.Data` is what the two flows share. The secure flow's exit is
+/// returned: [`Exit::Returned`] when it came back.
+async fn secure_flow<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    graph: &Rc<FlowGraph>,
+) -> Exit {
+    let now = task.engine.rt.now();
+    if task.obs.enabled() {
+        task.obs.record(now, Event::Note(format!("into secure flow {}", graph.name())));
+    }
+    let vars = std::mem::take(&mut task.ctx.vars);
+    let error = task.ctx.error.take();
+    let (name, started) = (task.ctx.flow_name.clone(), task.ctx.flow_started_at);
+    let exit = Box::pin(walk(task, graph, false)).await;
+    task.ctx.vars = vars;
+    task.ctx.error = error;
+    // Back in the calling flow, unless the call ended in the secure flow (a disconnect there is
+    // reported as the secure flow's).
+    if matches!(exit, Exit::Returned | Exit::Error(..)) {
+        (task.ctx.flow_name, task.ctx.flow_started_at) = (name, started);
+    }
+    if task.obs.enabled() && matches!(exit, Exit::Returned) {
+        let back = task.ctx.flow_name.to_string();
+        task.obs.record(
+            task.engine.rt.now(),
+            Event::Note(format!("back from secure flow {} to {back}", graph.name())),
+        );
+    }
+    exit
 }
 
 /// Plays a prompt expression: a prompt resource played alone (`play prompt(Welcome)`) is heard

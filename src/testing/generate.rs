@@ -45,7 +45,7 @@ struct State {
     labels: Vec<String>,
     todos: Vec<String>,
     /// Targets of branching nodes: what the case asserts with `path`.
-    marks: Vec<NodeId>,
+    marks: Vec<crate::source::Span>,
     /// Bounds on the estimated wait (seconds) and the position, from the conditions taken.
     ewt_range: (i64, i64),
     position_range: (i64, i64),
@@ -85,7 +85,10 @@ impl Default for State {
 }
 
 enum End {
-    Disconnected(NodeId),
+    /// At this `disconnect` (of the flow walked, or of a secure flow it stepped into).
+    Disconnected(crate::source::Span),
+    /// A secure flow came to its end: back to the flow that transferred to it.
+    Returned,
     /// Into this queue, at this transfer node.
     Transferred(String, NodeId),
     Connected,
@@ -113,6 +116,22 @@ struct Walker<'a> {
     truncated: bool,
     /// Per data action, a successful answer with every output (see [`samples`]).
     samples: HashMap<String, String>,
+    /// The project, for the secure flows a walk steps into.
+    project: &'a ProjectUnderTest,
+}
+
+impl<'a> Walker<'a> {
+    fn new(project: &'a ProjectUnderTest, graph: &'a FlowGraph, in_queue: bool, loops: u32) -> Self {
+        Walker {
+            graph,
+            in_queue,
+            loops,
+            paths: Vec::new(),
+            truncated: false,
+            samples: samples(project),
+            project,
+        }
+    }
 }
 
 /// For each data action, a body holding a sample of each output at its pointer (`"text"`, `1`,
@@ -156,14 +175,12 @@ pub fn skeleton(project: &ProjectUnderTest, flow: &str, loops: u32) -> Result<St
     if graph.kind() == FlowKind::Inqueue {
         return inqueue_skeleton(project, graph, loops);
     }
-    let mut w = Walker {
-        graph,
-        in_queue: false,
-        loops: loops.max(1),
-        paths: Vec::new(),
-        truncated: false,
-        samples: samples(project),
-    };
+    if graph.kind() == FlowKind::Secure {
+        return Err(format!(
+            "{flow} is a secure flow: its paths are walked from the inbound flow that transfers to it; generate that flow's cases"
+        ));
+    }
+    let mut w = Walker::new(project, graph, false, loops.max(1));
     w.walk(graph.entry(), State::default());
     Ok(render(project, graph, graph, &w.paths, w.truncated))
 }
@@ -174,14 +191,7 @@ pub fn skeleton(project: &ProjectUnderTest, flow: &str, loops: u32) -> Result<St
 fn inqueue_skeleton(project: &ProjectUnderTest, graph: &FlowGraph, loops: u32) -> Result<String, String> {
     let mut best: Option<(&FlowGraph, State)> = None;
     for inbound in project.checked.graphs.iter().filter(|g| g.kind() == FlowKind::Inbound) {
-        let mut w = Walker {
-            graph: inbound,
-            in_queue: false,
-            loops: 1,
-            paths: Vec::new(),
-            truncated: false,
-            samples: samples(project),
-        };
+        let mut w = Walker::new(project, inbound, false, 1);
         w.walk(inbound.entry(), State::default());
         for (st, end) in w.paths {
             let End::Transferred(_, node) = end else { continue };
@@ -202,14 +212,7 @@ fn inqueue_skeleton(project: &ProjectUnderTest, graph: &FlowGraph, loops: u32) -
         labels: Vec::new(),
         ..State::default()
     };
-    let mut w = Walker {
-        graph,
-        in_queue: true,
-        loops: loops.max(1),
-        paths: Vec::new(),
-        truncated: false,
-        samples: samples(project),
-    };
+    let mut w = Walker::new(project, graph, true, loops.max(1));
     w.walk(graph.entry(), start);
     Ok(render(project, entry, graph, &w.paths, w.truncated))
 }
@@ -225,7 +228,7 @@ impl Walker<'_> {
         // Start and task-entry nodes are not traced, so a case cannot assert them.
         let traced = !matches!(self.graph.node(next).action, Action::Start | Action::TaskStart(_));
         if traced && (self.graph.outgoing(node).len() > 1 || *outcome == Outcome::Failure) {
-            st.marks.push(next);
+            st.marks.push(self.graph.node(next).span);
         }
         Some(next)
     }
@@ -247,6 +250,41 @@ impl Walker<'_> {
         self.paths.push((st, end));
     }
 
+    /// `transfer to secure flow`: every path through the secure flow (its inputs become the
+    /// case's), then on from here where it returns, or along `failure` where it fails.
+    fn secure_flow(&mut self, st: State, node: NodeId, name: &str) {
+        let Some(secure) = self.project.graph(name) else { return self.finish(st, End::Error) };
+        let mut sub = Walker::new(self.project, secure, false, self.loops);
+        // Its variables, menus and loops are its own.
+        let inner = State {
+            returns: Vec::new(),
+            used: HashMap::new(),
+            menus: HashMap::new(),
+            asks: HashMap::new(),
+            silent_asks: Vec::new(),
+            ..st.clone()
+        };
+        sub.walk(secure.entry(), inner);
+        self.truncated |= sub.truncated;
+        for (s, end) in sub.paths {
+            let back = State {
+                returns: st.returns.clone(),
+                used: st.used.clone(),
+                menus: st.menus.clone(),
+                asks: st.asks.clone(),
+                silent_asks: st.silent_asks.clone(),
+                ..s
+            };
+            match end {
+                End::Returned => self.go(back, node, Outcome::Next, Some(format!("back from {name}"))),
+                End::Error if self.graph.follow(node, &Outcome::Failure).is_some() => {
+                    self.go(back, node, Outcome::Failure, Some(format!("{name} fails")))
+                }
+                other => self.finish(back, other),
+            }
+        }
+    }
+
     fn walk(&mut self, node: NodeId, mut st: State) {
         if self.paths.len() >= MAX_PATHS {
             self.truncated = true;
@@ -255,11 +293,12 @@ impl Walker<'_> {
         let g = self.graph;
         match &g.node(node).action {
             Action::Disconnect if st.callback_taken => self.finish(st, End::Callback),
-            Action::Disconnect => self.finish(st, End::Disconnected(node)),
+            Action::Disconnect => self.finish(st, End::Disconnected(g.node(node).span)),
             Action::ConnectAgent => self.finish(st, End::Connected),
             Action::LeaveVoicemail(_) => self.finish(st, End::VoicemailLeft),
             Action::RetryLater => self.finish(st, End::RetryLater),
             Action::End if self.in_queue => self.finish(st, End::Waiting),
+            Action::End if g.kind() == FlowKind::Secure => self.finish(st, End::Returned),
             Action::End => self.finish(st, End::Error),
             Action::Return { .. } => match st.returns.pop() {
                 Some(call) => match g.follow(call, &Outcome::Next) {
@@ -270,8 +309,9 @@ impl Walker<'_> {
                     }
                     None => self.finish(st, End::Error),
                 },
-                // Ending a jumped-to task restarts an in-queue flow.
+                // Ending a jumped-to task restarts an in-queue flow, and returns from a secure one.
                 None if self.in_queue => self.finish(st, End::Waiting),
+                None if g.kind() == FlowKind::Secure => self.finish(st, End::Returned),
                 None => self.finish(st, End::Error),
             },
             Action::Transfer { queue, .. } => {
@@ -294,6 +334,13 @@ impl Walker<'_> {
                 if !st.withheld_number {
                     st.withheld_number = true;
                     self.go(st, node, Outcome::Failure, Some("callback refused (withheld number)".into()));
+                }
+            }
+            Action::TransferOut(t)
+                if matches!(t.target, crate::syntax::ast::TransferTarget::SecureFlow(_)) =>
+            {
+                if let crate::syntax::ast::TransferTarget::SecureFlow(f) = &t.target {
+                    self.secure_flow(st, node, &f.name);
                 }
             }
             Action::TransferOut(t) => {
@@ -551,8 +598,15 @@ fn steer(cond: &Expr, answer: bool, st: &mut State) -> bool {
             }
             (ExprKind::Path(p), Some(lit)) if st.asks.contains_key(&p.dotted()) => {
                 let i = st.asks[&p.dotted()];
-                let other = if lit == "1" { "2" } else { "1" };
-                st.inputs[i] = Input::Press(if answer { lit.clone() } else { other.into() });
+                // Another answer of the same length, so the ask's digit count still accepts it.
+                let other = match lit.chars().next() {
+                    Some(first) => {
+                        let rest = &lit[first.len_utf8()..];
+                        format!("{}{rest}", if first == '1' { '2' } else { '1' })
+                    }
+                    None => "1".to_string(),
+                };
+                st.inputs[i] = Input::Press(if answer { lit.clone() } else { other });
                 st.asks.remove(&p.dotted());
                 st.labels.push(format!("{} {}", p.dotted(), if answer { lit } else { format!("not {lit}") }));
                 true
@@ -618,8 +672,8 @@ fn render(
 ) -> String {
     let in_queue = graph.kind() == FlowKind::Inqueue;
     let sources = project.checked.sources();
-    let short = |n: NodeId| {
-        let place = sources.file_line(graph.node(n).span);
+    let short = |span: crate::source::Span| {
+        let place = sources.file_line(span);
         place.rsplit('/').next().unwrap_or(&place).to_string()
     };
     let mut s = String::new();
@@ -769,7 +823,8 @@ fn render(
             End::RetryLater => {
                 let _ = writeln!(s, "      outcome: retry_later");
             }
-            End::Error => {
+            // A secure flow's paths are rendered through the flow that transfers to it.
+            End::Error | End::Returned => {
                 let _ = writeln!(s, "      outcome: flow_error");
             }
         }

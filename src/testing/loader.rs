@@ -407,6 +407,25 @@ impl Loader<'_> {
                 Some(help),
             ));
         }
+        if g.kind() == FlowKind::Secure {
+            let via = self.project.checked.graphs.iter().find(|f| {
+                f.nodes().any(|n| matches!(&n.action, crate::compile::Action::TransferOut(t)
+                    if matches!(&t.target, crate::syntax::ast::TransferTarget::SecureFlow(s) if s.name == name)))
+            });
+            let help = match via {
+                Some(f) => format!(
+                    "name `{}`, which transfers to it, and give the secure flow's input in `caller`",
+                    f.name()
+                ),
+                None => "name the inbound flow that transfers to it".into(),
+            };
+            return Err(self.err(
+                Code::BadValue,
+                path,
+                format!("{name} is a secure flow: a call enters it from a flow that transfers to it"),
+                Some(help),
+            ));
+        }
         Ok(name)
     }
 

@@ -39,6 +39,10 @@ pub enum FlowKind {
     Inbound,
     Inqueue,
     Outbound,
+    /// Collects what must stay secret (a card number, a PIN) for an inbound flow that
+    /// transfers to it, then returns there (Architect's secure flows): every input is masked,
+    /// its variables stay its own, and its end goes back.
+    Secure,
 }
 
 impl FlowKind {
@@ -47,6 +51,7 @@ impl FlowKind {
             FlowKind::Inbound => "inbound",
             FlowKind::Inqueue => "inqueue",
             FlowKind::Outbound => "outbound",
+            FlowKind::Secure => "secure",
         }
     }
 }

@@ -83,6 +83,7 @@ impl StmtKind {
                 TransferTarget::Number(_) => "transfer to number",
                 TransferTarget::Voicemail(_) => "transfer to voicemail",
                 TransferTarget::Flow(_) => "transfer to flow",
+                TransferTarget::SecureFlow(_) => "transfer to secure flow",
                 TransferTarget::Agent(_) => "transfer to agent",
                 TransferTarget::AgentVoicemail(_) => "transfer to voicemail",
             },
@@ -248,6 +249,9 @@ pub enum TransferTarget {
     Voicemail(Ident),
     /// Another inbound flow of the project, which goes on with the call.
     Flow(Ident),
+    /// A secure flow, which collects secret input and comes back (the next statement; its
+    /// failure path when the secure flow meets an error it does not handle).
+    SecureFlow(Ident),
     /// One agent (Architect's Transfer to User): a free agent takes the call at once.
     Agent(Expr),
     /// An agent's own voicemail box.

@@ -270,6 +270,7 @@ fn flow(lw: &mut Lowerer, pair: Pair<Rule>) -> Flow {
         match kind_pair.as_str() {
             "inqueue" => FlowKind::Inqueue,
             "outbound" => FlowKind::Outbound,
+            "secure" => FlowKind::Secure,
             _ => FlowKind::Inbound,
         },
         lw.span(&kind_pair),

@@ -461,6 +461,7 @@ fn transfer_out(lw: &mut Lowerer, pair: Pair<Rule>) -> TransferOut {
                     Rule::out_voicemail => TransferTarget::Voicemail(ident(lw, v)),
                     Rule::out_agent => TransferTarget::Agent(expr(lw, v)),
                     Rule::out_agent_voicemail => TransferTarget::AgentVoicemail(expr(lw, v)),
+                    Rule::out_secure_flow => TransferTarget::SecureFlow(ident(lw, v)),
                     _ => TransferTarget::Flow(ident(lw, v)),
                 });
             }
