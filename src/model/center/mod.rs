@@ -14,6 +14,7 @@
 //!   Support:
 //!     ani: "+31201234567"        # caller id used when dialling callbacks (E.164, in quotes)
 //!     skills: [support]
+//!     hold_music: "audio/hold.wav"   # what `hold` plays in this queue (a file of the project)
 //!     callback:
 //!       mode: agent_first        # or customer_first
 //!       pacing_modifier: 2

@@ -270,7 +270,7 @@ fn unknown_fields_are_all_reported_with_did_you_mean() {
 #[test]
 fn serde_field_lists_match_the_docs() {
     assert_eq!(raw::field_names::<RawCenter>(), ["queues", "agents", "numbers", "switches"]);
-    assert_eq!(raw::field_names::<RawQueue>(), ["ani", "skills", "callback"]);
+    assert_eq!(raw::field_names::<RawQueue>(), ["ani", "skills", "hold_music", "callback"]);
     assert_eq!(raw::field_names::<RawAgent>(), ["name", "skills", "queues", "wrap_up"]);
     let callback = raw::field_names::<RawCallback>();
     assert_eq!(callback.len(), 26);
