@@ -1,6 +1,7 @@
 //! Simulation: scenarios, traffic, metrics, and queueing theory to check them against.
 pub mod erlang;
 pub mod metrics;
+pub mod replications;
 pub mod report;
 pub mod scenario;
 mod scenario_parser;

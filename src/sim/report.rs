@@ -142,7 +142,7 @@ fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
-fn secs(x: f64) -> String {
+pub(crate) fn secs(x: f64) -> String {
     if x >= 100.0 { format!("{x:.0} s") } else { format!("{x:.2} s") }
 }
 

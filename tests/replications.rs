@@ -1,0 +1,90 @@
+//! `simulate --replications N`: confidence intervals that cover the truth, and output that does
+//! not depend on the number of threads.
+
+mod common;
+use callwright::sim::erlang::{Load, erlang_c};
+use callwright::sim::replications::{Estimate, run_replications};
+use callwright::sim::scenario::load_scenario;
+use common::Test;
+use std::path::Path;
+
+/// The 95% intervals of P(wait) from 5 replications of the published Erlang C case (100 calls
+/// per 30 minutes, AHT 180 s, 14 agents; 5,000 calls each) hold the Erlang C value in at least
+/// 45 of 50 independently seeded runs (nominally 95%: 47.5 expected).
+#[test]
+fn confidence_intervals_cover_the_erlang_c_value() {
+    let theory = erlang_c(&Load { arrival_rate_per_sec: 100.0 / 1800.0, aht_secs: 180.0, agents: 14 }, 20.0)
+        .expect("a stable load");
+    let base = load_scenario(Path::new("flows/bench/mmc.yaml")).expect("the bench scenario").with_calls(5000);
+    let load = || {
+        callwright::project::Project::load(Path::new("flows/bench"))
+            .map(|p| p.check())
+            .map_err(|e| e.to_string())
+    };
+    let mut covered = 0;
+    let mut missed = Vec::new();
+    for seed in 1..=50u64 {
+        let reports = run_replications(&base.clone().with_seed(seed * 1000), 5, 2, &load).expect("runs");
+        let xs: Vec<f64> = reports.iter().map(|r| r.p_wait).collect();
+        let e = Estimate::of(&xs);
+        if e.low() <= theory.p_wait && theory.p_wait <= e.high() {
+            covered += 1;
+        } else {
+            missed.push(format!("seed {}: {:.4} ± {:.4}", seed * 1000, e.mean, e.half_width));
+        }
+    }
+    eprintln!("{covered}/50 intervals hold the Erlang C P(wait)");
+    assert!(covered >= 45, "{covered}/50 intervals hold P(wait) = {:.4}; missed: {missed:?}", theory.p_wait);
+}
+
+/// The same replications give the same bytes on one thread or two, and the first replication is
+/// the single run with the scenario's seed.
+#[test]
+fn replications_do_not_depend_on_the_thread_count() {
+    let run = |threads: &str| {
+        Test::new()
+            .args([
+                "simulate",
+                "flows/bench/mmc.yaml",
+                "--calls",
+                "3000",
+                "--replications",
+                "6",
+                "--format",
+                "json",
+            ])
+            .args(["--threads", threads])
+            .run()
+            .stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    let v: serde_json::Value = serde_json::from_str(&one).expect("JSON");
+    assert_eq!(v["replications"], 6);
+    assert_eq!(v["seeds"][0], 1);
+    let offered = &v["summary"]["offered"];
+    assert_eq!(offered["mean"], 3000.0);
+    let single: serde_json::Value = serde_json::from_str(
+        &Test::new()
+            .args(["simulate", "flows/bench/mmc.yaml", "--calls", "3000", "--format", "json"])
+            .run()
+            .stdout,
+    )
+    .expect("JSON");
+    let min = v["summary"]["asa_seconds"]["min"].as_f64().unwrap();
+    let max = v["summary"]["asa_seconds"]["max"].as_f64().unwrap();
+    let asa = single["asa_seconds"].as_f64().unwrap();
+    assert!(min <= asa && asa <= max, "{min} ≤ {asa} ≤ {max}");
+    // Text: each figure with its interval; a bad count is a clear error.
+    Test::new()
+        .args(["simulate", "flows/bench/mmc.yaml", "--calls", "2000", "--replications", "3"])
+        .stdout_contains("3 replications (seeds 1, ")
+        .stdout_contains("Service level (of offered)  ")
+        .stdout_contains("% ± ")
+        .run();
+    Test::new()
+        .args(["simulate", "flows/bench/mmc.yaml", "--replications", "0"])
+        .status(2)
+        .stderr_contains("--replications")
+        .run();
+}
