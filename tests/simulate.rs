@@ -101,6 +101,32 @@ fn text_report_names_each_service_level_definition() {
         .run();
 }
 
+/// Shifts and breaks: agents log in and out on schedule, the per-interval staff shows each
+/// lunch dip, service suffers in it, and nobody on a break or off shift answers.
+#[test]
+fn a_roster_with_lunches_shows_the_dip() {
+    let out = Test::new().args(["simulate", "flows/bench/roster.yaml", "--format", "json"]).run();
+    let r: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let iv = r["per_interval"].as_array().expect("intervals");
+    let at = |start: &str| iv.iter().find(|i| i["start"] == start).unwrap_or_else(|| panic!("{start}"));
+    let agents = |start: &str| at(start)["agents"].as_f64().unwrap();
+    let sl = |start: &str| at(start)["service_level"]["answered_within_over_offered"].as_f64().unwrap();
+    assert_eq!(agents("2026-12-01T08:00"), 8.0); // the late group has not started
+    assert_eq!(agents("2026-12-01T10:00"), 12.0); // early's 15-minute break: 16 for half the interval, 8 for the other
+    assert_eq!(agents("2026-12-01T12:00"), 8.0); // early's lunch
+    assert_eq!(agents("2026-12-01T12:30"), 16.0);
+    assert_eq!(agents("2026-12-01T17:00"), 8.0); // early has gone home
+    assert!(sl("2026-12-01T12:00") < sl("2026-12-01T12:30"), "the lunch hurts the service level");
+    // Occupancy is over the agent time scheduled: about load / staff, never above 1.
+    let occupancy = r["occupancy"].as_f64().unwrap();
+    assert!(occupancy > 0.6 && occupancy <= 1.0, "{occupancy}");
+    Test::new()
+        .args(["simulate", "flows/bench/roster.yaml"])
+        .stdout_contains("agents")
+        .stdout_contains("2026-12-01T12:00")
+        .run();
+}
+
 #[test]
 fn bad_flags_and_scenarios_are_clear_errors() {
     Test::new()
@@ -126,6 +152,28 @@ fn bad_flags_and_scenarios_are_clear_errors() {
         .stderr_contains("patiense")
         .stderr_contains("patience")
         .run();
+    // Shifts and breaks that cannot be: each names its place.
+    let roster = |agents: &str| {
+        format!(
+            "project: .\nlength: {{ hours: 1 }}\ntraffic:\n  rate: 1/s\ncallers:\n  handle_time: {{ exponential: 1s }}\nagents:\n{agents}"
+        )
+    };
+    for (agents, want) in [
+        ("  - { name: a, shift: 8-16 }\n", "bad.yaml:8:"),
+        (
+            "  - { name: a, shift: 08:00-16:00, breaks: [\"17:00 15m\"] }\n",
+            "is not within the shift 08:00-16:00",
+        ),
+        (
+            "  - { name: a, shift: 08:00-16:00, breaks: [\"12:00 30m\", \"12:15 15m\"] }\n",
+            "overlaps the break at 12:00",
+        ),
+        ("  - { name: a, breaks: [\"12:00 30m\"] }\n", "breaks without a shift"),
+        ("  - { name: a, shift: 08:00-16:00, breaks: [\"12:00\"] }\n", "no length after the start"),
+    ] {
+        std::fs::write(&bad, roster(agents)).unwrap();
+        Test::new().arg("simulate").arg(bad.display().to_string()).status(1).stderr_contains(want).run();
+    }
     std::fs::remove_dir_all(dir).ok();
 }
 

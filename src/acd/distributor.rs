@@ -256,6 +256,11 @@ impl Acd {
         self.agents[agent.index()].state
     }
 
+    /// Whether the agent is talking (whatever state presence has put them in meanwhile).
+    pub fn agent_on_call(&self, agent: AgentId) -> bool {
+        self.agents[agent.index()].call.is_some()
+    }
+
     pub fn agent_count(&self) -> usize {
         self.agents.len()
     }

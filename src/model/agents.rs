@@ -32,6 +32,43 @@ pub struct AgentGroup {
     pub queues: Vec<String>,
     pub skills: Vec<String>,
     pub wrap_up: Micros,
+    /// When the group works, every day; `None`: logged in all the time.
+    pub shift: Option<Shift>,
+}
+
+/// A daily shift in local wall-clock seconds since midnight, with its breaks and lunches
+/// (`[start, end)`, within the shift). A shift that ends before it starts runs past midnight.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shift {
+    pub start: u32,
+    pub end: u32,
+    /// (start, length) in seconds, in the order of the day.
+    pub breaks: Vec<(u32, u32)>,
+}
+
+impl Shift {
+    /// Whether an agent on this shift is logged in and not on a break at `secs` since midnight.
+    pub fn working_at(&self, secs: u32) -> bool {
+        let on_shift = if self.start <= self.end {
+            (self.start..self.end).contains(&secs)
+        } else {
+            secs >= self.start || secs < self.end
+        };
+        on_shift && !self.breaks.iter().any(|&(b, len)| (b..b + len).contains(&secs))
+    }
+
+    /// The moments of the day (seconds since midnight, sorted) at which [`working_at`](Shift::working_at)
+    /// may change.
+    pub fn changes(&self) -> Vec<u32> {
+        let mut at: Vec<u32> = vec![self.start, self.end];
+        for &(b, len) in &self.breaks {
+            at.push(b);
+            at.push((b + len) % 86_400);
+        }
+        at.sort_unstable();
+        at.dedup();
+        at
+    }
 }
 
 impl AgentsSpec {

@@ -8,5 +8,5 @@ pub mod bounds;
 mod callback_mode;
 pub mod center;
 
-pub use agents::{AgentGroup, AgentsSpec};
+pub use agents::{AgentGroup, AgentsSpec, Shift};
 pub use callback_mode::CallbackMode;

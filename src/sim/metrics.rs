@@ -400,6 +400,7 @@ impl Metrics {
                 abandoned: s.abandoned,
                 asa_seconds: mean_secs(s.wait_answered, s.answered),
                 service_level: service_level(s.offered, s.answered, s.answered_within, s.abandoned_within, t),
+                agents: f64::from(agents),
             })
             .collect();
         Report {

@@ -3,6 +3,7 @@ pub mod erlang;
 pub mod metrics;
 pub mod replications;
 pub mod report;
+mod roster;
 pub mod scenario;
 mod scenario_parser;
 pub mod simulator;

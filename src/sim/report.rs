@@ -95,6 +95,9 @@ pub struct IntervalReport {
     pub abandoned: u64,
     pub asa_seconds: f64,
     pub service_level: ServiceLevel,
+    /// Agents logged in and not on a break, on average over the interval, as scheduled (a roster
+    /// with shifts and breaks shows its lunch dip here).
+    pub agents: f64,
 }
 
 /// The result of a run. The JSON keys are the field names, in this order.
@@ -257,20 +260,21 @@ impl Report {
             let _ = writeln!(w, "Per interval (service level = answered within {t} / offered):");
             let _ = writeln!(
                 w,
-                "  {:<19} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}",
-                "start", "arrived", "offered", "answered", "abandoned", "ASA", "SL"
+                "  {:<19} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8} {:>7}",
+                "start", "arrived", "offered", "answered", "abandoned", "ASA", "SL", "agents"
             );
             for i in &self.per_interval {
                 let _ = writeln!(
                     w,
-                    "  {:<19} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}",
+                    "  {:<19} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8} {:>7.1}",
                     i.start,
                     i.arrived,
                     i.offered,
                     i.answered,
                     i.abandoned,
                     secs(i.asa_seconds),
-                    pct(i.service_level.answered_within_over_offered)
+                    pct(i.service_level.answered_within_over_offered),
+                    i.agents
                 );
             }
         }

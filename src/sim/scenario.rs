@@ -63,7 +63,13 @@
 //! written unquoted (`1: 0.4`). Options are drawn in the order written.
 //!
 //! Agent groups (`agents: [...]`): `name` (required, unique), `count` (≥ 1, default 1), `queues`
-//! (default `[]` = every queue), `skills` (default `[]`), `wrap_up` (default `0s`).
+//! (default `[]` = every queue), `skills` (default `[]`), `wrap_up` (default `0s`), `shift`
+//! (`08:00-16:30`, local time, every day; may run past midnight; default: logged in all the time)
+//! and `breaks` (`["10:00 15m", "12:00 30m"]`: start and length, within the shift, not
+//! overlapping). Agents log in and out on schedule; one talking when a break or the end of the
+//! shift comes finishes the call first (taking no new one), and the break ends on time. The report
+//! gives the scheduled agents per interval (`agents`), and occupancy over the agent time
+//! scheduled.
 //!
 //! Loading never panics: every problem is a [`ScenarioError`] naming the field, with a line and
 //! column when they can be found.

@@ -94,7 +94,7 @@ const TRAFFIC_FIELDS: &[&str] = &["start", "timezone", "rate", "interval", "call
 const CALLER_FIELDS: &[&str] = &["patience", "handle_time", "menus", "asks", "default_keys"];
 const DIST_FIELDS: &[&str] = &["fixed", "exponential", "uniform", "lognormal"];
 const LOGNORMAL_FIELDS: &[&str] = &["mean", "sd"];
-const GROUP_FIELDS: &[&str] = &["name", "count", "queues", "skills", "wrap_up"];
+const GROUP_FIELDS: &[&str] = &["name", "count", "queues", "skills", "wrap_up", "shift", "breaks"];
 const SL_FIELDS: &[&str] = &["threshold"];
 
 const RATE_HELP: &str = "write calls per period, such as `45/s`, `160/min`, `2700/h` or `100/30m`";
@@ -728,7 +728,84 @@ impl Parser<'_> {
             None | Some(Value::Null) => 0,
             Some(v) => self.duration(v, &child(path, "wrap_up"))?,
         };
-        Ok(AgentGroup { name, count, queues, skills, wrap_up })
+        let shift = match m.get("shift").filter(|v| !v.is_null()) {
+            None => {
+                if m.get("breaks").is_some_and(|v| !v.is_null()) {
+                    return Err(self.err(
+                        &child(path, "breaks"),
+                        "breaks without a shift",
+                        Some("give the group its `shift: 08:00-16:30` too".into()),
+                    ));
+                }
+                None
+            }
+            Some(v) => Some(self.shift(v, m.get("breaks"), path)?),
+        };
+        Ok(AgentGroup { name, count, queues, skills, wrap_up, shift })
+    }
+
+    /// `shift: 08:00-16:30` and `breaks: ["10:00 15m", "12:00 30m"]`: each break within the
+    /// shift, none overlapping.
+    fn shift(&self, v: &Value, breaks: Option<&Value>, path: &[Seg]) -> R<crate::model::Shift> {
+        let p = child(path, "shift");
+        let text = self.string(v, &p)?;
+        let bad = |why: &str| {
+            self.err(
+                &p,
+                format!("`{text}` is not a shift: {why}"),
+                Some("write `08:00-16:30` (local time)".into()),
+            )
+        };
+        let (a, b) = text.split_once('-').ok_or_else(|| bad("no `-` between start and end"))?;
+        let start = clock(a.trim()).ok_or_else(|| bad("the start is not HH:MM"))?;
+        let end = clock(b.trim()).ok_or_else(|| bad("the end is not HH:MM"))?;
+        if start == end {
+            return Err(bad("it starts when it ends"));
+        }
+        let shift_len = (end + 86_400 - start) % 86_400;
+        let mut list: Vec<(u32, u32)> = Vec::new();
+        let bp = child(path, "breaks");
+        let items: Vec<&Value> = match breaks {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Sequence(items)) => items.iter().collect(),
+            Some(one) => vec![one],
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let ip = index(&bp, i);
+            let t = self.string(item, &ip)?;
+            let wrong = |why: &str| {
+                self.err(
+                    &ip,
+                    format!("`{t}` is not a break: {why}"),
+                    Some("write the start and the length: `12:00 30m`".into()),
+                )
+            };
+            let (at, len) = t.split_once(' ').ok_or_else(|| wrong("no length after the start"))?;
+            let at = clock(at.trim()).ok_or_else(|| wrong("the start is not HH:MM"))?;
+            let len = duration_micros(len.trim()).map_err(|e| wrong(&e))? / MICROS_PER_SEC;
+            if len <= 0 {
+                return Err(wrong("it lasts no time"));
+            }
+            let len = len as u32;
+            let offset = (at + 86_400 - start) % 86_400;
+            if offset + len > shift_len {
+                return Err(wrong(&format!("it is not within the shift {text}")));
+            }
+            if let Some(&(other, other_len)) = list.iter().find(|&&(o, ol)| {
+                let oo = (o + 86_400 - start) % 86_400;
+                offset < oo + ol && oo < offset + len
+            }) {
+                let _ = other_len;
+                return Err(wrong(&format!(
+                    "it overlaps the break at {:02}:{:02}",
+                    other / 3600,
+                    other / 60 % 60
+                )));
+            }
+            list.push((at, len));
+        }
+        list.sort_by_key(|&(b, _)| (b + 86_400 - start) % 86_400);
+        Ok(crate::model::Shift { start, end, breaks: list })
     }
 
     fn callbacks(&self, v: &Value, path: &[Seg]) -> R<CallbackModel> {
@@ -837,6 +914,13 @@ fn parse_start(text: &str) -> Option<NaiveDateTime> {
 }
 
 /// A duration in microseconds (the one grammar of [`crate::time`]).
+/// `HH:MM` as seconds since midnight.
+fn clock(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && text.len() <= 5).then_some(h * 3600 + m * 60)
+}
+
 fn duration_micros(text: &str) -> Result<Micros, String> {
     parse_duration(text)
 }
@@ -1037,7 +1121,14 @@ service_level: { threshold: 20s }
         assert_eq!(groups[0].wrap_up, 30 * MICROS_PER_SEC);
         assert_eq!(
             groups[1],
-            AgentGroup { name: "b".into(), count: 1, queues: vec![], skills: vec![], wrap_up: 0 }
+            AgentGroup {
+                name: "b".into(),
+                count: 1,
+                queues: vec![],
+                skills: vec![],
+                wrap_up: 0,
+                shift: None
+            }
         );
         assert_eq!(s.agents.count(), Some(11));
     }

@@ -107,6 +107,11 @@ pub fn simulate(
         .from_local_datetime(&traffic.start)
         .earliest()
         .ok_or("the scenario's start time does not exist in its time zone (a DST gap)")?;
+    // Shifts and breaks: agents whose shift has not begun are logged out from the start.
+    let roster = super::roster::Roster::new(&scenario.agents, traffic.start).map(Rc::new);
+    if let Some(r) = &roster {
+        r.apply(&mut engine.acd.borrow_mut(), 0);
+    }
     let generated = Rc::new(std::cell::Cell::new(0u64));
     let arrivals_ended: Rc<std::cell::Cell<Option<Micros>>> = Rc::default();
     let answered_talk: Rc<std::cell::Cell<Micros>> = Rc::default();
@@ -118,10 +123,21 @@ pub fn simulate(
         let arrivals_ended = arrivals_ended.clone();
         let answered_talk = answered_talk.clone();
         let traffic = traffic.clone();
+        let roster = roster.clone();
         rt.clone().spawn(async move {
             let interval = traffic.arrivals.interval_len().max(1);
+            // The roster's next change, handled by this loop so that it ends with the arrivals
+            // (a task of its own would keep the run alive until the next shift).
+            let mut change = roster.as_ref().and_then(|r| r.next_change(0));
             loop {
                 let now = rt.now();
+                if let (Some(r), Some(at)) = (&roster, change)
+                    && at <= now
+                {
+                    r.apply(&mut engine.acd.borrow_mut(), now);
+                    engine.dispatch();
+                    change = r.next_change(now);
+                }
                 let done = match length {
                     Length::Calls(n) => generated.get() >= n,
                     Length::Duration(d) => now >= d,
@@ -132,14 +148,17 @@ pub fn simulate(
                 // Piecewise-constant Poisson: draw a gap at the current rate; if it crosses into
                 // the next interval, restart the draw there (memorylessness makes this exact).
                 let rate = traffic.rate_at(now);
+                // A roster change is a boundary too: the draw restarts after it (memoryless).
                 let boundary = (now / interval + 1) * interval;
+                let boundary = change.map_or(boundary, |c| boundary.min(c));
                 if rate <= 0.0 {
                     rt.sleep_until(boundary).await;
                     continue;
                 }
                 let gap = (-(1.0 - rt.uniform()).ln() / rate * 1e6) as Micros;
                 let at = now + gap.max(0);
-                if matches!(traffic.arrivals, super::scenario::Arrivals::Profile { .. }) && at >= boundary {
+                let profile = matches!(traffic.arrivals, super::scenario::Arrivals::Profile { .. });
+                if (profile || change.is_some()) && at >= boundary {
                     rt.sleep_until(boundary).await;
                     continue;
                 }
@@ -203,6 +222,23 @@ pub fn simulate(
     // Calls' talk time went to their queues as they ended; what is left is callbacks'.
     m.record_agent_busy(None, engine.talk_time.get() - answered_talk.get());
     let mut report = m.finish(end, agents, &|i| traffic.interval_label(i));
+    if let Some(r) = &roster {
+        // Agents per interval as scheduled, and occupancy over the time they were scheduled.
+        let len = traffic.arrivals.interval_len().max(1);
+        for (i, iv) in report.per_interval.iter_mut().enumerate() {
+            let from = i as Micros * len;
+            iv.agents = super::report::round6(r.scheduled(from, (from + len).min(end.max(from + 1))));
+        }
+        let agent_time = r.scheduled(0, end) * end as f64;
+        if agent_time > 0.0 && agents > 0 {
+            // Over the agent time scheduled, not every agent all day (the queues' shares still add up).
+            let scale = f64::from(agents) * end as f64 / agent_time;
+            report.occupancy = super::report::round6(report.occupancy * scale);
+            for q in report.per_queue.values_mut() {
+                q.occupancy = super::report::round6(q.occupancy * scale);
+            }
+        }
+    }
     let stats = engine.callback_side.stats.borrow();
     if stats.offered > 0 || stats.created > 0 {
         report.callbacks = Some(stats.report());
