@@ -88,3 +88,35 @@ fn replications_do_not_depend_on_the_thread_count() {
         .stderr_contains("--replications")
         .run();
 }
+
+/// `--sweep agents=12..16:2`: one row per staffing level, service level rising with the staff, the
+/// 14-agent point near the Erlang C value; a bad range is a clear error.
+#[test]
+fn a_sweep_over_agents_gives_one_row_per_level() {
+    let out = Test::new()
+        .args(["simulate", "flows/bench/mmc.yaml", "--calls", "10000", "--format", "json"])
+        .args(["--sweep", "agents=12..16:2", "--replications", "3", "--threads", "2"])
+        .run();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let points = v["points"].as_array().expect("points");
+    let levels: Vec<u64> = points.iter().map(|p| p["agents"].as_u64().unwrap()).collect();
+    assert_eq!(levels, [12, 14, 16]);
+    let sl: Vec<f64> = points
+        .iter()
+        .map(|p| p["summary"]["service_level"]["answered_within_over_offered"]["mean"].as_f64().unwrap())
+        .collect();
+    assert!(sl[0] < sl[1] && sl[1] < sl[2], "{sl:?}");
+    let theory =
+        erlang_c(&Load { arrival_rate_per_sec: 100.0 / 1800.0, aht_secs: 180.0, agents: 14 }, 20.0).unwrap();
+    assert!((sl[1] - theory.service_level).abs() < 0.05, "{} vs {}", sl[1], theory.service_level);
+    Test::new()
+        .args(["simulate", "flows/bench/mmc.yaml", "--calls", "2000", "--sweep", "agents=13..14"])
+        .stdout_contains("Sweep over agents (one run per point")
+        .stdout_contains("      13  ")
+        .run();
+    Test::new()
+        .args(["simulate", "flows/bench/mmc.yaml", "--sweep", "agents=14..12"])
+        .status(1)
+        .stderr_contains("--sweep \"agents=14..12\": 14..12 is empty")
+        .run();
+}

@@ -22,7 +22,8 @@ Examples:
   callwright simulate flows/bench/mmc.yaml --calls 1000000 --agents 50 --arrival-rate 45/s --aht 1s
   callwright simulate flows/acme/scenario.yaml --agents 12 --format json
   callwright simulate flows/bench/mmc.yaml --patience 120s      (callers abandon: Erlang A)
-  callwright simulate flows/acme/scenario.yaml --replications 20   (means with 95% confidence intervals)")]
+  callwright simulate flows/acme/scenario.yaml --replications 20   (means with 95% confidence intervals)
+  callwright simulate flows/bench/mmc.yaml --calls 20000 --sweep agents=12..18 --replications 5")]
 pub struct SimulateArgs {
     pub scenario: PathBuf,
     /// Stop after this many calls (instead of the scenario's length).
@@ -52,6 +53,11 @@ pub struct SimulateArgs {
     /// on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+    /// Run the scenario at each staffing level, `agents=LO..HI[:STEP]` (identical agents in every
+    /// queue, as `--agents`), and print one row per level; with `--replications N`, each with its
+    /// 95% confidence interval.
+    #[arg(long, value_name = "agents=LO..HI[:STEP]")]
+    pub sweep: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -103,7 +109,16 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
         }
         sc = sc.with_patience(patience);
     }
+    let sweep = match &args.sweep {
+        Some(s) => {
+            Some(callwright::sim::sweep::parse_sweep(s).map_err(|e| bad(format!("--sweep {s:?}: {e}")))?)
+        }
+        None => None,
+    };
     let checked = load_checked(&sc.project, out)?;
+    if let Some(sweep) = sweep {
+        return sweep_run(&sc, &sweep, &args, out);
+    }
     if args.replications > 1 {
         return replicate(&sc, &args, out);
     }
@@ -147,17 +162,59 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
     Ok(exit::OK)
 }
 
+/// Worker threads: `--threads`, else every core.
+fn threads(args: &SimulateArgs) -> usize {
+    args.threads
+        .map(|t| t as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// How a worker thread gets its own checked project (one holds single-threaded parts).
+fn loader(
+    sc: &scenario::Scenario,
+) -> impl Fn() -> Result<callwright::project::CheckedProject, String> + Sync {
+    let project = sc.project.clone();
+    move || callwright::project::Project::load(&project).map(|p| p.check()).map_err(|e| e.to_string())
+}
+
+/// `--sweep agents=LO..HI[:STEP]`: each level's runs, then one table.
+fn sweep_run(
+    sc: &scenario::Scenario,
+    sweep: &callwright::sim::sweep::Sweep,
+    args: &SimulateArgs,
+    out: &mut Output,
+) -> Result<i32, (i32, String)> {
+    use callwright::sim::sweep::{run_sweep, to_json, to_text};
+    let threads = threads(args);
+    let started = Instant::now();
+    let points =
+        run_sweep(sc, sweep, args.replications, threads, &loader(sc)).map_err(|e| (exit::PROBLEMS, e))?;
+    let wall = started.elapsed().as_secs_f64();
+    let text = match args.format {
+        Format::Text => to_text(sweep, &points, args.replications),
+        Format::Json => {
+            serde_json::to_string_pretty(&to_json(sweep, &points, args.replications)).unwrap_or_default()
+        }
+    };
+    out.stdout(&text);
+    if !text.ends_with('\n') {
+        out.stdout("\n");
+    }
+    let calls: u64 = points.iter().flat_map(|(_, r)| r.iter().map(|r| r.arrived)).sum();
+    eprintln!(
+        "simulated {} points × {} replications ({calls} calls) on {threads} threads in {wall:.2} s of wall time",
+        points.len(),
+        args.replications
+    );
+    Ok(exit::OK)
+}
+
 /// `--replications N` (N > 1): the runs on worker threads, then the summary with confidence
 /// intervals. The project was checked once already; each worker loads its own copy.
 fn replicate(sc: &scenario::Scenario, args: &SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     use callwright::sim::replications::{replication_seed, run_replications, summarise, to_text};
-    let threads = args
-        .threads
-        .map(|t| t as usize)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let project = sc.project.clone();
-    let load =
-        move || callwright::project::Project::load(&project).map(|p| p.check()).map_err(|e| e.to_string());
+    let threads = threads(args);
+    let load = loader(sc);
     let started = Instant::now();
     let reports = run_replications(sc, args.replications, threads, &load).map_err(|e| (exit::PROBLEMS, e))?;
     let wall = started.elapsed().as_secs_f64();

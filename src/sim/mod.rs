@@ -7,3 +7,4 @@ mod roster;
 pub mod scenario;
 mod scenario_parser;
 pub mod simulator;
+pub mod sweep;
