@@ -96,8 +96,8 @@ pub fn to_text(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32) 
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "{:>8}  {:<20}{:<20}{:<20}{:<20}{}",
-        sweep.variable, "Service level", "ASA", "Abandon rate", "P(wait > 0)", "Occupancy"
+        "{:>8}  {:<20}{:<20}{:<20}{:<20}Occupancy",
+        sweep.variable, "Service level", "ASA", "Abandon rate", "P(wait > 0)"
     );
     for (v, reports) in points {
         let est = |f: &dyn Fn(&Report) -> f64| {
