@@ -127,6 +127,45 @@ fn a_roster_with_lunches_shows_the_dip() {
         .run();
 }
 
+/// Acme's planned day: the forecast gives the calls and the AHT per half hour and the length of
+/// the run, the roster the staff per interval; a bad forecast cell is reported at its place.
+#[test]
+fn acme_day_from_a_forecast_and_a_roster() {
+    let out = Test::new().args(["simulate", "flows/acme/day.yaml", "--format", "json"]).run();
+    let r: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
+    let iv = r["per_interval"].as_array().expect("intervals");
+    assert_eq!(iv.len(), 20, "the forecast's 20 half hours");
+    assert_eq!(iv[0]["start"], "2026-12-01T08:00");
+    let agents = |i: usize| iv[i]["agents"].as_f64().unwrap();
+    assert_eq!(agents(0), 15.0); // early support + billing + floaters
+    assert_eq!(agents(6), 21.0); // 11:00: everyone
+    assert!(agents(8) < agents(6), "lunch at 12:00");
+    assert_eq!(agents(17), 8.0); // 16:30: the late shift and the floaters
+    let arrived = r["arrived"].as_u64().unwrap();
+    assert!((2000..2600).contains(&arrived), "{arrived} calls for a forecast of 2,310");
+    let dir = std::env::temp_dir().join(format!("callwright-fc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("f.csv"), "interval,offered,aht\n08:00,60,300\n08:30,many,300\n").unwrap();
+    let sc = dir.join("s.yaml");
+    std::fs::write(&sc, format!("project: {}\ntraffic:\n  forecast: f.csv\ncallers:\n  handle_time: {{ exponential: 1s }}\nagents: 2\n", std::fs::canonicalize("flows/bench").unwrap().display())).unwrap();
+    Test::new()
+        .arg("simulate")
+        .arg(sc.display().to_string())
+        .status(1)
+        .stderr_contains("f.csv:3:7")
+        .stderr_contains("`many` is not a number of calls")
+        .run();
+    std::fs::write(&sc, "project: .\ntraffic:\n  forecast: missing.csv\ncallers:\n  handle_time: { exponential: 1s }\nagents: 2\n").unwrap();
+    Test::new()
+        .arg("simulate")
+        .arg(sc.display().to_string())
+        .status(1)
+        .stderr_contains("s.yaml:3:")
+        .stderr_contains("cannot read the forecast")
+        .run();
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[test]
 fn bad_flags_and_scenarios_are_clear_errors() {
     Test::new()

@@ -1,5 +1,6 @@
 //! Simulation: scenarios, traffic, metrics, and queueing theory to check them against.
 pub mod erlang;
+pub mod forecast;
 pub mod metrics;
 pub mod replications;
 pub mod report;

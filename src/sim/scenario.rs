@@ -42,6 +42,7 @@
 //! | `traffic.timezone` | IANA name such as `Europe/Amsterdam` | `UTC` |
 //! | `traffic.rate` | `<calls>/<period>`; period `s`, `min`, `h`, `d` or a duration such as `30m` | |
 //! | `traffic.interval` + `traffic.calls_per_interval` | a profile: expected calls in each interval, repeated | |
+//! | `traffic.forecast` | a forecast CSV (relative to the scenario): columns `interval` (`08:00` or `2026-12-01T08:00`, equally spaced), `offered` (expected calls) and optionally `aht` (`300`, `5m`): the profile, the start time of day, the handle-time mean per interval, and (without `length`) the run's length | |
 //! | `callers.patience` | `none` or a distribution (time a caller waits in queue before hanging up) | `none` |
 //! | `callers.handle_time` | a distribution (talk time) | required |
 //! | `callers.menus.<Menu>` | key → probability | |
@@ -144,6 +145,9 @@ pub struct Traffic {
     pub start: NaiveDateTime,
     pub timezone: Tz,
     pub arrivals: Arrivals,
+    /// The forecast's average handle time per interval (repeating like the calls), when it gives
+    /// one: each call's handle time is drawn from `callers.handle_time` moved to this mean.
+    pub aht: Option<Vec<Micros>>,
 }
 
 /// The Poisson arrival rate over time.
@@ -393,6 +397,7 @@ impl Scenario {
     /// `--rate R`: a constant rate of `per_sec` calls per second (replaces a profile).
     pub fn with_rate(mut self, per_sec: f64) -> Scenario {
         self.traffic.arrivals = Arrivals::Constant { per_sec };
+        self.traffic.aht = None;
         self
     }
 
@@ -401,6 +406,7 @@ impl Scenario {
     /// and log-normal are scaled.
     pub fn with_aht(mut self, mean: Micros) -> Scenario {
         self.callers.handle_time = self.callers.handle_time.with_mean(mean);
+        self.traffic.aht = None;
         self
     }
 

@@ -90,7 +90,7 @@ const CUSTOMER_ODDS: &[&str] = &["answer", "busy", "machine"];
 const AGENT_ODDS: &[&str] = &["accept", "reject"];
 const TIMING_FIELDS: &[&str] = &["decide", "dial_after", "ring", "no_answer_after", "busy", "not_responding"];
 const LENGTH_FIELDS: &[&str] = &["calls", "hours"];
-const TRAFFIC_FIELDS: &[&str] = &["start", "timezone", "rate", "interval", "calls_per_interval"];
+const TRAFFIC_FIELDS: &[&str] = &["start", "timezone", "rate", "interval", "calls_per_interval", "forecast"];
 const CALLER_FIELDS: &[&str] = &["patience", "handle_time", "menus", "asks", "default_keys"];
 const DIST_FIELDS: &[&str] = &["fixed", "exponential", "uniform", "lognormal"];
 const LOGNORMAL_FIELDS: &[&str] = &["mean", "sd"];
@@ -168,11 +168,19 @@ impl Parser<'_> {
             None | Some(Value::Null) => DEFAULT_SEED,
             Some(v) => self.seed(v, &child(&root, "seed"))?,
         };
-        let length = self.length(self.required(top, &root, "length", "`length: { calls: 1000 }`")?)?;
         let traffic = self.traffic(
             self.required(top, &root, "traffic", "`traffic: { rate: 45/s }`")?,
             &child(&root, "traffic"),
+            base,
         )?;
+        // A forecast is a day (or a week): without `length` the run covers it.
+        let forecast = top.get("traffic").and_then(|t| t.get("forecast")).is_some_and(|f| !f.is_null());
+        let length = match (top.get("length").filter(|v| !v.is_null()), &traffic.arrivals) {
+            (None, Arrivals::Profile { interval, calls }) if forecast => {
+                Length::Duration(*interval * calls.len() as Micros)
+            }
+            _ => self.length(self.required(top, &root, "length", "`length: { calls: 1000 }`")?)?,
+        };
         let callers = self.callers(
             self.required(top, &root, "callers", "`callers: { handle_time: { exponential: 180s } }`")?,
             &child(&root, "callers"),
@@ -392,7 +400,7 @@ impl Parser<'_> {
         }
     }
 
-    fn traffic(&self, v: &Value, path: &[Seg]) -> R<Traffic> {
+    fn traffic(&self, v: &Value, path: &[Seg], base: &Path) -> R<Traffic> {
         let m = self.mapping(v, path, "`{ rate: 45/s }`")?;
         self.check_keys(m, path, TRAFFIC_FIELDS, "setting")?;
         let timezone = match m.get("timezone") {
@@ -434,6 +442,27 @@ impl Parser<'_> {
         let rate = m.get("rate").filter(|v| !v.is_null());
         let interval = m.get("interval").filter(|v| !v.is_null());
         let calls = m.get("calls_per_interval").filter(|v| !v.is_null());
+        if let Some(f) = m.get("forecast").filter(|v| !v.is_null()) {
+            let fp = child(path, "forecast");
+            if rate.is_some() || interval.is_some() || calls.is_some() {
+                return Err(self.err(
+                    &fp,
+                    "a forecast gives the calls per interval: leave out `rate`, `interval` and `calls_per_interval`",
+                    None,
+                ));
+            }
+            let name = self.string(f, &fp)?;
+            let given_start = m.get("start").filter(|v| !v.is_null()).map(|_| start);
+            // A file that cannot be read is reported at `forecast:`; a bad cell at its own place.
+            let forecast = super::forecast::read_forecast(&base.join(&name), given_start)
+                .map_err(|e| if e.line.is_none() { self.err(&fp, e.message, e.help) } else { e })?;
+            return Ok(Traffic {
+                start: forecast.start,
+                timezone,
+                arrivals: Arrivals::Profile { interval: forecast.interval, calls: forecast.offered },
+                aht: forecast.aht,
+            });
+        }
         let arrivals = match (rate, interval, calls) {
             (Some(r), None, None) => {
                 let p = child(path, "rate");
@@ -518,7 +547,7 @@ impl Parser<'_> {
                 ));
             }
         };
-        Ok(Traffic { start, timezone, arrivals })
+        Ok(Traffic { start, timezone, arrivals, aht: None })
     }
 
     fn callers(&self, v: &Value, path: &[Seg]) -> R<CallerModel> {

@@ -183,7 +183,13 @@ pub fn simulate(
                 };
                 let mut u = || rt.uniform();
                 let patience = model.patience.as_ref().map(|p| p.sample(&mut u));
-                let handle = model.handle_time.sample(&mut u);
+                // The forecast's AHT for the interval the call arrives in, when it gives one.
+                let handle = match &traffic.aht {
+                    Some(aht) if !aht.is_empty() => {
+                        model.handle_time.with_mean(aht[arrival_interval % aht.len()]).sample(&mut u)
+                    }
+                    _ => model.handle_time.sample(&mut u),
+                };
                 let task = CallTask {
                     engine: engine.clone(),
                     ctx: Box::new(CallContext::new(spec, now)),
