@@ -120,3 +120,29 @@ fn a_sweep_over_agents_gives_one_row_per_level() {
         .stderr_contains("--sweep \"agents=14..12\": 14..12 is empty")
         .run();
 }
+
+/// `--report day.html`: one self-contained page (inline SVG, no script, nothing fetched) with the
+/// day's charts and tables, for a single run and for replications (with confidence bands).
+#[test]
+fn the_html_report_is_one_self_contained_page() {
+    let dir = std::env::temp_dir().join(format!("callwright-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("day.html");
+    let p = page.to_string_lossy().to_string();
+    Test::new().args(["simulate", "flows/acme/day.yaml", "--report", &p]).run();
+    let html = std::fs::read_to_string(&page).expect("the report is written");
+    assert_eq!(html.matches("<svg").count(), 4, "calls, service level, ASA, agents");
+    assert!(html.contains("target 80% in 20 s"));
+    assert!(html.contains("<td>2026-12-01T12:00</td>"));
+    assert!(!html.contains("http") && !html.contains("<script") && !html.contains("src="), "self-contained");
+    assert!(!html.contains("fill-opacity"), "one run draws no confidence band");
+    Test::new().args(["simulate", "flows/acme/day.yaml", "--replications", "3", "--report", &p]).run();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("3 replications") && html.contains("fill-opacity"), "bands with replications");
+    Test::new()
+        .args(["simulate", "flows/bench/mmc.yaml", "--calls", "10", "--report", "/nonexistent/dir/x.html"])
+        .status(2)
+        .stderr_contains("--report /nonexistent/dir/x.html")
+        .run();
+    std::fs::remove_dir_all(dir).ok();
+}

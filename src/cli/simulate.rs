@@ -58,6 +58,11 @@ pub struct SimulateArgs {
     /// 95% confidence interval.
     #[arg(long, value_name = "agents=LO..HI[:STEP]")]
     pub sweep: Option<String>,
+    /// Also write the day as one self-contained HTML page (inline SVG charts per interval: calls,
+    /// service level against its target, ASA, agents scheduled; confidence bands with
+    /// `--replications`).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -145,6 +150,10 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
         b.finish_and_clear();
     }
     let wall = started.elapsed().as_secs_f64();
+    if let Some(path) = &args.report {
+        let summary = callwright::sim::replications::summarise(std::slice::from_ref(&result.report));
+        write_report(path, &summary, &args.scenario, 1)?;
+    }
     let text = match args.format {
         Format::Text => result.report.to_text(),
         Format::Json => result.report.to_json(),
@@ -219,6 +228,9 @@ fn replicate(sc: &scenario::Scenario, args: &SimulateArgs, out: &mut Output) -> 
     let reports = run_replications(sc, args.replications, threads, &load).map_err(|e| (exit::PROBLEMS, e))?;
     let wall = started.elapsed().as_secs_f64();
     let summary = summarise(&reports);
+    if let Some(path) = &args.report {
+        write_report(path, &summary, &args.scenario, args.replications)?;
+    }
     let seeds: Vec<u64> = (0..args.replications).map(|i| replication_seed(sc.seed, i)).collect();
     let text = match args.format {
         Format::Text => to_text(&summary, &seeds),
@@ -239,4 +251,16 @@ fn replicate(sc: &scenario::Scenario, args: &SimulateArgs, out: &mut Output) -> 
         calls as f64 / wall.max(1e-9)
     );
     Ok(exit::OK)
+}
+
+/// `--report FILE`: the HTML page of a summary.
+fn write_report(
+    path: &std::path::Path,
+    summary: &serde_json::Value,
+    scenario: &std::path::Path,
+    replications: u32,
+) -> Result<(), (i32, String)> {
+    let title = format!("callwright simulate {}", scenario.display());
+    let html = callwright::sim::html_report::to_html(summary, &title, replications);
+    std::fs::write(path, html).map_err(|e| (exit::USAGE, format!("--report {}: {e}", path.display())))
 }

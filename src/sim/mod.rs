@@ -1,6 +1,7 @@
 //! Simulation: scenarios, traffic, metrics, and queueing theory to check them against.
 pub mod erlang;
 pub mod forecast;
+pub mod html_report;
 pub mod metrics;
 pub mod replications;
 pub mod report;

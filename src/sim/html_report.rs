@@ -1,0 +1,331 @@
+//! `simulate --report day.html`: one self-contained HTML file (inline SVG and CSS, no script, no
+//! request to anywhere) with the day interval by interval — calls offered, answered and abandoned;
+//! service level against its target; ASA; the agents scheduled — and the headline figures. With
+//! `--replications N` every figure is the mean of the runs and the charts draw its 95% confidence
+//! band.
+//!
+//! It reads the summary of [`super::replications::summarise`] (one run is a summary of one), so a
+//! single run and many take the same path.
+
+use serde_json::Value;
+use std::fmt::Write;
+
+/// The service-level target drawn on the chart (80% answered within the threshold: "80/20").
+pub const SL_TARGET: f64 = 0.8;
+
+const WIDTH: f64 = 760.0;
+const HEIGHT: f64 = 220.0;
+const LEFT: f64 = 56.0;
+const BOTTOM: f64 = 36.0;
+const TOP: f64 = 16.0;
+
+/// (mean, low, high) of a summarised number at `path` under `v`.
+fn est(v: &Value, path: &[&str]) -> Option<(f64, f64, f64)> {
+    let mut x = v;
+    for p in path {
+        x = x.get(p)?;
+    }
+    let mean = x.get("mean")?.as_f64()?;
+    let ci = x.get("ci95")?.as_array()?;
+    Some((mean, ci.first()?.as_f64()?, ci.get(1)?.as_f64()?))
+}
+
+/// One series of a chart: its name, colour and a value (mean, low, high) per interval.
+struct Series<'a> {
+    name: &'a str,
+    colour: &'a str,
+    points: Vec<(f64, f64, f64)>,
+}
+
+/// HTML-escapes text for element content and attributes.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A line chart over the intervals, with each series' confidence band and an optional
+/// horizontal target line.
+/// `cap`: the top of the axis for a share (a confidence band above 100% is cut there).
+fn chart(
+    title: &str,
+    labels: &[String],
+    series: &[Series],
+    unit: &dyn Fn(f64) -> String,
+    target: Option<(f64, &str)>,
+    cap: Option<f64>,
+) -> String {
+    let mut s = String::new();
+    let n = labels.len().max(1);
+    let top_value = series
+        .iter()
+        .flat_map(|x| x.points.iter().map(|p| p.2.max(p.0)))
+        .chain(target.map(|t| t.0))
+        .fold(0.0_f64, f64::max);
+    let ymax = match cap {
+        Some(c) => c,
+        None if top_value <= 0.0 => 1.0,
+        None => nice_ceiling(top_value),
+    };
+    let plot_w = WIDTH - LEFT - 12.0;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let x = |i: usize| LEFT + plot_w * (i as f64 + 0.5) / n as f64;
+    let y = |v: f64| TOP + plot_h * (1.0 - (v / ymax).clamp(0.0, 1.0));
+    let _ = writeln!(s, "<figure><figcaption>{}</figcaption>", esc(title));
+    let _ = writeln!(
+        s,
+        "<svg viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" role=\"img\" aria-label=\"{}\">",
+        esc(title)
+    );
+    // Grid and axis labels: 0, ½ and the top.
+    for k in 0..=4 {
+        let v = ymax * f64::from(k) / 4.0;
+        let _ = writeln!(
+            s,
+            "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" class=\"grid\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"axis\" text-anchor=\"end\">{}</text>",
+            LEFT + plot_w,
+            y(v),
+            y(v),
+            LEFT - 6.0,
+            y(v) + 4.0,
+            esc(&unit(v))
+        );
+    }
+    let step = n.div_ceil(12).max(1);
+    for (i, l) in labels.iter().enumerate().step_by(step) {
+        let time = l.split('T').nth(1).unwrap_or(l);
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"axis\" text-anchor=\"middle\">{}</text>",
+            x(i),
+            HEIGHT - 12.0,
+            esc(time)
+        );
+    }
+    if let Some((t, label)) = target {
+        let _ = writeln!(
+            s,
+            "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" class=\"target\"/><text x=\"{:.1}\" y=\"{:.1}\" class=\"axis target-label\" text-anchor=\"end\">{}</text>",
+            LEFT + plot_w,
+            y(t),
+            y(t),
+            LEFT + plot_w,
+            y(t) - 4.0,
+            esc(label)
+        );
+    }
+    for se in series {
+        // The band: high values left to right, then low values back.
+        if se.points.iter().any(|p| p.2 > p.1) {
+            let mut d = String::new();
+            for (i, p) in se.points.iter().enumerate() {
+                let _ = write!(d, "{}{:.1},{:.1} ", if i == 0 { "M" } else { "L" }, x(i), y(p.2));
+            }
+            for (i, p) in se.points.iter().enumerate().rev() {
+                let _ = write!(d, "L{:.1},{:.1} ", x(i), y(p.1));
+            }
+            let _ = writeln!(
+                s,
+                "<path d=\"{}Z\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"none\"/>",
+                d, se.colour
+            );
+        }
+        let pts: Vec<String> =
+            se.points.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.0))).collect();
+        let _ = writeln!(
+            s,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"><title>{}</title></polyline>",
+            pts.join(" "),
+            se.colour,
+            esc(se.name)
+        );
+    }
+    let _ = writeln!(s, "</svg>");
+    let legend: Vec<String> = series
+        .iter()
+        .map(|se| format!("<span><i style=\"background:{}\"></i>{}</span>", se.colour, esc(se.name)))
+        .collect();
+    let _ = writeln!(s, "<div class=\"legend\">{}</div></figure>", legend.join(" "));
+    s
+}
+
+/// 1, 2, 2.5, 5 × 10ⁿ at or above `v`.
+fn nice_ceiling(v: f64) -> f64 {
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * p).find(|c| *c >= v).unwrap_or(10.0 * p)
+}
+
+/// The report page for a summary (`replications` runs; 1 for a single run).
+pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
+    let empty = Vec::new();
+    let intervals = summary.get("per_interval").and_then(Value::as_array).unwrap_or(&empty);
+    let labels: Vec<String> =
+        intervals.iter().map(|i| i.get("start").and_then(Value::as_str).unwrap_or("").to_string()).collect();
+    let column = |path: &[&str]| -> Vec<(f64, f64, f64)> {
+        intervals.iter().map(|i| est(i, path).unwrap_or((0.0, 0.0, 0.0))).collect()
+    };
+    let count = |v: f64| format!("{v:.0}");
+    let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    let secs = |v: f64| format!("{v:.0} s");
+    let threshold = est(summary, &["service_level", "threshold_seconds"]).map_or(20.0, |e| e.0);
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>",
+        esc(title)
+    );
+    let _ = writeln!(
+        h,
+        "<style>body{{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:800px}}h1{{font-size:20px}}\
+         table{{border-collapse:collapse;margin:8px 0 20px}}td,th{{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}}\
+         th:first-child,td:first-child{{text-align:left}}figure{{margin:18px 0}}figcaption{{font-weight:600;margin-bottom:4px}}\
+         .grid{{stroke:#e5e5e5}}.axis{{font-size:11px;fill:#666}}.target{{stroke:#c00;stroke-dasharray:6 4}}.target-label{{fill:#c00}}\
+         .legend span{{margin-right:14px;font-size:12px}}.legend i{{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}}</style>"
+    );
+    let _ = writeln!(h, "</head><body>\n<h1>{}</h1>", esc(title));
+    let runs = if replications > 1 {
+        format!(
+            "{replications} replications: each figure is their mean, with its 95% confidence interval; the bands on the charts are those intervals."
+        )
+    } else {
+        "One run (add <code>--replications N</code> for confidence intervals).".to_string()
+    };
+    let _ = writeln!(h, "<p>{runs}</p>");
+    // Headline figures.
+    let _ = writeln!(h, "<table><tr><th>figure</th><th>value</th><th>95% interval</th></tr>");
+    let rows: [(&str, &[&str], &dyn Fn(f64) -> String); 9] = [
+        ("Offered", &["offered"], &count),
+        ("Answered", &["answered"], &count),
+        ("Abandoned", &["abandoned"], &count),
+        (
+            "Service level (answered within threshold / offered)",
+            &["service_level", "answered_within_over_offered"],
+            &pct,
+        ),
+        ("ASA", &["asa_seconds"], &|v| format!("{v:.1} s")),
+        ("Abandon rate", &["abandon_rate"], &|v| format!("{:.1}%", v * 100.0)),
+        ("Occupancy", &["occupancy"], &|v| format!("{:.1}%", v * 100.0)),
+        ("Callbacks created", &["callbacks_created"], &count),
+        ("Time to callback within target", &["callbacks", "service_level"], &|v| {
+            format!("{:.1}%", v * 100.0)
+        }),
+    ];
+    for (label, path, show) in rows {
+        if let Some((m, lo, hi)) = est(summary, path) {
+            let interval = if hi > lo { format!("{} – {}", show(lo), show(hi)) } else { "—".into() };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(label),
+                esc(&show(m)),
+                esc(&interval)
+            );
+        }
+    }
+    let _ = writeln!(h, "</table>");
+    let _ = write!(
+        h,
+        "{}",
+        chart(
+            "Calls per interval",
+            &labels,
+            &[
+                Series { name: "offered", colour: "#1f77b4", points: column(&["offered"]) },
+                Series { name: "answered", colour: "#2ca02c", points: column(&["answered"]) },
+                Series { name: "abandoned", colour: "#d62728", points: column(&["abandoned"]) },
+            ],
+            &count,
+            None,
+            None,
+        )
+    );
+    let target_label = format!("target {:.0}% in {threshold:.0} s", SL_TARGET * 100.0);
+    let _ = write!(
+        h,
+        "{}",
+        chart(
+            &format!("Service level (answered within {threshold:.0} s / offered)"),
+            &labels,
+            &[Series {
+                name: "service level",
+                colour: "#9467bd",
+                points: column(&["service_level", "answered_within_over_offered"])
+            }],
+            &pct,
+            Some((SL_TARGET, &target_label)),
+            Some(1.0),
+        )
+    );
+    let _ = write!(
+        h,
+        "{}",
+        chart(
+            "Average speed of answer",
+            &labels,
+            &[Series { name: "ASA", colour: "#ff7f0e", points: column(&["asa_seconds"]) }],
+            &secs,
+            None,
+            None,
+        )
+    );
+    let _ = write!(
+        h,
+        "{}",
+        chart(
+            "Agents scheduled (logged in, not on a break)",
+            &labels,
+            &[Series { name: "agents", colour: "#17becf", points: column(&["agents"]) }],
+            &|v| format!("{v:.0}"),
+            None,
+            None,
+        )
+    );
+    // The per-interval table, for copying into a spreadsheet.
+    let _ = writeln!(
+        h,
+        "<table><tr><th>interval</th><th>offered</th><th>answered</th><th>abandoned</th><th>SL</th><th>ASA</th><th>agents</th></tr>"
+    );
+    for (i, iv) in intervals.iter().enumerate() {
+        let g = |p: &[&str]| est(iv, p).map_or(0.0, |e| e.0);
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}%</td><td>{:.1} s</td><td>{:.1}</td></tr>",
+            esc(&labels[i]),
+            g(&["offered"]),
+            g(&["answered"]),
+            g(&["abandoned"]),
+            g(&["service_level", "answered_within_over_offered"]) * 100.0,
+            g(&["asa_seconds"]),
+            g(&["agents"])
+        );
+    }
+    let _ = writeln!(h, "</table>\n</body></html>");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceilings_are_round_numbers() {
+        assert_eq!(nice_ceiling(0.93), 1.0);
+        assert_eq!(nice_ceiling(160.0), 200.0);
+        assert_eq!(nice_ceiling(21.0), 25.0);
+    }
+
+    #[test]
+    fn the_page_is_self_contained() {
+        let summary = serde_json::json!({
+            "offered": {"mean": 10.0, "ci95": [9.0, 11.0]},
+            "per_interval": [
+                {"start": "2026-12-01T08:00", "offered": {"mean": 5.0, "ci95": [4.0, 6.0]}, "agents": {"mean": 3.0, "ci95": [3.0, 3.0]}},
+                {"start": "2026-12-01T08:30", "offered": {"mean": 5.0, "ci95": [5.0, 5.0]}, "agents": {"mean": 2.0, "ci95": [2.0, 2.0]}}
+            ]
+        });
+        let html = to_html(&summary, "A <day>", 3);
+        assert!(html.contains("<title>A &lt;day&gt;</title>"));
+        assert_eq!(html.matches("<svg").count(), 4);
+        assert!(html.contains("fill-opacity=\"0.15\""), "a confidence band");
+        assert!(!html.contains("http"), "no request to anywhere");
+        assert!(!html.contains("<script"));
+    }
+}
