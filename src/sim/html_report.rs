@@ -191,7 +191,8 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
     let _ = writeln!(h, "<p>{runs}</p>");
     // Headline figures.
     let _ = writeln!(h, "<table><tr><th>figure</th><th>value</th><th>95% interval</th></tr>");
-    let rows: [(&str, &[&str], &dyn Fn(f64) -> String); 9] = [
+    type Show<'f> = &'f dyn Fn(f64) -> String;
+    let rows: [(&str, &[&str], Show); 9] = [
         ("Offered", &["offered"], &count),
         ("Answered", &["answered"], &count),
         ("Abandoned", &["abandoned"], &count),
