@@ -143,6 +143,14 @@ fn acme_day_from_a_forecast_and_a_roster() {
     assert_eq!(agents(17), 8.0); // 16:30: the late shift and the floaters
     let arrived = r["arrived"].as_u64().unwrap();
     assert!((2000..2600).contains(&arrived), "{arrived} calls for a forecast of 2,310");
+    // Occupancy per agent group, over each group's own scheduled time (calls and callbacks).
+    let groups = r["per_group"].as_object().expect("per_group");
+    assert_eq!(groups.len(), 4);
+    for (name, g) in groups {
+        let o = g["occupancy"].as_f64().unwrap();
+        assert!(o > 0.3 && o <= 1.0, "{name}: {o}");
+    }
+    assert_eq!(groups["support_early"]["agents"], 7);
     let dir = std::env::temp_dir().join(format!("callwright-fc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("f.csv"), "interval,offered,aht\n08:00,60,300\n08:30,many,300\n").unwrap();

@@ -608,7 +608,7 @@ async fn talk<R: Runtime, O: Observer>(
             select(rt.sleep(handle), hang_up).await
         }
     };
-    engine.talk_time.set(engine.talk_time.get() + (rt.now() - start));
+    engine.add_talk(agent, rt.now() - start);
     if let Some(line) = line {
         let reason = match ended {
             Either::Left(()) => format!("{name} ended the call"),

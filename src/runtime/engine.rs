@@ -64,6 +64,8 @@ pub struct Engine<R: Runtime> {
     pub(crate) config: EngineConfig,
     /// Agents' talk time so far (calls and callbacks), for occupancy.
     pub(crate) talk_time: Cell<Micros>,
+    /// Talk time per agent (calls and callbacks), by agent id: occupancy per agent group.
+    agent_talk: RefCell<Vec<Micros>>,
     queue_names: Vec<Rc<str>>,
     agent_names: Vec<Rc<str>>,
     /// Handle time for callbacks served in this run (agent talk time), drawn per callback.
@@ -117,6 +119,7 @@ impl<R: Runtime> Engine<R> {
             callbacks: RefCell::new(CallbackIntake::default()),
             config: EngineConfig::default(),
             talk_time: Cell::new(0),
+            agent_talk: RefCell::new(Vec::new()),
             callback_handle: Box::new(|_| 300_000_000),
             overrides: Overrides::default(),
             data: super::data_action::DataActions::new(
@@ -157,6 +160,22 @@ impl<R: Runtime> Engine<R> {
             .find(|t| t.lang.value.eq_ignore_ascii_case(language))
             .or_else(|| texts.iter().find(|t| crate::source::same_language(&t.lang.value, language)))
             .or(texts.first())
+    }
+
+    /// An agent talked for `d` (a call or a callback).
+    pub(crate) fn add_talk(&self, agent: crate::acd::AgentId, d: Micros) {
+        self.talk_time.set(self.talk_time.get() + d);
+        let mut talk = self.agent_talk.borrow_mut();
+        let i = agent.0 as usize;
+        if talk.len() <= i {
+            talk.resize(i + 1, 0);
+        }
+        talk[i] += d;
+    }
+
+    /// Each agent's talk time so far, by agent id (agents who never talked may be missing at the end).
+    pub fn agent_talk(&self) -> Vec<Micros> {
+        self.agent_talk.borrow().clone()
     }
 
     /// The compiled flow called `name`.

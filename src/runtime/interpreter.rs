@@ -262,10 +262,10 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                         desk.call(&name, &label, crate::callbacks::desk::CallStatus::Connected);
                         let start = rt.now();
                         desk.talk(&name, &label).await;
-                        engine.talk_time.set(engine.talk_time.get() + (rt.now() - start));
+                        engine.add_talk(agent, rt.now() - start);
                     }
                     None => {
-                        engine.talk_time.set(engine.talk_time.get() + task.plan.handle);
+                        engine.add_talk(agent, task.plan.handle);
                         rt.sleep(task.plan.handle).await;
                     }
                 }

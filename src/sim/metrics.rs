@@ -424,6 +424,7 @@ impl Metrics {
             per_interval,
             callbacks: None,
             data_actions: BTreeMap::new(),
+            per_group: BTreeMap::new(),
         }
     }
 }

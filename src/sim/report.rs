@@ -130,6 +130,20 @@ pub struct Report {
     /// present when the flow called any.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub data_actions: BTreeMap<String, DataActionReport>,
+    /// Per agent group of the scenario: its agents and how busy they were with calls (talk time
+    /// / the group's scheduled agent time), the occupancy that stays right when agents are shared
+    /// between queues. Present for scenarios with agent groups.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_group: BTreeMap<String, GroupReport>,
+}
+
+/// How busy one agent group was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupReport {
+    pub agents: u32,
+    /// Talk time (calls and callbacks) / the group's agent time as scheduled.
+    pub occupancy: f64,
+    pub talk_seconds: f64,
 }
 
 /// How one data action did over a run.
@@ -145,19 +159,23 @@ fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
+/// The one format every time of the report is printed in: seconds with two decimals under a
+/// minute (`32.07 s`), then minutes and seconds (`4m08s`), then hours (`1h19m37s`).
 pub(crate) fn secs(x: f64) -> String {
-    if x >= 100.0 { format!("{x:.0} s") } else { format!("{x:.2} s") }
+    if x < 60.0 {
+        return format!("{x:.2} s");
+    }
+    let s = x.round() as u64;
+    if s < 3600 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{}h{:02}m{:02}s", s / 3600, s / 60 % 60, s % 60)
+    }
 }
 
 /// `20` → `20 s`; `0.5` → `0.5 s`.
 fn threshold(t: f64) -> String {
     if t.fract() == 0.0 { format!("{t:.0} s") } else { format!("{t} s") }
-}
-
-/// `28800` → `8h00m00s`.
-fn clock(seconds: f64) -> String {
-    let s = seconds.max(0.0).round() as u64;
-    format!("{}h{:02}m{:02}s", s / 3600, s / 60 % 60, s % 60)
 }
 
 impl Report {
@@ -175,7 +193,7 @@ impl Report {
         let _ = writeln!(
             w,
             "Simulated {} ({} s) with {} agents",
-            clock(self.simulated_seconds),
+            secs(self.simulated_seconds),
             self.simulated_seconds,
             self.agents
         );
@@ -242,6 +260,22 @@ impl Report {
                 &q.wait_percentiles_seconds,
                 &q.service_level,
             );
+        }
+        if !self.per_group.is_empty() {
+            let _ = writeln!(w);
+            let _ = writeln!(
+                w,
+                "Agent groups (occupancy = their talk time, calls and callbacks / their scheduled time):"
+            );
+            for (name, g) in &self.per_group {
+                let _ = writeln!(
+                    w,
+                    "  {name:<20} {:>4} agents   talk {:>10}   occupancy {:>8}",
+                    g.agents,
+                    secs(g.talk_seconds),
+                    pct(g.occupancy)
+                );
+            }
         }
         if let Some(c) = &self.callbacks {
             callbacks_text(w, c);
@@ -322,10 +356,10 @@ fn callbacks_text(w: &mut String, c: &crate::callbacks::stats::CallbackReport) {
     let _ = writeln!(
         w,
         "  Time to callback                  mean {}, p50 {}, p90 {}, p99 {}",
-        clock(t.mean),
-        clock(t.p50),
-        clock(t.p90),
-        clock(t.p99)
+        secs(t.mean),
+        secs(t.p50),
+        secs(t.p90),
+        secs(t.p99)
     );
     let _ = writeln!(
         w,
@@ -454,7 +488,7 @@ mod tests {
             "Queue Billing:",
             "Queue Support:",
             "2026-12-01T08:30",
-            "Simulated 0h16m40s",
+            "Simulated 16m40s",
         ] {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }

@@ -102,17 +102,22 @@ impl Roster {
     /// Agents scheduled to work (logged in, not on a break), on average over `[from, to)`:
     /// sampled in the middle of each minute, exact for shifts and breaks on whole minutes.
     pub(super) fn scheduled(&self, from: Micros, to: Micros) -> f64 {
+        let working: f64 =
+            self.shifts.iter().map(|(s, c)| f64::from(*c) * self.share_working(s, from, to)).sum();
+        working + f64::from(self.always)
+    }
+
+    /// The share of `[from, to)` during which `shift` works (1 for no shift).
+    pub(super) fn share_working(&self, shift: &Shift, from: Micros, to: Micros) -> f64 {
         let minute = 60 * MICROS_PER_SEC;
-        let (mut sum, mut n) = (0.0, 0u64);
+        let (mut on, mut n) = (0u64, 0u64);
         let mut t = from + minute / 2;
         while t < to {
-            let tod = self.time_of_day(t);
-            let working: u32 = self.shifts.iter().filter(|(s, _)| s.working_at(tod)).map(|(_, c)| c).sum();
-            sum += f64::from(working + self.always);
+            on += u64::from(shift.working_at(self.time_of_day(t)));
             n += 1;
             t += minute;
         }
-        if n == 0 { f64::from(self.always) } else { sum / n as f64 }
+        if n == 0 { 1.0 } else { on as f64 / n as f64 }
     }
 }
 

@@ -245,6 +245,28 @@ pub fn simulate(
             }
         }
     }
+    // Occupancy per agent group: the groups' agents have consecutive ids, in the scenario's order.
+    if let crate::model::AgentsSpec::List(groups) = &scenario.agents {
+        let talk = engine.agent_talk();
+        let mut first = 0usize;
+        for g in groups {
+            let ids = first..first + g.count as usize;
+            first = ids.end;
+            let talked: Micros = ids.filter_map(|i| talk.get(i)).sum();
+            let share = match (&g.shift, &roster) {
+                (Some(s), Some(r)) => r.share_working(s, 0, end),
+                _ => 1.0,
+            };
+            let agent_time = f64::from(g.count) * share * end as f64;
+            let occupancy = if agent_time > 0.0 { talked as f64 / agent_time } else { 0.0 };
+            let group = super::report::GroupReport {
+                agents: g.count,
+                occupancy: super::report::round6(occupancy),
+                talk_seconds: super::report::round6(talked as f64 / 1e6),
+            };
+            report.per_group.insert(g.name.clone(), group);
+        }
+    }
     let stats = engine.callback_side.stats.borrow();
     if stats.offered > 0 || stats.created > 0 {
         report.callbacks = Some(stats.report());
