@@ -36,13 +36,9 @@ pub fn read_forecast(
     start: Option<NaiveDateTime>,
 ) -> Result<Forecast, ScenarioError> {
     let name = path.display().to_string();
-    let text = crate::input::read_regular(path).map_err(|e| ScenarioError {
-        file: name.clone(),
-        line: None,
-        column: None,
-        field: String::new(),
-        message: format!("cannot read the forecast {name}: {e}"),
-        help: Some("name a CSV file relative to the scenario, with columns interval, offered and aht".into()),
+    let text = crate::input::read_regular(path).map_err(|e| {
+        let help = "name a CSV file relative to the scenario, with columns interval, offered and aht";
+        ScenarioError::whole_file(&name, format!("cannot read the forecast {name}: {e}"), Some(help.into()))
     })?;
     parse_forecast(&text, &name, start)
 }

@@ -29,6 +29,13 @@ pub struct ScenarioError {
     pub help: Option<String>,
 }
 
+impl ScenarioError {
+    /// A problem with a whole file (it cannot be read): no line, column or field.
+    pub fn whole_file(file: &str, message: String, help: Option<String>) -> ScenarioError {
+        ScenarioError { file: file.to_owned(), line: None, column: None, field: String::new(), message, help }
+    }
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         crate::input::write_place(f, &self.file, self.line, self.column)?;
@@ -49,14 +56,8 @@ impl std::error::Error for ScenarioError {}
 /// Reads and checks a scenario file; `project` is resolved against the file's folder.
 pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
     let name = path.display().to_string();
-    let text = crate::input::read_regular(path).map_err(|e| ScenarioError {
-        file: name.clone(),
-        line: None,
-        column: None,
-        field: String::new(),
-        message: format!("cannot read the scenario: {e}"),
-        help: None,
-    })?;
+    let text = crate::input::read_regular(path)
+        .map_err(|e| ScenarioError::whole_file(&name, format!("cannot read the scenario: {e}"), None))?;
     let base = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
