@@ -633,78 +633,62 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
             Action::Set { target, value } => {
                 let v = eval(value, &task.ctx, now, &*engine);
                 assign(&mut task.ctx, target, v, &engine, now);
-                // In queue, a new priority moves the caller (Architect's Set Priority in an
-                // in-queue flow): ahead of lower priorities, by enqueue time among equals.
-                if in_queue
-                    && target.index.is_none()
-                    && with_dotted(target, |n| n == "Call.Priority")
-                    && let Some(entry) = task.ctx.follow_entry()
-                    && engine.acd.borrow().key(entry).is_some_and(|k| k.priority != task.ctx.priority)
-                    && let Some(new) = engine.rekey(entry, Some(task.ctx.priority), None)
-                {
-                    // The wait reads the new entry from here (`follow_entry`).
-                    task.ctx.entry = Some(new);
-                    engine.dispatch();
-                    refresh_queue_facts(task, &engine);
-                    if task.obs.enabled() {
-                        let note = format!(
-                            "priority {} in queue: now number {}",
-                            task.ctx.priority,
-                            task.ctx.position.unwrap_or(0)
-                        );
-                        task.obs.record(now, Event::Note(note));
-                    }
-                }
-                if target.index.is_none()
-                    && !graph.languages().is_empty()
-                    && with_dotted(target, |n| n == "Call.Language")
-                {
-                    let language = task.ctx.language.clone().unwrap_or_default();
-                    if graph.declared_language(&language).is_none() {
-                        let declared: Vec<&str> = graph.languages().iter().map(|l| l.0.as_str()).collect();
-                        let message = format!(
-                            "the flow does not speak `{language}` (its languages: {})",
-                            declared.join(", ")
-                        );
-                        return Exit::Error(node, "language", message);
-                    }
-                    if task.obs.enabled()
-                        && let Some(note) = voice_note(graph, &language)
-                    {
-                        task.obs.record(now, Event::Note(note));
-                    }
-                }
-                if target.index.is_none() && with_dotted(target, |n| n == "Call.Skills") {
-                    let unknown = {
-                        let acd = engine.acd.borrow();
-                        task.ctx.skills.iter().find(|s| !acd.skill_is_known(s)).cloned()
-                    };
-                    if let Some(bad) = unknown {
-                        let message = format!("no agent of the center has the skill `{bad}`");
-                        return Exit::Error(node, "skills", message);
-                    }
-                    // In queue, the waiting caller now needs these skills (Connect's routing
-                    // criteria): typically fewer after a while, so more agents may answer.
-                    if in_queue && let Some(entry) = task.ctx.follow_entry() {
-                        let set = engine.acd.borrow_mut().skill_set(&task.ctx.skills);
-                        if let Some(new) = engine.rekey(entry, None, Some(set)) {
-                            task.ctx.entry = Some(new);
-                            engine.dispatch();
-                            refresh_queue_facts(task, &engine);
-                            if task.obs.enabled() {
-                                let skills = if task.ctx.skills.is_empty() {
-                                    "no skills".to_string()
-                                } else {
-                                    format!("skills {}", task.ctx.skills.join(", "))
-                                };
-                                let note = match task.ctx.position {
-                                    Some(p) => format!("{skills} in queue: now number {p}"),
-                                    None => format!("{skills} in queue: an agent is free for the call"),
-                                };
-                                task.obs.record(now, Event::Note(note));
-                            }
+                // The built-ins whose change does more than store a value.
+                const ACTIVE: [&str; 3] = ["Call.Priority", "Call.Skills", "Call.Language"];
+                let builtin = match target.index {
+                    Some(_) => None,
+                    None => with_dotted(target, |n| ACTIVE.into_iter().find(|b| *b == n)),
+                };
+                match builtin {
+                    // In queue, a new priority moves the caller (Architect's Set Priority in an
+                    // in-queue flow): ahead of lower priorities, by enqueue time among equals.
+                    Some("Call.Priority") if in_queue => {
+                        let priority = task.ctx.priority;
+                        let moved = task.ctx.follow_entry().is_some_and(|entry| {
+                            engine.acd.borrow().key(entry).is_some_and(|k| k.priority != priority)
+                        });
+                        if moved {
+                            requeue(task, &engine, Some(priority), None, || format!("priority {priority}"));
                         }
                     }
+                    Some("Call.Skills") => {
+                        let unknown = {
+                            let acd = engine.acd.borrow();
+                            task.ctx.skills.iter().find(|s| !acd.skill_is_known(s)).cloned()
+                        };
+                        if let Some(bad) = unknown {
+                            let message = format!("no agent of the center has the skill `{bad}`");
+                            return Exit::Error(node, "skills", message);
+                        }
+                        // In queue, the waiting caller now needs these skills (Connect's routing
+                        // criteria): typically fewer after a while, so more agents may answer.
+                        if in_queue {
+                            let set = engine.acd.borrow_mut().skill_set(&task.ctx.skills);
+                            let skills = task.ctx.skills.join(", ");
+                            requeue(task, &engine, None, Some(set), || match skills.as_str() {
+                                "" => "no skills".to_string(),
+                                s => format!("skills {s}"),
+                            });
+                        }
+                    }
+                    Some("Call.Language") if !graph.languages().is_empty() => {
+                        let language = task.ctx.language.clone().unwrap_or_default();
+                        if graph.declared_language(&language).is_none() {
+                            let declared: Vec<&str> =
+                                graph.languages().iter().map(|l| l.0.as_str()).collect();
+                            let message = format!(
+                                "the flow does not speak `{language}` (its languages: {})",
+                                declared.join(", ")
+                            );
+                            return Exit::Error(node, "language", message);
+                        }
+                        if task.obs.enabled()
+                            && let Some(note) = voice_note(graph, &language)
+                        {
+                            task.obs.record(now, Event::Note(note));
+                        }
+                    }
+                    _ => {}
                 }
                 Outcome::Next
             }
@@ -1800,6 +1784,31 @@ fn assign<R: Runtime>(ctx: &mut CallContext, target: &Path, v: Value, engine: &E
             }
         }
     })
+}
+
+/// The waiting caller's entry re-keyed with a new priority and/or required skills, keeping their
+/// place; an agent free for it now takes it. Traced as `WHAT in queue: now number N`.
+fn requeue<R: Runtime, C: Caller, O: Observer>(
+    task: &mut CallTask<R, C, O>,
+    engine: &Engine<R>,
+    priority: Option<i64>,
+    skills: Option<crate::acd::SkillSet>,
+    what: impl FnOnce() -> String,
+) {
+    let Some(entry) = task.ctx.follow_entry() else { return };
+    let Some(new) = engine.rekey(entry, priority, skills) else { return };
+    // The wait reads the new entry from here (`follow_entry`).
+    task.ctx.entry = Some(new);
+    engine.dispatch();
+    refresh_queue_facts(task, engine);
+    if task.obs.enabled() {
+        let what = what();
+        let note = match task.ctx.position {
+            Some(p) => format!("{what} in queue: now number {p}"),
+            None => format!("{what} in queue: an agent is free for the call"),
+        };
+        task.obs.record(engine.rt.now(), Event::Note(note));
+    }
 }
 
 /// `Call.Skills` as names: comma-separated, blanks trimmed, each once.
