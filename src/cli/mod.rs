@@ -10,6 +10,7 @@ mod output;
 pub mod run;
 mod serve;
 mod simulate;
+mod staff;
 pub(crate) mod test;
 
 use clap::{Parser, Subcommand};
@@ -34,7 +35,8 @@ Examples:
   callwright check --format json a.flow       diagnostics as JSON
   callwright graph flows/acme --flow AcmeSupport --format svg -o acme.svg
   callwright test flows/acme --coverage       run the flow tests beside the flows
-  callwright explain E0401                    what a code means, with an example";
+  callwright explain E0401                    what a code means, with an example
+  callwright staff flows/acme/day.yaml --target 80/20s   agents needed per interval";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -47,6 +49,7 @@ pub enum Command {
     Run(run::RunArgs),
     Serve(serve::ServeArgs),
     Simulate(simulate::SimulateArgs),
+    Staff(staff::StaffArgs),
     Test(test::TestArgs),
 }
 
@@ -82,6 +85,7 @@ where
         Command::Run(a) => run::run(a, &mut out),
         Command::Serve(a) => serve::run(a, &mut out),
         Command::Simulate(a) => simulate::run(a, &mut out),
+        Command::Staff(a) => staff::run(a, &mut out),
         Command::Test(a) => test::run(a, &mut out),
     }
 }

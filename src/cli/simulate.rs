@@ -173,13 +173,16 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
 
 /// Worker threads: `--threads`, else every core.
 fn threads(args: &SimulateArgs) -> usize {
-    args.threads
-        .map(|t| t as usize)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    worker_threads(args.threads)
+}
+
+/// `--threads T`, else every core.
+pub(super) fn worker_threads(threads: Option<u32>) -> usize {
+    threads.map(|t| t as usize).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// How a worker thread gets its own checked project (one holds single-threaded parts).
-fn loader(
+pub(super) fn loader(
     sc: &scenario::Scenario,
 ) -> impl Fn() -> Result<callwright::project::CheckedProject, String> + Sync {
     let project = sc.project.clone();

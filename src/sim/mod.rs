@@ -9,4 +9,5 @@ mod roster;
 pub mod scenario;
 mod scenario_parser;
 pub mod simulator;
+pub mod staffing;
 pub mod sweep;

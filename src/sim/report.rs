@@ -174,7 +174,7 @@ pub(crate) fn secs(x: f64) -> String {
 }
 
 /// `20` → `20 s`; `0.5` → `0.5 s`.
-fn threshold(t: f64) -> String {
+pub(crate) fn threshold(t: f64) -> String {
     if t.fract() == 0.0 { format!("{t:.0} s") } else { format!("{t} s") }
 }
 

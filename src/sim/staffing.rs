@@ -1,0 +1,410 @@
+//! `callwright staff`: the fewest agents per interval that meet the targets — Erlang C (or Erlang
+//! A when callers abandon) gives the first guess, the simulator confirms it through the project's
+//! own flows, one agent at a time, until the answer meets every target and one agent fewer does
+//! not. The question a WFM analyst asks first: "how many agents do I need at 10:30?"
+//!
+//! Each interval of the scenario's profile (a forecast or `calls_per_interval`; one row for a
+//! constant rate) is simulated on its own as a steady state at that interval's rate and handle
+//! time, starting one interval early (the warm-up, which fills the queue as the interval before
+//! would, and is not counted), with `replications` seeded runs per staffing level. Every level
+//! uses the same seeds (common random numbers), so neighbouring levels differ by the staffing, not
+//! by luck. The interval's figures pool the runs: answered within the threshold over offered,
+//! abandoned over offered, the mean wait of answered calls.
+//!
+//! The agents are identical and in every queue (as `simulate --agents`), so the requirement is
+//! for fully cross-trained agents; the scenario's own roster, when it has one, is shown beside it
+//! as the scheduled staff.
+
+use super::erlang::{self, Load, Model};
+use super::replications::{replication_seed, run_replications};
+use super::report::Report;
+use super::roster::Roster;
+use super::scenario::{Arrivals, Dist, Length, Scenario};
+use crate::model::AgentsSpec;
+use crate::project::CheckedProject;
+use crate::time::{MICROS_PER_SEC, Micros};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What the staffing must meet; at least one of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Targets {
+    /// Answered within `threshold` over offered, as a fraction (0.8).
+    pub service_level: Option<f64>,
+    /// The service-level threshold (the scenario's `service_level.threshold` unless given).
+    pub threshold: Micros,
+    /// Abandoned over offered, at most.
+    pub max_abandon: Option<f64>,
+    /// The mean wait of answered calls, at most, in seconds.
+    pub max_asa: Option<f64>,
+}
+
+impl Targets {
+    /// `80/20s`-style text of the targets, for headings.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(sl) = self.service_level {
+            parts.push(format!(
+                "{}% answered within {}",
+                trim(sl * 100.0),
+                super::report::threshold(self.threshold as f64 / MICROS_PER_SEC as f64)
+            ));
+        }
+        if let Some(a) = self.max_abandon {
+            parts.push(format!("abandon ≤ {}%", trim(a * 100.0)));
+        }
+        if let Some(a) = self.max_asa {
+            parts.push(format!("ASA ≤ {}", super::report::secs(a)));
+        }
+        parts.join(", ")
+    }
+
+    fn met_by(&self, m: &Measured) -> bool {
+        self.service_level.is_none_or(|t| m.service_level >= t)
+            && self.max_abandon.is_none_or(|t| m.abandon_rate <= t)
+            && self.max_asa.is_none_or(|t| m.asa_seconds <= t)
+    }
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// How hard to look.
+#[derive(Debug, Clone, Copy)]
+pub struct Effort {
+    /// Seeded runs per staffing level and interval.
+    pub replications: u32,
+    /// Worker threads.
+    pub threads: usize,
+}
+
+/// The figures of one interval at one staffing level, pooled over the replications.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Measured {
+    pub agents: u32,
+    /// Calls offered to queues in the interval, over all replications.
+    pub offered: u64,
+    pub service_level: f64,
+    pub abandon_rate: f64,
+    pub asa_seconds: f64,
+    pub occupancy: f64,
+}
+
+/// One interval's requirement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Local start time, `2026-12-01T08:30`.
+    pub start: String,
+    /// Expected calls in the interval (the forecast's).
+    pub offered: f64,
+    pub aht_seconds: f64,
+    /// The Erlang C (or A) answer, the search's first guess; `None` when it has none.
+    pub erlang: Option<u32>,
+    /// The fewest agents whose simulated interval meets every target (0 with no calls).
+    pub required: u32,
+    /// The figures at `required`.
+    pub at_required: Option<Measured>,
+    /// The figures with one agent fewer (which miss a target), when that is at least one agent.
+    pub one_fewer: Option<Measured>,
+    /// Agents the scenario's own roster schedules in the interval, on average.
+    pub scheduled: Option<f64>,
+}
+
+/// The most agents the search tries in one interval before giving up.
+pub const STAFF_MAX: u32 = crate::model::bounds::AGENTS_MAX;
+
+/// The requirement of every interval of `scenario`'s profile (one row for a constant rate).
+pub fn staff(
+    scenario: &Scenario,
+    targets: &Targets,
+    effort: Effort,
+    load: &(dyn Fn() -> Result<CheckedProject, String> + Sync),
+) -> Result<Vec<Row>, String> {
+    let interval = scenario.traffic.interval_len();
+    let calls: Vec<f64> = match &scenario.traffic.arrivals {
+        Arrivals::Constant { per_sec } => vec![per_sec * interval as f64 / MICROS_PER_SEC as f64],
+        Arrivals::Profile { calls, .. } => calls.clone(),
+    };
+    let roster = Roster::new(&scenario.agents, scenario.traffic.start);
+    let mut rows = Vec::with_capacity(calls.len());
+    for (i, &offered) in calls.iter().enumerate() {
+        let from = i as Micros * interval;
+        let aht = scenario
+            .traffic
+            .aht
+            .as_ref()
+            .and_then(|a| a.get(i % a.len().max(1)).copied())
+            .unwrap_or_else(|| scenario.callers.handle_time.mean());
+        let scheduled = match (&roster, &scenario.agents) {
+            (Some(r), _) => Some(r.scheduled(from, from + interval)),
+            (None, AgentsSpec::Count(n)) => Some(f64::from(*n)),
+            (None, AgentsSpec::List(groups)) => Some(groups.iter().map(|g| f64::from(g.count)).sum()),
+            (None, AgentsSpec::Roster) => None,
+        };
+        let mut row = Row {
+            start: scenario.traffic.interval_label(i),
+            offered,
+            aht_seconds: aht as f64 / MICROS_PER_SEC as f64,
+            erlang: None,
+            required: 0,
+            at_required: None,
+            one_fewer: None,
+            scheduled,
+        };
+        if offered > 0.0 {
+            let rate = offered / (interval as f64 / MICROS_PER_SEC as f64);
+            row.erlang = erlang_guess(rate, row.aht_seconds, scenario, targets);
+            let sc = interval_scenario(scenario, i, offered, aht, targets.threshold);
+            let mut tried: BTreeMap<u32, Measured> = BTreeMap::new();
+            let mut measure = |n: u32| -> Result<Measured, String> {
+                if let Some(m) = tried.get(&n) {
+                    return Ok(*m);
+                }
+                let reports =
+                    run_replications(&sc.clone().with_agents(n), effort.replications, effort.threads, load)?;
+                let m = pooled(n, &reports);
+                tried.insert(n, m);
+                Ok(m)
+            };
+            let mut n = row.erlang.unwrap_or(1).clamp(1, STAFF_MAX);
+            if targets.met_by(&measure(n)?) {
+                while n > 1 && targets.met_by(&measure(n - 1)?) {
+                    n -= 1;
+                }
+            } else {
+                while !targets.met_by(&measure(n)?) {
+                    if n >= STAFF_MAX {
+                        return Err(format!(
+                            "{}: no staffing up to {STAFF_MAX} agents meets {}",
+                            row.start,
+                            targets.describe()
+                        ));
+                    }
+                    n += 1;
+                }
+            }
+            row.required = n;
+            row.at_required = Some(measure(n)?);
+            row.one_fewer = if n > 1 { Some(measure(n - 1)?) } else { None };
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Erlang C, or Erlang A with the patience's mean when callers abandon: the fewest agents meeting
+/// every target in the model.
+fn erlang_guess(rate: f64, aht_secs: f64, scenario: &Scenario, targets: &Targets) -> Option<u32> {
+    let model = match scenario.callers.patience {
+        None => Model::C,
+        Some(p) => Model::A { patience_secs: p.mean() as f64 / MICROS_PER_SEC as f64 },
+    };
+    let threshold = targets.threshold as f64 / MICROS_PER_SEC as f64;
+    let mut need = 1;
+    if let Some(sl) = targets.service_level {
+        need = need.max(erlang::agents_for_service_level(rate, aht_secs, threshold, sl, model)?);
+    }
+    if let Some(asa) = targets.max_asa {
+        need = need.max(erlang::agents_for_asa(rate, aht_secs, asa, model)?);
+    }
+    if let (Some(max), Model::A { patience_secs }) = (targets.max_abandon, model) {
+        let load = Load::new(rate, aht_secs, 0);
+        while erlang::erlang_a(&load.with_agents(need), patience_secs, threshold).p_abandon > max {
+            need += 1;
+            if need > STAFF_MAX {
+                return None;
+            }
+        }
+    }
+    Some(need)
+}
+
+/// Interval `i` as a steady state of its own: its rate all along, its handle time, starting one
+/// interval early as warm-up; the report's interval 1 is the one measured.
+fn interval_scenario(
+    scenario: &Scenario,
+    i: usize,
+    offered: f64,
+    aht: Micros,
+    threshold: Micros,
+) -> Scenario {
+    let interval = scenario.traffic.interval_len();
+    let mut sc = scenario.clone();
+    sc.callers.handle_time = if aht > 0 { sc.callers.handle_time.with_mean(aht) } else { Dist::Fixed(0) };
+    sc.traffic.aht = None;
+    sc.traffic.arrivals = Arrivals::Profile { interval, calls: vec![offered] };
+    let step = chrono::Duration::microseconds(interval);
+    let at = i32::try_from(i).unwrap_or(i32::MAX) - 1;
+    sc.traffic.start = sc.traffic.start.checked_add_signed(step * at).unwrap_or(sc.traffic.start);
+    sc.length = Length::Duration(2 * interval);
+    sc.sl_threshold = threshold;
+    sc
+}
+
+/// Interval 1 of each report (the measured one), pooled: sums of calls, not means of ratios.
+fn pooled(agents: u32, reports: &[Report]) -> Measured {
+    let (mut offered, mut within, mut abandoned, mut answered, mut waited) = (0u64, 0.0, 0u64, 0u64, 0.0);
+    let (mut occupancy, mut runs) = (0.0, 0.0);
+    for r in reports {
+        let Some(iv) = r.per_interval.get(1) else { continue };
+        offered += iv.offered;
+        within += iv.service_level.answered_within_over_offered * iv.offered as f64;
+        abandoned += iv.abandoned;
+        answered += iv.answered;
+        waited += iv.asa_seconds * iv.answered as f64;
+        occupancy += r.occupancy;
+        runs += 1.0;
+    }
+    let ratio = |a: f64, b: u64| if b == 0 { 0.0 } else { a / b as f64 };
+    Measured {
+        agents,
+        offered,
+        service_level: if offered == 0 { 1.0 } else { within / offered as f64 },
+        abandon_rate: ratio(abandoned as f64, offered),
+        asa_seconds: ratio(waited, answered),
+        occupancy: if runs > 0.0 { occupancy / runs } else { 0.0 },
+    }
+}
+
+/// `Erlang C`, or `Erlang A` when the scenario's callers abandon: the first guess's model.
+pub fn model_name(scenario: &Scenario) -> &'static str {
+    if scenario.callers.patience.is_some() { "Erlang A" } else { "Erlang C" }
+}
+
+/// The seeds every staffing level runs with.
+pub fn seeds(scenario: &Scenario, replications: u32) -> Vec<u64> {
+    (0..replications).map(|i| replication_seed(scenario.seed, i)).collect()
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// The staffing table.
+pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "Staffing for {}", targets.describe());
+    let _ = writeln!(
+        s,
+        "{model} first guess, confirmed by simulation: {} replications per level, each interval run as a steady state after one interval of warm-up",
+        effort.replications
+    );
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
+        "Interval",
+        "Offered",
+        "AHT",
+        "Erlang",
+        "Required",
+        "SL",
+        "SL (−1)",
+        "Abandon",
+        "ASA",
+        "Scheduled",
+        "Gap"
+    );
+    for r in rows {
+        let m = r.at_required;
+        let f = |g: &dyn Fn(&Measured) -> String, m: Option<Measured>| m.as_ref().map_or("-".into(), g);
+        let gap = match r.scheduled {
+            Some(s) => format!("{:+.1}", s - f64::from(r.required)),
+            None => "-".into(),
+        };
+        let _ = writeln!(
+            s,
+            "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
+            r.start,
+            trim(r.offered),
+            super::report::secs(r.aht_seconds),
+            r.erlang.map_or("-".into(), |e| e.to_string()),
+            r.required,
+            f(&|m| pct(m.service_level), m),
+            f(&|m| pct(m.service_level), r.one_fewer),
+            f(&|m| pct(m.abandon_rate), m),
+            f(&|m| super::report::secs(m.asa_seconds), m),
+            r.scheduled.map_or("-".into(), trim),
+            gap,
+        );
+    }
+    let short: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.scheduled.is_some_and(|s| s < f64::from(r.required)))
+        .map(|r| r.start.as_str())
+        .collect();
+    if rows.iter().any(|r| r.scheduled.is_some()) {
+        let _ = writeln!(s);
+        if short.is_empty() {
+            let _ = writeln!(s, "The roster meets the requirement in every interval.");
+        } else {
+            let _ = writeln!(
+                s,
+                "Understaffed in {} of {} intervals: {}",
+                short.len(),
+                rows.len(),
+                short.join(", ")
+            );
+        }
+    }
+    s
+}
+
+/// The staffing table as CSV, one row per interval (empty cells where a figure does not apply).
+pub fn to_csv(rows: &[Row]) -> String {
+    use std::fmt::Write;
+    let mut s = String::from(
+        "interval,offered,aht_seconds,erlang,required,service_level,service_level_one_fewer,abandon_rate,asa_seconds,scheduled\n",
+    );
+    let num = |x: Option<f64>| x.map_or(String::new(), |x| super::report::round6(x).to_string());
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{}",
+            r.start,
+            super::report::round6(r.offered),
+            super::report::round6(r.aht_seconds),
+            r.erlang.map_or(String::new(), |e| e.to_string()),
+            r.required,
+            num(r.at_required.map(|m| m.service_level)),
+            num(r.one_fewer.map(|m| m.service_level)),
+            num(r.at_required.map(|m| m.abandon_rate)),
+            num(r.at_required.map(|m| m.asa_seconds)),
+            num(r.scheduled),
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(sl: f64, ab: f64, asa: f64) -> Measured {
+        Measured {
+            agents: 1,
+            offered: 10,
+            service_level: sl,
+            abandon_rate: ab,
+            asa_seconds: asa,
+            occupancy: 0.5,
+        }
+    }
+
+    #[test]
+    fn every_target_given_must_be_met() {
+        let t = Targets { service_level: Some(0.8), threshold: 20, max_abandon: Some(0.05), max_asa: None };
+        assert!(t.met_by(&m(0.8, 0.05, 100.0)));
+        assert!(!t.met_by(&m(0.79, 0.0, 0.0)));
+        assert!(!t.met_by(&m(0.9, 0.06, 0.0)));
+        let asa = Targets { service_level: None, threshold: 20, max_abandon: None, max_asa: Some(30.0) };
+        assert!(asa.met_by(&m(0.0, 1.0, 30.0)) && !asa.met_by(&m(1.0, 0.0, 30.5)));
+        assert_eq!(
+            Targets { threshold: 20 * MICROS_PER_SEC, ..t }.describe(),
+            "80% answered within 20 s, abandon ≤ 5%"
+        );
+    }
+}

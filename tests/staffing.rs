@@ -1,0 +1,105 @@
+//! `callwright staff`: the fewest agents per interval, Erlang first and confirmed by simulation —
+//! the answer meets the target and one agent fewer does not.
+
+mod common;
+use callwright::sim::erlang::{Model, agents_for_service_level};
+use common::Test;
+use std::path::PathBuf;
+
+/// A day of the bench M/M/c flow (nobody abandons) from a forecast of three half hours.
+fn mmc_day(name: &str, forecast: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("callwright-staff-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("forecast.csv"), forecast).unwrap();
+    let bench = std::fs::canonicalize("flows/bench").unwrap();
+    let sc = dir.join("day.yaml");
+    std::fs::write(
+        &sc,
+        format!(
+            "project: {}\nflow: Bench\ntraffic:\n  forecast: forecast.csv\ncallers:\n  handle_time: {{ exponential: 180s }}\nagents: 10\n",
+            bench.display()
+        ),
+    )
+    .unwrap();
+    sc
+}
+
+#[test]
+fn the_requirement_meets_the_target_and_one_fewer_does_not() {
+    let sc =
+        mmc_day("mmc", "interval,offered,aht\n08:00,100,180\n08:30,200,180\n09:00,0,180\n09:30,50,240\n");
+    let out = Test::new()
+        .arg("staff")
+        .arg(sc.display().to_string())
+        .args(["--target", "80/20s", "--replications", "20", "--format", "json"])
+        .run()
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let rows = v["intervals"].as_array().expect("intervals");
+    assert_eq!(rows.len(), 4);
+    assert_eq!(v["first_guess"], "Erlang C");
+    for (row, (calls, aht)) in rows.iter().zip([(100.0, 180.0), (200.0, 180.0), (0.0, 180.0), (50.0, 240.0)])
+    {
+        let required = row["required"].as_u64().unwrap() as u32;
+        if calls == 0.0 {
+            assert_eq!(required, 0, "no calls, no agents: {row}");
+            assert!(row["at_required"].is_null());
+            continue;
+        }
+        let at = row["at_required"]["service_level"].as_f64().unwrap();
+        let fewer = row["one_fewer"]["service_level"].as_f64().unwrap();
+        assert!(at >= 0.8, "the answer meets 80%: {row}");
+        assert!(fewer < 0.8, "one agent fewer misses it: {row}");
+        // M/M/c is exactly what Erlang C models: the simulation agrees within an agent.
+        let erlang = agents_for_service_level(calls / 1800.0, aht, 20.0, 0.8, Model::C).unwrap();
+        assert_eq!(row["erlang"].as_u64().unwrap() as u32, erlang);
+        assert!(required.abs_diff(erlang) <= 1, "simulated {required} vs Erlang C {erlang}: {row}");
+        assert_eq!(row["scheduled"], 10.0);
+    }
+    // The same seeds give the same answer, and the thread count does not matter.
+    let one = Test::new()
+        .arg("staff")
+        .arg(sc.display().to_string())
+        .args(["--target", "80/20s", "--replications", "20", "--format", "json", "--threads", "1"])
+        .run()
+        .stdout;
+    assert_eq!(one, out);
+}
+
+#[test]
+fn the_table_csv_and_bad_targets() {
+    let sc = mmc_day("csv", "interval,offered,aht\n08:00,100,180\n08:30,150,180\n");
+    let path = sc.display().to_string();
+    Test::new()
+        .args(["staff", &path, "--replications", "5"])
+        .stdout_contains("Staffing for 80% answered within 20 s")
+        .stdout_contains("Erlang C first guess, confirmed by simulation")
+        .stdout_contains("2026-12-01T08:30")
+        .stdout_contains("Understaffed in 2 of 2 intervals: 2026-12-01T08:00, 2026-12-01T08:30")
+        .run();
+    let csv = Test::new().args(["staff", &path, "--replications", "5", "--format", "csv"]).run().stdout;
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "interval,offered,aht_seconds,erlang,required,service_level,service_level_one_fewer,abandon_rate,asa_seconds,scheduled"
+        )
+    );
+    assert!(lines.next().unwrap().starts_with("2026-12-01T08:00,100,180,"));
+    assert_eq!(lines.count(), 1);
+    // With patience the first guess is Erlang A and an abandonment cap counts.
+    Test::new()
+        .args(["staff", "flows/acme/day.yaml", "--replications", "3", "--max-abandon", "3%"])
+        .stdout_contains("Staffing for abandon ≤ 3%")
+        .stdout_contains("Erlang A first guess")
+        .run();
+    for (flag, value, says) in [
+        ("--target", "80", "write PERCENT/THRESHOLD"),
+        ("--target", "120/20s", "above 0 and below 100"),
+        ("--target", "80/soon", "--target \"soon\""),
+        ("--max-abandon", "none", "expected a percentage"),
+        ("--max-asa", "0s", "longer than 0s"),
+    ] {
+        Test::new().args(["staff", &path, flag, value]).status(1).stderr_contains(says).run();
+    }
+}
