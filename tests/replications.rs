@@ -146,3 +146,79 @@ fn the_html_report_is_one_self_contained_page() {
         .run();
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Four shards of a 4-replication run, each run on its own and merged, print exactly what the
+/// 4-replication run prints — text, JSON and the HTML page — on acme's day (callbacks, agent
+/// groups, a forecast); a sharded sweep merges to the sweep; shards of another run are refused.
+#[test]
+fn four_shards_merged_equal_one_four_replication_run() {
+    let dir = std::env::temp_dir().join(format!("callwright-shards-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let at = |name: &str| dir.join(name).display().to_string();
+    let day = ["simulate", "flows/acme/day.yaml", "--replications", "4"];
+    for k in 1..=4 {
+        Test::new().args(day).args(["--shard", &format!("{k}/4"), "--out", &at(&format!("s{k}.json"))]).run();
+    }
+    let shards: Vec<String> = (1..=4).map(|k| at(&format!("s{k}.json"))).collect();
+    let merge = |extra: &[&str]| {
+        let mut t = Test::new().arg("merge");
+        for s in &shards {
+            t = t.arg(s.as_str());
+        }
+        for e in extra {
+            t = t.arg(*e);
+        }
+        t.run().stdout
+    };
+    let whole_page = at("whole.html");
+    let whole = Test::new().args(day).args(["--report", &whole_page]).run().stdout;
+    let merged_page = at("merged.html");
+    assert_eq!(merge(&["--report", &merged_page]), whole);
+    assert!(whole.contains("4 replications"), "{whole}");
+    assert_eq!(std::fs::read(&merged_page).unwrap(), std::fs::read(&whole_page).unwrap());
+    let json = Test::new().args(day).args(["--format", "json"]).run().stdout;
+    assert_eq!(merge(&["--format", "json"]), json);
+
+    // A sweep of 3 points × 2 replications in 4 shards.
+    let sweep = [
+        "simulate",
+        "flows/bench/mmc.yaml",
+        "--calls",
+        "2000",
+        "--sweep",
+        "agents=13..15",
+        "--replications",
+        "2",
+    ];
+    for k in 1..=4 {
+        Test::new()
+            .args(sweep)
+            .args(["--shard", &format!("{k}/4"), "--out", &at(&format!("w{k}.json"))])
+            .run();
+    }
+    let mut t = Test::new().arg("merge");
+    for k in 1..=4 {
+        t = t.arg(at(&format!("w{k}.json")));
+    }
+    assert_eq!(t.run().stdout, Test::new().args(sweep).run().stdout);
+
+    // Shards of another run (another seed), a missing shard, a repeated one.
+    Test::new().args(day).args(["--seed", "9", "--shard", "2/4", "--out", &at("other.json")]).run();
+    Test::new()
+        .arg("merge")
+        .args([shards[0].as_str(), &at("other.json"), shards[2].as_str(), shards[3].as_str()])
+        .status(1)
+        .stderr_contains("are shards of different runs")
+        .run();
+    Test::new()
+        .arg("merge")
+        .args([shards[0].as_str(), shards[1].as_str(), shards[3].as_str()])
+        .status(1)
+        .stderr_contains("missing shards: 3/4")
+        .run();
+    Test::new()
+        .args(["simulate", "flows/bench/mmc.yaml", "--shard", "5/4"])
+        .status(1)
+        .stderr_contains("shard 5 of 4 does not exist")
+        .run();
+}

@@ -65,7 +65,7 @@ fn ms(d: Micros) -> u64 {
 }
 
 /// The callback part of a simulation report.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct CallbackReport {
     pub offered: u64,
     pub accepted: u64,
@@ -88,7 +88,7 @@ pub struct CallbackReport {
     pub p_wait_for_agent: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Percentiles {
     pub mean: f64,
     pub p50: f64,

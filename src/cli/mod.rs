@@ -6,6 +6,7 @@ mod db;
 mod erlang;
 mod explain;
 mod graph;
+mod merge;
 mod output;
 pub mod run;
 mod serve;
@@ -46,6 +47,7 @@ pub enum Command {
     Erlang(erlang::ErlangArgs),
     Explain(explain::ExplainArgs),
     Graph(graph::GraphArgs),
+    Merge(merge::MergeArgs),
     Run(run::RunArgs),
     Serve(serve::ServeArgs),
     Simulate(simulate::SimulateArgs),
@@ -82,6 +84,7 @@ where
         Command::Erlang(a) => erlang::run(a, &mut out),
         Command::Explain(a) => explain::run(a, &mut out),
         Command::Graph(a) => graph::run(a, &mut out),
+        Command::Merge(a) => merge::run(a, &mut out),
         Command::Run(a) => run::run(a, &mut out),
         Command::Serve(a) => serve::run(a, &mut out),
         Command::Simulate(a) => simulate::run(a, &mut out),

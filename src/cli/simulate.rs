@@ -23,7 +23,9 @@ Examples:
   callwright simulate flows/acme/scenario.yaml --agents 12 --format json
   callwright simulate flows/bench/mmc.yaml --patience 120s      (callers abandon: Erlang A)
   callwright simulate flows/acme/scenario.yaml --replications 20   (means with 95% confidence intervals)
-  callwright simulate flows/bench/mmc.yaml --calls 20000 --sweep agents=12..18 --replications 5")]
+  callwright simulate flows/bench/mmc.yaml --calls 20000 --sweep agents=12..18 --replications 5
+  callwright simulate flows/acme/day.yaml --replications 40 --shard 2/4 --out shard-2.json
+                                              (then `callwright merge shard-*.json`)")]
 pub struct SimulateArgs {
     pub scenario: PathBuf,
     /// Stop after this many calls (instead of the scenario's length).
@@ -63,6 +65,14 @@ pub struct SimulateArgs {
     /// `--replications`).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Run only shard K of N of the runs (replications, or sweep points × replications), for
+    /// running one command on many machines; write it with `--out` and put the shards together
+    /// with `callwright merge`, which prints what the whole command would have.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Where `--shard` writes its shard file (JSON); default: standard output.
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -120,7 +130,16 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
         }
         None => None,
     };
+    let shard = match &args.shard {
+        Some(s) => {
+            Some(callwright::sim::shard::parse_shard(s).map_err(|e| bad(format!("--shard {s:?}: {e}")))?)
+        }
+        None => None,
+    };
     let checked = load_checked(&sc.project, out)?;
+    if let Some(shard) = shard {
+        return shard_run(&sc, sweep.as_ref(), shard, &args, out);
+    }
     if let Some(sweep) = sweep {
         return sweep_run(&sc, &sweep, &args, out);
     }
@@ -150,18 +169,7 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
         b.finish_and_clear();
     }
     let wall = started.elapsed().as_secs_f64();
-    if let Some(path) = &args.report {
-        let summary = callwright::sim::replications::summarise(std::slice::from_ref(&result.report));
-        write_report(path, &summary, &args.scenario, 1)?;
-    }
-    let text = match args.format {
-        Format::Text => result.report.to_text(),
-        Format::Json => result.report.to_json(),
-    };
-    out.stdout(&text);
-    if !text.ends_with('\n') {
-        out.stdout("\n");
-    }
+    print_single(&result.report, args.format, args.report.as_deref(), &args.scenario, out)?;
     eprintln!(
         "simulated {} calls in {:.2} s of wall time: {:.0} calls/s",
         result.calls,
@@ -196,22 +204,13 @@ fn sweep_run(
     args: &SimulateArgs,
     out: &mut Output,
 ) -> Result<i32, (i32, String)> {
-    use callwright::sim::sweep::{run_sweep, to_json, to_text};
+    use callwright::sim::sweep::run_sweep;
     let threads = threads(args);
     let started = Instant::now();
     let points =
         run_sweep(sc, sweep, args.replications, threads, &loader(sc)).map_err(|e| (exit::PROBLEMS, e))?;
     let wall = started.elapsed().as_secs_f64();
-    let text = match args.format {
-        Format::Text => to_text(sweep, &points, args.replications),
-        Format::Json => {
-            serde_json::to_string_pretty(&to_json(sweep, &points, args.replications)).unwrap_or_default()
-        }
-    };
-    out.stdout(&text);
-    if !text.ends_with('\n') {
-        out.stdout("\n");
-    }
+    print_sweep(sweep, &points, args.replications, args.format, out);
     let calls: u64 = points.iter().flat_map(|(_, r)| r.iter().map(|r| r.arrived)).sum();
     eprintln!(
         "simulated {} points × {} replications ({calls} calls) on {threads} threads in {wall:.2} s of wall time",
@@ -224,29 +223,13 @@ fn sweep_run(
 /// `--replications N` (N > 1): the runs on worker threads, then the summary with confidence
 /// intervals. The project was checked once already; each worker loads its own copy.
 fn replicate(sc: &scenario::Scenario, args: &SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)> {
-    use callwright::sim::replications::{replication_seed, run_replications, summarise, to_text};
+    use callwright::sim::replications::run_replications;
     let threads = threads(args);
     let load = loader(sc);
     let started = Instant::now();
     let reports = run_replications(sc, args.replications, threads, &load).map_err(|e| (exit::PROBLEMS, e))?;
     let wall = started.elapsed().as_secs_f64();
-    let summary = summarise(&reports);
-    if let Some(path) = &args.report {
-        write_report(path, &summary, &args.scenario, args.replications)?;
-    }
-    let seeds: Vec<u64> = (0..args.replications).map(|i| replication_seed(sc.seed, i)).collect();
-    let text = match args.format {
-        Format::Text => to_text(&summary, &seeds),
-        Format::Json => {
-            let v =
-                serde_json::json!({ "replications": args.replications, "seeds": seeds, "summary": summary });
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        }
-    };
-    out.stdout(&text);
-    if !text.ends_with('\n') {
-        out.stdout("\n");
-    }
+    print_replications(&reports, sc.seed, args.format, args.report.as_deref(), &args.scenario, out)?;
     let calls: u64 = reports.iter().map(|r| r.arrived).sum();
     eprintln!(
         "simulated {} replications ({calls} calls) on {threads} threads in {wall:.2} s of wall time: {:.0} calls/s",
@@ -254,6 +237,111 @@ fn replicate(sc: &scenario::Scenario, args: &SimulateArgs, out: &mut Output) -> 
         calls as f64 / wall.max(1e-9)
     );
     Ok(exit::OK)
+}
+
+/// `--shard K/N`: this shard's runs, written as a shard file for `callwright merge`.
+fn shard_run(
+    sc: &scenario::Scenario,
+    sweep: Option<&callwright::sim::sweep::Sweep>,
+    shard: callwright::sim::shard::Shard,
+    args: &SimulateArgs,
+    out: &mut Output,
+) -> Result<i32, (i32, String)> {
+    let threads = threads(args);
+    let started = Instant::now();
+    let name = args.scenario.display().to_string();
+    let file =
+        callwright::sim::shard::run_shard(sc, &name, sweep, args.replications, shard, threads, &loader(sc))
+            .map_err(|e| (exit::PROBLEMS, e))?;
+    let mut text = serde_json::to_string(&file).map_err(|e| (exit::PROBLEMS, e.to_string()))?;
+    text.push('\n');
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| (exit::USAGE, format!("--out {}: {e}", path.display())))?
+        }
+        None => out.stdout(&text),
+    }
+    eprintln!(
+        "shard {}/{}: {} runs on {threads} threads in {:.2} s of wall time",
+        shard.k,
+        shard.n,
+        file.runs.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(exit::OK)
+}
+
+/// One run's report, as text or JSON, and its page with `--report`.
+pub(super) fn print_single(
+    report: &callwright::sim::report::Report,
+    format: Format,
+    page: Option<&std::path::Path>,
+    scenario: &std::path::Path,
+    out: &mut Output,
+) -> Result<(), (i32, String)> {
+    if let Some(path) = page {
+        let summary = callwright::sim::replications::summarise(std::slice::from_ref(report));
+        write_report(path, &summary, scenario, 1)?;
+    }
+    let text = match format {
+        Format::Text => report.to_text(),
+        Format::Json => report.to_json(),
+    };
+    print(out, &text);
+    Ok(())
+}
+
+/// The summary of replications (means with 95% intervals), and its page with `--report`.
+pub(super) fn print_replications(
+    reports: &[callwright::sim::report::Report],
+    seed: u64,
+    format: Format,
+    page: Option<&std::path::Path>,
+    scenario: &std::path::Path,
+    out: &mut Output,
+) -> Result<(), (i32, String)> {
+    use callwright::sim::replications::{replication_seed, summarise, to_text};
+    let n = reports.len() as u32;
+    let summary = summarise(reports);
+    if let Some(path) = page {
+        write_report(path, &summary, scenario, n)?;
+    }
+    let seeds: Vec<u64> = (0..n).map(|i| replication_seed(seed, i)).collect();
+    let text = match format {
+        Format::Text => to_text(&summary, &seeds),
+        Format::Json => {
+            let v = serde_json::json!({ "replications": n, "seeds": seeds, "summary": summary });
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        }
+    };
+    print(out, &text);
+    Ok(())
+}
+
+/// The sweep's table (or JSON).
+pub(super) fn print_sweep(
+    sweep: &callwright::sim::sweep::Sweep,
+    points: &[(u32, Vec<callwright::sim::report::Report>)],
+    replications: u32,
+    format: Format,
+    out: &mut Output,
+) {
+    use callwright::sim::sweep::{to_json, to_text};
+    let text = match format {
+        Format::Text => to_text(sweep, points, replications),
+        Format::Json => {
+            serde_json::to_string_pretty(&to_json(sweep, points, replications)).unwrap_or_default()
+        }
+    };
+    print(out, &text);
+}
+
+/// Standard output, ending with a newline.
+fn print(out: &mut Output, text: &str) {
+    out.stdout(text);
+    if !text.ends_with('\n') {
+        out.stdout("\n");
+    }
 }
 
 /// `--report FILE`: the HTML page of a summary.

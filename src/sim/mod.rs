@@ -8,6 +8,7 @@ pub mod report;
 mod roster;
 pub mod scenario;
 mod scenario_parser;
+pub mod shard;
 pub mod simulator;
 pub mod staffing;
 pub mod sweep;

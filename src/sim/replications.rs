@@ -30,32 +30,42 @@ pub fn replication_seed(seed: u64, i: u32) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Runs `n` replications of `scenario` on `threads` workers. Each worker builds its own project
-/// with `load` (a checked project holds single-threaded parts), then takes replications in turn.
-/// The reports come back in replication order.
+/// Runs `n` replications of `scenario` on `threads` workers (replication `i` with
+/// [`replication_seed`]`(seed, i)`). The reports come back in replication order.
 pub fn run_replications(
     scenario: &Scenario,
     n: u32,
     threads: usize,
     load: &(dyn Fn() -> Result<CheckedProject, String> + Sync),
 ) -> Result<Vec<Report>, String> {
+    let runs: Vec<Scenario> =
+        (0..n).map(|i| scenario.clone().with_seed(replication_seed(scenario.seed, i))).collect();
+    run_all(&runs, threads, load)
+}
+
+/// Runs every scenario of `runs` on `threads` workers. Each worker builds its own project with
+/// `load` (a checked project holds single-threaded parts), then takes runs in turn. The reports
+/// come back in the order of `runs`, whatever the thread count.
+pub fn run_all(
+    runs: &[Scenario],
+    threads: usize,
+    load: &(dyn Fn() -> Result<CheckedProject, String> + Sync),
+) -> Result<Vec<Report>, String> {
+    let n = runs.len();
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Report, String>>>> = Mutex::new(vec![None; n as usize]);
-    let workers = threads.clamp(1, n.max(1) as usize);
+    let results: Mutex<Vec<Option<Result<Report, String>>>> = Mutex::new(vec![None; n]);
+    let workers = threads.clamp(1, n.max(1));
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 let checked = load();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= n as usize {
+                    if i >= n {
                         break;
                     }
                     let report = match &checked {
-                        Ok(checked) => {
-                            let sc = scenario.clone().with_seed(replication_seed(scenario.seed, i as u32));
-                            simulate(checked, &sc, &|_| {}).map(|r| r.report)
-                        }
+                        Ok(checked) => simulate(checked, &runs[i], &|_| {}).map(|r| r.report),
                         Err(e) => Err(e.clone()),
                     };
                     if let Ok(mut all) = results.lock() {
@@ -68,7 +78,7 @@ pub fn run_replications(
     let all = results.into_inner().map_err(|_| "a replication's worker failed".to_string())?;
     all.into_iter()
         .enumerate()
-        .map(|(i, r)| r.unwrap_or_else(|| Err(format!("replication {i} did not run"))))
+        .map(|(i, r)| r.unwrap_or_else(|| Err(format!("run {i} did not run"))))
         .collect()
 }
 

@@ -25,7 +25,7 @@
 //!
 //! A ratio with a zero denominator is 0.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -43,7 +43,7 @@ pub fn round6(x: f64) -> f64 {
 }
 
 /// The three service-level definitions at one threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceLevel {
     pub threshold_seconds: f64,
     /// Answered within t / offered.
@@ -55,7 +55,7 @@ pub struct ServiceLevel {
 }
 
 /// Percentiles of the wait of answered calls, in seconds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WaitPercentiles {
     pub p50: f64,
     pub p80: f64,
@@ -66,7 +66,7 @@ pub struct WaitPercentiles {
 }
 
 /// The figures of one queue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueReport {
     pub offered: u64,
     pub answered: u64,
@@ -85,7 +85,7 @@ pub struct QueueReport {
 }
 
 /// The figures of one reporting interval, counted by the interval a call arrived or was offered in.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IntervalReport {
     /// Local start time, such as `2026-12-01T08:30`.
     pub start: String,
@@ -101,7 +101,7 @@ pub struct IntervalReport {
 }
 
 /// The result of a run. The JSON keys are the field names, in this order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub offered: u64,
     pub answered: u64,
@@ -124,21 +124,21 @@ pub struct Report {
     pub per_interval: Vec<IntervalReport>,
     /// Callbacks offered, accepted, completed, failed by reason, attempts, time to callback;
     /// present when the run offered or created any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callbacks: Option<crate::callbacks::stats::CallbackReport>,
     /// Per data action: calls, failures, time-outs and the mean time callers waited on it;
     /// present when the flow called any.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub data_actions: BTreeMap<String, DataActionReport>,
     /// Per agent group of the scenario: its agents and how busy they were with calls (talk time
     /// / the group's scheduled agent time), the occupancy that stays right when agents are shared
     /// between queues. Present for scenarios with agent groups.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub per_group: BTreeMap<String, GroupReport>,
 }
 
 /// How busy one agent group was.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupReport {
     pub agents: u32,
     /// Talk time (calls and callbacks) / the group's agent time as scheduled.
@@ -147,7 +147,7 @@ pub struct GroupReport {
 }
 
 /// How one data action did over a run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataActionReport {
     pub calls: u64,
     pub failed: u64,
