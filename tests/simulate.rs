@@ -269,3 +269,49 @@ fn a_data_action_mix_and_latency_show_in_the_report() {
     let expected = (0.4 * (calls - timed_out) + 3.0 * timed_out) / calls;
     assert!((d["mean_seconds"].as_f64().unwrap() - expected).abs() < 1e-6, "{d} vs {expected}");
 }
+
+/// Handle times drawn from observed durations (`{ empirical: talk.csv }`) and from a gamma fit:
+/// with agents always free, the simulated mean talk time is the file's mean (or the gamma's), a
+/// forecast's AHT moves it while keeping the shape, and a bad cell is reported at its place.
+#[test]
+fn empirical_and_gamma_handle_times() {
+    let dir = std::env::temp_dir().join(format!("callwright-emp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Observed talk times: mean (60 + 120 + 240 + 480) / 4 = 225 s.
+    std::fs::write(dir.join("talk.csv"), "call,duration\nc1,60\nc2,2m\nc3,240\nc4,8m\n").unwrap();
+    let bench = std::fs::canonicalize("flows/bench").unwrap();
+    let scenario = |handle: &str, traffic: &str| {
+        let sc = dir.join("s.yaml");
+        std::fs::write(
+            &sc,
+            format!(
+                "project: {}\nflow: Bench\nlength: {{ calls: 20000 }}\ntraffic:\n{traffic}\ncallers:\n  handle_time: {handle}\nagents: 100\n",
+                bench.display()
+            ),
+        )
+        .unwrap();
+        let out =
+            Test::new().arg("simulate").arg(sc.display().to_string()).args(["--format", "json"]).run().stdout;
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let q = v["per_queue"].as_object().unwrap().values().next().unwrap().clone();
+        q["talk_seconds"].as_f64().unwrap() / q["answered"].as_f64().unwrap()
+    };
+    let mean = scenario("{ empirical: talk.csv }", "  rate: 10/min");
+    assert!((mean - 225.0).abs() < 225.0 * 0.03, "empirical mean talk {mean}");
+    let mean = scenario("{ gamma: { mean: 200s, sd: 100s } }", "  rate: 10/min");
+    assert!((mean - 200.0).abs() < 200.0 * 0.03, "gamma mean talk {mean}");
+    // A forecast's AHT of 450 s doubles every observed duration.
+    std::fs::write(dir.join("f.csv"), "interval,offered,aht\n08:00,300,450\n08:30,300,450\n").unwrap();
+    let mean = scenario("{ empirical: talk.csv }", "  forecast: f.csv");
+    assert!((mean - 450.0).abs() < 450.0 * 0.06, "moved empirical mean talk {mean}");
+    std::fs::write(dir.join("talk.csv"), "duration\n60\n\n1O0\n").unwrap();
+    let sc = dir.join("s.yaml");
+    Test::new()
+        .arg("simulate")
+        .arg(sc.display().to_string())
+        .status(1)
+        .stderr_contains("talk.csv:4:1")
+        .stderr_contains("`1O0` is not a duration")
+        .run();
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -50,17 +50,7 @@ pub fn parse_forecast(
     start: Option<NaiveDateTime>,
 ) -> Result<Forecast, ScenarioError> {
     let at = |span: Span, message: String, help: Option<&str>| {
-        let before = &text[..span.lo.min(text.len() as u32) as usize];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        ScenarioError {
-            file: name.to_string(),
-            line: u32::try_from(line).ok(),
-            column: u32::try_from(column).ok(),
-            field: String::new(),
-            message,
-            help: help.map(str::to_string),
-        }
+        ScenarioError::in_text(name, text, span, message, help)
     };
     let table = CsvTable::parse(FileId(0), text).map_err(|(m, s)| at(s, m, None))?;
     let top = Span::new(FileId(0), 0, 0);
@@ -128,9 +118,7 @@ pub fn parse_forecast(
         offered.push(x);
         if let Some(ac) = ac {
             let a = cell(ac)?;
-            let secs = a.text.parse::<f64>().ok().map(|s| (s * MICROS_PER_SEC as f64).round() as Micros);
-            let m = secs
-                .or_else(|| crate::time::parse_duration(&a.text).ok())
+            let m = cell_duration(&a.text)
                 .filter(|m| *m > 0 && *m <= 24 * 3600 * MICROS_PER_SEC)
                 .ok_or_else(|| {
                     at(
@@ -167,6 +155,14 @@ pub fn parse_forecast(
         return Err(at(top, "every interval has zero calls; no call would arrive".into(), None));
     }
     Ok(Forecast { start: starts[0], interval, offered, aht: ac.map(|_| aht) })
+}
+
+/// A duration cell as WFM tools and ACD exports write it: seconds (`300`, `12.5`) or a duration
+/// (`5m`, `4m30s`).
+pub(super) fn cell_duration(text: &str) -> Option<Micros> {
+    let secs = text.parse::<f64>().ok().filter(|s| s.is_finite() && s.abs() < 1e12);
+    secs.map(|s| (s * MICROS_PER_SEC as f64).round() as Micros)
+        .or_else(|| crate::time::parse_duration(text).ok())
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! Simulation: scenarios, traffic, metrics, and queueing theory to check them against.
+pub mod dist;
 pub mod erlang;
 pub mod forecast;
 pub mod html_report;
 pub mod metrics;
+pub mod observed;
 pub mod replications;
 pub mod report;
 mod roster;

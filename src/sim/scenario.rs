@@ -54,7 +54,11 @@
 //! Exactly one of `traffic.rate` and the profile pair must be given.
 //!
 //! Distributions: `{ fixed: D }`, `{ exponential: MEAN }`, `{ uniform: [LO, HI] }`,
-//! `{ lognormal: { mean: M, sd: S } }`. Means must be above zero, `LO ≤ HI`, `S ≥ 0`.
+//! `{ lognormal: { mean: M, sd: S } }`, `{ gamma: { mean: M, sd: S } }` and
+//! `{ empirical: FILE.csv }` — observed durations (relative to the scenario; a column `duration`,
+//! `seconds`, `handle_time` or `aht`, or the only column; seconds or `4m32s`), each drawn with
+//! equal probability. Means must be above zero, `LO ≤ HI`, `S ≥ 0` (`S > 0` for gamma). A
+//! forecast's AHT moves any of them to its mean, keeping the shape.
 //!
 //! Durations are written as in `center.yaml` (`30s`, `5m`, `1h30m`, `2d`, or a bare number of
 //! seconds); here `500ms` keeps its milliseconds instead of rounding up to a second.
@@ -75,6 +79,7 @@
 //! Loading never panics: every problem is a [`ScenarioError`] naming the field, with a line and
 //! column when they can be found.
 
+pub use super::dist::{Dist, Empirical};
 pub use super::scenario_parser::{ScenarioError, load_scenario, parse_rate, parse_scenario};
 use crate::model::AgentsSpec;
 use crate::time::{MICROS_PER_SEC, Micros};
@@ -234,82 +239,6 @@ impl Traffic {
             at.format("%Y-%m-%dT%H:%M:%S").to_string()
         }
     }
-}
-
-/// A distribution of durations.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Dist {
-    Fixed(Micros),
-    Exponential {
-        mean: Micros,
-    },
-    Uniform {
-        lo: Micros,
-        hi: Micros,
-    },
-    /// Log-normal with this mean and standard deviation (of the duration itself, not its log).
-    LogNormal {
-        mean: Micros,
-        sd: Micros,
-    },
-}
-
-impl Dist {
-    /// One draw. `u` returns uniform numbers in `[0, 1)`; exponential and uniform take one, log-normal
-    /// two (Box–Muller), fixed none. The result is rounded to whole microseconds and is never negative.
-    pub fn sample(&self, u: &mut dyn FnMut() -> f64) -> Micros {
-        let x = match *self {
-            Dist::Fixed(m) => return m.max(0),
-            Dist::Exponential { mean } => -(mean as f64) * (1.0 - u()).ln(),
-            Dist::Uniform { lo, hi } => lo as f64 + u() * (hi - lo) as f64,
-            Dist::LogNormal { mean, sd } => {
-                let (mu, sigma) = lognormal_params(mean as f64, sd as f64);
-                let u1 = 1.0 - u(); // (0, 1]: ln never sees 0
-                let u2 = u();
-                let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
-                (mu + sigma * z).exp()
-            }
-        };
-        // `as` saturates (and maps NaN to 0), so an extreme draw cannot wrap.
-        (x.round() as Micros).max(0)
-    }
-
-    /// The mean.
-    pub fn mean(&self) -> Micros {
-        match *self {
-            Dist::Fixed(m) => m,
-            Dist::Exponential { mean } | Dist::LogNormal { mean, .. } => mean,
-            Dist::Uniform { lo, hi } => lo + (hi - lo) / 2,
-        }
-    }
-
-    /// The same family with its mean moved to `mean`, keeping the shape (the coefficient of
-    /// variation): fixed → fixed, exponential → exponential, uniform and log-normal scaled.
-    pub fn with_mean(&self, mean: Micros) -> Dist {
-        let old = self.mean();
-        let scale = |v: Micros| {
-            if old <= 0 { mean } else { ((v as f64) * (mean as f64) / (old as f64)).round() as Micros }
-        };
-        match *self {
-            Dist::Fixed(_) => Dist::Fixed(mean),
-            Dist::Exponential { .. } => Dist::Exponential { mean },
-            Dist::Uniform { lo, hi } => {
-                if old <= 0 {
-                    Dist::Uniform { lo: mean, hi: mean }
-                } else {
-                    Dist::Uniform { lo: scale(lo), hi: scale(hi) }
-                }
-            }
-            Dist::LogNormal { sd, .. } => Dist::LogNormal { mean, sd: if old <= 0 { 0 } else { scale(sd) } },
-        }
-    }
-}
-
-/// `(μ, σ)` of the underlying normal for a log-normal with this mean and standard deviation.
-fn lognormal_params(mean: f64, sd: f64) -> (f64, f64) {
-    let mean = mean.max(f64::MIN_POSITIVE);
-    let s2 = (1.0 + (sd * sd) / (mean * mean)).ln();
-    (mean.ln() - s2 / 2.0, s2.sqrt())
 }
 
 /// A caller's choice among keys, as cumulative probabilities in the order written. Whatever is left

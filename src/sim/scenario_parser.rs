@@ -34,6 +34,28 @@ impl ScenarioError {
     pub fn whole_file(file: &str, message: String, help: Option<String>) -> ScenarioError {
         ScenarioError { file: file.to_owned(), line: None, column: None, field: String::new(), message, help }
     }
+
+    /// A problem at `span` of `text`, a file the scenario names (a forecast, observed
+    /// durations): its line and column, no field.
+    pub fn in_text(
+        file: &str,
+        text: &str,
+        span: crate::source::Span,
+        message: String,
+        help: Option<&str>,
+    ) -> ScenarioError {
+        let before = &text[..(span.lo as usize).min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        ScenarioError {
+            file: file.to_string(),
+            line: u32::try_from(line).ok(),
+            column: u32::try_from(column).ok(),
+            field: String::new(),
+            message,
+            help: help.map(str::to_string),
+        }
+    }
 }
 
 impl fmt::Display for ScenarioError {
@@ -67,7 +89,7 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Checks scenario text. `name` is used in errors; `project` is resolved against `base`.
 pub fn parse_scenario(text: &str, name: &str, base: &Path) -> Result<Scenario, ScenarioError> {
-    let p = Parser { text, file: name };
+    let p = Parser { text, file: name, base };
     p.scenario(base)
 }
 
@@ -93,18 +115,21 @@ const TIMING_FIELDS: &[&str] = &["decide", "dial_after", "ring", "no_answer_afte
 const LENGTH_FIELDS: &[&str] = &["calls", "hours"];
 const TRAFFIC_FIELDS: &[&str] = &["start", "timezone", "rate", "interval", "calls_per_interval", "forecast"];
 const CALLER_FIELDS: &[&str] = &["patience", "handle_time", "menus", "asks", "default_keys"];
-const DIST_FIELDS: &[&str] = &["fixed", "exponential", "uniform", "lognormal"];
+const DIST_FIELDS: &[&str] = &["fixed", "exponential", "uniform", "lognormal", "gamma", "empirical"];
 const LOGNORMAL_FIELDS: &[&str] = &["mean", "sd"];
 const GROUP_FIELDS: &[&str] = &["name", "count", "queues", "skills", "wrap_up", "shift", "breaks"];
 const SL_FIELDS: &[&str] = &["threshold"];
 
 const RATE_HELP: &str = "write calls per period, such as `45/s`, `160/min`, `2700/h` or `100/30m`";
-const DIST_HELP: &str = "write `{ exponential: 120s }`, `{ fixed: 60s }`, `{ uniform: [30s, 90s] }` or \
-     `{ lognormal: { mean: 180s, sd: 60s } }`";
+const DIST_HELP: &str = "write `{ exponential: 120s }`, `{ fixed: 60s }`, `{ uniform: [30s, 90s] }`, \
+     `{ lognormal: { mean: 180s, sd: 60s } }`, `{ gamma: { mean: 180s, sd: 90s } }` or \
+     `{ empirical: handle_times.csv }`";
 
 struct Parser<'a> {
     text: &'a str,
     file: &'a str,
+    /// The scenario's folder: files it names (forecast, observed durations) are relative to it.
+    base: &'a Path,
 }
 
 type R<T> = Result<T, ScenarioError>;
@@ -626,12 +651,30 @@ impl Parser<'_> {
                 }
                 Ok(Dist::Uniform { lo, hi })
             }
+            "empirical" => {
+                let file = self.string(value, &p)?;
+                // A file that cannot be read is reported here; a bad cell at its own place.
+                let e = super::observed::read_durations(&self.base.join(&file))
+                    .map_err(|e| if e.line.is_none() { self.err(&p, e.message, e.help) } else { e })?;
+                Ok(Dist::Empirical(std::sync::Arc::new(e)))
+            }
             _ => {
-                let lm = self.mapping(value, &p, "`{ lognormal: { mean: 180s, sd: 60s } }`")?;
+                let example = format!("`{{ {name}: {{ mean: 180s, sd: 60s }} }}`");
+                let lm = self.mapping(value, &p, &example)?;
                 self.check_keys(lm, &p, LOGNORMAL_FIELDS, "setting")?;
                 let mean = self
                     .positive_duration(self.required(lm, &p, "mean", "`mean: 180s`")?, &child(&p, "mean"))?;
                 let sd = self.duration(self.required(lm, &p, "sd", "`sd: 60s`")?, &child(&p, "sd"))?;
+                if name == "gamma" {
+                    if sd <= 0 {
+                        return Err(self.err(
+                            &child(&p, "sd"),
+                            "a gamma distribution needs a spread above zero",
+                            Some("for a constant duration write `{ fixed: 180s }`".into()),
+                        ));
+                    }
+                    return Ok(Dist::Gamma { mean, sd });
+                }
                 Ok(Dist::LogNormal { mean, sd })
             }
         }
@@ -1184,6 +1227,7 @@ service_level: { threshold: 20s }
             (Dist::Exponential { mean: 120_000_000 }, 0.015),
             (Dist::Uniform { lo: 30_000_000, hi: 90_000_000 }, 0.005),
             (Dist::LogNormal { mean: 180_000_000, sd: 60_000_000 }, 0.005),
+            (Dist::Gamma { mean: 180_000_000, sd: 90_000_000 }, 0.01),
         ] {
             let mut sum = 0.0;
             let mut sq = 0.0;
@@ -1197,12 +1241,7 @@ service_level: { threshold: 20s }
             let want = dist.mean() as f64;
             assert!((mean - want).abs() <= want * rel_tol, "{dist:?}: mean {mean}, want {want}");
             let sd = (sq / n as f64 - mean * mean).max(0.0).sqrt();
-            let want_sd = match dist {
-                Dist::Fixed(_) => 0.0,
-                Dist::Exponential { mean } => mean as f64,
-                Dist::Uniform { lo, hi } => (hi - lo) as f64 / 12f64.sqrt(),
-                Dist::LogNormal { sd, .. } => sd as f64,
-            };
+            let want_sd = dist.sd_secs() * MICROS_PER_SEC as f64;
             assert!((sd - want_sd).abs() <= want_sd * 0.03 + 1.0, "{dist:?}: sd {sd}, want {want_sd}");
         }
         // Extreme draws stay finite and non-negative.
@@ -1312,9 +1351,19 @@ service_level: { threshold: 20s }
             ),
             (EXAMPLE.replace("{ exponential: 1s }", "1s"), "callers.handle_time", "does not say how"),
             (
-                EXAMPLE.replace("{ exponential: 1s }", "{ gamma: 1s }"),
-                "callers.handle_time.gamma",
+                EXAMPLE.replace("{ exponential: 1s }", "{ weibull: 1s }"),
+                "callers.handle_time.weibull",
                 "unknown distribution",
+            ),
+            (
+                EXAMPLE.replace("{ exponential: 1s }", "{ gamma: { mean: 3m, sd: 0s } }"),
+                "callers.handle_time.gamma.sd",
+                "spread above zero",
+            ),
+            (
+                EXAMPLE.replace("{ exponential: 1s }", "{ empirical: no-such-durations.csv }"),
+                "callers.handle_time.empirical",
+                "cannot read the durations",
             ),
             (
                 EXAMPLE.replace("{ exponential: 1s }", "{ uniform: [9s, 1s] }"),

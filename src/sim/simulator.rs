@@ -86,7 +86,7 @@ pub fn simulate(
     }
     let (acd, agents) = build_acd(checked, &scenario.agents)?;
     let rt = VirtualRuntime::new(scenario.seed);
-    let handle_dist = scenario.callers.handle_time;
+    let handle_dist = scenario.callers.handle_time.clone();
     let engine = Engine::builder(rt.clone(), checked, acd)
         .forget_callback_requests()
         .callback_handle(move |rt: &VirtualRuntime| handle_dist.sample(&mut || rt.uniform()))
@@ -186,7 +186,7 @@ pub fn simulate(
                 // The forecast's AHT for the interval the call arrives in, when it gives one.
                 let handle = match &traffic.aht {
                     Some(aht) if !aht.is_empty() => {
-                        model.handle_time.with_mean(aht[arrival_interval % aht.len()]).sample(&mut u)
+                        model.handle_time.sample_at_mean(aht[arrival_interval % aht.len()], &mut u)
                     }
                     _ => model.handle_time.sample(&mut u),
                 };

@@ -197,7 +197,7 @@ pub fn staff(
 /// Erlang C, or Erlang A with the patience's mean when callers abandon: the fewest agents meeting
 /// every target in the model.
 fn erlang_guess(rate: f64, aht_secs: f64, scenario: &Scenario, targets: &Targets) -> Option<u32> {
-    let model = match scenario.callers.patience {
+    let model = match &scenario.callers.patience {
         None => Model::C,
         Some(p) => Model::A { patience_secs: p.mean() as f64 / MICROS_PER_SEC as f64 },
     };
