@@ -315,3 +315,40 @@ fn empirical_and_gamma_handle_times() {
         .run();
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `traffic.overdispersion: 0.3`: the calls per half hour vary as a negative binomial, variance
+/// m + (0.3·m)² = 1,000 for m = 100, against Poisson's 100 without it; the mean stays 100.
+#[test]
+fn overdispersed_arrivals_vary_more_than_poisson() {
+    let dir = std::env::temp_dir().join(format!("callwright-od-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bench = std::fs::canonicalize("flows/bench").unwrap();
+    let moments = |od: &str| {
+        let sc = dir.join("s.yaml");
+        std::fs::write(
+            &sc,
+            format!(
+                "project: {}\nflow: Bench\nlength: {{ hours: 150 }}\ntraffic:\n  rate: 100/30m\n{od}\ncallers:\n  handle_time: {{ exponential: 1s }}\nagents: 5\n",
+                bench.display()
+            ),
+        )
+        .unwrap();
+        let out =
+            Test::new().arg("simulate").arg(sc.display().to_string()).args(["--format", "json"]).run().stdout;
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let xs: Vec<f64> =
+            v["per_interval"].as_array().unwrap().iter().map(|i| i["arrived"].as_f64().unwrap()).collect();
+        assert_eq!(xs.len(), 300);
+        let m = xs.iter().sum::<f64>() / xs.len() as f64;
+        let var = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (xs.len() - 1) as f64;
+        (m, var)
+    };
+    let (m, var) = moments("");
+    assert!((m - 100.0).abs() < 3.0 && (70.0..140.0).contains(&var), "Poisson: mean {m}, variance {var}");
+    let (m, var) = moments("  overdispersion: 30%");
+    assert!(
+        (m - 100.0).abs() < 8.0 && (650.0..1500.0).contains(&var),
+        "over-dispersed: mean {m}, variance {var}"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}

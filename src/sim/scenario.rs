@@ -42,6 +42,7 @@
 //! | `traffic.timezone` | IANA name such as `Europe/Amsterdam` | `UTC` |
 //! | `traffic.rate` | `<calls>/<period>`; period `s`, `min`, `h`, `d` or a duration such as `30m` | |
 //! | `traffic.interval` + `traffic.calls_per_interval` | a profile: expected calls in each interval, repeated | |
+//! | `traffic.overdispersion` | the coefficient of variation of each interval's rate, 0 to 2 (`0.15` or `15%`): every interval's rate times its own gamma factor with mean 1, so calls per interval vary as days do around a forecast | `0` (Poisson) |
 //! | `traffic.forecast` | a forecast CSV (relative to the scenario): columns `interval` (`08:00` or `2026-12-01T08:00`, equally spaced), `offered` (expected calls) and optionally `aht` (`300`, `5m`): the profile, the start time of day, the handle-time mean per interval, and (without `length`) the run's length | |
 //! | `callers.patience` | `none` or a distribution (time a caller waits in queue before hanging up) | `none` |
 //! | `callers.handle_time` | a distribution (talk time) | required |
@@ -153,6 +154,11 @@ pub struct Traffic {
     /// The forecast's average handle time per interval (repeating like the calls), when it gives
     /// one: each call's handle time is drawn from `callers.handle_time` moved to this mean.
     pub aht: Option<Vec<Micros>>,
+    /// The coefficient of variation of each interval's rate (0: plain Poisson). Each interval's
+    /// rate is multiplied by its own gamma-distributed factor with mean 1, so the calls per
+    /// interval vary more than Poisson (negative binomial: variance m + (cv·m)²), as real days
+    /// vary around their forecast.
+    pub overdispersion: f64,
 }
 
 /// The Poisson arrival rate over time.

@@ -113,7 +113,8 @@ const CUSTOMER_ODDS: &[&str] = &["answer", "busy", "machine"];
 const AGENT_ODDS: &[&str] = &["accept", "reject"];
 const TIMING_FIELDS: &[&str] = &["decide", "dial_after", "ring", "no_answer_after", "busy", "not_responding"];
 const LENGTH_FIELDS: &[&str] = &["calls", "hours"];
-const TRAFFIC_FIELDS: &[&str] = &["start", "timezone", "rate", "interval", "calls_per_interval", "forecast"];
+const TRAFFIC_FIELDS: &[&str] =
+    &["start", "timezone", "rate", "interval", "calls_per_interval", "forecast", "overdispersion"];
 const CALLER_FIELDS: &[&str] = &["patience", "handle_time", "menus", "asks", "default_keys"];
 const DIST_FIELDS: &[&str] = &["fixed", "exponential", "uniform", "lognormal", "gamma", "empirical"];
 const LOGNORMAL_FIELDS: &[&str] = &["mean", "sd"];
@@ -465,6 +466,25 @@ impl Parser<'_> {
                 start
             }
         };
+        let overdispersion = match m.get("overdispersion").filter(|v| !v.is_null()) {
+            None => 0.0,
+            Some(v) => {
+                let p = child(path, "overdispersion");
+                let cv = match v {
+                    Value::String(t) if t.trim().ends_with('%') => {
+                        t.trim().trim_end_matches('%').trim().parse::<f64>().ok().map(|x| x / 100.0)
+                    }
+                    other => self.number(other, &p).ok(),
+                };
+                cv.filter(|cv| (0.0..=2.0).contains(cv)).ok_or_else(|| {
+                    self.err(
+                        &p,
+                        format!("expected the rate's coefficient of variation from 0 to 2, not {}", show(v)),
+                        Some("write e.g. `0.15` or `15%` (each interval's rate varies by about 15%)".into()),
+                    )
+                })?
+            }
+        };
         let rate = m.get("rate").filter(|v| !v.is_null());
         let interval = m.get("interval").filter(|v| !v.is_null());
         let calls = m.get("calls_per_interval").filter(|v| !v.is_null());
@@ -487,6 +507,7 @@ impl Parser<'_> {
                 timezone,
                 arrivals: Arrivals::Profile { interval: forecast.interval, calls: forecast.offered },
                 aht: forecast.aht,
+                overdispersion,
             });
         }
         let arrivals = match (rate, interval, calls) {
@@ -573,7 +594,7 @@ impl Parser<'_> {
                 ));
             }
         };
-        Ok(Traffic { start, timezone, arrivals, aht: None })
+        Ok(Traffic { start, timezone, arrivals, aht: None, overdispersion })
     }
 
     fn callers(&self, v: &Value, path: &[Seg]) -> R<CallerModel> {

@@ -2,7 +2,7 @@
 
 use super::metrics::Metrics;
 use super::report::Report;
-use super::scenario::{CallerModel, Length, Scenario};
+use super::scenario::{CallerModel, Dist, Length, Scenario};
 use crate::project::CheckedProject;
 use crate::runtime::build_acd;
 use crate::runtime::{
@@ -129,6 +129,12 @@ pub fn simulate(
             // The roster's next change, handled by this loop so that it ends with the arrivals
             // (a task of its own would keep the run alive until the next shift).
             let mut change = roster.as_ref().and_then(|r| r.next_change(0));
+            // Over-dispersion: each interval's rate factor, drawn when the interval is first
+            // reached (so a plain Poisson run draws nothing extra and keeps its numbers).
+            let cv = traffic.overdispersion;
+            let factor_dist =
+                (cv > 0.0).then(|| Dist::Gamma { mean: 1_000_000, sd: (cv * 1e6).round() as Micros });
+            let mut factors: Vec<f64> = Vec::new();
             loop {
                 let now = rt.now();
                 if let (Some(r), Some(at)) = (&roster, change)
@@ -147,7 +153,14 @@ pub fn simulate(
                 }
                 // Piecewise-constant Poisson: draw a gap at the current rate; if it crosses into
                 // the next interval, restart the draw there (memorylessness makes this exact).
-                let rate = traffic.rate_at(now);
+                let mut rate = traffic.rate_at(now);
+                if let Some(d) = &factor_dist {
+                    let i = traffic.interval_of(now);
+                    while factors.len() <= i {
+                        factors.push(d.sample(&mut || rt.uniform()) as f64 / 1e6);
+                    }
+                    rate *= factors[i];
+                }
                 // A roster change is a boundary too: the draw restarts after it (memoryless).
                 let boundary = (now / interval + 1) * interval;
                 let boundary = change.map_or(boundary, |c| boundary.min(c));
@@ -158,7 +171,7 @@ pub fn simulate(
                 let gap = (-(1.0 - rt.uniform()).ln() / rate * 1e6) as Micros;
                 let at = now + gap.max(0);
                 let profile = matches!(traffic.arrivals, super::scenario::Arrivals::Profile { .. });
-                if (profile || change.is_some()) && at >= boundary {
+                if (profile || change.is_some() || factor_dist.is_some()) && at >= boundary {
                     rt.sleep_until(boundary).await;
                     continue;
                 }
