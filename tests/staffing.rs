@@ -82,7 +82,7 @@ fn the_table_csv_and_bad_targets() {
     assert_eq!(
         lines.next(),
         Some(
-            "interval,offered,aht_seconds,erlang,required,service_level,service_level_one_fewer,abandon_rate,asa_seconds,scheduled"
+            "interval,offered,aht_seconds,erlang,required,to_schedule,service_level,service_level_one_fewer,abandon_rate,asa_seconds,scheduled"
         )
     );
     assert!(lines.next().unwrap().starts_with("2026-12-01T08:00,100,180,"));

@@ -20,7 +20,8 @@ use callwright::sim::staffing::{self, Effort, Targets};
 Examples:
   callwright staff flows/acme/day.yaml                       80% within the scenario's threshold
   callwright staff flows/acme/day.yaml --target 80/20s --max-abandon 5%
-  callwright staff flows/acme/day.yaml --max-asa 30s --format csv > staffing.csv")]
+  callwright staff flows/acme/day.yaml --max-asa 30s --format csv > staffing.csv
+  callwright staff flows/acme/day.yaml --shrinkage 30%          agents to schedule, not only to seat")]
 pub struct StaffArgs {
     pub scenario: PathBuf,
     /// Service level: `PERCENT/THRESHOLD`, e.g. `80/20s` (80% of offered calls answered within
@@ -34,6 +35,10 @@ pub struct StaffArgs {
     /// Average speed of answer (mean wait of answered calls), at most: `30s`.
     #[arg(long, value_name = "DURATION")]
     pub max_asa: Option<String>,
+    /// The share of paid time agents are off the phones beyond the roster's breaks (absence,
+    /// meetings, coaching): the table's `Schedule` column is the requirement grossed up by it.
+    #[arg(long, value_name = "PERCENT")]
+    pub shrinkage: Option<String>,
     /// Seeded runs per interval and staffing level.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=callwright::sim::replications::REPLICATIONS_MAX as i64))]
     pub replications: u32,
@@ -93,8 +98,16 @@ fn run_inner(args: StaffArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     if let Some(s) = args.seed {
         sc = sc.with_seed(s);
     }
-    let mut targets =
-        Targets { service_level: None, threshold: sc.sl_threshold, max_abandon: None, max_asa: None };
+    let mut targets = Targets {
+        service_level: None,
+        threshold: sc.sl_threshold,
+        max_abandon: None,
+        max_asa: None,
+        shrinkage: 0.0,
+    };
+    if let Some(s) = &args.shrinkage {
+        targets.shrinkage = parse_percent("shrinkage", s).map_err(bad)?;
+    }
     if let Some(t) = &args.target {
         let (sl, threshold) = parse_target(t).map_err(bad)?;
         targets.service_level = Some(sl);
@@ -128,6 +141,7 @@ fn run_inner(args: StaffArgs, out: &mut Output) -> Result<i32, (i32, String)> {
                     "threshold_seconds": targets.threshold as f64 / callwright::time::MICROS_PER_SEC as f64,
                     "max_abandon": targets.max_abandon,
                     "max_asa_seconds": targets.max_asa,
+                    "shrinkage": targets.shrinkage,
                 },
                 "first_guess": model,
                 "replications": args.replications,

@@ -37,6 +37,9 @@ pub struct Targets {
     pub max_abandon: Option<f64>,
     /// The mean wait of answered calls, at most, in seconds.
     pub max_asa: Option<f64>,
+    /// The share of paid time agents are not on the phones beyond what the roster plans
+    /// (absence, meetings, coaching): the agents to schedule are the requirement / (1 − it).
+    pub shrinkage: f64,
 }
 
 impl Targets {
@@ -55,6 +58,9 @@ impl Targets {
         }
         if let Some(a) = self.max_asa {
             parts.push(format!("ASA ≤ {}", super::report::secs(a)));
+        }
+        if self.shrinkage > 0.0 {
+            parts.push(format!("{}% shrinkage", trim(self.shrinkage * 100.0)));
         }
         parts.join(", ")
     }
@@ -108,6 +114,9 @@ pub struct Row {
     pub at_required: Option<Measured>,
     /// The figures with one agent fewer (which miss a target), when that is at least one agent.
     pub one_fewer: Option<Measured>,
+    /// The agents to schedule for `required` on the phones: `required / (1 − shrinkage)`,
+    /// rounded up.
+    pub to_schedule: u32,
     /// Agents the scenario's own roster schedules in the interval, on average.
     pub scheduled: Option<f64>,
 }
@@ -151,6 +160,7 @@ pub fn staff(
             required: 0,
             at_required: None,
             one_fewer: None,
+            to_schedule: 0,
             scheduled,
         };
         if offered > 0.0 {
@@ -188,10 +198,17 @@ pub fn staff(
             row.required = n;
             row.at_required = Some(measure(n)?);
             row.one_fewer = if n > 1 { Some(measure(n - 1)?) } else { None };
+            row.to_schedule = to_schedule(n, targets.shrinkage);
         }
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// `required / (1 − shrinkage)`, rounded up (a hair of floating-point error is not an agent).
+pub fn to_schedule(required: u32, shrinkage: f64) -> u32 {
+    let x = f64::from(required) / (1.0 - shrinkage.clamp(0.0, 0.99));
+    (x - 1e-9).ceil().max(f64::from(required)) as u32
 }
 
 /// Erlang C, or Erlang A with the patience's mean when callers abandon: the fewest agents meeting
@@ -295,34 +312,36 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
+        "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
         "Interval",
         "Offered",
         "AHT",
         "Erlang",
         "Required",
+        "To roster",
         "SL",
         "SL (−1)",
         "Abandon",
         "ASA",
-        "Scheduled",
+        "Rostered",
         "Gap"
     );
     for r in rows {
         let m = r.at_required;
         let f = |g: &dyn Fn(&Measured) -> String, m: Option<Measured>| m.as_ref().map_or("-".into(), g);
         let gap = match r.scheduled {
-            Some(s) => format!("{:+.1}", s - f64::from(r.required)),
+            Some(s) => format!("{:+.1}", s - f64::from(r.to_schedule)),
             None => "-".into(),
         };
         let _ = writeln!(
             s,
-            "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
+            "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
             r.start,
             trim(r.offered),
             super::report::secs(r.aht_seconds),
             r.erlang.map_or("-".into(), |e| e.to_string()),
             r.required,
+            r.to_schedule,
             f(&|m| pct(m.service_level), m),
             f(&|m| pct(m.service_level), r.one_fewer),
             f(&|m| pct(m.abandon_rate), m),
@@ -333,7 +352,7 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
     }
     let short: Vec<&str> = rows
         .iter()
-        .filter(|r| r.scheduled.is_some_and(|s| s < f64::from(r.required)))
+        .filter(|r| r.scheduled.is_some_and(|s| s < f64::from(r.to_schedule)))
         .map(|r| r.start.as_str())
         .collect();
     if rows.iter().any(|r| r.scheduled.is_some()) {
@@ -357,18 +376,19 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
 pub fn to_csv(rows: &[Row]) -> String {
     use std::fmt::Write;
     let mut s = String::from(
-        "interval,offered,aht_seconds,erlang,required,service_level,service_level_one_fewer,abandon_rate,asa_seconds,scheduled\n",
+        "interval,offered,aht_seconds,erlang,required,to_schedule,service_level,service_level_one_fewer,abandon_rate,asa_seconds,scheduled\n",
     );
     let num = |x: Option<f64>| x.map_or(String::new(), |x| super::report::round6(x).to_string());
     for r in rows {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{}",
             r.start,
             super::report::round6(r.offered),
             super::report::round6(r.aht_seconds),
             r.erlang.map_or(String::new(), |e| e.to_string()),
             r.required,
+            r.to_schedule,
             num(r.at_required.map(|m| m.service_level)),
             num(r.one_fewer.map(|m| m.service_level)),
             num(r.at_required.map(|m| m.abandon_rate)),
@@ -396,15 +416,29 @@ mod tests {
 
     #[test]
     fn every_target_given_must_be_met() {
-        let t = Targets { service_level: Some(0.8), threshold: 20, max_abandon: Some(0.05), max_asa: None };
+        let t = Targets {
+            service_level: Some(0.8),
+            threshold: 20,
+            max_abandon: Some(0.05),
+            max_asa: None,
+            shrinkage: 0.0,
+        };
         assert!(t.met_by(&m(0.8, 0.05, 100.0)));
         assert!(!t.met_by(&m(0.79, 0.0, 0.0)));
         assert!(!t.met_by(&m(0.9, 0.06, 0.0)));
-        let asa = Targets { service_level: None, threshold: 20, max_abandon: None, max_asa: Some(30.0) };
+        let asa = Targets { service_level: None, max_abandon: None, max_asa: Some(30.0), ..t };
         assert!(asa.met_by(&m(0.0, 1.0, 30.0)) && !asa.met_by(&m(1.0, 0.0, 30.5)));
         assert_eq!(
             Targets { threshold: 20 * MICROS_PER_SEC, ..t }.describe(),
             "80% answered within 20 s, abandon ≤ 5%"
         );
+    }
+
+    #[test]
+    fn shrinkage_grosses_up_the_requirement() {
+        assert_eq!(to_schedule(21, 0.0), 21);
+        assert_eq!(to_schedule(21, 0.3), 30);
+        assert_eq!(to_schedule(20, 0.2), 25);
+        assert_eq!(to_schedule(1, 0.5), 2);
     }
 }
