@@ -334,6 +334,7 @@ impl Acd {
         c.live += 1;
         c.push(QueueItem { key, slot: id.slot, generation: id.generation }, &self.entries);
         queue.waiting += 1;
+        queue.order.insert(key, id.slot);
         refresh_ready(&mut self.ready, &mut self.queues, q);
         id
     }
@@ -423,6 +424,7 @@ impl Acd {
                 let queue = &mut self.queues[e.queue.index()];
                 queue.classes[e.class as usize].live -= 1;
                 queue.waiting -= 1;
+                queue.order.remove(e.key, entry.slot);
                 self.entries.free(entry.slot);
                 refresh_ready(&mut self.ready, &mut self.queues, e.queue);
             }
@@ -450,18 +452,13 @@ impl Acd {
 
     /// 1 for the next entry to be served in its queue, counting every waiting entry of the queue
     /// with a better key whatever its skills (what a caller is told, not a promise under skills).
-    /// `None` when not waiting. O(entries in the queue): flows read it when they ask for
-    /// `Call.PositionInQueue`, not per event, and keeping ranks would slow every enqueue.
+    /// `None` when not waiting. O(log n): a binary search in the queue's serving order, which
+    /// every enqueue and dequeue keeps (see `waiting_order.rs`).
     pub fn position(&self, entry: EntryId) -> Option<u32> {
         let e = self.entries.get(entry).filter(|e| e.state == EntryState::Waiting)?;
-        let me = (e.key, entry.slot);
-        let ahead = self.queues[e.queue.index()]
-            .classes
-            .iter()
-            .flat_map(|c| c.heap.iter())
-            .filter(|i| (i.key, i.slot) < me && self.entries.is_waiting(i.slot, i.generation))
-            .count();
-        Some(ahead as u32 + 1)
+        let queue = &self.queues[e.queue.index()];
+        debug_assert_eq!(queue.order.len(), queue.waiting);
+        Some(queue.order.ahead_of(e.key, entry.slot) as u32 + 1)
     }
 
     /// Entries waiting in `queue` (on offer not included). O(1).
@@ -604,6 +601,7 @@ impl Acd {
         c.live += 1;
         c.push(QueueItem { key, slot: id.slot, generation: id.generation }, &self.entries);
         queue.waiting += 1;
+        queue.order.insert(key, id.slot);
         refresh_ready(&mut self.ready, &mut self.queues, q);
         Some(id)
     }
@@ -647,6 +645,7 @@ impl Acd {
         debug_assert_eq!(popped, Some(item));
         c.live -= 1;
         queue.waiting -= 1;
+        queue.order.remove(item.key, item.slot);
         // The agent is usually the idle heap's top: drop it now rather than as a stale item later.
         if queue.idle.peek() == Some(&idle) {
             queue.idle.pop();

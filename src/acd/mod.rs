@@ -14,6 +14,7 @@ mod ids;
 mod position_key;
 mod queue;
 mod skills;
+mod waiting_order;
 
 #[cfg(test)]
 mod tests;

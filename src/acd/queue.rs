@@ -76,6 +76,8 @@ pub(crate) struct Queue {
     pub(crate) default_skills: SkillSet,
     pub(crate) classes: Vec<SkillClass>,
     pub(crate) waiting: usize,
+    /// The waiting entries in serving order, for positions (`waiting` entries, always).
+    pub(crate) order: super::waiting_order::WaitingOrder,
     pub(crate) idle: BinaryHeap<IdleItem>,
     pub(crate) available: u32,
     pub(crate) staffed: u32,
@@ -97,6 +99,7 @@ impl Queue {
                 live: 0,
             }],
             waiting: 0,
+            order: Default::default(),
             idle: BinaryHeap::new(),
             available: 0,
             staffed: 0,

@@ -532,16 +532,16 @@ impl Model {
             assert_eq!(self.acd.agents_available(q) as usize, available);
             assert_eq!(self.acd.agents_staffed(q) as usize, staffed);
         }
-        // Positions within a queue are 1..=n, each once.
+        // Positions within a queue are 1..=n, each once, in the order of the keys.
         for &q in &self.queues {
-            let mut pos: Vec<u32> = self
+            let mut pos: Vec<(PositionKey, u32)> = self
                 .entries
                 .iter()
                 .filter(|(_, eq, _)| *eq == q)
-                .filter_map(|(e, _, _)| self.acd.position(*e))
+                .filter_map(|(e, _, _)| Some((self.acd.key(*e)?, self.acd.position(*e)?)))
                 .collect();
-            pos.sort_unstable();
-            assert!(pos.iter().enumerate().all(|(i, &p)| p as usize == i + 1), "{pos:?}");
+            pos.sort_unstable_by_key(|(k, _)| *k);
+            assert!(pos.iter().enumerate().all(|(i, &(_, p))| p as usize == i + 1), "{pos:?}");
         }
     }
 }
