@@ -131,7 +131,7 @@ fn the_html_report_is_one_self_contained_page() {
     let p = page.to_string_lossy().to_string();
     Test::new().args(["simulate", "flows/acme/day.yaml", "--report", &p]).run();
     let html = std::fs::read_to_string(&page).expect("the report is written");
-    assert_eq!(html.matches("<svg").count(), 4, "calls, service level, ASA, agents");
+    assert_eq!(html.matches("<svg").count(), 5, "calls, service level, ASA, queue and callbacks, agents");
     assert!(html.contains("target 80% in 20 s"));
     assert!(html.contains("<td>2026-12-01T12:00</td>"));
     assert!(!html.contains("http") && !html.contains("<script") && !html.contains("src="), "self-contained");
@@ -220,5 +220,42 @@ fn four_shards_merged_equal_one_four_replication_run() {
         .args(["simulate", "flows/bench/mmc.yaml", "--shard", "5/4"])
         .status(1)
         .stderr_contains("shard 5 of 4 does not exist")
+        .run();
+}
+
+/// `--format csv`: the per-interval table, one row per interval, the same numbers as the JSON
+/// (with replications, each with its 95% bounds); a sweep refuses it.
+#[test]
+fn the_per_interval_table_as_csv() {
+    let csv = Test::new().args(["simulate", "flows/acme/day.yaml", "--format", "csv"]).run().stdout;
+    let json: serde_json::Value = serde_json::from_str(
+        &Test::new().args(["simulate", "flows/acme/day.yaml", "--format", "json"]).run().stdout,
+    )
+    .unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header[..3], ["interval", "arrived", "offered"]);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let intervals = json["per_interval"].as_array().unwrap();
+    assert_eq!(rows.len(), intervals.len());
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for (row, iv) in rows.iter().zip(intervals) {
+        assert_eq!(row[0], iv["start"].as_str().unwrap());
+        assert_eq!(row[col("offered")].parse::<f64>().unwrap(), iv["offered"].as_f64().unwrap());
+        assert_eq!(
+            row[col("mean_queue_length")].parse::<f64>().unwrap(),
+            iv["mean_queue_length"].as_f64().unwrap()
+        );
+    }
+    let reps = Test::new()
+        .args(["simulate", "flows/acme/day.yaml", "--format", "csv", "--replications", "3"])
+        .run()
+        .stdout;
+    assert!(reps.starts_with("interval,arrived,arrived_low,arrived_high,offered,"), "{reps}");
+    assert_eq!(reps.lines().count(), intervals.len() + 1);
+    Test::new()
+        .args(["simulate", "flows/bench/mmc.yaml", "--sweep", "agents=13..14", "--format", "csv"])
+        .status(2)
+        .stderr_contains("a sweep prints text or json")
         .run();
 }

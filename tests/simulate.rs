@@ -54,6 +54,12 @@ fn erlang_a_case_with_patience() {
     close("P(abandon)", r["abandon_rate"].as_f64().unwrap(), theory.p_abandon, 0.10);
     let sl = r["service_level"]["answered_within_over_offered"].as_f64().unwrap();
     close("service level (answered within t / offered)", sl, theory.sl_offered, 0.012);
+    // The per-interval queue length (Little's law on the interval's callers), over the whole
+    // intervals of the run, is Erlang A's mean number waiting.
+    let intervals = r["per_interval"].as_array().unwrap();
+    let whole = &intervals[..intervals.len() - 1];
+    let lq = whole.iter().map(|i| i["mean_queue_length"].as_f64().unwrap()).sum::<f64>() / whole.len() as f64;
+    close("mean queue length", lq, theory.mean_queue_length, 0.16);
 }
 
 #[test]

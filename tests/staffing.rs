@@ -103,3 +103,29 @@ fn the_table_csv_and_bad_targets() {
         Test::new().args(["staff", &path, flag, value]).status(1).stderr_contains(says).run();
     }
 }
+
+/// `staff --report staffing.html`: the staffing curve — required, to roster, rostered — on one
+/// self-contained page.
+#[test]
+fn the_staffing_curve_is_one_self_contained_page() {
+    let dir = std::env::temp_dir().join(format!("callwright-staff-page-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("staffing.html");
+    let p = page.display().to_string();
+    Test::new()
+        .args(["staff", "flows/acme/day.yaml", "--replications", "2", "--shrinkage", "25%", "--report", &p])
+        .run();
+    let html = std::fs::read_to_string(&page).expect("the page is written");
+    assert_eq!(html.matches("<svg").count(), 1);
+    for want in [
+        "required (on the phones)",
+        "to roster (with shrinkage)",
+        "rostered",
+        "<td>2026-12-01T12:00</td>",
+        "25% shrinkage",
+    ] {
+        assert!(html.contains(want), "{want}");
+    }
+    assert!(!html.contains("http") && !html.contains("<script") && !html.contains("src="), "self-contained");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -79,6 +79,8 @@ pub struct SimulateArgs {
 pub enum Format {
     Text,
     Json,
+    /// The per-interval table as CSV (with replications, each figure's 95% bounds too).
+    Csv,
 }
 
 pub fn run(args: SimulateArgs, out: &mut Output) -> i32 {
@@ -123,6 +125,12 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
             return Err(bad(format!("--patience {p:?}: patience must be longer than 0s, or `none`")));
         }
         sc = sc.with_patience(patience);
+    }
+    if args.sweep.is_some() && args.format == Format::Csv {
+        return Err((
+            exit::USAGE,
+            "--format csv is the per-interval table; a sweep prints text or json".into(),
+        ));
     }
     let sweep = match &args.sweep {
         Some(s) => {
@@ -286,6 +294,10 @@ pub(super) fn print_single(
     let text = match format {
         Format::Text => report.to_text(),
         Format::Json => report.to_json(),
+        Format::Csv => callwright::sim::replications::per_interval_csv(
+            &callwright::sim::replications::summarise(std::slice::from_ref(report)),
+            false,
+        ),
     };
     print(out, &text);
     Ok(())
@@ -309,6 +321,7 @@ pub(super) fn print_replications(
     let seeds: Vec<u64> = (0..n).map(|i| replication_seed(seed, i)).collect();
     let text = match format {
         Format::Text => to_text(&summary, &seeds),
+        Format::Csv => callwright::sim::replications::per_interval_csv(&summary, true),
         Format::Json => {
             let v = serde_json::json!({ "replications": n, "seeds": seeds, "summary": summary });
             serde_json::to_string_pretty(&v).unwrap_or_default()
@@ -328,7 +341,7 @@ pub(super) fn print_sweep(
 ) {
     use callwright::sim::sweep::{to_json, to_text};
     let text = match format {
-        Format::Text => to_text(sweep, points, replications),
+        Format::Text | Format::Csv => to_text(sweep, points, replications),
         Format::Json => {
             serde_json::to_string_pretty(&to_json(sweep, points, replications)).unwrap_or_default()
         }

@@ -21,7 +21,8 @@ Examples:
   callwright staff flows/acme/day.yaml                       80% within the scenario's threshold
   callwright staff flows/acme/day.yaml --target 80/20s --max-abandon 5%
   callwright staff flows/acme/day.yaml --max-asa 30s --format csv > staffing.csv
-  callwright staff flows/acme/day.yaml --shrinkage 30%          agents to schedule, not only to seat")]
+  callwright staff flows/acme/day.yaml --shrinkage 30%          agents to schedule, not only to seat
+  callwright staff flows/acme/day.yaml --report staffing.html   the staffing curve against the roster")]
 pub struct StaffArgs {
     pub scenario: PathBuf,
     /// Service level: `PERCENT/THRESHOLD`, e.g. `80/20s` (80% of offered calls answered within
@@ -49,6 +50,10 @@ pub struct StaffArgs {
     pub seed: Option<u64>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also write the staffing curve as one self-contained HTML page: agents required, to roster
+    /// and rostered per interval, and the table.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 use std::path::PathBuf;
@@ -131,6 +136,11 @@ fn run_inner(args: StaffArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let started = std::time::Instant::now();
     let rows = staffing::staff(&sc, &targets, effort, &loader(&sc)).map_err(bad)?;
     let model = staffing::model_name(&sc);
+    if let Some(path) = &args.report {
+        let title = format!("callwright staff {}", args.scenario.display());
+        std::fs::write(path, staffing::to_html(&rows, &targets, &title))
+            .map_err(|e| (exit::USAGE, format!("--report {}: {e}", path.display())))?;
+    }
     let text = match args.format {
         Format::Text => staffing::to_text(&rows, &targets, effort, model),
         Format::Csv => staffing::to_csv(&rows),

@@ -31,21 +31,22 @@ fn est(v: &Value, path: &[&str]) -> Option<(f64, f64, f64)> {
 }
 
 /// One series of a chart: its name, colour and a value (mean, low, high) per interval.
-struct Series<'a> {
-    name: &'a str,
-    colour: &'a str,
-    points: Vec<(f64, f64, f64)>,
+pub(super) struct Series<'a> {
+    pub(super) name: &'a str,
+    pub(super) colour: &'a str,
+    /// (value, low, high) per interval; low = high = value draws no band.
+    pub(super) points: Vec<(f64, f64, f64)>,
 }
 
 /// HTML-escapes text for element content and attributes.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// A line chart over the intervals, with each series' confidence band and an optional
 /// horizontal target line.
 /// `cap`: the top of the axis for a share (a confidence band above 100% is cut there).
-fn chart(
+pub(super) fn chart(
     title: &str,
     labels: &[String],
     series: &[Series],
@@ -271,6 +272,21 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
         h,
         "{}",
         chart(
+            "Callers waiting (mean, by Little's law) and callers taking a callback",
+            &labels,
+            &[
+                Series { name: "waiting", colour: "#9467bd", points: column(&["mean_queue_length"]) },
+                Series { name: "callbacks", colour: "#8c564b", points: column(&["callbacks_created"]) },
+            ],
+            &|v| format!("{v:.0}"),
+            None,
+            None,
+        )
+    );
+    let _ = write!(
+        h,
+        "{}",
+        chart(
             "Agents scheduled (logged in, not on a break)",
             &labels,
             &[Series { name: "agents", colour: "#17becf", points: column(&["agents"]) }],
@@ -282,19 +298,21 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
     // The per-interval table, for copying into a spreadsheet.
     let _ = writeln!(
         h,
-        "<table><tr><th>interval</th><th>offered</th><th>answered</th><th>abandoned</th><th>SL</th><th>ASA</th><th>agents</th></tr>"
+        "<table><tr><th>interval</th><th>offered</th><th>answered</th><th>abandoned</th><th>SL</th><th>ASA</th><th>waiting</th><th>callbacks</th><th>agents</th></tr>"
     );
     for (i, iv) in intervals.iter().enumerate() {
         let g = |p: &[&str]| est(iv, p).map_or(0.0, |e| e.0);
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}%</td><td>{:.1} s</td><td>{:.1}</td></tr>",
+            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}%</td><td>{:.1} s</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td></tr>",
             esc(&labels[i]),
             g(&["offered"]),
             g(&["answered"]),
             g(&["abandoned"]),
             g(&["service_level", "answered_within_over_offered"]) * 100.0,
             g(&["asa_seconds"]),
+            g(&["mean_queue_length"]),
+            g(&["callbacks_created"]),
             g(&["agents"])
         );
     }
@@ -324,7 +342,7 @@ mod tests {
         });
         let html = to_html(&summary, "A <day>", 3);
         assert!(html.contains("<title>A &lt;day&gt;</title>"));
-        assert_eq!(html.matches("<svg").count(), 4);
+        assert_eq!(html.matches("<svg").count(), 5);
         assert!(html.contains("fill-opacity=\"0.15\""), "a confidence band");
         assert!(!html.contains("http"), "no request to anywhere");
         assert!(!html.contains("<script"));

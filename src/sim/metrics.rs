@@ -168,6 +168,11 @@ struct IntervalStats {
     answered_within: u64,
     abandoned_within: u64,
     wait_answered: i128,
+    /// Callers who left a queue for a callback.
+    callbacks: u64,
+    /// Every wait in a queue of the interval's callers (answered, abandoned or leaving for a
+    /// callback), for the mean queue length by Little's law.
+    wait_all: i128,
 }
 
 fn ratio(num: u64, den: u64) -> f64 {
@@ -207,6 +212,8 @@ pub struct Metrics {
     queues: Vec<(String, WaitStats)>,
     last_queue: usize,
     intervals: Vec<IntervalStats>,
+    /// The reporting interval's length, for queue lengths per interval (0: not reported).
+    interval_len: Micros,
 }
 
 impl Metrics {
@@ -221,7 +228,14 @@ impl Metrics {
             queues: Vec::new(),
             last_queue: 0,
             intervals: Vec::new(),
+            interval_len: 0,
         }
+    }
+
+    /// Reports each interval's mean queue length too: the waits of its callers over `len`.
+    pub fn with_interval_len(mut self, len: Micros) -> Metrics {
+        self.interval_len = len;
+        self
     }
 
     /// The service-level threshold given to [`Metrics::new`].
@@ -297,6 +311,9 @@ impl Metrics {
         s.answered += 1;
         s.answered_within += u64::from(wait <= t);
         s.wait_answered += i128::from(wait);
+        if queue.is_some() {
+            s.wait_all += i128::from(wait);
+        }
     }
 
     /// A call entered `queue`, was answered after waiting `wait`, and its agent talked for
@@ -322,6 +339,7 @@ impl Metrics {
         s.answered += 1;
         s.answered_within += u64::from(wait <= t);
         s.wait_answered += i128::from(wait);
+        s.wait_all += i128::from(wait);
     }
 
     /// A caller in `queue` hung up after waiting `wait`.
@@ -335,6 +353,7 @@ impl Metrics {
         let s = self.interval(interval);
         s.abandoned += 1;
         s.abandoned_within += u64::from(wait.max(0) <= t);
+        s.wait_all += i128::from(wait.max(0));
     }
 
     /// A call ended in the flow without entering a queue.
@@ -358,7 +377,9 @@ impl Metrics {
         if let Some(q) = queue {
             self.queue(q).callback(wait_before);
         }
-        let _ = self.interval(interval);
+        let s = self.interval(interval);
+        s.callbacks += 1;
+        s.wait_all += i128::from(wait_before.max(0));
     }
 
     /// An agent talked for `busy` on a call from `queue` (wrap-up excluded).
@@ -400,6 +421,12 @@ impl Metrics {
                 abandoned: s.abandoned,
                 asa_seconds: mean_secs(s.wait_answered, s.answered),
                 service_level: service_level(s.offered, s.answered, s.answered_within, s.abandoned_within, t),
+                callbacks_created: s.callbacks,
+                mean_queue_length: if self.interval_len > 0 {
+                    round6(s.wait_all as f64 / self.interval_len as f64)
+                } else {
+                    0.0
+                },
                 agents: f64::from(agents),
             })
             .collect();

@@ -206,6 +206,52 @@ fn figure(summary: &Value, path: &[&str]) -> Option<Estimate> {
 
 /// The summary as text: the headline figures, then per queue and per interval, each as the mean
 /// with its 95% confidence interval.
+/// The per-interval figures of a summary as CSV, one row per interval, for a spreadsheet or a WFM
+/// tool: each figure's mean, and with `bounds` its 95% interval as `NAME_low` and `NAME_high`.
+pub fn per_interval_csv(summary: &Value, bounds: bool) -> String {
+    use std::fmt::Write;
+    const COLUMNS: [(&str, &[&str]); 10] = [
+        ("arrived", &["arrived"]),
+        ("offered", &["offered"]),
+        ("answered", &["answered"]),
+        ("abandoned", &["abandoned"]),
+        ("asa_seconds", &["asa_seconds"]),
+        ("service_level", &["service_level", "answered_within_over_offered"]),
+        ("service_level_of_answered", &["service_level", "answered_within_over_answered"]),
+        ("mean_queue_length", &["mean_queue_length"]),
+        ("callbacks_created", &["callbacks_created"]),
+        ("agents", &["agents"]),
+    ];
+    let mut s = String::from("interval");
+    for (name, _) in COLUMNS {
+        let _ = write!(s, ",{name}");
+        if bounds {
+            let _ = write!(s, ",{name}_low,{name}_high");
+        }
+    }
+    s.push('\n');
+    let empty = Vec::new();
+    for iv in summary.get("per_interval").and_then(Value::as_array).unwrap_or(&empty) {
+        s.push_str(iv.get("start").and_then(Value::as_str).unwrap_or(""));
+        for (_, path) in COLUMNS {
+            let mut x = iv;
+            for p in path {
+                x = x.get(p).unwrap_or(&Value::Null);
+            }
+            let num = |v: Option<&Value>| {
+                v.and_then(Value::as_f64).map_or(String::new(), |f| round6(f).to_string())
+            };
+            let _ = write!(s, ",{}", num(x.get("mean")));
+            if bounds {
+                let ci = x.get("ci95").and_then(Value::as_array);
+                let _ = write!(s, ",{},{}", num(ci.and_then(|c| c.first())), num(ci.and_then(|c| c.get(1))));
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
 pub fn to_text(summary: &Value, seeds: &[u64]) -> String {
     use std::fmt::Write;
     let mut s = String::new();

@@ -95,6 +95,13 @@ pub struct IntervalReport {
     pub abandoned: u64,
     pub asa_seconds: f64,
     pub service_level: ServiceLevel,
+    /// Callers of the interval who left a queue for a callback.
+    #[serde(default)]
+    pub callbacks_created: u64,
+    /// The mean number of callers waiting in queues, by Little's law: the waits of the interval's
+    /// callers (answered, abandoned or leaving for a callback) over the interval's length.
+    #[serde(default)]
+    pub mean_queue_length: f64,
     /// Agents logged in and not on a break, on average over the interval, as scheduled (a roster
     /// with shifts and breaks shows its lunch dip here).
     pub agents: f64,

@@ -98,7 +98,9 @@ pub fn simulate(
         .build();
     engine.callback_side.stats.borrow_mut().target = scenario.callbacks.target;
     let engine = Rc::new(engine);
-    let metrics = Rc::new(RefCell::new(Metrics::new(scenario.sl_threshold)));
+    let metrics = Rc::new(RefCell::new(
+        Metrics::new(scenario.sl_threshold).with_interval_len(scenario.traffic.arrivals.interval_len()),
+    ));
     let model = Rc::new(scenario.callers.clone());
     let graph = engine.flows[flow.name()].clone();
     let traffic = scenario.traffic.clone();

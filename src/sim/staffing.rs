@@ -399,6 +399,69 @@ pub fn to_csv(rows: &[Row]) -> String {
     s
 }
 
+/// The staffing curve as one self-contained HTML page: agents required, to roster and rostered per
+/// interval on one chart (inline SVG, nothing fetched), and the table.
+pub fn to_html(rows: &[Row], targets: &Targets, title: &str) -> String {
+    use super::html_report::{Series, chart, esc};
+    use std::fmt::Write;
+    let labels: Vec<String> = rows.iter().map(|r| r.start.clone()).collect();
+    let flat = |f: &dyn Fn(&Row) -> f64| rows.iter().map(|r| (f(r), f(r), f(r))).collect::<Vec<_>>();
+    let mut series = vec![Series {
+        name: "required (on the phones)",
+        colour: "#d62728",
+        points: flat(&|r| f64::from(r.required)),
+    }];
+    if targets.shrinkage > 0.0 {
+        series.push(Series {
+            name: "to roster (with shrinkage)",
+            colour: "#ff7f0e",
+            points: flat(&|r| f64::from(r.to_schedule)),
+        });
+    }
+    if rows.iter().any(|r| r.scheduled.is_some()) {
+        series.push(Series {
+            name: "rostered",
+            colour: "#1f77b4",
+            points: flat(&|r| r.scheduled.unwrap_or(0.0)),
+        });
+    }
+    let mut h = String::new();
+    let _ = writeln!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>body{{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:800px}}h1{{font-size:20px}}\
+         table{{border-collapse:collapse;margin:8px 0 20px}}td,th{{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}}\
+         th:first-child,td:first-child{{text-align:left}}figure{{margin:18px 0}}figcaption{{font-weight:600;margin-bottom:4px}}\
+         .grid{{stroke:#e5e5e5}}.axis{{font-size:11px;fill:#666}}.target{{stroke:#c00;stroke-dasharray:6 4}}.target-label{{fill:#c00}}\
+         .legend span{{margin-right:14px;font-size:12px}}.legend i{{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}}</style>\n</head><body>\n<h1>{}</h1>\n<p>Staffing for {}.</p>",
+        esc(title),
+        esc(title),
+        esc(&targets.describe())
+    );
+    let _ =
+        write!(h, "{}", chart("Agents per interval", &labels, &series, &|v| format!("{v:.0}"), None, None));
+    let _ = writeln!(
+        h,
+        "<table><tr><th>interval</th><th>offered</th><th>Erlang</th><th>required</th><th>to roster</th><th>SL</th><th>SL (−1)</th><th>rostered</th></tr>"
+    );
+    let pct = |m: Option<Measured>| m.map_or("—".into(), |m| format!("{:.1}%", m.service_level * 100.0));
+    for r in rows {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.start),
+            trim(r.offered),
+            r.erlang.map_or("—".into(), |e| e.to_string()),
+            r.required,
+            r.to_schedule,
+            pct(r.at_required),
+            pct(r.one_fewer),
+            r.scheduled.map_or("—".into(), trim),
+        );
+    }
+    let _ = writeln!(h, "</table>\n</body></html>");
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
