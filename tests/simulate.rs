@@ -358,3 +358,53 @@ fn overdispersed_arrivals_vary_more_than_poisson() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `callers.retrial`: half of the callers who abandon call again after a while; the retrials are
+/// arrivals of their own (counted apart from `length.calls`), about half of the abandons, and a
+/// bad setting is an error at its place.
+#[test]
+fn abandoned_callers_call_again() {
+    let dir = std::env::temp_dir().join(format!("callwright-retrial-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bench = std::fs::canonicalize("flows/bench").unwrap();
+    let sc = dir.join("s.yaml");
+    let run = |retrial: &str| {
+        std::fs::write(
+            &sc,
+            format!(
+                "project: {}\nflow: Bench\nlength: {{ calls: 20000 }}\ntraffic:\n  rate: 120/30m\ncallers:\n  patience: {{ exponential: 60s }}\n  handle_time: {{ exponential: 180s }}\n{retrial}\nagents: 11\n",
+                bench.display()
+            ),
+        )
+        .unwrap();
+        let out =
+            Test::new().arg("simulate").arg(sc.display().to_string()).args(["--format", "json"]).run().stdout;
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let none = run("");
+    assert!(none.get("retrials").is_none(), "no retrials, no key");
+    assert_eq!(none["arrived"], 20000);
+    let r = run("  retrial: { probability: 0.5, after: { exponential: 5m }, max: 100 }");
+    let (retrials, abandoned) = (r["retrials"].as_f64().unwrap(), r["abandoned"].as_f64().unwrap());
+    assert_eq!(r["arrived"].as_f64().unwrap(), 20000.0 + retrials);
+    let share = retrials / abandoned;
+    assert!((0.46..0.54).contains(&share), "{retrials} retrials of {abandoned} abandons: {share}");
+    assert!(r["abandoned"].as_f64().unwrap() > none["abandoned"].as_f64().unwrap(), "retrials add load");
+    let once = run("  retrial: { probability: 1, after: { fixed: 1m }, max: 1 }");
+    // Every first-call abandon retries once, and a retrial that abandons does not: fewer
+    // retrials than abandons, but most of them.
+    let (retrials, abandoned) = (once["retrials"].as_f64().unwrap(), once["abandoned"].as_f64().unwrap());
+    assert!(retrials < abandoned && retrials > 0.5 * abandoned, "{retrials} retrials, {abandoned} abandons");
+    std::fs::write(
+        &sc,
+        "project: .\nlength: { calls: 5 }\ntraffic: { rate: 1/s }\ncallers:\n  handle_time: { exponential: 1s }\n  retrial: { probability: 2, after: { fixed: 1m } }\nagents: 1\n",
+    )
+    .unwrap();
+    Test::new()
+        .arg("simulate")
+        .arg(sc.display().to_string())
+        .status(1)
+        .stderr_contains("callers.retrial.probability: a probability is from 0 to 1, not 2")
+        .run();
+    std::fs::remove_dir_all(dir).ok();
+}

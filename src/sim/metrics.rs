@@ -442,6 +442,7 @@ impl Metrics {
             wait_percentiles_seconds: all.wait_percentiles_seconds,
             abandon_rate: all.abandon_rate,
             arrived: self.arrived,
+            retrials: 0,
             disconnected_in_flow: self.disconnected_in_flow,
             flow_errors: self.flow_errors,
             callbacks_created: all.callbacks_created,

@@ -121,6 +121,9 @@ pub struct Report {
     pub wait_percentiles_seconds: WaitPercentiles,
     pub abandon_rate: f64,
     pub arrived: u64,
+    /// Of the arrivals, calls placed again by callers who had abandoned (`callers.retrial`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retrials: u64,
     pub disconnected_in_flow: u64,
     pub flow_errors: u64,
     pub callbacks_created: u64,
@@ -166,6 +169,10 @@ fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// The one format every time of the report is printed in: seconds with two decimals under a
 /// minute (`32.07 s`), then minutes and seconds (`4m08s`), then hours (`1h19m37s`).
 pub(crate) fn secs(x: f64) -> String {
@@ -205,6 +212,9 @@ impl Report {
             self.agents
         );
         let _ = writeln!(w, "  Calls arrived                     {:>12}", self.arrived);
+        if self.retrials > 0 {
+            let _ = writeln!(w, "    of which retrials               {:>12}", self.retrials);
+        }
         let _ = writeln!(w, "  Ended in the flow (no queue)      {:>12}", self.disconnected_in_flow);
         let _ = writeln!(w, "  Flow errors                       {:>12}", self.flow_errors);
         let _ = writeln!(w, "  Offered to queues                 {:>12}", self.offered);

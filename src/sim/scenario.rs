@@ -48,6 +48,7 @@
 //! | `callers.handle_time` | a distribution (talk time) | required |
 //! | `callers.menus.<Menu>` | key → probability | |
 //! | `callers.asks.<Variable>` | input → probability | |
+//! | `callers.retrial` | `{ probability: 0.4, after: { exponential: 10m }, max: 3 }`: a caller who abandons a queue calls again with that probability after that delay, at most `max` times (default 3); retrials count as arrivals (`retrials` in the report), not toward `length.calls` | nobody retries |
 //! | `callers.default_keys` | `silence` or a key, for menus and asks not listed | `silence` |
 //! | `agents` | a count ≥ 1, `roster`, or a list of groups | required |
 //! | `service_level.threshold` | a duration ≥ 0s | `20s` |
@@ -296,6 +297,17 @@ pub struct CallerModel {
     pub asks: BTreeMap<String, KeyChoice>,
     /// The key pressed at menus and asks not listed; `None` is silence.
     pub default_keys: Option<String>,
+    /// Callers who abandon a queue and call again; `None`: nobody does.
+    pub retrial: Option<Retrial>,
+}
+
+/// `callers.retrial`: an abandoned caller calls again with `probability`, after a delay drawn
+/// from `after`, at most `max` times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retrial {
+    pub probability: f64,
+    pub after: Dist,
+    pub max: u32,
 }
 
 impl CallerModel {

@@ -115,7 +115,8 @@ const TIMING_FIELDS: &[&str] = &["decide", "dial_after", "ring", "no_answer_afte
 const LENGTH_FIELDS: &[&str] = &["calls", "hours"];
 const TRAFFIC_FIELDS: &[&str] =
     &["start", "timezone", "rate", "interval", "calls_per_interval", "forecast", "overdispersion"];
-const CALLER_FIELDS: &[&str] = &["patience", "handle_time", "menus", "asks", "default_keys"];
+const CALLER_FIELDS: &[&str] = &["patience", "handle_time", "menus", "asks", "default_keys", "retrial"];
+const RETRIAL_FIELDS: &[&str] = &["probability", "after", "max"];
 const DIST_FIELDS: &[&str] = &["fixed", "exponential", "uniform", "lognormal", "gamma", "empirical"];
 const LOGNORMAL_FIELDS: &[&str] = &["mean", "sd"];
 const GROUP_FIELDS: &[&str] = &["name", "count", "queues", "skills", "wrap_up", "shift", "breaks"];
@@ -618,7 +619,36 @@ impl Parser<'_> {
                 if key == "silence" { None } else { Some(key) }
             }
         };
-        Ok(CallerModel { patience, handle_time, menus, asks, default_keys })
+        let retrial = match m.get("retrial") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(self.retrial(v, &child(path, "retrial"))?),
+        };
+        Ok(CallerModel { patience, handle_time, menus, asks, default_keys, retrial })
+    }
+
+    fn retrial(&self, v: &Value, path: &[Seg]) -> R<Retrial> {
+        let example = "`{ probability: 0.4, after: { exponential: 10m }, max: 3 }`";
+        let m = self.mapping(v, path, example)?;
+        self.check_keys(m, path, RETRIAL_FIELDS, "setting")?;
+        let pp = child(path, "probability");
+        let probability = self.number(self.required(m, path, "probability", "`probability: 0.4`")?, &pp)?;
+        if !(0.0..=1.0).contains(&probability) {
+            return Err(self.err(&pp, format!("a probability is from 0 to 1, not {probability}"), None));
+        }
+        let after = self
+            .dist(self.required(m, path, "after", "`after: { exponential: 10m }`")?, &child(path, "after"))?;
+        let max = match m.get("max") {
+            None | Some(Value::Null) => 3,
+            Some(v) => {
+                let p = child(path, "max");
+                let n = self.count(v, &p, "max")?;
+                u32::try_from(n)
+                    .ok()
+                    .filter(|n| *n <= 100)
+                    .ok_or_else(|| self.err(&p, format!("at most 100 retrials per caller, not {n}"), None))?
+            }
+        };
+        Ok(Retrial { probability, after, max })
     }
 
     fn dist(&self, v: &Value, path: &[Seg]) -> R<Dist> {

@@ -118,12 +118,23 @@ pub fn simulate(
     let arrivals_ended: Rc<std::cell::Cell<Option<Micros>>> = Rc::default();
     let answered_talk: Rc<std::cell::Cell<Micros>> = Rc::default();
     let length = scenario.length;
-    let dnis: Rc<str> = Rc::from("+31201234500");
+    let calls = Rc::new(Calls {
+        rt: rt.clone(),
+        engine: engine.clone(),
+        metrics: metrics.clone(),
+        model: model.clone(),
+        graph: graph.clone(),
+        traffic: traffic.clone(),
+        dnis: Rc::from("+31201234500"),
+        start,
+        answered_talk: answered_talk.clone(),
+        next_retrial_id: std::cell::Cell::new(RETRIAL_IDS),
+        retrials: std::cell::Cell::new(0),
+    });
     {
-        let (rt, engine, metrics, generated) =
-            (rt.clone(), engine.clone(), metrics.clone(), generated.clone());
+        let calls = calls.clone();
+        let (rt, engine, generated) = (rt.clone(), engine.clone(), generated.clone());
         let arrivals_ended = arrivals_ended.clone();
-        let answered_talk = answered_talk.clone();
         let traffic = traffic.clone();
         let roster = roster.clone();
         rt.clone().spawn(async move {
@@ -185,44 +196,7 @@ pub fn simulate(
                 rt.sleep_until(at).await;
                 let id = generated.get() + 1;
                 generated.set(id);
-                let now = rt.now();
-                let arrival_interval = traffic.interval_of(now);
-                metrics.borrow_mut().record_offered(None, arrival_interval);
-                let spec = CallSpec {
-                    id,
-                    ani: synthetic_ani(id),
-                    dnis: dnis.clone(),
-                    caller_name: String::new(),
-                    start,
-                    data: Default::default(),
-                };
-                let mut u = || rt.uniform();
-                let patience = model.patience.as_ref().map(|p| p.sample(&mut u));
-                // The forecast's AHT for the interval the call arrives in, when it gives one.
-                let handle = match &traffic.aht {
-                    Some(aht) if !aht.is_empty() => {
-                        model.handle_time.sample_at_mean(aht[arrival_interval % aht.len()], &mut u)
-                    }
-                    _ => model.handle_time.sample(&mut u),
-                };
-                let task = CallTask {
-                    engine: engine.clone(),
-                    ctx: Box::new(CallContext::new(spec, now)),
-                    caller: ScenarioCaller { model: model.clone() },
-                    plan: CallPlan { patience, handle, hang_up: None },
-                    obs: NoTrace,
-                };
-                let (graph, metrics, answered_talk) = (graph.clone(), metrics.clone(), answered_talk.clone());
-                rt.spawn(async move {
-                    let outcome = run_call(task, graph).await;
-                    let mut m = metrics.borrow_mut();
-                    if let CallOutcome::Answered { queue, waited, .. } = &outcome {
-                        m.record_answered_call(queue, arrival_interval, *waited, handle);
-                        answered_talk.set(answered_talk.get() + handle);
-                    } else {
-                        record(&mut m, &outcome, arrival_interval);
-                    }
-                });
+                calls.spawn(id, synthetic_ani(id), 0);
             }
             arrivals_ended.set(Some(rt.now()));
         });
@@ -282,6 +256,7 @@ pub fn simulate(
             report.per_group.insert(g.name.clone(), group);
         }
     }
+    report.retrials = calls.retrials.get();
     let stats = engine.callback_side.stats.borrow();
     if stats.offered > 0 || stats.created > 0 {
         report.callbacks = Some(stats.report());
@@ -296,6 +271,93 @@ pub fn simulate(
         report.data_actions.insert(name.clone(), r);
     }
     Ok(SimRun { report, calls: generated.get(), polls: rt.polls() })
+}
+
+/// Retried calls get ids from here up, apart from the first calls' 1, 2, 3, ... (which the
+/// length in calls counts).
+const RETRIAL_IDS: u64 = 1 << 62;
+
+/// Everything a new call needs: the arrival loop and retrials after abandonment both place calls.
+struct Calls {
+    rt: VirtualRuntime,
+    engine: Rc<Engine<VirtualRuntime>>,
+    metrics: Rc<RefCell<Metrics>>,
+    model: Rc<CallerModel>,
+    graph: Rc<crate::compile::FlowGraph>,
+    traffic: super::scenario::Traffic,
+    dnis: Rc<str>,
+    /// The wall-clock start of the run, for each call's context.
+    start: chrono::DateTime<chrono_tz::Tz>,
+    /// Talk time of answered calls (the rest of the agents' talk is callbacks').
+    answered_talk: Rc<std::cell::Cell<Micros>>,
+    next_retrial_id: std::cell::Cell<u64>,
+    /// Calls placed again by callers who abandoned.
+    retrials: std::cell::Cell<u64>,
+}
+
+impl Calls {
+    /// Places call `id` from `ani` now; `attempt` is 0 for a first call, then 1, 2, ... for the
+    /// caller's retrials after abandoning.
+    fn spawn(self: &Rc<Self>, id: u64, ani: String, attempt: u32) {
+        let rt = &self.rt;
+        let now = rt.now();
+        let arrival_interval = self.traffic.interval_of(now);
+        self.metrics.borrow_mut().record_offered(None, arrival_interval);
+        let spec = CallSpec {
+            id,
+            ani: ani.clone(),
+            dnis: self.dnis.clone(),
+            caller_name: String::new(),
+            start: self.start,
+            data: Default::default(),
+        };
+        let model = &self.model;
+        let mut u = || rt.uniform();
+        let patience = model.patience.as_ref().map(|p| p.sample(&mut u));
+        // The forecast's AHT for the interval the call arrives in, when it gives one.
+        let handle = match &self.traffic.aht {
+            Some(aht) if !aht.is_empty() => {
+                model.handle_time.sample_at_mean(aht[arrival_interval % aht.len()], &mut u)
+            }
+            _ => model.handle_time.sample(&mut u),
+        };
+        let task = CallTask {
+            engine: self.engine.clone(),
+            ctx: Box::new(CallContext::new(spec, now)),
+            caller: ScenarioCaller { model: model.clone() },
+            plan: CallPlan { patience, handle, hang_up: None },
+            obs: NoTrace,
+        };
+        let calls = self.clone();
+        rt.spawn(async move {
+            let outcome = run_call(task, calls.graph.clone()).await;
+            {
+                let mut m = calls.metrics.borrow_mut();
+                if let CallOutcome::Answered { queue, waited, .. } = &outcome {
+                    m.record_answered_call(queue, arrival_interval, *waited, handle);
+                    calls.answered_talk.set(calls.answered_talk.get() + handle);
+                } else {
+                    record(&mut m, &outcome, arrival_interval);
+                }
+            }
+            let abandoned = matches!(
+                outcome,
+                CallOutcome::Abandoned { .. } | CallOutcome::Disconnected { queued: Some(_), .. }
+            );
+            if abandoned
+                && let Some(r) = &calls.model.retrial
+                && attempt < r.max
+                && calls.rt.uniform() < r.probability
+            {
+                let delay = r.after.sample(&mut || calls.rt.uniform());
+                calls.rt.sleep_until(calls.rt.now() + delay).await;
+                let id = calls.next_retrial_id.get();
+                calls.next_retrial_id.set(id + 1);
+                calls.retrials.set(calls.retrials.get() + 1);
+                calls.spawn(id, ani, attempt + 1);
+            }
+        });
+    }
 }
 
 /// A distinct, valid mobile number per call (`+3161` and seven digits), so callbacks never look
