@@ -408,3 +408,51 @@ fn abandoned_callers_call_again() {
         .run();
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// An agent group's `absence: 20%`: about a fifth of its agents are away each day — fewer agents
+/// scheduled, a lower service level than the full group — and a bad share is an error.
+#[test]
+fn absent_agents_are_not_at_work() {
+    let dir = std::env::temp_dir().join(format!("callwright-absence-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bench = std::fs::canonicalize("flows/bench").unwrap();
+    let sc = dir.join("s.yaml");
+    let run = |absence: &str| {
+        std::fs::write(
+            &sc,
+            format!(
+                "project: {}\nflow: Bench\nlength: {{ hours: 72 }}\ntraffic:\n  rate: 250/30m\ncallers:\n  handle_time: {{ exponential: 180s }}\n  patience: {{ exponential: 120s }}\nagents:\n  - {{ name: team, count: 40{absence} }}\n",
+                bench.display()
+            ),
+        )
+        .unwrap();
+        let out = Test::new().arg("simulate").arg(sc.display().to_string()).args(["--format", "json"]);
+        let out = out.run().stdout;
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let full = run("");
+    let away = run(", absence: 20%");
+    let mean_agents = |r: &serde_json::Value| {
+        let iv = r["per_interval"].as_array().unwrap();
+        iv.iter().map(|i| i["agents"].as_f64().unwrap()).sum::<f64>() / iv.len() as f64
+    };
+    assert_eq!(mean_agents(&full), 40.0);
+    let m = mean_agents(&away);
+    assert!((28.0..36.0).contains(&m), "{m} of 40 agents at work over three days with 20% away");
+    let sl = |r: &serde_json::Value| r["service_level"]["answered_within_over_offered"].as_f64().unwrap();
+    assert!(sl(&away) < sl(&full), "{} vs {}", sl(&away), sl(&full));
+    let o = away["per_group"]["team"]["occupancy"].as_f64().unwrap();
+    assert!(o > 0.6 && o <= 1.0, "occupancy over the agents at work: {o}");
+    std::fs::write(
+        &sc,
+        "project: .\nlength: { calls: 5 }\ntraffic: { rate: 1/s }\ncallers:\n  handle_time: { exponential: 1s }\nagents:\n  - { name: team, absence: 100% }\n",
+    )
+    .unwrap();
+    Test::new()
+        .arg("simulate")
+        .arg(sc.display().to_string())
+        .status(1)
+        .stderr_contains("agents[0].absence: expected the share of agents away each day")
+        .run();
+    std::fs::remove_dir_all(dir).ok();
+}

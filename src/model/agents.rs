@@ -34,6 +34,9 @@ pub struct AgentGroup {
     pub wrap_up: Micros,
     /// When the group works, every day; `None`: logged in all the time.
     pub shift: Option<Shift>,
+    /// The chance that one of its agents is away a whole day (sickness, leave: the unplanned
+    /// shrinkage a roster's breaks do not show), drawn per agent and day; 0 for none.
+    pub absence: f64,
 }
 
 /// A daily shift in local wall-clock seconds since midnight, with its breaks and lunches

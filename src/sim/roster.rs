@@ -14,54 +14,102 @@ use chrono::Timelike;
 
 const DAY: u64 = 86_400;
 
-/// The shifts of a scenario's agent groups.
+/// The shifts of a scenario's agent groups, and who is absent which day.
 pub(super) struct Roster {
-    /// Each agent with a shift, and the index of its group's shift.
+    /// Each agent with a shift or an absence rate, and the index of its group.
     agents: Vec<(AgentId, usize)>,
-    /// Each group's shift, with its agent count.
-    shifts: Vec<(Shift, u32)>,
-    /// Agents without a shift: always logged in.
+    groups: Vec<Group>,
+    /// Agents without a shift or absence: always logged in.
     always: u32,
     /// Every moment of the day (seconds since midnight) at which someone's state may change.
     changes: Vec<u32>,
     /// The start of the run, in seconds since local midnight.
     start_tod: u64,
+    /// The run's seed: who is absent on a day is drawn from it (not from the run's stream, so a
+    /// roster without absence leaves every other draw where it was).
+    seed: u64,
+}
+
+/// One agent group as the roster sees it.
+struct Group {
+    /// `None`: logged in all day.
+    shift: Option<Shift>,
+    count: u32,
+    /// The chance that one of its agents is away for a whole day.
+    absence: f64,
+    /// The group's first agent; its agents are consecutive.
+    first: u32,
+}
+
+impl Group {
+    fn working_at(&self, tod: u32) -> bool {
+        self.shift.as_ref().is_none_or(|s| s.working_at(tod))
+    }
 }
 
 impl Roster {
-    /// `None` when no group has a shift (the agents are logged in all the time).
-    pub(super) fn new(spec: &AgentsSpec, start: chrono::NaiveDateTime) -> Option<Roster> {
-        let AgentsSpec::List(groups) = spec else { return None };
-        if groups.iter().all(|g| g.shift.is_none()) {
+    /// `None` when no group has a shift or absence (the agents are logged in all the time).
+    pub(super) fn new(spec: &AgentsSpec, start: chrono::NaiveDateTime, seed: u64) -> Option<Roster> {
+        let AgentsSpec::List(list) = spec else { return None };
+        if list.iter().all(|g| g.shift.is_none() && g.absence <= 0.0) {
             return None;
         }
-        let (mut agents, mut shifts, mut always, mut next) = (Vec::new(), Vec::new(), 0, 0u32);
-        for g in groups {
-            match &g.shift {
-                Some(s) => {
-                    for i in 0..g.count {
-                        agents.push((AgentId(next + i), shifts.len()));
-                    }
-                    shifts.push((s.clone(), g.count));
+        let (mut agents, mut groups, mut always, mut next) = (Vec::new(), Vec::new(), 0, 0u32);
+        for g in list {
+            if g.shift.is_some() || g.absence > 0.0 {
+                for i in 0..g.count {
+                    agents.push((AgentId(next + i), groups.len()));
                 }
-                None => always += g.count,
+                groups.push(Group {
+                    shift: g.shift.clone(),
+                    count: g.count,
+                    absence: g.absence,
+                    first: next,
+                });
+            } else {
+                always += g.count;
             }
             next += g.count;
         }
-        let mut changes: Vec<u32> = shifts.iter().flat_map(|(s, _)| s.changes()).collect();
+        let mut changes: Vec<u32> =
+            groups.iter().filter_map(|g| g.shift.as_ref()).flat_map(|s| s.changes()).collect();
+        if groups.iter().any(|g| g.absence > 0.0) {
+            changes.push(0); // who is away changes at midnight
+        }
         changes.sort_unstable();
         changes.dedup();
         Some(Roster {
             agents,
-            shifts,
+            groups,
             always,
             changes,
             start_tod: u64::from(start.num_seconds_from_midnight()),
+            seed,
         })
     }
 
     fn time_of_day(&self, now: Micros) -> u32 {
         ((self.start_tod + (now.max(0) as u64) / MICROS_PER_SEC as u64) % DAY) as u32
+    }
+
+    /// The day `now` falls on, counted from the run's first day.
+    fn day(&self, now: Micros) -> u64 {
+        (self.start_tod + (now.max(0) as u64) / MICROS_PER_SEC as u64) / DAY
+    }
+
+    /// Whether `agent` (of a group with this absence rate) is away all of `day`: a SplitMix64
+    /// draw of the seed, the agent and the day.
+    fn absent(&self, agent: u32, absence: f64, day: u64) -> bool {
+        if absence <= 0.0 {
+            return false;
+        }
+        let mut z = self.seed
+            ^ u64::from(agent).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ day.wrapping_mul(0xD1B5_4A32_D192_ED03);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        ((z >> 11) as f64 / (1u64 << 53) as f64) < absence
     }
 
     /// The first change strictly after `now`.
@@ -77,13 +125,15 @@ impl Roster {
             .map(at)
     }
 
-    /// Puts every agent with a shift in the state the schedule says at `now`: logged in and
-    /// available, or not available (before or after the shift, on a break). Someone on a call
-    /// stays on it; back from a break during a long call, they are busy until it ends.
+    /// Puts every agent with a shift or absence in the state the schedule says at `now`: logged
+    /// in and available, or not available (before or after the shift, on a break, away today).
+    /// Someone on a call stays on it; back from a break during a long call, they are busy until
+    /// it ends.
     pub(super) fn apply(&self, acd: &mut Acd, now: Micros) {
-        let tod = self.time_of_day(now);
-        for &(agent, shift) in &self.agents {
-            let working = self.shifts[shift].0.working_at(tod);
+        let (tod, day) = (self.time_of_day(now), self.day(now));
+        for &(agent, g) in &self.agents {
+            let group = &self.groups[g];
+            let working = group.working_at(tod) && !self.absent(agent.0, group.absence, day);
             let state = acd.agent_state(agent);
             let want = match (working, state) {
                 (false, AgentState::NotAvailable) | (true, AgentState::Available) => continue,
@@ -99,25 +149,47 @@ impl Roster {
         }
     }
 
-    /// Agents scheduled to work (logged in, not on a break), on average over `[from, to)`:
-    /// sampled in the middle of each minute, exact for shifts and breaks on whole minutes.
+    /// Agents scheduled to work (logged in, not on a break, not away), on average over
+    /// `[from, to)`: sampled in the middle of each minute, exact for shifts and breaks on whole
+    /// minutes.
     pub(super) fn scheduled(&self, from: Micros, to: Micros) -> f64 {
-        let working: f64 =
-            self.shifts.iter().map(|(s, c)| f64::from(*c) * self.share_working(s, from, to)).sum();
+        let working: f64 = (0..self.groups.len()).map(|g| self.group_working(g, from, to)).sum();
         working + f64::from(self.always)
     }
 
-    /// The share of `[from, to)` during which `shift` works (1 for no shift).
-    pub(super) fn share_working(&self, shift: &Shift, from: Micros, to: Micros) -> f64 {
+    /// Group `g`'s agents at work on average over `[from, to)` (the agents' share of the time,
+    /// summed over the group).
+    pub(super) fn group_working(&self, g: usize, from: Micros, to: Micros) -> f64 {
+        let group = &self.groups[g];
         let minute = 60 * MICROS_PER_SEC;
         let (mut on, mut n) = (0u64, 0u64);
         let mut t = from + minute / 2;
+        // Who is away only changes at midnight: count them once per day met.
+        let mut present: Option<(u64, u32)> = None;
         while t < to {
-            on += u64::from(shift.working_at(self.time_of_day(t)));
+            if group.working_at(self.time_of_day(t)) {
+                let day = self.day(t);
+                let here = match present {
+                    Some((d, k)) if d == day => k,
+                    _ => {
+                        let k = (group.first..group.first + group.count)
+                            .filter(|&a| !self.absent(a, group.absence, day))
+                            .count() as u32;
+                        present = Some((day, k));
+                        k
+                    }
+                };
+                on += u64::from(here);
+            }
             n += 1;
             t += minute;
         }
-        if n == 0 { 1.0 } else { on as f64 / n as f64 }
+        if n == 0 { f64::from(group.count) } else { on as f64 / n as f64 }
+    }
+
+    /// The roster's group `agent` belongs to (agents without a shift or absence belong to none).
+    pub(super) fn group_of_agent(&self, agent: u32) -> Option<usize> {
+        self.groups.iter().position(|g| (g.first..g.first + g.count).contains(&agent))
     }
 }
 
@@ -136,6 +208,7 @@ mod tests {
                 skills: vec![],
                 wrap_up: 0,
                 shift: Some(shift),
+                absence: 0.0,
             },
             AgentGroup {
                 name: "all".into(),
@@ -144,10 +217,11 @@ mod tests {
                 skills: vec![],
                 wrap_up: 0,
                 shift: None,
+                absence: 0.0,
             },
         ];
         let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(7, 0, 0).unwrap();
-        Roster::new(&AgentsSpec::List(groups), start).expect("shifts")
+        Roster::new(&AgentsSpec::List(groups), start, 1).expect("shifts")
     }
 
     #[test]
@@ -169,5 +243,27 @@ mod tests {
         assert_eq!(r.scheduled(h, 2 * h), 3.0);
         assert_eq!(r.scheduled(5 * h, 5 * h + h / 2), 1.0); // 12:00-12:30: lunch
         assert_eq!(r.scheduled(5 * h, 6 * h), 2.0); // half the hour at lunch
+    }
+
+    #[test]
+    fn a_tenth_of_the_agents_are_away_each_day() {
+        let group = |absence| AgentGroup {
+            name: "g".into(),
+            count: 2000,
+            queues: vec![],
+            skills: vec![],
+            wrap_up: 0,
+            shift: None,
+            absence,
+        };
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
+        let r = Roster::new(&AgentsSpec::List(vec![group(0.1)]), start, 7).expect("absence makes a roster");
+        let h = 3600 * MICROS_PER_SEC;
+        let today = r.scheduled(0, h);
+        assert!((1740.0..1860.0).contains(&today), "{today} of 2000 at work");
+        // Another day, others away; midnight is a change.
+        assert_ne!(r.scheduled(24 * h, 25 * h), today);
+        assert_eq!(r.next_change(0), Some(16 * h));
+        assert!(Roster::new(&AgentsSpec::List(vec![group(0.0)]), start, 7).is_none());
     }
 }

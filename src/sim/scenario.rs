@@ -73,7 +73,8 @@
 //! (default `[]` = every queue), `skills` (default `[]`), `wrap_up` (default `0s`), `shift`
 //! (`08:00-16:30`, local time, every day; may run past midnight; default: logged in all the time)
 //! and `breaks` (`["10:00 15m", "12:00 30m"]`: start and length, within the shift, not
-//! overlapping). Agents log in and out on schedule; one talking when a break or the end of the
+//! overlapping), and `absence` (`8%`: each agent is away a whole day with that chance — the
+//! unplanned shrinkage; drawn per agent and day from the seed). Agents log in and out on schedule; one talking when a break or the end of the
 //! shift comes finishes the call first (taking no new one), and the break ends on time. The report
 //! gives the scheduled agents per interval (`agents`), and occupancy over the agent time
 //! scheduled.

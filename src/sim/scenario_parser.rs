@@ -119,7 +119,7 @@ const CALLER_FIELDS: &[&str] = &["patience", "handle_time", "menus", "asks", "de
 const RETRIAL_FIELDS: &[&str] = &["probability", "after", "max"];
 const DIST_FIELDS: &[&str] = &["fixed", "exponential", "uniform", "lognormal", "gamma", "empirical"];
 const LOGNORMAL_FIELDS: &[&str] = &["mean", "sd"];
-const GROUP_FIELDS: &[&str] = &["name", "count", "queues", "skills", "wrap_up", "shift", "breaks"];
+const GROUP_FIELDS: &[&str] = &["name", "count", "queues", "skills", "wrap_up", "shift", "breaks", "absence"];
 const SL_FIELDS: &[&str] = &["threshold"];
 
 const RATE_HELP: &str = "write calls per period, such as `45/s`, `160/min`, `2700/h` or `100/30m`";
@@ -865,7 +865,29 @@ impl Parser<'_> {
             }
             Some(v) => Some(self.shift(v, m.get("breaks"), path)?),
         };
-        Ok(AgentGroup { name, count, queues, skills, wrap_up, shift })
+        let absence = match m.get("absence").filter(|v| !v.is_null()) {
+            None => 0.0,
+            Some(v) => {
+                let p = child(path, "absence");
+                let share = match v {
+                    Value::String(t) if t.trim().ends_with('%') => {
+                        t.trim().trim_end_matches('%').trim().parse::<f64>().ok().map(|x| x / 100.0)
+                    }
+                    other => self.number(other, &p).ok(),
+                };
+                share.filter(|a| (0.0..1.0).contains(a)).ok_or_else(|| {
+                    self.err(
+                        &p,
+                        format!(
+                            "expected the share of agents away each day, from 0 to below 1, not {}",
+                            show(v)
+                        ),
+                        Some("write e.g. `0.08` or `8%`".into()),
+                    )
+                })?
+            }
+        };
+        Ok(AgentGroup { name, count, queues, skills, wrap_up, shift, absence })
     }
 
     /// `shift: 08:00-16:30` and `breaks: ["10:00 15m", "12:00 30m"]`: each break within the
@@ -1251,7 +1273,8 @@ service_level: { threshold: 20s }
                 queues: vec![],
                 skills: vec![],
                 wrap_up: 0,
-                shift: None
+                shift: None,
+                absence: 0.0,
             }
         );
         assert_eq!(s.agents.count(), Some(11));

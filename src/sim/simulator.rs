@@ -110,7 +110,7 @@ pub fn simulate(
         .earliest()
         .ok_or("the scenario's start time does not exist in its time zone (a DST gap)")?;
     // Shifts and breaks: agents whose shift has not begun are logged out from the start.
-    let roster = super::roster::Roster::new(&scenario.agents, traffic.start).map(Rc::new);
+    let roster = super::roster::Roster::new(&scenario.agents, traffic.start, scenario.seed).map(Rc::new);
     if let Some(r) = &roster {
         r.apply(&mut engine.acd.borrow_mut(), 0);
     }
@@ -240,12 +240,15 @@ pub fn simulate(
         let mut first = 0usize;
         for g in groups {
             let ids = first..first + g.count as usize;
+            let group_start = first as u32;
             first = ids.end;
             let talked: Micros = ids.filter_map(|i| talk.get(i)).sum();
-            let share = match (&g.shift, &roster) {
-                (Some(s), Some(r)) => r.share_working(s, 0, end),
-                _ => 1.0,
-            };
+            let share = roster
+                .as_ref()
+                .and_then(|r| {
+                    Some(r.group_working(r.group_of_agent(group_start)?, 0, end) / f64::from(g.count))
+                })
+                .unwrap_or(1.0);
             let agent_time = f64::from(g.count) * share * end as f64;
             let occupancy = if agent_time > 0.0 { talked as f64 / agent_time } else { 0.0 };
             let group = super::report::GroupReport {

@@ -136,7 +136,7 @@ pub fn staff(
         Arrivals::Constant { per_sec } => vec![per_sec * interval as f64 / MICROS_PER_SEC as f64],
         Arrivals::Profile { calls, .. } => calls.clone(),
     };
-    let roster = Roster::new(&scenario.agents, scenario.traffic.start);
+    let roster = Roster::new(&scenario.agents, scenario.traffic.start, scenario.seed);
     let mut rows = Vec::with_capacity(calls.len());
     for (i, &offered) in calls.iter().enumerate() {
         let from = i as Micros * interval;
