@@ -354,6 +354,16 @@ impl Parser<'_> {
         }
     }
 
+    /// A share written as a fraction (`0.15`) or a percentage (`15%`); `None` if it is neither.
+    fn share(&self, v: &Value, path: &[Seg]) -> Option<f64> {
+        match v {
+            Value::String(t) if t.trim().ends_with('%') => {
+                t.trim().trim_end_matches('%').trim().parse::<f64>().ok().map(|x| x / 100.0)
+            }
+            other => self.number(other, path).ok(),
+        }
+    }
+
     fn number(&self, v: &Value, path: &[Seg]) -> R<f64> {
         let x = match v {
             Value::Number(n) => n.as_f64(),
@@ -471,13 +481,7 @@ impl Parser<'_> {
             None => 0.0,
             Some(v) => {
                 let p = child(path, "overdispersion");
-                let cv = match v {
-                    Value::String(t) if t.trim().ends_with('%') => {
-                        t.trim().trim_end_matches('%').trim().parse::<f64>().ok().map(|x| x / 100.0)
-                    }
-                    other => self.number(other, &p).ok(),
-                };
-                cv.filter(|cv| (0.0..=2.0).contains(cv)).ok_or_else(|| {
+                self.share(v, &p).filter(|cv| (0.0..=2.0).contains(cv)).ok_or_else(|| {
                     self.err(
                         &p,
                         format!("expected the rate's coefficient of variation from 0 to 2, not {}", show(v)),
@@ -869,13 +873,7 @@ impl Parser<'_> {
             None => 0.0,
             Some(v) => {
                 let p = child(path, "absence");
-                let share = match v {
-                    Value::String(t) if t.trim().ends_with('%') => {
-                        t.trim().trim_end_matches('%').trim().parse::<f64>().ok().map(|x| x / 100.0)
-                    }
-                    other => self.number(other, &p).ok(),
-                };
-                share.filter(|a| (0.0..1.0).contains(a)).ok_or_else(|| {
+                self.share(v, &p).filter(|a| (0.0..1.0).contains(a)).ok_or_else(|| {
                     self.err(
                         &p,
                         format!(
