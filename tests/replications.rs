@@ -259,3 +259,38 @@ fn the_per_interval_table_as_csv() {
         .stderr_contains("a sweep prints text or json")
         .run();
 }
+
+/// `--sweep callback_attempts=1..2` and `retry_interval=…`: the callback settings move every
+/// callback, the flow's own `attempts 3 retry every 10m` included — one attempt means one dial per
+/// callback and fewer completed.
+#[test]
+fn a_sweep_over_callback_settings() {
+    let out = Test::new()
+        .args([
+            "simulate",
+            "flows/acme/scenario.yaml",
+            "--sweep",
+            "callback_attempts=1..2",
+            "--replications",
+            "2",
+        ])
+        .args(["--format", "json"])
+        .run()
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let points = v["points"].as_array().unwrap();
+    let attempts =
+        |p: usize| points[p]["summary"]["callbacks"]["attempts_per_callback"]["max"].as_f64().unwrap();
+    assert_eq!(attempts(0), 1.0, "one attempt each");
+    assert!(attempts(1) > 1.0, "a second attempt for some");
+    let done = |p: usize| {
+        let c = &points[p]["summary"]["callbacks"];
+        c["completed"]["mean"].as_f64().unwrap() / c["accepted"]["mean"].as_f64().unwrap()
+    };
+    assert!(done(0) < done(1), "{} vs {}", done(0), done(1));
+    Test::new()
+        .args(["simulate", "flows/acme/scenario.yaml", "--sweep", "retry_interval=2m..20m:9m"])
+        .stdout_contains("retry_interval  Service level       Callbacks done")
+        .stdout_contains("           11m  ")
+        .run();
+}

@@ -55,10 +55,11 @@ pub struct SimulateArgs {
     /// on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
-    /// Run the scenario at each staffing level, `agents=LO..HI[:STEP]` (identical agents in every
-    /// queue, as `--agents`), and print one row per level; with `--replications N`, each with its
-    /// 95% confidence interval.
-    #[arg(long, value_name = "agents=LO..HI[:STEP]")]
+    /// Run the scenario at each value, `VARIABLE=LO..HI[:STEP]`, and print one row per value; with
+    /// `--replications N`, each with its 95% confidence interval. Variables: `agents` (identical
+    /// agents in every queue, as `--agents`), `callback_attempts`, `retry_interval` (durations:
+    /// `5m..30m:5m`) and `slot_capacity` (for every queue and callback).
+    #[arg(long, value_name = "VARIABLE=LO..HI[:STEP]")]
     pub sweep: Option<String>,
     /// Also write the day as one self-contained HTML page (inline SVG charts per interval: calls,
     /// service level against its target, ASA, agents scheduled; confidence bands with

@@ -22,8 +22,19 @@ struct Pacing<S> {
     dialing: u32,
 }
 
+/// Callback values a what-if run imposes on every callback, over both the queue's settings and
+/// the values a flow's `create callback` gives (a simulation's `--sweep retry_interval=…` must
+/// move every callback, including those of a flow that writes `retry every 10m`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WhatIf {
+    pub attempts: Option<i64>,
+    pub retry_interval_secs: Option<i64>,
+}
+
 pub struct EngineCallbacks<S: Signal> {
     settings: Vec<CallbackSettings>,
+    /// Empty outside what-if runs.
+    pub what_if: WhatIf,
     queue_ani: Vec<Option<String>>,
     default_settings: CallbackSettings,
     /// Due times of callbacks that are not in a queue yet: the one scheduler.
@@ -57,6 +68,7 @@ impl<S: Signal> EngineCallbacks<S> {
         EngineCallbacks {
             settings: (0..n).map(|q| config(q).map(|c| c.callback.clone()).unwrap_or_default()).collect(),
             queue_ani: (0..n).map(|q| config(q).and_then(|c| c.ani.clone())).collect(),
+            what_if: WhatIf::default(),
             default_settings: CallbackSettings::default(),
             scheduler: RefCell::new(Scheduler::new()),
             driver: RefCell::new(None),

@@ -125,6 +125,38 @@ pub struct CallbackModel {
     pub timings: crate::callbacks::people::Timings,
     /// Time-to-callback service level threshold.
     pub target: Micros,
+    /// What-if overrides of every queue's center.yaml callback settings (`--sweep`).
+    pub overrides: CallbackOverrides,
+}
+
+/// Callback settings a what-if run sets for every queue, over center.yaml's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CallbackOverrides {
+    /// Dial attempts per callback.
+    pub attempts: Option<u32>,
+    /// Seconds between attempts.
+    pub retry_interval_secs: Option<u32>,
+    /// Callbacks one booking slot takes.
+    pub slot_capacity: Option<u32>,
+}
+
+impl CallbackOverrides {
+    /// `settings` with the overrides applied.
+    pub fn apply(
+        &self,
+        mut settings: crate::model::center::CallbackSettings,
+    ) -> crate::model::center::CallbackSettings {
+        if let Some(a) = self.attempts {
+            settings.attempts = i64::from(a);
+        }
+        if let Some(r) = self.retry_interval_secs {
+            settings.retry_interval_secs = i64::from(r);
+        }
+        if let Some(c) = self.slot_capacity {
+            settings.slots.capacity = Some(c);
+        }
+        settings
+    }
 }
 
 impl Default for CallbackModel {
@@ -133,6 +165,7 @@ impl Default for CallbackModel {
             odds: Default::default(),
             timings: Default::default(),
             target: 3_600 * MICROS_PER_SEC,
+            overrides: CallbackOverrides::default(),
         }
     }
 }

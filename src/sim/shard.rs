@@ -144,9 +144,9 @@ pub fn run_shard(
         .iter()
         .map(|&(point, i)| {
             let sc = scenario.clone().with_seed(replication_seed(scenario.seed, i));
-            match point {
-                Some(v) => sc.with_agents(v),
-                None => sc,
+            match (point, sweep) {
+                (Some(v), Some(s)) => s.apply(&sc, v),
+                _ => sc,
             }
         })
         .collect();

@@ -96,6 +96,17 @@ pub fn simulate(
         })
         .data_mocks(scenario.data_actions.clone())
         .build();
+    let mut engine = engine;
+    let o = scenario.callbacks.overrides;
+    engine.callback_side.what_if.attempts = o.attempts.map(i64::from);
+    engine.callback_side.what_if.retry_interval_secs = o.retry_interval_secs.map(i64::from);
+    if o != Default::default() {
+        for q in 0..engine.acd.borrow().queue_count() {
+            let q = crate::acd::QueueId(q as u32);
+            let settings = scenario.callbacks.overrides.apply(engine.callback_side.settings(q).clone());
+            engine.callback_side.set_settings(q, settings);
+        }
+    }
     engine.callback_side.stats.borrow_mut().target = scenario.callbacks.target;
     let engine = Rc::new(engine);
     let metrics = Rc::new(RefCell::new(

@@ -1,6 +1,7 @@
 //! `simulate --sweep agents=10..20:2`: the same scenario at each staffing level, each point run as
 //! `--replications` independent runs, in one table — the what-if a WFM analyst asks first ("what
-//! does one agent more buy me at the peak?").
+//! does one agent more buy me at the peak?"). The callback settings of every queue sweep the same
+//! way: `callback_attempts=1..5`, `retry_interval=5m..30m:5m`, `slot_capacity=2..10:2`.
 
 use super::replications::{Estimate, run_replications, summarise};
 use super::report::Report;
@@ -14,39 +15,92 @@ pub const SWEEP_POINTS_MAX: usize = 1000;
 /// What a sweep varies, and over which values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sweep {
-    /// `agents`: that many identical agents in every queue (as `--agents`).
+    /// `agents`: that many identical agents in every queue (as `--agents`); `callback_attempts`,
+    /// `retry_interval` (in seconds) or `slot_capacity`: that callback setting in every queue.
     pub variable: String,
     pub values: Vec<u32>,
 }
 
-/// Reads `agents=LO..HI` or `agents=LO..HI:STEP` (inclusive, step ≥ 1).
+/// The variables a sweep can vary.
+pub const VARIABLES: &[&str] = &["agents", "callback_attempts", "retry_interval", "slot_capacity"];
+
+impl Sweep {
+    /// The scenario at value `v` of the sweep.
+    pub fn apply(&self, scenario: &Scenario, v: u32) -> Scenario {
+        let mut sc = scenario.clone();
+        let o = &mut sc.callbacks.overrides;
+        match self.variable.as_str() {
+            "callback_attempts" => o.attempts = Some(v),
+            "retry_interval" => o.retry_interval_secs = Some(v),
+            "slot_capacity" => o.slot_capacity = Some(v),
+            _ => return sc.with_agents(v),
+        }
+        sc
+    }
+
+    /// Value `v` as the table shows it (a duration for the retry interval).
+    pub fn label(&self, v: u32) -> String {
+        if self.variable == "retry_interval" {
+            let (h, m, s) = (v / 3600, v / 60 % 60, v % 60);
+            let mut out = String::new();
+            if h > 0 {
+                out += &format!("{h}h");
+            }
+            if m > 0 {
+                out += &format!("{m}m");
+            }
+            if s > 0 || out.is_empty() {
+                out += &format!("{s}s");
+            }
+            out
+        } else {
+            v.to_string()
+        }
+    }
+}
+
+/// Reads `VARIABLE=LO..HI` or `VARIABLE=LO..HI:STEP` (inclusive, step ≥ 1); the retry interval's
+/// bounds and step are durations (`5m..30m:5m`), the others whole numbers.
 pub fn parse_sweep(text: &str) -> Result<Sweep, String> {
     let (variable, range) =
         text.split_once('=').ok_or("write VARIABLE=LO..HI[:STEP], e.g. agents=10..20:2")?;
     let variable = variable.trim();
-    if variable != "agents" {
-        return Err(format!("`{variable}` cannot be swept; `agents` can (agents=10..20:2)"));
+    if !VARIABLES.contains(&variable) {
+        let help = crate::source::suggest::help_for(variable, "sweep variable", VARIABLES.iter().copied());
+        return Err(format!("`{variable}` cannot be swept; {help}"));
     }
-    let (range, step) = match range.split_once(':') {
-        Some((r, s)) => {
-            (r, s.trim().parse::<u32>().map_err(|_| format!("the step `{s}` is not a whole number"))?)
+    let number = |s: &str| -> Result<u32, String> {
+        let s = s.trim();
+        if variable == "retry_interval" {
+            let secs = crate::time::parse_duration(s).map_err(|e| format!("`{s}` is not a duration: {e}"))?
+                / crate::time::MICROS_PER_SEC;
+            u32::try_from(secs).map_err(|_| format!("`{s}` is too long"))
+        } else {
+            s.parse::<u32>().map_err(|_| format!("`{s}` is not a whole number"))
         }
-        None => (range, 1),
+    };
+    let (range, step) = match range.split_once(':') {
+        Some((r, s)) => (r, number(s).map_err(|e| format!("the step: {e}"))?),
+        None => (range, if variable == "retry_interval" { 60 } else { 1 }),
     };
     if step == 0 {
         return Err("the step must be at least 1".into());
     }
     let (lo, hi) = range.split_once("..").ok_or_else(|| format!("`{range}` is not a range: write LO..HI"))?;
-    let number =
-        |s: &str| s.trim().parse::<u32>().map_err(|_| format!("`{}` is not a whole number", s.trim()));
     let (lo, hi) = (number(lo)?, number(hi)?);
     if lo == 0 || lo > hi {
         return Err(format!(
             "{lo}..{hi} is empty or starts at 0: the low end is at least 1 and at most the high end"
         ));
     }
-    if hi > crate::model::bounds::AGENTS_MAX {
-        return Err(format!("{hi} agents is more than {}", crate::model::bounds::AGENTS_MAX));
+    let max = match variable {
+        "agents" => crate::model::bounds::AGENTS_MAX,
+        "callback_attempts" => 100,
+        "retry_interval" => 7 * 86_400,
+        _ => 1_000_000,
+    };
+    if hi > max {
+        return Err(format!("{hi} is more than {variable} can be ({max})"));
     }
     let values: Vec<u32> = (lo..=hi).step_by(step as usize).collect();
     if values.len() > SWEEP_POINTS_MAX {
@@ -66,10 +120,7 @@ pub fn run_sweep(
     sweep
         .values
         .iter()
-        .map(|&v| {
-            let sc = scenario.clone().with_agents(v);
-            run_replications(&sc, replications, threads, load).map(|r| (v, r))
-        })
+        .map(|&v| run_replications(&sweep.apply(scenario, v), replications, threads, load).map(|r| (v, r)))
         .collect()
 }
 
@@ -93,12 +144,17 @@ pub fn to_text(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32) 
         "one run per point (add --replications N for confidence intervals)".to_string()
     };
     let _ = writeln!(s, "Sweep over {} ({per})", sweep.variable);
+    let w = sweep.variable.len().max(8);
     let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "{:>8}  {:<20}{:<20}{:<20}{:<20}Occupancy",
-        sweep.variable, "Service level", "ASA", "Abandon rate", "P(wait > 0)"
-    );
+    // A callback setting moves the callbacks' figures; the calls' are shown for staffing.
+    let callbacks = sweep.variable != "agents";
+    let heads = if callbacks {
+        ["Service level", "Callbacks done", "Time to callback", "Within target", "Attempts each"]
+    } else {
+        ["Service level", "ASA", "Abandon rate", "P(wait > 0)", "Occupancy"]
+    };
+    let _ = write!(s, "{:>w$}  ", sweep.variable);
+    let _ = writeln!(s, "{:<20}{:<20}{:<20}{:<20}{}", heads[0], heads[1], heads[2], heads[3], heads[4]);
     for (v, reports) in points {
         let est = |f: &dyn Fn(&Report) -> f64| {
             let xs: Vec<f64> = reports.iter().map(f).collect();
@@ -115,14 +171,38 @@ pub fn to_text(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32) 
             let f = super::report::secs;
             if e.n > 1 { format!("{} ± {}", f(e.mean), f(e.half_width)) } else { f(e.mean) }
         };
+        let num = |e: Estimate| {
+            if e.n > 1 { format!("{:.2} ± {:.2}", e.mean, e.half_width) } else { format!("{:.2}", e.mean) }
+        };
+        let cb = |f: &dyn Fn(&crate::callbacks::stats::CallbackReport) -> f64| {
+            est(&|r: &Report| r.callbacks.as_ref().map_or(0.0, f))
+        };
+        let cells = if callbacks {
+            [
+                pct(est(&|r| r.service_level.answered_within_over_offered)),
+                pct(cb(&|c| if c.accepted == 0 { 0.0 } else { c.completed as f64 / c.accepted as f64 })),
+                secs(cb(&|c| c.time_to_callback_seconds.mean)),
+                pct(cb(&|c| c.service_level)),
+                num(cb(&|c| c.attempts_per_callback)),
+            ]
+        } else {
+            [
+                pct(est(&|r| r.service_level.answered_within_over_offered)),
+                secs(est(&|r| r.asa_seconds)),
+                pct(est(&|r| r.abandon_rate)),
+                pct(est(&|r| r.p_wait)),
+                pct(est(&|r| r.occupancy)),
+            ]
+        };
         let _ = writeln!(
             s,
-            "{v:>8}  {:<20}{:<20}{:<20}{:<20}{}",
-            pct(est(&|r| r.service_level.answered_within_over_offered)),
-            secs(est(&|r| r.asa_seconds)),
-            pct(est(&|r| r.abandon_rate)),
-            pct(est(&|r| r.p_wait)),
-            pct(est(&|r| r.occupancy)),
+            "{:>w$}  {:<20}{:<20}{:<20}{:<20}{}",
+            sweep.label(*v),
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4]
         );
     }
     s
@@ -140,6 +220,12 @@ mod tests {
         assert!(parse_sweep("agents=0..3").is_err());
         assert!(parse_sweep("agents=1..3:0").unwrap_err().contains("step"));
         assert!(parse_sweep("aht=1..3").unwrap_err().contains("cannot be swept"));
+        assert!(parse_sweep("agent=1..3").unwrap_err().contains("did you mean `agents`"));
+        let r = parse_sweep("retry_interval=5m..20m:5m").unwrap();
+        assert_eq!(r.values, [300, 600, 900, 1200]);
+        assert_eq!(r.label(600), "10m");
+        assert_eq!(parse_sweep("callback_attempts=1..3").unwrap().values, [1, 2, 3]);
+        assert!(parse_sweep("retry_interval=5m..soon").unwrap_err().contains("`soon` is not a duration"));
         assert!(parse_sweep("agents").is_err());
         assert!(parse_sweep("agents=1..x").unwrap_err().contains("`x` is not a whole number"));
     }
