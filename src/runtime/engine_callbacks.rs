@@ -89,6 +89,21 @@ impl<S: Signal> EngineCallbacks<S> {
         self.settings.get(queue.index()).unwrap_or(&self.default_settings)
     }
 
+    /// A flow callback's attempts and retry interval (seconds) in `queue`: a what-if value, else
+    /// the flow's own (`attempts 3 retry every 10m`), else the queue's setting.
+    pub fn attempts_and_retry(
+        &self,
+        queue: QueueId,
+        attempts: Option<i64>,
+        retry_secs: Option<i64>,
+    ) -> (i64, i64) {
+        let s = self.settings(queue);
+        (
+            self.what_if.attempts.or(attempts).unwrap_or(s.attempts),
+            self.what_if.retry_interval_secs.or(retry_secs).unwrap_or(s.retry_interval_secs),
+        )
+    }
+
     /// Overrides one queue's settings (tests, what-if runs).
     pub fn set_settings(&mut self, queue: QueueId, settings: CallbackSettings) {
         if let Some(s) = self.settings.get_mut(queue.index()) {

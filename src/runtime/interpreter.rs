@@ -1039,6 +1039,8 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                     (Some(q), None) => Err(format!("unknown queue {q}")),
                     (Some(q), Some(id)) => {
                         let settings = engine.callback_side.settings(id);
+                        let (attempts, retry_every_secs) =
+                            engine.callback_side.attempts_and_retry(id, h.attempts, h.retry_secs);
                         let start = task.ctx.spec.start;
                         let now_utc = start.with_timezone(&chrono::Utc) + chrono::Duration::microseconds(now);
                         let request = CallbackRequest {
@@ -1048,18 +1050,8 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                             at: h.at,
                             window: h.window,
                             timezone: h.timezone.clone(),
-                            attempts: engine
-                                .callback_side
-                                .what_if
-                                .attempts
-                                .or(h.attempts)
-                                .unwrap_or(settings.attempts),
-                            retry_every_secs: engine
-                                .callback_side
-                                .what_if
-                                .retry_interval_secs
-                                .or(h.retry_secs)
-                                .unwrap_or(settings.retry_interval_secs),
+                            attempts,
+                            retry_every_secs,
                             mode: h.mode.unwrap_or(settings.mode),
                             owner: h.owner.clone(),
                             data: h.data.clone(),
@@ -1384,7 +1376,7 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
     let queue = h.queue.as_deref().unwrap_or_default();
     let q = engine.acd.borrow().queue_id(queue).ok_or_else(|| format!("unknown queue {queue}"))?;
     let settings = engine.callback_side.settings(q).clone();
-    let what_if = engine.callback_side.what_if;
+    let (attempts, retry_secs) = engine.callback_side.attempts_and_retry(q, h.attempts, h.retry_secs);
     let mode = h.mode.unwrap_or(settings.mode);
     let keeps_position = h.keeps_position;
     let owner_id = match &h.owner {
@@ -1416,18 +1408,9 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
         data: h.data,
         queue: q,
         mode,
-        max_attempts: what_if
-            .attempts
-            .or(h.attempts)
-            .unwrap_or(settings.attempts)
-            .clamp(1, crate::model::bounds::ATTEMPTS_MAX) as u32,
+        max_attempts: attempts.clamp(1, crate::model::bounds::ATTEMPTS_MAX) as u32,
         attempts_made: 0,
-        retry_every: what_if
-            .retry_interval_secs
-            .or(h.retry_secs)
-            .unwrap_or(settings.retry_interval_secs)
-            .max(0)
-            * 1_000_000,
+        retry_every: retry_secs.max(0) * 1_000_000,
         owner: owner_id,
         owner_until: owner_id.map(|_| due.saturating_add(settings.ownership_period_secs * 1_000_000)),
         window_end: window.map(|w| w.1),

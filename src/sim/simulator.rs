@@ -87,7 +87,7 @@ pub fn simulate(
     let (acd, agents) = build_acd(checked, &scenario.agents)?;
     let rt = VirtualRuntime::new(scenario.seed);
     let handle_dist = scenario.callers.handle_time.clone();
-    let engine = Engine::builder(rt.clone(), checked, acd)
+    let mut engine = Engine::builder(rt.clone(), checked, acd)
         .forget_callback_requests()
         .callback_handle(move |rt: &VirtualRuntime| handle_dist.sample(&mut || rt.uniform()))
         .people(|people| {
@@ -96,14 +96,13 @@ pub fn simulate(
         })
         .data_mocks(scenario.data_actions.clone())
         .build();
-    let mut engine = engine;
     let o = scenario.callbacks.overrides;
     engine.callback_side.what_if.attempts = o.attempts.map(i64::from);
     engine.callback_side.what_if.retry_interval_secs = o.retry_interval_secs.map(i64::from);
-    if o != Default::default() {
+    if o.slot_capacity.is_some() {
         for q in 0..engine.acd.borrow().queue_count() {
             let q = crate::acd::QueueId(q as u32);
-            let settings = scenario.callbacks.overrides.apply(engine.callback_side.settings(q).clone());
+            let settings = o.apply(engine.callback_side.settings(q).clone());
             engine.callback_side.set_settings(q, settings);
         }
     }
