@@ -141,17 +141,12 @@ pub struct CallbackOverrides {
 }
 
 impl CallbackOverrides {
-    /// `settings` with the overrides applied.
+    /// `settings` with the queue-level override applied: the slot capacity. (Attempts and the
+    /// retry interval go to the engine's what-if values, which also win over a flow's own.)
     pub fn apply(
         &self,
         mut settings: crate::model::center::CallbackSettings,
     ) -> crate::model::center::CallbackSettings {
-        if let Some(a) = self.attempts {
-            settings.attempts = i64::from(a);
-        }
-        if let Some(r) = self.retry_interval_secs {
-            settings.retry_interval_secs = i64::from(r);
-        }
         if let Some(c) = self.slot_capacity {
             settings.slots.capacity = Some(c);
         }
