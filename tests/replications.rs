@@ -131,7 +131,13 @@ fn the_html_report_is_one_self_contained_page() {
     let p = page.to_string_lossy().to_string();
     Test::new().args(["simulate", "flows/acme/day.yaml", "--report", &p]).run();
     let html = std::fs::read_to_string(&page).expect("the report is written");
-    assert_eq!(html.matches("<svg").count(), 5, "calls, service level, ASA, queue and callbacks, agents");
+    assert_eq!(
+        html.matches("<svg").count(),
+        8,
+        "calls, service level, ASA, queue and callbacks, occupancy per group, callbacks, time to callback, agents"
+    );
+    assert!(html.contains("<th>support_late</th>"), "occupancy per group in the table");
+    assert!(html.contains("target 1h00m00s"), "the time-to-callback target line");
     assert!(html.contains("target 80% in 20 s"));
     assert!(html.contains("<td>2026-12-01T12:00</td>"));
     assert!(!html.contains("http") && !html.contains("<script") && !html.contains("src="), "self-contained");
@@ -252,7 +258,13 @@ fn the_per_interval_table_as_csv() {
         .run()
         .stdout;
     assert!(reps.starts_with("interval,arrived,arrived_low,arrived_high,offered,"), "{reps}");
-    assert_eq!(reps.lines().count(), intervals.len() + 1);
+    assert!(reps.lines().next().unwrap().ends_with(",occupancy_support_late,occupancy_support_late_low,occupancy_support_late_high"));
+    // The replications' evenings last as long as the longest one's callbacks.
+    assert!(reps.lines().count() >= 21, "{reps}");
+    let header = reps.lines().next().unwrap();
+    for column in ["callbacks_dialled", "callbacks_pending", "time_to_callback_seconds", "occupancy_floater"] {
+        assert!(header.split(',').any(|h| h == column), "{column} in {header}");
+    }
     Test::new()
         .args(["simulate", "flows/bench/mmc.yaml", "--sweep", "agents=13..14", "--format", "csv"])
         .status(2)

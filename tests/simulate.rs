@@ -140,8 +140,27 @@ fn acme_day_from_a_forecast_and_a_roster() {
     let out = Test::new().args(["simulate", "flows/acme/day.yaml", "--format", "json"]).run();
     let r: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
     let iv = r["per_interval"].as_array().expect("intervals");
-    assert_eq!(iv.len(), 20, "the forecast's 20 half hours");
+    // The forecast's 20 half hours, then the evening in which the floaters work off the
+    // callbacks' backlog (no calls arrive, dials go out).
+    assert!(iv.len() > 20, "the forecast's 20 half hours and the callbacks' evening");
     assert_eq!(iv[0]["start"], "2026-12-01T08:00");
+    for later in &iv[20..] {
+        assert_eq!(later["arrived"], 0);
+    }
+    // Callbacks per interval add up to the day's, and the backlog at the end is the day's.
+    let cb = &r["callbacks"];
+    let sum = |key: &str| iv.iter().map(|i| i["callbacks"][key].as_u64().unwrap()).sum::<u64>();
+    assert_eq!(sum("offered"), cb["offered"].as_u64().unwrap());
+    assert_eq!(sum("accepted"), cb["accepted"].as_u64().unwrap());
+    assert_eq!(sum("dialled"), cb["attempts"].as_u64().unwrap());
+    assert_eq!(iv.last().unwrap()["callbacks"]["pending"], cb["pending_at_end"]);
+    assert!(iv[25]["callbacks"]["dialled"].as_u64().unwrap() > 0, "dials in the evening");
+    // Occupancy per group and interval: only where the group is scheduled.
+    let occ = |i: usize, g: &str| iv[i]["occupancy_per_group"].get(g).and_then(|o| o.as_f64());
+    assert_eq!(occ(0, "support_late"), None, "the late shift has not started at 08:00");
+    assert!(occ(6, "support_late").is_some_and(|o| o > 0.5 && o <= 1.0), "{:?}", occ(6, "support_late"));
+    assert_eq!(occ(25, "billing"), None, "billing has gone home");
+    assert!(occ(25, "floater").is_some_and(|o| o > 0.0), "the floaters work the callbacks");
     let agents = |i: usize| iv[i]["agents"].as_f64().unwrap();
     assert_eq!(agents(0), 15.0); // early support + billing + floaters
     assert_eq!(agents(6), 21.0); // 11:00: everyone

@@ -32,6 +32,46 @@ pub struct CallbackStats {
     waited_for_agent: u64,
     pub target: Micros,
     within_target: u64,
+    /// The reporting interval's length for [`CallbackStats::per_interval`]; 0: not kept.
+    interval_len: Micros,
+    /// Per reporting interval, counted by when each thing happened (an offer, a creation, a
+    /// dial, a connection, an end): what a WFM report shows of callbacks across the day.
+    intervals: Vec<IntervalCounts>,
+}
+
+/// The most intervals kept; later events fold into the last (as the simulator's own figures).
+const MAX_INTERVALS: usize = 1 << 16;
+
+/// Callback counts of one reporting interval.
+#[derive(Debug, Clone, Copy, Default)]
+struct IntervalCounts {
+    offered: u64,
+    created: u64,
+    dialled: u64,
+    connected: u64,
+    ended: u64,
+    /// Time to callback of the callbacks connected in the interval, in microseconds.
+    time_to_callback: i128,
+    within_target: u64,
+}
+
+/// The callbacks of one reporting interval in a simulation report.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct IntervalCallbacks {
+    /// Callers who reached a callback offer in the interval.
+    pub offered: u64,
+    /// Callbacks created (accepted) in the interval.
+    pub accepted: u64,
+    /// Dials placed in the interval (every attempt).
+    pub dialled: u64,
+    /// Callbacks whose customer was connected with an agent in the interval.
+    pub connected: u64,
+    /// Callbacks created and not yet ended at the end of the interval: the backlog.
+    pub pending: u64,
+    /// The mean time to callback of the interval's connected callbacks.
+    pub time_to_callback_seconds: f64,
+    /// Of the interval's connected callbacks, the share within the time-to-callback target.
+    pub within_target: f64,
 }
 
 impl Default for CallbackStats {
@@ -50,6 +90,8 @@ impl Default for CallbackStats {
             waited_for_agent: 0,
             target: 3_600_000_000,
             within_target: 0,
+            interval_len: 0,
+            intervals: Vec::new(),
         }
     }
 }
@@ -114,15 +156,96 @@ impl Percentiles {
 }
 
 impl CallbackStats {
-    pub fn ended(&mut self, reason: EndReason) {
-        *self.ended.entry(reason).or_default() += 1;
+    /// Keeps the figures per reporting interval of `len` too (see [`CallbackStats::per_interval`]).
+    pub fn by_interval(&mut self, len: Micros) {
+        self.interval_len = len.max(0);
     }
 
-    pub fn connected(&mut self, time_to_callback: Micros) {
-        let _ = self.time_to_callback.record(ms(time_to_callback));
-        if time_to_callback <= self.target {
-            self.within_target += 1;
+    /// The counts of the interval `now` falls in, when intervals are kept.
+    fn at(&mut self, now: Micros) -> Option<&mut IntervalCounts> {
+        if self.interval_len == 0 {
+            return None;
         }
+        let i = usize::try_from(now.max(0) / self.interval_len).unwrap_or(usize::MAX).min(MAX_INTERVALS - 1);
+        if self.intervals.len() <= i {
+            self.intervals.resize(i + 1, IntervalCounts::default());
+        }
+        Some(&mut self.intervals[i])
+    }
+
+    /// A caller reached a callback offer at `now`.
+    pub fn offered(&mut self, now: Micros) {
+        self.offered += 1;
+        if let Some(c) = self.at(now) {
+            c.offered += 1;
+        }
+    }
+
+    /// A callback was created at `now`.
+    pub fn created(&mut self, now: Micros) {
+        self.created += 1;
+        if let Some(c) = self.at(now) {
+            c.created += 1;
+        }
+    }
+
+    /// A dial was placed at `now`.
+    pub fn dialled(&mut self, now: Micros) {
+        self.attempts += 1;
+        if let Some(c) = self.at(now) {
+            c.dialled += 1;
+        }
+    }
+
+    pub fn ended(&mut self, now: Micros, reason: EndReason) {
+        *self.ended.entry(reason).or_default() += 1;
+        if let Some(c) = self.at(now) {
+            c.ended += 1;
+        }
+    }
+
+    /// The customer was connected with an agent at `now`, `time_to_callback` after the callback
+    /// was ready.
+    pub fn connected(&mut self, now: Micros, time_to_callback: Micros) {
+        let _ = self.time_to_callback.record(ms(time_to_callback));
+        let within = time_to_callback <= self.target;
+        self.within_target += u64::from(within);
+        if let Some(c) = self.at(now) {
+            c.connected += 1;
+            c.time_to_callback += i128::from(time_to_callback.max(0));
+            c.within_target += u64::from(within);
+        }
+    }
+
+    /// The figures per reporting interval (empty unless [`CallbackStats::by_interval`] was set),
+    /// from the first interval to the last with any event.
+    pub fn per_interval(&self) -> Vec<IntervalCallbacks> {
+        let (mut created, mut ended) = (0u64, 0u64);
+        let r6 = |x: f64| (x * 1e6).round() / 1e6;
+        self.intervals
+            .iter()
+            .map(|c| {
+                created += c.created;
+                ended += c.ended;
+                IntervalCallbacks {
+                    offered: c.offered,
+                    accepted: c.created,
+                    dialled: c.dialled,
+                    connected: c.connected,
+                    pending: created.saturating_sub(ended),
+                    time_to_callback_seconds: if c.connected == 0 {
+                        0.0
+                    } else {
+                        r6(c.time_to_callback as f64 / c.connected as f64 / 1e6)
+                    },
+                    within_target: if c.connected == 0 {
+                        0.0
+                    } else {
+                        r6(c.within_target as f64 / c.connected as f64)
+                    },
+                }
+            })
+            .collect()
     }
 
     pub fn agent_took(&mut self, waited: Micros) {

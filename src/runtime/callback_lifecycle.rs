@@ -37,7 +37,7 @@ pub const MAX_OFFERS: u32 = 20;
 
 /// Starts the lifecycle of `cb` as a task of the engine's runtime.
 pub fn spawn<R: Runtime, O: Observer>(engine: &Rc<Engine<R>>, cb: LiveCallback, obs: O) {
-    engine.callback_side.stats.borrow_mut().created += 1;
+    engine.callback_side.stats.borrow_mut().created(engine.rt.now());
     let engine2 = engine.clone();
     engine.rt.spawn(async move {
         serve(engine2, cb, obs).await;
@@ -450,7 +450,7 @@ async fn dial<R: Runtime, O: Observer>(
         trace(engine, obs, cb, CallbackStep::AttemptAlreadyMade { attempt });
         return None;
     }
-    engine.callback_side.stats.borrow_mut().attempts += 1;
+    engine.callback_side.stats.borrow_mut().dialled(rt.now());
     if obs.enabled() {
         let caller_id = engine.callback_side.queue_ani(cb.queue).map(str::to_string);
         trace(engine, obs, cb, CallbackStep::Dialing { attempt, number: cb.number.clone(), caller_id });
@@ -581,7 +581,7 @@ async fn talk<R: Runtime, O: Observer>(
     auto_end: bool,
 ) {
     let rt = engine.rt.clone();
-    engine.callback_side.stats.borrow_mut().connected(rt.now() - cb.ready_at);
+    engine.callback_side.stats.borrow_mut().connected(rt.now(), rt.now() - cb.ready_at);
     let name = engine.agent_name(agent);
     trace(engine, obs, cb, CallbackStep::Connected { agent: name.to_string() });
     let desk = engine.callback_side.desk.borrow().clone();
@@ -608,7 +608,7 @@ async fn talk<R: Runtime, O: Observer>(
             select(rt.sleep(handle), hang_up).await
         }
     };
-    engine.add_talk(agent, rt.now() - start);
+    engine.add_talk(agent, start, rt.now());
     if let Some(line) = line {
         let reason = match ended {
             Either::Left(()) => format!("{name} ended the call"),
@@ -662,7 +662,7 @@ fn finish<R: Runtime, O: Observer>(
     if !step(engine, cb, state, reason.as_str()) {
         return None;
     }
-    engine.callback_side.stats.borrow_mut().ended(reason);
+    engine.callback_side.stats.borrow_mut().ended(engine.rt.now(), reason);
     if let Some(id) = cb.book_id {
         engine.callbacks.borrow_mut().settle(id, &cb.number);
     }

@@ -62,10 +62,9 @@ pub struct Engine<R: Runtime> {
     waiters: RefCell<Vec<WaiterSlot<R::Signal>>>,
     pub(crate) callbacks: RefCell<CallbackIntake>,
     pub(crate) config: EngineConfig,
-    /// Agents' talk time so far (calls and callbacks), for occupancy.
-    pub(crate) talk_time: Cell<Micros>,
-    /// Talk time per agent (calls and callbacks), by agent id: occupancy per agent group.
-    agent_talk: RefCell<Vec<Micros>>,
+    /// Agents' talk time so far (calls and callbacks): in all, per agent and per interval, for
+    /// occupancy overall and per agent group.
+    talk: RefCell<super::agent_talk::AgentTalk>,
     queue_names: Vec<Rc<str>>,
     agent_names: Vec<Rc<str>>,
     /// Handle time for callbacks served in this run (agent talk time), drawn per callback.
@@ -118,8 +117,7 @@ impl<R: Runtime> Engine<R> {
             waiters: RefCell::new(Vec::new()),
             callbacks: RefCell::new(CallbackIntake::default()),
             config: EngineConfig::default(),
-            talk_time: Cell::new(0),
-            agent_talk: RefCell::new(Vec::new()),
+            talk: RefCell::new(Default::default()),
             callback_handle: Box::new(|_| 300_000_000),
             overrides: Overrides::default(),
             data: super::data_action::DataActions::new(
@@ -162,20 +160,19 @@ impl<R: Runtime> Engine<R> {
             .or(texts.first())
     }
 
-    /// An agent talked for `d` (a call or a callback).
-    pub(crate) fn add_talk(&self, agent: crate::acd::AgentId, d: Micros) {
-        self.talk_time.set(self.talk_time.get() + d);
-        let mut talk = self.agent_talk.borrow_mut();
-        let i = agent.0 as usize;
-        if talk.len() <= i {
-            talk.resize(i + 1, 0);
-        }
-        talk[i] += d;
+    /// An agent talked from `from` to `to` (a call or a callback).
+    pub(crate) fn add_talk(&self, agent: crate::acd::AgentId, from: Micros, to: Micros) {
+        self.talk.borrow_mut().add(agent, from, to);
     }
 
-    /// Each agent's talk time so far, by agent id (agents who never talked may be missing at the end).
-    pub fn agent_talk(&self) -> Vec<Micros> {
-        self.agent_talk.borrow().clone()
+    /// The agents' talk so far: in all, per agent, per interval.
+    pub fn talk(&self) -> std::cell::Ref<'_, super::agent_talk::AgentTalk> {
+        self.talk.borrow()
+    }
+
+    /// Keeps talk per reporting interval of `len` too (occupancy per group and interval).
+    pub fn talk_by_interval(&self, len: Micros) {
+        self.talk.borrow_mut().by_interval(len);
     }
 
     /// The compiled flow called `name`.

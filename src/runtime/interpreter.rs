@@ -262,10 +262,10 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                         desk.call(&name, &label, crate::callbacks::desk::CallStatus::Connected);
                         let start = rt.now();
                         desk.talk(&name, &label).await;
-                        engine.add_talk(agent, rt.now() - start);
+                        engine.add_talk(agent, start, rt.now());
                     }
                     None => {
-                        engine.add_talk(agent, task.plan.handle);
+                        engine.add_talk(agent, rt.now(), rt.now() + task.plan.handle);
                         rt.sleep(task.plan.handle).await;
                     }
                 }
@@ -549,7 +549,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 let secure = &(*secure || graph.kind() == FlowKind::Secure);
                 if !task.ctx.offered_callback && engine.offers_callback(graph.name(), node) {
                     task.ctx.offered_callback = true;
-                    engine.callback_side.stats.borrow_mut().offered += 1;
+                    engine.callback_side.stats.borrow_mut().offered(now);
                 }
                 speak(task, &engine, prompt, now).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);

@@ -370,7 +370,7 @@ pub(super) fn start_one<O: Observer + Clone + 'static>(
     }
     live.set(live.get() + 1);
     let (engine2, printer, live) = (engine.clone(), printer.clone(), live.clone());
-    engine.callback_side.stats.borrow_mut().created += 1;
+    engine.callback_side.stats.borrow_mut().created(engine.rt.now());
     engine.rt.spawn(async move {
         lifecycle::serve(engine2, live_cb, printer).await;
         live.set(live.get() - 1);

@@ -1,6 +1,8 @@
 //! `simulate --report day.html`: one self-contained HTML file (inline SVG and CSS, no script, no
 //! request to anywhere) with the day interval by interval — calls offered, answered and abandoned;
-//! service level against its target; ASA; the agents scheduled — and the headline figures. With
+//! service level against its target; ASA; callers waiting; occupancy per agent group; callbacks
+//! offered, accepted, dialled and pending, and their time to callback against its target; the
+//! agents scheduled — and the headline figures. With
 //! `--replications N` every figure is the mean of the runs and the charts draw its 95% confidence
 //! band.
 //!
@@ -18,6 +20,12 @@ const HEIGHT: f64 = 220.0;
 const LEFT: f64 = 56.0;
 const BOTTOM: f64 = 36.0;
 const TOP: f64 = 16.0;
+
+/// Colours for series that vary in number (agent groups).
+const PALETTE: [&str; 10] = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+    "#17becf",
+];
 
 /// (mean, low, high) of a summarised number at `path` under `v`.
 fn est(v: &Value, path: &[&str]) -> Option<(f64, f64, f64)> {
@@ -58,7 +66,7 @@ pub(super) fn chart(
     let n = labels.len().max(1);
     let top_value = series
         .iter()
-        .flat_map(|x| x.points.iter().map(|p| p.2.max(p.0)))
+        .flat_map(|x| x.points.iter().filter(|p| p.0.is_finite()).map(|p| p.2.max(p.0)))
         .chain(target.map(|t| t.0))
         .fold(0.0_f64, f64::max);
     let ymax = match cap {
@@ -114,30 +122,44 @@ pub(super) fn chart(
         );
     }
     for se in series {
-        // The band: high values left to right, then low values back.
-        if se.points.iter().any(|p| p.2 > p.1) {
-            let mut d = String::new();
-            for (i, p) in se.points.iter().enumerate() {
-                let _ = write!(d, "{}{:.1},{:.1} ", if i == 0 { "M" } else { "L" }, x(i), y(p.2));
+        // Each run of intervals with a value is drawn on its own: an interval without one (no
+        // calls offered, a group with nobody scheduled) leaves a gap rather than a false zero.
+        let mut k = 0;
+        while k < se.points.len() {
+            if !se.points[k].0.is_finite() {
+                k += 1;
+                continue;
             }
-            for (i, p) in se.points.iter().enumerate().rev() {
-                let _ = write!(d, "L{:.1},{:.1} ", x(i), y(p.1));
+            let from = k;
+            while k < se.points.len() && se.points[k].0.is_finite() {
+                k += 1;
             }
+            let run = &se.points[from..k];
+            // The band: high values left to right, then low values back.
+            if run.iter().any(|p| p.2 > p.1) {
+                let mut d = String::new();
+                for (i, p) in run.iter().enumerate() {
+                    let _ = write!(d, "{}{:.1},{:.1} ", if i == 0 { "M" } else { "L" }, x(from + i), y(p.2));
+                }
+                for (i, p) in run.iter().enumerate().rev() {
+                    let _ = write!(d, "L{:.1},{:.1} ", x(from + i), y(p.1));
+                }
+                let _ = writeln!(
+                    s,
+                    "<path d=\"{}Z\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"none\"/>",
+                    d, se.colour
+                );
+            }
+            let pts: Vec<String> =
+                run.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(from + i), y(p.0))).collect();
             let _ = writeln!(
                 s,
-                "<path d=\"{}Z\" fill=\"{}\" fill-opacity=\"0.15\" stroke=\"none\"/>",
-                d, se.colour
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"><title>{}</title></polyline>",
+                pts.join(" "),
+                se.colour,
+                esc(se.name)
             );
         }
-        let pts: Vec<String> =
-            se.points.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.0))).collect();
-        let _ = writeln!(
-            s,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"><title>{}</title></polyline>",
-            pts.join(" "),
-            se.colour,
-            esc(se.name)
-        );
     }
     let _ = writeln!(s, "</svg>");
     let legend: Vec<String> = series
@@ -146,6 +168,17 @@ pub(super) fn chart(
         .collect();
     let _ = writeln!(s, "<div class=\"legend\">{}</div></figure>", legend.join(" "));
     s
+}
+
+/// A duration short enough for an axis label: `45 s`, `12 min`, `2.5 h`.
+fn axis_duration(v: f64) -> String {
+    if v < 120.0 {
+        format!("{v:.0} s")
+    } else if v < 7200.0 {
+        format!("{:.0} min", v / 60.0)
+    } else {
+        format!("{:.1} h", v / 3600.0)
+    }
 }
 
 /// 1, 2, 2.5, 5 × 10ⁿ at or above `v`.
@@ -163,6 +196,21 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
     let column = |path: &[&str]| -> Vec<(f64, f64, f64)> {
         intervals.iter().map(|i| est(i, path).unwrap_or((0.0, 0.0, 0.0))).collect()
     };
+    // A ratio is drawn only where it has a denominator: intervals where `base` was above zero.
+    let nan = (f64::NAN, f64::NAN, f64::NAN);
+    let column_where = |path: &[&str], base: &[&str]| -> Vec<(f64, f64, f64)> {
+        intervals
+            .iter()
+            .map(|i| match est(i, base) {
+                Some(b) if b.0 > 0.0 => est(i, path).unwrap_or(nan),
+                _ => nan,
+            })
+            .collect()
+    };
+    // A share that an interval lacks (a group nobody of was scheduled) is a gap.
+    let column_or_gap = |path: &[&str]| -> Vec<(f64, f64, f64)> {
+        intervals.iter().map(|i| est(i, path).unwrap_or(nan)).collect()
+    };
     let count = |v: f64| format!("{v:.0}");
     let pct = |v: f64| format!("{:.0}%", v * 100.0);
     let secs = |v: f64| format!("{v:.0} s");
@@ -179,7 +227,8 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
          table{{border-collapse:collapse;margin:8px 0 20px}}td,th{{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}}\
          th:first-child,td:first-child{{text-align:left}}figure{{margin:18px 0}}figcaption{{font-weight:600;margin-bottom:4px}}\
          .grid{{stroke:#e5e5e5}}.axis{{font-size:11px;fill:#666}}.target{{stroke:#c00;stroke-dasharray:6 4}}.target-label{{fill:#c00}}\
-         .legend span{{margin-right:14px;font-size:12px}}.legend i{{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}}</style>"
+         .legend span{{margin-right:14px;font-size:12px}}.legend i{{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}}\
+         .wide{{overflow-x:auto}}.wide table{{font-size:12px}}.wide td,.wide th{{white-space:nowrap;padding:2px 6px}}</style>"
     );
     let _ = writeln!(h, "</head><body>\n<h1>{}</h1>", esc(title));
     let runs = if replications > 1 {
@@ -249,7 +298,7 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
             &[Series {
                 name: "service level",
                 colour: "#9467bd",
-                points: column(&["service_level", "answered_within_over_offered"])
+                points: column_where(&["service_level", "answered_within_over_offered"], &["offered"])
             }],
             &pct,
             Some((SL_TARGET, &target_label)),
@@ -262,7 +311,11 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
         chart(
             "Average speed of answer",
             &labels,
-            &[Series { name: "ASA", colour: "#ff7f0e", points: column(&["asa_seconds"]) }],
+            &[Series {
+                name: "ASA",
+                colour: "#ff7f0e",
+                points: column_where(&["asa_seconds"], &["answered"])
+            }],
             &secs,
             None,
             None,
@@ -283,6 +336,76 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
             None,
         )
     );
+    // Occupancy per agent group, interval by interval.
+    let groups = super::replications::group_names(intervals);
+    if !groups.is_empty() {
+        let series: Vec<Series> = groups
+            .iter()
+            .enumerate()
+            .map(|(k, g)| Series {
+                name: g,
+                colour: PALETTE[k % PALETTE.len()],
+                points: column_or_gap(&["occupancy_per_group", g]),
+            })
+            .collect();
+        let _ = write!(
+            h,
+            "{}",
+            chart(
+                "Occupancy per agent group (talk time / the group's scheduled time)",
+                &labels,
+                &series,
+                &pct,
+                None,
+                Some(1.0),
+            )
+        );
+    }
+    let with_callbacks = intervals.iter().any(|iv| iv.get("callbacks").is_some());
+    if with_callbacks {
+        let _ = write!(
+            h,
+            "{}",
+            chart(
+                "Callbacks: offered and accepted, dials placed, backlog at the interval's end",
+                &labels,
+                &[
+                    Series { name: "offered", colour: "#1f77b4", points: column(&["callbacks", "offered"]) },
+                    Series {
+                        name: "accepted",
+                        colour: "#2ca02c",
+                        points: column(&["callbacks", "accepted"])
+                    },
+                    Series { name: "dialled", colour: "#ff7f0e", points: column(&["callbacks", "dialled"]) },
+                    Series { name: "pending", colour: "#8c564b", points: column(&["callbacks", "pending"]) },
+                ],
+                &count,
+                None,
+                None,
+            )
+        );
+        let target = est(summary, &["callbacks", "target_seconds"]).map(|e| e.0);
+        let target_label = target.map(|t| format!("target {}", super::report::secs(t)));
+        let _ = write!(
+            h,
+            "{}",
+            chart(
+                "Time to callback (mean of the interval's connected callbacks)",
+                &labels,
+                &[Series {
+                    name: "time to callback",
+                    colour: "#e377c2",
+                    points: column_where(
+                        &["callbacks", "time_to_callback_seconds"],
+                        &["callbacks", "connected"]
+                    ),
+                }],
+                &axis_duration,
+                target.zip(target_label.as_deref()),
+                None,
+            )
+        );
+    }
     let _ = write!(
         h,
         "{}",
@@ -296,15 +419,22 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
         )
     );
     // The per-interval table, for copying into a spreadsheet.
-    let _ = writeln!(
+    let _ = write!(
         h,
-        "<table><tr><th>interval</th><th>offered</th><th>answered</th><th>abandoned</th><th>SL</th><th>ASA</th><th>waiting</th><th>callbacks</th><th>agents</th></tr>"
+        "<div class=\"wide\"><table><tr><th>interval</th><th>offered</th><th>answered</th><th>abandoned</th><th>SL</th><th>ASA</th><th>waiting</th><th>callbacks</th><th>agents</th>"
     );
+    if with_callbacks {
+        let _ = write!(h, "<th>dialled</th><th>backlog</th><th>time to callback</th>");
+    }
+    for g in &groups {
+        let _ = write!(h, "<th>{}</th>", esc(g));
+    }
+    let _ = writeln!(h, "</tr>");
     for (i, iv) in intervals.iter().enumerate() {
         let g = |p: &[&str]| est(iv, p).map_or(0.0, |e| e.0);
-        let _ = writeln!(
+        let _ = write!(
             h,
-            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}%</td><td>{:.1} s</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td></tr>",
+            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}%</td><td>{:.1} s</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td>",
             esc(&labels[i]),
             g(&["offered"]),
             g(&["answered"]),
@@ -315,8 +445,21 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
             g(&["callbacks_created"]),
             g(&["agents"])
         );
+        if with_callbacks {
+            let _ = write!(
+                h,
+                "<td>{:.1}</td><td>{:.1}</td><td>{}</td>",
+                g(&["callbacks", "dialled"]),
+                g(&["callbacks", "pending"]),
+                esc(&super::report::secs(g(&["callbacks", "time_to_callback_seconds"])))
+            );
+        }
+        for name in &groups {
+            let _ = write!(h, "<td>{:.1}%</td>", g(&["occupancy_per_group", name]) * 100.0);
+        }
+        let _ = writeln!(h, "</tr>");
     }
-    let _ = writeln!(h, "</table>\n</body></html>");
+    let _ = writeln!(h, "</table></div>\n</body></html>");
     h
 }
 

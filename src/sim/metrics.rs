@@ -428,6 +428,8 @@ impl Metrics {
                     0.0
                 },
                 agents: f64::from(agents),
+                occupancy_per_group: BTreeMap::new(),
+                callbacks: None,
             })
             .collect();
         Report {

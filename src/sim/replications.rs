@@ -222,18 +222,38 @@ pub fn per_interval_csv(summary: &Value, bounds: bool) -> String {
         ("callbacks_created", &["callbacks_created"]),
         ("agents", &["agents"]),
     ];
+    const CALLBACK_COLUMNS: [(&str, &[&str]); 7] = [
+        ("callbacks_offered", &["callbacks", "offered"]),
+        ("callbacks_accepted", &["callbacks", "accepted"]),
+        ("callbacks_dialled", &["callbacks", "dialled"]),
+        ("callbacks_connected", &["callbacks", "connected"]),
+        ("callbacks_pending", &["callbacks", "pending"]),
+        ("time_to_callback_seconds", &["callbacks", "time_to_callback_seconds"]),
+        ("time_to_callback_within_target", &["callbacks", "within_target"]),
+    ];
+    let empty = Vec::new();
+    let intervals = summary.get("per_interval").and_then(Value::as_array).unwrap_or(&empty);
+    // Every column as (name, path): the fixed ones, the callbacks' when the run had any, and
+    // one occupancy per agent group.
+    let mut columns: Vec<(String, Vec<String>)> = COLUMNS
+        .iter()
+        .chain(CALLBACK_COLUMNS.iter().filter(|_| intervals.iter().any(|iv| iv.get("callbacks").is_some())))
+        .map(|(n, p)| (n.to_string(), p.iter().map(|x| x.to_string()).collect()))
+        .collect();
+    for group in group_names(intervals) {
+        columns.push((format!("occupancy_{group}"), vec!["occupancy_per_group".into(), group]));
+    }
     let mut s = String::from("interval");
-    for (name, _) in COLUMNS {
-        let _ = write!(s, ",{name}");
+    for (name, _) in &columns {
+        let _ = write!(s, ",{}", csv_cell(name));
         if bounds {
-            let _ = write!(s, ",{name}_low,{name}_high");
+            let _ = write!(s, ",{},{}", csv_cell(&format!("{name}_low")), csv_cell(&format!("{name}_high")));
         }
     }
     s.push('\n');
-    let empty = Vec::new();
-    for iv in summary.get("per_interval").and_then(Value::as_array).unwrap_or(&empty) {
+    for iv in intervals {
         s.push_str(iv.get("start").and_then(Value::as_str).unwrap_or(""));
-        for (_, path) in COLUMNS {
+        for (_, path) in &columns {
             let mut x = iv;
             for p in path {
                 x = x.get(p).unwrap_or(&Value::Null);
@@ -250,6 +270,26 @@ pub fn per_interval_csv(summary: &Value, bounds: bool) -> String {
         s.push('\n');
     }
     s
+}
+
+/// The agent groups named in any interval's `occupancy_per_group`, in order.
+pub(super) fn group_names(intervals: &[Value]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for iv in intervals {
+        if let Some(m) = iv.get("occupancy_per_group").and_then(Value::as_object) {
+            for k in m.keys() {
+                if !names.contains(k) {
+                    names.push(k.clone());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// A CSV cell: quoted when it holds a comma, a quote or a line break.
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 pub fn to_text(summary: &Value, seeds: &[u64]) -> String {

@@ -105,6 +105,39 @@ pub struct IntervalReport {
     /// Agents logged in and not on a break, on average over the interval, as scheduled (a roster
     /// with shifts and breaks shows its lunch dip here).
     pub agents: f64,
+    /// Per agent group: talk time in the interval / the group's agent time scheduled in it.
+    /// Present for scenarios with agent groups.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub occupancy_per_group: BTreeMap<String, f64>,
+    /// Callbacks offered, accepted, dialled, connected in the interval, the backlog at its end and
+    /// the time to callback. Present when the run offered or created callbacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callbacks: Option<crate::callbacks::stats::IntervalCallbacks>,
+}
+
+impl IntervalReport {
+    /// An interval with no calls (one callbacks reached after the last caller's).
+    pub fn empty(start: String, threshold_seconds: f64, agents: f64) -> IntervalReport {
+        IntervalReport {
+            start,
+            arrived: 0,
+            offered: 0,
+            answered: 0,
+            abandoned: 0,
+            asa_seconds: 0.0,
+            service_level: ServiceLevel {
+                threshold_seconds,
+                answered_within_over_offered: 0.0,
+                answered_within_over_answered: 0.0,
+                answered_within_over_offered_minus_short_abandons: 0.0,
+            },
+            callbacks_created: 0,
+            mean_queue_length: 0.0,
+            agents,
+            occupancy_per_group: BTreeMap::new(),
+            callbacks: None,
+        }
+    }
 }
 
 /// The result of a run. The JSON keys are the field names, in this order.
@@ -309,13 +342,20 @@ impl Report {
             let t = threshold(self.service_level.threshold_seconds);
             let _ = writeln!(w);
             let _ = writeln!(w, "Per interval (service level = answered within {t} / offered):");
-            let _ = writeln!(
+            // With callbacks, each interval's dials and the backlog at its end too.
+            let callbacks = self.per_interval.iter().any(|i| i.callbacks.is_some());
+            let _ = write!(
                 w,
                 "  {:<19} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8} {:>7}",
                 "start", "arrived", "offered", "answered", "abandoned", "ASA", "SL", "agents"
             );
+            let _ = writeln!(
+                w,
+                "{}",
+                if callbacks { format!(" {:>8} {:>8}", "dialled", "backlog") } else { String::new() }
+            );
             for i in &self.per_interval {
-                let _ = writeln!(
+                let _ = write!(
                     w,
                     "  {:<19} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8} {:>7.1}",
                     i.start,
@@ -326,6 +366,12 @@ impl Report {
                     secs(i.asa_seconds),
                     pct(i.service_level.answered_within_over_offered),
                     i.agents
+                );
+                let cb = i.callbacks.as_ref().filter(|_| callbacks);
+                let _ = writeln!(
+                    w,
+                    "{}",
+                    cb.map_or(String::new(), |c| format!(" {:>8} {:>8}", c.dialled, c.pending))
                 );
             }
         }

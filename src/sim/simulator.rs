@@ -1,7 +1,7 @@
 //! A day (or a million calls) of traffic through a project's flows, on the virtual clock.
 
 use super::metrics::Metrics;
-use super::report::Report;
+use super::report::{IntervalReport, Report};
 use super::scenario::{CallerModel, Dist, Length, Scenario};
 use crate::project::CheckedProject;
 use crate::runtime::build_acd;
@@ -107,6 +107,12 @@ pub fn simulate(
         }
     }
     engine.callback_side.stats.borrow_mut().target = scenario.callbacks.target;
+    // Callbacks and (with agent groups) talk are counted per reporting interval too.
+    let interval_len = scenario.traffic.arrivals.interval_len();
+    engine.callback_side.stats.borrow_mut().by_interval(interval_len);
+    if matches!(scenario.agents, crate::model::AgentsSpec::List(_)) {
+        engine.talk_by_interval(interval_len);
+    }
     let engine = Rc::new(engine);
     let metrics = Rc::new(RefCell::new(
         Metrics::new(scenario.sl_threshold).with_interval_len(scenario.traffic.arrivals.interval_len()),
@@ -225,8 +231,28 @@ pub fn simulate(
     let end = rt.now();
     let mut m = metrics.borrow_mut();
     // Calls' talk time went to their queues as they ended; what is left is callbacks'.
-    m.record_agent_busy(None, engine.talk_time.get() - answered_talk.get());
+    m.record_agent_busy(None, engine.talk().total() - answered_talk.get());
     let mut report = m.finish(end, agents, &|i| traffic.interval_label(i));
+    let stats = engine.callback_side.stats.borrow();
+    let with_callbacks = stats.offered > 0 || stats.created > 0;
+    if with_callbacks {
+        // Callbacks dialled after the last caller's interval get intervals of their own.
+        let per_interval = stats.per_interval();
+        let threshold = report.service_level.threshold_seconds;
+        while report.per_interval.len() < per_interval.len() {
+            let label = traffic.interval_label(report.per_interval.len());
+            report.per_interval.push(IntervalReport::empty(label, threshold, f64::from(agents)));
+        }
+        for (iv, cb) in report
+            .per_interval
+            .iter_mut()
+            .zip(per_interval.into_iter().chain(std::iter::repeat_with(Default::default)))
+        {
+            iv.callbacks = Some(cb);
+        }
+        report.callbacks = Some(stats.report());
+    }
+    drop(stats);
     if let Some(r) = &roster {
         // Agents per interval as scheduled, and occupancy over the time they were scheduled.
         let len = traffic.arrivals.interval_len().max(1);
@@ -246,21 +272,35 @@ pub fn simulate(
     }
     // Occupancy per agent group: the groups' agents have consecutive ids, in the scenario's order.
     if let crate::model::AgentsSpec::List(groups) = &scenario.agents {
-        let talk = engine.agent_talk();
+        let talk = engine.talk();
         let mut first = 0usize;
         for g in groups {
             let ids = first..first + g.count as usize;
             let group_start = first as u32;
             first = ids.end;
-            let talked: Micros = ids.filter_map(|i| talk.get(i)).sum();
-            let share = roster
-                .as_ref()
-                .and_then(|r| {
-                    Some(r.group_working(r.group_of_agent(group_start)?, 0, end) / f64::from(g.count))
-                })
-                .unwrap_or(1.0);
-            let agent_time = f64::from(g.count) * share * end as f64;
+            let in_roster = roster.as_ref().and_then(|r| Some((r, r.group_of_agent(group_start)?)));
+            // The group's agents at work on average over [from, to).
+            let working = |from: Micros, to: Micros| match in_roster {
+                Some((r, gi)) => r.group_working(gi, from, to),
+                None => f64::from(g.count),
+            };
+            let talked: Micros = ids.clone().filter_map(|i| talk.per_agent().get(i)).sum();
+            let agent_time = working(0, end) * end as f64;
             let occupancy = if agent_time > 0.0 { talked as f64 / agent_time } else { 0.0 };
+            // The same, interval by interval (the last one ends with the run).
+            let len = interval_len.max(1);
+            for (i, iv) in report.per_interval.iter_mut().enumerate() {
+                let from = i as Micros * len;
+                let to = (from + len).min(end.max(from + 1));
+                let row = talk.in_interval(i);
+                let talked: Micros = ids.clone().filter_map(|a| row.get(a)).sum();
+                let agent_time = working(from, to) * (to - from) as f64;
+                // Nobody of the group scheduled: no occupancy (not 0%), the page leaves a gap.
+                if agent_time > 0.0 {
+                    let occupancy = super::report::round6(talked as f64 / agent_time);
+                    iv.occupancy_per_group.insert(g.name.clone(), occupancy);
+                }
+            }
             let group = super::report::GroupReport {
                 agents: g.count,
                 occupancy: super::report::round6(occupancy),
@@ -270,10 +310,6 @@ pub fn simulate(
         }
     }
     report.retrials = calls.retrials.get();
-    let stats = engine.callback_side.stats.borrow();
-    if stats.offered > 0 || stats.created > 0 {
-        report.callbacks = Some(stats.report());
-    }
     for (name, d) in engine.data.stats.borrow().iter() {
         let r = super::report::DataActionReport {
             calls: d.calls,
