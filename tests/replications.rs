@@ -258,11 +258,17 @@ fn the_per_interval_table_as_csv() {
         .run()
         .stdout;
     assert!(reps.starts_with("interval,arrived,arrived_low,arrived_high,offered,"), "{reps}");
-    assert!(reps.lines().next().unwrap().ends_with(",occupancy_support_late,occupancy_support_late_low,occupancy_support_late_high"));
+    assert!(
+        reps.lines()
+            .next()
+            .unwrap()
+            .ends_with(",occupancy_support_late,occupancy_support_late_low,occupancy_support_late_high")
+    );
     // The replications' evenings last as long as the longest one's callbacks.
     assert!(reps.lines().count() >= 21, "{reps}");
     let header = reps.lines().next().unwrap();
-    for column in ["callbacks_dialled", "callbacks_pending", "time_to_callback_seconds", "occupancy_floater"] {
+    for column in ["callbacks_dialled", "callbacks_pending", "time_to_callback_seconds", "occupancy_floater"]
+    {
         assert!(header.split(',').any(|h| h == column), "{column} in {header}");
     }
     Test::new()

@@ -133,6 +133,52 @@ fn a_roster_with_lunches_shows_the_dip() {
         .run();
 }
 
+/// `agents: roster.csv`: the groups of a roster file are the groups written in the scenario
+/// (acme's day as YAML groups gives the same report, byte for byte); a bad cell is reported at
+/// its `file:line:col`.
+#[test]
+fn a_roster_file_is_the_groups_it_lists() {
+    let dir = std::env::temp_dir().join(format!("callwright-roster-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy("flows/acme/forecast.csv", dir.join("forecast.csv")).unwrap();
+    let day = std::fs::read_to_string("flows/acme/day.yaml").unwrap();
+    let project = std::fs::canonicalize("flows/acme").unwrap().display().to_string();
+    let day = day.replace("project: .", &format!("project: {project}"));
+    let groups = "agents:\n\
+        \x20 - { name: support_early, count: 7, queues: [Support], skills: [support], shift: 08:00-16:30, breaks: [\"10:00 15m\", \"12:00 30m\", \"14:30 15m\"] }\n\
+        \x20 - { name: support_late, count: 6, queues: [Support], skills: [support], shift: 09:30-18:00, breaks: [\"11:45 15m\", \"13:00 30m\", \"15:45 15m\"] }\n\
+        \x20 - { name: billing, count: 6, queues: [Billing], shift: 08:00-16:30, breaks: [\"10:15 15m\", \"12:30 30m\", \"14:45 15m\"] }\n\
+        \x20 - { name: floater, count: 2, queues: [Support, Billing], skills: [support], wrap_up: 30s }\n";
+    let line = day.lines().find(|l| l.starts_with("agents:")).expect("day.yaml names its roster").to_string();
+    let yaml = dir.join("yaml.yaml");
+    std::fs::write(&yaml, day.replace(&format!("{line}\n"), groups)).unwrap();
+    let with_csv = Test::new().args(["simulate", "flows/acme/day.yaml", "--format", "json"]).run().stdout;
+    let with_yaml =
+        Test::new().arg("simulate").arg(yaml.display().to_string()).args(["--format", "json"]).run().stdout;
+    assert_eq!(with_csv, with_yaml);
+    let csv = dir.join("csv.yaml");
+    std::fs::write(&csv, day.replace(&line, "agents: bad.csv")).unwrap();
+    std::fs::write(
+        dir.join("bad.csv"),
+        "name,count,shift,breaks\nearly,8,08:00-16:30,12:00 30m\nlate,8,09:30-18:00,19:00 30m\n",
+    )
+    .unwrap();
+    Test::new()
+        .arg("simulate")
+        .arg(csv.display().to_string())
+        .status(1)
+        .stderr_contains("bad.csv:3:20")
+        .stderr_contains("`19:00 30m` is not a break: it is not within the shift 09:30-18:00")
+        .run();
+    std::fs::write(&csv, day.replace(&line, "agents: missing.csv")).unwrap();
+    Test::new()
+        .arg("simulate")
+        .arg(csv.display().to_string())
+        .status(1)
+        .stderr_contains("cannot read the roster")
+        .run();
+}
+
 /// Acme's planned day: the forecast gives the calls and the AHT per half hour and the length of
 /// the run, the roster the staff per interval; a bad forecast cell is reported at its place.
 #[test]

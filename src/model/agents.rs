@@ -60,6 +60,53 @@ impl Shift {
         on_shift && !self.breaks.iter().any(|&(b, len)| (b..b + len).contains(&secs))
     }
 
+    /// Reads `08:00-16:30` (local time; an end before the start runs past midnight), no breaks yet.
+    /// The error says what is wrong, for the reader to place.
+    pub fn parse(text: &str) -> Result<Shift, String> {
+        let bad = |why: &str| format!("`{text}` is not a shift: {why}");
+        let (a, b) = text.split_once('-').ok_or_else(|| bad("no `-` between start and end"))?;
+        let start = clock(a.trim()).ok_or_else(|| bad("the start is not HH:MM"))?;
+        let end = clock(b.trim()).ok_or_else(|| bad("the end is not HH:MM"))?;
+        if start == end {
+            return Err(bad("it starts when it ends"));
+        }
+        Ok(Shift { start, end, breaks: Vec::new() })
+    }
+
+    /// Adds a break written `12:00 30m` (its start and length): within the shift, overlapping no
+    /// other. The breaks stay in the order of the shift's day.
+    pub fn add_break(&mut self, text: &str) -> Result<(), String> {
+        let wrong = |why: &str| format!("`{text}` is not a break: {why}");
+        let (at, len) = text.trim().split_once(' ').ok_or_else(|| wrong("no length after the start"))?;
+        let at = clock(at.trim()).ok_or_else(|| wrong("the start is not HH:MM"))?;
+        let len =
+            crate::time::parse_duration(len.trim()).map_err(|e| wrong(&e))? / crate::time::MICROS_PER_SEC;
+        if len <= 0 {
+            return Err(wrong("it lasts no time"));
+        }
+        let len = u32::try_from(len).map_err(|_| wrong("it is longer than a day"))?;
+        let start = self.start;
+        let into = |t: u32| (t + 86_400 - start) % 86_400;
+        let shift_len = into(self.end);
+        let offset = into(at);
+        if u64::from(offset) + u64::from(len) > u64::from(shift_len) {
+            let fmt = |t: u32| format!("{:02}:{:02}", t / 3600, t / 60 % 60);
+            return Err(wrong(&format!("it is not within the shift {}-{}", fmt(self.start), fmt(self.end))));
+        }
+        if let Some(&(other, _)) =
+            self.breaks.iter().find(|&&(o, ol)| offset < into(o) + ol && into(o) < offset + len)
+        {
+            return Err(wrong(&format!(
+                "it overlaps the break at {:02}:{:02}",
+                other / 3600,
+                other / 60 % 60
+            )));
+        }
+        self.breaks.push((at, len));
+        self.breaks.sort_by_key(|&(b, _)| into(b));
+        Ok(())
+    }
+
     /// The moments of the day (seconds since midnight, sorted) at which [`working_at`](Shift::working_at)
     /// may change.
     pub fn changes(&self) -> Vec<u32> {
@@ -72,6 +119,13 @@ impl Shift {
         at.dedup();
         at
     }
+}
+
+/// `HH:MM` as seconds since midnight.
+fn clock(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && text.len() <= 5).then_some(h * 3600 + m * 60)
 }
 
 impl AgentsSpec {

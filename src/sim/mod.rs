@@ -8,6 +8,7 @@ pub mod observed;
 pub mod replications;
 pub mod report;
 mod roster;
+pub mod roster_file;
 pub mod scenario;
 mod scenario_parser;
 pub mod shard;

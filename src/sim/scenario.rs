@@ -27,6 +27,7 @@
 //! agents: 50                  # a count (every agent in every queue) ...
 //! # agents: roster            # ... or center.yaml's roster
 //! # agents: [ { name: a, count: 10, queues: [Support], skills: [x], wrap_up: 30s } ]
+//! # agents: roster.csv       # ... or the same groups from a roster file, a row per group
 //! service_level: { threshold: 20s }
 //! ```
 //!

@@ -799,13 +799,20 @@ impl Parser<'_> {
                 }
             }
             Value::String(s) if s.trim() == "roster" => Ok(AgentsSpec::Roster),
+            // A roster file, as a WFM tool exports it: a group per row. A file that cannot be
+            // read is reported at `agents:`; a bad cell at its own place.
+            Value::String(s) if s.trim().to_ascii_lowercase().ends_with(".csv") => {
+                super::roster_file::read_roster(&self.base.join(s.trim()))
+                    .map(AgentsSpec::List)
+                    .map_err(|e| if e.line.is_none() { self.err(path, e.message, e.help) } else { e })
+            }
             Value::String(s) => match s.trim().parse::<u32>() {
                 Ok(n) if n > 0 && n <= crate::model::bounds::AGENTS_MAX => Ok(AgentsSpec::Count(n)),
                 _ => Err(self.err(
                     path,
                     format!("`{s}` is not a number of agents"),
                     Some(
-                        "write a count such as `50`, `roster` (center.yaml's agents) or a list of groups"
+                        "write a count such as `50`, `roster` (center.yaml's agents), a roster file (`roster.csv`) or a list of groups"
                             .into(),
                     ),
                 )),
@@ -889,25 +896,13 @@ impl Parser<'_> {
     }
 
     /// `shift: 08:00-16:30` and `breaks: ["10:00 15m", "12:00 30m"]`: each break within the
-    /// shift, none overlapping.
+    /// shift, none overlapping (the rules live in [`crate::model::Shift`], which the roster CSV
+    /// reads through too).
     fn shift(&self, v: &Value, breaks: Option<&Value>, path: &[Seg]) -> R<crate::model::Shift> {
         let p = child(path, "shift");
         let text = self.string(v, &p)?;
-        let bad = |why: &str| {
-            self.err(
-                &p,
-                format!("`{text}` is not a shift: {why}"),
-                Some("write `08:00-16:30` (local time)".into()),
-            )
-        };
-        let (a, b) = text.split_once('-').ok_or_else(|| bad("no `-` between start and end"))?;
-        let start = clock(a.trim()).ok_or_else(|| bad("the start is not HH:MM"))?;
-        let end = clock(b.trim()).ok_or_else(|| bad("the end is not HH:MM"))?;
-        if start == end {
-            return Err(bad("it starts when it ends"));
-        }
-        let shift_len = (end + 86_400 - start) % 86_400;
-        let mut list: Vec<(u32, u32)> = Vec::new();
+        let mut shift = crate::model::Shift::parse(&text)
+            .map_err(|m| self.err(&p, m, Some("write `08:00-16:30` (local time)".into())))?;
         let bp = child(path, "breaks");
         let items: Vec<&Value> = match breaks {
             None | Some(Value::Null) => Vec::new(),
@@ -917,39 +912,11 @@ impl Parser<'_> {
         for (i, item) in items.into_iter().enumerate() {
             let ip = index(&bp, i);
             let t = self.string(item, &ip)?;
-            let wrong = |why: &str| {
-                self.err(
-                    &ip,
-                    format!("`{t}` is not a break: {why}"),
-                    Some("write the start and the length: `12:00 30m`".into()),
-                )
-            };
-            let (at, len) = t.split_once(' ').ok_or_else(|| wrong("no length after the start"))?;
-            let at = clock(at.trim()).ok_or_else(|| wrong("the start is not HH:MM"))?;
-            let len = duration_micros(len.trim()).map_err(|e| wrong(&e))? / MICROS_PER_SEC;
-            if len <= 0 {
-                return Err(wrong("it lasts no time"));
-            }
-            let len = len as u32;
-            let offset = (at + 86_400 - start) % 86_400;
-            if offset + len > shift_len {
-                return Err(wrong(&format!("it is not within the shift {text}")));
-            }
-            if let Some(&(other, other_len)) = list.iter().find(|&&(o, ol)| {
-                let oo = (o + 86_400 - start) % 86_400;
-                offset < oo + ol && oo < offset + len
-            }) {
-                let _ = other_len;
-                return Err(wrong(&format!(
-                    "it overlaps the break at {:02}:{:02}",
-                    other / 3600,
-                    other / 60 % 60
-                )));
-            }
-            list.push((at, len));
+            shift
+                .add_break(&t)
+                .map_err(|m| self.err(&ip, m, Some("write the start and the length: `12:00 30m`".into())))?;
         }
-        list.sort_by_key(|&(b, _)| (b + 86_400 - start) % 86_400);
-        Ok(crate::model::Shift { start, end, breaks: list })
+        Ok(shift)
     }
 
     fn callbacks(&self, v: &Value, path: &[Seg]) -> R<CallbackModel> {
@@ -1058,13 +1025,6 @@ fn parse_start(text: &str) -> Option<NaiveDateTime> {
 }
 
 /// A duration in microseconds (the one grammar of [`crate::time`]).
-/// `HH:MM` as seconds since midnight.
-fn clock(text: &str) -> Option<u32> {
-    let (h, m) = text.split_once(':')?;
-    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
-    (h < 24 && m < 60 && text.len() <= 5).then_some(h * 3600 + m * 60)
-}
-
 fn duration_micros(text: &str) -> Result<Micros, String> {
     parse_duration(text)
 }
