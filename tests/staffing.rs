@@ -82,7 +82,7 @@ fn the_table_csv_and_bad_targets() {
     assert_eq!(
         lines.next(),
         Some(
-            "interval,offered,aht_seconds,erlang,required,to_schedule,service_level,service_level_one_fewer,abandon_rate,asa_seconds,scheduled"
+            "interval,offered,aht_seconds,erlang,required,to_schedule,service_level,service_level_one_fewer,abandon_rate,asa_seconds,time_to_callback_seconds,scheduled"
         )
     );
     assert!(lines.next().unwrap().starts_with("2026-12-01T08:00,100,180,"));
@@ -128,4 +128,56 @@ fn the_staffing_curve_is_one_self_contained_page() {
     }
     assert!(!html.contains("http") && !html.contains("<script") && !html.contains("src="), "self-contained");
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// `--max-time-to-callback`: acme offers callbacks that keep the caller's place; the requirement
+/// meets the callbacks' time-to-callback target (or leaves no callback waiting) together with the
+/// abandonment target, and one agent fewer misses one of them.
+#[test]
+fn a_time_to_callback_target_is_met_by_the_requirement() {
+    let out = Test::new()
+        .args(["staff", "flows/acme/day.yaml", "--max-abandon", "30%", "--max-time-to-callback", "30m"])
+        .args(["--replications", "3", "--format", "json"])
+        .run()
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["targets"]["max_time_to_callback_seconds"], 1800.0);
+    let meets = |m: &serde_json::Value| {
+        let ttc_ok = match m["time_to_callback_seconds"].as_f64() {
+            Some(t) => t <= 1800.0,
+            None => m["callbacks_pending"] == 0,
+        };
+        ttc_ok && m["abandon_rate"].as_f64().unwrap() <= 0.3
+    };
+    let rows = v["intervals"].as_array().unwrap();
+    let mut with_callbacks = 0;
+    for r in rows {
+        let at = &r["at_required"];
+        assert!(meets(at), "{r}");
+        if r["required"].as_u64().unwrap() > 1 {
+            assert!(!meets(&r["one_fewer"]), "{r}");
+        }
+        with_callbacks += usize::from(at["time_to_callback_seconds"].is_number());
+    }
+    assert!(with_callbacks >= 3, "callbacks connect in several intervals: {with_callbacks}");
+    let csv = Test::new()
+        .args([
+            "staff",
+            "flows/acme/day.yaml",
+            "--max-ttc",
+            "30m",
+            "--max-abandon",
+            "30%",
+            "--replications",
+            "2",
+        ])
+        .args(["--format", "csv"])
+        .run()
+        .stdout;
+    assert!(csv.lines().next().unwrap().contains(",time_to_callback_seconds,"), "{csv}");
+    Test::new()
+        .args(["staff", "flows/acme/day.yaml", "--max-time-to-callback", "0s"])
+        .status(1)
+        .stderr_contains("must be longer than 0s")
+        .run();
 }

@@ -21,6 +21,7 @@ Examples:
   callwright staff flows/acme/day.yaml                       80% within the scenario's threshold
   callwright staff flows/acme/day.yaml --target 80/20s --max-abandon 5%
   callwright staff flows/acme/day.yaml --max-asa 30s --format csv > staffing.csv
+  callwright staff flows/acme/day.yaml --max-abandon 10% --max-time-to-callback 1h
   callwright staff flows/acme/day.yaml --shrinkage 30%          agents to schedule, not only to seat
   callwright staff flows/acme/day.yaml --report staffing.html   the staffing curve against the roster")]
 pub struct StaffArgs {
@@ -36,6 +37,11 @@ pub struct StaffArgs {
     /// Average speed of answer (mean wait of answered calls), at most: `30s`.
     #[arg(long, value_name = "DURATION")]
     pub max_asa: Option<String>,
+    /// Time to callback (from a callback being ready until the customer is connected with an
+    /// agent), at most, on average over the interval's connected callbacks: `1h`. The scenario's
+    /// flows must offer callbacks.
+    #[arg(long, value_name = "DURATION", visible_alias = "max-ttc")]
+    pub max_time_to_callback: Option<String>,
     /// The share of paid time agents are off the phones beyond the roster's breaks (absence,
     /// meetings, coaching): the table's `Schedule` column is the requirement grossed up by it.
     #[arg(long, value_name = "PERCENT")]
@@ -108,6 +114,7 @@ fn run_inner(args: StaffArgs, out: &mut Output) -> Result<i32, (i32, String)> {
         threshold: sc.sl_threshold,
         max_abandon: None,
         max_asa: None,
+        max_time_to_callback: None,
         shrinkage: 0.0,
     };
     if let Some(s) = &args.shrinkage {
@@ -128,7 +135,18 @@ fn run_inner(args: StaffArgs, out: &mut Output) -> Result<i32, (i32, String)> {
         }
         targets.max_asa = Some(asa as f64 / callwright::time::MICROS_PER_SEC as f64);
     }
-    if targets.service_level.is_none() && targets.max_abandon.is_none() && targets.max_asa.is_none() {
+    if let Some(a) = &args.max_time_to_callback {
+        let ttc = parse_duration("max-time-to-callback", a).map_err(bad)?;
+        if ttc <= 0 {
+            return Err(bad(format!("--max-time-to-callback {a:?}: must be longer than 0s")));
+        }
+        targets.max_time_to_callback = Some(ttc as f64 / callwright::time::MICROS_PER_SEC as f64);
+    }
+    if targets.service_level.is_none()
+        && targets.max_abandon.is_none()
+        && targets.max_asa.is_none()
+        && targets.max_time_to_callback.is_none()
+    {
         targets.service_level = Some(0.8);
     }
     load_checked(&sc.project, out)?;
@@ -151,6 +169,7 @@ fn run_inner(args: StaffArgs, out: &mut Output) -> Result<i32, (i32, String)> {
                     "threshold_seconds": targets.threshold as f64 / callwright::time::MICROS_PER_SEC as f64,
                     "max_abandon": targets.max_abandon,
                     "max_asa_seconds": targets.max_asa,
+                    "max_time_to_callback_seconds": targets.max_time_to_callback,
                     "shrinkage": targets.shrinkage,
                 },
                 "first_guess": model,

@@ -37,6 +37,9 @@ pub struct Targets {
     pub max_abandon: Option<f64>,
     /// The mean wait of answered calls, at most, in seconds.
     pub max_asa: Option<f64>,
+    /// The mean time to callback of the callbacks connected in the interval, at most, in seconds
+    /// (seed 004: callbacks are measured by time to callback, not speed of answer).
+    pub max_time_to_callback: Option<f64>,
     /// The share of paid time agents are not on the phones beyond what the roster plans
     /// (absence, meetings, coaching): the agents to schedule are the requirement / (1 − it).
     pub shrinkage: f64,
@@ -59,6 +62,9 @@ impl Targets {
         if let Some(a) = self.max_asa {
             parts.push(format!("ASA ≤ {}", super::report::secs(a)));
         }
+        if let Some(t) = self.max_time_to_callback {
+            parts.push(format!("time to callback ≤ {}", super::report::secs(t)));
+        }
         if self.shrinkage > 0.0 {
             parts.push(format!("{}% shrinkage", trim(self.shrinkage * 100.0)));
         }
@@ -69,6 +75,19 @@ impl Targets {
         self.service_level.is_none_or(|t| m.service_level >= t)
             && self.max_abandon.is_none_or(|t| m.abandon_rate <= t)
             && self.max_asa.is_none_or(|t| m.asa_seconds <= t)
+            && self.max_time_to_callback.is_none_or(|t| match m.time_to_callback_seconds {
+                Some(x) => x <= t,
+                // No callback connected in the interval: met only if none was waiting.
+                None => m.callbacks_pending == 0,
+            })
+    }
+
+    /// Intervals of warm-up before the measured one: one, and with a time-to-callback target
+    /// enough to span it, so a callback kept waiting longer than the target is seen connecting
+    /// late (or not at all) in the measured interval.
+    fn warm_up(&self, interval: Micros) -> usize {
+        let target = self.max_time_to_callback.map_or(0.0, |t| t * MICROS_PER_SEC as f64);
+        1 + (target / interval.max(1) as f64).ceil() as usize
     }
 }
 
@@ -96,6 +115,10 @@ pub struct Measured {
     pub abandon_rate: f64,
     pub asa_seconds: f64,
     pub occupancy: f64,
+    /// The mean time to callback of the callbacks connected in the interval; `None` when none was.
+    pub time_to_callback_seconds: Option<f64>,
+    /// Callbacks waiting at the interval's end, over all replications.
+    pub callbacks_pending: u64,
 }
 
 /// One interval's requirement.
@@ -166,7 +189,8 @@ pub fn staff(
         if offered > 0.0 {
             let rate = offered / (interval as f64 / MICROS_PER_SEC as f64);
             row.erlang = erlang_guess(rate, row.aht_seconds, scenario, targets);
-            let sc = interval_scenario(scenario, i, offered, aht, targets.threshold);
+            let warm_up = targets.warm_up(interval);
+            let sc = interval_scenario(scenario, i, offered, aht, targets.threshold, warm_up);
             let mut tried: BTreeMap<u32, Measured> = BTreeMap::new();
             let mut measure = |n: u32| -> Result<Measured, String> {
                 if let Some(m) = tried.get(&n) {
@@ -174,7 +198,7 @@ pub fn staff(
                 }
                 let reports =
                     run_replications(&sc.clone().with_agents(n), effort.replications, effort.threads, load)?;
-                let m = pooled(n, &reports);
+                let m = pooled(n, &reports, warm_up);
                 tried.insert(n, m);
                 Ok(m)
             };
@@ -238,14 +262,15 @@ fn erlang_guess(rate: f64, aht_secs: f64, scenario: &Scenario, targets: &Targets
     Some(need)
 }
 
-/// Interval `i` as a steady state of its own: its rate all along, its handle time, starting one
-/// interval early as warm-up; the report's interval 1 is the one measured.
+/// Interval `i` as a steady state of its own: its rate all along, its handle time, starting
+/// `warm_up` intervals early; the report's interval `warm_up` is the one measured.
 fn interval_scenario(
     scenario: &Scenario,
     i: usize,
     offered: f64,
     aht: Micros,
     threshold: Micros,
+    warm_up: usize,
 ) -> Scenario {
     let interval = scenario.traffic.interval_len();
     let mut sc = scenario.clone();
@@ -253,19 +278,25 @@ fn interval_scenario(
     sc.traffic.aht = None;
     sc.traffic.arrivals = Arrivals::Profile { interval, calls: vec![offered] };
     let step = chrono::Duration::microseconds(interval);
-    let at = i32::try_from(i).unwrap_or(i32::MAX) - 1;
+    let at = i32::try_from(i).unwrap_or(i32::MAX) - i32::try_from(warm_up).unwrap_or(1);
     sc.traffic.start = sc.traffic.start.checked_add_signed(step * at).unwrap_or(sc.traffic.start);
-    sc.length = Length::Duration(2 * interval);
+    sc.length = Length::Duration((warm_up as Micros + 1) * interval);
     sc.sl_threshold = threshold;
     sc
 }
 
-/// Interval 1 of each report (the measured one), pooled: sums of calls, not means of ratios.
-fn pooled(agents: u32, reports: &[Report]) -> Measured {
+/// Interval `measured` of each report, pooled: sums of calls, not means of ratios.
+fn pooled(agents: u32, reports: &[Report], measured: usize) -> Measured {
     let (mut offered, mut within, mut abandoned, mut answered, mut waited) = (0u64, 0.0, 0u64, 0u64, 0.0);
     let (mut occupancy, mut runs) = (0.0, 0.0);
+    let (mut connected, mut ttc, mut pending) = (0u64, 0.0, 0u64);
     for r in reports {
-        let Some(iv) = r.per_interval.get(1) else { continue };
+        let Some(iv) = r.per_interval.get(measured) else { continue };
+        if let Some(cb) = &iv.callbacks {
+            connected += cb.connected;
+            ttc += cb.time_to_callback_seconds * cb.connected as f64;
+            pending += cb.pending;
+        }
         offered += iv.offered;
         within += iv.service_level.answered_within_over_offered * iv.offered as f64;
         abandoned += iv.abandoned;
@@ -282,6 +313,8 @@ fn pooled(agents: u32, reports: &[Report]) -> Measured {
         abandon_rate: ratio(abandoned as f64, offered),
         asa_seconds: ratio(waited, answered),
         occupancy: if runs > 0.0 { occupancy / runs } else { 0.0 },
+        time_to_callback_seconds: (connected > 0).then(|| ttc / connected as f64),
+        callbacks_pending: pending,
     }
 }
 
@@ -304,13 +337,21 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "Staffing for {}", targets.describe());
+    let warm = match targets.warm_up(1800 * MICROS_PER_SEC) {
+        1 => "one interval".to_string(),
+        _ if targets.max_time_to_callback.is_some() => {
+            "enough intervals to span the time-to-callback target".to_string()
+        }
+        n => format!("{n} intervals"),
+    };
     let _ = writeln!(
         s,
-        "{model} first guess, confirmed by simulation: {} replications per level, each interval run as a steady state after one interval of warm-up",
+        "{model} first guess, confirmed by simulation: {} replications per level, each interval run as a steady state after {warm} of warm-up",
         effort.replications
     );
     let _ = writeln!(s);
-    let _ = writeln!(
+    let ttc = targets.max_time_to_callback.is_some();
+    let _ = write!(
         s,
         "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
         "Interval",
@@ -326,6 +367,11 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
         "Rostered",
         "Gap"
     );
+    let _ = writeln!(
+        s,
+        "{}",
+        if ttc { format!("  {:>10}  {:>8}", "Callback", "Backlog") } else { String::new() }
+    );
     for r in rows {
         let m = r.at_required;
         let f = |g: &dyn Fn(&Measured) -> String, m: Option<Measured>| m.as_ref().map_or("-".into(), g);
@@ -333,7 +379,7 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
             Some(s) => format!("{:+.1}", s - f64::from(r.to_schedule)),
             None => "-".into(),
         };
-        let _ = writeln!(
+        let _ = write!(
             s,
             "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
             r.start,
@@ -349,6 +395,14 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
             r.scheduled.map_or("-".into(), trim),
             gap,
         );
+        // The time to callback at the requirement, and the callbacks waiting at the interval's
+        // end (a mean over the replications).
+        let callbacks = m.filter(|_| ttc).map_or(String::new(), |m| {
+            let t = m.time_to_callback_seconds.map_or("-".into(), super::report::secs);
+            let per_run = m.callbacks_pending as f64 / f64::from(effort.replications.max(1));
+            format!("  {t:>10}  {:>8}", trim(per_run))
+        });
+        let _ = writeln!(s, "{callbacks}");
     }
     let short: Vec<&str> = rows
         .iter()
@@ -376,13 +430,13 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
 pub fn to_csv(rows: &[Row]) -> String {
     use std::fmt::Write;
     let mut s = String::from(
-        "interval,offered,aht_seconds,erlang,required,to_schedule,service_level,service_level_one_fewer,abandon_rate,asa_seconds,scheduled\n",
+        "interval,offered,aht_seconds,erlang,required,to_schedule,service_level,service_level_one_fewer,abandon_rate,asa_seconds,time_to_callback_seconds,scheduled\n",
     );
     let num = |x: Option<f64>| x.map_or(String::new(), |x| super::report::round6(x).to_string());
     for r in rows {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
             r.start,
             super::report::round6(r.offered),
             super::report::round6(r.aht_seconds),
@@ -393,6 +447,7 @@ pub fn to_csv(rows: &[Row]) -> String {
             num(r.one_fewer.map(|m| m.service_level)),
             num(r.at_required.map(|m| m.abandon_rate)),
             num(r.at_required.map(|m| m.asa_seconds)),
+            num(r.at_required.and_then(|m| m.time_to_callback_seconds)),
             num(r.scheduled),
         );
     }
@@ -474,6 +529,8 @@ mod tests {
             abandon_rate: ab,
             asa_seconds: asa,
             occupancy: 0.5,
+            time_to_callback_seconds: None,
+            callbacks_pending: 0,
         }
     }
 
@@ -484,6 +541,7 @@ mod tests {
             threshold: 20,
             max_abandon: Some(0.05),
             max_asa: None,
+            max_time_to_callback: None,
             shrinkage: 0.0,
         };
         assert!(t.met_by(&m(0.8, 0.05, 100.0)));
@@ -495,6 +553,31 @@ mod tests {
             Targets { threshold: 20 * MICROS_PER_SEC, ..t }.describe(),
             "80% answered within 20 s, abandon ≤ 5%"
         );
+    }
+
+    #[test]
+    fn time_to_callback_is_met_by_the_connected_callbacks_or_an_empty_backlog() {
+        let t = Targets {
+            service_level: None,
+            threshold: 20,
+            max_abandon: None,
+            max_asa: None,
+            max_time_to_callback: Some(3600.0),
+            shrinkage: 0.0,
+        };
+        let with = |ttc: Option<f64>, pending: u64| Measured {
+            time_to_callback_seconds: ttc,
+            callbacks_pending: pending,
+            ..m(0.0, 0.0, 0.0)
+        };
+        assert!(t.met_by(&with(Some(3600.0), 40)));
+        assert!(!t.met_by(&with(Some(3601.0), 0)));
+        assert!(t.met_by(&with(None, 0)), "no callbacks at all");
+        assert!(!t.met_by(&with(None, 3)), "callbacks waiting and none connected");
+        // A 1-hour target over half hours: three intervals of warm-up (one, and two to span it).
+        assert_eq!(t.warm_up(1800 * MICROS_PER_SEC), 3);
+        assert_eq!(Targets { max_time_to_callback: None, ..t }.warm_up(1800 * MICROS_PER_SEC), 1);
+        assert_eq!(t.describe(), "time to callback ≤ 1h00m00s");
     }
 
     #[test]
