@@ -206,7 +206,19 @@ fn four_shards_merged_equal_one_four_replication_run() {
     for k in 1..=4 {
         t = t.arg(at(&format!("w{k}.json")));
     }
-    assert_eq!(t.run().stdout, Test::new().args(sweep).run().stdout);
+    let merged_page = at("merged-sweep.html");
+    assert_eq!(
+        t.args(["--report", &merged_page]).run().stdout,
+        Test::new().args(sweep).args(["--report", &at("sweep.html")]).run().stdout
+    );
+    // The sweep's page: each figure against the staffing level, with bands; merged, the same page.
+    let page = std::fs::read_to_string(at("sweep.html")).expect("the sweep's page");
+    assert_eq!(page, std::fs::read_to_string(&merged_page).unwrap());
+    assert_eq!(page.matches("<svg").count(), 4, "service level, ASA, abandon rate, occupancy");
+    assert!(page.contains("Service level (answered within 20 s / offered) by agents"));
+    assert!(page.contains("target 80% in 20 s") && page.contains("fill-opacity"));
+    assert!(page.contains("<tr><td>14</td>"), "a row per level");
+    assert!(!page.contains("<script") && !page.contains("http"));
 
     // Shards of another run (another seed), a missing shard, a repeated one.
     Test::new().args(day).args(["--seed", "9", "--shard", "2/4", "--out", &at("other.json")]).run();
@@ -297,6 +309,15 @@ fn a_sweep_over_callback_settings() {
         .stdout;
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let points = v["points"].as_array().unwrap();
+    // Its page draws the callbacks' figures against the setting.
+    let page = std::env::temp_dir().join(format!("callwright-cb-sweep-{}.html", std::process::id()));
+    Test::new()
+        .args(["simulate", "flows/acme/scenario.yaml", "--sweep", "callback_attempts=1..2", "--report"])
+        .arg(page.display().to_string())
+        .run();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert_eq!(html.matches("<svg").count(), 5, "service level and four callback figures");
+    assert!(html.contains("Dial attempts per callback by callback_attempts"));
     let attempts =
         |p: usize| points[p]["summary"]["callbacks"]["attempts_per_callback"]["max"].as_f64().unwrap();
     assert_eq!(attempts(0), 1.0, "one attempt each");

@@ -2,7 +2,7 @@
 
 use super::exit;
 use super::output::Output;
-use super::simulate::{Format, print_replications, print_single, print_sweep};
+use super::simulate::{Format, print_replications, print_single, print_sweep, write_sweep_report};
 use std::path::PathBuf;
 
 /// Put the shards of one `simulate --shard K/N` command back together and print what the whole
@@ -24,7 +24,7 @@ pub struct MergeArgs {
     pub shards: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Also write the HTML page, as `simulate --report` does (not for sweeps).
+    /// Also write the HTML page, as `simulate --report` does (the day, or the sweep's page).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 }
@@ -50,11 +50,11 @@ fn run_inner(args: MergeArgs, out: &mut Output) -> Result<(), (i32, String)> {
     let scenario = PathBuf::from(&merged.scenario);
     match &merged.sweep {
         Some(sweep) => {
-            if args.report.is_some() {
-                return Err((exit::USAGE, "--report: a sweep has no day page; merge without it".into()));
-            }
             let points: Vec<(u32, Vec<_>)> =
                 merged.points.into_iter().map(|(v, r)| (v.unwrap_or_default(), r)).collect();
+            if let Some(path) = &args.report {
+                write_sweep_report(path, sweep, &points, merged.replications, &scenario)?;
+            }
             print_sweep(sweep, &points, merged.replications, args.format, out);
         }
         None => {

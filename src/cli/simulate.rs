@@ -62,8 +62,9 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "VARIABLE=LO..HI[:STEP]")]
     pub sweep: Option<String>,
     /// Also write the day as one self-contained HTML page (inline SVG charts per interval: calls,
-    /// service level against its target, ASA, agents scheduled; confidence bands with
-    /// `--replications`).
+    /// service level against its target, ASA, callers waiting, occupancy per group, callbacks and
+    /// their time to callback, agents scheduled; confidence bands with `--replications`). With
+    /// `--sweep`, the sweep's page: each figure against the swept value.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// Run only shard K of N of the runs (replications, or sweep points × replications), for
@@ -219,6 +220,9 @@ fn sweep_run(
     let points =
         run_sweep(sc, sweep, args.replications, threads, &loader(sc)).map_err(|e| (exit::PROBLEMS, e))?;
     let wall = started.elapsed().as_secs_f64();
+    if let Some(path) = &args.report {
+        write_sweep_report(path, sweep, &points, args.replications, &args.scenario)?;
+    }
     print_sweep(sweep, &points, args.replications, args.format, out);
     let calls: u64 = points.iter().flat_map(|(_, r)| r.iter().map(|r| r.arrived)).sum();
     eprintln!(
@@ -356,6 +360,19 @@ fn print(out: &mut Output, text: &str) {
     if !text.ends_with('\n') {
         out.stdout("\n");
     }
+}
+
+/// `--sweep … --report FILE`: the sweep's page (each figure against the swept value).
+pub(super) fn write_sweep_report(
+    path: &std::path::Path,
+    sweep: &callwright::sim::sweep::Sweep,
+    points: &[(u32, Vec<callwright::sim::report::Report>)],
+    replications: u32,
+    scenario: &std::path::Path,
+) -> Result<(), (i32, String)> {
+    let title = format!("callwright simulate {} --sweep {}", scenario.display(), sweep.variable);
+    let html = callwright::sim::sweep::to_html(sweep, points, replications, &title);
+    std::fs::write(path, html).map_err(|e| (exit::USAGE, format!("--report {}: {e}", path.display())))
 }
 
 /// `--report FILE`: the HTML page of a summary.

@@ -170,8 +170,24 @@ pub(super) fn chart(
     s
 }
 
+/// The page's head and heading: the one style of every callwright report page (the day, the
+/// staffing curve, a sweep).
+pub(super) fn page_head(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\n\
+         <style>body{{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:800px}}h1{{font-size:20px}}\
+         table{{border-collapse:collapse;margin:8px 0 20px}}td,th{{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}}\
+         th:first-child,td:first-child{{text-align:left}}figure{{margin:18px 0}}figcaption{{font-weight:600;margin-bottom:4px}}\
+         .grid{{stroke:#e5e5e5}}.axis{{font-size:11px;fill:#666}}.target{{stroke:#c00;stroke-dasharray:6 4}}.target-label{{fill:#c00}}\
+         .legend span{{margin-right:14px;font-size:12px}}.legend i{{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}}\
+         .wide{{overflow-x:auto}}.wide table{{font-size:12px}}.wide td,.wide th{{white-space:nowrap;padding:2px 6px}}</style>\n\
+         </head><body>\n<h1>{t}</h1>\n",
+        t = esc(title)
+    )
+}
+
 /// A duration short enough for an axis label: `45 s`, `12 min`, `2.5 h`.
-fn axis_duration(v: f64) -> String {
+pub(super) fn axis_duration(v: f64) -> String {
     if v < 120.0 {
         format!("{v:.0} s")
     } else if v < 7200.0 {
@@ -216,21 +232,7 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
     let secs = |v: f64| format!("{v:.0} s");
     let threshold = est(summary, &["service_level", "threshold_seconds"]).map_or(20.0, |e| e.0);
     let mut h = String::new();
-    let _ = writeln!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>",
-        esc(title)
-    );
-    let _ = writeln!(
-        h,
-        "<style>body{{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:800px}}h1{{font-size:20px}}\
-         table{{border-collapse:collapse;margin:8px 0 20px}}td,th{{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}}\
-         th:first-child,td:first-child{{text-align:left}}figure{{margin:18px 0}}figcaption{{font-weight:600;margin-bottom:4px}}\
-         .grid{{stroke:#e5e5e5}}.axis{{font-size:11px;fill:#666}}.target{{stroke:#c00;stroke-dasharray:6 4}}.target-label{{fill:#c00}}\
-         .legend span{{margin-right:14px;font-size:12px}}.legend i{{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}}\
-         .wide{{overflow-x:auto}}.wide table{{font-size:12px}}.wide td,.wide th{{white-space:nowrap;padding:2px 6px}}</style>"
-    );
-    let _ = writeln!(h, "</head><body>\n<h1>{}</h1>", esc(title));
+    h.push_str(&page_head(title));
     let runs = if replications > 1 {
         format!(
             "{replications} replications: each figure is their mean, with its 95% confidence interval; the bands on the charts are those intervals."

@@ -481,17 +481,8 @@ pub fn to_html(rows: &[Row], targets: &Targets, title: &str) -> String {
         });
     }
     let mut h = String::new();
-    let _ = writeln!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>body{{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:800px}}h1{{font-size:20px}}\
-         table{{border-collapse:collapse;margin:8px 0 20px}}td,th{{padding:3px 10px;border-bottom:1px solid #ddd;text-align:right}}\
-         th:first-child,td:first-child{{text-align:left}}figure{{margin:18px 0}}figcaption{{font-weight:600;margin-bottom:4px}}\
-         .grid{{stroke:#e5e5e5}}.axis{{font-size:11px;fill:#666}}.target{{stroke:#c00;stroke-dasharray:6 4}}.target-label{{fill:#c00}}\
-         .legend span{{margin-right:14px;font-size:12px}}.legend i{{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}}</style>\n</head><body>\n<h1>{}</h1>\n<p>Staffing for {}.</p>",
-        esc(title),
-        esc(title),
-        esc(&targets.describe())
-    );
+    h.push_str(&super::html_report::page_head(title));
+    let _ = writeln!(h, "<p>Staffing for {}.</p>", esc(&targets.describe()));
     let _ =
         write!(h, "{}", chart("Agents per interval", &labels, &series, &|v| format!("{v:.0}"), None, None));
     let _ = writeln!(

@@ -208,6 +208,132 @@ pub fn to_text(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32) 
     s
 }
 
+/// The sweep as one self-contained page (`--sweep … --report sweep.html`): each headline figure
+/// against the swept value, with its 95% confidence band under replications, and the table. A
+/// staffing sweep draws service level (with the 80% target), ASA, abandonment and occupancy; a
+/// callback sweep the callbacks' figures beside the service level.
+pub fn to_html(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32, title: &str) -> String {
+    use super::html_report::{SL_TARGET, Series, axis_duration, chart, esc, page_head};
+    use std::fmt::Write;
+    let labels: Vec<String> = points.iter().map(|(v, _)| sweep.label(*v)).collect();
+    // (mean, low, high) of a figure per point.
+    let column = |f: &dyn Fn(&Report) -> f64| -> Vec<(f64, f64, f64)> {
+        points
+            .iter()
+            .map(|(_, reports)| {
+                let xs: Vec<f64> = reports.iter().map(f).collect();
+                let e = Estimate::of(&xs);
+                if e.n > 1 { (e.mean, e.low(), e.high()) } else { (e.mean, e.mean, e.mean) }
+            })
+            .collect()
+    };
+    let cb = |f: fn(&crate::callbacks::stats::CallbackReport) -> f64| {
+        move |r: &Report| r.callbacks.as_ref().map_or(0.0, f)
+    };
+    let pct = |v: f64| format!("{:.0}%", v * 100.0);
+    let mut h = page_head(title);
+    let per = if replications > 1 {
+        format!(
+            "{replications} replications per point: each figure is their mean; the bands are 95% confidence intervals."
+        )
+    } else {
+        "One run per point (add <code>--replications N</code> for confidence intervals).".to_string()
+    };
+    let _ = writeln!(h, "<p>Sweep over <code>{}</code>. {per}</p>", esc(&sweep.variable));
+    let threshold =
+        points.first().and_then(|(_, r)| r.first()).map_or(20.0, |r| r.service_level.threshold_seconds);
+    let target_label = format!("target {:.0}% in {threshold:.0} s", SL_TARGET * 100.0);
+    let x = format!(" by {}", sweep.variable);
+    let sl = column(&|r| r.service_level.answered_within_over_offered);
+    let _ = write!(
+        h,
+        "{}",
+        chart(
+            &format!("Service level (answered within {threshold:.0} s / offered){x}"),
+            &labels,
+            &[Series { name: "service level", colour: "#9467bd", points: sl.clone() }],
+            &pct,
+            Some((SL_TARGET, &target_label)),
+            Some(1.0),
+        )
+    );
+    type Figure<'a> = (&'a str, &'a str, Box<dyn Fn(&Report) -> f64>, bool);
+    let figures: Vec<Figure> = if sweep.variable == "agents" {
+        vec![
+            ("ASA", "#ff7f0e", Box::new(|r: &Report| r.asa_seconds), false),
+            ("Abandon rate", "#d62728", Box::new(|r: &Report| r.abandon_rate), true),
+            ("Occupancy", "#2ca02c", Box::new(|r: &Report| r.occupancy), true),
+        ]
+    } else {
+        vec![
+            (
+                "Callbacks completed of accepted",
+                "#2ca02c",
+                Box::new(cb(|c| if c.accepted == 0 { 0.0 } else { c.completed as f64 / c.accepted as f64 })),
+                true,
+            ),
+            ("Time to callback (mean)", "#e377c2", Box::new(cb(|c| c.time_to_callback_seconds.mean)), false),
+            (
+                "Callbacks within the time-to-callback target",
+                "#8c564b",
+                Box::new(cb(|c| c.service_level)),
+                true,
+            ),
+            ("Dial attempts per callback", "#ff7f0e", Box::new(cb(|c| c.attempts_per_callback)), false),
+        ]
+    };
+    let mut columns = vec![("Service level", true, sl)];
+    for (name, colour, f, share) in figures {
+        let points = column(&*f);
+        let unit: &dyn Fn(f64) -> String = if share {
+            &pct
+        } else if name.starts_with("Dial") {
+            &|v| format!("{v:.1}")
+        } else {
+            &axis_duration
+        };
+        let _ = write!(
+            h,
+            "{}",
+            chart(
+                &format!("{name}{x}"),
+                &labels,
+                &[Series { name, colour, points: points.clone() }],
+                unit,
+                None,
+                share.then_some(1.0),
+            )
+        );
+        columns.push((name, share, points));
+    }
+    // The table: each figure's mean and 95% interval per point.
+    let _ = write!(h, "<div class=\"wide\"><table><tr><th>{}</th>", esc(&sweep.variable));
+    for (name, _, _) in &columns {
+        let _ = write!(h, "<th>{}</th>", esc(name));
+    }
+    let _ = writeln!(h, "</tr>");
+    for (i, label) in labels.iter().enumerate() {
+        let _ = write!(h, "<tr><td>{}</td>", esc(label));
+        for (name, share, points) in &columns {
+            let (m, lo, hi) = points[i];
+            let show = |v: f64| {
+                if *share {
+                    format!("{:.1}%", v * 100.0)
+                } else if name.starts_with("Dial") {
+                    format!("{v:.2}")
+                } else {
+                    super::report::secs(v)
+                }
+            };
+            let band = if hi > lo { format!(" ({} – {})", show(lo), show(hi)) } else { String::new() };
+            let _ = write!(h, "<td>{}{}</td>", esc(&show(m)), esc(&band));
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(h, "</table></div>\n</body></html>");
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
