@@ -25,7 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("check", &["source", "time", "diagnostics", "input", "model", "syntax", "compile"]),
     ("project", &["source", "time", "diagnostics", "input", "model", "syntax", "compile", "check"]),
     ("acd", &["source", "time", "fast_hash", "model"]),
-    ("callbacks", &["source", "time", "fast_hash", "diagnostics", "model", "acd"]),
+    ("callbacks", &["source", "time", "fast_hash", "diagnostics", "input", "model", "acd"]),
     (
         "runtime",
         &[

@@ -254,3 +254,27 @@ fn two_servers_share_one_database() {
         .get(0);
     assert_eq!(twice, 0);
 }
+
+/// `callwright contacts import` into PostgreSQL: the good rows in one transaction, found again by
+/// number; a bad row named and skipped.
+#[test]
+fn a_contact_list_imports_into_postgres() {
+    use callwright::callbacks::store::ContactStore;
+    let Some(db) = Schema::new("contacts") else { return };
+    let list = std::env::temp_dir().join(format!("callwright-pg-contacts-{}.csv", std::process::id()));
+    let mut text = String::from("name,mobile\n");
+    for i in 0..500 {
+        text += &format!("Customer {i},+3161{i:07}\n");
+    }
+    text += "Broken,06-12\n";
+    std::fs::write(&list, text).unwrap();
+    let (code, _, err) =
+        cli(&["contacts", "import", &list.display().to_string(), "--db", &db.url, "--migrate"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(":502:8: mobile: `06-12` is not a valid phone number"), "{err}");
+    assert!(err.contains("imported 500 contact(s)"), "{err}");
+    let store = PgStore::open(&db.url, false).unwrap();
+    let found = store.contacts_by_number("+31610000042").unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name, "Customer 42");
+}

@@ -5,9 +5,11 @@
 //! `runtime::callback_lifecycle`.
 
 pub mod contact;
+pub mod contact_list;
 mod create;
 pub mod desk;
 pub mod dialer;
+pub mod do_not_call;
 mod intake;
 
 pub mod ledger;

@@ -2,6 +2,7 @@
 
 mod callbacks;
 mod check;
+mod contacts;
 mod db;
 mod erlang;
 mod explain;
@@ -43,6 +44,7 @@ Examples:
 pub enum Command {
     Callbacks(callbacks::CallbacksArgs),
     Check(check::CheckArgs),
+    Contacts(contacts::ContactsArgs),
     Db(db::DbArgs),
     Erlang(erlang::ErlangArgs),
     Explain(explain::ExplainArgs),
@@ -80,6 +82,7 @@ where
     match cli.command {
         Command::Callbacks(a) => callbacks::run(a, &mut out),
         Command::Check(a) => check::run(a, &mut out),
+        Command::Contacts(a) => contacts::run(a, &mut out),
         Command::Db(a) => db::run(a, &mut out),
         Command::Erlang(a) => erlang::run(a, &mut out),
         Command::Explain(a) => explain::run(a, &mut out),

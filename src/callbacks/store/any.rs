@@ -227,6 +227,10 @@ impl<T: ContactStore + ?Sized> ContactStore for Box<T> {
         (**self).insert_contact(contact)
     }
 
+    fn insert_contacts(&mut self, contacts: &[Contact]) -> Result<usize, StoreError> {
+        (**self).insert_contacts(contacts)
+    }
+
     fn update_contact(&mut self, contact: &Contact) -> Result<bool, StoreError> {
         (**self).update_contact(contact)
     }

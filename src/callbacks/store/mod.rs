@@ -466,6 +466,17 @@ pub trait ContactStore {
         contact: &crate::callbacks::contact::Contact,
     ) -> Result<crate::callbacks::contact::Contact, StoreError>;
     /// Replaces a stored contact (its numbers too); `false` when there is none with its id.
+    /// Stores many new contacts (a contact-list import) in one transaction: all or none; answers
+    /// how many. The default stores them one by one.
+    fn insert_contacts(
+        &mut self,
+        contacts: &[crate::callbacks::contact::Contact],
+    ) -> Result<usize, StoreError> {
+        for c in contacts {
+            self.insert_contact(c)?;
+        }
+        Ok(contacts.len())
+    }
     fn update_contact(&mut self, contact: &crate::callbacks::contact::Contact) -> Result<bool, StoreError>;
     fn get_contact(&self, id: &str) -> Result<Option<crate::callbacks::contact::Contact>, StoreError>;
     /// The contacts that have `number` (E.164), oldest first, at most 100.

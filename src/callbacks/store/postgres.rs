@@ -1213,6 +1213,55 @@ impl ContactStore for PgStore {
         })
     }
 
+    /// One transaction, a few round trips per 10,000 contacts: the ids are drawn from the
+    /// sequence first, then the contacts and their numbers go in as arrays (`unnest`), so a
+    /// 100k-row list loads in seconds rather than one round trip per row.
+    fn insert_contacts(&mut self, contacts: &[Contact]) -> Result<usize, StoreError> {
+        let contacts = contacts.to_vec();
+        self.call(move |c| {
+            let mut tx = c.transaction()?;
+            for chunk in contacts.chunks(10_000) {
+                let ids: Vec<i64> = tx
+                    .query(
+                        "SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, $1::bigint)",
+                        &[&(chunk.len() as i64)],
+                    )?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                let (mut names, mut payloads, mut stamps) = (Vec::new(), Vec::new(), Vec::new());
+                let (mut owners, mut numbers) = (Vec::new(), Vec::new());
+                for (contact, &id) in chunk.iter().zip(&ids) {
+                    let mut stored = contact.clone();
+                    stored.id = id.to_string();
+                    names.push(stored.name.clone());
+                    payloads.push(contact_json(&stored)?);
+                    stamps.push(stored.updated_at.timestamp_micros());
+                    let mut seen: Vec<&str> = Vec::new();
+                    for n in &contact.numbers {
+                        if !seen.contains(&n.number.as_str()) {
+                            seen.push(&n.number);
+                            owners.push(id);
+                            numbers.push(n.number.clone());
+                        }
+                    }
+                }
+                tx.execute(
+                    "INSERT INTO contacts (id, name, payload_json, updated_at) \
+                     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])",
+                    &[&ids, &names, &payloads, &stamps],
+                )?;
+                tx.execute(
+                    "INSERT INTO contact_numbers (contact_id, number) \
+                     SELECT * FROM unnest($1::bigint[], $2::text[]) ON CONFLICT DO NOTHING",
+                    &[&owners, &numbers],
+                )?;
+            }
+            tx.commit()?;
+            Ok(contacts.len())
+        })
+    }
+
     fn update_contact(&mut self, contact: &Contact) -> Result<bool, StoreError> {
         let Some(id) = contact_key(&contact.id) else { return Ok(false) };
         let contact = contact.clone();
