@@ -607,3 +607,28 @@ fn a_foreign_database_is_refused_and_left_alone() {
     missing.cmd("list").status(2).stderr_contains("there is no callback database").run();
     assert!(!missing.0.exists(), "list created a database");
 }
+
+/// `dispatch --dnc`: a callback to a number on the do-not-call list ends as `do_not_call` before
+/// any dial (no attempt recorded); the others are dialled; a list with a line that is not a
+/// number is refused at its line.
+#[test]
+fn dispatch_never_dials_a_number_on_the_do_not_call_list() {
+    let db = Db::new("dnc");
+    db.cmd("schedule").args(["--number", "+31612345678", "--queue", "Support", "--asap"]).run();
+    db.cmd("schedule").args(["--number", "+31612345679", "--queue", "Support", "--asap"]).run();
+    let list = std::env::temp_dir().join(format!("callwright-dnc-{}.txt", std::process::id()));
+    std::fs::write(&list, "# do not call\n+31612345678\n").unwrap();
+    let list_s = list.display().to_string();
+    db.cmd("dispatch")
+        .args(["--dnc", &list_s, "--speed", "600", "--deadline", "1h", "--answer", "1"])
+        .stdout_contains("FAILED (do_not_call)")
+        .stdout_contains("COMPLETED")
+        .run();
+    db.cmd("show").arg("cb-20261201-1").stdout_contains("do_not_call").run();
+    let shown = db.cmd("show").arg("cb-20261201-1").args(["--format", "json"]).run().stdout;
+    let v: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(v["callback"]["end_reason"], "do_not_call");
+    assert_eq!(v["callback"]["attempts_made"].as_u64(), Some(0), "never dialled: {shown}");
+    std::fs::write(&list, "+31612345678\nnot a number\n").unwrap();
+    db.cmd("dispatch").args(["--dnc", &list_s]).status(1).stderr_contains(":2:1: ").run();
+}

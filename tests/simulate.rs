@@ -521,3 +521,51 @@ fn absent_agents_are_not_at_work() {
         .run();
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `callbacks.do_not_call: dnc.txt` in a scenario: callbacks to listed numbers end as
+/// `do_not_call` and are never dialled; the others are dialled as before.
+#[test]
+fn a_scenario_do_not_call_list_stops_those_dials() {
+    let dir = std::env::temp_dir().join(format!("callwright-sim-dnc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let numbers: String = (1..=3000).map(|i| format!("+3161{i:07}\n")).collect();
+    std::fs::write(dir.join("dnc.txt"), numbers).unwrap();
+    let project = std::fs::canonicalize("flows/acme").unwrap().display().to_string();
+    let scenario = std::fs::read_to_string("flows/acme/scenario.yaml")
+        .unwrap()
+        .replace("project: .", &format!("project: {project}"));
+    let line = scenario
+        .lines()
+        .find(|l| l.starts_with("callbacks:"))
+        .expect("acme's scenario has callbacks")
+        .to_string();
+    let with = scenario.replace(&line, "callbacks:\n  do_not_call: dnc.txt");
+    let path = dir.join("s.yaml");
+    std::fs::write(&path, &with).unwrap();
+    let run = |p: &std::path::Path| -> serde_json::Value {
+        let out = Test::new()
+            .arg("simulate")
+            .arg(p.display().to_string())
+            .args(["--calls", "3000", "--format", "json"])
+            .run()
+            .stdout;
+        serde_json::from_str(&out).unwrap()
+    };
+    let listed = run(&path);
+    let cb = &listed["callbacks"];
+    let ended = cb["ended_by_reason"]["do_not_call"].as_u64().unwrap_or(0);
+    assert!(ended > 0, "{cb}");
+    assert_eq!(
+        ended,
+        cb["accepted"].as_u64().unwrap() - cb["pending_at_end"].as_u64().unwrap(),
+        "every callback of the run was to a listed number"
+    );
+    assert_eq!(cb["attempts"], 0, "no dial placed");
+    std::fs::write(dir.join("dnc.txt"), "+31610000001\nnope\n").unwrap();
+    Test::new()
+        .arg("simulate")
+        .arg(path.display().to_string())
+        .status(1)
+        .stderr_contains("dnc.txt:2:1")
+        .run();
+}

@@ -194,6 +194,8 @@ pub enum EndReason {
     NotAccepted,
     /// The callback could not be carried out for a reason of the system (e.g. its queue is gone).
     SystemError,
+    /// The number is on the do-not-call list: it is never dialled.
+    DoNotCall,
 }
 
 impl EndReason {
@@ -212,6 +214,7 @@ impl EndReason {
         EndReason::AnsweringMachine,
         EndReason::NotAccepted,
         EndReason::SystemError,
+        EndReason::DoNotCall,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -230,6 +233,7 @@ impl EndReason {
             EndReason::AnsweringMachine => "answering_machine",
             EndReason::NotAccepted => "not_accepted",
             EndReason::SystemError => "system_error",
+            EndReason::DoNotCall => "do_not_call",
         }
     }
 
@@ -251,7 +255,8 @@ impl EndReason {
             | EndReason::InvalidNumber
             | EndReason::AnsweringMachine
             | EndReason::NotAccepted
-            | EndReason::SystemError => State::Failed,
+            | EndReason::SystemError
+            | EndReason::DoNotCall => State::Failed,
         }
     }
 }

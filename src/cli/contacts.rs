@@ -62,6 +62,19 @@ pub fn run(args: ContactsArgs, out: &mut Output) -> i32 {
     }
 }
 
+/// `--dnc FILE` of `serve` and `callbacks dispatch`: the list, or an error naming the first line
+/// that is not a number (a list that drops a line would dial a number it should not).
+pub(super) fn read_do_not_call(path: &std::path::Path) -> Result<DoNotCall, String> {
+    let text = callwright::input::read_regular(path).map_err(|e| format!("--dnc {}: {e}", path.display()))?;
+    let (list, problems) = DoNotCall::parse(&text, None);
+    match problems.first() {
+        Some(p) => {
+            Err(format!("{}:{p} (write one number per line in E.164, e.g. +31612345678)", path.display()))
+        }
+        None => Ok(list),
+    }
+}
+
 fn read(path: &std::path::Path) -> Result<String, (i32, String)> {
     callwright::input::read_regular(path)
         .map_err(|e| (exit::USAGE, format!("cannot read {}: {e}", path.display())))

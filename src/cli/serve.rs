@@ -28,6 +28,10 @@ pub struct ServeArgs {
     /// The data directory: callbacks.db and tokens.jsonl.
     #[arg(long, default_value = ".callwright")]
     pub data_dir: PathBuf,
+    /// A do-not-call list (one E.164 number per line): the dispatcher never dials a number on it;
+    /// its callbacks end as `do_not_call`.
+    #[arg(long, value_name = "FILE")]
+    pub dnc: Option<PathBuf>,
     /// The organization id of the Webex paths (/v1/callbacks/organization/ORG/scheduled-callback).
     #[arg(long, default_value = "local")]
     pub org_id: String,
@@ -151,6 +155,16 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
         migrate: args.migrate,
         coverage: args.project.clone().map(coverage_of),
         live_data: args.live_data,
+        do_not_call: match &args.dnc {
+            Some(path) => match super::contacts::read_do_not_call(path) {
+                Ok(list) => list,
+                Err(e) => {
+                    out.error(&e);
+                    return exit::PROBLEMS;
+                }
+            },
+            None => Default::default(),
+        },
     };
     let data_dir = args.data_dir.display().to_string();
     let result = serve(options, center, |addr| {

@@ -72,6 +72,14 @@ pub async fn serve<R: Runtime, O: Observer>(
         if cb.entry.is_none() && cb.window_end.is_some_and(|end| rt.now() >= end) {
             return finish(&engine, &obs, &mut cb, EndReason::WindowMissed);
         }
+        // Checked before every pass (the list may name a number after the callback was made):
+        // no agent is reserved and no dial placed for a number on the list.
+        if engine.callback_side.do_not_call.contains(&cb.number) {
+            if let Some(entry) = cb.entry.take() {
+                engine.leave_queue(entry);
+            }
+            return finish(&engine, &obs, &mut cb, EndReason::DoNotCall);
+        }
         let pass = match cb.mode {
             CallbackMode::AgentFirst => agent_first(&engine, &obs, &mut cb, &settings, &mut offers).await,
             CallbackMode::CustomerFirst => customer_first(&engine, &obs, &mut cb, &settings).await,

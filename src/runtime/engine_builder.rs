@@ -31,6 +31,8 @@ pub struct EngineBuilder<'p, R: Runtime> {
     /// Where callback moves are recorded; none unless set.
     ledger: Option<Box<dyn Ledger>>,
     people: Option<PeopleSetup<'p>>,
+    /// The do-not-call list, when the command has one.
+    do_not_call: Option<crate::callbacks::do_not_call::DoNotCall>,
     /// Keep every flow callback request (traces, tests); a long simulation turns it off.
     keep_history: bool,
     /// The local instant at runtime zero for callbacks' outbound flows.
@@ -53,6 +55,7 @@ impl<R: Runtime> Engine<R> {
             overrides: Overrides::default(),
             ledger: None,
             people: None,
+            do_not_call: None,
             keep_history: true,
             epoch: None,
             data_mocks: HashMap::new(),
@@ -88,6 +91,12 @@ impl<'p, R: Runtime> EngineBuilder<'p, R> {
     /// Records every callback move (a durable store, or memory for traces).
     pub fn ledger(mut self, ledger: impl Ledger + 'static) -> Self {
         self.ledger = Some(Box::new(ledger));
+        self
+    }
+
+    /// Numbers no callback may dial (the do-not-call list).
+    pub fn do_not_call(mut self, list: crate::callbacks::do_not_call::DoNotCall) -> Self {
+        self.do_not_call = Some(list);
         self
     }
 
@@ -144,6 +153,9 @@ impl<'p, R: Runtime> EngineBuilder<'p, R> {
         }
         if let Some(set) = self.people {
             set(engine.callback_side.parties.get_mut());
+        }
+        if let Some(list) = self.do_not_call {
+            engine.callback_side.do_not_call = list;
         }
         if self.epoch.is_some() {
             *engine.callback_side.epoch.get_mut() = self.epoch;

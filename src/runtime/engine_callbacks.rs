@@ -43,6 +43,10 @@ pub struct EngineCallbacks<S: Signal> {
     /// it sleeps until.
     pub(crate) driver: RefCell<Option<(S, Micros)>>,
     pub parties: RefCell<PeopleModel>,
+    /// Numbers never dialled: a callback to one ends as `do_not_call` before any agent is
+    /// reserved or any dial placed (every dial goes through the one lifecycle, so every dial
+    /// respects it).
+    pub do_not_call: crate::callbacks::do_not_call::DoNotCall,
     /// Places the dials when set (a telephony platform); the people model answers otherwise.
     pub dialer: RefCell<Option<std::rc::Rc<dyn crate::callbacks::dialer::ExternalDialer>>>,
     /// Shows offers to people and follows their presence when set; the people model answers
@@ -73,6 +77,7 @@ impl<S: Signal> EngineCallbacks<S> {
             scheduler: RefCell::new(Scheduler::new()),
             driver: RefCell::new(None),
             parties: RefCell::new(PeopleModel::default()),
+            do_not_call: Default::default(),
             dialer: RefCell::new(None),
             desk: RefCell::new(None),
             switchboard: RefCell::new(None),

@@ -391,6 +391,8 @@ pub struct StoreDispatch {
     pub handle: Micros,
     pub odds: crate::callbacks::people::Odds,
     pub options: DispatchOptions,
+    /// Numbers never dialled: their callbacks end as `do_not_call`.
+    pub do_not_call: crate::callbacks::do_not_call::DoNotCall,
     /// Places the dials (a telephony platform behind a webhook); `None`: the simulated customers
     /// of `odds` answer.
     pub dialer: Option<Box<dyn crate::callbacks::dialer::ExternalDialer + Send>>,
@@ -445,6 +447,7 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
     let board = config.switchboard.take();
     let gateway = config.data_gateway.take();
     let on_create = config.on_create.take();
+    let do_not_call = std::mem::take(&mut config.do_not_call);
     Ok(local.block_on(&rt, async move {
         let runtime = TokioRuntime::with_speed(seed, speed);
         let mut ledger = StoreLedger::new(writer, epoch);
@@ -455,6 +458,7 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
         let mut builder = Engine::builder(runtime.clone(), checked, acd)
             .callback_handle(move |rt: &TokioRuntime| (-(1.0 - rt.uniform()).ln() * handle as f64) as Micros)
             .people(|people| people.odds = odds)
+            .do_not_call(do_not_call)
             .ledger(ledger);
         if let Some(s) = config.switches.take() {
             builder = builder.switches(s);

@@ -69,6 +69,8 @@ pub struct ServeOptions {
     /// Data actions make their requests for real (`--live-data`); otherwise they fail, said in
     /// the log, as no result is given for them.
     pub live_data: bool,
+    /// Numbers the dispatcher never dials (`--dnc`): their callbacks end as `do_not_call`.
+    pub do_not_call: crate::callbacks::do_not_call::DoNotCall,
 }
 
 /// What every request handler shares.
@@ -278,8 +280,10 @@ pub fn serve(
                 options.webhook.clone().map(|url| webhook::WebhookDialer::new(url, state.dial_waits.clone()));
             let desk = options.people.then(|| desk::PeopleDesk(state.clone()));
             let live_data = options.live_data;
+            let do_not_call = options.do_not_call.clone();
             std::thread::spawn(move || {
-                let result = dispatch_in_process(&project, db, stop, state.clone(), dialer, desk, live_data);
+                let reach = Reach { dialer, desk, live_data, do_not_call };
+                let result = dispatch_in_process(&project, db, stop, state.clone(), reach);
                 let why = match &result {
                     Ok(()) => "the server is stopping".to_string(),
                     Err(e) => e.clone(),
@@ -340,6 +344,15 @@ async fn shutdown_signal() {
     }
 }
 
+/// How the in-process dispatcher reaches people: who dials, who takes offers, whether data
+/// actions are live, and the numbers never dialled.
+struct Reach {
+    dialer: Option<webhook::WebhookDialer>,
+    desk: Option<desk::PeopleDesk>,
+    live_data: bool,
+    do_not_call: crate::callbacks::do_not_call::DoNotCall,
+}
+
 /// The in-process dispatcher: the project's flows and roster, simulated customers who answer,
 /// real time; every state change and dial is logged on stderr.
 fn dispatch_in_process(
@@ -347,10 +360,9 @@ fn dispatch_in_process(
     db: String,
     stop: Arc<std::sync::atomic::AtomicBool>,
     state: Arc<ServiceState>,
-    dialer: Option<webhook::WebhookDialer>,
-    desk: Option<desk::PeopleDesk>,
-    live_data: bool,
+    reach: Reach,
 ) -> Result<(), String> {
+    let Reach { dialer, desk, live_data, do_not_call } = reach;
     use crate::runtime::{DispatchOptions, StoreDispatch, dispatch_store};
     let checked = crate::project::Project::load(project).map_err(|e| e.to_string())?.check();
     let config = StoreDispatch {
@@ -360,6 +372,7 @@ fn dispatch_in_process(
         seed: 1,
         handle: 5 * 60 * 1_000_000,
         odds: crate::callbacks::people::Odds::default(),
+        do_not_call,
         dialer: dialer.map(|d| Box::new(d) as Box<dyn crate::callbacks::dialer::ExternalDialer + Send>),
         desk: desk.map(|d| Box::new(d) as Box<dyn crate::callbacks::desk::AgentDesk + Send>),
         switchboard: Some(Box::new(phone::ServiceSwitchboard(state.clone()))),

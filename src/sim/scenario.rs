@@ -128,6 +128,8 @@ pub struct CallbackModel {
     pub target: Micros,
     /// What-if overrides of every queue's center.yaml callback settings (`--sweep`).
     pub overrides: CallbackOverrides,
+    /// `do_not_call: dnc.txt`: numbers no callback dials (they end as `do_not_call`).
+    pub do_not_call: crate::callbacks::do_not_call::DoNotCall,
 }
 
 /// Callback settings a what-if run sets for every queue, over center.yaml's.
@@ -162,6 +164,7 @@ impl Default for CallbackModel {
             timings: Default::default(),
             target: 3_600 * MICROS_PER_SEC,
             overrides: CallbackOverrides::default(),
+            do_not_call: Default::default(),
         }
     }
 }

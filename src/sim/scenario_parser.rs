@@ -108,7 +108,7 @@ const TOP_FIELDS: &[&str] = &[
     "callbacks",
     "data_actions",
 ];
-const CALLBACK_FIELDS: &[&str] = &["customers", "agents", "timings", "target"];
+const CALLBACK_FIELDS: &[&str] = &["customers", "agents", "timings", "target", "do_not_call"];
 const CUSTOMER_ODDS: &[&str] = &["answer", "busy", "machine"];
 const AGENT_ODDS: &[&str] = &["accept", "reject"];
 const TIMING_FIELDS: &[&str] = &["decide", "dial_after", "ring", "no_answer_after", "busy", "not_responding"];
@@ -956,6 +956,28 @@ impl Parser<'_> {
         }
         if let Some(v) = m.get("target").filter(|v| !v.is_null()) {
             model.target = self.duration(v, &child(path, "target"))?;
+        }
+        if let Some(v) = m.get("do_not_call").filter(|v| !v.is_null()) {
+            // A file of numbers beside the scenario; one that cannot be read is reported at
+            // `do_not_call:`, a line that is not a number at its own line.
+            let p = child(path, "do_not_call");
+            let name = self.string(v, &p)?;
+            let file = self.base.join(&name);
+            let text = crate::input::read_regular(&file).map_err(|e| {
+                self.err(&p, format!("cannot read the do-not-call list {}: {e}", file.display()), None)
+            })?;
+            let (list, problems) = crate::callbacks::do_not_call::DoNotCall::parse(&text, None);
+            if let Some(bad) = problems.first() {
+                return Err(ScenarioError {
+                    file: file.display().to_string(),
+                    line: u32::try_from(bad.line).ok(),
+                    column: u32::try_from(bad.column).ok(),
+                    field: String::new(),
+                    message: bad.message.clone(),
+                    help: Some("write one number per line in E.164, e.g. +31612345678".into()),
+                });
+            }
+            model.do_not_call = list;
         }
         Ok(model)
     }

@@ -95,6 +95,7 @@ pub fn simulate(
             people.timings = scenario.callbacks.timings;
         })
         .data_mocks(scenario.data_actions.clone())
+        .do_not_call(scenario.callbacks.do_not_call.clone())
         .build();
     let o = scenario.callbacks.overrides;
     engine.callback_side.what_if.attempts = o.attempts.map(i64::from);

@@ -57,6 +57,10 @@ pub struct DispatchArgs {
     pub handle: String,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// A do-not-call list (one E.164 number per line): a callback to a number on it ends as
+    /// `do_not_call` before any agent is reserved or dial placed.
+    #[arg(long, value_name = "FILE")]
+    pub dnc: Option<std::path::PathBuf>,
 }
 
 fn probability(flag: &str, p: f64) -> Result<f64, Fail> {
@@ -147,6 +151,10 @@ pub fn dispatch(common: &Common, a: DispatchArgs, out: &mut Output) -> Result<i3
         handle,
         odds,
         options: DispatchOptions { epoch, speed: a.speed, deadline, keep_running: false, stop: None },
+        do_not_call: match &a.dnc {
+            Some(path) => crate::cli::contacts::read_do_not_call(path).map_err(|e| (exit::PROBLEMS, e))?,
+            None => Default::default(),
+        },
     };
     let on_change: callwright::callbacks::ledger::OnChange = Box::new(|id, from, to, reason, at| {
         let line = format!(
