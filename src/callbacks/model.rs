@@ -196,6 +196,10 @@ pub enum EndReason {
     SystemError,
     /// The number is on the do-not-call list: it is never dialled.
     DoNotCall,
+    /// Customer-first (a predictive or progressive campaign): the customer answered and no agent
+    /// was free within the queue's connect time; they heard the outbound flow's message, and the
+    /// call counts against the abandonment target.
+    Abandoned,
 }
 
 impl EndReason {
@@ -215,6 +219,7 @@ impl EndReason {
         EndReason::NotAccepted,
         EndReason::SystemError,
         EndReason::DoNotCall,
+        EndReason::Abandoned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -234,6 +239,7 @@ impl EndReason {
             EndReason::NotAccepted => "not_accepted",
             EndReason::SystemError => "system_error",
             EndReason::DoNotCall => "do_not_call",
+            EndReason::Abandoned => "abandoned",
         }
     }
 
@@ -256,7 +262,8 @@ impl EndReason {
             | EndReason::AnsweringMachine
             | EndReason::NotAccepted
             | EndReason::SystemError
-            | EndReason::DoNotCall => State::Failed,
+            | EndReason::DoNotCall
+            | EndReason::Abandoned => State::Failed,
         }
     }
 }

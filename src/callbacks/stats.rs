@@ -37,6 +37,25 @@ pub struct CallbackStats {
     /// Per reporting interval, counted by when each thing happened (an offer, a creation, a
     /// dial, a connection, an end): what a WFM report shows of callbacks across the day.
     intervals: Vec<IntervalCounts>,
+    /// Dials and their results per queue (by queue index): a campaign's figures.
+    queues: Vec<QueueDials>,
+}
+
+/// The dials of one queue's callbacks and what came of them (a campaign's queue).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueDials {
+    pub dials: u64,
+    /// A live voice answered.
+    pub answered: u64,
+    pub machine: u64,
+    pub busy: u64,
+    pub no_answer: u64,
+    /// Customers connected with an agent (right-party contacts).
+    pub connected: u64,
+    /// Customers who answered and got no agent within the connect time.
+    pub abandoned: u64,
+    /// Per reporting interval: (dials, answered, abandoned), by when each happened.
+    pub intervals: Vec<(u64, u64, u64)>,
 }
 
 /// The most intervals kept; later events fold into the last (as the simulator's own figures).
@@ -92,6 +111,7 @@ impl Default for CallbackStats {
             within_target: 0,
             interval_len: 0,
             intervals: Vec::new(),
+            queues: Vec::new(),
         }
     }
 }
@@ -187,6 +207,60 @@ impl CallbackStats {
         if let Some(c) = self.at(now) {
             c.created += 1;
         }
+    }
+
+    fn queue_dials(&mut self, queue: usize) -> &mut QueueDials {
+        if self.queues.len() <= queue {
+            self.queues.resize_with(queue + 1, QueueDials::default);
+        }
+        &mut self.queues[queue]
+    }
+
+    /// The interval `now` falls in for `queue`'s counts (0 when intervals are not kept).
+    fn queue_interval(&mut self, queue: usize, now: Micros) -> &mut (u64, u64, u64) {
+        let i = if self.interval_len == 0 {
+            0
+        } else {
+            usize::try_from(now.max(0) / self.interval_len).unwrap_or(usize::MAX).min(MAX_INTERVALS - 1)
+        };
+        let q = self.queue_dials(queue);
+        if q.intervals.len() <= i {
+            q.intervals.resize(i + 1, (0, 0, 0));
+        }
+        &mut q.intervals[i]
+    }
+
+    /// A dial of a callback in `queue` placed at `placed` came back with `result` (counted in the
+    /// interval it was placed in, so a campaign's dials show within its calling hours).
+    pub fn dial_result(&mut self, placed: Micros, queue: usize, result: super::people::DialResult) {
+        use super::people::DialResult::*;
+        let q = self.queue_dials(queue);
+        q.dials += 1;
+        match result {
+            Answered => q.answered += 1,
+            Machine => q.machine += 1,
+            Busy => q.busy += 1,
+            NoAnswer => q.no_answer += 1,
+        }
+        let slot = self.queue_interval(queue, placed);
+        slot.0 += 1;
+        slot.1 += u64::from(result == Answered);
+    }
+
+    /// A customer of `queue` who answered got no agent in time, at `now`.
+    pub fn abandoned_in(&mut self, now: Micros, queue: usize) {
+        self.queue_dials(queue).abandoned += 1;
+        self.queue_interval(queue, now).2 += 1;
+    }
+
+    /// A customer of `queue` was connected with an agent.
+    pub fn connected_in(&mut self, queue: usize) {
+        self.queue_dials(queue).connected += 1;
+    }
+
+    /// The dials of `queue` so far.
+    pub fn queue(&self, queue: usize) -> Option<&QueueDials> {
+        self.queues.get(queue)
     }
 
     /// A dial was placed at `now`.

@@ -61,6 +61,11 @@ pub struct SimulateArgs {
     /// `5m..30m:5m`) and `slot_capacity` (for every queue and callback).
     #[arg(long, value_name = "VARIABLE=LO..HI[:STEP]")]
     pub sweep: Option<String>,
+    /// Run the scenario once per dialling mode (preview, push preview, progressive, predictive)
+    /// with every campaign in that mode, and print the comparison: contacts per hour,
+    /// abandonment, occupancy, the inbound service level.
+    #[arg(long, conflicts_with_all = ["sweep", "shard"])]
+    pub compare_modes: bool,
     /// Also write the day as one self-contained HTML page (inline SVG charts per interval: calls,
     /// service level against its target, ASA, callers waiting, occupancy per group, callbacks and
     /// their time to callback, agents scheduled; confidence bands with `--replications`). With
@@ -152,6 +157,21 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
     }
     if let Some(sweep) = sweep {
         return sweep_run(&sc, &sweep, &args, out);
+    }
+    if args.compare_modes {
+        if sc.campaigns.is_empty() {
+            return Err((exit::PROBLEMS, "--compare-modes: the scenario has no campaigns".into()));
+        }
+        let mut runs = Vec::new();
+        for mode in callwright::sim::scenario::DialMode::ALL {
+            let mut one = sc.clone();
+            for c in &mut one.campaigns {
+                c.mode = mode;
+            }
+            runs.push((mode, simulate(&checked, &one, &|_| {}).map_err(bad)?.report));
+        }
+        out.stdout(&callwright::sim::campaigns::compare_text(&runs));
+        return Ok(exit::OK);
     }
     if args.replications > 1 {
         return replicate(&sc, &args, out);

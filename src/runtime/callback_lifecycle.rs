@@ -287,6 +287,12 @@ async fn agent_first<R: Runtime, O: Observer>(
     rt.sleep(timings.dial_after.min(secs(settings.auto_dial_delay_secs))).await;
     let desk = engine.callback_side.desk.borrow().clone();
     let name = engine.agent_name(agent);
+    // The call-between window (a campaign's calling hours) has closed while it waited for an
+    // agent: no dial outside it.
+    if cb.window_end.is_some_and(|end| rt.now() >= end) {
+        release(engine, agent);
+        return Pass::Done(EndReason::WindowMissed);
+    }
     if let Some(desk) = &desk {
         desk.call(&name, &cb.id, CallStatus::Dialling(cb.attempts_made + 1));
     }
@@ -308,6 +314,7 @@ async fn agent_first<R: Runtime, O: Observer>(
                 release(engine, agent);
                 return end;
             }
+            engine.callback_side.stats.borrow_mut().connected_in(cb.queue.index());
             talk(engine, obs, cb, agent, settings.auto_end).await;
             Pass::Done(EndReason::Completed)
         }
@@ -347,13 +354,47 @@ async fn customer_first<R: Runtime, O: Observer>(
     engine.callback_side.wait_for_dial_slot(cb.queue, key, slot.clone());
     engine.callback_side.pace(&engine.acd.borrow());
     slot.wait().await;
+    // The window (a campaign's calling hours) closed while it waited for a dial slot.
+    if cb.window_end.is_some_and(|end| rt.now() >= end) {
+        engine.callback_side.dial_done(cb.queue);
+        engine.callback_side.pace(&engine.acd.borrow());
+        return Pass::Done(EndReason::WindowMissed);
+    }
     if !step(engine, cb, State::Routing, "dial_slot") || !step(engine, cb, State::Processing, "dialing") {
         engine.callback_side.dial_done(cb.queue);
         return Pass::Lost;
     }
     let result = dial(engine, obs, cb).await;
-    engine.callback_side.dial_done(cb.queue);
-    engine.callback_side.pace(&engine.acd.borrow());
+    // The dial slot is held until the answered customer has an agent (or the call ends): a
+    // customer in the greeting is still one of the dials the free agents are paced for, so
+    // progressive never has more answered customers than free agents.
+    let mut held = true;
+    let pass = connect(engine, obs, cb, settings, result, key, &mut held).await;
+    free_slot(engine, cb.queue, &mut held);
+    pass
+}
+
+/// Gives the dial slot back once (`held` turns false) and lets the pacer grant the next.
+fn free_slot<R: Runtime>(engine: &Rc<Engine<R>>, queue: crate::acd::QueueId, held: &mut bool) {
+    if std::mem::take(held) {
+        engine.callback_side.dial_done(queue);
+        engine.callback_side.pace(&engine.acd.borrow());
+    }
+}
+
+/// Customer-first after the dial: greet an answering customer and connect them with the next
+/// agent (within the queue's connect time, if it has one). The dial slot (`held`) is given back
+/// when an agent takes the customer; otherwise the caller gives it back at the end.
+async fn connect<R: Runtime, O: Observer>(
+    engine: &Rc<Engine<R>>,
+    obs: &O,
+    cb: &mut LiveCallback,
+    settings: &CallbackSettings,
+    result: Option<DialResult>,
+    key: PositionKey,
+    held: &mut bool,
+) -> Pass {
+    let rt = engine.rt.clone();
     match result {
         Some(DialResult::Answered) => {
             if let Some(end) = greet(engine, obs, cb, settings, false).await {
@@ -383,9 +424,23 @@ async fn customer_first<R: Runtime, O: Observer>(
     );
     let waiter = engine.wait_for_agent(entry);
     engine.dispatch();
-    waiter.signal.wait().await;
+    match settings.connect_within_secs {
+        // A campaign's answered customer waits at most the connect time; then the call is
+        // abandoned (they heard the outbound flow's message) and counts against the target.
+        Some(secs) if waiter.assigned.get().is_none() => {
+            let _ = select(waiter.signal.wait(), rt.sleep(secs.max(0) * 1_000_000)).await;
+            if waiter.assigned.get().is_none() {
+                engine.leave_queue(entry);
+                engine.callback_side.stats.borrow_mut().abandoned_in(rt.now(), cb.queue.index());
+                return Pass::Done(EndReason::Abandoned);
+            }
+        }
+        _ => waiter.signal.wait().await,
+    }
     let Some((agent, _)) = waiter.assigned.get() else { return Pass::Done(EndReason::SystemError) };
+    free_slot(engine, cb.queue, held);
     agent_took(engine, obs, cb, agent);
+    engine.callback_side.stats.borrow_mut().connected_in(cb.queue.index());
     talk(engine, obs, cb, agent, settings.auto_end).await;
     Pass::Done(EndReason::Completed)
 }
@@ -459,6 +514,7 @@ async fn dial<R: Runtime, O: Observer>(
         return None;
     }
     engine.callback_side.stats.borrow_mut().dialled(rt.now());
+    let placed = rt.now();
     if obs.enabled() {
         let caller_id = engine.callback_side.queue_ani(cb.queue).map(str::to_string);
         trace(engine, obs, cb, CallbackStep::Dialing { attempt, number: cb.number.clone(), caller_id });
@@ -501,6 +557,7 @@ async fn dial<R: Runtime, O: Observer>(
     };
     // Durable before anything follows from it: an answered customer is never dialled again.
     engine.callback_side.ledger.borrow_mut().record_dial_result(&cb.id, attempt, result.as_str());
+    engine.callback_side.stats.borrow_mut().dial_result(placed, cb.queue.index(), result);
     trace(engine, obs, cb, CallbackStep::DialResult { attempt, result });
     Some(result)
 }

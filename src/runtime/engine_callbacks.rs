@@ -20,6 +20,11 @@ struct Pacing<S> {
     waiting: BTreeMap<PositionKey, S>,
     /// Dials in progress (slots granted and not yet given back).
     dialing: u32,
+    /// Predictive pacing, when a pacer sets it: (the answer rate, the pacing level of
+    /// [`predictive_dials`]); `None`: the queue's whole-number pacing modifier.
+    predictive: Option<(f64, f64)>,
+    /// The most dials in progress per available agent at any grant, for the figures.
+    peak: f64,
 }
 
 /// Callback values a what-if run imposes on every callback, over both the queue's settings and
@@ -84,7 +89,11 @@ impl<S: Signal> EngineCallbacks<S> {
             lines: RefCell::new(std::collections::HashMap::new()),
             ledger: RefCell::new(Box::new(NoLedger)),
             stats: RefCell::new(CallbackStats::default()),
-            pacing: RefCell::new((0..n).map(|_| Pacing { waiting: BTreeMap::new(), dialing: 0 }).collect()),
+            pacing: RefCell::new(
+                (0..n)
+                    .map(|_| Pacing { waiting: BTreeMap::new(), dialing: 0, predictive: None, peak: 0.0 })
+                    .collect(),
+            ),
             pacing_waiting: Cell::new(0),
             epoch: RefCell::new(None),
         }
@@ -129,6 +138,20 @@ impl<S: Signal> EngineCallbacks<S> {
         }
     }
 
+    /// Paces `queue` predictively at `level` with `answer` the chance a dial is answered (see
+    /// [`predictive_dials`]: above 0 the planned abandoned / answered, 0 progressive, below 0
+    /// fewer dials than free agents).
+    pub fn set_predictive(&self, queue: QueueId, answer: f64, target: f64) {
+        if let Some(p) = self.pacing.borrow_mut().get_mut(queue.index()) {
+            p.predictive = Some((answer.clamp(0.01, 1.0), target.max(-1.0)));
+        }
+    }
+
+    /// The most dials in progress per available agent at any grant so far in `queue`.
+    pub fn pacing_peak(&self, queue: QueueId) -> f64 {
+        self.pacing.borrow().get(queue.index()).map_or(0.0, |p| p.peak)
+    }
+
     /// A dial finished: its slot is free again.
     pub(crate) fn dial_done(&self, queue: QueueId) {
         if let Some(p) = self.pacing.borrow_mut().get_mut(queue.index()) {
@@ -143,7 +166,8 @@ impl<S: Signal> EngineCallbacks<S> {
     }
 
     /// Grants dial slots in queue order while fewer than pacing modifier × available agents
-    /// dials are in progress (Genesys's customer-first pacing).
+    /// dials are in progress (Genesys's customer-first pacing), or, for a queue paced
+    /// predictively, fewer than [`predictive_dials`] allows.
     pub fn pace(&self, acd: &Acd) {
         if !self.pacing_needed() {
             return;
@@ -154,13 +178,76 @@ impl<S: Signal> EngineCallbacks<S> {
                 continue;
             }
             let queue = QueueId(q as u32);
-            let allowed = self.settings(queue).pacing_modifier.max(1) as u32 * acd.agents_available(queue);
+            let available = acd.agents_available(queue);
+            let allowed = match p.predictive {
+                Some((answer, level)) => predictive_dials(available, answer, level),
+                None => self.settings(queue).pacing_modifier.max(1) as u32 * available,
+            };
             while p.dialing < allowed {
                 let Some((_, signal)) = p.waiting.pop_first() else { break };
                 p.dialing += 1;
+                p.peak = p.peak.max(f64::from(p.dialing) / f64::from(available.max(1)));
                 self.pacing_waiting.set(self.pacing_waiting.get() - 1);
                 signal.fire();
             }
         }
+    }
+}
+
+/// The most dials to have in progress for `free` free agents when each is answered with chance
+/// `answer`, at pacing `level`: for a level above 0, the largest n whose expected excess answers
+/// (answers beyond the free agents, who are abandoned) over expected answers is at most `level`;
+/// at 0, one dial per free agent (the progressive level); below 0 (down to −1), that share of the
+/// free agents left without a dial — room for blended agents taken by inbound calls mid-ring.
+pub fn predictive_dials(free: u32, answer: f64, level: f64) -> u32 {
+    if free == 0 {
+        return 0;
+    }
+    if level < 0.0 {
+        return (f64::from(free) * (1.0 + level.max(-1.0))).floor() as u32;
+    }
+    if level == 0.0 {
+        return free;
+    }
+    let target = level;
+    if answer >= 0.999 {
+        return free; // everyone answers: a dial ahead is an abandoned call
+    }
+    let p = answer.max(0.01);
+    let mut best = free;
+    for n in free + 1..=free.saturating_mul(8).min(2_000) {
+        // Binomial(n, p): the expected answers beyond `free`.
+        let (mut prob, mut excess) = ((1.0 - p).powi(n as i32), 0.0);
+        for j in 0..=n {
+            if j > 0 {
+                prob *= (f64::from(n - j + 1) / f64::from(j)) * (p / (1.0 - p).max(1e-12));
+            }
+            if j > free {
+                excess += prob * f64::from(j - free);
+            }
+        }
+        if excess / (f64::from(n) * p) <= target {
+            best = n;
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod predictive_tests {
+    use super::predictive_dials;
+
+    #[test]
+    fn predictive_dials_more_when_more_agents_are_free_and_never_below_progressive() {
+        assert_eq!(predictive_dials(0, 0.3, 0.03), 0);
+        assert_eq!(predictive_dials(1, 0.3, 0.03), 1, "one free agent: a second dial risks 15%");
+        let ten = predictive_dials(10, 0.3, 0.03);
+        assert!(ten > 15 && ten < 40, "{ten}");
+        assert!(predictive_dials(10, 0.3, 0.01) < ten);
+        assert_eq!(predictive_dials(4, 1.0, 0.03), 4, "everyone answers: no dialling ahead");
+        assert_eq!(predictive_dials(6, 0.3, 0.0), 6, "level 0: progressive");
+        assert_eq!(predictive_dials(6, 0.3, -0.5), 3, "below 0: half the free agents dialled for");
     }
 }

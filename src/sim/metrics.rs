@@ -455,6 +455,7 @@ impl Metrics {
             callbacks: None,
             data_actions: BTreeMap::new(),
             per_group: BTreeMap::new(),
+            campaigns: BTreeMap::new(),
         }
     }
 }

@@ -1,4 +1,5 @@
 //! Simulation: scenarios, traffic, metrics, and queueing theory to check them against.
+pub mod campaigns;
 pub mod dist;
 pub mod erlang;
 pub mod forecast;

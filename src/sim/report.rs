@@ -178,6 +178,48 @@ pub struct Report {
     /// between queues. Present for scenarios with agent groups.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub per_group: BTreeMap<String, GroupReport>,
+    /// Per outbound campaign (by name); present when the scenario has campaigns.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub campaigns: BTreeMap<String, CampaignReport>,
+}
+
+/// One outbound campaign over the run: the comparison an operations manager makes between
+/// dialling modes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignReport {
+    pub mode: String,
+    pub contacts: u64,
+    pub dials: u64,
+    /// A live voice answered.
+    pub answered: u64,
+    pub machine: u64,
+    pub busy: u64,
+    pub no_answer: u64,
+    /// Answered customers connected with an agent.
+    pub right_party_contacts: u64,
+    /// Answered customers no agent took within 2 s (predictive and progressive).
+    pub abandoned: u64,
+    /// Abandoned / answered.
+    pub abandon_rate: f64,
+    /// Over the campaign's calling hours.
+    pub dials_per_hour: f64,
+    /// Right-party contacts per hour of calling.
+    pub contacts_per_hour: f64,
+    /// The most dials in progress per free agent at any grant (1 at most for progressive; 0 for
+    /// the preview modes, which reserve the agent before dialling).
+    pub dials_per_free_agent_peak: f64,
+    /// Intervals with dials: abandonment per interval.
+    pub per_interval: Vec<CampaignInterval>,
+}
+
+/// A campaign's dials in one reporting interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignInterval {
+    pub start: String,
+    pub dials: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    pub abandon_rate: f64,
 }
 
 /// How busy one agent group was.
@@ -329,6 +371,38 @@ impl Report {
         }
         if let Some(c) = &self.callbacks {
             callbacks_text(w, c);
+        }
+        for (name, c) in &self.campaigns {
+            let share = |n: u64| if c.dials == 0 { "-".to_string() } else { pct(n as f64 / c.dials as f64) };
+            let _ = writeln!(w);
+            let _ = writeln!(w, "Campaign {name} ({}), {} contacts:", c.mode, c.contacts);
+            let _ = writeln!(
+                w,
+                "  Dials                             {:>12}  ({:.1} per hour)",
+                c.dials, c.dials_per_hour
+            );
+            let _ = writeln!(
+                w,
+                "  Answered / machine / busy / none  {:>12}  ({} / {} / {} / {})",
+                format!("{}/{}/{}/{}", c.answered, c.machine, c.busy, c.no_answer),
+                share(c.answered),
+                share(c.machine),
+                share(c.busy),
+                share(c.no_answer)
+            );
+            let _ = writeln!(
+                w,
+                "  Right-party contacts              {:>12}  ({:.1} per hour)",
+                c.right_party_contacts, c.contacts_per_hour
+            );
+            let worst = c.per_interval.iter().map(|i| i.abandon_rate).fold(0.0, f64::max);
+            let _ = writeln!(
+                w,
+                "  Abandoned (no agent within 2 s)   {:>12}  ({} of answered; worst interval {})",
+                c.abandoned,
+                pct(c.abandon_rate),
+                pct(worst)
+            );
         }
         // A day has 48 half hours; a longer run's table belongs in the JSON, not on a screen.
         if self.per_interval.len() > MAX_TEXT_INTERVALS {

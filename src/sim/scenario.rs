@@ -28,6 +28,9 @@
 //! # agents: roster            # ... or center.yaml's roster
 //! # agents: [ { name: a, count: 10, queues: [Support], skills: [x], wrap_up: 30s } ]
 //! # agents: roster.csv       # ... or the same groups from a roster file, a row per group
+//! # campaigns:                # outbound campaigns beside the inbound traffic (see sim::campaigns)
+//! #   - { name: renewals, queue: Renewals, mode: predictive, contacts: 1500, hours: 09:00-17:00,
+//! #       attempts: 3, retry: 1h, max_abandon: 3%, preview: 20s }
 //! service_level: { threshold: 20s }
 //! ```
 //!
@@ -117,6 +120,61 @@ pub struct Scenario {
     pub callbacks: CallbackModel,
     /// How each data action answers: its body, its failure and time-out shares, its latency.
     pub data_actions: std::collections::HashMap<String, crate::runtime::data_action::DataMock>,
+    /// Outbound campaigns dialled beside the inbound traffic.
+    pub campaigns: Vec<Campaign>,
+}
+
+/// How a campaign dials (a supervisor's choice, as in Genesys and Five9 outbound).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialMode {
+    /// The agent gets the record, reads it for the preview time, then dials.
+    Preview,
+    /// The record is pushed to an agent, who accepts or rejects it (`callbacks.agents` odds).
+    PushPreview,
+    /// One dial per free agent; the customer is connected when they answer.
+    Progressive,
+    /// Dials ahead of the free agents, pacing to keep abandoned calls under the target.
+    Predictive,
+}
+
+impl DialMode {
+    pub const ALL: [DialMode; 4] =
+        [DialMode::Preview, DialMode::PushPreview, DialMode::Progressive, DialMode::Predictive];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DialMode::Preview => "preview",
+            DialMode::PushPreview => "push_preview",
+            DialMode::Progressive => "progressive",
+            DialMode::Predictive => "predictive",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DialMode> {
+        DialMode::ALL.into_iter().find(|m| m.as_str() == text.trim())
+    }
+}
+
+/// An outbound campaign: a list of contacts dialled through its queue's callbacks (the one
+/// callback pipeline), by its queue's agents, within its calling hours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Campaign {
+    pub name: String,
+    /// A queue of center.yaml: its agents take the campaign's calls (with inbound ones if they are
+    /// members of inbound queues too: blending), its outbound flow greets answering customers.
+    pub queue: String,
+    pub mode: DialMode,
+    /// The list's size: contacts +3162… numbered from 1 (a generated list).
+    pub contacts: u32,
+    /// Local calling hours of the run's day, seconds since midnight: `[from, to)`.
+    pub hours: (u32, u32),
+    /// Dials per contact, the first included, and the time between them (busy, no answer).
+    pub attempts: u32,
+    pub retry: Micros,
+    /// Predictive: abandoned / answered at most (3%, the usual regulatory ceiling).
+    pub max_abandon: f64,
+    /// Preview: the time an agent reads the record before dialling.
+    pub preview: Micros,
 }
 
 /// The `callbacks:` section: odds and timings of the people on callbacks.

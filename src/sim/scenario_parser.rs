@@ -107,7 +107,10 @@ const TOP_FIELDS: &[&str] = &[
     "service_level",
     "callbacks",
     "data_actions",
+    "campaigns",
 ];
+const CAMPAIGN_FIELDS: &[&str] =
+    &["name", "queue", "mode", "contacts", "hours", "attempts", "retry", "max_abandon", "preview"];
 const CALLBACK_FIELDS: &[&str] = &["customers", "agents", "timings", "target", "do_not_call"];
 const CUSTOMER_ODDS: &[&str] = &["answer", "busy", "machine"];
 const AGENT_ODDS: &[&str] = &["accept", "reject"];
@@ -225,6 +228,10 @@ impl Parser<'_> {
             None | Some(Value::Null) => CallbackModel::default(),
             Some(v) => self.callbacks(v, &child(&root, "callbacks"))?,
         };
+        let campaigns = match top.get("campaigns").filter(|v| !v.is_null()) {
+            None => Vec::new(),
+            Some(v) => self.campaigns(v, &child(&root, "campaigns"))?,
+        };
         let mut data_actions = std::collections::HashMap::new();
         if let Some(v) = top.get("data_actions").filter(|v| !v.is_null()) {
             let path = child(&root, "data_actions");
@@ -256,7 +263,129 @@ impl Parser<'_> {
             sl_threshold,
             callbacks,
             data_actions,
+            campaigns,
         })
+    }
+
+    /// `campaigns: [ { name, queue, mode, contacts, hours: 09:00-17:00, attempts, retry,
+    /// max_abandon, preview } ]`.
+    fn campaigns(&self, v: &Value, path: &[Seg]) -> R<Vec<super::scenario::Campaign>> {
+        let Value::Sequence(items) = v else {
+            return Err(self.err(
+                path,
+                "expected a list of campaigns",
+                Some(
+                    "write `- { name: renewals, queue: Renewals, mode: predictive, contacts: 2000 }`".into(),
+                ),
+            ));
+        };
+        let mut out: Vec<super::scenario::Campaign> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let p = index(path, i);
+            let m = self.mapping(
+                item,
+                &p,
+                "`{ name: renewals, queue: Renewals, mode: predictive, contacts: 2000 }`",
+            )?;
+            self.check_keys(m, &p, CAMPAIGN_FIELDS, "setting")?;
+            let name = self.string(self.required(m, &p, "name", "`name: renewals`")?, &child(&p, "name"))?;
+            if out.iter().any(|c| c.name == name) {
+                return Err(self.err(
+                    &child(&p, "name"),
+                    format!("a campaign named `{name}` is listed twice"),
+                    None,
+                ));
+            }
+            let queue = self.string(
+                self.required(m, &p, "queue", "`queue: Renewals` (a queue of center.yaml)")?,
+                &child(&p, "queue"),
+            )?;
+            let mp = child(&p, "mode");
+            let mode_text = self.string(self.required(m, &p, "mode", "`mode: predictive`")?, &mp)?;
+            let mode = super::scenario::DialMode::parse(&mode_text).ok_or_else(|| {
+                self.err(
+                    &mp,
+                    format!("`{mode_text}` is not a dialling mode"),
+                    Some("write preview, push_preview, progressive or predictive".into()),
+                )
+            })?;
+            let cp = child(&p, "contacts");
+            let contacts = self.count(
+                self.required(m, &p, "contacts", "`contacts: 2000`")?,
+                &cp,
+                "the number of contacts",
+            )?;
+            let contacts = u32::try_from(contacts)
+                .ok()
+                .filter(|n| *n <= 1_000_000)
+                .ok_or_else(|| self.err(&cp, "at most 1,000,000 contacts", None))?;
+            let hours = match m.get("hours").filter(|v| !v.is_null()) {
+                None => (9 * 3600, 17 * 3600),
+                Some(v) => {
+                    let hp = child(&p, "hours");
+                    let text = self.string(v, &hp)?;
+                    let shift = crate::model::Shift::parse(&text).map_err(|e| {
+                        self.err(
+                            &hp,
+                            e.replace("is not a shift", "are not calling hours"),
+                            Some("write `09:00-17:00` (local time)".into()),
+                        )
+                    })?;
+                    if shift.end <= shift.start {
+                        return Err(self.err(
+                            &hp,
+                            format!("`{text}`: the calling hours must end after they start, the same day"),
+                            None,
+                        ));
+                    }
+                    (shift.start, shift.end)
+                }
+            };
+            let attempts = match m.get("attempts").filter(|v| !v.is_null()) {
+                None => 3,
+                Some(v) => {
+                    let ap = child(&p, "attempts");
+                    let n = self.count(v, &ap, "`attempts`")?;
+                    u32::try_from(n)
+                        .ok()
+                        .filter(|n| (1..=10).contains(n))
+                        .ok_or_else(|| self.err(&ap, "attempts are 1 to 10", None))?
+                }
+            };
+            let retry = match m.get("retry").filter(|v| !v.is_null()) {
+                None => 30 * 60 * MICROS_PER_SEC,
+                Some(v) => self.duration(v, &child(&p, "retry"))?,
+            };
+            let max_abandon = match m.get("max_abandon").filter(|v| !v.is_null()) {
+                None => 0.03,
+                Some(v) => {
+                    let ap = child(&p, "max_abandon");
+                    self.share(v, &ap).filter(|x| *x > 0.0 && *x < 1.0).ok_or_else(|| {
+                        self.err(
+                            &ap,
+                            format!("expected a share above 0 and below 1, not {}", show(v)),
+                            Some("write e.g. `3%`".into()),
+                        )
+                    })?
+                }
+            };
+            let preview = match m.get("preview").filter(|v| !v.is_null()) {
+                None => 20 * MICROS_PER_SEC,
+                Some(v) => self.duration(v, &child(&p, "preview"))?,
+            };
+            out.push(super::scenario::Campaign {
+                name,
+                queue,
+                mode,
+                contacts,
+                hours,
+                attempts,
+                retry,
+                max_abandon,
+                preview,
+            });
+        }
+        Ok(out)
     }
 
     fn required<'v>(&self, map: &'v Mapping, path: &[Seg], key: &str, example: &str) -> R<&'v Value> {

@@ -108,6 +108,7 @@ pub fn simulate(
         }
     }
     engine.callback_side.stats.borrow_mut().target = scenario.callbacks.target;
+    let campaign_queues = super::campaigns::configure(&mut engine, &scenario.campaigns)?;
     // Callbacks and (with agent groups) talk are counted per reporting interval too.
     let interval_len = scenario.traffic.arrivals.interval_len();
     engine.callback_side.stats.borrow_mut().by_interval(interval_len);
@@ -131,6 +132,7 @@ pub fn simulate(
     if let Some(r) = &roster {
         r.apply(&mut engine.acd.borrow_mut(), 0);
     }
+    super::campaigns::start(&engine, &scenario.campaigns, &campaign_queues, &traffic);
     let generated = Rc::new(std::cell::Cell::new(0u64));
     let arrivals_ended: Rc<std::cell::Cell<Option<Micros>>> = Rc::default();
     let answered_talk: Rc<std::cell::Cell<Micros>> = Rc::default();
@@ -311,6 +313,7 @@ pub fn simulate(
         }
     }
     report.retrials = calls.retrials.get();
+    report.campaigns = super::campaigns::report(&engine, &scenario.campaigns, &campaign_queues, &traffic);
     for (name, d) in engine.data.stats.borrow().iter() {
         let r = super::report::DataActionReport {
             calls: d.calls,

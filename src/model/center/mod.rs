@@ -286,6 +286,10 @@ pub struct CallbackSettings {
     pub owner_away: OwnerAway,
     /// The disposition codes an agent picks from when a callback is done (seed 001).
     pub dispositions: Vec<String>,
+    /// Customer-first: how long an answered customer waits for an agent before the call is
+    /// abandoned (`None`: until one is free). Campaigns set it (2 s, the usual regulatory
+    /// definition of an abandoned outbound call).
+    pub connect_within_secs: Option<i64>,
 }
 
 impl Default for CallbackSettings {
@@ -313,6 +317,7 @@ impl Default for CallbackSettings {
             slots: slots::SlotSettings::default(),
             owner_away: OwnerAway::Keep,
             dispositions: DEFAULT_DISPOSITIONS.iter().map(|d| d.to_string()).collect(),
+            connect_within_secs: None,
         }
     }
 }

@@ -78,6 +78,7 @@ fn full_file() {
     assert_eq!(support.skills, ["support"]);
     let cb = &support.callback;
     let expected = CallbackSettings {
+        connect_within_secs: None,
         mode: CallbackMode::CustomerFirst,
         pacing_modifier: 2,
         attempts: 4,

@@ -172,6 +172,7 @@ fn callback(scope: &mut Scope<'_, '_>, mut raw: RawCallback) -> CallbackSettings
     let outbound_flow_span = raw.outbound_flow.as_ref().map(|_| scope.entry("outbound_flow"));
     let outbound_flow = scope.read("outbound_flow", raw.outbound_flow).zip(outbound_flow_span);
     let settings = CallbackSettings {
+        connect_within_secs: d.connect_within_secs,
         mode: scope.read("mode", raw.mode).unwrap_or(d.mode),
         pacing_modifier: scope.int(
             "pacing_modifier",

@@ -1,0 +1,309 @@
+//! Outbound campaigns in a simulation: each contact of a campaign's list is a callback of the
+//! campaign's queue (the one callback pipeline: scheduler, ACD, dialler, outbound flow), served in
+//! the campaign's dialling mode within its calling hours, beside the inbound traffic the same
+//! agents may take (blending).
+//!
+//! The modes map onto the pipeline's two ways of serving a callback:
+//! - **preview**: agent-first; the agent is reserved, reads the record (`preview`, at most the
+//!   people's `dial_after`), then dials — no abandoned calls, the agent idle while it rings;
+//! - **push preview**: agent-first with an offer the agent accepts or rejects (`callbacks.agents`);
+//! - **progressive**: customer-first, one dial per free agent; an answered customer is connected
+//!   to the next free agent, or abandoned after 2 s if none is (an inbound call took them);
+//! - **predictive**: customer-first, with as many dials in progress as keep the expected
+//!   abandoned / answered (answers beyond the free agents, from the binomial of the dials at the
+//!   observed answer rate) at a planned level; every 10 s a pacer lowers the plan when the last 15
+//!   minutes' measured abandonment nears `max_abandon` and raises it back towards the target when
+//!   it is well under — so the measured abandonment holds under the target while more agents are
+//!   kept talking than one dial per free agent allows.
+//!
+//! Campaign records wait below inbound callers (priority −1): blended agents take a waiting
+//! caller first.
+
+use super::report::{CampaignInterval, CampaignReport, round6};
+use super::scenario::{Campaign, DialMode, Traffic};
+use crate::acd::QueueId;
+use crate::callbacks::State;
+use crate::callbacks::live::LiveCallback;
+use crate::model::CallbackMode;
+use crate::runtime::{Engine, NoTrace, Runtime, VirtualRuntime};
+use crate::time::{MICROS_PER_SEC, Micros};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// An answered customer waits this long for an agent before the call counts as abandoned (the
+/// usual regulatory definition).
+pub const CONNECT_WITHIN_SECS: i64 = 2;
+/// How often the predictive pacer looks, and over how long a past it measures abandonment.
+const PACER_TICK: Micros = 10 * MICROS_PER_SEC;
+const PACER_WINDOW_TICKS: usize = 90;
+/// Ticks between two changes of the plan.
+const COOLDOWN_TICKS: usize = 18;
+/// The campaign records' priority: below inbound calls (priority 0), so blended agents answer
+/// waiting callers first.
+pub const CAMPAIGN_PRIORITY: i64 = -1;
+
+/// Sets each campaign's queue up for its mode; answers the queues, in the campaigns' order.
+pub fn configure(
+    engine: &mut Engine<VirtualRuntime>,
+    campaigns: &[Campaign],
+) -> Result<Vec<QueueId>, String> {
+    let mut queues = Vec::with_capacity(campaigns.len());
+    for c in campaigns {
+        let q = engine.acd.borrow().queue_id(&c.queue).ok_or_else(|| {
+            format!("campaign `{}` names queue `{}`, which center.yaml does not declare", c.name, c.queue)
+        })?;
+        if queues.contains(&q) {
+            return Err(format!(
+                "campaign `{}` shares queue `{}` with another campaign; give each its own",
+                c.name, c.queue
+            ));
+        }
+        let mut s = engine.callback_side.settings(q).clone();
+        s.attempts = i64::from(c.attempts);
+        s.retry_interval_secs = c.retry / MICROS_PER_SEC;
+        match c.mode {
+            DialMode::Preview => {
+                s.mode = CallbackMode::AgentFirst;
+                s.auto_answer = true;
+                s.auto_dial_delay_secs = c.preview / MICROS_PER_SEC;
+            }
+            DialMode::PushPreview => {
+                s.mode = CallbackMode::AgentFirst;
+                s.auto_answer = false;
+                s.auto_dial_delay_secs = 0;
+            }
+            DialMode::Progressive | DialMode::Predictive => {
+                s.mode = CallbackMode::CustomerFirst;
+                s.pacing_modifier = 1;
+                s.connect_within_secs = Some(CONNECT_WITHIN_SECS);
+            }
+        }
+        engine.callback_side.set_settings(q, s);
+        queues.push(q);
+    }
+    Ok(queues)
+}
+
+/// The virtual time of local `tod` (seconds since midnight) on the run's first day, clamped to 0.
+fn at_time_of_day(traffic: &Traffic, tod: u32) -> Micros {
+    use chrono::Timelike;
+    let start = i64::from(traffic.start.num_seconds_from_midnight());
+    ((i64::from(tod) - start) * MICROS_PER_SEC).max(0)
+}
+
+/// Puts every contact of every campaign in the scheduler, due when the calling hours open and
+/// expiring when they close, and starts the predictive pacers.
+pub fn start(
+    engine: &Rc<Engine<VirtualRuntime>>,
+    campaigns: &[Campaign],
+    queues: &[QueueId],
+    traffic: &Traffic,
+) {
+    for (k, (c, &q)) in campaigns.iter().zip(queues).enumerate() {
+        let (open, close) = (at_time_of_day(traffic, c.hours.0), at_time_of_day(traffic, c.hours.1));
+        let mode = engine.callback_side.settings(q).mode;
+        for i in 1..=c.contacts {
+            let cb = LiveCallback {
+                id: Rc::from(format!("{}-{i}", c.name)),
+                book_id: None,
+                // A distinct mobile range per campaign, apart from the inbound callers' +3161….
+                number: format!("+316{}{i:07}", 2 + k % 8),
+                name: String::new(),
+                data: Default::default(),
+                queue: q,
+                mode,
+                max_attempts: c.attempts,
+                attempts_made: 0,
+                retry_every: c.retry,
+                owner: None,
+                owner_until: None,
+                window_end: Some(close),
+                due: open,
+                key: None,
+                entry: None,
+                skills: crate::acd::SkillSet::EMPTY,
+                // Blending: a waiting inbound caller goes before a campaign record.
+                priority: CAMPAIGN_PRIORITY,
+                ready_at: open,
+                state: State::Scheduled,
+            };
+            crate::runtime::callback_lifecycle::spawn(engine, cb, NoTrace);
+        }
+        if c.mode == DialMode::Predictive {
+            let (engine, target) = (engine.clone(), c.max_abandon);
+            let rt = engine.runtime().clone();
+            rt.clone().spawn(async move {
+                rt.sleep_until(open).await;
+                pace(&engine, q, target, close).await;
+            });
+        }
+    }
+}
+
+/// The predictive pacer of one campaign until its hours close.
+async fn pace(engine: &Rc<Engine<VirtualRuntime>>, q: QueueId, target: f64, close: Micros) {
+    let rt = engine.runtime().clone();
+    // The target the dials are planned for: the campaign's, moved by what the last 15 minutes
+    // measured (abandonment the plan does not see — blended agents taken by inbound callers,
+    // offers declined — is paid for by planning tighter).
+    let mut planned = target / 4.0;
+    let mut cooldown = 0usize;
+    // (answered, abandoned) at each tick, the last PACER_WINDOW_TICKS of them.
+    let mut past: std::collections::VecDeque<(u64, u64)> = std::collections::VecDeque::new();
+    engine.callback_side.set_predictive(q, 0.3, planned);
+    while rt.now() < close {
+        rt.sleep(PACER_TICK).await;
+        let (answered, abandoned, dials) = {
+            let stats = engine.callback_side.stats.borrow();
+            stats.queue(q.index()).map_or((0, 0, 0), |d| (d.answered, d.abandoned, d.dials))
+        };
+        past.push_back((answered, abandoned));
+        if past.len() > PACER_WINDOW_TICKS {
+            past.pop_front();
+        }
+        let (a0, b0) = past.front().copied().unwrap_or((0, 0));
+        let (recent_answered, recent_abandoned) = (answered - a0, abandoned - b0);
+        let rate = if recent_answered == 0 { 0.0 } else { recent_abandoned as f64 / recent_answered as f64 };
+        // The answer rate so far (a guess of 30% until there are dials to learn from).
+        let answer_rate = if dials < 20 { 0.3 } else { answered as f64 / dials as f64 };
+        // Judged on enough answers only: tighter fast when abandonment nears the target, looser
+        // slowly when it is well under (overshooting costs abandoned customers). Below the
+        // progressive level (0) it dials for fewer agents than are free.
+        // Abandons are few and lumpy: a change waits for 3 minutes of calls after the last one,
+        // is judged on the last 15 minutes with enough answers, and never loosens while the day
+        // so far (what the target is measured on) is over it.
+        let day_rate = if answered == 0 { 0.0 } else { abandoned as f64 / answered as f64 };
+        cooldown = cooldown.saturating_sub(1);
+        let over = recent_answered >= 20 && rate > target;
+        let under = recent_answered >= 20 && rate < 0.5 * target && day_rate < target;
+        if cooldown == 0 && (over || under) {
+            cooldown = COOLDOWN_TICKS;
+            if over {
+                planned = if planned > target / 50.0 {
+                    planned * 0.6
+                } else if planned > 0.0 {
+                    0.0
+                } else {
+                    // Abandoned even at one dial per free agent (blended agents taken by
+                    // inbound callers mid-ring): dial for fewer agents than are free.
+                    (planned - 0.15).max(-0.75)
+                };
+            } else {
+                planned = if planned < 0.0 {
+                    (planned + 0.15).min(0.0)
+                } else if planned == 0.0 {
+                    target / 8.0
+                } else {
+                    (planned * 1.4).min(target)
+                };
+            }
+        }
+        engine.callback_side.set_predictive(q, answer_rate, planned);
+        engine.dispatch();
+    }
+}
+
+/// Each campaign's figures at the end of the run.
+pub fn report(
+    engine: &Engine<VirtualRuntime>,
+    campaigns: &[Campaign],
+    queues: &[QueueId],
+    traffic: &Traffic,
+) -> BTreeMap<String, CampaignReport> {
+    let stats = engine.callback_side.stats.borrow();
+    let mut out = BTreeMap::new();
+    for (c, &q) in campaigns.iter().zip(queues) {
+        let d = stats.queue(q.index()).cloned().unwrap_or_default();
+        let hours = f64::from(c.hours.1.saturating_sub(c.hours.0)) / 3600.0;
+        let per_hour = |n: u64| if hours > 0.0 { round6(n as f64 / hours) } else { 0.0 };
+        let share = |n: u64, of: u64| if of == 0 { 0.0 } else { round6(n as f64 / of as f64) };
+        let per_interval = d
+            .intervals
+            .iter()
+            .enumerate()
+            .filter(|(_, (dials, _, _))| *dials > 0)
+            .map(|(i, &(dials, answered, abandoned))| CampaignInterval {
+                start: traffic.interval_label(i),
+                dials,
+                answered,
+                abandoned,
+                abandon_rate: share(abandoned, answered),
+            })
+            .collect();
+        out.insert(
+            c.name.clone(),
+            CampaignReport {
+                mode: c.mode.as_str().to_string(),
+                contacts: u64::from(c.contacts),
+                dials: d.dials,
+                answered: d.answered,
+                machine: d.machine,
+                busy: d.busy,
+                no_answer: d.no_answer,
+                right_party_contacts: d.connected,
+                abandoned: d.abandoned,
+                abandon_rate: share(d.abandoned, d.answered),
+                dials_per_hour: per_hour(d.dials),
+                contacts_per_hour: per_hour(d.connected),
+                dials_per_free_agent_peak: round6(engine.callback_side.pacing_peak(q)),
+                per_interval,
+            },
+        );
+    }
+    out
+}
+
+/// The comparison of dialling modes an operations manager makes: one run per mode (`runs`, in
+/// mode order), each campaign's contacts per hour, abandonment (the day's and the worst
+/// interval's), the agents' occupancy, and the inbound service level the blending leaves.
+pub fn compare_text(runs: &[(DialMode, super::report::Report)]) -> String {
+    use std::fmt::Write;
+    let pct = |x: f64| format!("{:.2}%", x * 100.0);
+    let mut s = String::new();
+    let names: Vec<&String> = runs.first().map(|(_, r)| r.campaigns.keys().collect()).unwrap_or_default();
+    for name in names {
+        let _ = writeln!(s, "Campaign {name}: one run per dialling mode (the same seed)");
+        let _ = writeln!(
+            s,
+            "  {:<13} {:>7} {:>9} {:>8} {:>9} {:>9} {:>11} {:>10} {:>10}",
+            "mode", "dials", "dials/h", "RPC", "RPC/h", "abandon", "worst 30m", "occupancy", "inbound SL"
+        );
+        for (mode, r) in runs {
+            let Some(c) = r.campaigns.get(name) else { continue };
+            let worst = c.per_interval.iter().map(|i| i.abandon_rate).fold(0.0, f64::max);
+            let occupancy = if r.per_group.is_empty() {
+                r.occupancy
+            } else {
+                let (talk, time): (f64, f64) = r.per_group.values().fold((0.0, 0.0), |(t, a), g| {
+                    (
+                        t + g.talk_seconds,
+                        a + if g.occupancy > 0.0 { g.talk_seconds / g.occupancy } else { 0.0 },
+                    )
+                });
+                if time > 0.0 { talk / time } else { 0.0 }
+            };
+            let _ = writeln!(
+                s,
+                "  {:<13} {:>7} {:>9.1} {:>8} {:>9.1} {:>9} {:>11} {:>10} {:>10}",
+                mode.as_str(),
+                c.dials,
+                c.dials_per_hour,
+                c.right_party_contacts,
+                c.contacts_per_hour,
+                pct(c.abandon_rate),
+                pct(worst),
+                pct(occupancy),
+                if r.offered == 0 {
+                    "-".to_string()
+                } else {
+                    pct(r.service_level.answered_within_over_offered)
+                }
+            );
+        }
+        let _ = writeln!(s);
+    }
+    s.push_str(
+        "RPC: right-party contacts (answered and connected with an agent). Abandon: answered customers no agent took within 2 s.\n",
+    );
+    s
+}
