@@ -750,6 +750,23 @@ fn window_length_is_real_time_across_a_clock_change() {
     assert_eq!(codes(&req, now), [CallbackErrorCode::WindowTooShort]);
 }
 
+/// The last slot of a day (23:30 to midnight) is 30 minutes: its end, 23:59:59 on the day, stands
+/// for midnight. 23:31 to midnight is still too short.
+#[test]
+fn a_window_to_midnight_counts_its_last_second() {
+    let now = utc(2026, 3, 20, 12, 0);
+    let midnight = NaiveTime::from_hms_opt(23, 59, 59).unwrap();
+    let req = ScheduleRequest {
+        schedule_date: Some(d(2026, 3, 24)),
+        window_start: Some(t(23, 30)),
+        window_end: Some(midnight),
+        ..request()
+    };
+    assert!(validate_request(&req, &settings(), now, &[]).is_ok());
+    let req = ScheduleRequest { window_start: Some(t(23, 31)), ..req };
+    assert_eq!(codes(&req, now), [CallbackErrorCode::WindowTooShort]);
+}
+
 // ---- duplicates --------------------------------------------------------------------------------
 
 /// A pending callback for +31201234567 whose window starts at `start`.

@@ -680,6 +680,10 @@ fn check_window(
     // Order is judged on the local clock; length in real time (a window across a clock change
     // is an hour shorter or longer than its clock times suggest).
     let length = (end_utc - start_utc).num_seconds();
+    // A window to midnight ends at 23:59:59 on its day (`end_on_start_day`); that last second
+    // stands for midnight, so the 23:30 slot of a 30-minute grid is 30 minutes long, not 29:59.
+    let to_midnight = NaiveTime::from_hms_opt(23, 59, 59).is_some_and(|t| t == end);
+    let length = length + i64::from(to_midnight && length > 0);
     if end <= start || length <= 0 {
         errors.push(
             CallbackValidationError::new(
