@@ -138,3 +138,68 @@ fn a_bad_campaign_is_reported_where_it_is_written() {
         .stdout_contains("RPC/h")
         .run();
 }
+
+/// `contacts: list.csv`: a contact list's numbers are dialled only within their callable hours in
+/// each contact's own zone (and the campaign's hours); a contact whose hours miss the campaign's is
+/// not dialled at all; a number on the scenario's do-not-call list never is.
+#[test]
+fn a_contact_list_is_dialled_within_each_contacts_hours() {
+    let dir = std::env::temp_dir().join(format!("callwright-campaign-list-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let project = std::fs::canonicalize("flows/outbound").unwrap().display().to_string();
+    let base = std::fs::read_to_string("flows/outbound/campaign.yaml")
+        .unwrap()
+        .replace("project: .", &format!("project: {project}"));
+    let list = |zone: &str, hours: &str| -> String {
+        let mut s = String::from("name,timezone,mobile,mobile_hours\n");
+        for i in 0..200 {
+            s += &format!("Customer {i},{zone},+3165{i:07},{hours}\n");
+        }
+        s
+    };
+    let run = |tag: &str, csv: &str, dnc: Option<&str>| -> Value {
+        std::fs::write(dir.join(format!("{tag}.csv")), csv).unwrap();
+        let mut text = base.replace("contacts: 1500", &format!("contacts: {tag}.csv"));
+        if let Some(numbers) = dnc {
+            std::fs::write(dir.join("dnc.txt"), numbers).unwrap();
+            text = text.replace("callbacks:\n", "callbacks:\n  do_not_call: dnc.txt\n");
+        }
+        let path = dir.join(format!("{tag}.yaml"));
+        std::fs::write(&path, text).unwrap();
+        let out = Test::new()
+            .arg("simulate")
+            .arg(path.display().to_string())
+            .args(["--format", "json"])
+            .run()
+            .stdout;
+        serde_json::from_str(&out).unwrap()
+    };
+    let hours_of = |r: &Value| -> Vec<String> {
+        campaign(r)["per_interval"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["start"].as_str().unwrap()[11..].to_string())
+            .collect()
+    };
+    // New York's 09:00-17:00 is 15:00-23:00 in Amsterdam, the campaign's zone: 15:00-17:00 only.
+    let ny = run("ny", &list("America/New_York", "09:00-17:00"), None);
+    let starts = hours_of(&ny);
+    assert!(
+        !starts.is_empty() && starts.iter().all(|s| s.as_str() >= "15:00" && s.as_str() < "17:00"),
+        "{starts:?}"
+    );
+    // Amsterdam mornings only.
+    let ams = run("ams", &list("Europe/Amsterdam", "09:00-12:00"), None);
+    let starts = hours_of(&ams);
+    assert!(!starts.is_empty() && starts.iter().all(|s| s.as_str() < "12:00"), "{starts:?}");
+    // Tokyo's working day is the Amsterdam night: nobody is callable.
+    let tokyo = run("tokyo", &list("Asia/Tokyo", "09:00-17:00"), None);
+    assert_eq!(campaign(&tokyo)["not_callable"], 200);
+    assert_eq!(campaign(&tokyo)["dials"], 0);
+    // Every number on the do-not-call list: no dial at all.
+    let dnc: String = (0..200).map(|i| format!("+3165{i:07}\n")).collect();
+    let listed = run("listed", &list("Europe/Amsterdam", "09:00-17:00"), Some(&dnc));
+    assert_eq!(campaign(&listed)["dials"], 0);
+    assert_eq!(listed["callbacks"]["ended_by_reason"]["do_not_call"], 200);
+}

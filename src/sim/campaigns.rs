@@ -20,7 +20,7 @@
 //! caller first.
 
 use super::report::{CampaignInterval, CampaignReport, round6};
-use super::scenario::{Campaign, DialMode, Traffic};
+use super::scenario::{Campaign, CampaignList, DialMode, Traffic};
 use crate::acd::QueueId;
 use crate::callbacks::State;
 use crate::callbacks::live::LiveCallback;
@@ -91,24 +91,72 @@ fn at_time_of_day(traffic: &Traffic, tod: u32) -> Micros {
     ((i64::from(tod) - start) * MICROS_PER_SEC).max(0)
 }
 
+/// The part of `[open, close)` (the campaign's hours, virtual time) in which `number` of
+/// `contact` may be called: its callable hours in the contact's zone (UTC without one) on the
+/// run's first day. Empty (`from >= to`) when they do not meet.
+fn callable(
+    traffic: &Traffic,
+    contact: &crate::callbacks::contact::Contact,
+    number: &crate::callbacks::contact::ContactNumber,
+    open: Micros,
+    close: Micros,
+) -> (Micros, Micros) {
+    use chrono::TimeZone;
+    let Some(hours) = number.hours else { return (open, close) };
+    let Some(run_start) = traffic.timezone.from_local_datetime(&traffic.start).earliest() else {
+        return (open, open);
+    };
+    let zone: chrono_tz::Tz =
+        contact.timezone.as_deref().and_then(|z| z.parse().ok()).unwrap_or(chrono_tz::UTC);
+    // The contact's local date when the run starts, and the instants of its hours that day.
+    let date = run_start.with_timezone(&zone).date_naive();
+    let at = |t: chrono::NaiveTime| {
+        zone.from_local_datetime(&date.and_time(t)).earliest().map(|i| {
+            (i.with_timezone(&chrono::Utc) - run_start.with_timezone(&chrono::Utc)).num_microseconds()
+        })
+    };
+    match (at(hours.from), at(hours.to)) {
+        (Some(Some(from)), Some(Some(to))) => (open.max(from), close.min(to)),
+        _ => (open, open),
+    }
+}
+
 /// Puts every contact of every campaign in the scheduler, due when the calling hours open and
-/// expiring when they close, and starts the predictive pacers.
+/// expiring when they close, and starts the predictive pacers. Answers how many contacts of each
+/// campaign were scheduled (a listed contact whose callable hours miss the campaign's is not).
 pub fn start(
     engine: &Rc<Engine<VirtualRuntime>>,
     campaigns: &[Campaign],
     queues: &[QueueId],
     traffic: &Traffic,
-) {
+) -> Vec<usize> {
+    let mut scheduled = Vec::with_capacity(campaigns.len());
     for (k, (c, &q)) in campaigns.iter().zip(queues).enumerate() {
         let (open, close) = (at_time_of_day(traffic, c.hours.0), at_time_of_day(traffic, c.hours.1));
         let mode = engine.callback_side.settings(q).mode;
-        for i in 1..=c.contacts {
-            let cb = LiveCallback {
-                id: Rc::from(format!("{}-{i}", c.name)),
-                book_id: None,
+        // Each contact: its number, name and the part of the calling hours it may be called in.
+        let dials: Vec<(String, String, Micros, Micros)> = match &c.contacts {
+            CampaignList::Generated(n) => (1..=*n)
                 // A distinct mobile range per campaign, apart from the inbound callers' +3161….
-                number: format!("+316{}{i:07}", 2 + k % 8),
-                name: String::new(),
+                .map(|i| (format!("+316{}{i:07}", 2 + k % 8), String::new(), open, close))
+                .collect(),
+            CampaignList::File(list) => list
+                .iter()
+                .filter_map(|contact| {
+                    contact.numbers.iter().find_map(|n| {
+                        let (from, to) = callable(traffic, contact, n, open, close);
+                        (from < to).then(|| (n.number.clone(), contact.name.clone(), from, to))
+                    })
+                })
+                .collect(),
+        };
+        scheduled.push(dials.len());
+        for (i, (number, name, open, close)) in dials.into_iter().enumerate() {
+            let cb = LiveCallback {
+                id: Rc::from(format!("{}-{}", c.name, i + 1)),
+                book_id: None,
+                number,
+                name,
                 data: Default::default(),
                 queue: q,
                 mode,
@@ -138,6 +186,7 @@ pub fn start(
             });
         }
     }
+    scheduled
 }
 
 /// The predictive pacer of one campaign until its hours close.
@@ -209,10 +258,11 @@ pub fn report(
     campaigns: &[Campaign],
     queues: &[QueueId],
     traffic: &Traffic,
+    scheduled: &[usize],
 ) -> BTreeMap<String, CampaignReport> {
     let stats = engine.callback_side.stats.borrow();
     let mut out = BTreeMap::new();
-    for (c, &q) in campaigns.iter().zip(queues) {
+    for (k, (c, &q)) in campaigns.iter().zip(queues).enumerate() {
         let d = stats.queue(q.index()).cloned().unwrap_or_default();
         let hours = f64::from(c.hours.1.saturating_sub(c.hours.0)) / 3600.0;
         let per_hour = |n: u64| if hours > 0.0 { round6(n as f64 / hours) } else { 0.0 };
@@ -234,7 +284,8 @@ pub fn report(
             c.name.clone(),
             CampaignReport {
                 mode: c.mode.as_str().to_string(),
-                contacts: u64::from(c.contacts),
+                contacts: c.contacts.len() as u64,
+                not_callable: c.contacts.len().saturating_sub(scheduled.get(k).copied().unwrap_or(0)) as u64,
                 dials: d.dials,
                 answered: d.answered,
                 machine: d.machine,

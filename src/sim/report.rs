@@ -189,6 +189,10 @@ pub struct Report {
 pub struct CampaignReport {
     pub mode: String,
     pub contacts: u64,
+    /// Listed contacts none of whose numbers may be called within the campaign's hours (their
+    /// callable hours in their zone miss them): not dialled.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub not_callable: u64,
     pub dials: u64,
     /// A live voice answered.
     pub answered: u64,

@@ -31,6 +31,7 @@
 //! # campaigns:                # outbound campaigns beside the inbound traffic (see sim::campaigns)
 //! #   - { name: renewals, queue: Renewals, mode: predictive, contacts: 1500, hours: 09:00-17:00,
 //! #       attempts: 3, retry: 1h, max_abandon: 3%, preview: 20s }
+//! #   (contacts: a count of generated contacts, or a list `customers.csv` with `region: NL`)
 //! service_level: { threshold: 20s }
 //! ```
 //!
@@ -155,6 +156,29 @@ impl DialMode {
     }
 }
 
+/// Who a campaign dials.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CampaignList {
+    /// This many generated contacts (+3162… numbered from 1), callable all day.
+    Generated(u32),
+    /// A contact list read from CSV (`contacts: customers.csv`): each contact's first number whose
+    /// callable hours (in the contact's zone) meet the campaign's is dialled within both.
+    File(Vec<crate::callbacks::contact::Contact>),
+}
+
+impl CampaignList {
+    pub fn len(&self) -> usize {
+        match self {
+            CampaignList::Generated(n) => *n as usize,
+            CampaignList::File(list) => list.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// An outbound campaign: a list of contacts dialled through its queue's callbacks (the one
 /// callback pipeline), by its queue's agents, within its calling hours.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,8 +188,8 @@ pub struct Campaign {
     /// members of inbound queues too: blending), its outbound flow greets answering customers.
     pub queue: String,
     pub mode: DialMode,
-    /// The list's size: contacts +3162… numbered from 1 (a generated list).
-    pub contacts: u32,
+    /// The contacts it dials.
+    pub contacts: CampaignList,
     /// Local calling hours of the run's day, seconds since midnight: `[from, to)`.
     pub hours: (u32, u32),
     /// Dials per contact, the first included, and the time between them (busy, no answer).

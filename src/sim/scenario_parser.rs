@@ -110,7 +110,7 @@ const TOP_FIELDS: &[&str] = &[
     "campaigns",
 ];
 const CAMPAIGN_FIELDS: &[&str] =
-    &["name", "queue", "mode", "contacts", "hours", "attempts", "retry", "max_abandon", "preview"];
+    &["name", "queue", "mode", "contacts", "region", "hours", "attempts", "retry", "max_abandon", "preview"];
 const CALLBACK_FIELDS: &[&str] = &["customers", "agents", "timings", "target", "do_not_call"];
 const CUSTOMER_ODDS: &[&str] = &["answer", "busy", "machine"];
 const AGENT_ODDS: &[&str] = &["accept", "reject"];
@@ -310,15 +310,46 @@ impl Parser<'_> {
                 )
             })?;
             let cp = child(&p, "contacts");
-            let contacts = self.count(
-                self.required(m, &p, "contacts", "`contacts: 2000`")?,
-                &cp,
-                "the number of contacts",
-            )?;
-            let contacts = u32::try_from(contacts)
-                .ok()
-                .filter(|n| *n <= 1_000_000)
-                .ok_or_else(|| self.err(&cp, "at most 1,000,000 contacts", None))?;
+            let given = self.required(m, &p, "contacts", "`contacts: 2000` or `contacts: customers.csv`")?;
+            let contacts = match given {
+                // A contact list beside the scenario, read as `callwright contacts import` reads
+                // it; a bad row is an error at its place (a run dials the list it is given).
+                Value::String(name) if name.trim().to_ascii_lowercase().ends_with(".csv") => {
+                    let region = match m.get("region").filter(|v| !v.is_null()) {
+                        None => None,
+                        Some(v) => Some(self.string(v, &child(&p, "region"))?.to_ascii_uppercase()),
+                    };
+                    let file = self.base.join(name.trim());
+                    let text = crate::input::read_regular(&file).map_err(|e| {
+                        self.err(&cp, format!("cannot read the contact list {}: {e}", file.display()), None)
+                    })?;
+                    let stamp = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+                    let at = |problem: &crate::callbacks::contact_list::RowProblem| ScenarioError {
+                        file: file.display().to_string(),
+                        line: u32::try_from(problem.line).ok(),
+                        column: u32::try_from(problem.column).ok(),
+                        field: String::new(),
+                        message: problem.message.clone(),
+                        help: None,
+                    };
+                    let list =
+                        crate::callbacks::contact_list::parse_contact_list(&text, region.as_deref(), stamp)
+                            .map_err(|e| at(&e.0))?;
+                    if let Some(problem) = list.problems.first() {
+                        return Err(at(problem));
+                    }
+                    super::scenario::CampaignList::File(list.contacts)
+                }
+                other => {
+                    let n =
+                        self.count(other, &cp, "the number of contacts, or a contact list `customers.csv`")?;
+                    let n = u32::try_from(n)
+                        .ok()
+                        .filter(|n| *n <= 1_000_000)
+                        .ok_or_else(|| self.err(&cp, "at most 1,000,000 contacts", None))?;
+                    super::scenario::CampaignList::Generated(n)
+                }
+            };
             let hours = match m.get("hours").filter(|v| !v.is_null()) {
                 None => (9 * 3600, 17 * 3600),
                 Some(v) => {

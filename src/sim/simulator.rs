@@ -132,7 +132,8 @@ pub fn simulate(
     if let Some(r) = &roster {
         r.apply(&mut engine.acd.borrow_mut(), 0);
     }
-    super::campaigns::start(&engine, &scenario.campaigns, &campaign_queues, &traffic);
+    let campaign_scheduled =
+        super::campaigns::start(&engine, &scenario.campaigns, &campaign_queues, &traffic);
     let generated = Rc::new(std::cell::Cell::new(0u64));
     let arrivals_ended: Rc<std::cell::Cell<Option<Micros>>> = Rc::default();
     let answered_talk: Rc<std::cell::Cell<Micros>> = Rc::default();
@@ -313,7 +314,13 @@ pub fn simulate(
         }
     }
     report.retrials = calls.retrials.get();
-    report.campaigns = super::campaigns::report(&engine, &scenario.campaigns, &campaign_queues, &traffic);
+    report.campaigns = super::campaigns::report(
+        &engine,
+        &scenario.campaigns,
+        &campaign_queues,
+        &traffic,
+        &campaign_scheduled,
+    );
     for (name, d) in engine.data.stats.borrow().iter() {
         let r = super::report::DataActionReport {
             calls: d.calls,
