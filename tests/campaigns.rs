@@ -137,6 +137,18 @@ fn a_bad_campaign_is_reported_where_it_is_written() {
         .stdout_contains("push_preview")
         .stdout_contains("RPC/h")
         .run();
+    let json = Test::new()
+        .args(["simulate", "flows/outbound/campaign.yaml", "--compare-modes", "--format", "json"])
+        .run()
+        .stdout;
+    let by_mode: Value = serde_json::from_str(&json).unwrap();
+    for mode in ["preview", "push_preview", "progressive", "predictive"] {
+        assert_eq!(by_mode[mode]["campaigns"]["renewals"]["mode"], mode);
+    }
+    Test::new()
+        .args(["simulate", "flows/outbound/campaign.yaml", "--compare-modes", "--replications", "2"])
+        .status(2)
+        .run();
 }
 
 /// `contacts: list.csv`: a contact list's numbers are dialled only within their callable hours in

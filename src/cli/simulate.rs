@@ -64,7 +64,7 @@ pub struct SimulateArgs {
     /// Run the scenario once per dialling mode (preview, push preview, progressive, predictive)
     /// with every campaign in that mode, and print the comparison: contacts per hour,
     /// abandonment, occupancy, the inbound service level.
-    #[arg(long, conflicts_with_all = ["sweep", "shard"])]
+    #[arg(long, conflicts_with_all = ["sweep", "shard", "replications", "report"])]
     pub compare_modes: bool,
     /// Also write the day as one self-contained HTML page (inline SVG charts per interval: calls,
     /// service level against its target, ASA, callers waiting, occupancy per group, callbacks and
@@ -170,7 +170,18 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
             }
             runs.push((mode, simulate(&checked, &one, &|_| {}).map_err(bad)?.report));
         }
-        out.stdout(&callwright::sim::campaigns::compare_text(&runs));
+        let text = match args.format {
+            // Each mode's whole report, by mode.
+            Format::Json => {
+                let by_mode: serde_json::Map<String, serde_json::Value> = runs
+                    .iter()
+                    .map(|(m, r)| (m.as_str().to_string(), serde_json::to_value(r).unwrap_or_default()))
+                    .collect();
+                serde_json::to_string_pretty(&by_mode).unwrap_or_default() + "\n"
+            }
+            Format::Text | Format::Csv => callwright::sim::campaigns::compare_text(&runs),
+        };
+        out.stdout(&text);
         return Ok(exit::OK);
     }
     if args.replications > 1 {
