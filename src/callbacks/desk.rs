@@ -45,6 +45,9 @@ pub trait AgentDesk {
     /// The agent let `callback_id` time out: they are "not responding" until they say otherwise
     /// (Genesys puts such an agent in Not Responding).
     fn timed_out(&self, agent: &str, callback_id: &str);
+    /// A preview's time ran out: the record leaves the desk's preview and is dialled (the agent
+    /// stays responding: the preview was theirs to read).
+    fn previewed(&self, agent: &str, callback_id: &str);
     /// Whether `agent` is ready for work now (signed in and ready, not on a break).
     fn ready(&self, agent: &str) -> bool;
     /// The call of `callback_id` moved on for `agent`.

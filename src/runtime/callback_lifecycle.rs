@@ -150,7 +150,11 @@ async fn agent_first<R: Runtime, O: Observer>(
     offers: &mut u32,
 ) -> Pass {
     let rt = engine.rt.clone();
-    let offer = !settings.auto_answer;
+    let desk = engine.callback_side.desk.borrow().clone();
+    // A preview campaign's record is offered to a person at the desk (Dial or Skip, dialled when
+    // the preview time is up); a simulated agent reads it for the auto-dial delay instead.
+    let preview = settings.preview_secs.filter(|_| desk.is_some());
+    let offer = !settings.auto_answer || preview.is_some();
     if cb.owner.is_some()
         && cb.owner_until.is_some_and(|t| rt.now() >= t)
         && let Some(end) = ownership_expired(engine, obs, cb, settings)
@@ -203,7 +207,7 @@ async fn agent_first<R: Runtime, O: Observer>(
             return Pass::Lost;
         }
         trace(engine, obs, cb, CallbackStep::Offered { agent: name.clone() });
-        let desk = engine.callback_side.desk.borrow().clone();
+        let timeout_secs = preview.unwrap_or(settings.offer_timeout_secs);
         let response = match &desk {
             // A person previews it: their answer, or the queue's time-out, whichever comes first.
             Some(desk) => {
@@ -214,10 +218,15 @@ async fn agent_first<R: Runtime, O: Observer>(
                     number: cb.number.clone(),
                     customer_name: cb.name.clone(),
                     data: cb.data.clone(),
-                    timeout_secs: settings.offer_timeout_secs,
+                    timeout_secs,
                 });
-                match select(offer, rt.sleep(secs(settings.offer_timeout_secs))).await {
+                match select(offer, rt.sleep(secs(timeout_secs))).await {
                     Either::Left(response) => response,
+                    // The preview time is up: the record is dialled (the agent had it in view).
+                    Either::Right(()) if preview.is_some() => {
+                        desk.previewed(&name, &cb.id);
+                        AgentResponse::Accept
+                    }
                     Either::Right(()) => {
                         desk.timed_out(&name, &cb.id);
                         AgentResponse::Timeout

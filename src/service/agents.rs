@@ -141,8 +141,18 @@ pub async fn set_presence(
             format!("`{name}` is not an agent of center.yaml"),
         )
     })?;
-    state.agents.set(&name, body.status);
-    if body.status != Presence::Ready {
+    // Negotiated logout: an agent on a call is not logged out under it; they stop getting work
+    // (not ready) and are logged out once the call is closed with its disposition.
+    let status = if body.status == Presence::LoggedOut && state.desk.request_logout(&name) {
+        Presence::NotReady
+    } else {
+        if body.status != Presence::LoggedOut {
+            state.desk.keep_logged_in(&name);
+        }
+        body.status
+    };
+    state.agents.set(&name, status);
+    if status != Presence::Ready {
         state.desk.away(&name);
     }
     tracing::info!(agent = name, presence = ?body.status, "presence");

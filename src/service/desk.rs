@@ -32,6 +32,9 @@ use utoipa::ToSchema;
 struct Seat {
     offer: Option<PendingOffer>,
     call: Option<Call>,
+    /// The agent asked to log out during a call: they are logged out once it is closed
+    /// (negotiated logout, seed 002).
+    logout: bool,
 }
 
 struct PendingOffer {
@@ -77,13 +80,40 @@ impl Desk {
         self.with(agent, |s| s.call.as_ref().is_some_and(|c| c.callback_id == callback_id))
     }
 
-    /// Done: the call leaves the desk once it is closed with a disposition.
-    pub fn done(&self, agent: &str, callback_id: &str) {
+    /// Nothing on `agent`'s desk: no offer, no call (a campaign may feed them a record).
+    pub fn idle(&self, agent: &str) -> bool {
+        self.with(agent, |s| s.offer.is_none() && s.call.is_none())
+    }
+
+    /// Done: the call leaves the desk once it is closed with a disposition. Answers whether a
+    /// logout the agent asked for is now authorised.
+    pub fn done(&self, agent: &str, callback_id: &str) -> bool {
         self.with(agent, |s| {
             if s.call.as_ref().is_some_and(|c| c.callback_id == callback_id && c.end.is_none()) {
                 s.call = None;
+                return std::mem::take(&mut s.logout);
             }
-        });
+            false
+        })
+    }
+
+    /// A logout asked for while a call is on the desk: kept until the call is done (answers
+    /// `true`); with nothing on the desk, `false` (log out now).
+    pub fn request_logout(&self, agent: &str) -> bool {
+        self.with(agent, |s| {
+            s.logout = s.call.is_some();
+            s.logout
+        })
+    }
+
+    /// Whether `agent` waits for their call to be done to log out.
+    pub fn logout_requested(&self, agent: &str) -> bool {
+        self.with(agent, |s| s.logout)
+    }
+
+    /// The agent said something else (ready, not ready): a pending logout is withdrawn.
+    pub fn keep_logged_in(&self, agent: &str) {
+        self.with(agent, |s| s.logout = false);
     }
 }
 
@@ -111,6 +141,15 @@ impl AgentDesk for PeopleDesk {
         self.0.agents.set(agent, Presence::NotResponding);
         self.0.events.agent(agent, "offer_timed_out", callback_id);
         tracing::info!(agent, callback = callback_id, "offer timed out; agent not responding");
+    }
+
+    fn previewed(&self, agent: &str, callback_id: &str) {
+        self.0.desk.with(agent, |s| {
+            if s.offer.as_ref().is_some_and(|o| o.offer.callback_id == callback_id) {
+                s.offer = None;
+            }
+        });
+        self.0.events.agent(agent, "preview_dialled", callback_id);
     }
 
     fn ready(&self, agent: &str) -> bool {
@@ -192,6 +231,12 @@ pub struct OfferView {
     /// After this the offer goes to the next agent and this agent is not responding.
     pub expires_at: String,
     pub seconds_left: i64,
+    /// The campaign of a campaign record, and its dialling mode (`preview`: Dial or Skip, dialled
+    /// when the time is up; `push_preview`: Accept or Reject).
+    pub campaign: Option<String>,
+    pub mode: Option<String>,
+    /// The contact of a campaign record (its numbers, for the number chooser).
+    pub contact_id: Option<String>,
 }
 
 /// What an agent's desktop shows.
@@ -205,6 +250,11 @@ pub struct DeskView {
     /// The disposition codes of the call's queue (what Done may be closed with); empty without
     /// a call.
     pub dispositions: Vec<String>,
+    /// The campaigns the agent works (My Campaigns), with their status: the desktop warns when
+    /// one starts.
+    pub campaigns: Vec<super::campaigns::AgentCampaign>,
+    /// The agent asked to log out while working a record: authorised once it is done.
+    pub logout_requested: bool,
 }
 
 /// A live call put through to the desk (the web phone's), not a callback.
@@ -245,6 +295,8 @@ fn desk_view(state: &ServiceState, agent: &str) -> DeskView {
         offer: offer.map(|(o, at)| offer_view(state, o, at)),
         call,
         dispositions,
+        campaigns: state.campaigns.of_agent(state, agent),
+        logout_requested: state.desk.logout_requested(agent),
     }
 }
 
@@ -261,7 +313,14 @@ fn offer_view(state: &ServiceState, o: Offer, at: DateTime<Utc>) -> OfferView {
         .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
         .map(|tz| Utc::now().with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string());
     let expires = at + chrono::Duration::seconds(o.timeout_secs);
+    let campaign = o.data.get("campaign").cloned();
+    let mode = campaign.as_ref().and_then(|c| {
+        state.center.as_ref()?.campaigns.iter().find(|k| &k.name == c).map(|k| k.mode.as_str().to_string())
+    });
     OfferView {
+        campaign,
+        mode,
+        contact_id: o.data.get("contactId").cloned(),
         callback_id: o.callback_id,
         queue_id: o.queue,
         number: o.number,
@@ -346,6 +405,22 @@ pub async fn answer_offer(
     let id = pending.offer.callback_id.clone();
     if pending.answer.send(response).is_err() {
         return Err(conflict("no_offer", format!("the offer of {id} timed out and went to the next agent")));
+    }
+    if response == AgentResponse::Accept {
+        // The desk is busy from the accept on, before the engine reports the dial: nothing (a
+        // campaign record) is fed to an agent who has just taken one.
+        state.desk.with(&name, |s| {
+            if s.call.is_none() {
+                let status = CallView {
+                    callback_id: id.clone(),
+                    status: "dialling".into(),
+                    attempt: None,
+                    result: None,
+                    since: Utc::now().to_rfc3339(),
+                };
+                s.call = Some(Call { callback_id: id.clone(), status, held: false, end: None });
+            }
+        });
     }
     tracing::info!(agent = name, callback = id, answer, "offer answered");
     Ok(Json(desk_view(&state, &name)))

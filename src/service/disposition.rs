@@ -120,7 +120,11 @@ pub async fn dispose(
     }
     state.events.changed(&cb, Some(cb.state), "disposition");
     if let Role::Agent { agent } = &caller.role {
-        state.desk.done(agent, &id);
+        if state.desk.done(agent, &id) {
+            state.agents.set(agent, super::agents::Presence::LoggedOut);
+            state.events.agent(agent, "logged_out", &id);
+            tracing::info!(agent, "logged out after their last record (negotiated logout)");
+        }
     }
     Ok(Json(view(&cb)))
 }

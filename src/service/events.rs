@@ -47,6 +47,12 @@ impl Events {
         self.publish(json!({ "switch": name, "on": on, "at": chrono::Utc::now().to_rfc3339() }));
     }
 
+    /// A supervisor started, paused, resumed or stopped a campaign (or it finished): its
+    /// agents' desktops warn them.
+    pub fn campaign(&self, name: &str, status: super::campaigns::Status) {
+        self.publish(json!({ "campaign": name, "status": status, "at": chrono::Utc::now().to_rfc3339() }));
+    }
+
     /// A change the dispatcher committed (it knows only the id and the states).
     pub fn moved(&self, id: &str, from: State, to: State, reason: &str) {
         self.publish(json!({

@@ -11,6 +11,7 @@
 
 mod agents;
 pub mod auth;
+mod campaigns;
 mod contacts;
 mod data_gateway;
 mod desk;
@@ -109,6 +110,8 @@ pub struct ServiceState {
     pub phones: phone::Phones,
     /// The switches of center.yaml, shared with the dispatcher's engine.
     pub switches: crate::runtime::Switches,
+    /// The campaigns of center.yaml, their status and the feeder's progress through their lists.
+    pub campaigns: campaigns::Campaigns,
 }
 
 /// What `/readyz` says of the dispatcher.
@@ -167,6 +170,10 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/api/v2/contacts", get(contacts::list).post(contacts::create))
         .route("/api/v2/contacts/{id}", get(contacts::get_one).put(contacts::put).delete(contacts::delete))
         .route("/api/v2/contacts/{id}/numbers", post(contacts::add_number))
+        .route("/api/v2/campaigns", get(campaigns::list))
+        .route("/api/v2/campaigns/{name}", get(campaigns::get_one))
+        .route("/api/v2/campaigns/{name}/{action}", post(campaigns::act))
+        .route("/api/v2/callbacks/{id}/reschedule", post(campaigns::reschedule))
         .route("/api/v2/agents", get(agents::list))
         .route("/api/v2/agents/{name}/presence", axum::routing::put(agents::set_presence))
         .route("/api/v2/agents/{name}/desk", get(desk::get_desk))
@@ -227,6 +234,11 @@ pub fn serve(
     let _ = crate::callbacks::normalize_number("+31201234567", None);
     let store = Arc::new(Mutex::new(store));
     let switches = crate::runtime::switches_of(center.as_ref());
+    let campaigns = campaigns::Campaigns::new(
+        center.as_ref().map(|c| c.campaigns.clone()).unwrap_or_default(),
+        options.project.clone(),
+        options.people,
+    );
     let state = Arc::new(ServiceState {
         writer: writer::Writer::start(store.clone()),
         store,
@@ -248,6 +260,7 @@ pub fn serve(
         flows: flows_page::Flows::new(options.project.clone(), options.coverage.clone()),
         phones: phone::Phones::default(),
         switches,
+        campaigns,
     });
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // Two workers: on a 2-core machine HTTP, JSON and the CB rules of concurrent requests use both
@@ -301,6 +314,15 @@ pub fn serve(
             loop {
                 tick.tick().await;
                 agents::sweep(&swept);
+            }
+        });
+        // The campaign feeder: records for free agents of running campaigns, every second.
+        let fed = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                campaigns::tick(&fed).await;
             }
         });
         let stopping = state.stopping.clone();

@@ -3,8 +3,8 @@
 //! server (no script, no CDN: it works offline and behind any proxy).
 
 use super::{
-    agents, auth, contacts, desk, disposition, genesys, genesys_model, health, phone, problem, report, slots,
-    switches, webex, webex_model, webhook,
+    agents, auth, campaigns, contacts, desk, disposition, genesys, genesys_model, health, phone, problem,
+    report, slots, switches, webex, webex_model, webhook,
 };
 use axum::Json;
 use axum::response::Html;
@@ -25,6 +25,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         disposition::dispose, slots::slots, report::report, webhook::report, agents::list, agents::set_presence, agents::availability, desk::get_desk, desk::answer_offer, desk::end_call, desk::hold, desk::keys, contacts::create, contacts::list, contacts::get_one, contacts::put, contacts::add_number, contacts::delete,
         health::events, health::readyz, health::metrics, auth::me,
         switches::list, switches::put,
+        campaigns::list, campaigns::get_one, campaigns::act, campaigns::reschedule,
         phone::numbers, phone::create_line, phone::delete_line, phone::dial, phone::keys, phone::answer, phone::hang_up, phone::events,
     ),
     components(schemas(
@@ -34,6 +35,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         slots::SlotGrid, agents::AgentView, agents::QueueAvailability, agents::PresenceBody, desk::DeskView, desk::OfferView, desk::CallView, desk::KeysBody, contacts::ContactBody, contacts::NumberBody, contacts::ContactView, contacts::NumberView, contacts::HistoryItem,
         report::Report, webhook::DialReport, disposition::DispositionBody, health::Readiness, problem::ProblemDoc, auth::Me,
         switches::SwitchBody,
+        campaigns::CampaignView, campaigns::Change, campaigns::Status, campaigns::AgentCampaign, campaigns::RescheduleBody,
         phone::NewLine, phone::LineView, phone::DirectoryEntry, phone::Dial, phone::Keys,
     )),
     modifiers(&Bearer, &Problems),
@@ -46,6 +48,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "agents", description = "Agent presence and availability per queue"),
         (name = "events", description = "Callback changes as server-sent events"),
         (name = "switches", description = "center.yaml's switches, flipped by a supervisor without redeploying"),
+        (name = "campaigns", description = "Outbound campaigns of center.yaml: start, pause, resume, stop, progress; rescheduling a campaign call (seed 002)"),
         (name = "phone", description = "The web phone: dial the project's numbers, press keys, get rung by callbacks"),
         (name = "operations", description = "Readiness and metrics"),
     )

@@ -20,27 +20,21 @@
 //! caller first.
 
 use super::report::{CampaignInterval, CampaignReport, round6};
-use super::scenario::{Campaign, CampaignList, DialMode, Traffic};
+use super::scenario::{Campaign, CampaignList, Traffic};
 use crate::acd::QueueId;
 use crate::callbacks::State;
 use crate::callbacks::live::LiveCallback;
-use crate::model::CallbackMode;
+use crate::model::{CAMPAIGN_PRIORITY, DialMode};
 use crate::runtime::{Engine, NoTrace, Runtime, VirtualRuntime};
 use crate::time::{MICROS_PER_SEC, Micros};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// An answered customer waits this long for an agent before the call counts as abandoned (the
-/// usual regulatory definition).
-pub const CONNECT_WITHIN_SECS: i64 = 2;
 /// How often the predictive pacer looks, and over how long a past it measures abandonment.
 const PACER_TICK: Micros = 10 * MICROS_PER_SEC;
 const PACER_WINDOW_TICKS: usize = 90;
 /// Ticks between two changes of the plan.
 const COOLDOWN_TICKS: usize = 18;
-/// The campaign records' priority: below inbound calls (priority 0), so blended agents answer
-/// waiting callers first.
-pub const CAMPAIGN_PRIORITY: i64 = -1;
 
 /// Sets each campaign's queue up for its mode; answers the queues, in the campaigns' order.
 pub fn configure(
@@ -59,25 +53,7 @@ pub fn configure(
             ));
         }
         let mut s = engine.callback_side.settings(q).clone();
-        s.attempts = i64::from(c.attempts);
-        s.retry_interval_secs = c.retry / MICROS_PER_SEC;
-        match c.mode {
-            DialMode::Preview => {
-                s.mode = CallbackMode::AgentFirst;
-                s.auto_answer = true;
-                s.auto_dial_delay_secs = c.preview / MICROS_PER_SEC;
-            }
-            DialMode::PushPreview => {
-                s.mode = CallbackMode::AgentFirst;
-                s.auto_answer = false;
-                s.auto_dial_delay_secs = 0;
-            }
-            DialMode::Progressive | DialMode::Predictive => {
-                s.mode = CallbackMode::CustomerFirst;
-                s.pacing_modifier = 1;
-                s.connect_within_secs = Some(CONNECT_WITHIN_SECS);
-            }
-        }
+        c.mode.apply(&mut s, i64::from(c.attempts), c.retry / MICROS_PER_SEC, c.preview / MICROS_PER_SEC);
         engine.callback_side.set_settings(q, s);
         queues.push(q);
     }

@@ -125,36 +125,7 @@ pub struct Scenario {
     pub campaigns: Vec<Campaign>,
 }
 
-/// How a campaign dials (a supervisor's choice, as in Genesys and Five9 outbound).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DialMode {
-    /// The agent gets the record, reads it for the preview time, then dials.
-    Preview,
-    /// The record is pushed to an agent, who accepts or rejects it (`callbacks.agents` odds).
-    PushPreview,
-    /// One dial per free agent; the customer is connected when they answer.
-    Progressive,
-    /// Dials ahead of the free agents, pacing to keep abandoned calls under the target.
-    Predictive,
-}
-
-impl DialMode {
-    pub const ALL: [DialMode; 4] =
-        [DialMode::Preview, DialMode::PushPreview, DialMode::Progressive, DialMode::Predictive];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DialMode::Preview => "preview",
-            DialMode::PushPreview => "push_preview",
-            DialMode::Progressive => "progressive",
-            DialMode::Predictive => "predictive",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<DialMode> {
-        DialMode::ALL.into_iter().find(|m| m.as_str() == text.trim())
-    }
-}
+pub use crate::model::DialMode;
 
 /// Who a campaign dials.
 #[derive(Debug, Clone, PartialEq)]

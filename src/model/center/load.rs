@@ -114,12 +114,13 @@ pub(super) fn load(file: FileId, text: &str) -> (Option<Center>, Vec<Diagnostic>
     too_many_skills(&center, &mut diags);
     load_numbers(&loc, &mut diags, &mut center, raw.numbers, top_scope("numbers"));
     load_switches(&loc, &mut diags, &mut center, raw.switches, top_scope("switches"));
+    super::campaign::load_campaigns(&loc, &mut diags, &mut center, raw.campaigns, top_scope("campaigns"));
     (Some(center), diags)
 }
 
 /// A top-level mapping section (`numbers:`, `switches:`): the block it opens (where its entries
 /// are found), its `key:` line (for problems with the section as a whole) and its entries.
-fn top_mapping(
+pub(super) fn top_mapping(
     loc: &Locator<'_>,
     diags: &mut Vec<Diagnostic>,
     key: &str,
@@ -419,13 +420,13 @@ fn add_agent(
 }
 
 /// Reports and removes the keys of a mapping that its serde struct does not know.
-struct KeyCheck<'a, 'b> {
-    loc: &'a Locator<'b>,
-    diags: &'a mut Vec<Diagnostic>,
+pub(super) struct KeyCheck<'a, 'b> {
+    pub loc: &'a Locator<'b>,
+    pub diags: &'a mut Vec<Diagnostic>,
 }
 
 impl KeyCheck<'_, '_> {
-    fn check<T: serde::de::DeserializeOwned>(
+    pub(super) fn check<T: serde::de::DeserializeOwned>(
         &mut self,
         map: &mut Mapping,
         region: Region,
@@ -466,7 +467,7 @@ impl KeyCheck<'_, '_> {
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
-fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(super) fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word = word.to_lowercase();
     candidates
         .into_iter()

@@ -110,6 +110,8 @@
 //! flows can still be checked against the declared queues. The caller decides whether errors stop
 //! the run.
 
+mod campaign;
+pub use campaign::{CampaignConfig, Reschedule};
 mod load;
 
 mod raw;
@@ -166,6 +168,9 @@ pub struct Center {
     /// Switches flows test with `switched(Name)` and a supervisor flips without redeploying (an
     /// emergency message, a snow day), with their value at start, in file order.
     pub switches: Vec<(String, bool, Span)>,
+    /// Outbound campaigns (`campaigns:`), in file order; each one's queue is set up for its
+    /// dialling mode when the file is read.
+    pub campaigns: Vec<CampaignConfig>,
 }
 
 /// One `numbers:` entry: `"+31201234000": AcmeSupport`.
@@ -290,6 +295,10 @@ pub struct CallbackSettings {
     /// abandoned (`None`: until one is free). Campaigns set it (2 s, the usual regulatory
     /// definition of an abandoned outbound call).
     pub connect_within_secs: Option<i64>,
+    /// A preview campaign's record (agent-first): a person at the desk sees it for at most this
+    /// long, then it is dialled (Dial dials sooner, Skip returns it). `None`: not a preview queue.
+    /// A simulated agent reads it for the `auto_dial_delay` instead.
+    pub preview_secs: Option<i64>,
 }
 
 impl Default for CallbackSettings {
@@ -318,6 +327,7 @@ impl Default for CallbackSettings {
             owner_away: OwnerAway::Keep,
             dispositions: DEFAULT_DISPOSITIONS.iter().map(|d| d.to_string()).collect(),
             connect_within_secs: None,
+            preview_secs: None,
         }
     }
 }

@@ -19,6 +19,7 @@ pub(super) struct RawCenter {
     pub agents: Option<Field<Vec<Value>>>,
     pub numbers: Option<Field<Mapping>>,
     pub switches: Option<Field<Mapping>>,
+    pub campaigns: Option<Field<Mapping>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -79,6 +79,7 @@ fn full_file() {
     let cb = &support.callback;
     let expected = CallbackSettings {
         connect_within_secs: None,
+        preview_secs: None,
         mode: CallbackMode::CustomerFirst,
         pacing_modifier: 2,
         attempts: 4,

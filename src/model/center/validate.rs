@@ -173,6 +173,7 @@ fn callback(scope: &mut Scope<'_, '_>, mut raw: RawCallback) -> CallbackSettings
     let outbound_flow = scope.read("outbound_flow", raw.outbound_flow).zip(outbound_flow_span);
     let settings = CallbackSettings {
         connect_within_secs: d.connect_within_secs,
+        preview_secs: d.preview_secs,
         mode: scope.read("mode", raw.mode).unwrap_or(d.mode),
         pacing_modifier: scope.int(
             "pacing_modifier",

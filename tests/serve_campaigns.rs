@@ -1,0 +1,195 @@
+//! Campaigns in `serve --agents people` (issue 18): a supervisor starts a preview campaign of
+//! center.yaml; its agents' desks list it (My Campaigns) and get a record per free agent; the
+//! agent dials it, reschedules the contact as a personal callback that later comes back to the
+//! same agent, and asks to log out mid-call (logged out once the call is closed). Pausing holds
+//! the list back; stopping cancels what still waits; bad rows of the list are listed.
+
+mod common;
+
+use common::server::*;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+fn wait_for(s: &Server, path: &str, token: &str, secs: u64, done: impl Fn(&Value) -> bool) -> Value {
+    let start = Instant::now();
+    loop {
+        let (status, _, v) = http(s, "GET", path, Some(token), None);
+        assert_eq!(status, 200, "{path}: {v}");
+        if done(&v) {
+            return v;
+        }
+        assert!(start.elapsed() < Duration::from_secs(secs), "{path} never got there: {v}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn presence(s: &Server, agent: &str, token: &str, status: &str) -> Value {
+    let body = format!(r#"{{"status":"{status}"}}"#);
+    let (code, _, v) = http(s, "PUT", &format!("/api/v2/agents/{agent}/presence"), Some(token), Some(&body));
+    assert_eq!(code, 200, "{v}");
+    v
+}
+
+/// A zone where it is between 07:00 and 17:00 now, so the campaign's 06:00–20:00 hold for the
+/// whole test whatever the hour the suite runs.
+pub fn daytime_zone() -> &'static str {
+    use chrono::Timelike;
+    let zones = ["Europe/Amsterdam", "America/New_York", "Asia/Tokyo", "America/Los_Angeles", "Asia/Kolkata"];
+    zones
+        .into_iter()
+        .find(|z| {
+            let tz: chrono_tz::Tz = z.parse().unwrap();
+            (7..17).contains(&chrono::Utc::now().with_timezone(&tz).hour())
+        })
+        .expect("one of five zones spread around the world is in daytime")
+}
+
+/// The campaign fixture in a temp folder with its contact list in `zone`.
+pub fn project(tag: &str, zone: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("callwright-campaign-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve/campaign");
+    for f in ["center.yaml", "greeting.flow"] {
+        std::fs::copy(fixture.join(f), dir.join(f)).unwrap();
+    }
+    let csv = format!(
+        "name,timezone,mobile,mobile_hours,home\n\
+         Ada Lovelace,{zone},06 12345678,,020 123 4567\n\
+         Jan Jansen,{zone},06 23456789,,\n\
+         Bad Row,{zone},not a number,,\n\
+         Kees Visser,{zone},06 34567890,,\n"
+    );
+    std::fs::write(dir.join("contacts.csv"), csv).unwrap();
+    dir
+}
+
+#[test]
+fn a_preview_campaign_is_started_worked_rescheduled_paused_and_stopped() {
+    let zone = daytime_zone();
+    let dir = project("api", zone);
+    let data = dir.join("data");
+    let admin = token(&data, &["--role", "admin"]);
+    let boss = token(&data, &["--role", "supervisor"]);
+    let sam = token(&data, &["--role", "agent", "--agent", "sam"]);
+    let s = start_with(dir.to_str().unwrap(), &["--agents", "people"], data.clone());
+    let desk = "/api/v2/agents/sam/desk";
+
+    // Before the start: ready, nothing fed; sam's desk lists the campaign as ready.
+    let (code, _, list) = http(&s, "GET", "/api/v2/campaigns", Some(&boss), None);
+    assert_eq!(code, 200, "{list}");
+    assert_eq!(list[0]["name"], "Renewals");
+    assert_eq!(list[0]["status"], "ready");
+    assert_eq!(list[0]["mode"], "preview");
+    assert_eq!(list[0]["agents"], serde_json::json!(["sam", "tess"]));
+    let (_, _, d) = http(&s, "GET", desk, Some(&sam), None);
+    assert_eq!(d["campaigns"][0]["status"], "ready", "{d}");
+
+    // An agent does not start campaigns; a supervisor does.
+    let (code, _, p) = http(&s, "POST", "/api/v2/campaigns/Renewals/start", Some(&sam), None);
+    assert_eq!(code, 403, "{p}");
+    let (code, _, p) = http(&s, "POST", "/api/v2/campaigns/Renewals/pause", Some(&boss), None);
+    assert_eq!((code, p["code"].as_str()), (409, Some("campaign_status")), "{p}");
+    let (code, _, p) = http(&s, "POST", "/api/v2/campaigns/Nope/start", Some(&boss), None);
+    assert_eq!(code, 404, "{p}");
+    let (code, _, c) = http(&s, "POST", "/api/v2/campaigns/Renewals/start", Some(&boss), None);
+    assert_eq!(code, 200, "{c}");
+    assert_eq!(c["status"], "running");
+    assert_eq!(c["contacts"], 3, "three good rows: {c}");
+    let problems = c["listProblems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{c}");
+    assert!(problems[0].as_str().unwrap().starts_with("contacts.csv:4:"), "{c}");
+
+    // Nobody is ready: nothing is fed.
+    std::thread::sleep(Duration::from_millis(1500));
+    let (_, _, c) = http(&s, "GET", "/api/v2/campaigns/Renewals", Some(&boss), None);
+    assert_eq!(c["fed"], 0, "{c}");
+
+    // Sam is ready: the desk warns (running) and previews one record.
+    presence(&s, "sam", &sam, "ready");
+    let d = wait_for(&s, desk, &sam, 20, |d| !d["offer"].is_null());
+    assert_eq!(d["campaigns"][0]["status"], "running", "{d}");
+    let offer = &d["offer"];
+    assert_eq!(offer["campaign"], "Renewals", "{offer}");
+    assert_eq!(offer["mode"], "preview", "{offer}");
+    assert_eq!(offer["customerName"], "Ada Lovelace", "{offer}");
+    assert_eq!(offer["customerTimezone"], zone, "{offer}");
+    let first = offer["callbackId"].as_str().unwrap().to_string();
+    let contact = offer["contactId"].as_str().unwrap().to_string();
+    let (_, _, c) = http(&s, "GET", "/api/v2/campaigns/Renewals", Some(&boss), None);
+    assert_eq!(c["fed"], 1, "one record per free agent: {c}");
+
+    // Dial: the contact answers and is connected.
+    let (code, _, d) = http(&s, "POST", "/api/v2/agents/sam/offer/accept", Some(&sam), None);
+    assert_eq!(code, 200, "{d}");
+    wait_for(&s, desk, &sam, 30, |d| d["call"]["status"] == "connected");
+
+    // Sam asks to log out mid-call: not under the call; not ready until it is closed.
+    let v = presence(&s, "sam", &sam, "logged_out");
+    assert_eq!(v["presence"], "not_ready", "{v}");
+    let (_, _, d) = http(&s, "GET", desk, Some(&sam), None);
+    assert_eq!(d["logoutRequested"], true, "{d}");
+
+    // The contact asks to be called on another number in a minute: a personal callback to sam.
+    let (code, _, d) = http(&s, "POST", "/api/v2/agents/sam/call/end", Some(&sam), None);
+    assert_eq!(code, 200, "{d}");
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(20)).to_rfc3339();
+    let body = format!(r#"{{"kind":"personal","start":"{at}","number":"+31687654321","numberType":"work"}}"#);
+    let (code, _, again) =
+        http(&s, "POST", &format!("/api/v2/callbacks/{first}/reschedule"), Some(&sam), Some(&body));
+    assert_eq!(code, 201, "{again}");
+    assert_eq!(again["agentId"], "sam", "{again}");
+    assert_eq!(again["target"]["id"], "+31687654321", "{again}");
+    let personal = again["id"].as_str().unwrap().to_string();
+    // The new number is the contact's now, with its type.
+    let (_, _, c) = http(&s, "GET", &format!("/api/v2/contacts/{contact}"), Some(&admin), None);
+    assert!(c.to_string().contains("+31687654321"), "{c}");
+    // A kind the campaign does not know is refused with the field.
+    let body = format!(r#"{{"kind":"later","start":"{at}"}}"#);
+    let (code, _, p) =
+        http(&s, "POST", &format!("/api/v2/callbacks/{first}/reschedule"), Some(&sam), Some(&body));
+    assert_eq!((code, p["field"].as_str()), (400, Some("kind")), "{p}");
+
+    // Done closes the call; the logout asked for happens now.
+    let (code, _, row) = http(
+        &s,
+        "POST",
+        &format!("/api/v2/callbacks/{first}/disposition"),
+        Some(&sam),
+        Some(r#"{"code":"call_back_later"}"#),
+    );
+    assert_eq!(code, 200, "{row}");
+    let d = wait_for(&s, desk, &sam, 5, |d| d["presence"] == "logged_out");
+    assert_eq!(d["logoutRequested"], false, "{d}");
+
+    // The supervisor pauses the campaign: sam, back, gets no new record — only the personal
+    // callback, which comes back to sam.
+    let (code, c) = {
+        let (code, _, c) = http(&s, "POST", "/api/v2/campaigns/Renewals/pause", Some(&boss), None);
+        (code, c)
+    };
+    assert_eq!((code, c["status"].as_str()), (200, Some("paused")), "{c}");
+    presence(&s, "sam", &sam, "ready");
+    let d = wait_for(&s, desk, &sam, 60, |d| !d["offer"].is_null());
+    assert_eq!(d["offer"]["callbackId"], personal.as_str(), "the personal callback reaches sam: {d}");
+    let (code, _, _) = http(&s, "POST", "/api/v2/agents/sam/offer/reject", Some(&sam), None);
+    assert_eq!(code, 200);
+    presence(&s, "sam", &sam, "not_ready");
+    let (_, _, c) = http(&s, "GET", "/api/v2/campaigns/Renewals", Some(&boss), None);
+    assert_eq!(c["fed"], 1, "paused: nothing more fed: {c}");
+
+    // Resume with tess ready: a record is fed for her; stop cancels it while it waits or leaves
+    // it to finish once she has it.
+    let tess = token(&data, &["--role", "agent", "--agent", "tess"]);
+    let (code, _, c) = http(&s, "POST", "/api/v2/campaigns/Renewals/resume", Some(&boss), None);
+    assert_eq!((code, c["status"].as_str()), (200, Some("running")), "{c}");
+    presence(&s, "tess", &tess, "ready");
+    let d = wait_for(&s, "/api/v2/agents/tess/desk", &tess, 20, |d| !d["offer"].is_null());
+    assert_eq!(d["offer"]["customerName"], "Jan Jansen", "{d}");
+    let (code, _, c) = http(&s, "POST", "/api/v2/campaigns/Renewals/stop", Some(&boss), None);
+    assert_eq!((code, c["status"].as_str()), (200, Some("stopped")), "{c}");
+    assert_eq!(c["changes"].as_array().unwrap().len(), 4, "start, pause, resume, stop: {c}");
+    assert_eq!(c["remaining"], 1, "Kees was never fed: {c}");
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+}
