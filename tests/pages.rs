@@ -505,3 +505,86 @@ fn the_web_phone_takes_the_callback_offer_and_is_called_back() {
     assert!(outside.is_empty(), "{outside:?}");
     let _ = std::fs::remove_dir_all(&project);
 }
+
+/// Issue 18's end-to-end proof: a supervisor starts a preview campaign on the campaigns page; the
+/// agent's desktop warns that it started, previews a record (the contact's numbers shown), dials
+/// it, reschedules the contact as a personal callback on a new number, closes the call; the
+/// supervisor pauses the campaign, and the personal callback comes back to the same agent.
+#[test]
+fn a_supervisor_starts_a_campaign_and_the_agent_previews_dials_and_reschedules_it() {
+    if !browser_or_skip() {
+        return;
+    }
+    let zone = common::campaign::daytime_zone();
+    let dir = common::campaign::project("pages", zone);
+    let data = dir.join("data");
+    let boss = token(&data, &["--role", "supervisor"]);
+    let sam = token(&data, &["--role", "agent", "--agent", "sam"]);
+    let server = start_with(dir.to_str().unwrap(), &["--agents", "people"], data);
+    let base = format!("http://{}", server.addr);
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+
+    let mut supervisor = Browser::start(1280, 800);
+    sign_in(&mut supervisor, &base, "/campaigns", &boss);
+    supervisor.wait("document.querySelector('[data-campaign=Renewals] .state').textContent === 'ready'", 10);
+    let mut agent = Browser::start(1280, 800);
+    sign_in(&mut agent, &base, "/agent", &sam);
+    agent.wait("document.getElementById('live').textContent === 'live'", 10);
+    agent.wait("document.getElementById('my-campaigns').innerText.includes('Renewals')", 10);
+    agent.click("[data-presence=ready]");
+    agent.wait("document.querySelector('[data-presence=ready]').getAttribute('aria-pressed') === 'true'", 10);
+
+    // Start: the agent is warned, and previews a record.
+    supervisor.click("[data-campaign=Renewals] [data-action=start]");
+    supervisor
+        .wait("document.querySelector('[data-campaign=Renewals] .state').textContent === 'running'", 10);
+    agent.wait("!document.getElementById('campaign-warning').hidden", 10);
+    let warning = agent.eval("document.getElementById('campaign-warning-text').textContent");
+    assert!(warning.as_str().unwrap().contains("Renewals has started"), "{warning}");
+    agent.wait("!document.getElementById('offer').hidden", 20);
+    agent.wait("document.getElementById('offer-title').textContent === 'Preview: campaign Renewals'", 5);
+    agent.wait("document.getElementById('accept').textContent === 'Dial'", 5);
+    agent.wait("document.getElementById('offer-numbers').textContent.includes('+31201234567 (home)')", 10);
+    let case = agent.eval("document.getElementById('offer-case').innerText");
+    assert!(case.as_str().unwrap().contains("Ada Lovelace"), "{case}");
+    agent.screenshot(&shots.join("agent-campaign-preview.png"));
+    supervisor.wait("document.querySelector('[data-campaign=Renewals] progress').value === 1", 10);
+    supervisor.screenshot(&shots.join("supervisor-campaigns.png"));
+
+    // Dial; the contact answers; End call; reschedule as personal on a new work number.
+    agent.click("#accept");
+    agent.wait("document.getElementById('call-status').textContent.startsWith('connected')", 30);
+    agent.click("#end-call");
+    agent.wait("!document.getElementById('reschedule').hidden", 10);
+    agent.wait("[...document.querySelectorAll('#r-number option')].some((o) => o.value === 'new')", 10);
+    agent.eval(
+        "(() => { const d = new Date(Date.now() + 20000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); \
+         document.getElementById('r-start').value = d.toISOString().slice(0, 19); })()",
+    );
+    agent.fill("#r-kind", "personal");
+    agent.fill("#r-number", "new");
+    agent.wait("!document.getElementById('r-new').hidden", 5);
+    agent.fill("#r-new-number", "+31 6 87654321");
+    agent.fill("#r-new-type", "work");
+    agent.screenshot(&shots.join("agent-campaign-reschedule.png"));
+    agent.click("#r-save");
+    agent.wait("document.getElementById('r-done').textContent.startsWith('Booked')", 10);
+
+    // The supervisor pauses (sam is still on the call, so no new record was fed to sam); Done.
+    supervisor.click("[data-campaign=Renewals] [data-action=pause]");
+    supervisor.wait("document.querySelector('[data-campaign=Renewals] .state').textContent === 'paused'", 10);
+    agent.wait("document.getElementById('campaign-warning-text').textContent.includes('was paused')", 10);
+    agent.fill("#disposition", "call_back_later");
+    agent.click("#done");
+    agent.wait("document.getElementById('call').hidden", 10);
+
+    // The personal callback comes back to sam, on the new number.
+    agent.wait("!document.getElementById('offer').hidden", 60);
+    let case = agent.eval("document.getElementById('offer-case').innerText");
+    assert!(
+        case.as_str().unwrap().contains("+31687654321"),
+        "the personal callback on the new number: {case}"
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -610,6 +610,9 @@ pub struct RescheduleBody {
     /// numbers to call when `number` is left out.
     #[serde(default)]
     pub number_type: Option<String>,
+    /// The local hours a new number may be called (`09:00-18:00`, the contact's zone).
+    #[serde(default)]
+    pub number_hours: Option<String>,
     /// Personal, booked by a supervisor: the agent it goes to.
     #[serde(default)]
     pub owner: Option<String>,
@@ -710,6 +713,13 @@ pub async fn reschedule(
     } else {
         NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(le.time())
     };
+    let hours = match body.number_hours.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
+        Some(h) => Some(
+            crate::callbacks::contact::CallableHours::parse(h)
+                .map_err(|e| Problem::bad_request("body", "numberHours", e))?,
+        ),
+        None => None,
+    };
     let (number, added) = match contact.as_mut() {
         Some(c) => super::contacts::choose(
             c,
@@ -719,6 +729,15 @@ pub async fn reschedule(
         )?,
         None => (body.number.clone().unwrap_or_else(|| cb.callback_number.clone()), false),
     };
+    // A new number's hours: set on it, and the window must lie within them (CB022).
+    if added
+        && let (Some(h), Some(c)) = (hours, contact.as_mut())
+        && let Some(n) = c.numbers.iter_mut().find(|n| n.number == number)
+    {
+        n.hours = Some(h);
+        crate::callbacks::contact::check_hours(n, &zone, ls.time(), end_time)
+            .map_err(|e| Problem::bad_request(e.code.as_str(), "start", e.message))?;
+    }
     let mut data = cb.data.clone();
     data.insert("rescheduledFrom".into(), id.clone());
     data.remove("disposition");

@@ -91,7 +91,10 @@ pub async fn events(
                         // An agent sees the changes to its own callbacks and what happens on
                         // its own desk (an offer, a call, a callback reassigned away from it).
                         let about = |key: &str| change.get(key).and_then(|v| v.as_str());
+                        // A campaign's start, pause or stop is news to every agent (their
+                        // desktop warns the campaign's own).
                         if let Some(a) = &agent
+                            && about("campaign").is_none()
                             && about("agentId") != Some(a.as_str())
                             && about("agent") != Some(a.as_str())
                         {

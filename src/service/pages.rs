@@ -1,5 +1,5 @@
 //! The pages `serve` shows people: the agent desktop (`/agent`), the supervisor's Scheduled
-//! Callbacks view (`/callbacks`) and the web phone (`/phone`); `/flows` is made by `flows_page.rs` and sent through [`html`]. They are plain HTML with a small script each, compiled into the
+//! Callbacks view (`/callbacks`), the supervisor's campaigns (`/campaigns`) and the web phone (`/phone`); `/flows` is made by `flows_page.rs` and sent through [`html`]. They are plain HTML with a small script each, compiled into the
 //! binary (no CDN, no build step, nothing to install), and they talk to the same JSON API and
 //! event stream every other client uses — a page can do nothing the API does not allow its token.
 //!
@@ -19,10 +19,12 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("/agent", HTML, include_str!("pages/agent.html")),
     ("/callbacks", HTML, include_str!("pages/callbacks.html")),
     ("/phone", HTML, include_str!("pages/phone.html")),
+    ("/campaigns", HTML, include_str!("pages/campaigns.html")),
     ("/assets/app.js", JS, include_str!("pages/app.js")),
     ("/assets/agent.js", JS, include_str!("pages/agent.js")),
     ("/assets/callbacks.js", JS, include_str!("pages/callbacks.js")),
     ("/assets/phone.js", JS, include_str!("pages/phone.js")),
+    ("/assets/campaigns.js", JS, include_str!("pages/campaigns.js")),
     ("/assets/style.css", CSS, include_str!("pages/style.css")),
 ];
 

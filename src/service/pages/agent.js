@@ -5,7 +5,12 @@
 // every second while an offer or a call is on it.
 "use strict";
 
-const A = { me: null, agents: [], desk: null, timer: null, countdown: null, slot: null, editing: null };
+const A = {
+  me: null, agents: [], desk: null, timer: null, countdown: null, slot: null, editing: null,
+  // Campaign statuses last seen (the warning says what changed), campaign records seen in offers
+  // (their campaign and contact, for the reschedule form once the call is on), contacts read.
+  campaigns: null, records: {}, contacts: {}, loggingOut: false,
+};
 const $ = (id) => document.getElementById(id);
 
 async function setPresence(status) {
@@ -37,6 +42,8 @@ async function refreshDesk() {
   const hadOffer = A.desk && A.desk.offer && A.desk.offer.callbackId;
   A.desk = desk;
   showPresence(desk.presence);
+  showCampaigns(desk.campaigns || []);
+  showLogout(desk);
   const offer = $("offer");
   if (desk.offer) {
     const o = desk.offer;
@@ -48,6 +55,19 @@ async function refreshDesk() {
       if (!["customerName", "reason", "timezone"].includes(k)) rows.push([k, v]);
     }
     $("offer-case").replaceChildren(...rows.flatMap(([k, v]) => [CW.h("dt", {}, k), CW.h("dd", {}, v)]));
+    // A campaign record: preview is Dial or Skip (dialled when the time is up), push preview
+    // Accept or Reject (seed 002).
+    const preview = o.mode === "preview";
+    $("offer-title").textContent = o.campaign ? (preview ? "Preview: campaign " : "Campaign record: ") + o.campaign : "Callback offered";
+    $("accept").textContent = preview ? "Dial" : "Accept";
+    $("reject").textContent = preview ? "Skip" : "Reject";
+    $("offer-prompt").textContent = preview ? "Dialled automatically in" : "Answer within";
+    $("offer-after").hidden = preview;
+    if (o.campaign) A.records[o.callbackId] = { campaign: o.campaign, contactId: o.contactId };
+    $("offer-numbers-line").hidden = !o.contactId;
+    if (o.contactId) contactOf(o.contactId).then((c) => {
+      $("offer-numbers").textContent = c ? c.numbers.map(numberText).join(", ") : "";
+    });
     A.countdown = Date.now() + o.secondsLeft * 1000;
     tick();
     offer.hidden = false;
@@ -76,12 +96,122 @@ async function refreshDesk() {
       select.replaceChildren(CW.h("option", { value: "" }, "Choose…"), ...codes.map((c) => CW.h("option", { value: c }, c)));
       select.dataset.for = desk.call.callbackId;
     }
+    showReschedule(desk.call.callbackId, desk.campaigns || []);
   } else {
     call.hidden = true;
   }
   // Poll only while something on the desk changes by itself (a countdown, a dial).
   clearTimeout(A.timer);
   if (desk.offer || desk.call) A.timer = setTimeout(refreshDesk, 1000);
+}
+
+// My campaigns, and a warning when one of them starts, pauses or stops (seed 002: agents are
+// warned when a campaign they belong to starts).
+function showCampaigns(list) {
+  $("campaigns-section").hidden = !list.length;
+  $("my-campaigns").replaceChildren(...list.map((c) => CW.h("tr", {},
+    CW.h("td", {}, c.name), CW.h("td", {}, c.mode.replace("_", " ")),
+    CW.h("td", {}, CW.h("span", { class: "state " + c.status }, c.status)),
+    CW.h("td", {}, c.since ? new Date(c.since).toLocaleTimeString() : "—"))));
+  const before = A.campaigns;
+  A.campaigns = Object.fromEntries(list.map((c) => [c.name, c.status]));
+  const words = { running: "has started", paused: "was paused", stopped: "was stopped", finished: "has finished" };
+  for (const c of list) {
+    const was = before ? before[c.name] : "ready";
+    if (was !== c.status && words[c.status] && (before || c.status === "running")) {
+      $("campaign-warning-text").textContent = "Campaign " + c.name + " " + words[c.status] +
+        (c.status === "running" ? " (" + c.mode.replace("_", " ") + "): its records will be offered to you." : ".");
+      $("campaign-warning").hidden = false;
+    }
+  }
+}
+
+// Negotiated logout: asked for on a call, it waits for the record to be done; then a short
+// countdown says the agent is signed off.
+function showLogout(desk) {
+  const note = $("logout-note");
+  if (desk.logoutRequested) {
+    A.loggingOut = true;
+    note.textContent = "Logout requested: you will be logged out when this record is done (no new work meanwhile).";
+    note.hidden = false;
+  } else if (A.loggingOut && desk.presence === "logged_out") {
+    A.loggingOut = false;
+    let left = 5;
+    const step = () => {
+      note.textContent = left > 0 ? "Record done: logout authorised. Signing off in " + left + " s." : "Logged out.";
+      left -= 1;
+      if (left >= 0) setTimeout(step, 1000);
+    };
+    note.hidden = false;
+    step();
+  } else if (!A.loggingOut && desk.presence !== "logged_out") {
+    note.hidden = true;
+  }
+}
+
+async function contactOf(id) {
+  if (!(id in A.contacts)) {
+    try {
+      A.contacts[id] = await CW.api("GET", "/api/v2/contacts/" + encodeURIComponent(id));
+    } catch (e) {
+      A.contacts[id] = null;
+    }
+  }
+  return A.contacts[id];
+}
+
+function numberText(n) {
+  return n.number + " (" + n.type + (n.hours ? ", " + n.hours : "") + ")";
+}
+
+// The reschedule form of a campaign call: personal or campaign as the campaign allows, another of
+// the contact's numbers or a new one with its type and hours (seed 002).
+async function showReschedule(callbackId, campaigns) {
+  const form = $("reschedule");
+  const record = A.records[callbackId];
+  form.hidden = !record;
+  if (!record || form.dataset.for === callbackId) return;
+  form.dataset.for = callbackId;
+  form.reset();
+  CW.clearProblems(form);
+  $("r-done").textContent = "";
+  const rule = (campaigns.find((c) => c.name === record.campaign) || {}).reschedule || "choice";
+  form.elements.kind.querySelectorAll("option").forEach((o) => (o.disabled = rule !== "choice" && o.value !== rule));
+  form.elements.kind.value = rule === "campaign" ? "campaign" : "personal";
+  const c = record.contactId ? await contactOf(record.contactId) : null;
+  const numbers = c ? c.numbers : [];
+  $("r-number").replaceChildren(...numbers.map((n) => CW.h("option", { value: n.number }, numberText(n))),
+    CW.h("option", { value: "new" }, "Add new number…"));
+  $("r-new").hidden = numbers.length > 0;
+  const soon = new Date(Date.now() + 3600000);
+  soon.setMinutes(soon.getMinutes() - soon.getTimezoneOffset());
+  form.elements.start.value = soon.toISOString().slice(0, 16);
+}
+
+async function saveReschedule(e) {
+  e.preventDefault();
+  const form = $("reschedule");
+  CW.clearProblems(form);
+  const f = form.elements;
+  const body = { kind: f.kind.value, start: new Date(f.start.value).toISOString() };
+  if (f.number.value === "new") {
+    body.number = f.newNumber.value.trim();
+    body.numberType = f.numberType.value;
+    if (f.from.value && f.until.value) body.numberHours = f.from.value + "-" + f.until.value;
+  } else {
+    body.number = f.number.value;
+  }
+  try {
+    const cb = await CW.api("POST", "/api/v2/callbacks/" + encodeURIComponent(form.dataset.for) + "/reschedule", body);
+    $("r-done").textContent = "Booked " + cb.id + (cb.agentId ? " for you" : " for the campaign") + ". Close the call with a disposition.";
+    const record = A.records[form.dataset.for];
+    if (record && record.contactId) delete A.contacts[record.contactId];
+    refreshMine();
+  } catch (err) {
+    // The API names the new number `number`; the form shows it at the new number's field.
+    if (err.problem && err.problem.field === "number" && f.number.value === "new") err.problem.field = "newNumber";
+    CW.showProblem(form, err);
+  }
 }
 
 function tick() {
@@ -302,6 +432,9 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   $("new-callback").addEventListener("click", () => openSchedule(null));
+  $("reschedule").addEventListener("submit", saveReschedule);
+  $("r-number").addEventListener("change", () => ($("r-new").hidden = $("r-number").value !== "new"));
+  $("campaign-warning-ok").addEventListener("click", () => ($("campaign-warning").hidden = true));
   $("schedule-cancel").addEventListener("click", () => $("schedule").close());
   $("schedule-form").addEventListener("submit", saveSchedule);
   for (const id of ["s-queue", "s-zone", "s-date"]) $(id).addEventListener("change", loadSlots);
