@@ -160,3 +160,20 @@ fn a_preview_campaign_is_started_worked_rescheduled_paused_and_stopped() {
     drop(s);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A campaign whose contact list is missing stops `serve` at once, naming the campaign and the
+/// file — not at the supervisor's Start.
+#[test]
+fn a_missing_contact_list_stops_the_server_at_start() {
+    let dir = project("missing", daytime_zone());
+    std::fs::remove_file(dir.join("contacts.csv")).unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["serve", dir.to_str().unwrap(), "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.join("data"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("campaign Renewals: contacts.csv: No such file"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

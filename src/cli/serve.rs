@@ -170,7 +170,7 @@ pub fn run(args: ServeArgs, out: &mut Output) -> i32 {
     let result = serve(options, center, |addr| {
         eprintln!("callwright serve: listening on http://{addr} (data in {data_dir}; Ctrl-C stops)");
         eprintln!(
-            "callwright serve: pages http://{addr}/agent, http://{addr}/callbacks, http://{addr}/flows"
+            "callwright serve: pages http://{addr}/agent, http://{addr}/callbacks, http://{addr}/campaigns, http://{addr}/flows"
         );
         // Logs after the first line: one line per event, level from RUST_LOG (default info).
         let filter =

@@ -376,19 +376,9 @@ async fn load_list(state: &Arc<ServiceState>, name: &str) -> Result<(), Problem>
             detail,
         )
     };
-    let path = state
-        .campaigns
-        .project
-        .as_ref()
-        .map_or_else(|| PathBuf::from(&config.contacts), |p| p.join(&config.contacts));
     let state2 = state.clone();
-    let region = config.region.clone();
-    let shown = config.contacts.clone();
     let (contacts, problems) = tokio::task::spawn_blocking(move || -> Result<_, String> {
-        let text = crate::input::read_regular(&path).map_err(|e| format!("{shown}: {e}"))?;
-        let list = parse_contact_list(&text, region.as_deref(), Utc::now())
-            .map_err(|e| format!("{shown}:{}", e.0))?;
-        let problems: Vec<String> = list.problems.iter().map(|p| format!("{shown}:{p}")).collect();
+        let (list, problems) = read_list(state2.campaigns.project.as_deref(), &config)?;
         let mut store = state2.store.lock().map_err(|_| "the store lock was poisoned".to_string())?;
         let mut stored = Vec::with_capacity(list.contacts.len());
         for mut c in list.contacts {
@@ -415,6 +405,37 @@ async fn load_list(state: &Arc<ServiceState>, name: &str) -> Result<(), Problem>
         r.problems = problems;
     }
     Ok(())
+}
+
+/// Reads a campaign's contact list: its good rows, and a line per bad row
+/// (`contacts.csv:4:3: what is wrong`); an error when the file cannot be used at all.
+fn read_list(
+    project: Option<&std::path::Path>,
+    config: &CampaignConfig,
+) -> Result<(crate::callbacks::contact_list::ContactList, Vec<String>), String> {
+    let path = project.map_or_else(|| PathBuf::from(&config.contacts), |p| p.join(&config.contacts));
+    let shown = &config.contacts;
+    let text = crate::input::read_regular(&path).map_err(|e| format!("{shown}: {e}"))?;
+    let list = parse_contact_list(&text, config.region.as_deref(), Utc::now())
+        .map_err(|e| format!("{shown}:{}", e.0))?;
+    let problems = list.problems.iter().map(|p| format!("{shown}:{p}")).collect();
+    Ok((list, problems))
+}
+
+/// Every campaign's list read once when the server starts, so a missing or unusable file stops
+/// it at once (not at a supervisor's Start); answers the bad rows, to be logged.
+pub fn check_lists(
+    configs: &[CampaignConfig],
+    project: Option<&std::path::Path>,
+) -> Result<Vec<String>, String> {
+    let mut rows = Vec::new();
+    for c in configs {
+        let (_, problems) = read_list(project, c).map_err(|e| format!("campaign {}: {e}", c.name))?;
+        rows.extend(
+            problems.into_iter().map(|p| format!("campaign {}: {p} (the row will not be dialled)", c.name)),
+        );
+    }
+    Ok(rows)
 }
 
 /// Agents of `queue` free for a record now.

@@ -234,6 +234,8 @@ pub fn serve(
     let _ = crate::callbacks::normalize_number("+31201234567", None);
     let store = Arc::new(Mutex::new(store));
     let switches = crate::runtime::switches_of(center.as_ref());
+    let configs = center.as_ref().map(|c| c.campaigns.as_slice()).unwrap_or_default();
+    let bad_rows = campaigns::check_lists(configs, options.project.as_deref())?;
     let campaigns = campaigns::Campaigns::new(
         center.as_ref().map(|c| c.campaigns.clone()).unwrap_or_default(),
         options.project.clone(),
@@ -282,6 +284,9 @@ pub fn serve(
             Err(e) => return (Err(e.to_string()), None),
         };
         ready(addr);
+        for row in &bad_rows {
+            tracing::warn!("{}", crate::source::printable(row));
+        }
         // The dispatcher runs beside the API in this process, on its own thread (its engine is
         // single-threaded), against the same database; it stops when the server does. It starts
         // once the server listens, so its first log lines follow the URL line.

@@ -271,7 +271,7 @@ fn unknown_fields_are_all_reported_with_did_you_mean() {
 
 #[test]
 fn serde_field_lists_match_the_docs() {
-    assert_eq!(raw::field_names::<RawCenter>(), ["queues", "agents", "numbers", "switches"]);
+    assert_eq!(raw::field_names::<RawCenter>(), ["queues", "agents", "numbers", "switches", "campaigns"]);
     assert_eq!(raw::field_names::<RawQueue>(), ["ani", "skills", "hold_music", "callback"]);
     assert_eq!(raw::field_names::<RawAgent>(), ["name", "skills", "queues", "wrap_up"]);
     let callback = raw::field_names::<RawCallback>();
@@ -558,4 +558,91 @@ fn hold_music_is_a_file_name() {
     assert_eq!(at(text, &d), "hold_music: \"  \"");
     let d = only("queues:\n  Q:\n    hold_music: [a, b]\n");
     assert_eq!(d.code, Code::BadCenterFile);
+}
+
+const CAMPAIGN: &str = r#"queues:
+  Renewals:
+    callback:
+      dispositions: [renewed, no_sale]
+  Sales: {}
+campaigns:
+  Renewals:
+    queue: Renewals
+    mode: progressive
+    contacts: renewals.csv
+    region: nl
+    hours: 09:00-20:00
+    attempts: 4
+    retry: 30m
+    max_abandon: 2.5%
+    reschedule: personal
+"#;
+
+#[test]
+fn a_campaign_sets_its_queue_up_for_its_mode() {
+    let (center, diags) = load(CAMPAIGN);
+    assert!(diags.is_empty(), "{diags:?}");
+    let center = center.unwrap();
+    let c = &center.campaigns[0];
+    assert_eq!(
+        (c.name.as_str(), c.queue.as_str(), c.mode),
+        ("Renewals", "Renewals", crate::model::DialMode::Progressive)
+    );
+    assert_eq!((c.attempts, c.retry_secs, c.region.as_deref()), (4, 1800, Some("NL")));
+    assert!((c.max_abandon - 0.025).abs() < 1e-12);
+    assert_eq!(c.reschedule, Reschedule::Personal);
+    assert!(!c.reschedule.allows(Reschedule::Campaign) && c.reschedule.allows(Reschedule::Personal));
+    assert!(Reschedule::Choice.allows(Reschedule::Campaign));
+    let s = &center.queue("Renewals").unwrap().callback;
+    assert_eq!(s.mode, CallbackMode::CustomerFirst);
+    assert_eq!((s.attempts, s.retry_interval_secs, s.min_lead_secs), (4, 1800, 0));
+    assert_eq!(s.connect_within_secs, Some(crate::model::CONNECT_WITHIN_SECS));
+    assert_eq!(s.dispositions, ["renewed", "no_sale"], "the queue's own settings stay");
+    // The other queue is untouched.
+    assert_eq!(center.queue("Sales").unwrap().callback, CallbackSettings::default());
+    // Preview: a person previews it for `preview`, a simulated agent auto-dials after it.
+    let (center, _) =
+        load(&CAMPAIGN.replace("progressive", "preview").replace("max_abandon: 2.5%", "preview: 45s"));
+    let center = center.unwrap();
+    let s = &center.queue("Renewals").unwrap().callback;
+    assert_eq!(
+        (s.mode, s.auto_answer, s.auto_dial_delay_secs, s.preview_secs),
+        (CallbackMode::AgentFirst, true, 45, Some(45))
+    );
+}
+
+#[test]
+fn campaign_mistakes_are_pointed_at() {
+    let cases = [
+        (
+            "queue: Renewals",
+            "queue: Renewal",
+            "queue: Renewal",
+            "names queue `Renewal`, which center.yaml does not declare",
+        ),
+        ("mode: progressive", "mode: robocall", "mode: robocall", "not a dialling mode"),
+        ("hours: 09:00-20:00", "hours: 20:00-09:00", "hours: 20:00-09:00", "not calling hours"),
+        ("max_abandon: 2.5%", "max_abandon: 40%", "max_abandon: 40%", "not a share from 0.1% to 20%"),
+        (
+            "reschedule: personal",
+            "reschedule: mine",
+            "reschedule: mine",
+            "`reschedule` in campaign `Renewals` is `mine`",
+        ),
+        ("retry: 30m", "retyr: 30m", "retyr", "unknown setting `retyr`"),
+    ];
+    for (from, to, pointed, words) in cases {
+        let text = CAMPAIGN.replace(from, to);
+        let d = only(&text);
+        assert!(d.message.contains(words), "{to}: {}", d.message);
+        assert_eq!(at(&text, &d), pointed, "{to}");
+    }
+    let d = only(&CAMPAIGN.replace("queue: Renewals", "queue: Renewal"));
+    assert!(d.help.as_deref().unwrap_or_default().contains("did you mean `Renewals`"), "{d:?}");
+    let d = only(&CAMPAIGN.replace("    contacts: renewals.csv\n", ""));
+    assert!(d.message.contains("has no `contacts`"), "{}", d.message);
+    // Two campaigns cannot share a queue.
+    let two = format!("{CAMPAIGN}  Winback:\n    queue: Renewals\n    contacts: w.csv\n");
+    let d = only(&two);
+    assert!(d.message.contains("shares queue `Renewals`"), "{}", d.message);
 }
