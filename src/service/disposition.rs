@@ -119,12 +119,12 @@ pub async fn dispose(
         cb = ops::load(&state, &Role::Admin, &id)?;
     }
     state.events.changed(&cb, Some(cb.state), "disposition");
-    if let Role::Agent { agent } = &caller.role {
-        if state.desk.done(agent, &id) {
-            state.agents.set(agent, super::agents::Presence::LoggedOut);
-            state.events.agent(agent, "logged_out", &id);
-            tracing::info!(agent, "logged out after their last record (negotiated logout)");
-        }
+    if let Role::Agent { agent } = &caller.role
+        && state.desk.done(agent, &id)
+    {
+        state.agents.set(agent, super::agents::Presence::LoggedOut);
+        state.events.agent(agent, "logged_out", &id);
+        tracing::info!(agent, "logged out after their last record (negotiated logout)");
     }
     Ok(Json(view(&cb)))
 }

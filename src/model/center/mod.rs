@@ -45,6 +45,8 @@
 //!     queues: [Support]
 //! numbers:                       # what callers dial, and the inbound flow each reaches
 //!   "+31201234000": Main
+//! campaigns:                     # outbound campaigns a supervisor starts (see `campaign.rs`)
+//!   Renewals: { queue: Support, mode: preview, contacts: renewals.csv }
 //! ```
 //!
 //! An empty file (or one with only comments) declares no queues and no agents. Both sections are
