@@ -177,3 +177,46 @@ fn a_missing_contact_list_stops_the_server_at_start() {
     assert!(stderr.contains("campaign Renewals: contacts.csv: No such file"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A predictive campaign with the roster and the customers simulated: the feeder keeps records
+/// waiting ahead of the free agents for the dispatcher's pacer, the view says how it paces, and
+/// the records are dialled and end (answered, or not) without anyone at a desk.
+#[test]
+fn a_predictive_campaign_feeds_ahead_of_its_agents_and_its_records_are_dialled() {
+    let zone = daytime_zone();
+    let dir = project("predictive", zone);
+    let yaml = std::fs::read_to_string(dir.join("center.yaml")).unwrap();
+    std::fs::write(dir.join("center.yaml"), yaml.replace("mode: preview", "mode: predictive")).unwrap();
+    let mut csv = String::from("name,timezone,mobile\n");
+    for i in 0..12 {
+        csv.push_str(&format!("Contact {i},{zone},06 1234{i:04}\n"));
+    }
+    std::fs::write(dir.join("contacts.csv"), csv).unwrap();
+    let data = dir.join("data");
+    let boss = token(&data, &["--role", "supervisor"]);
+    let s = start_with(dir.to_str().unwrap(), &[], data.clone());
+
+    let (code, _, c) = http(&s, "POST", "/api/v2/campaigns/Renewals/start", Some(&boss), None);
+    assert_eq!(code, 200, "{c}");
+    assert_eq!(c["mode"], "predictive");
+    assert!(c["pacing"].as_str().unwrap().contains("under 3%"), "{c}");
+    // Two agents, three records each waiting for the pacer: six fed before any has ended.
+    let c = wait_for(&s, "/api/v2/campaigns/Renewals", &boss, 20, |c| c["fed"].as_u64() >= Some(6));
+    assert!(c["fed"].as_u64().unwrap() <= 12, "{c}");
+    // The dispatcher dials them: records leave the wait and more are fed.
+    let c = wait_for(&s, "/api/v2/campaigns/Renewals", &boss, 30, |c| c["fed"].as_u64() > Some(6));
+    let (code, _, list) = http(&s, "GET", "/api/v2/callbacks?queueId=Renewals", Some(&boss), None);
+    assert_eq!(code, 200, "{list}");
+    let records = list["entities"].as_array().unwrap();
+    let dialled = records.iter().filter(|r| r["attempts"].as_i64() >= Some(1)).count();
+    assert!(dialled >= 2, "both agents' records dialled: {list}");
+    assert!(records.iter().all(|r| r["externalData"]["campaign"] == "Renewals"), "{list}");
+    // Stopping cancels the records still waiting for the pacer; the calls in progress go on.
+    let (code, _, stop) = http(&s, "POST", "/api/v2/campaigns/Renewals/stop", Some(&boss), None);
+    assert_eq!((code, stop["status"].as_str()), (200, Some("stopped")), "{stop} after {c}");
+    let (_, _, list) = http(&s, "GET", "/api/v2/callbacks?queueId=Renewals", Some(&boss), None);
+    let queued = list["entities"].as_array().unwrap().iter().filter(|r| r["status"] == "queued").count();
+    assert_eq!(queued, 0, "{list}");
+    drop(s);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -15,6 +15,7 @@ mod interpreter;
 mod live_line;
 pub mod lookup_table;
 mod overrides;
+pub mod predictive_pacer;
 mod realtime_dispatcher;
 mod runtime_trait;
 mod schedule;

@@ -486,6 +486,17 @@ pub fn dispatch_store<O: Observer + Clone + 'static>(
             let b: Rc<dyn super::Switchboard> = Rc::from(b as Box<dyn super::Switchboard>);
             *engine.callback_side.switchboard.borrow_mut() = Some(b);
         }
+        // Predictive campaigns of center.yaml are paced on this engine for as long as it runs.
+        for c in checked.project.center.iter().flat_map(|c| &c.campaigns) {
+            if c.mode == crate::model::DialMode::Predictive
+                && let Some(q) = engine.acd.borrow().queue_id(&c.queue)
+            {
+                let (engine, target) = (engine.clone(), c.max_abandon);
+                runtime.spawn(
+                    async move { super::predictive_pacer::pace(&engine, q, target, Micros::MAX).await },
+                );
+            }
+        }
         if shared {
             let wake = std::sync::Arc::new(tokio::sync::Notify::new());
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -13,9 +13,10 @@
 //! the campaign and the number, so a restarted server feeding the list again gets the same
 //! callbacks back, never a second dial.
 //!
-//! Live predictive pacing needs the answer-rate pacer on the dispatcher's engine, which only the
-//! simulator has so far: a predictive campaign is served progressively (one dial per free agent)
-//! and says so in its `pacing`.
+//! A predictive campaign keeps [`PREDICTIVE_AHEAD`] records waiting per free agent instead: the
+//! dispatcher's engine runs the same answer-rate pacer as the simulator
+//! ([`crate::runtime::predictive_pacer`]), which decides how many of them to dial ahead of the
+//! free agents while the measured abandonment stays under the campaign's target.
 
 use super::auth::{Role, Scope};
 use super::problem::Problem;
@@ -208,7 +209,7 @@ fn view(state: &ServiceState, r: &Run) -> CampaignView {
         DialMode::PushPreview => "one record per free agent, accepted or rejected by the agent".to_string(),
         DialMode::Progressive => "one dial per free agent".to_string(),
         DialMode::Predictive => format!(
-            "one dial per free agent (live predictive pacing is simulated only; the target is {}% abandoned)",
+            "dials ahead of the free agents at the observed answer rate, abandoned calls held under {}%",
             c.max_abandon * 100.0
         ),
     };
@@ -439,6 +440,10 @@ pub fn check_lists(
 }
 
 /// Agents of `queue` free for a record now.
+/// Records kept waiting per free agent of a predictive campaign: enough for the pacer to dial
+/// ahead at answer rates down to one in three (its dials never exceed what it may place).
+pub const PREDICTIVE_AHEAD: usize = 3;
+
 fn free_agents(state: &ServiceState, queue: &str) -> usize {
     let Some(center) = &state.center else { return 0 };
     let members = center.agents_of(queue);
@@ -536,7 +541,8 @@ async fn feed(state: &Arc<ServiceState>, name: &str) {
         }
     }
     let free = free_agents(state, &config.queue);
-    let mut wanted = free.saturating_sub(waiting);
+    let ahead = if config.mode == DialMode::Predictive { PREDICTIVE_AHEAD } else { 1 };
+    let mut wanted = (free * ahead).saturating_sub(waiting);
     let now = Utc::now();
     // The contacts to look at: those waiting for their hours first, then the list in order.
     while wanted > 0 {

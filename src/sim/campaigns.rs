@@ -30,12 +30,6 @@ use crate::time::{MICROS_PER_SEC, Micros};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// How often the predictive pacer looks, and over how long a past it measures abandonment.
-const PACER_TICK: Micros = 10 * MICROS_PER_SEC;
-const PACER_WINDOW_TICKS: usize = 90;
-/// Ticks between two changes of the plan.
-const COOLDOWN_TICKS: usize = 18;
-
 /// Sets each campaign's queue up for its mode; answers the queues, in the campaigns' order.
 pub fn configure(
     engine: &mut Engine<VirtualRuntime>,
@@ -158,74 +152,11 @@ pub fn start(
             let rt = engine.runtime().clone();
             rt.clone().spawn(async move {
                 rt.sleep_until(open).await;
-                pace(&engine, q, target, close).await;
+                crate::runtime::predictive_pacer::pace(&engine, q, target, close).await;
             });
         }
     }
     scheduled
-}
-
-/// The predictive pacer of one campaign until its hours close.
-async fn pace(engine: &Rc<Engine<VirtualRuntime>>, q: QueueId, target: f64, close: Micros) {
-    let rt = engine.runtime().clone();
-    // The target the dials are planned for: the campaign's, moved by what the last 15 minutes
-    // measured (abandonment the plan does not see — blended agents taken by inbound callers,
-    // offers declined — is paid for by planning tighter).
-    let mut planned = target / 4.0;
-    let mut cooldown = 0usize;
-    // (answered, abandoned) at each tick, the last PACER_WINDOW_TICKS of them.
-    let mut past: std::collections::VecDeque<(u64, u64)> = std::collections::VecDeque::new();
-    engine.callback_side.set_predictive(q, 0.3, planned);
-    while rt.now() < close {
-        rt.sleep(PACER_TICK).await;
-        let (answered, abandoned, dials) = {
-            let stats = engine.callback_side.stats.borrow();
-            stats.queue(q.index()).map_or((0, 0, 0), |d| (d.answered, d.abandoned, d.dials))
-        };
-        past.push_back((answered, abandoned));
-        if past.len() > PACER_WINDOW_TICKS {
-            past.pop_front();
-        }
-        let (a0, b0) = past.front().copied().unwrap_or((0, 0));
-        let (recent_answered, recent_abandoned) = (answered - a0, abandoned - b0);
-        let rate = if recent_answered == 0 { 0.0 } else { recent_abandoned as f64 / recent_answered as f64 };
-        // The answer rate so far (a guess of 30% until there are dials to learn from).
-        let answer_rate = if dials < 20 { 0.3 } else { answered as f64 / dials as f64 };
-        // Judged on enough answers only: tighter fast when abandonment nears the target, looser
-        // slowly when it is well under (overshooting costs abandoned customers). Below the
-        // progressive level (0) it dials for fewer agents than are free.
-        // Abandons are few and lumpy: a change waits for 3 minutes of calls after the last one,
-        // is judged on the last 15 minutes with enough answers, and never loosens while the day
-        // so far (what the target is measured on) is over it.
-        let day_rate = if answered == 0 { 0.0 } else { abandoned as f64 / answered as f64 };
-        cooldown = cooldown.saturating_sub(1);
-        let over = recent_answered >= 20 && rate > target;
-        let under = recent_answered >= 20 && rate < 0.5 * target && day_rate < target;
-        if cooldown == 0 && (over || under) {
-            cooldown = COOLDOWN_TICKS;
-            if over {
-                planned = if planned > target / 50.0 {
-                    planned * 0.6
-                } else if planned > 0.0 {
-                    0.0
-                } else {
-                    // Abandoned even at one dial per free agent (blended agents taken by
-                    // inbound callers mid-ring): dial for fewer agents than are free.
-                    (planned - 0.15).max(-0.75)
-                };
-            } else {
-                planned = if planned < 0.0 {
-                    (planned + 0.15).min(0.0)
-                } else if planned == 0.0 {
-                    target / 8.0
-                } else {
-                    (planned * 1.4).min(target)
-                };
-            }
-        }
-        engine.callback_side.set_predictive(q, answer_rate, planned);
-        engine.dispatch();
-    }
 }
 
 /// Each campaign's figures at the end of the run.
