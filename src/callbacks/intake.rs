@@ -107,7 +107,12 @@ pub fn schedule_request(
     };
     let scheduled = window.is_some();
     ScheduleRequest {
-        callback_type: CallbackType::for_request(scheduled, req.owner.is_some()),
+        callback_type: match CallbackType::for_request(scheduled, req.owner.is_some()) {
+            // Booked with a time for a campaign's contact (a "call me later" in the campaign's
+            // outbound flow): a campaign callback, for any agent of the campaign.
+            CallbackType::Scheduled if req.data.contains_key("campaign") => CallbackType::Campaign,
+            t => t,
+        },
         origin: req.origin.clone().into(),
         callback_number: Some(req.number.clone()),
         customer_name: Some(req.name.clone()),

@@ -1014,7 +1014,16 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                     },
                     mode: cb.mode.as_ref().map(|m| m.node),
                     owner: cb.owner.as_ref().map(|e| value(e).to_string()),
-                    data: cb.data.iter().map(|(k, v)| (k.name.clone(), value(v).to_string())).collect(),
+                    // A campaign call's "call me later" stays the campaign's: the outbound flow
+                    // serving a campaign record passes its campaign and contact on (the flow's own
+                    // `data` may still override them).
+                    data: (graph.kind() == crate::syntax::ast::FlowKind::Outbound)
+                        .then_some(&task.ctx.spec.data)
+                        .into_iter()
+                        .flat_map(|d| d.iter().filter(|(k, _)| CAMPAIGN_KEYS.contains(&k.as_str())))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .chain(cb.data.iter().map(|(k, v)| (k.name.clone(), value(v).to_string())))
+                        .collect(),
                     // A time (`at`, `window`) makes it a scheduled callback that waits in the
                     // scheduler; only an untimed callback for the caller's own queue keeps the
                     // caller's place.
@@ -1460,6 +1469,9 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
 /// supervisor sees it, a restart keeps it. A callback that keeps the caller's place is stored with
 /// the caller's position key (enqueue time, priority), so it joins the queue where the caller
 /// was. `None`: the ledger keeps no callbacks.
+/// The data keys of a campaign record a callback booked by its outbound flow inherits.
+const CAMPAIGN_KEYS: [&str; 2] = ["campaign", "contactId"];
+
 fn hand_to_store<R: Runtime, C: Caller, O: Observer>(
     task: &mut CallTask<R, C, O>,
     engine: &Rc<Engine<R>>,

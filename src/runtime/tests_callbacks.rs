@@ -609,3 +609,75 @@ fn the_store_ledger_commits_each_move_and_a_retry_s_new_due_time() {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
+
+/// A customer's "call me later" in a campaign's outbound flow books a campaign callback in the
+/// store — for any agent of the campaign, with the record's campaign and contact — through the
+/// one create path.
+#[test]
+fn call_me_later_in_a_campaign_s_outbound_flow_books_a_campaign_callback() {
+    use crate::callbacks::ledger::StoreLedger;
+    use crate::callbacks::store::{CallbackStore, SqliteStore};
+    use crate::callbacks::{CallbackType, store::codec};
+    let path = std::env::temp_dir().join(format!("callwright-later-{}.db", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let epoch = chrono_tz::UTC.timestamp_opt(1_800_000_000, 0).unwrap();
+    let center = "queues:\n  Q:\n    ani: \"+31201234500\"\n    callback:\n      auto_answer: true\n      outbound_flow: Later\nagents:\n  - name: a0\n    queues: [Q]\n";
+    let flow = "inbound flow Main {\n  transfer to Q\n  disconnect\n}\n\noutbound flow Later {\n  play \"Shall we call you tomorrow?\"\n  create callback queue Q at Now + 1d\n  disconnect\n}\n";
+    let checked = Project::from_sources(
+        vec![("main.flow".into(), flow.to_string())],
+        Some(("center.yaml".into(), center.to_string())),
+    )
+    .check();
+    let errors: Vec<_> =
+        checked.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut store = SqliteStore::open(&path).unwrap();
+    let row = crate::callbacks::store::StoredCallback {
+        id: "cb-renewal".into(),
+        number: "+31612345678".into(),
+        queue: "Q".into(),
+        owner: None,
+        state: "SCHEDULED".into(),
+        due_at_utc: epoch.timestamp_micros(),
+        payload_json: "{}".into(),
+        attempts_made: 0,
+        idempotency_key: None,
+        updated_at: epoch.timestamp_micros(),
+    };
+    store.insert(&row).unwrap();
+    let ledger_path = path.clone();
+    let h = Harness::new(&checked, move |e| {
+        *e.callback_side.epoch.borrow_mut() = Some(epoch);
+        *e.callback_side.ledger.borrow_mut() =
+            Box::new(StoreLedger::new(SqliteStore::open(&ledger_path).unwrap(), epoch.timestamp_micros()));
+        e.callback_side.parties.borrow_mut().customer_script.extend([DialResult::Answered]);
+    });
+    h.callback("cb-renewal", "+31612345678", 0, |cb| {
+        cb.data = [("campaign", "Renewals"), ("contactId", "7"), ("note", "not inherited")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    });
+    h.rt.run_until(10 * M);
+    let booked: Vec<_> = store
+        .list(&crate::callbacks::store::ListFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.id != "cb-renewal")
+        .map(|row| codec::decode(&row).unwrap())
+        .collect();
+    assert_eq!(booked.len(), 1, "{booked:?}");
+    let later = &booked[0];
+    assert_eq!(later.callback_type, CallbackType::Campaign, "{later:?}");
+    assert_eq!(later.callback_number, "+31612345678");
+    assert_eq!(later.data.get("campaign").map(String::as_str), Some("Renewals"));
+    assert_eq!(later.data.get("contactId").map(String::as_str), Some("7"));
+    assert!(!later.data.contains_key("note"), "only the campaign and contact go with it: {later:?}");
+    assert_eq!(later.owner, None, "any agent of the campaign");
+    drop(store);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
