@@ -585,6 +585,8 @@ fn a_supervisor_starts_a_campaign_and_the_agent_previews_dials_and_reschedules_i
         case.as_str().unwrap().contains("+31687654321"),
         "the personal callback on the new number: {case}"
     );
+    // The offer shows the contact's earlier campaign call with its disposition.
+    agent.wait("document.getElementById('offer-history').textContent.includes('call_back_later')", 10);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -305,7 +305,8 @@ pub async fn list(
 }
 
 /// `GET /api/v2/contacts/{id}`: the contact with the history of its numbers' callbacks (those the
-/// caller may see), newest first.
+/// caller may see, and for an agent also the calls of the campaigns it works: the preview shows
+/// what the campaign already did with this contact), newest first.
 #[utoipa::path(get, path = "/api/v2/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
     responses((status = 200, body = ContactView), (status = 404)),
     security(("bearer" = [])))]
@@ -315,13 +316,20 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<ContactView>, Problem> {
     let caller = state.tokens.caller(&headers, Scope::Read)?;
+    let works: Vec<String> = match &caller.role {
+        super::auth::Role::Agent { agent } => {
+            state.campaigns.of_agent(&state, agent).into_iter().map(|c| c.name).collect()
+        }
+        _ => Vec::new(),
+    };
     let store = state.lock_store()?;
     let c = store.get_contact(&id).map_err(store_err)?.ok_or_else(|| no_contact(&id))?;
     let mut history = Vec::new();
     for n in &c.numbers {
         for row in store.by_number(&n.number).map_err(store_err)? {
             let Ok(cb) = decode(&row) else { continue };
-            if !ops::may_see(&caller.role, &cb) {
+            let of_my_campaign = cb.data.get("campaign").is_some_and(|name| works.contains(name));
+            if !ops::may_see(&caller.role, &cb) && !of_my_campaign {
                 continue;
             }
             history.push(HistoryItem {

@@ -65,8 +65,10 @@ async function refreshDesk() {
     $("offer-after").hidden = preview;
     if (o.campaign) A.records[o.callbackId] = { campaign: o.campaign, contactId: o.contactId };
     $("offer-numbers-line").hidden = !o.contactId;
-    if (o.contactId) contactOf(o.contactId).then((c) => {
+    if (!o.contactId) $("offer-history-box").hidden = true;
+    if (o.contactId) contactOf(o.contactId, true).then((c) => {
       $("offer-numbers").textContent = c ? c.numbers.map(numberText).join(", ") : "";
+      showHistory(c, o.callbackId);
     });
     A.countdown = Date.now() + o.secondsLeft * 1000;
     tick();
@@ -149,8 +151,10 @@ function showLogout(desk) {
   }
 }
 
-async function contactOf(id) {
-  if (!(id in A.contacts)) {
+// A contact read once and kept; `fresh` reads it again (a new offer wants the latest history and
+// numbers: the agent may have just added one or closed a call with a disposition).
+async function contactOf(id, fresh) {
+  if (fresh || !(id in A.contacts)) {
     try {
       A.contacts[id] = await CW.api("GET", "/api/v2/contacts/" + encodeURIComponent(id));
     } catch (e) {
@@ -161,7 +165,20 @@ async function contactOf(id) {
 }
 
 function numberText(n) {
-  return n.number + " (" + n.type + (n.hours ? ", " + n.hours : "") + ")";
+  return n.number + " (" + n.type + (n.callableHours ? ", " + n.callableHours : "") + ")";
+}
+
+// The contact's earlier callbacks and campaign calls, newest first, with how each ended and the
+// disposition an agent gave it (seed 002: the contact's history at the preview).
+function showHistory(contact, current) {
+  const items = ((contact && contact.history) || []).filter((h) => h.callbackId !== current).slice(0, 5);
+  $("offer-history").replaceChildren(...items.map((h) => {
+    const when = new Date(h.createdAt).toLocaleString();
+    const how = h.endReason ? h.status + ", " + h.endReason : h.status;
+    const disposition = h.disposition ? " — " + h.disposition + (h.dispositionNotes ? ": " + h.dispositionNotes : "") : "";
+    return CW.h("li", {}, when + " · " + h.number + " · " + how + disposition);
+  }));
+  $("offer-history-box").hidden = items.length === 0;
 }
 
 // The reschedule form of a campaign call: personal or campaign as the campaign allows, another of
