@@ -2,7 +2,8 @@
 # Side-by-side speed of the M/M/50 benchmark (ρ = 0.9): callwright, the bare floor
 # (examples/mmc_floor.rs) and SimPy (benches/simpy_mmc.py), in interleaved rounds so the shared
 # machine's noise falls on all three alike; then the cost per call as the center grows, 10 to
-# 10,000 agents at the same load, and 2 replications on 2 cores against one.
+# 10,000 agents at the same load, as the skills grow from 1 to 100 (benches/skills_scenario.py), and
+# 2 replications on 2 cores against one.
 #
 #   cargo build --release --examples && pip install simpy && bash benches/speed_ratio.sh [ROUNDS]
 #
@@ -49,4 +50,17 @@ for r in $(seq "$rounds"); do
   one=$( { time $cw "${mmc[@]}" --calls 500000 --replications 4 --threads 1 >/dev/null 2>&1; } 2>&1 )
   two=$( { time $cw "${mmc[@]}" --calls 500000 --replications 4 --threads 2 >/dev/null 2>&1; } 2>&1 )
   echo "  round $r: 1 thread $one s, 2 threads $two s: ×$(echo "$one / $two" | bc -l | cut -c1-4)"
+done
+
+echo
+echo "cost per call as the skills grow (100 agents with 3 skills each, rho = 0.9, 1M calls; min of $rounds rounds):"
+skills_dir=target/bench/skills
+for n in 1 10 30 100; do
+  python3 benches/skills_scenario.py "$n" "$skills_dir/$n"
+  best=0
+  for r in $(seq "$rounds"); do
+    c=$($cw simulate "$skills_dir/$n/scenario.yaml" 2>&1 >/dev/null | rate)
+    best=$(echo "if ($c > $best) $c else $best" | bc -l)
+  done
+  printf '  %6d skills: %10.0f calls/s  %6.3f µs per call\n' "$n" "$best" "$(echo "1000000 / $best" | bc -l)"
 done

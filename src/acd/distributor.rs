@@ -333,6 +333,7 @@ impl Acd {
         let c = &mut queue.classes[class as usize];
         c.live += 1;
         c.push(QueueItem { key, slot: id.slot, generation: id.generation }, &self.entries);
+        queue.mark(class);
         queue.waiting += 1;
         queue.order.insert(key, id.slot);
         refresh_ready(&mut self.ready, &mut self.queues, q);
@@ -600,6 +601,7 @@ impl Acd {
         let c = &mut queue.classes[class as usize];
         c.live += 1;
         c.push(QueueItem { key, slot: id.slot, generation: id.generation }, &self.entries);
+        queue.mark(class);
         queue.waiting += 1;
         queue.order.insert(key, id.slot);
         refresh_ready(&mut self.ready, &mut self.queues, q);
@@ -608,6 +610,37 @@ impl Acd {
 
     /// The best servable (queue, class head, agent) now, per the routing rules.
     fn select(&mut self) -> Option<(QueueId, u32, QueueItem, IdleItem)> {
+        let mut best: Option<(QueueId, u32, QueueItem, IdleItem)> = None;
+        for &q in &self.ready {
+            let queue = &mut self.queues[q.index()];
+            let mut i = 0;
+            while let Some(&class) = queue.candidates.get(i) {
+                let c = class as usize;
+                if queue.classes[c].live == 0 || !queue.servable(c, &self.agents) {
+                    queue.unmark(class);
+                    continue;
+                }
+                i += 1;
+                let Some(head) = queue.classes[c].head(&self.entries) else { continue };
+                if let Some((bq, _, b, _)) = &best
+                    && (b.key, *bq, b.slot) <= (head.key, q, head.slot)
+                {
+                    continue;
+                }
+                let (skills, owner) = (queue.classes[c].skills, queue.classes[c].owner);
+                if let Some(agent) = queue.agent_for(skills, owner, &self.agents) {
+                    best = Some((q, c as u32, head, agent));
+                }
+            }
+        }
+        debug_assert_eq!(best, self.select_by_scan(), "the candidate classes missed a servable one");
+        best
+    }
+
+    /// `select` by looking at every class of every ready queue: what the candidate lists must
+    /// agree with (checked in debug builds, so every test that routes checks it).
+    #[cfg(debug_assertions)]
+    fn select_by_scan(&mut self) -> Option<(QueueId, u32, QueueItem, IdleItem)> {
         let mut best: Option<(QueueId, u32, QueueItem, IdleItem)> = None;
         for &q in &self.ready {
             let queue = &mut self.queues[q.index()];

@@ -5,7 +5,7 @@ use super::entry::Entries;
 use super::ewt::HandleStats;
 use super::{AgentId, PositionKey, SkillSet};
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 /// Stale heap items tolerated beyond twice the live ones before a heap is compacted. Lazy
 /// deletion keeps removal O(1); this bound keeps memory and pops proportional to live items.
@@ -47,9 +47,47 @@ pub(crate) struct SkillClass {
     pub(crate) owner: Option<AgentId>,
     pub(crate) heap: BinaryHeap<QueueItem>,
     pub(crate) live: u32,
+    /// The queue's idle generation up to which no available agent could take these entries
+    /// ([`Queue::servable`]), or [`UNKNOWN`]. Whether a class can be served depends only on its
+    /// skills, its owner and the idle agents — not on which entry is at its head — so routing
+    /// skips a class found unservable until an agent becomes available, and then tests only the
+    /// agents that did: with a hundred skill classes, a release no longer scans every idle agent
+    /// for every class.
+    pub(crate) blocked_upto: u64,
+    /// Index in `Queue::candidates`, or `u32::MAX` when the class is not a candidate.
+    cand_pos: u32,
 }
 
+/// Stale idle items tolerated in a queue with skilled classes (see `push_idle`).
+const SKILLED_SLACK: usize = 4;
+
+/// Agents made available kept in `Queue::idle_log` before it starts again. Long, so classes
+/// rarely lose what they learnt; a class whose part of the log is longer than the idle heap scans
+/// the heap instead.
+const IDLE_LOG: usize = 1024;
+
+/// `SkillClass::blocked_upto` before the class was first found unservable.
+const UNKNOWN: u64 = u64::MAX;
+
 impl SkillClass {
+    fn new(skills: SkillSet, owner: Option<AgentId>) -> SkillClass {
+        SkillClass {
+            skills,
+            owner,
+            heap: BinaryHeap::new(),
+            live: 0,
+            blocked_upto: UNKNOWN,
+            cand_pos: u32::MAX,
+        }
+    }
+
+    /// Whether an available agent `i` may take this class's entries.
+    fn taken_by(&self, i: &IdleItem, agents: &[Agent]) -> bool {
+        self.owner.is_none_or(|o| o.0 == i.agent)
+            && i.is_live(agents)
+            && agents[i.agent as usize].skills.covers(self.skills)
+    }
+
     /// The first entry to serve, dropping stale items on the way.
     pub(crate) fn head(&mut self, entries: &Entries) -> Option<QueueItem> {
         while let Some(top) = self.heap.peek() {
@@ -69,16 +107,42 @@ impl SkillClass {
     }
 }
 
+fn mark(classes: &mut [SkillClass], candidates: &mut Vec<u32>, c: u32) {
+    let class = &mut classes[c as usize];
+    if class.cand_pos == u32::MAX {
+        class.cand_pos = candidates.len() as u32;
+        candidates.push(c);
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Queue {
     pub(crate) name: String,
     /// Skills the queue declares in `center.yaml`; kept for the interpreter, not applied here.
     pub(crate) default_skills: SkillSet,
     pub(crate) classes: Vec<SkillClass>,
+    /// The classes routing looks at: every class with waiting entries that an available agent may
+    /// be able to take. A class leaves when routing finds it empty or unservable, and comes back
+    /// when an entry joins it or an agent who can take it becomes available — so a queue with a
+    /// hundred skill classes, most waiting for a busy skill, routes in time proportional to the
+    /// few that might be served, not to all of them.
+    pub(crate) candidates: Vec<u32>,
+    /// Classes by (skills, owner), for `class_for`.
+    class_index: HashMap<(SkillSet, Option<AgentId>), u32>,
+    /// Unowned skilled classes by their lowest skill: an agent can take a class only if it has
+    /// that skill, so a newly available agent looks only under its own skills.
+    by_low_skill: Vec<Vec<u32>>,
+    /// Owned classes by owner.
+    by_owner: HashMap<u32, Vec<u32>>,
     pub(crate) waiting: usize,
     /// The waiting entries in serving order, for positions (`waiting` entries, always).
     pub(crate) order: super::waiting_order::WaitingOrder,
     pub(crate) idle: BinaryHeap<IdleItem>,
+    /// The agents made available since generation `idle_base`, in order (kept only once the queue
+    /// has a skilled or owned class): what a class found unservable must test again.
+    idle_log: Vec<IdleItem>,
+    /// The generation of `idle_log[0]`; the current one is `idle_base + idle_log.len()`.
+    idle_base: u64,
     pub(crate) available: u32,
     pub(crate) staffed: u32,
     /// Index in `Acd::ready`, or `u32::MAX` when the queue cannot route now.
@@ -92,15 +156,16 @@ impl Queue {
             name: name.to_string(),
             default_skills: SkillSet::EMPTY,
             // The unskilled class exists from the start so the common case finds it first.
-            classes: vec![SkillClass {
-                skills: SkillSet::EMPTY,
-                owner: None,
-                heap: BinaryHeap::new(),
-                live: 0,
-            }],
+            classes: vec![SkillClass::new(SkillSet::EMPTY, None)],
+            candidates: Vec::new(),
+            class_index: HashMap::from([((SkillSet::EMPTY, None), 0)]),
+            by_low_skill: Vec::new(),
+            by_owner: HashMap::new(),
             waiting: 0,
             order: Default::default(),
             idle: BinaryHeap::new(),
+            idle_log: Vec::new(),
+            idle_base: 0,
             available: 0,
             staffed: 0,
             ready_pos: u32::MAX,
@@ -109,12 +174,60 @@ impl Queue {
     }
 
     pub(crate) fn class_for(&mut self, skills: SkillSet, owner: Option<AgentId>) -> u32 {
-        match self.classes.iter().position(|c| c.skills == skills && c.owner == owner) {
-            Some(i) => i as u32,
-            None => {
-                self.classes.push(SkillClass { skills, owner, heap: BinaryHeap::new(), live: 0 });
-                (self.classes.len() - 1) as u32
+        if let Some(&c) = self.class_index.get(&(skills, owner)) {
+            return c;
+        }
+        let c = self.classes.len() as u32;
+        self.classes.push(SkillClass::new(skills, owner));
+        self.class_index.insert((skills, owner), c);
+        match (owner, skills.each().next()) {
+            (Some(o), _) => self.by_owner.entry(o.0).or_default().push(c),
+            (None, Some(low)) => {
+                if self.by_low_skill.len() <= low {
+                    self.by_low_skill.resize_with(low + 1, Vec::new);
+                }
+                self.by_low_skill[low].push(c);
             }
+            (None, None) => {}
+        }
+        c
+    }
+
+    /// Makes class `c` a candidate for routing (an entry joined it, or an agent who may take it
+    /// became available).
+    pub(crate) fn mark(&mut self, c: u32) {
+        mark(&mut self.classes, &mut self.candidates, c);
+    }
+
+    /// Takes class `c` out of the candidates (routing found it empty or unservable).
+    pub(crate) fn unmark(&mut self, c: u32) {
+        let pos = std::mem::replace(&mut self.classes[c as usize].cand_pos, u32::MAX);
+        if pos == u32::MAX {
+            return;
+        }
+        self.candidates.swap_remove(pos as usize);
+        if let Some(&moved) = self.candidates.get(pos as usize) {
+            self.classes[moved as usize].cand_pos = pos;
+        }
+    }
+
+    /// Marks the classes with waiting entries that the newly available `agent` can take.
+    fn mark_for(&mut self, agent: u32, agents: &[Agent]) {
+        let skills = agents[agent as usize].skills;
+        let (classes, candidates) = (&mut self.classes, &mut self.candidates);
+        let mut take = |c: u32| {
+            let class = &classes[c as usize];
+            if class.live > 0 && skills.covers(class.skills) {
+                mark(classes, candidates, c);
+            }
+        };
+        take(0);
+        for low in skills.each() {
+            let Some(list) = self.by_low_skill.get(low) else { break };
+            list.iter().for_each(|&c| take(c));
+        }
+        if let Some(list) = self.by_owner.get(&agent) {
+            list.iter().for_each(|&c| take(c));
         }
     }
 
@@ -164,9 +277,47 @@ impl Queue {
             .copied()
     }
 
+    /// Whether an available agent may take class `c`'s entries now. Exact, so routing picks the
+    /// same agent as a full scan would: a class is skipped only while no agent has become
+    /// available since it was found unservable, and then only those agents are tested.
+    pub(crate) fn servable(&mut self, c: usize, agents: &[Agent]) -> bool {
+        let class = &self.classes[c];
+        if class.owner.is_none() && class.skills.is_empty() {
+            return true;
+        }
+        let now = self.idle_base + self.idle_log.len() as u64;
+        let upto = class.blocked_upto;
+        if upto == now {
+            return false;
+        }
+        let since = upto.wrapping_sub(self.idle_base) as usize;
+        let maybe =
+            if upto != UNKNOWN && upto >= self.idle_base && self.idle_log.len() - since < self.idle.len() {
+                self.idle_log[since..].iter().any(|i| class.taken_by(i, agents))
+            } else {
+                self.idle.iter().any(|i| class.taken_by(i, agents))
+            };
+        if !maybe {
+            self.classes[c].blocked_upto = now;
+        }
+        maybe
+    }
+
     pub(crate) fn push_idle(&mut self, item: IdleItem, agents: &[Agent]) {
         self.idle.push(item);
-        if self.idle.len() > 2 * self.available as usize + STALE_SLACK {
+        self.mark_for(item.agent, agents);
+        if self.classes.len() > 1 {
+            // Compacting forgets what classes learnt: each tests every idle agent once again.
+            if self.idle_log.len() >= IDLE_LOG {
+                self.idle_base += self.idle_log.len() as u64;
+                self.idle_log.clear();
+            }
+            self.idle_log.push(item);
+        }
+        // Skilled routing scans the heap (`longest_idle_with`), so there stale items cost on
+        // every look and the heap is kept tighter.
+        let slack = if self.classes.len() > 1 { SKILLED_SLACK } else { STALE_SLACK };
+        if self.idle.len() > 2 * self.available as usize + slack {
             self.idle.retain(|i| i.is_live(agents));
         }
     }

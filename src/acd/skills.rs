@@ -56,6 +56,19 @@ impl SkillSet {
         SkillSet(words)
     }
 
+    /// The skills in the set, as bit numbers, lowest first.
+    pub(crate) fn each(self) -> impl Iterator<Item = usize> {
+        self.0.into_iter().enumerate().flat_map(|(i, mut w)| {
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let b = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    i * 64 + b
+                })
+            })
+        })
+    }
+
     /// The raw bits, for callers that hash or print sets.
     pub fn bits(self) -> [u64; WORDS] {
         self.0
