@@ -129,6 +129,17 @@ fn a_preview_campaign_is_started_worked_rescheduled_paused_and_stopped() {
     let d = wait_for(&s, desk, &sam, 5, |d| d["presence"] == "logged_out");
     assert_eq!(d["logoutRequested"], false, "{d}");
 
+    // The contact's history shows the call and its disposition to the campaign's agents (tess
+    // too, who did not make it), not to an agent outside the campaign.
+    let tess = token(&data, &["--role", "agent", "--agent", "tess"]);
+    let uma = token(&data, &["--role", "agent", "--agent", "uma"]);
+    let (_, _, c) = http(&s, "GET", &format!("/api/v2/contacts/{contact}"), Some(&tess), None);
+    let history = c["history"].as_array().unwrap();
+    let item = history.iter().find(|h| h["callbackId"] == first.as_str()).expect("tess sees the call");
+    assert_eq!(item["disposition"], "call_back_later", "{c}");
+    let (_, _, c) = http(&s, "GET", &format!("/api/v2/contacts/{contact}"), Some(&uma), None);
+    assert_eq!(c["history"], serde_json::json!([]), "uma is not in the campaign: {c}");
+
     // The supervisor pauses the campaign: sam, back, gets no new record — only the personal
     // callback, which comes back to sam.
     let (code, c) = {
@@ -147,7 +158,6 @@ fn a_preview_campaign_is_started_worked_rescheduled_paused_and_stopped() {
 
     // Resume with tess ready: a record is fed for her; stop cancels it while it waits or leaves
     // it to finish once she has it.
-    let tess = token(&data, &["--role", "agent", "--agent", "tess"]);
     let (code, _, c) = http(&s, "POST", "/api/v2/campaigns/Renewals/resume", Some(&boss), None);
     assert_eq!((code, c["status"].as_str()), (200, Some("running")), "{c}");
     presence(&s, "tess", &tess, "ready");
