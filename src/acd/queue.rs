@@ -4,8 +4,9 @@ use super::agent::{Agent, IdleItem};
 use super::entry::Entries;
 use super::ewt::HandleStats;
 use super::{AgentId, PositionKey, SkillSet};
+use crate::fast_hash::FastMap;
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// Stale heap items tolerated beyond twice the live ones before a heap is compacted. Lazy
 /// deletion keeps removal O(1); this bound keeps memory and pops proportional to live items.
@@ -57,6 +58,9 @@ pub(crate) struct SkillClass {
     /// Index in `Queue::candidates`, or `u32::MAX` when the class is not a candidate.
     cand_pos: u32,
 }
+
+/// Up to this many classes, `class_for` compares them in turn rather than hashing.
+const FEW_CLASSES: usize = 8;
 
 /// Stale idle items tolerated in a queue with skilled classes (see `push_idle`).
 const SKILLED_SLACK: usize = 4;
@@ -128,12 +132,12 @@ pub(crate) struct Queue {
     /// few that might be served, not to all of them.
     pub(crate) candidates: Vec<u32>,
     /// Classes by (skills, owner), for `class_for`.
-    class_index: HashMap<(SkillSet, Option<AgentId>), u32>,
+    class_index: FastMap<(SkillSet, Option<AgentId>), u32>,
     /// Unowned skilled classes by their lowest skill: an agent can take a class only if it has
     /// that skill, so a newly available agent looks only under its own skills.
     by_low_skill: Vec<Vec<u32>>,
     /// Owned classes by owner.
-    by_owner: HashMap<u32, Vec<u32>>,
+    by_owner: FastMap<u32, Vec<u32>>,
     pub(crate) waiting: usize,
     /// The waiting entries in serving order, for positions (`waiting` entries, always).
     pub(crate) order: super::waiting_order::WaitingOrder,
@@ -158,9 +162,9 @@ impl Queue {
             // The unskilled class exists from the start so the common case finds it first.
             classes: vec![SkillClass::new(SkillSet::EMPTY, None)],
             candidates: Vec::new(),
-            class_index: HashMap::from([((SkillSet::EMPTY, None), 0)]),
+            class_index: [((SkillSet::EMPTY, None), 0)].into_iter().collect(),
             by_low_skill: Vec::new(),
-            by_owner: HashMap::new(),
+            by_owner: FastMap::default(),
             waiting: 0,
             order: Default::default(),
             idle: BinaryHeap::new(),
@@ -174,7 +178,13 @@ impl Queue {
     }
 
     pub(crate) fn class_for(&mut self, skills: SkillSet, owner: Option<AgentId>) -> u32 {
-        if let Some(&c) = self.class_index.get(&(skills, owner)) {
+        // A few classes are compared directly (the usual case); the map serves the many.
+        let found = if self.classes.len() <= FEW_CLASSES {
+            self.classes.iter().position(|c| c.skills == skills && c.owner == owner).map(|c| c as u32)
+        } else {
+            self.class_index.get(&(skills, owner)).copied()
+        };
+        if let Some(c) = found {
             return c;
         }
         let c = self.classes.len() as u32;
@@ -222,6 +232,9 @@ impl Queue {
             }
         };
         take(0);
+        if self.by_low_skill.is_empty() && self.by_owner.is_empty() {
+            return; // the unskilled class alone: no index to look in
+        }
         for low in skills.each() {
             let Some(list) = self.by_low_skill.get(low) else { break };
             list.iter().for_each(|&c| take(c));

@@ -674,3 +674,92 @@ fn an_offered_callback_alerts_and_a_reject_keeps_its_place() {
     assert_eq!(acd.agent_state(agents[0]), AgentState::Busy);
     assert_eq!(acd.position(later), Some(1));
 }
+
+// ---- many skill classes ----
+
+/// One step of traffic over a queue with many skill classes and owned callbacks.
+#[derive(Debug, Clone)]
+enum ClassOp {
+    /// A call needing skills `a` and `b` (the same skill twice: one skill).
+    Call(u8, u8),
+    /// A callback owned by the agent, needing skill `a`.
+    Owned(u8, u8),
+    Route,
+    Release(u8),
+    Away(u8),
+    Back(u8),
+}
+
+fn class_op() -> impl Strategy<Value = ClassOp> {
+    prop_oneof![
+        4 => (0..12u8, 0..12u8).prop_map(|(a, b)| ClassOp::Call(a, b)),
+        1 => (0..6u8, 0..12u8).prop_map(|(o, a)| ClassOp::Owned(o, a)),
+        3 => Just(ClassOp::Route),
+        3 => (0..6u8).prop_map(ClassOp::Release),
+        1 => (0..6u8).prop_map(ClassOp::Away),
+        1 => (0..6u8).prop_map(ClassOp::Back),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+    /// Routing looks only at candidate classes (a class found unservable is skipped until an agent
+    /// who can take it becomes available). With up to 12 skills, pairs of them and owners — more
+    /// classes than `class_for` compares in turn — every `select` in this debug build is checked
+    /// against a scan of all classes, and at the end nothing servable is left waiting.
+    #[test]
+    fn routing_over_many_classes_matches_a_full_scan(ops in prop::collection::vec(class_op(), 1..300)) {
+        let mut acd = Acd::new();
+        let q = acd.add_queue("Q");
+        let names: Vec<String> = (0..12).map(|i| format!("s{i}")).collect();
+        let mut agents = Vec::new();
+        let mut held = Vec::new();
+        for i in 0..6usize {
+            let skills: Vec<String> = (0..4).map(|j| names[(i * 2 + j) % 12].clone()).collect();
+            held.push(acd.skill_set(&skills));
+            agents.push(acd.add_agent(AgentSpec { name: format!("a{i}"), skills, queues: vec![q], wrap_up: 0 }));
+        }
+        let mut waiting = Vec::new();
+        let mut now: Micros = 0;
+        for op in &ops {
+            now += 1;
+            match *op {
+                ClassOp::Call(a, b) => {
+                    let s = acd.skill_set(&[&names[a as usize], &names[b as usize]]);
+                    waiting.push((acd.enqueue(q, 0, s, now), s, None));
+                }
+                ClassOp::Owned(o, a) => {
+                    let s = acd.skill_set(&[&names[a as usize]]);
+                    let key = acd.fresh_key(0, now);
+                    let owner = Some(agents[o as usize]);
+                    let routing = CallbackRouting { owner, offer: false };
+                    waiting.push((acd.enqueue_callback(q, key, s, routing, now), s, owner));
+                }
+                ClassOp::Route => while acd.route(now).is_some() {},
+                ClassOp::Release(a) => {
+                    if acd.agent_on_call(agents[a as usize]) {
+                        acd.release(agents[a as usize], now);
+                    }
+                }
+                ClassOp::Away(a) => {
+                    let _ = acd.set_state(agents[a as usize], AgentState::NotAvailable, now);
+                }
+                ClassOp::Back(a) => {
+                    if !acd.agent_on_call(agents[a as usize]) {
+                        let _ = acd.set_state(agents[a as usize], AgentState::Available, now);
+                    }
+                }
+            }
+        }
+        while acd.route(now).is_some() {}
+        for (e, s, owner) in waiting {
+            if acd.key(e).is_none() {
+                continue;
+            }
+            let can = agents.iter().zip(&held).any(|(&a, have)| {
+                acd.agent_state(a) == AgentState::Available && owner.is_none_or(|o| o == a) && have.covers(s)
+            });
+            prop_assert!(!can, "entry {e:?} still waits though an available agent can take it");
+        }
+    }
+}
