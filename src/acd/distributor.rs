@@ -79,6 +79,31 @@ pub struct Acd {
     next_seq: u64,
 }
 
+/// A routing choice: the queue, the class, its head entry and the agent.
+type Pick = (QueueId, u32, QueueItem, IdleItem);
+
+/// Class `c` of queue `q` against the best choice so far: taken when its head comes first and
+/// an agent may take it.
+fn consider(
+    best: &mut Option<Pick>,
+    q: QueueId,
+    queue: &mut Queue,
+    c: usize,
+    entries: &Entries,
+    agents: &[Agent],
+) {
+    let Some(head) = queue.classes[c].head(entries) else { return };
+    if let Some((bq, _, b, _)) = best
+        && (b.key, *bq, b.slot) <= (head.key, q, head.slot)
+    {
+        return;
+    }
+    let (skills, owner) = (queue.classes[c].skills, queue.classes[c].owner);
+    if let Some(agent) = queue.agent_for(skills, owner, agents) {
+        *best = Some((q, c as u32, head, agent));
+    }
+}
+
 /// Adds or drops `q` from the ready list after its counters changed. O(1): swap-remove with
 /// back-pointers; the list's order does not matter because selection compares keys.
 #[inline]
@@ -609,8 +634,8 @@ impl Acd {
     }
 
     /// The best servable (queue, class head, agent) now, per the routing rules.
-    fn select(&mut self) -> Option<(QueueId, u32, QueueItem, IdleItem)> {
-        let mut best: Option<(QueueId, u32, QueueItem, IdleItem)> = None;
+    fn select(&mut self) -> Option<Pick> {
+        let mut best: Option<Pick> = None;
         for &q in &self.ready {
             let queue = &mut self.queues[q.index()];
             let mut i = 0;
@@ -621,16 +646,7 @@ impl Acd {
                     continue;
                 }
                 i += 1;
-                let Some(head) = queue.classes[c].head(&self.entries) else { continue };
-                if let Some((bq, _, b, _)) = &best
-                    && (b.key, *bq, b.slot) <= (head.key, q, head.slot)
-                {
-                    continue;
-                }
-                let (skills, owner) = (queue.classes[c].skills, queue.classes[c].owner);
-                if let Some(agent) = queue.agent_for(skills, owner, &self.agents) {
-                    best = Some((q, c as u32, head, agent));
-                }
+                consider(&mut best, q, queue, c, &self.entries, &self.agents);
             }
         }
         #[cfg(debug_assertions)]
@@ -641,23 +657,13 @@ impl Acd {
     /// `select` by looking at every class of every ready queue: what the candidate lists must
     /// agree with (checked in debug builds, so every test that routes checks it).
     #[cfg(debug_assertions)]
-    fn select_by_scan(&mut self) -> Option<(QueueId, u32, QueueItem, IdleItem)> {
-        let mut best: Option<(QueueId, u32, QueueItem, IdleItem)> = None;
+    fn select_by_scan(&mut self) -> Option<Pick> {
+        let mut best: Option<Pick> = None;
         for &q in &self.ready {
             let queue = &mut self.queues[q.index()];
             for c in 0..queue.classes.len() {
-                if queue.classes[c].live == 0 {
-                    continue;
-                }
-                let Some(head) = queue.classes[c].head(&self.entries) else { continue };
-                if let Some((bq, _, b, _)) = &best
-                    && (b.key, *bq, b.slot) <= (head.key, q, head.slot)
-                {
-                    continue;
-                }
-                let (skills, owner) = (queue.classes[c].skills, queue.classes[c].owner);
-                if let Some(agent) = queue.agent_for(skills, owner, &self.agents) {
-                    best = Some((q, c as u32, head, agent));
+                if queue.classes[c].live > 0 {
+                    consider(&mut best, q, queue, c, &self.entries, &self.agents);
                 }
             }
         }

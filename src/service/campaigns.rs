@@ -480,7 +480,9 @@ fn turn(config: &CampaignConfig, contact: &Contact, now: DateTime<Utc>) -> Turn 
         return Turn::Later;
     }
     // A window at least the rules' shortest (30 minutes) and at most their longest (8 hours).
-    let end = to.min(start + chrono::Duration::hours(8));
+    // `NaiveTime` addition wraps at midnight: eight hours past 16:00 is the calling hours' end.
+    let (eight_later, wrapped) = start.overflowing_add_signed(chrono::Duration::hours(8));
+    let end = if wrapped == 0 { to.min(eight_later) } else { to };
     if end - start < chrono::Duration::minutes(30) || end < start {
         return Turn::Later;
     }
@@ -813,4 +815,52 @@ pub async fn reschedule(
 pub fn local_in(zone: &str, at: DateTime<Utc>) -> Option<chrono::NaiveDateTime> {
     let tz: chrono_tz::Tz = zone.parse().ok()?;
     Some(tz.from_utc_datetime(&at.naive_utc()).naive_local())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::callbacks::contact::{ContactNumber, NumberType};
+    use chrono::TimeZone;
+
+    fn config() -> CampaignConfig {
+        let text = "queues:\n  Renewals: {}\ncampaigns:\n  Renewals:\n    queue: Renewals\n    contacts: x.csv\n    hours: 06:00-20:00\n";
+        let (center, diags) = crate::model::center::load_center(crate::source::FileId(0), text);
+        assert!(diags.is_empty(), "{diags:?}");
+        center.unwrap().campaigns.remove(0)
+    }
+
+    fn contact() -> Contact {
+        let number = ContactNumber { number: "+31612345678".into(), kind: NumberType::Mobile, hours: None };
+        let at = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        Contact {
+            id: "1".into(),
+            name: "Ada".into(),
+            timezone: Some("Europe/Amsterdam".into()),
+            numbers: vec![number],
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    /// The window ends at the calling hours' end, also when eight hours from now would pass
+    /// midnight (a contact reached at 16:00 or later used to wait for tomorrow).
+    #[test]
+    fn a_contact_is_fed_until_the_end_of_the_calling_hours_at_any_hour() {
+        let (config, contact) = (config(), contact());
+        for (utc_hour, fed) in [(7, true), (14, true), (15, true), (18, true), (19, false), (4, false)] {
+            // Amsterdam is UTC+1 in December.
+            let now = Utc.with_ymd_and_hms(2026, 12, 1, utc_hour, 10, 0).unwrap();
+            match turn(&config, &contact, now) {
+                Turn::Feed(r) => {
+                    assert!(fed, "{utc_hour}:10 UTC is outside 06:00-20:00 Amsterdam");
+                    let end = r.window_end.unwrap();
+                    let eight = r.window_start.unwrap() + chrono::Duration::hours(8);
+                    assert!(end == NaiveTime::from_hms_opt(20, 0, 0).unwrap() || end == eight, "{end}");
+                }
+                Turn::Later => assert!(!fed, "{utc_hour}:10 UTC is within the calling hours"),
+                Turn::Skip(why) => panic!("{why}"),
+            }
+        }
+    }
 }
