@@ -82,15 +82,15 @@ pub struct Acd {
 /// A routing choice: the queue, the class, its head entry and the agent.
 type Pick = (QueueId, u32, QueueItem, IdleItem);
 
-/// Class `c` of queue `q` against the best choice so far: taken when its head comes first and
-/// an agent may take it.
+/// Class `c` of queue `q`, which `agent` may take, against the best choice so far: taken when
+/// its head comes first.
 fn consider(
     best: &mut Option<Pick>,
     q: QueueId,
     queue: &mut Queue,
     c: usize,
+    agent: IdleItem,
     entries: &Entries,
-    agents: &[Agent],
 ) {
     let Some(head) = queue.classes[c].head(entries) else { return };
     if let Some((bq, _, b, _)) = best
@@ -98,10 +98,7 @@ fn consider(
     {
         return;
     }
-    let (skills, owner) = (queue.classes[c].skills, queue.classes[c].owner);
-    if let Some(agent) = queue.agent_for(skills, owner, agents) {
-        *best = Some((q, c as u32, head, agent));
-    }
+    *best = Some((q, c as u32, head, agent));
 }
 
 /// Adds or drops `q` from the ready list after its counters changed. O(1): swap-remove with
@@ -641,12 +638,13 @@ impl Acd {
             let mut i = 0;
             while let Some(&class) = queue.candidates.get(i) {
                 let c = class as usize;
-                if queue.classes[c].live == 0 || !queue.servable(c, &self.agents) {
+                let agent = if queue.classes[c].live == 0 { None } else { queue.taker(c, &self.agents) };
+                let Some(agent) = agent else {
                     queue.unmark(class);
                     continue;
-                }
+                };
                 i += 1;
-                consider(&mut best, q, queue, c, &self.entries, &self.agents);
+                consider(&mut best, q, queue, c, agent, &self.entries);
             }
         }
         #[cfg(debug_assertions)]
@@ -662,8 +660,11 @@ impl Acd {
         for &q in &self.ready {
             let queue = &mut self.queues[q.index()];
             for c in 0..queue.classes.len() {
-                if queue.classes[c].live > 0 {
-                    consider(&mut best, q, queue, c, &self.entries, &self.agents);
+                let (skills, owner) = (queue.classes[c].skills, queue.classes[c].owner);
+                if queue.classes[c].live > 0
+                    && let Some(agent) = queue.agent_for(skills, owner, &self.agents)
+                {
+                    consider(&mut best, q, queue, c, agent, &self.entries);
                 }
             }
         }

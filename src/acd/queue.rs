@@ -48,13 +48,11 @@ pub(crate) struct SkillClass {
     pub(crate) owner: Option<AgentId>,
     pub(crate) heap: BinaryHeap<QueueItem>,
     pub(crate) live: u32,
-    /// The queue's idle generation up to which no available agent could take these entries
-    /// ([`Queue::servable`]), or [`UNKNOWN`]. Whether a class can be served depends only on its
-    /// skills, its owner and the idle agents — not on which entry is at its head — so routing
-    /// skips a class found unservable until an agent becomes available, and then tests only the
-    /// agents that did: with a hundred skill classes, a release no longer scans every idle agent
-    /// for every class.
-    pub(crate) blocked_upto: u64,
+    /// No available agent can take these entries ([`Queue::servable`] found none). Whether a
+    /// class can be served depends only on its skills, its owner and the idle agents — not on
+    /// which entry is at its head — so it stays blocked until an agent who can take it becomes
+    /// available (`Queue::mark_for` clears it): agents leaving never unblock a class.
+    blocked: bool,
     /// Index in `Queue::candidates`, or `u32::MAX` when the class is not a candidate.
     cand_pos: u32,
 }
@@ -65,31 +63,9 @@ const FEW_CLASSES: usize = 8;
 /// Stale idle items tolerated in a queue with skilled classes (see `push_idle`).
 const SKILLED_SLACK: usize = 4;
 
-/// Agents made available kept in `Queue::idle_log` before it starts again. Long, so classes
-/// rarely lose what they learnt; a class whose part of the log is longer than the idle heap scans
-/// the heap instead.
-const IDLE_LOG: usize = 1024;
-
-/// `SkillClass::blocked_upto` before the class was first found unservable.
-const UNKNOWN: u64 = u64::MAX;
-
 impl SkillClass {
     fn new(skills: SkillSet, owner: Option<AgentId>) -> SkillClass {
-        SkillClass {
-            skills,
-            owner,
-            heap: BinaryHeap::new(),
-            live: 0,
-            blocked_upto: UNKNOWN,
-            cand_pos: u32::MAX,
-        }
-    }
-
-    /// Whether an available agent `i` may take this class's entries.
-    fn taken_by(&self, i: &IdleItem, agents: &[Agent]) -> bool {
-        self.owner.is_none_or(|o| o.0 == i.agent)
-            && i.is_live(agents)
-            && agents[i.agent as usize].skills.covers(self.skills)
+        SkillClass { skills, owner, heap: BinaryHeap::new(), live: 0, blocked: false, cand_pos: u32::MAX }
     }
 
     /// The first entry to serve, dropping stale items on the way.
@@ -142,11 +118,6 @@ pub(crate) struct Queue {
     /// The waiting entries in serving order, for positions (`waiting` entries, always).
     pub(crate) order: super::waiting_order::WaitingOrder,
     pub(crate) idle: BinaryHeap<IdleItem>,
-    /// The agents made available since generation `idle_base`, in order (kept only once the queue
-    /// has a skilled or owned class): what a class found unservable must test again.
-    idle_log: Vec<IdleItem>,
-    /// The generation of `idle_log[0]`; the current one is `idle_base + idle_log.len()`.
-    idle_base: u64,
     pub(crate) available: u32,
     pub(crate) staffed: u32,
     /// Index in `Acd::ready`, or `u32::MAX` when the queue cannot route now.
@@ -168,8 +139,6 @@ impl Queue {
             waiting: 0,
             order: Default::default(),
             idle: BinaryHeap::new(),
-            idle_log: Vec::new(),
-            idle_base: 0,
             available: 0,
             staffed: 0,
             ready_pos: u32::MAX,
@@ -203,10 +172,11 @@ impl Queue {
         c
     }
 
-    /// Makes class `c` a candidate for routing (an entry joined it, or an agent who may take it
-    /// became available).
+    /// An entry joined class `c`: a candidate for routing unless no available agent can take it.
     pub(crate) fn mark(&mut self, c: u32) {
-        mark(&mut self.classes, &mut self.candidates, c);
+        if !self.classes[c as usize].blocked {
+            mark(&mut self.classes, &mut self.candidates, c);
+        }
     }
 
     /// Takes class `c` out of the candidates (routing found it empty or unservable).
@@ -221,14 +191,18 @@ impl Queue {
         }
     }
 
-    /// Marks the classes with waiting entries that the newly available `agent` can take.
+    /// Unblocks the classes the newly available `agent` can take, and makes those with waiting
+    /// entries candidates.
     fn mark_for(&mut self, agent: u32, agents: &[Agent]) {
         let skills = agents[agent as usize].skills;
         let (classes, candidates) = (&mut self.classes, &mut self.candidates);
         let mut take = |c: u32| {
-            let class = &classes[c as usize];
-            if class.live > 0 && skills.covers(class.skills) {
-                mark(classes, candidates, c);
+            let class = &mut classes[c as usize];
+            if skills.covers(class.skills) {
+                class.blocked = false;
+                if class.live > 0 {
+                    mark(classes, candidates, c);
+                }
             }
         };
         take(0);
@@ -290,43 +264,21 @@ impl Queue {
             .copied()
     }
 
-    /// Whether an available agent may take class `c`'s entries now. Exact, so routing picks the
-    /// same agent as a full scan would: a class is skipped only while no agent has become
-    /// available since it was found unservable, and then only those agents are tested.
-    pub(crate) fn servable(&mut self, c: usize, agents: &[Agent]) -> bool {
+    /// The agent for class `c` now ([`Queue::agent_for`]); when there is none, the class is
+    /// blocked until an agent who can take it becomes available.
+    pub(crate) fn taker(&mut self, c: usize, agents: &[Agent]) -> Option<IdleItem> {
         let class = &self.classes[c];
-        if class.owner.is_none() && class.skills.is_empty() {
-            return true;
+        if class.blocked {
+            return None;
         }
-        let now = self.idle_base + self.idle_log.len() as u64;
-        let upto = class.blocked_upto;
-        if upto == now {
-            return false;
-        }
-        let since = upto.wrapping_sub(self.idle_base) as usize;
-        let maybe =
-            if upto != UNKNOWN && upto >= self.idle_base && self.idle_log.len() - since < self.idle.len() {
-                self.idle_log[since..].iter().any(|i| class.taken_by(i, agents))
-            } else {
-                self.idle.iter().any(|i| class.taken_by(i, agents))
-            };
-        if !maybe {
-            self.classes[c].blocked_upto = now;
-        }
-        maybe
+        let agent = self.agent_for(class.skills, class.owner, agents);
+        self.classes[c].blocked = agent.is_none();
+        agent
     }
 
     pub(crate) fn push_idle(&mut self, item: IdleItem, agents: &[Agent]) {
         self.idle.push(item);
         self.mark_for(item.agent, agents);
-        if self.classes.len() > 1 {
-            // Compacting forgets what classes learnt: each tests every idle agent once again.
-            if self.idle_log.len() >= IDLE_LOG {
-                self.idle_base += self.idle_log.len() as u64;
-                self.idle_log.clear();
-            }
-            self.idle_log.push(item);
-        }
         // Skilled routing scans the heap (`longest_idle_with`), so there stale items cost on
         // every look and the heap is kept tighter.
         let slack = if self.classes.len() > 1 { SKILLED_SLACK } else { STALE_SLACK };

@@ -66,7 +66,8 @@ async function refreshDesk() {
     if (o.campaign) A.records[o.callbackId] = { campaign: o.campaign, contactId: o.contactId };
     $("offer-numbers-line").hidden = !o.contactId;
     if (!o.contactId) $("offer-history-box").hidden = true;
-    if (o.contactId) contactOf(o.contactId, true).then((c) => {
+    // Read once per offer (fresh: its history and numbers may have changed since the last one).
+    if (o.contactId && hadOffer !== o.callbackId) contactOf(o.contactId, true).then((c) => {
       $("offer-numbers").textContent = c ? c.numbers.map(numberText).join(", ") : "";
       showHistory(c, o.callbackId);
     });
