@@ -11,6 +11,7 @@ use crate::runtime::{
 };
 use crate::time::Micros;
 use chrono::TimeZone;
+use futures_util::FutureExt;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -216,7 +217,7 @@ pub fn simulate(
                 rt.sleep_until(at).await;
                 let id = generated.get() + 1;
                 generated.set(id);
-                calls.spawn(id, synthetic_ani(id), 0);
+                calls.spawn(id, id, 0);
             }
             arrivals_ended.set(Some(rt.now()));
         });
@@ -356,16 +357,16 @@ struct Calls {
 }
 
 impl Calls {
-    /// Places call `id` from `ani` now; `attempt` is 0 for a first call, then 1, 2, ... for the
-    /// caller's retrials after abandoning.
-    fn spawn(self: &Rc<Self>, id: u64, ani: String, attempt: u32) {
+    /// Places call `id` now from caller `caller` (whose number is `synthetic_ani(caller)`);
+    /// `attempt` is 0 for a first call, then 1, 2, ... for the caller's retrials after abandoning.
+    fn spawn(self: &Rc<Self>, id: u64, caller: u64, attempt: u32) {
         let rt = &self.rt;
         let now = rt.now();
         let arrival_interval = self.traffic.interval_of(now);
         self.metrics.borrow_mut().record_offered(None, arrival_interval);
         let spec = CallSpec {
             id,
-            ani: ani.clone(),
+            ani: synthetic_ani(caller),
             dnis: self.dnis.clone(),
             caller_name: String::new(),
             start: self.start,
@@ -381,41 +382,53 @@ impl Calls {
             }
             _ => model.handle_time.sample(&mut u),
         };
+        // Built in its box, not moved into one: the context is a call's bulk.
+        let ctx = Box::write(Box::new_uninit(), CallContext::new(spec, now));
         let task = CallTask {
             engine: self.engine.clone(),
-            ctx: Box::new(CallContext::new(spec, now)),
+            ctx,
             caller: ScenarioCaller { model: model.clone() },
             plan: CallPlan { patience, handle, hang_up: None },
             obs: NoTrace,
         };
         let calls = self.clone();
-        rt.spawn(async move {
-            let outcome = run_call(task, calls.graph.clone()).await;
-            {
-                let mut m = calls.metrics.borrow_mut();
-                if let CallOutcome::Answered { queue, waited, .. } = &outcome {
-                    m.record_answered_call(queue, arrival_interval, *waited, handle);
-                    calls.answered_talk.set(calls.answered_talk.get() + handle);
-                } else {
-                    record(&mut m, &outcome, arrival_interval);
+        // The call's future, then what its outcome leads to, as one combinator rather than an
+        // `async` block that awaits the call: a block keeps what it captured (the task) beside
+        // the call's future that it was moved into, and the extra bytes pushed the per-call
+        // allocation past the allocator's small-object size (README, "Speed").
+        let graph = self.graph.clone();
+        rt.spawn_with(move || {
+            run_call(task, graph).then(move |outcome| {
+                {
+                    let mut m = calls.metrics.borrow_mut();
+                    if let CallOutcome::Answered { queue, waited, .. } = &outcome {
+                        m.record_answered_call(queue, arrival_interval, *waited, handle);
+                        calls.answered_talk.set(calls.answered_talk.get() + handle);
+                    } else {
+                        record(&mut m, &outcome, arrival_interval);
+                    }
                 }
-            }
-            let abandoned = matches!(
-                outcome,
-                CallOutcome::Abandoned { .. } | CallOutcome::Disconnected { queued: Some(_), .. }
-            );
-            if abandoned
-                && let Some(r) = &calls.model.retrial
-                && attempt < r.max
-                && calls.rt.uniform() < r.probability
-            {
-                let delay = r.after.sample(&mut || calls.rt.uniform());
-                calls.rt.sleep_until(calls.rt.now() + delay).await;
-                let id = calls.next_retrial_id.get();
-                calls.next_retrial_id.set(id + 1);
-                calls.retrials.set(calls.retrials.get() + 1);
-                calls.spawn(id, ani, attempt + 1);
-            }
+                let abandoned = matches!(
+                    outcome,
+                    CallOutcome::Abandoned { .. } | CallOutcome::Disconnected { queued: Some(_), .. }
+                );
+                // Drawn now, in the same order as always, so a seed keeps its run.
+                let retry = match &calls.model.retrial {
+                    Some(r) if abandoned && attempt < r.max && calls.rt.uniform() < r.probability => {
+                        Some(r.after.sample(&mut || calls.rt.uniform()))
+                    }
+                    _ => None,
+                };
+                async move {
+                    if let Some(delay) = retry {
+                        calls.rt.sleep_until(calls.rt.now() + delay).await;
+                        let id = calls.next_retrial_id.get();
+                        calls.next_retrial_id.set(id + 1);
+                        calls.retrials.set(calls.retrials.get() + 1);
+                        calls.spawn(id, caller, attempt + 1);
+                    }
+                }
+            })
         });
     }
 }
