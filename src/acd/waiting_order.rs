@@ -18,12 +18,22 @@ pub(crate) struct WaitingOrder {
 
 impl WaitingOrder {
     pub(crate) fn insert(&mut self, key: PositionKey, slot: u32) {
+        // A new arrival usually comes last: no search.
+        if self.items.back().is_none_or(|last| *last < (key, slot)) {
+            self.items.push_back((key, slot));
+            return;
+        }
         let at = self.items.partition_point(|i| *i < (key, slot));
         self.items.insert(at, (key, slot));
     }
 
     /// Takes the entry out; nothing happens if it is not there.
     pub(crate) fn remove(&mut self, key: PositionKey, slot: u32) {
+        // Service usually takes the first: no search.
+        if self.items.front() == Some(&(key, slot)) {
+            self.items.pop_front();
+            return;
+        }
         if let Ok(at) = self.items.binary_search(&(key, slot)) {
             self.items.remove(at);
         }
@@ -36,5 +46,55 @@ impl WaitingOrder {
 
     pub(crate) fn len(&self) -> usize {
         self.items.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PositionKey, WaitingOrder};
+
+    /// Arrivals at the back, service from the front and abandonments from the middle, mixed with
+    /// priorities and keys taken over from earlier: the order answers every position as a sorted
+    /// list of everything waiting does (the fast paths for back and front change nothing).
+    #[test]
+    fn positions_match_a_sorted_list() {
+        let mut order = WaitingOrder::default();
+        let mut reference: Vec<(PositionKey, u32)> = Vec::new();
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for seq in 0..5_000u64 {
+            match next(10) {
+                // Mostly fresh arrivals, now and then a high priority or an old key.
+                0..=4 => {
+                    let priority = if next(8) == 0 { 5 } else { 0 };
+                    let enqueued_at = if next(8) == 0 { next(seq + 1) as i64 } else { seq as i64 };
+                    let key = PositionKey { priority, enqueued_at, seq };
+                    let slot = seq as u32;
+                    order.insert(key, slot);
+                    reference.push((key, slot));
+                    reference.sort();
+                }
+                5..=7 if !reference.is_empty() => {
+                    let (key, slot) = reference.remove(0);
+                    order.remove(key, slot);
+                }
+                _ if !reference.is_empty() => {
+                    let i = next(reference.len() as u64) as usize;
+                    let (key, slot) = reference.remove(i);
+                    order.remove(key, slot);
+                }
+                _ => {}
+            }
+            assert_eq!(order.len(), reference.len());
+            if let Some(&(key, slot)) = reference.get(next(reference.len() as u64 + 1) as usize) {
+                let ahead = reference.iter().take_while(|i| **i < (key, slot)).count();
+                assert_eq!(order.ahead_of(key, slot), ahead);
+            }
+        }
     }
 }
