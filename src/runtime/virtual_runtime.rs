@@ -394,8 +394,7 @@ impl Runtime for VirtualRuntime {
     }
 
     fn spawn(&self, task: impl Future<Output = ()> + 'static) {
-        self.inner.live.set(self.inner.live.get() + 1);
-        self.inner.spawned.borrow_mut().push_back(Box::pin(task));
+        self.spawn_with(|| task);
     }
 
     fn uniform(&self) -> f64 {
