@@ -1,6 +1,6 @@
 //! Shared state of a run: the compiled flows, schedules, the ACD, and who waits for what.
 
-use super::EngineCallbacks;
+use super::{AgentName, EngineCallbacks};
 use super::caller::Caller;
 use super::eval::World;
 use super::overrides::{Overrides, ScheduleState};
@@ -66,7 +66,8 @@ pub struct Engine<R: Runtime> {
     /// occupancy overall and per agent group.
     talk: RefCell<super::agent_talk::AgentTalk>,
     queue_names: Vec<Rc<str>>,
-    agent_names: Vec<Rc<str>>,
+    /// One shared table: outcomes point into it (see [`AgentName`]).
+    agent_names: Rc<[Box<str>]>,
     /// Handle time for callbacks served in this run (agent talk time), drawn per callback.
     pub(crate) callback_handle: Box<dyn Fn(&R) -> Micros>,
     /// Queue callback settings, the scheduler, pacing, the people model, the ledger, figures.
@@ -100,7 +101,7 @@ impl<R: Runtime> Engine<R> {
         let queue_names =
             (0..acd.queue_count()).map(|i| Rc::from(acd.queue_name(QueueId(i as u32)))).collect();
         let agent_names =
-            (0..acd.agent_count()).map(|i| Rc::from(acd.agent_name(AgentId(i as u32)))).collect();
+            (0..acd.agent_count()).map(|i| Box::from(acd.agent_name(AgentId(i as u32)))).collect();
         let callback_side = EngineCallbacks::new(&acd, project.project.center.as_ref());
         let callback_offers =
             project.graphs.iter().map(|g| (g.name().to_string(), callback_offers(g))).collect();
@@ -332,11 +333,9 @@ impl<R: Runtime> Engine<R> {
     }
 
     /// Agent names, shared rather than copied into every outcome.
-    pub fn agent_name(&self, agent: AgentId) -> Rc<str> {
-        self.agent_names
-            .get(agent.index())
-            .cloned()
-            .unwrap_or_else(|| Rc::from(self.acd.borrow().agent_name(agent)))
+    pub fn agent_name(&self, agent: AgentId) -> AgentName {
+        AgentName::listed(&self.agent_names, agent.index())
+            .unwrap_or_else(|| AgentName::own(self.acd.borrow().agent_name(agent)))
     }
 
     /// The queue's name, shared.

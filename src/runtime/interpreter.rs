@@ -3,6 +3,7 @@
 //! Everything that takes time (a prompt, a key press, a hold, an agent) is awaited through the
 //! [`Runtime`], so the same code runs on the exact virtual clock and on tokio.
 
+use super::AgentName;
 use super::caller::{Caller, Keys, Prompt};
 use super::engine::{CallTask, Engine};
 use super::eval::{World, eval, with_dotted};
@@ -23,7 +24,7 @@ use std::rc::Rc;
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallOutcome {
     /// An agent answered after `waited` in `queue`.
-    Answered { queue: Rc<str>, agent: Rc<str>, waited: Micros },
+    Answered { queue: Rc<str>, agent: AgentName, waited: Micros },
     /// The caller hung up while waiting.
     Abandoned { queue: Rc<str>, waited: Micros },
     /// A flow disconnected the call at `node` (`queued`: it had waited this long in a queue).

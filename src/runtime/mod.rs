@@ -1,6 +1,7 @@
 //! Running calls: the async interpreter over a [`crate::compile::FlowGraph`], and the clocks it
 //! runs on.
 
+mod agent_name;
 mod agent_talk;
 pub mod callback_lifecycle;
 mod caller;
@@ -27,6 +28,7 @@ mod trace;
 mod value;
 mod virtual_runtime;
 
+pub use agent_name::AgentName;
 pub use caller::{Caller, DtmfScript, Keys, Prompt, SCRIPT_PAUSE};
 pub use context::{CallContext, CallSpec};
 pub use engine::{CallPlan, CallTask, Engine, EngineConfig, Waiter};
