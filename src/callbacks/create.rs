@@ -7,7 +7,8 @@ use super::Callback;
 use super::store::codec::{decode, encode};
 use super::store::{CallbackStore, InsertOutcome, StoreError};
 use super::validate::{
-    CallbackValidationError, ScheduleRequest, ValidatedCallback, normalize_number, validate_request,
+    CallbackValidationError, ScheduleRequest, ValidatedCallback, request_number, validate_normalized,
+    validate_request,
 };
 use crate::model::center::CallbackSettings;
 use chrono::{DateTime, Utc};
@@ -44,14 +45,16 @@ pub fn create_stored(
     now: DateTime<Utc>,
 ) -> Result<Created, CreateError> {
     let key = req.idempotency_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
-    let number =
-        req.callback_number.as_deref().and_then(|n| normalize_number(n, req.default_region.as_deref()).ok());
-    let Some(number) = number else {
+    // Normalised once: it locks the number's rows, and the validation reuses it.
+    let number = match request_number(req) {
+        Some(Ok(number)) => number,
         // No number to lock on: the rules will say what is wrong with it.
-        return match validate_request(req, settings, now, &[]) {
-            Err(errors) => Err(CreateError::Rules(errors)),
-            Ok(_) => Err(CreateError::Codec("a callback without a number cannot be stored".into())),
-        };
+        other => {
+            return match validate_normalized(req, settings, now, &[], other) {
+                Err(errors) => Err(CreateError::Rules(errors)),
+                Ok(_) => Err(CreateError::Codec("a callback without a number cannot be stored".into())),
+            };
+        }
     };
     let day = now.format("%Y%m%d").to_string();
     // Ids follow the store's sequence; a row stored under a later id by some other writer (an
@@ -92,7 +95,7 @@ fn create_once(
     let outcome = store.insert_if(number, key, range, &mut |rows, seq, booked| {
         let seq = seq + skip;
         let existing: Vec<Callback> = rows.iter().filter_map(|r| decode(r).ok()).collect();
-        match validate_request(req, settings, now, &existing) {
+        match validate_normalized(req, settings, now, &existing, Some(Ok(number.to_string()))) {
             Err(errors) => {
                 verdict = Some(Err(CreateError::Rules(errors)));
                 None

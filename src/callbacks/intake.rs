@@ -1,11 +1,12 @@
 //! The boundary between flows and the callback subsystem: a Create Callback node hands a
-//! [`CallbackRequest`] here, and it is validated by the same CB rules ([`validate_request`]) as a
+//! [`CallbackRequest`] here, and it is validated by the same CB rules
+//! ([`validate_request`](super::validate_request)) as a
 //! callback scheduled from the CLI, with the run's clock as "now".
 
 use super::model::{Callback, CallbackType};
 use super::validate::{
     CallbackErrorCode, CallbackValidationError, Field, ScheduleRequest, ValidatedCallback, end_on_start_day,
-    normalize_number, validate_request,
+    request_number, validate_normalized,
 };
 use crate::model::CallbackMode;
 use crate::model::center::CallbackSettings;
@@ -130,7 +131,7 @@ pub fn schedule_request(
 }
 
 /// Callbacks created by flows during a run: the flow's end of the one create → validate → store
-/// pipeline. Every request goes through [`validate_request`] with its queue's settings and the
+/// pipeline. Every request goes through [`validate_request`](super::validate_request) with its queue's settings and the
 /// run's clock, so a flow's callback obeys every CB rule the CLI's does, with the same code.
 #[derive(Debug)]
 pub struct CallbackIntake {
@@ -159,16 +160,19 @@ impl CallbackIntake {
         let request = schedule_request(&req, settings, call_zone);
         // Only callbacks for the same number can be duplicates: look them up by the normalised
         // number (a number that does not normalise is reported by the validation).
-        let mut existing: &[Callback] = normalize_number(&req.number, None)
-            .ok()
-            .and_then(|n| self.pending.get(&n))
+        // Normalised once, here, and handed to the validation (the costliest rule by far).
+        let number = request_number(&request);
+        let mut existing: &[Callback] = number
+            .as_ref()
+            .and_then(|n| n.as_ref().ok())
+            .and_then(|n| self.pending.get(n))
             .map_or(&[], Vec::as_slice);
         let others: Vec<Callback>;
         if let Some(serving) = req.serving.map(|id| id.to_string()) {
             others = existing.iter().filter(|c| c.id != serving).cloned().collect();
             existing = &others;
         }
-        let new = match validate_request(&request, settings, now, existing) {
+        let new = match validate_normalized(&request, settings, now, existing, number) {
             Ok(ValidatedCallback::New(new)) => new,
             // Flows send no idempotency key.
             Ok(ValidatedCallback::Existing(c)) => return Err(CallbackError::Rules(vec![duplicate_of(&c)])),

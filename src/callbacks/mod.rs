@@ -31,6 +31,6 @@ pub use people::{AgentResponse, DialResult, PeopleModel};
 pub use scheduler::{Scheduler, Ticket};
 pub use validate::{
     CallbackErrorCode, CallbackValidationError, NewCallback, ScheduleRequest, ValidatedCallback, check_edit,
-    check_owner, end_on_start_day, inactive, normalize_number, resolve_local, utc_window_at_dispatch,
-    validate_request,
+    check_owner, end_on_start_day, inactive, normalize_number, request_number, resolve_local,
+    utc_window_at_dispatch, validate_normalized, validate_request,
 };
