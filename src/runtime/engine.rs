@@ -1,11 +1,11 @@
 //! Shared state of a run: the compiled flows, schedules, the ACD, and who waits for what.
 
-use super::{AgentName, EngineCallbacks};
 use super::caller::Caller;
 use super::eval::World;
 use super::overrides::{Overrides, ScheduleState};
 use super::schedule::ScheduleTable;
 use super::trace::Observer;
+use super::{AgentName, EngineCallbacks};
 use super::{CallContext, Runtime, Signal};
 use crate::acd::{Acd, AgentId, EntryId, QueueId};
 use crate::callbacks::CallbackIntake;
