@@ -131,8 +131,9 @@ pub fn schedule_request(
 }
 
 /// Callbacks created by flows during a run: the flow's end of the one create → validate → store
-/// pipeline. Every request goes through [`validate_request`](super::validate_request) with its queue's settings and the
-/// run's clock, so a flow's callback obeys every CB rule the CLI's does, with the same code.
+/// pipeline. Every request goes through [`validate_request`](super::validate_request)'s rules with
+/// its queue's settings and the run's clock, so a flow's callback obeys every CB rule the CLI's
+/// does, with the same code.
 #[derive(Debug)]
 pub struct CallbackIntake {
     next: u64,
@@ -159,8 +160,8 @@ impl CallbackIntake {
     ) -> Result<(CallbackId, String), CallbackError> {
         let request = schedule_request(&req, settings, call_zone);
         // Only callbacks for the same number can be duplicates: look them up by the normalised
-        // number (a number that does not normalise is reported by the validation).
-        // Normalised once, here, and handed to the validation (the costliest rule by far).
+        // number, normalised once and handed to the validation, which reports one that does not
+        // normalise.
         let number = request_number(&request);
         let mut existing: &[Callback] = number
             .as_ref()

@@ -453,8 +453,8 @@ pub fn request_number(req: &ScheduleRequest) -> Option<Result<String, CallbackVa
 
 /// [`validate_request`] for a caller that has already normalised the number
 /// ([`request_number`]) to find the callbacks that could be duplicates. Normalising is the
-/// costliest rule by far (`phonenumber` parses and validates against its metadata: two thirds of
-/// a flow's callback creation), so it runs once per request, not once per use.
+/// costliest rule by far (`phonenumber` parses and validates against its metadata, about 36,700
+/// instructions, most of what creating a flow's callback costs), so it runs once per request.
 pub fn validate_normalized(
     req: &ScheduleRequest,
     settings: &CallbackSettings,
