@@ -24,6 +24,7 @@ fn one_call_through_tokio() {
         let spec = CallSpec {
             id: 1,
             ani: "+31612345678".into(),
+            ani_is_e164: false,
             dnis: "+31201234500".into(),
             caller_name: "Test".into(),
             start: tz.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap(),

@@ -33,6 +33,9 @@ pub enum Origin {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallbackRequest {
     pub number: String,
+    /// `number` is already valid E.164 as the validation would write it (the caller's own number,
+    /// when the call says so: `CallSpec::ani_is_e164`), so it is not parsed again.
+    pub number_is_e164: bool,
     pub name: String,
     pub queue: String,
     pub at: Option<NaiveDateTime>,
@@ -162,7 +165,10 @@ impl CallbackIntake {
         // Only callbacks for the same number can be duplicates: look them up by the normalised
         // number, normalised once and handed to the validation, which reports one that does not
         // normalise.
-        let number = request_number(&request);
+        let number = match req.number_is_e164 {
+            true => Some(Ok(req.number.clone())),
+            false => request_number(&request),
+        };
         let mut existing: &[Callback] = number
             .as_ref()
             .and_then(|n| n.as_ref().ok())

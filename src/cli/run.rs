@@ -296,6 +296,7 @@ fn run_inner(args: RunArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let spec = CallSpec {
         id: 1,
         ani: args.ani.clone(),
+        ani_is_e164: false,
         dnis: args.dnis.as_str().into(),
         caller_name: args.name.clone(),
         start,

@@ -593,6 +593,7 @@ async fn greet<R: Runtime, O: Observer>(
     let spec = CallSpec {
         id: 0,
         ani: cb.number.clone(),
+        ani_is_e164: false,
         dnis: Rc::from(engine.callback_side.queue_ani(cb.queue).unwrap_or("")),
         caller_name: cb.name.clone(),
         start,

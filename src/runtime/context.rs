@@ -19,6 +19,11 @@ thread_local! {
 pub struct CallSpec {
     pub id: u64,
     pub ani: String,
+    /// `ani` is already a valid number in E.164, exactly as `normalize_number` writes it: the
+    /// simulator's synthetic numbers are, by construction (a test holds it). A callback to this
+    /// number is not parsed again: `phonenumber`'s parse was a quarter of a callback-heavy
+    /// simulation's instructions. `false` when in doubt; the number is then checked as any other.
+    pub ani_is_e164: bool,
     /// Shared: every call of a run usually dials the same number.
     pub dnis: Rc<str>,
     pub caller_name: String,

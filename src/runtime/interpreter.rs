@@ -1055,6 +1055,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                         let now_utc = start.with_timezone(&chrono::Utc) + chrono::Duration::microseconds(now);
                         let request = CallbackRequest {
                             number: h.number.clone(),
+                            number_is_e164: task.ctx.spec.ani_is_e164 && h.number == task.ctx.spec.ani,
                             name: h.name.clone(),
                             queue: q,
                             at: h.at,

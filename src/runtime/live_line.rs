@@ -222,6 +222,7 @@ pub async fn serve_inbound<R: Runtime>(engine: std::rc::Rc<super::Engine<R>>, ca
     let spec = CallSpec {
         id,
         ani,
+        ani_is_e164: false,
         dnis: std::rc::Rc::from(dnis.as_str()),
         caller_name: name,
         start,

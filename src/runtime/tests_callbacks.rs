@@ -77,6 +77,7 @@ impl Harness {
         let spec = CallSpec {
             id: 1,
             ani: ani.into(),
+            ani_is_e164: false,
             dnis: Rc::from("+31201234500"),
             caller_name: String::new(),
             start: chrono_tz::Europe::Amsterdam.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap(),
@@ -517,6 +518,7 @@ fn a_second_callback_for_a_pending_number_takes_the_failure_branch_and_the_numbe
             .create(
                 crate::callbacks::CallbackRequest {
                     number: "+31612345678".into(),
+                    number_is_e164: false,
                     name: String::new(),
                     queue: "Billing".into(),
                     at: None,

@@ -121,6 +121,7 @@ pub fn run_case(project: &ProjectUnderTest, case: &TestCase, id: u64) -> CaseRun
     let spec = CallSpec {
         id,
         ani: case.call.ani.clone(),
+        ani_is_e164: false,
         dnis: case.call.dnis.as_str().into(),
         caller_name: case.call.caller_name.clone(),
         start: case.call.start,
