@@ -1,11 +1,13 @@
 //! What one call knows about itself while a flow runs.
 
 use super::Value;
+use super::eval::World;
 use crate::acd::EntryId;
 use crate::fast_hash::FastMap;
 use crate::time::Micros;
 use chrono::{DateTime, NaiveDateTime};
 use chrono_tz::Tz;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -51,9 +53,15 @@ pub struct CallContext {
     pub skills: Vec<String>,
     pub entry: Option<EntryId>,
     pub enqueued_at: Option<Micros>,
-    /// Set by the interpreter before each evaluation in an in-queue flow.
-    pub ewt: Option<Micros>,
-    pub position: Option<u32>,
+    /// `Call.EstimatedWaitTime` and `Call.PositionInQueue` as last worked out; read them with
+    /// [`CallContext::queue_facts`], which works them out again first when `facts_stale`.
+    pub ewt: Cell<Option<Micros>>,
+    pub position: Cell<Option<u32>>,
+    /// Set at every step of an in-queue flow (and after a requeue): the facts are worked out when
+    /// the step first reads them, not at every step. Working them out looks the caller up among
+    /// thousands in a long queue, and most steps (a hold, a prompt) never read them: it was 8% of
+    /// acme x100's instructions when done at every step.
+    pub facts_stale: Cell<bool>,
     /// Actions executed so far (bounded: a runaway flow takes its error path).
     pub steps: u32,
     pub flow_name: Rc<str>,
@@ -73,7 +81,7 @@ pub struct CallContext {
     /// digits the caller typed, a date past the calendar). Evaluation yields `Unknown` and notes
     /// it here; the interpreter then takes the action's failure path, or ends the flow with an
     /// error, instead of going on with a wrapped number.
-    pub fault: std::cell::Cell<Option<&'static str>>,
+    pub fault: Cell<Option<&'static str>>,
     /// Transfers into a queue made from in-queue flows (capped by `bounds::QUEUE_TRANSFERS_MAX`).
     pub queue_transfers: u32,
     /// The error the flow's `on error` handler is handling (`Flow.ErrorType`, `Flow.ErrorMessage`);
@@ -87,7 +95,7 @@ pub struct CallContext {
     /// The entry that replaced `entry` when the preference ended (written by the timer that ended
     /// it, read by [`CallContext::follow_entry`]).
     /// Made only when a preference starts, so a call without one allocates nothing for it.
-    pub moved: Option<std::rc::Rc<std::cell::Cell<Option<EntryId>>>>,
+    pub moved: Option<Rc<Cell<Option<EntryId>>>>,
 }
 
 impl CallContext {
@@ -103,8 +111,9 @@ impl CallContext {
             skills: Vec::new(),
             entry: None,
             enqueued_at: None,
-            ewt: None,
-            position: None,
+            ewt: Cell::new(None),
+            position: Cell::new(None),
+            facts_stale: Cell::new(false),
             steps: 0,
             flow_name: NO_FLOW.with(Rc::clone),
             flow_started_at: now,
@@ -113,13 +122,24 @@ impl CallContext {
             offered_callback: false,
             secure: Vec::new(),
             serving: None,
-            fault: std::cell::Cell::new(None),
+            fault: Cell::new(None),
             queue_transfers: 0,
             error: None,
             preferred_until: None,
             machine: false,
             moved: None,
         }
+    }
+
+    /// Position and estimated wait as of now: worked out by `world` when the step has not read
+    /// them yet (see `facts_stale`), else as last worked out.
+    pub fn queue_facts(&self, world: &dyn World) -> (Option<u32>, Option<Micros>) {
+        if self.facts_stale.replace(false) {
+            let (position, ewt) = world.queue_facts(self);
+            self.position.set(position);
+            self.ewt.set(ewt);
+        }
+        (self.position.get(), self.ewt.get())
     }
 
     /// The call's queue entry, after a preference that ended replaced it.

@@ -405,6 +405,16 @@ impl<R: Runtime> World for Engine<R> {
         }
         self.switches.read().map(|m| m.get(switch).copied().unwrap_or(false)).unwrap_or(false)
     }
+
+    fn queue_facts(&self, ctx: &CallContext) -> (Option<u32>, Option<Micros>) {
+        let Some(entry) = ctx.entry else { return (ctx.position.get(), ctx.ewt.get()) };
+        let acd = self.acd.borrow();
+        // Counted once for both facts (the estimate needs the position too).
+        let position = acd.position(entry);
+        let ewt = ctx.queue.as_deref().and_then(|q| acd.queue_id(q)).zip(position);
+        let ewt = ewt.and_then(|(q, p)| acd.estimated_wait_at(q, p));
+        (self.overrides.position.or(position), self.overrides.estimated_wait.unwrap_or(ewt))
+    }
 }
 
 /// Per-call inputs from the caller model that the flow does not decide.

@@ -44,6 +44,9 @@ pub trait World {
     fn switched(&self, switch: &str) -> bool;
     /// A prompt resource's text in `language` (its first text when it has none in it).
     fn prompt(&self, prompt: &str, language: &str) -> String;
+    /// The call's position in its queue and estimated wait, now (`None`: not known or not
+    /// queued); read through [`CallContext::queue_facts`], which keeps them for the step.
+    fn queue_facts(&self, ctx: &CallContext) -> (Option<u32>, Option<Micros>);
 }
 
 /// Evaluates a checked expression. Type errors cannot happen after `check`; anything odd at run
@@ -84,7 +87,7 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
                     .map(|v| Value::Str(v.clone()))
                     .unwrap_or(Value::Str(String::new()));
             }
-            with_dotted(p, |name| builtin(name, ctx, now))
+            with_dotted(p, |name| builtin(name, ctx, now, world))
         }
         ExprKind::Call { func, args } => call(&func.name, args, ctx, now, world),
         ExprKind::Unary(op, x) => match (op, eval(x, ctx, now, world)) {
@@ -153,7 +156,7 @@ fn secs(m: Micros) -> i64 {
     m.div_euclid(1_000_000)
 }
 
-fn builtin(name: &str, ctx: &CallContext, now: Micros) -> Value {
+fn builtin(name: &str, ctx: &CallContext, now: Micros, world: &dyn World) -> Value {
     match name {
         "Call.Ani" => Value::Phone(ctx.spec.ani.clone()),
         "Call.Dnis" => Value::Phone(ctx.spec.dnis.to_string()),
@@ -163,8 +166,8 @@ fn builtin(name: &str, ctx: &CallContext, now: Micros) -> Value {
         "Call.Priority" => Value::Int(ctx.priority),
         "Call.Skills" => Value::Str(ctx.skills.join(", ")),
         "Call.Language" => Value::Str(ctx.language.clone().unwrap_or_else(|| "en-US".into())),
-        "Call.EstimatedWaitTime" => ctx.ewt.map_or(Value::Unknown, |m| Value::Duration(secs(m))),
-        "Call.PositionInQueue" => ctx.position.map_or(Value::Unknown, |p| Value::Int(p as i64)),
+        "Call.EstimatedWaitTime" => ctx.queue_facts(world).1.map_or(Value::Unknown, |m| Value::Duration(secs(m))),
+        "Call.PositionInQueue" => ctx.queue_facts(world).0.map_or(Value::Unknown, |p| Value::Int(p as i64)),
         "Call.TimeInQueue" => ctx.enqueued_at.map_or(Value::Duration(0), |t| Value::Duration(secs(now - t))),
         "Call.AnsweringMachine" => Value::Bool(ctx.machine),
         "Flow.StartTime" => Value::DateTime(ctx.local_time(ctx.flow_started_at)),

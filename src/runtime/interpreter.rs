@@ -283,7 +283,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
             }
             Either::Right(Either::Right(exit)) => match exit {
                 Exit::CallbackTakeover(_) => {
-                    let position = task.ctx.position;
+                    let position = task.ctx.position.get();
                     return CallOutcome::CallbackCreated { queue, position, waited };
                 }
                 Exit::Disconnected(node) => {
@@ -468,7 +468,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 Outcome::Next
             }
             Action::PlayEstimatedWait => {
-                let text = match task.ctx.ewt {
+                let text = match task.ctx.queue_facts(&*engine).1 {
                     Some(w) => format!("Your estimated wait time is {} minutes.", (w / 1_000_000 + 30) / 60),
                     None => "All of our agents are busy. Please stay on the line.".to_string(),
                 };
@@ -476,7 +476,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 Outcome::Next
             }
             Action::PlayPosition => {
-                let text = match task.ctx.position {
+                let text = match task.ctx.queue_facts(&*engine).0 {
                     Some(p) => format!("You are number {p} in line."),
                     None => "Please stay on the line.".to_string(),
                 };
@@ -795,7 +795,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                         if task.obs.enabled() {
                             // Position is O(queue length): only worth it when someone reads it.
                             refresh_queue_facts(task, &engine);
-                            let position = task.ctx.position;
+                            let position = task.ctx.queue_facts(&*engine).0;
                             task.obs.record(now, Event::Queued { queue: queue.name.clone(), position });
                         }
                         let inqueue = inqueue_flow.as_ref().map(|f| f.name.clone());
@@ -1309,29 +1309,16 @@ async fn call_data<R: Runtime, C: Caller, O: Observer>(
     }
 }
 
-/// Position and estimated wait, as the flow is about to read them.
+/// Position and estimated wait are out of date (a new step, a new place): the next read works
+/// them out (`CallContext::queue_facts`). A trace shows them at every step, so with an observer
+/// they are worked out now.
 fn refresh_queue_facts<R: Runtime, C: Caller, O: Observer>(task: &mut CallTask<R, C, O>, engine: &Engine<R>) {
-    if let Some(entry) = task.ctx.follow_entry() {
-        let acd = engine.acd.borrow();
-        // Counted once for both facts (the estimate needs the position too).
-        let position = acd.position(entry);
-        task.ctx.position = position;
-        task.ctx.ewt = task
-            .ctx
-            .queue
-            .as_deref()
-            .and_then(|q| acd.queue_id(q))
-            .zip(position)
-            .and_then(|(q, p)| acd.estimated_wait_at(q, p));
-        if let Some(ewt) = engine.overrides.estimated_wait {
-            task.ctx.ewt = ewt;
-        }
-        if let Some(p) = engine.overrides.position {
-            task.ctx.position = Some(p);
-        }
+    if task.ctx.follow_entry().is_some() {
+        task.ctx.facts_stale.set(true);
         if task.obs.enabled() {
+            let (position, ewt) = task.ctx.queue_facts(engine);
             let queue = task.ctx.queue.as_deref().unwrap_or_default();
-            task.obs.waiting(engine.rt.now(), queue, task.ctx.position, task.ctx.ewt);
+            task.obs.waiting(engine.rt.now(), queue, position, ewt);
         }
     }
 }
@@ -1433,7 +1420,7 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
         ready_at: due,
         state: if due > now { State::Scheduled } else { State::Queued },
     };
-    let position = task.ctx.position;
+    let position = task.ctx.queue_facts(&**engine).0;
     let mut kept = None;
     if keeps_position && let Some(entry) = task.ctx.entry.take() {
         engine.take_waiter(entry);
@@ -1494,7 +1481,7 @@ fn hand_to_store<R: Runtime, C: Caller, O: Observer>(
     let stored = engine.callback_side.ledger.borrow_mut().store_new(&request, settings, now_utc)?;
     Some(match stored {
         Ok(cb) => {
-            let position = task.ctx.position;
+            let position = task.ctx.queue_facts(&**engine).0;
             if let Some(e) = entry {
                 task.ctx.entry = None;
                 engine.leave_queue(e);
@@ -1819,7 +1806,7 @@ fn requeue<R: Runtime, C: Caller, O: Observer>(
     refresh_queue_facts(task, engine);
     if task.obs.enabled() {
         let what = what();
-        let note = match task.ctx.position {
+        let note = match task.ctx.queue_facts(engine).0 {
             Some(p) => format!("{what} in queue: now number {p}"),
             None => format!("{what} in queue: an agent is free for the call"),
         };
