@@ -59,7 +59,7 @@ pub async fn serve<R: Runtime, O: Observer>(
     obs: O,
 ) -> Option<EndReason> {
     let rt = engine.rt.clone();
-    let settings = engine.callback_side.settings(cb.queue).clone();
+    let settings = Rc::clone(engine.callback_side.settings(cb.queue));
     let mut offers = 0;
     loop {
         if cb.entry.is_none() && cb.due > rt.now() {

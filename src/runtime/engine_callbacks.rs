@@ -14,6 +14,7 @@ use crate::runtime::Signal;
 use crate::time::Micros;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Customer-first callbacks of one queue waiting for a dial slot, in queue order.
 struct Pacing<S> {
@@ -37,11 +38,13 @@ pub struct WhatIf {
 }
 
 pub struct EngineCallbacks<S: Signal> {
-    settings: Vec<CallbackSettings>,
+    /// Shared, not copied, by every callback served: the settings hold the slots' opening hours
+    /// (a map), and a copy per callback was 5% of acme x100's instructions.
+    settings: Vec<Rc<CallbackSettings>>,
     /// Empty outside what-if runs.
     pub what_if: WhatIf,
     queue_ani: Vec<Option<String>>,
-    default_settings: CallbackSettings,
+    default_settings: Rc<CallbackSettings>,
     /// Due times of callbacks that are not in a queue yet: the one scheduler.
     pub scheduler: RefCell<Scheduler<S>>,
     /// While the scheduler's driver runs: the signal that makes it look again, and the due time
@@ -53,14 +56,14 @@ pub struct EngineCallbacks<S: Signal> {
     /// respects it).
     pub do_not_call: crate::callbacks::do_not_call::DoNotCall,
     /// Places the dials when set (a telephony platform); the people model answers otherwise.
-    pub dialer: RefCell<Option<std::rc::Rc<dyn crate::callbacks::dialer::ExternalDialer>>>,
+    pub dialer: RefCell<Option<Rc<dyn crate::callbacks::dialer::ExternalDialer>>>,
     /// Shows offers to people and follows their presence when set; the people model answers
     /// for simulated agents otherwise.
-    pub desk: RefCell<Option<std::rc::Rc<dyn crate::callbacks::desk::AgentDesk>>>,
+    pub desk: RefCell<Option<Rc<dyn crate::callbacks::desk::AgentDesk>>>,
     /// People on live lines (the service's web phone): calls they place, phones a callback rings.
-    pub switchboard: RefCell<Option<std::rc::Rc<dyn super::Switchboard>>>,
+    pub switchboard: RefCell<Option<Rc<dyn super::Switchboard>>>,
     /// Answered live lines by callback id, from the dial until the call ends.
-    pub lines: RefCell<std::collections::HashMap<std::rc::Rc<str>, super::LiveLine>>,
+    pub lines: RefCell<std::collections::HashMap<Rc<str>, super::LiveLine>>,
     pub ledger: RefCell<Box<dyn Ledger>>,
     pub stats: RefCell<CallbackStats>,
     pacing: RefCell<Vec<Pacing<S>>>,
@@ -75,10 +78,10 @@ impl<S: Signal> EngineCallbacks<S> {
         let n = acd.queue_count();
         let config = |q: usize| center.and_then(|c| c.queue(acd.queue_name(QueueId(q as u32))));
         EngineCallbacks {
-            settings: (0..n).map(|q| config(q).map(|c| c.callback.clone()).unwrap_or_default()).collect(),
+            settings: (0..n).map(|q| Rc::new(config(q).map(|c| c.callback.clone()).unwrap_or_default())).collect(),
             queue_ani: (0..n).map(|q| config(q).and_then(|c| c.ani.clone())).collect(),
             what_if: WhatIf::default(),
-            default_settings: CallbackSettings::default(),
+            default_settings: Rc::default(),
             scheduler: RefCell::new(Scheduler::new()),
             driver: RefCell::new(None),
             parties: RefCell::new(PeopleModel::default()),
@@ -99,7 +102,7 @@ impl<S: Signal> EngineCallbacks<S> {
         }
     }
 
-    pub fn settings(&self, queue: QueueId) -> &CallbackSettings {
+    pub fn settings(&self, queue: QueueId) -> &Rc<CallbackSettings> {
         self.settings.get(queue.index()).unwrap_or(&self.default_settings)
     }
 
@@ -121,7 +124,7 @@ impl<S: Signal> EngineCallbacks<S> {
     /// Overrides one queue's settings (tests, what-if runs).
     pub fn set_settings(&mut self, queue: QueueId, settings: CallbackSettings) {
         if let Some(s) = self.settings.get_mut(queue.index()) {
-            *s = settings;
+            *s = Rc::new(settings);
         }
     }
 

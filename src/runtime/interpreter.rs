@@ -1373,7 +1373,7 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
     engine.callback_side.epoch.borrow_mut().get_or_insert(task.ctx.spec.start);
     let queue = h.queue.as_deref().unwrap_or_default();
     let q = engine.acd.borrow().queue_id(queue).ok_or_else(|| format!("unknown queue {queue}"))?;
-    let settings = engine.callback_side.settings(q).clone();
+    let settings = Rc::clone(engine.callback_side.settings(q));
     let (attempts, retry_secs) = engine.callback_side.attempts_and_retry(q, h.attempts, h.retry_secs);
     let mode = h.mode.unwrap_or(settings.mode);
     let keeps_position = h.keeps_position;

@@ -273,7 +273,7 @@ pub(super) fn start_one<O: Observer + Clone + 'static>(
         }
         return;
     };
-    let settings = engine.callback_side.settings(queue).clone();
+    let settings = Rc::clone(engine.callback_side.settings(queue));
     let owner = cb.owner.as_deref().and_then(|o| engine.acd.borrow().agent_id(o));
     if let (Some(name), None) = (cb.owner.as_deref(), owner)
         && printer.enabled()

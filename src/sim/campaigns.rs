@@ -24,6 +24,7 @@ use super::scenario::{Campaign, CampaignList, Traffic};
 use crate::acd::QueueId;
 use crate::callbacks::State;
 use crate::callbacks::live::LiveCallback;
+use crate::model::center::CallbackSettings;
 use crate::model::{CAMPAIGN_PRIORITY, DialMode};
 use crate::runtime::{Engine, NoTrace, Runtime, VirtualRuntime};
 use crate::time::{MICROS_PER_SEC, Micros};
@@ -46,7 +47,7 @@ pub fn configure(
                 c.name, c.queue
             ));
         }
-        let mut s = engine.callback_side.settings(q).clone();
+        let mut s = CallbackSettings::clone(engine.callback_side.settings(q));
         c.mode.apply(&mut s, i64::from(c.attempts), c.retry / MICROS_PER_SEC, c.preview / MICROS_PER_SEC);
         engine.callback_side.set_settings(q, s);
         queues.push(q);
