@@ -28,6 +28,12 @@ pub trait Ledger {
     /// Records how attempt `attempt` ended, as soon as it is known (durably, for a store).
     fn record_dial_result(&mut self, _id: &str, _attempt: u32, _result: &str) {}
 
+    /// Whether [`store_new`](Self::store_new) stores callbacks: asked first, so a run that keeps
+    /// none does not build the store's request for every flow callback.
+    fn keeps_callbacks(&self) -> bool {
+        false
+    }
+
     /// Stores a callback a flow created, through the one create path (the CB rules under the
     /// store's write lock, [`super::create_stored`]); a dispatcher then serves it like any other
     /// stored callback. `None`: this ledger keeps no callbacks (a run, a simulation), and the
@@ -174,6 +180,10 @@ impl<S: CallbackStore> Ledger for StoreLedger<S> {
         if let Err(e) = self.store.record_dial_result(id, attempt, result) {
             self.errors.push(e);
         }
+    }
+
+    fn keeps_callbacks(&self) -> bool {
+        true
     }
 
     fn store_new(

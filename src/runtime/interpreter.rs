@@ -1469,6 +1469,9 @@ fn hand_to_store<R: Runtime, C: Caller, O: Observer>(
     now_utc: chrono::DateTime<chrono::Utc>,
     zone: &str,
 ) -> Option<Result<(), String>> {
+    if !engine.callback_side.ledger.borrow().keeps_callbacks() {
+        return None;
+    }
     let now = engine.rt.now();
     let mut request = crate::callbacks::schedule_request(req, settings, zone);
     let entry = task.ctx.entry.filter(|_| req.keeps_position);
