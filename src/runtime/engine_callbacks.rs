@@ -78,7 +78,9 @@ impl<S: Signal> EngineCallbacks<S> {
         let n = acd.queue_count();
         let config = |q: usize| center.and_then(|c| c.queue(acd.queue_name(QueueId(q as u32))));
         EngineCallbacks {
-            settings: (0..n).map(|q| Rc::new(config(q).map(|c| c.callback.clone()).unwrap_or_default())).collect(),
+            settings: (0..n)
+                .map(|q| Rc::new(config(q).map(|c| c.callback.clone()).unwrap_or_default()))
+                .collect(),
             queue_ani: (0..n).map(|q| config(q).and_then(|c| c.ani.clone())).collect(),
             what_if: WhatIf::default(),
             default_settings: Rc::default(),

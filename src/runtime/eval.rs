@@ -166,7 +166,9 @@ fn builtin(name: &str, ctx: &CallContext, now: Micros, world: &dyn World) -> Val
         "Call.Priority" => Value::Int(ctx.priority),
         "Call.Skills" => Value::Str(ctx.skills.join(", ")),
         "Call.Language" => Value::Str(ctx.language.clone().unwrap_or_else(|| "en-US".into())),
-        "Call.EstimatedWaitTime" => ctx.queue_facts(world).1.map_or(Value::Unknown, |m| Value::Duration(secs(m))),
+        "Call.EstimatedWaitTime" => {
+            ctx.queue_facts(world).1.map_or(Value::Unknown, |m| Value::Duration(secs(m)))
+        }
         "Call.PositionInQueue" => ctx.queue_facts(world).0.map_or(Value::Unknown, |p| Value::Int(p as i64)),
         "Call.TimeInQueue" => ctx.enqueued_at.map_or(Value::Duration(0), |t| Value::Duration(secs(now - t))),
         "Call.AnsweringMachine" => Value::Bool(ctx.machine),

@@ -104,7 +104,8 @@ pub fn simulate(
     if o.slot_capacity.is_some() {
         for q in 0..engine.acd.borrow().queue_count() {
             let q = crate::acd::QueueId(q as u32);
-            let settings = o.apply(crate::model::center::CallbackSettings::clone(engine.callback_side.settings(q)));
+            let settings =
+                o.apply(crate::model::center::CallbackSettings::clone(engine.callback_side.settings(q)));
             engine.callback_side.set_settings(q, settings);
         }
     }
