@@ -152,8 +152,8 @@ mod tests {
     /// list of everything waiting does (the fast paths for back and front change nothing).
     #[test]
     fn positions_match_a_sorted_list() {
-        // Blocks of 4 to 8: thousands of entries cross hundreds of blocks, which start, split and
-        // end all through the run.
+        // Blocks of 4 to 8: the queue's hundreds of entries cross hundreds of blocks, which start,
+        // split and end all through the run.
         let mut order = WaitingOrder::with_block(4);
         let mut reference: Vec<(PositionKey, u32)> = Vec::new();
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
@@ -163,9 +163,10 @@ mod tests {
             x ^= x << 17;
             x % m
         };
+        let (mut peak, mut peak_blocks) = (0, 0);
         for seq in 0..6_000u64 {
-            // Arrivals outrun service for the first half (the queue grows to about a thousand),
-            // then service drains it.
+            // Arrivals outrun service for the first half (the queue grows past 600), then service
+            // drains it to nothing.
             let arrivals = if seq < 3_000 { 0..=5 } else { 0..=3 };
             match next(10) {
                 // Mostly fresh arrivals, now and then a high priority or an old key.
@@ -192,10 +193,16 @@ mod tests {
             // Taking out what is not there changes nothing.
             order.remove(PositionKey { priority: -1, enqueued_at: 0, seq: 0 }, u32::MAX);
             assert_eq!(order.len(), reference.len());
+            peak = peak.max(reference.len());
+            peak_blocks = peak_blocks.max(order.blocks.len());
             if let Some(&(key, slot)) = reference.get(next(reference.len() as u64 + 1) as usize) {
                 let ahead = reference.iter().take_while(|i| **i < (key, slot)).count();
                 assert_eq!(order.ahead_of(key, slot), ahead);
             }
         }
+        // The run did what it is for: hundreds waiting in over a hundred blocks, then none (the
+        // sole block left empty).
+        assert!(peak >= 500 && peak_blocks >= 100, "peak {peak} in {peak_blocks} blocks");
+        assert_eq!((order.len(), order.blocks.len()), (0, 1));
     }
 }

@@ -283,7 +283,8 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
             }
             Either::Right(Either::Right(exit)) => match exit {
                 Exit::CallbackTakeover(_) => {
-                    let position = task.ctx.position.get();
+                    // The place the callback took over: read by `hand_over` before the entry went.
+                    let position = task.ctx.queue_facts(&**engine).0;
                     return CallOutcome::CallbackCreated { queue, position, waited };
                 }
                 Exit::Disconnected(node) => {
