@@ -8,10 +8,10 @@ use super::validate::{
     CallbackErrorCode, CallbackValidationError, Field, ScheduleRequest, ValidatedCallback, end_on_start_day,
     request_number, validate_normalized,
 };
+use crate::fast_hash::FastMap;
 use crate::model::CallbackMode;
 use crate::model::center::CallbackSettings;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CallbackId(pub u64);
@@ -45,7 +45,7 @@ pub struct CallbackRequest {
     pub retry_every_secs: i64,
     pub mode: CallbackMode,
     pub owner: Option<String>,
-    pub data: BTreeMap<String, String>,
+    pub data: std::collections::BTreeMap<String, String>,
     pub origin: Origin,
     /// In an in-queue flow the callback takes over the caller's place in the queue.
     pub keeps_position: bool,
@@ -92,7 +92,7 @@ impl std::fmt::Display for CallbackError {
 
 impl Default for CallbackIntake {
     fn default() -> Self {
-        CallbackIntake { next: 0, keep_history: true, pending: BTreeMap::new(), created: Vec::new() }
+        CallbackIntake { next: 0, keep_history: true, pending: FastMap::default(), created: Vec::new() }
     }
 }
 
@@ -142,8 +142,11 @@ pub struct CallbackIntake {
     next: u64,
     /// Keep every request (run, tests); a long simulation turns this off so memory stays flat.
     pub keep_history: bool,
-    /// Pending callbacks by E.164 number, for the duplicate rule (CB010).
-    pending: BTreeMap<String, Vec<Callback>>,
+    /// Pending callbacks by E.164 number, for the duplicate rule (CB010). Hashed, not ordered:
+    /// only looked up by number, never walked, and a `BTreeMap` of thousands of pending numbers
+    /// compared ~60 strings per created callback (7% of acme x100). FxHash is enough: the keys
+    /// are validated E.164 numbers, one per callback a call asked for.
+    pending: FastMap<String, Vec<Callback>>,
     pub created: Vec<(CallbackId, CallbackRequest)>,
 }
 
