@@ -1,37 +1,10 @@
 //! Evaluating expressions against a call.
 
 use super::{CallContext, Value};
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Path, StrPart, UnaryOp, Unit};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, StrPart, UnaryOp, Unit};
 use crate::time::Micros;
 use chrono::{Datelike, Timelike};
 use std::fmt::Write;
-
-/// Calls `f` with `Call.Ani` for a path, as [`Path::dotted`] spells it, joined on the stack
-/// rather than in a new `String` (paths are read on every step of a flow).
-pub(crate) fn with_dotted<T>(p: &Path, f: impl FnOnce(&str) -> T) -> T {
-    if let [one] = p.segments.as_slice() {
-        return f(&one.name);
-    }
-    let mut buf = [0u8; 96];
-    let mut len = 0;
-    for (i, seg) in p.segments.iter().enumerate() {
-        let part = seg.name.as_bytes();
-        let need = part.len() + usize::from(i > 0);
-        if len + need > buf.len() {
-            return f(&p.dotted());
-        }
-        if i > 0 {
-            buf[len] = b'.';
-            len += 1;
-        }
-        buf[len..len + part.len()].copy_from_slice(part);
-        len += part.len();
-    }
-    match std::str::from_utf8(&buf[..len]) {
-        Ok(s) => f(s),
-        Err(_) => f(&p.dotted()),
-    }
-}
 
 /// What expressions may ask of the world outside the call.
 pub trait World {
@@ -87,7 +60,7 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
                     .map(|v| Value::Str(v.clone()))
                     .unwrap_or(Value::Str(String::new()));
             }
-            with_dotted(p, |name| builtin(name, ctx, now, world))
+            builtin(p.name(), ctx, now, world)
         }
         ExprKind::Call { func, args } => call(&func.name, args, ctx, now, world),
         ExprKind::Unary(op, x) => match (op, eval(x, ctx, now, world)) {

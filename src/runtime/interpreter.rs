@@ -6,7 +6,7 @@
 use super::AgentName;
 use super::caller::{Caller, Keys, Prompt};
 use super::engine::{CallTask, Engine};
-use super::eval::{World, eval, with_dotted};
+use super::eval::{World, eval};
 use super::select::{Either, select};
 use super::trace::{Event, Observer};
 use super::{CallContext, Runtime, Signal, Value};
@@ -555,12 +555,11 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 }
                 speak(task, &engine, prompt, now).await;
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
-                let variable = target.dotted();
+                let variable = target.name();
                 let terminator = terminator.as_deref().and_then(|t| t.chars().next());
                 let interdigit =
                     interdigit.as_ref().map(|_| duration_or(interdigit, &task.ctx, rt.now(), &engine));
-                let prompt =
-                    Prompt::Ask { variable: &variable, max_digits: *max_digits, terminator, interdigit };
+                let prompt = Prompt::Ask { variable, max_digits: *max_digits, terminator, interdigit };
                 let entered =
                     gather(task, &rt, prompt, timeout, *secure).await.and_then(|heard| match heard {
                         Heard::Keys(d) => Some(d),
@@ -585,8 +584,8 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 let count = entered.as_ref().map_or(0, |d| d.chars().count() as u32);
                 match entered {
                     Some(d) if (*min_digits..=*max_digits).contains(&count) => {
-                        if *secure && !task.ctx.secure.contains(&variable) {
-                            task.ctx.secure.push(variable.clone());
+                        if *secure && !task.ctx.secure.iter().any(|v| v == variable) {
+                            task.ctx.secure.push(variable.to_string());
                         }
                         assign(&mut task.ctx, target, Value::Str(d), &engine, rt.now());
                         Outcome::Next
@@ -639,7 +638,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 const ACTIVE: [&str; 3] = ["Call.Priority", "Call.Skills", "Call.Language"];
                 let builtin = match target.index {
                     Some(_) => None,
-                    None => with_dotted(target, |n| ACTIVE.into_iter().find(|b| *b == n)),
+                    None => ACTIVE.into_iter().find(|b| *b == target.name()),
                 };
                 match builtin {
                     // In queue, a new priority moves the caller (Architect's Set Priority in an
@@ -1773,7 +1772,7 @@ fn assign<R: Runtime>(ctx: &mut CallContext, target: &Path, v: Value, engine: &E
         ctx.data.insert(key, v.into_text());
         return;
     }
-    with_dotted(target, |name| match name {
+    match target.name() {
         "Call.Priority" => {
             if let Value::Int(p) = v {
                 ctx.priority = p;
@@ -1790,7 +1789,7 @@ fn assign<R: Runtime>(ctx: &mut CallContext, target: &Path, v: Value, engine: &E
                 }
             }
         }
-    })
+    }
 }
 
 /// The waiting caller's entry re-keyed with a new priority and/or required skills, keeping their

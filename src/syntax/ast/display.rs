@@ -6,7 +6,7 @@ use std::fmt;
 
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.dotted())?;
+        f.write_str(self.name())?;
         if let Some(ix) = &self.index {
             write!(f, "[{ix}]")?;
         }

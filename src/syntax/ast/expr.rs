@@ -44,12 +44,26 @@ pub struct Path {
     pub segments: Vec<Ident>,
     pub index: Option<Box<Expr>>,
     pub span: Span,
+    /// The segments joined with dots, made once when the path is built: the interpreter looks a
+    /// path up by this name on every step that reads it, and joining it there (then checking
+    /// the joined bytes were UTF-8) was 2% of a large simulation.
+    dotted: Box<str>,
 }
 
 impl Path {
+    pub fn new(segments: Vec<Ident>, index: Option<Box<Expr>>, span: Span) -> Path {
+        let dotted = segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(".").into();
+        Path { segments, index, span, dotted }
+    }
+
     /// `Call.Ani` (without any index).
     pub fn dotted(&self) -> String {
-        self.segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(".")
+        self.dotted.to_string()
+    }
+
+    /// [`dotted`](Self::dotted) without a copy.
+    pub fn name(&self) -> &str {
+        &self.dotted
     }
 }
 

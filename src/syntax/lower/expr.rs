@@ -127,7 +127,7 @@ pub(super) fn path(lw: &mut Lowerer, p: Pair<Rule>) -> Path {
             _ => index = Some(Box::new(expr(lw, c))),
         }
     }
-    Path { segments, index, span }
+    Path::new(segments, index, span)
 }
 
 pub(super) fn string(lw: &mut Lowerer, p: Pair<Rule>) -> Expr {
