@@ -604,7 +604,7 @@ async fn greet<R: Runtime, O: Observer>(
     ctx.machine = machine;
     let plan = CallPlan { patience: None, handle: 0, hang_up: None };
     // A person on a live line hears the flow and answers it with their keys.
-    let line = engine.callback_side.lines.borrow_mut().remove(&cb.id);
+    let line = engine.callback_side.take_line(&cb.id);
     let outcome = match line {
         Some(line) => {
             line.say(LineEvent::Connected { flow: flow.clone() });
@@ -661,7 +661,7 @@ async fn talk<R: Runtime, O: Observer>(
     trace(engine, obs, cb, CallbackStep::Connected { agent: name.to_string() });
     let desk = engine.callback_side.desk.borrow().clone();
     // A customer on a live line may hang up first; the talk then ends for the agent too.
-    let line = engine.callback_side.lines.borrow_mut().remove(&cb.id);
+    let line = engine.callback_side.take_line(&cb.id);
     if let Some(line) = &line {
         line.say(crate::runtime::LineEvent::Agent { agent: name.to_string() });
     }

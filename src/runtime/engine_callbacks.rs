@@ -104,6 +104,17 @@ impl<S: Signal> EngineCallbacks<S> {
         }
     }
 
+    /// The live line answered for callback `id`, taken out. With no lines (every simulation) it
+    /// answers at once rather than hashing the id: SipHash of it, twice per callback dialled, was
+    /// 0.5% of acme x100.
+    pub fn take_line(&self, id: &str) -> Option<super::LiveLine> {
+        let mut lines = self.lines.borrow_mut();
+        if lines.is_empty() {
+            return None;
+        }
+        lines.remove(id)
+    }
+
     pub fn settings(&self, queue: QueueId) -> &Rc<CallbackSettings> {
         self.settings.get(queue.index()).unwrap_or(&self.default_settings)
     }
