@@ -16,6 +16,19 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CallbackId(pub u64);
 
+impl CallbackId {
+    /// Whether `text` is this id as [`Display`](std::fmt::Display) writes it (`cb-7`), read
+    /// without writing the id out: settling a callback formatted one per call (0.5% of acme
+    /// x100).
+    pub fn is(self, text: &str) -> bool {
+        let Some(n) = text.strip_prefix("cb-") else { return false };
+        // Only the digits `Display` writes: no sign, no leading zero.
+        let canonical =
+            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0'));
+        canonical && n.parse::<u64>() == Ok(self.0)
+    }
+}
+
 impl std::fmt::Display for CallbackId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "cb-{}", self.0)
@@ -226,9 +239,8 @@ impl CallbackIntake {
     /// The callback `id` for `number` (E.164, as [`create`](Self::create) answered it) ended or was
     /// never handed over: the number is free for a new one.
     pub fn settle(&mut self, id: CallbackId, number: &str) {
-        let id = id.to_string();
         if let Some(list) = self.pending.get_mut(number) {
-            list.retain(|c| c.id != id);
+            list.retain(|c| !id.is(&c.id));
             if list.is_empty() {
                 self.pending.remove(number);
             }
@@ -242,4 +254,25 @@ fn duplicate_of(c: &Callback) -> CallbackValidationError {
         Field::CallbackNumber,
         format!("callback {} for {} is already pending", c.id, c.callback_number),
     )
+}
+
+#[cfg(test)]
+mod callback_id_tests {
+    use super::CallbackId;
+
+    /// `is` answers exactly what comparing with the written id would.
+    #[test]
+    fn is_agrees_with_the_written_id() {
+        let ids = [0, 1, 7, 10, 99, 100, 12_345, u64::MAX];
+        let texts =
+            ["cb-", "cb-+7", "cb-07", "cb-00", "cb-7 ", "cb7", "CB-7", "cb--7", "cb-18446744073709551616"];
+        for id in ids.map(CallbackId) {
+            for other in ids.map(CallbackId) {
+                assert_eq!(id.is(&other.to_string()), id == other, "{id} against {other}");
+            }
+            for t in texts {
+                assert_eq!(id.is(t), id.to_string() == t, "{id} against {t:?}");
+            }
+        }
+    }
 }
