@@ -168,10 +168,10 @@ pub struct CallbackIntake {
     /// Keep every request (run, tests); a long simulation turns this off so memory stays flat.
     pub keep_history: bool,
     /// Pending callbacks by E.164 number, for the duplicate rule (CB010), without their data
-    /// (the rule does not read it). Hashed, not ordered:
-    /// only looked up by number, never walked, and a `BTreeMap` of thousands of pending numbers
-    /// compared ~60 strings per created callback (7% of acme x100). FxHash is enough: the keys
-    /// are validated E.164 numbers, one per callback a call asked for.
+    /// (the rule does not read it). Hashed, not ordered: only looked up by number, never walked,
+    /// and a `BTreeMap` of thousands of pending numbers compared ~60 strings per created callback
+    /// (7% of acme x100). FxHash is enough: the keys are validated E.164 numbers, one per
+    /// callback a call asked for.
     pending: FastMap<String, Vec<Callback>>,
     pub created: Vec<(CallbackId, CallbackRequest)>,
 }

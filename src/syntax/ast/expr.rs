@@ -46,7 +46,8 @@ pub struct Path {
     pub span: Span,
     /// The segments joined with dots, made once when the path is built: the interpreter looks a
     /// path up by this name on every step that reads it, and joining it there (then checking
-    /// the joined bytes were UTF-8) was 2% of a large simulation.
+    /// the joined bytes were UTF-8) was 2% of a large simulation. Nothing changes `segments`
+    /// after [`Path::new`], which is the only way to build a path.
     dotted: Box<str>,
 }
 
