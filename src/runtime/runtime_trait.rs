@@ -25,6 +25,18 @@ pub trait Runtime: Clone + 'static {
     /// Runs a future alongside the current one, on the same thread.
     fn spawn(&self, task: impl Future<Output = ()> + 'static);
 
+    /// Runs `task` from `at` on: a task whose first step is a wait, set now. It is the same as
+    /// the current task sleeping until `at` and then running `task` itself, except that the
+    /// current task can end now. A call's talk with an agent is spawned this way, so that a call
+    /// in conversation is a small task rather than its whole flow's future (README, "Speed").
+    fn spawn_at(&self, at: Micros, task: impl Future<Output = ()> + 'static) {
+        let rt = self.clone();
+        self.spawn(async move {
+            rt.sleep_until(at).await;
+            task.await
+        });
+    }
+
     /// A uniform random number in [0, 1) from the run's seeded generator.
     fn uniform(&self) -> f64;
 }

@@ -397,6 +397,34 @@ impl Runtime for VirtualRuntime {
         self.spawn_with(|| task);
     }
 
+    /// The task gets its slot and its timer now, with the sequence number the current task's
+    /// own sleep until `at` would have had: the run is the same, wake-up for wake-up, as when
+    /// the current task slept and ran `task` itself (the simulator's output does not change).
+    fn spawn_at(&self, at: Micros, task: impl Future<Output = ()> + 'static) {
+        if at <= self.now() {
+            // Due already: the current task would not have waited.
+            return self.spawn(task);
+        }
+        let task: BoxedTask = Box::pin(task);
+        let inner = &*self.inner;
+        inner.live.set(inner.live.get() + 1);
+        let task_ref = {
+            let mut slots = inner.slots.borrow_mut();
+            let slot = match inner.free.borrow_mut().pop() {
+                Some(s) => s,
+                None => {
+                    slots.push(Slot { generation: 0, task: None, queued: false });
+                    (slots.len() - 1) as u32
+                }
+            };
+            let s = &mut slots[slot as usize];
+            s.task = Some(task);
+            s.queued = false;
+            TaskRef { slot, generation: s.generation }
+        };
+        self.add_timer(at, task_ref);
+    }
+
     fn uniform(&self) -> f64 {
         self.inner.rng.borrow_mut().random::<f64>()
     }
@@ -436,5 +464,77 @@ mod timer_heap_tests {
             assert_eq!(heap.pop().map(|t| (t.at(), t.key as u64, t.task)), Some(r));
         }
         assert!(heap.pop().is_none());
+    }
+}
+
+#[cfg(test)]
+mod spawn_at_tests {
+    use super::VirtualRuntime;
+    use crate::runtime::Runtime;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// Three tasks wake at the same instant. The first either sleeps and logs itself, or hands
+    /// its wait and its logging to a task spawned with `spawn_at`: the log, the clock and the
+    /// tasks left must be the same both ways.
+    fn run(detached: bool) -> (Vec<(&'static str, i64)>, usize) {
+        let rt = VirtualRuntime::new(1);
+        let log = Rc::new(RefCell::new(Vec::new()));
+        for name in ["before", "first", "after"] {
+            let (r, log) = (rt.clone(), log.clone());
+            rt.spawn(async move {
+                r.sleep_until(3).await;
+                if name == "first" && detached {
+                    let r2 = r.clone();
+                    r.spawn_at(10, async move { log.borrow_mut().push((name, r2.now())) });
+                    return;
+                }
+                r.sleep_until(10).await;
+                log.borrow_mut().push((name, r.now()));
+            });
+        }
+        let left = rt.run();
+        let log = log.borrow().clone();
+        (log, left)
+    }
+
+    #[test]
+    fn a_spawned_wait_wakes_where_the_tasks_own_sleep_would() {
+        let inline = run(false);
+        assert_eq!(inline.0, vec![("before", 10), ("first", 10), ("after", 10)]);
+        assert_eq!(run(true), inline);
+        assert_eq!(inline.1, 0);
+    }
+
+    /// The timer is set by `spawn_at` itself, not when the new task is first polled: it comes
+    /// before a sleep to the same instant that the spawning task sets afterwards.
+    #[test]
+    fn the_timer_is_set_at_the_call() {
+        let rt = VirtualRuntime::new(1);
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let (r, log2) = (rt.clone(), log.clone());
+        rt.spawn(async move {
+            let (r2, log3) = (r.clone(), log2.clone());
+            r.spawn_at(10, async move { log3.borrow_mut().push(("spawned", r2.now())) });
+            r.sleep_until(10).await;
+            log2.borrow_mut().push(("own", r.now()));
+        });
+        assert_eq!(rt.run(), 0);
+        assert_eq!(*log.borrow(), vec![("spawned", 10), ("own", 10)]);
+    }
+
+    /// A time already past runs the task as a plain spawn, at once.
+    #[test]
+    fn a_past_time_runs_at_once() {
+        let rt = VirtualRuntime::new(1);
+        let ran = Rc::new(RefCell::new(None));
+        let (r, out) = (rt.clone(), ran.clone());
+        rt.spawn(async move {
+            r.sleep_until(5).await;
+            let r2 = r.clone();
+            r.spawn_at(2, async move { *out.borrow_mut() = Some(r2.now()) });
+        });
+        assert_eq!(rt.run(), 0);
+        assert_eq!(*ran.borrow(), Some(5));
     }
 }
