@@ -74,14 +74,21 @@ enum Exit {
 const MAX_FLOW_TRANSFERS: u32 = 8;
 
 /// Runs one call from its entry flow to the end, or until the caller hangs up.
-///
-/// The task is the call's own, and nobody reads it afterwards: so when nothing can cut the call
-/// short (no hang-up planned), the outcome comes as the agent answers, and the talk and the
-/// agent's release go on as a small task of their own ([`Talk::Detached`]). The whole call's
-/// future (most of a kilobyte, its context half a kilobyte more) is freed then, rather than kept
-/// through a talk that reads none of it: with thousands of calls in conversation, that memory
-/// was most of the cost per call (README, "Speed").
 pub async fn run_call<R: Runtime, C: Caller, O: Observer>(
+    mut task: CallTask<R, C, O>,
+    flow: Rc<FlowGraph>,
+) -> CallOutcome {
+    run_call_with(&mut task, flow).await
+}
+
+/// [`run_call`] for a caller who only needs the outcome (the simulator): the outcome comes as
+/// the agent answers, and the talk and the agent's release go on as a small task of their own
+/// ([`Talk::Detached`]). The whole call's future (most of a kilobyte, its context half a kilobyte
+/// more) is freed then, rather than kept through a talk that reads none of it: with thousands of
+/// calls in conversation, that memory was most of the cost per call (README, "Speed"). A planned
+/// hang-up can cut the talk short, so such a call keeps its talk ([`run_call`]); so does `run`,
+/// which tells whether the call was still talking when the run stopped.
+pub async fn run_call_detached<R: Runtime, C: Caller, O: Observer>(
     mut task: CallTask<R, C, O>,
     flow: Rc<FlowGraph>,
 ) -> CallOutcome {

@@ -35,7 +35,7 @@ pub use engine::{CallPlan, CallTask, Engine, EngineConfig, Waiter};
 pub use engine_builder::EngineBuilder;
 pub use engine_callbacks::EngineCallbacks;
 pub use eval::{World, eval};
-pub use interpreter::{CallOutcome, run_call, run_call_until, run_call_with};
+pub use interpreter::{CallOutcome, run_call, run_call_detached, run_call_until, run_call_with};
 pub use live_line::{INTER_DIGIT, InboundCall, LineEvent, LineObserver, LiveCaller, LiveLine, Switchboard};
 pub use overrides::{Overrides, ScheduleState, Switches, switches_of};
 pub use realtime_dispatcher::{DispatchOptions, StoreDispatch, dispatch_acd, dispatch_store, run_dispatcher};

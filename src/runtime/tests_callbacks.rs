@@ -11,7 +11,7 @@ use crate::model::CallbackMode;
 use crate::project::{CheckedProject, Project};
 use crate::runtime::{
     CallContext, CallOutcome, CallPlan, CallSpec, CallTask, DtmfScript, Engine, Event, Recorder, Runtime,
-    VirtualRuntime, run_call,
+    VirtualRuntime, run_call, run_call_detached,
 };
 use crate::time::Micros;
 use chrono::TimeZone;
@@ -49,6 +49,8 @@ struct Harness {
     rt: VirtualRuntime,
     engine: Rc<Engine<VirtualRuntime>>,
     trace: Recorder,
+    /// Calls run as the simulator runs them (`run_call_detached`), not as `run` does.
+    detached: bool,
 }
 
 impl Harness {
@@ -61,7 +63,7 @@ impl Harness {
             .ledger(crate::callbacks::ledger::MemoryLedger::default())
             .build();
         setup(&mut engine);
-        Harness { rt, engine: Rc::new(engine), trace: Recorder::default() }
+        Harness { rt, engine: Rc::new(engine), trace: Recorder::default(), detached: false }
     }
 
     /// An inbound call into `flow` at `at`, pressing `keys`, talking `handle` once answered.
@@ -91,10 +93,12 @@ impl Harness {
             obs: self.trace.clone(),
         };
         let graph = self.engine.flows[flow].clone();
-        let (rt, out) = (self.rt.clone(), outcome.clone());
+        let (rt, out, detached) = (self.rt.clone(), outcome.clone(), self.detached);
         self.rt.spawn(async move {
             rt.sleep_until(at).await;
-            *out.borrow_mut() = Some(run_call(task, graph).await);
+            let outcome =
+                if detached { run_call_detached(task, graph).await } else { run_call(task, graph).await };
+            *out.borrow_mut() = Some(outcome);
         });
         outcome
     }
@@ -682,4 +686,35 @@ fn call_me_later_in_a_campaign_s_outbound_flow_books_a_campaign_callback() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
+}
+
+/// The simulator's calls end as the agent answers, their talk going on as a task of its own: the
+/// agents, their talk and every call's wait and agent must come out as when each call keeps its
+/// talk (five calls for two agents, one with wrap-up, so calls wait for talks and wrap-ups to end).
+#[test]
+fn a_detached_talk_serves_the_queue_as_a_kept_one() {
+    let run = |detached: bool| {
+        let center = "queues:\n  Q:\n    ani: \"+31201234500\"\nagents:\n  - name: a0\n    queues: [Q]\n    wrap_up: 30s\n  - name: a1\n    queues: [Q]\n";
+        let flow = "inbound flow Main {\n  transfer to Q\n  disconnect\n}\n".to_string();
+        let checked = Project::from_sources(
+            vec![("main.flow".into(), flow)],
+            Some(("center.yaml".into(), center.into())),
+        )
+        .check();
+        assert!(checked.diagnostics.iter().all(|d| !d.is_error()), "{:?}", checked.diagnostics);
+        let mut h = Harness::new(&checked, |_| {});
+        h.detached = detached;
+        let outcomes: Vec<_> =
+            (0..5).map(|i| h.call("Main", i * 10 * S, &format!("+3161234560{i}"), "", (3 + i) * M)).collect();
+        h.rt.run();
+        let outcomes: Vec<_> = outcomes.iter().map(|o| o.borrow().clone().expect("the call ended")).collect();
+        let talk = h.engine.talk();
+        let states: Vec<_> = (0..2).map(|a| h.engine.acd.borrow().agent_state(AgentId(a))).collect();
+        (outcomes, talk.total(), talk.per_agent().to_vec(), states, h.rt.now())
+    };
+    let kept = run(false);
+    let detached = run(true);
+    assert!(kept.0.iter().all(|o| matches!(o, CallOutcome::Answered { .. })), "{:?}", kept.0);
+    assert!(kept.0.iter().any(|o| matches!(o, CallOutcome::Answered { waited, .. } if *waited > 0)));
+    assert_eq!(detached, kept);
 }

@@ -7,7 +7,7 @@ use crate::project::CheckedProject;
 use crate::runtime::build_acd;
 use crate::runtime::{
     CallContext, CallOutcome, CallPlan, CallSpec, CallTask, Caller, Engine, Keys, NoTrace, Prompt, Runtime,
-    VirtualRuntime, run_call,
+    VirtualRuntime, run_call_detached,
 };
 use crate::time::Micros;
 use chrono::TimeZone;
@@ -400,7 +400,7 @@ impl Calls {
         // allocation past the allocator's small-object size (README, "Speed").
         let graph = self.graph.clone();
         rt.spawn_with(move || {
-            run_call(task, graph).then(move |outcome| {
+            run_call_detached(task, graph).then(move |outcome| {
                 {
                     let mut m = calls.metrics.borrow_mut();
                     if let CallOutcome::Answered { queue, waited, .. } = &outcome {
