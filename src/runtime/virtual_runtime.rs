@@ -113,6 +113,23 @@ struct Slot {
     queued: bool,
 }
 
+/// Puts `task` in a free slot (or a new one) and answers the reference to it; `queued`: it is
+/// about to go on the ready queue.
+#[inline]
+fn occupy(slots: &mut Vec<Slot>, free: &mut Vec<u32>, task: BoxedTask, queued: bool) -> TaskRef {
+    let slot = match free.pop() {
+        Some(s) => s,
+        None => {
+            slots.push(Slot { generation: 0, task: None, queued: false });
+            (slots.len() - 1) as u32
+        }
+    };
+    let s = &mut slots[slot as usize];
+    s.task = Some(task);
+    s.queued = queued;
+    TaskRef { slot, generation: s.generation }
+}
+
 struct Inner {
     now: Cell<Micros>,
     seq: Cell<u64>,
@@ -227,17 +244,7 @@ impl VirtualRuntime {
         let mut free = inner.free.borrow_mut();
         let mut ready = inner.ready.borrow_mut();
         while let Some(task) = spawned.pop_front() {
-            let slot = match free.pop() {
-                Some(s) => s,
-                None => {
-                    slots.push(Slot { generation: 0, task: None, queued: false });
-                    (slots.len() - 1) as u32
-                }
-            };
-            let s = &mut slots[slot as usize];
-            s.task = Some(task);
-            s.queued = true;
-            ready.push_back(TaskRef { slot, generation: s.generation });
+            ready.push_back(occupy(&mut slots, &mut free, task, true));
         }
     }
 
@@ -408,20 +415,7 @@ impl Runtime for VirtualRuntime {
         let task: BoxedTask = Box::pin(task);
         let inner = &*self.inner;
         inner.live.set(inner.live.get() + 1);
-        let task_ref = {
-            let mut slots = inner.slots.borrow_mut();
-            let slot = match inner.free.borrow_mut().pop() {
-                Some(s) => s,
-                None => {
-                    slots.push(Slot { generation: 0, task: None, queued: false });
-                    (slots.len() - 1) as u32
-                }
-            };
-            let s = &mut slots[slot as usize];
-            s.task = Some(task);
-            s.queued = false;
-            TaskRef { slot, generation: s.generation }
-        };
+        let task_ref = occupy(&mut inner.slots.borrow_mut(), &mut inner.free.borrow_mut(), task, false);
         self.add_timer(at, task_ref);
     }
 
