@@ -297,18 +297,17 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                         desk.talk(&name, &label).await;
                         engine.add_talk(agent, start, rt.now());
                     }
-                    None if talk == Talk::Detached && task.plan.handle > 0 => {
-                        // The timer is set now, as the sleep below would set it: the run is the
-                        // same, wake-up for wake-up.
+                    None => {
                         let end = rt.now().saturating_add(task.plan.handle);
                         engine.add_talk(agent, rt.now(), end);
-                        task.ctx.agent = None;
-                        let releaser = engine.clone();
-                        rt.spawn_at(end, async move { releaser.release_agent(agent).await });
-                        return CallOutcome::Answered { queue, agent: name, waited };
-                    }
-                    None => {
-                        engine.add_talk(agent, rt.now(), rt.now() + task.plan.handle);
+                        if talk == Talk::Detached && end > rt.now() {
+                            // The timer is set now, as the sleep below would set it: the run is
+                            // the same, wake-up for wake-up.
+                            task.ctx.agent = None;
+                            let releaser = engine.clone();
+                            rt.spawn_at(end, async move { releaser.release_agent(agent).await });
+                            return CallOutcome::Answered { queue, agent: name, waited };
+                        }
                         rt.sleep(task.plan.handle).await;
                     }
                 }

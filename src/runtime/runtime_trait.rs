@@ -27,8 +27,9 @@ pub trait Runtime: Clone + 'static {
 
     /// Runs `task` from `at` on: a task whose first step is a wait, set now. It is the same as
     /// the current task sleeping until `at` and then running `task` itself, except that the
-    /// current task can end now. A call's talk with an agent is spawned this way, so that a call
-    /// in conversation is a small task rather than its whole flow's future (README, "Speed").
+    /// current task can end now (a time already past: `task` runs at once, as a spawned task). A
+    /// call's talk with an agent is spawned this way, so that a call in conversation is a small
+    /// task rather than its whole flow's future (README, "Speed").
     fn spawn_at(&self, at: Micros, task: impl Future<Output = ()> + 'static) {
         let rt = self.clone();
         self.spawn(async move {
