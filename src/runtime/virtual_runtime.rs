@@ -515,7 +515,8 @@ mod timer_heap_tests {
             x ^= x << 17;
             if x % 5 < 3 || heap.peek_at().is_none() {
                 // 1 µs to 2^(x % 38) µs ahead (up to three days), often a whole second.
-                let ahead = if x % 7 == 0 { 1_000_000 } else { 1 + ((x >> 8) % (1u64 << (x % 38))) as i64 };
+                let ahead =
+                    if x.is_multiple_of(7) { 1_000_000 } else { 1 + ((x >> 8) % (1u64 << (x % 38))) as i64 };
                 let task = TaskRef { slot: round, generation: 0 };
                 heap.push(Timer::new(now + ahead, seq, task));
                 reference.push(Reverse((now + ahead, seq, task)));
