@@ -52,8 +52,9 @@ impl Timer {
 }
 
 /// The wake-ups: a radix heap on [`Timer::key`], which pops them in exactly the order of a
-/// binary heap on (time, sequence) (keys are unique) at a fraction of the cost with thousands of
-/// timers pending (README, "Speed").
+/// binary heap on (time, sequence) (keys are unique). It runs about as many instructions as the
+/// 4-ary heap it replaced, but touches few cache lines where that heap's pop walked a path
+/// through thousands of timers: 5-11% more calls/s (README, "Speed").
 ///
 /// A radix heap works because the clock never goes back: every timer is set for after now, and
 /// every popped one is due by now, so each new key is above the last popped key `last`. A timer
@@ -61,8 +62,8 @@ impl Timer {
 /// `last` itself). A push is one XOR and a bit count. A pop takes bucket 0's timer; when that is
 /// empty, the lowest non-empty bucket's minimum becomes `last` and the bucket's timers move to
 /// lower buckets, each to where it differs from the new `last`. A timer only ever moves down, so
-/// it moves at most 128 times, and in practice a few: a pop costs a handful of instructions where
-/// a heap of 10,000 timers compared and moved along a path of cache misses.
+/// it moves at most 128 times, and in practice a few, each time within a bucket it reads in
+/// order.
 struct TimerHeap {
     /// `buckets[b]`: the timers whose key first differs from `last` at bit `b - 1` (counted from
     /// the lowest), and in `buckets[0]` the one whose key is `last`.
