@@ -31,110 +31,123 @@ struct TaskRef {
 
 type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
 
-/// A pending wake-up. `key` packs (time, sequence number) so that ordering is one integer
-/// comparison: the time with its sign bit flipped (so negative times order first) in the high
-/// half, the sequence number in the low half. Sequence numbers are unique, so keys are too.
+/// A pending wake-up, ordered by (`time`, `seq`). `time` is the wake-up time with its sign bit
+/// flipped, so that negative times order first as plain unsigned integers; sequence numbers are
+/// unique and given out in increasing order as timers are set (`add_timer`).
 #[derive(Debug, Clone, Copy)]
 struct Timer {
-    key: u128,
+    time: u64,
+    seq: u64,
     task: TaskRef,
 }
 
 impl Timer {
     fn new(at: Micros, seq: u64, task: TaskRef) -> Timer {
-        let time = (at as u64) ^ (1 << 63);
-        Timer { key: (u128::from(time) << 64) | u128::from(seq), task }
+        Timer { time: (at as u64) ^ (1 << 63), seq, task }
     }
 
     fn at(&self) -> Micros {
-        ((self.key >> 64) as u64 ^ (1 << 63)) as Micros
+        (self.time ^ (1 << 63)) as Micros
     }
 }
 
-/// The wake-ups: a radix heap on [`Timer::key`], which pops them in exactly the order of a
-/// binary heap on (time, sequence) (keys are unique). It runs about as many instructions as the
-/// 4-ary heap it replaced, but touches few cache lines where that heap's pop walked a path
-/// through thousands of timers: more calls/s at every size measured (README, "Speed").
+/// The wake-ups: a radix heap on [`Timer::time`], which pops them in exactly the order of a
+/// binary heap on (time, sequence). It touches few cache lines where a binary or 4-ary heap's
+/// pop walks a path through thousands of timers: more calls/s at every size measured (README,
+/// "Speed").
 ///
-/// A radix heap works because the clock never goes back: every timer is set for after now, and
-/// every popped one is due by now, so each new key is above the last popped key `last`. A timer
-/// waits in bucket `b`, the position of the highest bit where its key differs from `last` (0 for
-/// `last` itself). A push is one XOR and a bit count. A pop takes bucket 0's timer; when that is
-/// empty, the lowest non-empty bucket's minimum becomes `last` and the bucket's timers move to
-/// lower buckets, each to where it differs from the new `last`. A timer only ever moves down, so
-/// it moves at most 128 times, and in practice a few, each time within a bucket it reads in
-/// order.
+/// A radix heap works because the clock never goes back: every timer is set for now or later,
+/// and every popped one is due by now, so each new time is at or above the last popped time
+/// `last`. A timer waits in bucket `b`, the position of the highest bit where its time differs
+/// from `last`. A push is one XOR and a bit count. When the timers due at `last` are all
+/// popped, the lowest non-empty bucket's earliest time becomes `last` and the bucket's timers
+/// move to lower buckets, each to where it differs from the new `last`. A timer only ever moves
+/// down, so it moves at most 64 times, and in practice a few.
+///
+/// The key is the time alone, not (time, sequence): the timers due at `last` wait in `due` in
+/// sequence order, so a timer no longer goes on moving down through the sequence number's bits
+/// once its time has come. No sort is needed for that order: timers of the same time are always
+/// in the same bucket (the bucket depends on the time alone), a push appends a timer after every
+/// timer set before it, and a bucket's timers move down in the order they are in, into buckets
+/// that are empty (the bucket moved is the lowest that is not). So every bucket, and `due`, holds
+/// the timers of one time in sequence order (checked in debug builds).
 struct TimerHeap {
-    /// `buckets[b]`: the timers whose key first differs from `last` at bit `b - 1` (counted from
-    /// the lowest), and in `buckets[0]` the one whose key is `last`.
+    /// `buckets[b]` (b ≥ 1): the timers whose time first differs from `last` at bit `b - 1`
+    /// (counted from the lowest). `buckets[0]` is unused: those timers are in `due`.
     buckets: Vec<Vec<Timer>>,
-    /// Bit `b - 1` set when `buckets[b]` (b ≥ 1) holds timers: the lowest is found in one
-    /// instruction, not by looking through 128 buckets.
-    occupied: u128,
-    /// The key of the last timer taken to the front (popped, or about to be).
-    last: u128,
+    /// The timers whose time is `last`, in sequence order: popped from the front.
+    due: VecDeque<Timer>,
+    /// Bit `b - 1` set when `buckets[b]` holds timers: the lowest is found in one instruction,
+    /// not by looking through 64 buckets.
+    occupied: u64,
+    /// The time of the timers in `due` (the last time taken to the front).
+    last: u64,
 }
 
 impl Default for TimerHeap {
     fn default() -> Self {
-        TimerHeap { buckets: (0..=128).map(|_| Vec::new()).collect(), occupied: 0, last: 0 }
+        TimerHeap {
+            buckets: (0..=64).map(|_| Vec::new()).collect(),
+            due: VecDeque::new(),
+            occupied: 0,
+            last: 0,
+        }
     }
 }
 
 impl TimerHeap {
-    /// The bucket of `key` relative to `last`.
-    #[inline]
-    fn bucket(&self, key: u128) -> usize {
-        128 - (key ^ self.last).leading_zeros() as usize
-    }
-
     #[inline]
     fn put(&mut self, timer: Timer) {
-        let b = self.bucket(timer.key);
-        if b > 0 {
+        let b = 64 - (timer.time ^ self.last).leading_zeros() as usize;
+        if b == 0 {
+            self.due.push_back(timer);
+        } else {
             self.occupied |= 1 << (b - 1);
+            self.buckets[b].push(timer);
         }
-        self.buckets[b].push(timer);
     }
 
     fn push(&mut self, timer: Timer) {
-        if timer.key < self.last {
+        debug_assert!(self.due.back().is_none_or(|t| t.seq < timer.seq), "sequence numbers go up");
+        if timer.time < self.last {
             // Not the clock's way (it never goes back), but kept correct: every timer is
-            // placed again below the new key.
-            self.rebase(timer.key);
+            // placed again below the new time.
+            self.rebase(timer.time);
         }
         self.put(timer);
     }
 
-    /// Makes `key`, below every pending key, the reference every bucket is worked out from.
+    /// Makes `time`, below every pending time, the reference every bucket is worked out from.
     #[cold]
-    fn rebase(&mut self, key: u128) {
-        let all: Vec<Timer> = self.buckets.iter_mut().flat_map(std::mem::take).collect();
+    fn rebase(&mut self, time: u64) {
+        let mut all: Vec<Timer> = self.due.drain(..).collect();
+        all.extend(self.buckets.iter_mut().flat_map(std::mem::take));
         self.occupied = 0;
-        self.last = key;
+        self.last = time;
         for t in all {
             self.put(t);
         }
     }
 
-    /// Brings the earliest timer to bucket 0 (when there is one) and answers it.
+    /// Brings the earliest timers to `due` (when there are any) and answers the first.
     #[inline]
     fn front(&mut self) -> Option<&Timer> {
-        if self.buckets[0].is_empty() {
+        if self.due.is_empty() {
             if self.occupied == 0 {
                 return None;
             }
             let b = self.occupied.trailing_zeros() as usize + 1;
             self.occupied &= !(1 << (b - 1));
             let mut moving = std::mem::take(&mut self.buckets[b]);
-            self.last = moving.iter().map(|t| t.key).min().expect("an occupied bucket has a timer");
+            self.last = moving.iter().map(|t| t.time).min().expect("an occupied bucket has a timer");
             for t in moving.drain(..) {
                 self.put(t);
             }
             // The emptied bucket keeps its buffer for the timers it gets next.
             self.buckets[b] = moving;
+            debug_assert!(self.due.iter().zip(self.due.iter().skip(1)).all(|(a, b)| a.seq < b.seq));
         }
-        self.buckets[0].first()
+        self.due.front()
     }
 
     fn peek_at(&mut self) -> Option<Micros> {
@@ -143,7 +156,7 @@ impl TimerHeap {
 
     fn pop(&mut self) -> Option<Timer> {
         self.front()?;
-        self.buckets[0].pop()
+        self.due.pop_front()
     }
 }
 
@@ -491,13 +504,13 @@ mod timer_heap_tests {
                 reference.push(Reverse((at, seq, task)));
                 seq += 1;
             } else {
-                let got = heap.pop().map(|t| (t.at(), t.key as u64, t.task));
+                let got = heap.pop().map(|t| (t.at(), t.seq, t.task));
                 assert_eq!(got, reference.pop().map(|Reverse(r)| r));
             }
             assert_eq!(heap.peek_at(), reference.peek().map(|Reverse((at, _, _))| *at));
         }
         while let Some(Reverse(r)) = reference.pop() {
-            assert_eq!(heap.pop().map(|t| (t.at(), t.key as u64, t.task)), Some(r));
+            assert_eq!(heap.pop().map(|t| (t.at(), t.seq, t.task)), Some(r));
         }
         assert!(heap.pop().is_none());
     }
@@ -523,14 +536,14 @@ mod timer_heap_tests {
                 reference.push(Reverse((now + ahead, seq, task)));
                 seq += 1;
             } else {
-                let got = heap.pop().map(|t| (t.at(), t.key as u64, t.task));
+                let got = heap.pop().map(|t| (t.at(), t.seq, t.task));
                 let want = reference.pop().map(|Reverse(r)| r);
                 assert_eq!(got, want);
                 now = want.map_or(now, |(at, _, _)| at);
             }
         }
         while let Some(Reverse(r)) = reference.pop() {
-            assert_eq!(heap.pop().map(|t| (t.at(), t.key as u64, t.task)), Some(r));
+            assert_eq!(heap.pop().map(|t| (t.at(), t.seq, t.task)), Some(r));
         }
         assert!(heap.pop().is_none());
     }
