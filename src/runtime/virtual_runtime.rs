@@ -51,35 +51,38 @@ impl Timer {
     }
 }
 
-/// The wake-ups: a radix heap on [`Timer::time`], which pops them in exactly the order of a
-/// binary heap on (time, sequence). It touches few cache lines where a binary or 4-ary heap's
-/// pop walks a path through thousands of timers: more calls/s at every size measured (README,
-/// "Speed").
+/// The wake-ups: a radix heap on [`Timer::time`] with base-16 digits, which pops them in exactly
+/// the order of a binary heap on (time, sequence). It touches few cache lines where a binary or
+/// 4-ary heap's pop walks a path through thousands of timers: more calls/s at every size measured
+/// (README, "Speed").
 ///
 /// A radix heap works because the clock never goes back: every timer is set for now or later,
 /// and every popped one is due by now, so each new time is at or above the last popped time
-/// `last`. A timer waits in bucket `b`, the position of the highest bit where its time differs
-/// from `last`. A push is one XOR and a bit count. When the timers due at `last` are all
-/// popped, the lowest non-empty bucket's earliest time becomes `last` and the bucket's timers
-/// move to lower buckets, each to where it differs from the new `last`. A timer only ever moves
-/// down, so it moves at most 64 times, and in practice a few.
+/// `last`. A timer waits in the bucket of the highest hex digit where its time differs from
+/// `last`, and of that digit's value: bucket `16 × level + digit`. Buckets in index order hold
+/// ever later times, so the lowest non-empty one holds the earliest. A push is an XOR, a bit
+/// count and a shift. When the timers due at `last` are all popped, the lowest non-empty bucket's
+/// earliest time becomes `last`, and the bucket's timers move to buckets of lower levels, each
+/// by where it differs from the new `last`. A timer only ever moves down a level, so it moves at
+/// most 16 times, and in practice once or twice (base-2 digits moved it four times as often: a
+/// bucket per bit).
 ///
 /// The key is the time alone, not (time, sequence): the timers due at `last` wait in `due` in
-/// sequence order, so a timer no longer goes on moving down through the sequence number's bits
-/// once its time has come. No sort is needed for that order: timers of the same time are always
-/// in the same bucket (the bucket depends on the time alone), a push appends a timer after every
+/// sequence order, so a timer does not go on moving down through the sequence number's bits once
+/// its time has come. No sort is needed for that order: timers of the same time are always in
+/// the same bucket (the bucket depends on the time alone), a push appends a timer after every
 /// timer set before it, and a bucket's timers move down in the order they are in, into buckets
 /// that are empty (the bucket moved is the lowest that is not). So every bucket, and `due`, holds
 /// the timers of one time in sequence order (checked in debug builds).
 struct TimerHeap {
-    /// `buckets[b]` (b ≥ 1): the timers whose time first differs from `last` at bit `b - 1`
-    /// (counted from the lowest). `buckets[0]` is unused: those timers are in `due`.
+    /// `buckets[16 × level + digit]`: the timers whose time first differs from `last` in hex digit
+    /// `level` (counted from the lowest), where their digit is `digit` (above `last`'s).
     buckets: Vec<Vec<Timer>>,
     /// The timers whose time is `last`, in sequence order: popped from the front.
     due: VecDeque<Timer>,
-    /// Bit `b - 1` set when `buckets[b]` holds timers: the lowest is found in one instruction,
-    /// not by looking through 64 buckets.
-    occupied: u64,
+    /// Bit `b % 64` of word `b / 64` set when `buckets[b]` holds timers: the lowest is found in a
+    /// few instructions, not by looking through 256 buckets.
+    occupied: [u64; 4],
     /// The time of the timers in `due` (the last time taken to the front).
     last: u64,
 }
@@ -87,9 +90,9 @@ struct TimerHeap {
 impl Default for TimerHeap {
     fn default() -> Self {
         TimerHeap {
-            buckets: (0..=64).map(|_| Vec::new()).collect(),
+            buckets: (0..256).map(|_| Vec::new()).collect(),
             due: VecDeque::new(),
-            occupied: 0,
+            occupied: [0; 4],
             last: 0,
         }
     }
@@ -98,13 +101,15 @@ impl Default for TimerHeap {
 impl TimerHeap {
     #[inline]
     fn put(&mut self, timer: Timer) {
-        let b = 64 - (timer.time ^ self.last).leading_zeros() as usize;
-        if b == 0 {
+        let differ = timer.time ^ self.last;
+        if differ == 0 {
             self.due.push_back(timer);
-        } else {
-            self.occupied |= 1 << (b - 1);
-            self.buckets[b].push(timer);
+            return;
         }
+        let level = (63 - differ.leading_zeros()) / 4;
+        let b = (level * 16) as usize + ((timer.time >> (level * 4)) & 15) as usize;
+        self.occupied[b / 64] |= 1 << (b % 64);
+        self.buckets[b].push(timer);
     }
 
     fn push(&mut self, timer: Timer) {
@@ -122,7 +127,7 @@ impl TimerHeap {
     fn rebase(&mut self, time: u64) {
         let mut all: Vec<Timer> = self.due.drain(..).collect();
         all.extend(self.buckets.iter_mut().flat_map(std::mem::take));
-        self.occupied = 0;
+        self.occupied = [0; 4];
         self.last = time;
         for t in all {
             self.put(t);
@@ -133,11 +138,9 @@ impl TimerHeap {
     #[inline]
     fn front(&mut self) -> Option<&Timer> {
         if self.due.is_empty() {
-            if self.occupied == 0 {
-                return None;
-            }
-            let b = self.occupied.trailing_zeros() as usize + 1;
-            self.occupied &= !(1 << (b - 1));
+            let w = self.occupied.iter().position(|&w| w != 0)?;
+            let b = w * 64 + self.occupied[w].trailing_zeros() as usize;
+            self.occupied[w] &= !(1 << (b % 64));
             let mut moving = std::mem::take(&mut self.buckets[b]);
             self.last = moving.iter().map(|t| t.time).min().expect("an occupied bucket has a timer");
             for t in moving.drain(..) {
