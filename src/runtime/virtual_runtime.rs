@@ -64,8 +64,8 @@ impl Timer {
 /// count and a shift. When the timers due at `last` are all popped, the lowest non-empty bucket's
 /// earliest time becomes `last`, and the bucket's timers move to buckets of lower levels, each
 /// by where it differs from the new `last`. A timer only ever moves down a level, so it moves at
-/// most 16 times, and in practice once or twice (base-2 digits moved it four times as often: a
-/// bucket per bit).
+/// most 16 times, where base-2 digits (a bucket per bit) moved it up to 64 times: the heap's
+/// instructions in acme x100 fell by a quarter (README, "Speed").
 ///
 /// The key is the time alone, not (time, sequence): the timers due at `last` wait in `due` in
 /// sequence order, so a timer does not go on moving down through the sequence number's bits once
