@@ -221,3 +221,45 @@ fn patch_reschedules_and_reassigns() {
     let (status, _, p) = http(&s, "PATCH", &asap_path, Some(&admin), Some(r#"{"queueId":"Billing"}"#));
     assert_eq!((status / 100, p["field"].as_str()), (4, Some("queueId")), "{p}");
 }
+
+/// A requested time is a moment, not a window: the service gives it the queue's shortest window
+/// (30 minutes) on its date, and late in the customer's day that window is cut at midnight. The
+/// shortest-window rule (CB008) judges windows someone chose, so a call asked for at 23:45 is
+/// booked (until 23:59:59), by POST and by PATCH; a chosen 15-minute window at 23:45 is not.
+#[test]
+fn a_requested_time_late_in_the_day_is_booked() {
+    let data = std::env::temp_dir().join(format!("callwright-serve-late-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let admin = token(&data, &["--role", "admin"]);
+    let s = start(data.clone());
+    // Etc/GMT-1 is UTC+1 all year, so `+01:00` is the customer's own clock whatever the season.
+    let day = |n: i64| (chrono::Utc::now() + chrono::Duration::days(n)).format("%Y-%m-%d").to_string();
+    let body = |number: &str, when: &str| {
+        format!(
+            r#"{{"target":{{"id":"{number}","type":"phoneNumber"}},"queueId":"Support",{when},"externalData":{{"timezone":"Etc/GMT-1"}}}}"#
+        )
+    };
+    let late = format!(r#""requestedTime":"{}T23:45:00+01:00""#, day(2));
+    let (status, _, cb) =
+        http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&body("+31612345601", &late)));
+    assert_eq!(status, 201, "{cb}");
+    assert_eq!(cb["callbackWindow"]["duration"], 899, "23:45:00 to 23:59:59: {cb}");
+
+    let chosen = format!(r#""callbackWindow":{{"startTime":"{}T23:45:00+01:00","duration":900}}"#, day(2));
+    let (status, _, p) =
+        http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&body("+31612345602", &chosen)));
+    assert_eq!((status, p["code"].as_str()), (400, Some("CB008")), "{p}");
+
+    // Rescheduled to another late time, and moved to another number: both keep the implied window.
+    let path = format!("/api/v2/callbacks/{}", cb["id"].as_str().unwrap());
+    let later = format!(r#"{{"requestedTime":"{}T23:50:00+01:00"}}"#, day(3));
+    let (status, _, moved) = http(&s, "PATCH", &path, Some(&admin), Some(&later));
+    assert_eq!((status, moved["callbackWindow"]["duration"].as_i64()), (200, Some(599)), "{moved}");
+    let other = r#"{"target":{"id":"+31612345603","type":"phoneNumber"}}"#;
+    let (status, _, moved) = http(&s, "PATCH", &path, Some(&admin), Some(other));
+    assert_eq!(status, 200, "{moved}");
+    let chosen =
+        format!(r#"{{"callbackWindow":{{"startTime":"{}T23:50:00+01:00","duration":600}}}}"#, day(3));
+    let (status, _, p) = http(&s, "PATCH", &path, Some(&admin), Some(&chosen));
+    assert_eq!((status, p["code"].as_str()), (400, Some("CB008")), "{p}");
+}

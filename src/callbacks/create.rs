@@ -159,6 +159,9 @@ fn full(slot: &crate::model::center::slots::Slot, booked: u64) -> CallbackValida
 #[derive(Debug, Clone, Default)]
 pub struct Edit {
     pub window: Option<(String, chrono::NaiveDate, chrono::NaiveTime, chrono::NaiveTime)>,
+    /// `window` stands for a requested time, not a chosen window
+    /// ([`ScheduleRequest::implied_window`]).
+    pub window_implied: bool,
     pub owner: Option<Option<String>>,
     /// Reschedule even next to another pending callback of the number (CB010).
     pub force: bool,
@@ -285,6 +288,9 @@ pub fn edit_stored(
     req.retry_interval_secs = Some(old.retry_interval_secs);
     req.data = old.data.clone();
     req.force = edit.force;
+    // A window kept for a new number or queue was accepted when it was set; only one set now is
+    // judged for its length.
+    req.implied_window = edit.window.is_none() || edit.window_implied;
     let others: Vec<Callback> =
         store.by_number(&number)?.iter().filter_map(|r| decode(r).ok()).filter(|c| c.id != old.id).collect();
     let draft = match validate_request(&req, settings, now, &others) {

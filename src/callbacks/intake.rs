@@ -154,6 +154,7 @@ fn request_without_data(
         owner: req.owner.clone(),
         max_attempts: Some(req.attempts),
         retry_interval_secs: Some(req.retry_every_secs),
+        implied_window: req.window.is_none() && req.at.is_some(),
         ..ScheduleRequest::default()
     }
 }
@@ -274,5 +275,49 @@ mod callback_id_tests {
                 assert_eq!(id.is(t), id.to_string() == t, "{id} against {t:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod implied_window_tests {
+    use super::{CallbackRequest, Origin, schedule_request};
+    use crate::callbacks::validate::{CallbackErrorCode, validate_request};
+    use crate::model::CallbackMode;
+    use crate::model::center::CallbackSettings;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn request(at: &str, window: Option<(&str, &str)>) -> CallbackRequest {
+        let time = |t: &str| NaiveDate::from_ymd_opt(2026, 3, 24).unwrap().and_time(t.parse().unwrap());
+        CallbackRequest {
+            number: "+31201234567".into(),
+            number_is_e164: true,
+            name: "Ada".into(),
+            queue: "Q".into(),
+            at: window.is_none().then(|| time(at)),
+            window: window.map(|(a, b)| (time(a), time(b))),
+            timezone: Some("Europe/Amsterdam".into()),
+            attempts: 1,
+            retry_every_secs: 600,
+            mode: CallbackMode::AgentFirst,
+            owner: None,
+            data: Default::default(),
+            origin: Origin::Flow { flow: "Main".into() },
+            keeps_position: false,
+            serving: None,
+        }
+    }
+
+    /// `at 23:45` is a moment: its window (the queue's shortest, cut at midnight) is booked,
+    /// while a window the flow chose, 23:45 to midnight, is too short (CB008).
+    #[test]
+    fn a_late_at_is_booked_and_a_late_short_window_is_not() {
+        let settings = CallbackSettings::default();
+        let now = Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap();
+        let at = schedule_request(&request("23:45:00", None), &settings, "UTC");
+        assert!(validate_request(&at, &settings, now, &[]).is_ok());
+        let chosen = schedule_request(&request("", Some(("23:45:00", "23:59:59"))), &settings, "UTC");
+        let codes: Vec<_> =
+            validate_request(&chosen, &settings, now, &[]).unwrap_err().iter().map(|e| e.code).collect();
+        assert_eq!(codes, [CallbackErrorCode::WindowTooShort]);
     }
 }

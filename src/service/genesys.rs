@@ -164,6 +164,7 @@ fn request_of(
         idempotency_key: key,
         ..ScheduleRequest::default()
     };
+    req.implied_window = body.callback_window.is_none();
     if let Some((zone, date, start, end)) = window {
         req.timezone = Some(zone);
         req.schedule_date = Some(date);
@@ -368,8 +369,14 @@ pub async fn patch(
         }
         None => (target.map(str::to_string), false),
     };
-    let edit =
-        Edit { window, owner: b.agent_id.clone(), number, queue: b.queue_id.clone(), ..Edit::default() };
+    let edit = Edit {
+        window,
+        window_implied: b.callback_window.is_none(),
+        owner: b.agent_id.clone(),
+        number,
+        queue: b.queue_id.clone(),
+        ..Edit::default()
+    };
     let cb = ops::edit(&state, &caller.role, &id, &edit, field_name)?;
     if let Some(c) = contact.as_mut().filter(|_| added) {
         super::contacts::save_added(&state, c);
