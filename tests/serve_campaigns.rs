@@ -116,6 +116,18 @@ fn a_preview_campaign_is_started_worked_rescheduled_paused_and_stopped() {
     let (code, _, p) =
         http(&s, "POST", &format!("/api/v2/callbacks/{first}/reschedule"), Some(&sam), Some(&body));
     assert_eq!((code, p["field"].as_str()), (400, Some("kind")), "{p}");
+    // A start late in the contact's evening, without an end, is a moment: its hour is cut at
+    // midnight and booked, not refused as a 20-minute window (CB008). Cancelled again at once.
+    let tz: chrono_tz::Tz = zone.parse().unwrap();
+    let tomorrow = chrono::Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(1);
+    let late = chrono::TimeZone::from_local_datetime(&tz, &tomorrow.and_hms_opt(23, 40, 0).unwrap()).unwrap();
+    let body = format!(r#"{{"kind":"personal","start":"{}"}}"#, late.to_rfc3339());
+    let (code, _, late) =
+        http(&s, "POST", &format!("/api/v2/callbacks/{first}/reschedule"), Some(&sam), Some(&body));
+    assert_eq!((code, late["callbackWindow"]["duration"].as_i64()), (201, Some(1199)), "{late}");
+    let path = format!("/api/v2/callbacks/{}", late["id"].as_str().unwrap());
+    let (code, _, gone) = http(&s, "DELETE", &path, Some(&admin), None);
+    assert_eq!(code / 100, 2, "{gone}");
 
     // Done closes the call; the logout asked for happens now.
     let (code, _, row) = http(

@@ -737,11 +737,7 @@ pub async fn reschedule(
         return Err(Problem::bad_request("CB003", "start", format!("`{zone}` is not a time zone")));
     };
     // A window ends on its start's day in the contact's zone.
-    let end_time = if le.date() == ls.date() {
-        le.time()
-    } else {
-        NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(le.time())
-    };
+    let end_time = crate::callbacks::end_on_start_day(ls, le);
     let hours = match body.number_hours.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
         Some(h) => Some(
             crate::callbacks::contact::CallableHours::parse(h)
@@ -792,6 +788,9 @@ pub async fn reschedule(
         data,
         // The call being rescheduled is still open on the same number.
         force: true,
+        // A start without an end is a moment (an hour from it, cut at midnight), not a window
+        // anyone chose: 23:40 is booked, not refused for a 20-minute window (CB008).
+        implied_window: body.end.is_none(),
         ..ScheduleRequest::default()
     };
     let field = |e: &crate::callbacks::CallbackValidationError| match e.field {
