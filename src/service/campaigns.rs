@@ -461,9 +461,20 @@ enum Turn {
     Skip(String),
 }
 
+/// The shortest and longest window (seconds) the campaign queue's callback settings allow.
+type WindowBounds = (i64, i64);
+
+/// [`WindowBounds`] of `queue`: a record's window obeys them, or every record of a queue with a
+/// `window_max` under the calling hours' length was refused (CB009) and listed as skipped.
+fn window_bounds(state: &ServiceState, queue: &str) -> WindowBounds {
+    let s = state.settings(queue).unwrap_or_default();
+    (s.window_min_secs, s.window_max_secs)
+}
+
 /// The record for `contact` at `now`: the rest of today's calling hours in the contact's zone
-/// (within the chosen number's hours), starting a few seconds from now.
-fn turn(config: &CampaignConfig, contact: &Contact, now: DateTime<Utc>) -> Turn {
+/// (within the chosen number's hours), starting a few seconds from now, and no longer than the
+/// queue's longest window (`bounds`).
+fn turn(config: &CampaignConfig, contact: &Contact, now: DateTime<Utc>, bounds: WindowBounds) -> Turn {
     let zone_name = contact.timezone.clone().unwrap_or_else(|| "UTC".to_string());
     let zone: chrono_tz::Tz = zone_name.parse().unwrap_or(chrono_tz::UTC);
     let local = now.with_timezone(&zone);
@@ -479,11 +490,13 @@ fn turn(config: &CampaignConfig, contact: &Contact, now: DateTime<Utc>) -> Turn 
     if start < from || start >= to || number.hours.is_some_and(|h| !h.contains(start)) {
         return Turn::Later;
     }
-    // A window at least the rules' shortest (30 minutes) and at most their longest (8 hours).
-    // `NaiveTime` addition wraps at midnight: eight hours past 16:00 is the calling hours' end.
-    let (eight_later, wrapped) = start.overflowing_add_signed(chrono::Duration::hours(8));
-    let end = if wrapped == 0 { to.min(eight_later) } else { to };
-    if end - start < chrono::Duration::minutes(30) || end < start {
+    // A window at least the queue's shortest and at most its longest (30 minutes and 8 hours
+    // unless center.yaml says otherwise). `NaiveTime` addition wraps at midnight: eight hours
+    // past 16:00 is the calling hours' end.
+    let (min, max) = bounds;
+    let (longest, wrapped) = start.overflowing_add_signed(chrono::Duration::seconds(max));
+    let end = if wrapped == 0 { to.min(longest) } else { to };
+    if end - start < chrono::Duration::seconds(min) || end < start {
         return Turn::Later;
     }
     let mut data = BTreeMap::new();
@@ -543,6 +556,7 @@ async fn feed(state: &Arc<ServiceState>, name: &str) {
         }
     }
     let free = free_agents(state, &config.queue);
+    let bounds = window_bounds(state, &config.queue);
     let ahead = if config.mode == DialMode::Predictive { PREDICTIVE_AHEAD } else { 1 };
     let mut wanted = (free * ahead).saturating_sub(waiting);
     let now = Utc::now();
@@ -554,8 +568,10 @@ async fn feed(state: &Arc<ServiceState>, name: &str) {
             if r.status != Status::Running {
                 break;
             }
-            let ready =
-                r.later.iter().position(|&i| matches!(turn(&config, &r.contacts[i], now), Turn::Feed(_)));
+            let ready = r
+                .later
+                .iter()
+                .position(|&i| matches!(turn(&config, &r.contacts[i], now, bounds), Turn::Feed(_)));
             match ready {
                 Some(k) => Some(r.later.remove(k)),
                 None if r.next < r.contacts.len() => {
@@ -570,7 +586,7 @@ async fn feed(state: &Arc<ServiceState>, name: &str) {
             Some(r) => r.contacts[i].clone(),
             None => return,
         };
-        match turn(&config, &contact, now) {
+        match turn(&config, &contact, now, bounds) {
             Turn::Later => {
                 if let Some(r) = state.campaigns.runs().iter_mut().find(|r| r.config.name == name) {
                     r.later.push(i);
@@ -820,6 +836,7 @@ pub fn local_in(zone: &str, at: DateTime<Utc>) -> Option<chrono::NaiveDateTime> 
 mod tests {
     use super::*;
     use crate::callbacks::contact::{ContactNumber, NumberType};
+    use crate::model::bounds;
     use chrono::TimeZone;
 
     fn config() -> CampaignConfig {
@@ -850,7 +867,7 @@ mod tests {
         for (utc_hour, fed) in [(7, true), (14, true), (15, true), (18, true), (19, false), (4, false)] {
             // Amsterdam is UTC+1 in December.
             let now = Utc.with_ymd_and_hms(2026, 12, 1, utc_hour, 10, 0).unwrap();
-            match turn(&config, &contact, now) {
+            match turn(&config, &contact, now, (bounds::WINDOW_MIN_SECS, bounds::WINDOW_MAX_SECS)) {
                 Turn::Feed(r) => {
                     assert!(fed, "{utc_hour}:10 UTC is outside 06:00-20:00 Amsterdam");
                     let end = r.window_end.unwrap();
@@ -861,5 +878,24 @@ mod tests {
                 Turn::Skip(why) => panic!("{why}"),
             }
         }
+    }
+
+    /// The queue's own window bounds hold: a `window_max` of 2 hours makes 2-hour records (not
+    /// 8-hour ones the rules then refuse), and a `window_min` of an hour waits for tomorrow when
+    /// less than an hour of the calling hours is left.
+    #[test]
+    fn a_record_s_window_obeys_the_queue_s_bounds() {
+        let (config, contact) = (config(), contact());
+        let morning = Utc.with_ymd_and_hms(2026, 12, 1, 7, 10, 0).unwrap();
+        let Turn::Feed(r) = turn(&config, &contact, morning, (30 * 60, 2 * 3600)) else {
+            panic!("08:10 Amsterdam is within the calling hours")
+        };
+        assert_eq!(r.window_end.unwrap(), r.window_start.unwrap() + chrono::Duration::hours(2));
+        let late = Utc.with_ymd_and_hms(2026, 12, 1, 18, 10, 0).unwrap();
+        assert!(matches!(
+            turn(&config, &contact, late, (bounds::WINDOW_MIN_SECS, bounds::WINDOW_MAX_SECS)),
+            Turn::Feed(_)
+        ));
+        assert!(matches!(turn(&config, &contact, late, (3600, 8 * 3600)), Turn::Later));
     }
 }
