@@ -105,6 +105,8 @@ fn a_preview_campaign_is_started_worked_rescheduled_paused_and_stopped() {
     let (code, _, again) =
         http(&s, "POST", &format!("/api/v2/callbacks/{first}/reschedule"), Some(&sam), Some(&body));
     assert_eq!(code, 201, "{again}");
+    // A start alone is given an hour, or the queue's longest window (45 minutes here).
+    assert_eq!(again["callbackWindow"]["duration"], 2700, "{again}");
     assert_eq!(again["agentId"], "sam", "{again}");
     assert_eq!(again["target"]["id"], "+31687654321", "{again}");
     let personal = again["id"].as_str().unwrap().to_string();

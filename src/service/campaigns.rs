@@ -747,7 +747,8 @@ pub async fn reschedule(
     let start = ops::instant(&body.start, "start")?.with_timezone(&Utc);
     let end = match &body.end {
         Some(e) => ops::instant(e, "end")?.with_timezone(&Utc),
-        None => start + chrono::Duration::hours(1),
+        // An hour, or the queue's longest window when that is shorter.
+        None => start + chrono::Duration::seconds(window_bounds(&state, &queue).1.min(3600)),
     };
     let (Some(ls), Some(le)) = (local_in(&zone, start), local_in(&zone, end)) else {
         return Err(Problem::bad_request("CB003", "start", format!("`{zone}` is not a time zone")));
