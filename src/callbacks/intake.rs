@@ -286,14 +286,15 @@ mod implied_window_tests {
     use crate::model::center::CallbackSettings;
     use chrono::{NaiveDate, TimeZone, Utc};
 
-    fn request(at: &str, window: Option<(&str, &str)>) -> CallbackRequest {
+    /// A flow's request for `at` (a moment) or `window` (a window the flow chose), on one day.
+    fn request(at: Option<&str>, window: Option<(&str, &str)>) -> CallbackRequest {
         let time = |t: &str| NaiveDate::from_ymd_opt(2026, 3, 24).unwrap().and_time(t.parse().unwrap());
         CallbackRequest {
             number: "+31201234567".into(),
             number_is_e164: true,
             name: "Ada".into(),
             queue: "Q".into(),
-            at: window.is_none().then(|| time(at)),
+            at: at.map(time),
             window: window.map(|(a, b)| (time(a), time(b))),
             timezone: Some("Europe/Amsterdam".into()),
             attempts: 1,
@@ -313,9 +314,9 @@ mod implied_window_tests {
     fn a_late_at_is_booked_and_a_late_short_window_is_not() {
         let settings = CallbackSettings::default();
         let now = Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap();
-        let at = schedule_request(&request("23:45:00", None), &settings, "UTC");
+        let at = schedule_request(&request(Some("23:45:00"), None), &settings, "UTC");
         assert!(validate_request(&at, &settings, now, &[]).is_ok());
-        let chosen = schedule_request(&request("", Some(("23:45:00", "23:59:59"))), &settings, "UTC");
+        let chosen = schedule_request(&request(None, Some(("23:45:00", "23:59:59"))), &settings, "UTC");
         let codes: Vec<_> =
             validate_request(&chosen, &settings, now, &[]).unwrap_err().iter().map(|e| e.code).collect();
         assert_eq!(codes, [CallbackErrorCode::WindowTooShort]);

@@ -26,7 +26,7 @@ use crate::callbacks::contact_list::parse_contact_list;
 use crate::callbacks::store::ContactStore;
 use crate::callbacks::{CallbackType, ScheduleRequest, State};
 use crate::model::DialMode;
-use crate::model::center::{CampaignConfig, Reschedule};
+use crate::model::center::{CallbackSettings, CampaignConfig, Reschedule};
 use axum::Json;
 use axum::extract::{Path, State as AxState};
 use axum::http::{HeaderMap, StatusCode};
@@ -461,20 +461,11 @@ enum Turn {
     Skip(String),
 }
 
-/// The shortest and longest window (seconds) the campaign queue's callback settings allow.
-type WindowBounds = (i64, i64);
-
-/// [`WindowBounds`] of `queue`: a record's window obeys them, or every record of a queue with a
-/// `window_max` under the calling hours' length was refused (CB009) and listed as skipped.
-fn window_bounds(state: &ServiceState, queue: &str) -> WindowBounds {
-    let s = state.settings(queue).unwrap_or_default();
-    (s.window_min_secs, s.window_max_secs)
-}
-
 /// The record for `contact` at `now`: the rest of today's calling hours in the contact's zone
-/// (within the chosen number's hours), starting a few seconds from now, and no longer than the
-/// queue's longest window (`bounds`).
-fn turn(config: &CampaignConfig, contact: &Contact, now: DateTime<Utc>, bounds: WindowBounds) -> Turn {
+/// (within the chosen number's hours), starting a few seconds from now, within the campaign
+/// queue's shortest and longest window (`settings`: a queue whose `window_max` is under the
+/// hours left had every record refused with CB009 when this was a fixed 8 hours).
+fn turn(config: &CampaignConfig, contact: &Contact, now: DateTime<Utc>, settings: &CallbackSettings) -> Turn {
     let zone_name = contact.timezone.clone().unwrap_or_else(|| "UTC".to_string());
     let zone: chrono_tz::Tz = zone_name.parse().unwrap_or(chrono_tz::UTC);
     let local = now.with_timezone(&zone);
@@ -493,10 +484,10 @@ fn turn(config: &CampaignConfig, contact: &Contact, now: DateTime<Utc>, bounds: 
     // A window at least the queue's shortest and at most its longest (30 minutes and 8 hours
     // unless center.yaml says otherwise). `NaiveTime` addition wraps at midnight: eight hours
     // past 16:00 is the calling hours' end.
-    let (min, max) = bounds;
-    let (longest, wrapped) = start.overflowing_add_signed(chrono::Duration::seconds(max));
+    let (longest, wrapped) =
+        start.overflowing_add_signed(chrono::Duration::seconds(settings.window_max_secs));
     let end = if wrapped == 0 { to.min(longest) } else { to };
-    if end - start < chrono::Duration::seconds(min) || end < start {
+    if end - start < chrono::Duration::seconds(settings.window_min_secs) || end < start {
         return Turn::Later;
     }
     let mut data = BTreeMap::new();
@@ -556,7 +547,7 @@ async fn feed(state: &Arc<ServiceState>, name: &str) {
         }
     }
     let free = free_agents(state, &config.queue);
-    let bounds = window_bounds(state, &config.queue);
+    let settings = state.settings(&config.queue).unwrap_or_default();
     let ahead = if config.mode == DialMode::Predictive { PREDICTIVE_AHEAD } else { 1 };
     let mut wanted = (free * ahead).saturating_sub(waiting);
     let now = Utc::now();
@@ -571,7 +562,7 @@ async fn feed(state: &Arc<ServiceState>, name: &str) {
             let ready = r
                 .later
                 .iter()
-                .position(|&i| matches!(turn(&config, &r.contacts[i], now, bounds), Turn::Feed(_)));
+                .position(|&i| matches!(turn(&config, &r.contacts[i], now, &settings), Turn::Feed(_)));
             match ready {
                 Some(k) => Some(r.later.remove(k)),
                 None if r.next < r.contacts.len() => {
@@ -586,7 +577,7 @@ async fn feed(state: &Arc<ServiceState>, name: &str) {
             Some(r) => r.contacts[i].clone(),
             None => return,
         };
-        match turn(&config, &contact, now, bounds) {
+        match turn(&config, &contact, now, &settings) {
             Turn::Later => {
                 if let Some(r) = state.campaigns.runs().iter_mut().find(|r| r.config.name == name) {
                     r.later.push(i);
@@ -748,7 +739,10 @@ pub async fn reschedule(
     let end = match &body.end {
         Some(e) => ops::instant(e, "end")?.with_timezone(&Utc),
         // An hour, or the queue's longest window when that is shorter.
-        None => start + chrono::Duration::seconds(window_bounds(&state, &queue).1.min(3600)),
+        None => {
+            let longest = state.settings(&queue).unwrap_or_default().window_max_secs;
+            start + chrono::Duration::seconds(longest.min(3600))
+        }
     };
     let (Some(ls), Some(le)) = (local_in(&zone, start), local_in(&zone, end)) else {
         return Err(Problem::bad_request("CB003", "start", format!("`{zone}` is not a time zone")));
@@ -805,7 +799,7 @@ pub async fn reschedule(
         data,
         // The call being rescheduled is still open on the same number.
         force: true,
-        // A start without an end is a moment (an hour from it, cut at midnight), not a window
+        // A start without an end is a moment (the window above, cut at midnight), not a window
         // anyone chose: 23:40 is booked, not refused for a 20-minute window (CB008).
         implied_window: body.end.is_none(),
         ..ScheduleRequest::default()
@@ -837,7 +831,6 @@ pub fn local_in(zone: &str, at: DateTime<Utc>) -> Option<chrono::NaiveDateTime> 
 mod tests {
     use super::*;
     use crate::callbacks::contact::{ContactNumber, NumberType};
-    use crate::model::bounds;
     use chrono::TimeZone;
 
     fn config() -> CampaignConfig {
@@ -868,7 +861,7 @@ mod tests {
         for (utc_hour, fed) in [(7, true), (14, true), (15, true), (18, true), (19, false), (4, false)] {
             // Amsterdam is UTC+1 in December.
             let now = Utc.with_ymd_and_hms(2026, 12, 1, utc_hour, 10, 0).unwrap();
-            match turn(&config, &contact, now, (bounds::WINDOW_MIN_SECS, bounds::WINDOW_MAX_SECS)) {
+            match turn(&config, &contact, now, &CallbackSettings::default()) {
                 Turn::Feed(r) => {
                     assert!(fed, "{utc_hour}:10 UTC is outside 06:00-20:00 Amsterdam");
                     let end = r.window_end.unwrap();
@@ -887,16 +880,18 @@ mod tests {
     #[test]
     fn a_record_s_window_obeys_the_queue_s_bounds() {
         let (config, contact) = (config(), contact());
+        let bounds = |min: i64, max: i64| CallbackSettings {
+            window_min_secs: min,
+            window_max_secs: max,
+            ..CallbackSettings::default()
+        };
         let morning = Utc.with_ymd_and_hms(2026, 12, 1, 7, 10, 0).unwrap();
-        let Turn::Feed(r) = turn(&config, &contact, morning, (30 * 60, 2 * 3600)) else {
+        let Turn::Feed(r) = turn(&config, &contact, morning, &bounds(30 * 60, 2 * 3600)) else {
             panic!("08:10 Amsterdam is within the calling hours")
         };
         assert_eq!(r.window_end.unwrap(), r.window_start.unwrap() + chrono::Duration::hours(2));
         let late = Utc.with_ymd_and_hms(2026, 12, 1, 18, 10, 0).unwrap();
-        assert!(matches!(
-            turn(&config, &contact, late, (bounds::WINDOW_MIN_SECS, bounds::WINDOW_MAX_SECS)),
-            Turn::Feed(_)
-        ));
-        assert!(matches!(turn(&config, &contact, late, (3600, 8 * 3600)), Turn::Later));
+        assert!(matches!(turn(&config, &contact, late, &CallbackSettings::default()), Turn::Feed(_)));
+        assert!(matches!(turn(&config, &contact, late, &bounds(3600, 8 * 3600)), Turn::Later));
     }
 }

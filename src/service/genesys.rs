@@ -162,9 +162,10 @@ fn request_of(
         reason: text("reason"),
         owner,
         idempotency_key: key,
+        // A requestedTime alone is a moment, not a chosen window (CB008 does not judge it).
+        implied_window: body.callback_window.is_none(),
         ..ScheduleRequest::default()
     };
-    req.implied_window = body.callback_window.is_none();
     if let Some((zone, date, start, end)) = window {
         req.timezone = Some(zone);
         req.schedule_date = Some(date);
