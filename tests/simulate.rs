@@ -109,6 +109,33 @@ fn text_report_names_each_service_level_definition() {
 
 /// Shifts and breaks: agents log in and out on schedule, the per-interval staff shows each
 /// lunch dip, service suffers in it, and nobody on a break or off shift answers.
+/// An interval in which nobody was answered has no speed of answer: `null` in the JSON and `-` in
+/// the text, not 0 s, which would read as the best service of the day. Its service level over
+/// offered calls is a real 0%; over answered calls it has none. Across replications the mean
+/// leaves out the runs without a value.
+#[test]
+fn a_ratio_with_nothing_to_divide_by_has_no_value() {
+    // One agent on a 100-hour call from the first minute: every later caller abandons.
+    let args = ["--calls", "300", "--agents", "1", "--aht", "100h", "--patience", "10s"];
+    let r = simulate(&args);
+    let later = &r["per_interval"][1];
+    assert_eq!((later["offered"].as_u64(), later["answered"].as_u64()), (Some(94), Some(0)));
+    assert!(later["asa_seconds"].is_null(), "{later}");
+    assert_eq!(later["service_level"]["answered_within_over_offered"], 0.0);
+    assert!(later["service_level"]["answered_within_over_answered"].is_null());
+    assert_eq!(r["per_interval"][0]["asa_seconds"], 0.0); // the one call answered at once
+    let text = Test::new().args(["simulate", "flows/bench/mmc.yaml"]).args(args).run().stdout;
+    let row = text.lines().find(|l| l.contains("2026-12-01T08:30")).expect("the 08:30 row");
+    assert_eq!(
+        row.split_whitespace().collect::<Vec<_>>(),
+        ["2026-12-01T08:30", "94", "94", "0", "94", "-", "0.00%", "1.0"]
+    );
+    let three =
+        Test::new().args(["simulate", "flows/bench/mmc.yaml", "--replications", "3"]).args(args).run().stdout;
+    let row = three.lines().find(|l| l.starts_with("2026-12-01T08:30")).expect("the 08:30 row");
+    assert!(row.ends_with(" -"), "no ASA in any run: {row}");
+}
+
 #[test]
 fn a_roster_with_lunches_shows_the_dip() {
     let out = Test::new().args(["simulate", "flows/bench/roster.yaml", "--format", "json"]).run();

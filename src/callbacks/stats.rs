@@ -87,10 +87,12 @@ pub struct IntervalCallbacks {
     pub connected: u64,
     /// Callbacks created and not yet ended at the end of the interval: the backlog.
     pub pending: u64,
-    /// The mean time to callback of the interval's connected callbacks.
-    pub time_to_callback_seconds: f64,
-    /// Of the interval's connected callbacks, the share within the time-to-callback target.
-    pub within_target: f64,
+    /// The mean time to callback of the interval's connected callbacks; `None` (`null`) when
+    /// none connected in it.
+    pub time_to_callback_seconds: Option<f64>,
+    /// Of the interval's connected callbacks, the share within the time-to-callback target;
+    /// `None` (`null`) when none connected in it.
+    pub within_target: Option<f64>,
 }
 
 impl Default for CallbackStats {
@@ -307,16 +309,9 @@ impl CallbackStats {
                     dialled: c.dialled,
                     connected: c.connected,
                     pending: created.saturating_sub(ended),
-                    time_to_callback_seconds: if c.connected == 0 {
-                        0.0
-                    } else {
-                        r6(c.time_to_callback as f64 / c.connected as f64 / 1e6)
-                    },
-                    within_target: if c.connected == 0 {
-                        0.0
-                    } else {
-                        r6(c.within_target as f64 / c.connected as f64)
-                    },
+                    time_to_callback_seconds: (c.connected > 0)
+                        .then(|| r6(c.time_to_callback as f64 / c.connected as f64 / 1e6)),
+                    within_target: (c.connected > 0).then(|| r6(c.within_target as f64 / c.connected as f64)),
                 }
             })
             .collect()

@@ -252,11 +252,7 @@ pub fn compare_text(runs: &[(DialMode, super::report::Report)]) -> String {
                 pct(c.abandon_rate),
                 pct(worst),
                 pct(occupancy),
-                if r.offered == 0 {
-                    "-".to_string()
-                } else {
-                    pct(r.service_level.answered_within_over_offered)
-                }
+                super::report::or_dash(r.service_level.answered_within_over_offered, pct)
             );
         }
         let _ = writeln!(s);

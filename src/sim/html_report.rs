@@ -434,15 +434,20 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
     let _ = writeln!(h, "</tr>");
     for (i, iv) in intervals.iter().enumerate() {
         let g = |p: &[&str]| est(iv, p).map_or(0.0, |e| e.0);
+        // A ratio with no value (nothing offered, nobody answered or connected, nobody of the
+        // group scheduled) is a dash, not 0.
+        let or_dash =
+            |p: &[&str], show: &dyn Fn(f64) -> String| est(iv, p).map_or("—".to_string(), |e| show(e.0));
+        let (pct1, secs1) = (|v: f64| format!("{:.1}%", v * 100.0), |v: f64| format!("{v:.1} s"));
         let _ = write!(
             h,
-            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}%</td><td>{:.1} s</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td>",
+            "<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{}</td><td>{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td>",
             esc(&labels[i]),
             g(&["offered"]),
             g(&["answered"]),
             g(&["abandoned"]),
-            g(&["service_level", "answered_within_over_offered"]) * 100.0,
-            g(&["asa_seconds"]),
+            or_dash(&["service_level", "answered_within_over_offered"], &pct1),
+            or_dash(&["asa_seconds"], &secs1),
             g(&["mean_queue_length"]),
             g(&["callbacks_created"]),
             g(&["agents"])
@@ -453,11 +458,11 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
                 "<td>{:.1}</td><td>{:.1}</td><td>{}</td>",
                 g(&["callbacks", "dialled"]),
                 g(&["callbacks", "pending"]),
-                esc(&super::report::secs(g(&["callbacks", "time_to_callback_seconds"])))
+                esc(&or_dash(&["callbacks", "time_to_callback_seconds"], &super::report::secs))
             );
         }
         for name in &groups {
-            let _ = write!(h, "<td>{:.1}%</td>", g(&["occupancy_per_group", name]) * 100.0);
+            let _ = write!(h, "<td>{}</td>", or_dash(&["occupancy_per_group", name], &pct1));
         }
         let _ = writeln!(h, "</tr>");
     }

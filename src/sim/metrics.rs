@@ -175,12 +175,13 @@ struct IntervalStats {
     wait_all: i128,
 }
 
-fn ratio(num: u64, den: u64) -> f64 {
-    if den == 0 { 0.0 } else { round6(num as f64 / den as f64) }
+/// `None` over nothing: a ratio with no denominator has no value (see the report's definitions).
+fn ratio(num: u64, den: u64) -> Option<f64> {
+    (den > 0).then(|| round6(num as f64 / den as f64))
 }
 
-fn mean_secs(sum: i128, n: u64) -> f64 {
-    if n == 0 { 0.0 } else { round6(sum as f64 / n as f64 / MICROS_PER_SEC as f64) }
+fn mean_secs(sum: i128, n: u64) -> Option<f64> {
+    (n > 0).then(|| round6(sum as f64 / n as f64 / MICROS_PER_SEC as f64))
 }
 
 fn service_level(
@@ -513,17 +514,17 @@ pub(crate) mod tests {
         let r = sample().finish(1000 * S, 2, &label);
         assert_eq!((r.arrived, r.offered, r.answered, r.abandoned), (7, 6, 3, 2));
         assert_eq!((r.disconnected_in_flow, r.flow_errors, r.callbacks_created), (1, 1, 1));
-        assert_eq!(r.asa_seconds, 13.333333);
-        assert_eq!(r.p_wait, 0.833333); // 5 of 6 entries waited
+        assert_eq!(r.asa_seconds, Some(13.333333));
+        assert_eq!(r.p_wait, Some(0.833333)); // 5 of 6 entries waited
         assert_eq!(r.occupancy, 0.15); // 300 s talk / (1000 s × 2 agents)
-        assert_eq!(r.mean_wait_all_seconds, 17.0); // (0 + 10 + 30 + 5 + 40) / 5
-        assert_eq!(r.abandon_rate, 0.333333);
+        assert_eq!(r.mean_wait_all_seconds, Some(17.0)); // (0 + 10 + 30 + 5 + 40) / 5
+        assert_eq!(r.abandon_rate, Some(0.333333));
         assert_eq!(r.simulated_seconds, 1000.0);
         let sl = &r.service_level;
         assert_eq!(sl.threshold_seconds, 20.0);
-        assert_eq!(sl.answered_within_over_offered, 0.333333); // 2 / 6
-        assert_eq!(sl.answered_within_over_answered, 0.666667); // 2 / 3
-        assert_eq!(sl.answered_within_over_offered_minus_short_abandons, 0.4); // 2 / (6 − 1)
+        assert_eq!(sl.answered_within_over_offered, Some(0.333333)); // 2 / 6
+        assert_eq!(sl.answered_within_over_answered, Some(0.666667)); // 2 / 3
+        assert_eq!(sl.answered_within_over_offered_minus_short_abandons, Some(0.4)); // 2 / (6 − 1)
         let p = &r.wait_percentiles_seconds;
         assert_eq!(p.max, 30.0);
         assert!((p.p50 - 10.0).abs() < 0.02, "{p:?}");
@@ -533,32 +534,42 @@ pub(crate) mod tests {
         assert_eq!((support.offered, support.answered, support.abandoned), (4, 3, 1));
         assert_eq!(support.occupancy, 0.15);
         assert_eq!(support.talk_seconds, 300.0);
-        assert_eq!(support.service_level.answered_within_over_offered, 0.5);
-        assert_eq!(support.service_level.answered_within_over_offered_minus_short_abandons, 0.666667);
+        assert_eq!(support.service_level.answered_within_over_offered, Some(0.5));
+        assert_eq!(support.service_level.answered_within_over_offered_minus_short_abandons, Some(0.666667));
         let billing = &r.per_queue["Billing"];
         assert_eq!(
             (billing.offered, billing.answered, billing.abandoned, billing.callbacks_created),
             (2, 0, 1, 1)
         );
-        assert_eq!(billing.p_wait, 1.0);
-        assert_eq!(billing.asa_seconds, 0.0);
+        assert_eq!(billing.p_wait, Some(1.0));
+        // Nobody answered: no speed of answer (not 0 s, which would read as perfect service).
+        assert_eq!(billing.asa_seconds, None);
         assert_eq!(billing.occupancy, 0.0);
 
         assert_eq!(r.per_interval.len(), 2);
         let (a, b) = (&r.per_interval[0], &r.per_interval[1]);
         assert_eq!(a.start, "interval 0");
         assert_eq!((a.arrived, a.offered, a.answered, a.abandoned), (5, 3, 3, 0));
-        assert_eq!(a.asa_seconds, 13.333333);
-        assert_eq!(a.service_level.answered_within_over_offered, 0.666667);
+        assert_eq!(a.asa_seconds, Some(13.333333));
+        assert_eq!(a.service_level.answered_within_over_offered, Some(0.666667));
         assert_eq!((b.arrived, b.offered, b.answered, b.abandoned), (2, 3, 0, 2));
-        assert_eq!(b.service_level.answered_within_over_offered, 0.0);
-        assert_eq!(b.service_level.answered_within_over_offered_minus_short_abandons, 0.0);
+        assert_eq!(b.service_level.answered_within_over_offered, Some(0.0));
+        assert_eq!(b.service_level.answered_within_over_offered_minus_short_abandons, Some(0.0));
+        assert_eq!(b.service_level.answered_within_over_answered, None);
+        assert_eq!(b.asa_seconds, None);
+        let json = r.to_json();
+        assert!(json.contains("\"asa_seconds\": null"), "{json}");
     }
 
     #[test]
-    fn empty_run_has_zeros_not_nan() {
+    fn empty_run_has_no_ratios_and_no_nan() {
         let r = Metrics::new(20 * S).finish(0, 0, &label);
-        assert_eq!((r.offered, r.answered, r.asa_seconds, r.p_wait, r.occupancy), (0, 0, 0.0, 0.0, 0.0));
+        assert_eq!((r.offered, r.answered, r.occupancy), (0, 0, 0.0));
+        assert_eq!(
+            (r.asa_seconds, r.p_wait, r.abandon_rate, r.mean_wait_all_seconds),
+            (None, None, None, None)
+        );
+        assert_eq!(r.service_level.answered_within_over_offered, None);
         assert_eq!(r.wait_percentiles_seconds.p99, 0.0);
         assert!(r.per_interval.is_empty() && r.per_queue.is_empty());
         assert!(!r.to_json().contains("NaN"));
@@ -575,7 +586,7 @@ pub(crate) mod tests {
         let r = m.finish(S, 1, &label);
         assert_eq!(r.answered, 3);
         assert_eq!(r.per_queue["Q"].answered, 2);
-        assert_eq!(r.per_queue["Q"].service_level.answered_within_over_answered, 0.5);
+        assert_eq!(r.per_queue["Q"].service_level.answered_within_over_answered, Some(0.5));
     }
 
     #[test]

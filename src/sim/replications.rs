@@ -152,7 +152,9 @@ pub fn summarise(reports: &[Report]) -> Value {
 }
 
 fn merge(vs: &[&Value]) -> Value {
-    let Some(first) = vs.first() else { return Value::Null };
+    // A ratio with no value in a run (`null`: nothing to divide by) is summarised over the runs
+    // that have one, and stays `null` when none has.
+    let Some(first) = vs.iter().find(|v| !v.is_null()).or(vs.first()) else { return Value::Null };
     match first {
         Value::Number(_) => {
             let xs: Vec<f64> = vs.iter().filter_map(|v| v.as_f64()).collect();
@@ -331,9 +333,13 @@ pub fn to_text(summary: &Value, seeds: &[u64]) -> String {
         ("Occupancy", &["occupancy"], &pct),
         ("Callbacks created", &["callbacks_created"], &count),
     ];
+    // A figure no run had a value for (a ratio over nothing) is shown as `-`.
+    let or_dash = |e: Option<Estimate>, show: Show| e.map_or_else(|| "-".to_string(), show);
     for (label, path, show) in rows {
         if let Some(e) = figure(summary, path) {
             let _ = writeln!(s, "{label:<28}{}", show(e));
+        } else if summary.get(path[0]).is_some() {
+            let _ = writeln!(s, "{label:<28}-");
         }
     }
     if let Some(e) = figure(summary, &["callbacks", "service_level"]) {
@@ -347,14 +353,10 @@ pub fn to_text(summary: &Value, seeds: &[u64]) -> String {
                 p.extend_from_slice(k);
                 figure(summary, &p)
             };
-            let (Some(a), Some(sl), Some(asa)) = (
-                f(&["answered"]),
-                f(&["service_level", "answered_within_over_offered"]),
-                f(&["asa_seconds"]),
-            ) else {
-                continue;
-            };
-            let _ = writeln!(s, "  {name:<16}answered {}   SL {}   ASA {}", count(a), pct(sl), secs(asa));
+            let Some(a) = f(&["answered"]) else { continue };
+            let sl = or_dash(f(&["service_level", "answered_within_over_offered"]), &pct);
+            let asa = or_dash(f(&["asa_seconds"]), &secs);
+            let _ = writeln!(s, "  {name:<16}answered {}   SL {sl}   ASA {asa}", count(a));
         }
     }
     let intervals = summary.get("per_interval").and_then(Value::as_array);
@@ -369,12 +371,10 @@ pub fn to_text(summary: &Value, seeds: &[u64]) -> String {
         for (i, iv) in intervals.iter().enumerate() {
             let start = iv.get("start").and_then(Value::as_str).unwrap_or("");
             let f = |k: &[&str]| figure_at(summary, i, k);
-            let (Some(o), Some(sl), Some(asa)) =
-                (f(&["offered"]), f(&["service_level", "answered_within_over_offered"]), f(&["asa_seconds"]))
-            else {
-                continue;
-            };
-            let _ = writeln!(s, "{start:<18}{:<26}{:<34}{}", count(o), pct(sl), secs(asa));
+            let Some(o) = f(&["offered"]) else { continue };
+            let sl = or_dash(f(&["service_level", "answered_within_over_offered"]), &pct);
+            let asa = or_dash(f(&["asa_seconds"]), &secs);
+            let _ = writeln!(s, "{start:<18}{:<26}{sl:<34}{asa}", count(o));
         }
     }
     s
@@ -418,5 +418,21 @@ mod tests {
         assert_eq!(m["iv"][0]["n"]["mean"], 3.0);
         assert_eq!(m["iv"][1]["n"]["mean"], 1.0);
         assert_eq!(m["q"]["B"]["n"]["mean"], 5.0);
+    }
+
+    /// A ratio a run has no value for (nothing offered in the interval) is left out of the mean,
+    /// whichever run comes first, not counted as 0; with no value in any run it stays `null`.
+    #[test]
+    fn ratios_without_a_value_are_left_out_of_the_mean() {
+        let a = serde_json::json!({"sl": null, "asa": null, "none": null});
+        let b = serde_json::json!({"sl": 0.8, "asa": 12.0, "none": null});
+        let c = serde_json::json!({"sl": 0.6, "asa": null, "none": null});
+        for order in [[&a, &b, &c], [&b, &a, &c], [&c, &b, &a]] {
+            let m = merge(&order);
+            assert!((m["sl"]["mean"].as_f64().unwrap() - 0.7).abs() < 1e-9, "{m}");
+            assert_eq!(m["asa"]["mean"], 12.0);
+            assert_eq!(m["asa"]["ci95"], serde_json::json!([12.0, 12.0]));
+            assert!(m["none"].is_null());
+        }
     }
 }

@@ -23,7 +23,10 @@
 //!   millisecond).
 //! - **abandon_rate**: abandoned / offered.
 //!
-//! A ratio with a zero denominator is 0.
+//! A ratio with a zero denominator has no value: `null` in the JSON, `-` in the text, a gap in a
+//! chart, and left out of the mean over replications. It is not 0: an interval in which nobody
+//! was answered has no speed of answer (0 s would read as perfect service), and an interval with
+//! no call offered has no service level (0% would drag a day's mean down).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -47,11 +50,11 @@ pub fn round6(x: f64) -> f64 {
 pub struct ServiceLevel {
     pub threshold_seconds: f64,
     /// Answered within t / offered.
-    pub answered_within_over_offered: f64,
+    pub answered_within_over_offered: Option<f64>,
     /// Answered within t / answered.
-    pub answered_within_over_answered: f64,
+    pub answered_within_over_answered: Option<f64>,
     /// Answered within t / (offered − abandoned within t).
-    pub answered_within_over_offered_minus_short_abandons: f64,
+    pub answered_within_over_offered_minus_short_abandons: Option<f64>,
 }
 
 /// Percentiles of the wait of answered calls, in seconds.
@@ -71,15 +74,15 @@ pub struct QueueReport {
     pub offered: u64,
     pub answered: u64,
     pub abandoned: u64,
-    pub asa_seconds: f64,
-    pub p_wait: f64,
+    pub asa_seconds: Option<f64>,
+    pub p_wait: Option<f64>,
     /// This queue's talk time / (simulated time × all agents): the queues' figures add up to the
     /// overall occupancy.
     pub occupancy: f64,
     pub service_level: ServiceLevel,
-    pub mean_wait_all_seconds: f64,
+    pub mean_wait_all_seconds: Option<f64>,
     pub wait_percentiles_seconds: WaitPercentiles,
-    pub abandon_rate: f64,
+    pub abandon_rate: Option<f64>,
     pub callbacks_created: u64,
     pub talk_seconds: f64,
 }
@@ -93,7 +96,7 @@ pub struct IntervalReport {
     pub offered: u64,
     pub answered: u64,
     pub abandoned: u64,
-    pub asa_seconds: f64,
+    pub asa_seconds: Option<f64>,
     pub service_level: ServiceLevel,
     /// Callers of the interval who left a queue for a callback.
     #[serde(default)]
@@ -124,12 +127,12 @@ impl IntervalReport {
             offered: 0,
             answered: 0,
             abandoned: 0,
-            asa_seconds: 0.0,
+            asa_seconds: None,
             service_level: ServiceLevel {
                 threshold_seconds,
-                answered_within_over_offered: 0.0,
-                answered_within_over_answered: 0.0,
-                answered_within_over_offered_minus_short_abandons: 0.0,
+                answered_within_over_offered: None,
+                answered_within_over_answered: None,
+                answered_within_over_offered_minus_short_abandons: None,
             },
             callbacks_created: 0,
             mean_queue_length: 0.0,
@@ -146,13 +149,13 @@ pub struct Report {
     pub offered: u64,
     pub answered: u64,
     pub abandoned: u64,
-    pub asa_seconds: f64,
-    pub p_wait: f64,
+    pub asa_seconds: Option<f64>,
+    pub p_wait: Option<f64>,
     pub occupancy: f64,
     pub service_level: ServiceLevel,
-    pub mean_wait_all_seconds: f64,
+    pub mean_wait_all_seconds: Option<f64>,
     pub wait_percentiles_seconds: WaitPercentiles,
-    pub abandon_rate: f64,
+    pub abandon_rate: Option<f64>,
     pub arrived: u64,
     /// Of the arrivals, calls placed again by callers who had abandoned (`callers.retrial`).
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -248,6 +251,11 @@ fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
+/// A ratio shown with `show`, or `-` when it has no value (its denominator was 0).
+pub(crate) fn or_dash(v: Option<f64>, show: impl Fn(f64) -> String) -> String {
+    v.map_or_else(|| "-".to_string(), show)
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
@@ -308,7 +316,7 @@ impl Report {
             w,
             "  Abandoned                         {:>12}  ({})",
             self.abandoned,
-            pct(self.abandon_rate)
+            or_dash(self.abandon_rate, pct)
         );
         let _ = writeln!(w, "  Callbacks created                 {:>12}", self.callbacks_created);
         for (name, d) in &self.data_actions {
@@ -343,7 +351,7 @@ impl Report {
                 q.offered,
                 q.answered,
                 q.abandoned,
-                pct(q.abandon_rate),
+                or_dash(q.abandon_rate, pct),
                 q.callbacks_created
             );
             figures_text(
@@ -441,8 +449,8 @@ impl Report {
                     i.offered,
                     i.answered,
                     i.abandoned,
-                    secs(i.asa_seconds),
-                    pct(i.service_level.answered_within_over_offered),
+                    or_dash(i.asa_seconds, secs),
+                    or_dash(i.service_level.answered_within_over_offered, pct),
                     i.agents
                 );
                 let cb = i.callbacks.as_ref().filter(|_| callbacks);
@@ -514,17 +522,17 @@ fn callbacks_text(w: &mut String, c: &crate::callbacks::stats::CallbackReport) {
 fn figures_text(
     w: &mut String,
     indent: &str,
-    asa: f64,
-    mean_all: f64,
-    p_wait: f64,
+    asa: Option<f64>,
+    mean_all: Option<f64>,
+    p_wait: Option<f64>,
     occupancy: f64,
     p: &WaitPercentiles,
     sl: &ServiceLevel,
 ) {
     let t = threshold(sl.threshold_seconds);
-    let _ = writeln!(w, "{indent}Average speed of answer (ASA)            {}", secs(asa));
-    let _ = writeln!(w, "{indent}Mean wait, answered and abandoned        {}", secs(mean_all));
-    let _ = writeln!(w, "{indent}Probability of waiting (waited / offered) {}", pct(p_wait));
+    let _ = writeln!(w, "{indent}Average speed of answer (ASA)            {}", or_dash(asa, secs));
+    let _ = writeln!(w, "{indent}Mean wait, answered and abandoned        {}", or_dash(mean_all, secs));
+    let _ = writeln!(w, "{indent}Probability of waiting (waited / offered) {}", or_dash(p_wait, pct));
     let _ = writeln!(w, "{indent}Occupancy (talk time / agent time)       {}", pct(occupancy));
     let _ = writeln!(
         w,
@@ -540,17 +548,17 @@ fn figures_text(
     let _ = writeln!(
         w,
         "{indent}  answered within {t} / offered                              {}",
-        pct(sl.answered_within_over_offered)
+        or_dash(sl.answered_within_over_offered, pct)
     );
     let _ = writeln!(
         w,
         "{indent}  answered within {t} / answered                             {}",
-        pct(sl.answered_within_over_answered)
+        or_dash(sl.answered_within_over_answered, pct)
     );
     let _ = writeln!(
         w,
         "{indent}  answered within {t} / (offered - abandoned within {t})     {}",
-        pct(sl.answered_within_over_offered_minus_short_abandons)
+        or_dash(sl.answered_within_over_offered_minus_short_abandons, pct)
     );
 }
 

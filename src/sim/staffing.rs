@@ -294,14 +294,14 @@ fn pooled(agents: u32, reports: &[Report], measured: usize) -> Measured {
         let Some(iv) = r.per_interval.get(measured) else { continue };
         if let Some(cb) = &iv.callbacks {
             connected += cb.connected;
-            ttc += cb.time_to_callback_seconds * cb.connected as f64;
+            ttc += cb.time_to_callback_seconds.unwrap_or(0.0) * cb.connected as f64;
             pending += cb.pending;
         }
         offered += iv.offered;
-        within += iv.service_level.answered_within_over_offered * iv.offered as f64;
+        within += iv.service_level.answered_within_over_offered.unwrap_or(0.0) * iv.offered as f64;
         abandoned += iv.abandoned;
         answered += iv.answered;
-        waited += iv.asa_seconds * iv.answered as f64;
+        waited += iv.asa_seconds.unwrap_or(0.0) * iv.answered as f64;
         occupancy += r.occupancy;
         runs += 1.0;
     }

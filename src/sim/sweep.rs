@@ -156,12 +156,15 @@ pub fn to_text(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32) 
     let _ = write!(s, "{:>w$}  ", sweep.variable);
     let _ = writeln!(s, "{:<20}{:<20}{:<20}{:<20}{}", heads[0], heads[1], heads[2], heads[3], heads[4]);
     for (v, reports) in points {
-        let est = |f: &dyn Fn(&Report) -> f64| {
-            let xs: Vec<f64> = reports.iter().map(f).collect();
+        // Over the runs where the figure has a value (a ratio over nothing has none).
+        let est = |f: &dyn Fn(&Report) -> Option<f64>| {
+            let xs: Vec<f64> = reports.iter().filter_map(f).collect();
             Estimate::of(&xs)
         };
         let pct = |e: Estimate| {
-            if e.n > 1 {
+            if e.n == 0 {
+                "-".to_string()
+            } else if e.n > 1 {
                 format!("{:.2}% ± {:.2}", e.mean * 100.0, e.half_width * 100.0)
             } else {
                 format!("{:.2}%", e.mean * 100.0)
@@ -169,13 +172,17 @@ pub fn to_text(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32) 
         };
         let secs = |e: Estimate| {
             let f = super::report::secs;
-            if e.n > 1 { format!("{} ± {}", f(e.mean), f(e.half_width)) } else { f(e.mean) }
+            match e.n {
+                0 => "-".to_string(),
+                1 => f(e.mean),
+                _ => format!("{} ± {}", f(e.mean), f(e.half_width)),
+            }
         };
         let num = |e: Estimate| {
             if e.n > 1 { format!("{:.2} ± {:.2}", e.mean, e.half_width) } else { format!("{:.2}", e.mean) }
         };
         let cb = |f: &dyn Fn(&crate::callbacks::stats::CallbackReport) -> f64| {
-            est(&|r: &Report| r.callbacks.as_ref().map_or(0.0, f))
+            est(&|r: &Report| Some(r.callbacks.as_ref().map_or(0.0, f)))
         };
         let cells = if callbacks {
             [
@@ -191,7 +198,7 @@ pub fn to_text(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32) 
                 secs(est(&|r| r.asa_seconds)),
                 pct(est(&|r| r.abandon_rate)),
                 pct(est(&|r| r.p_wait)),
-                pct(est(&|r| r.occupancy)),
+                pct(est(&|r| Some(r.occupancy))),
             ]
         };
         let _ = writeln!(
@@ -217,18 +224,23 @@ pub fn to_html(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32, 
     use std::fmt::Write;
     let labels: Vec<String> = points.iter().map(|(v, _)| sweep.label(*v)).collect();
     // (mean, low, high) of a figure per point.
-    let column = |f: &dyn Fn(&Report) -> f64| -> Vec<(f64, f64, f64)> {
+    // Over the runs where the figure has a value; a gap where none has.
+    let column = |f: &dyn Fn(&Report) -> Option<f64>| -> Vec<(f64, f64, f64)> {
         points
             .iter()
             .map(|(_, reports)| {
-                let xs: Vec<f64> = reports.iter().map(f).collect();
+                let xs: Vec<f64> = reports.iter().filter_map(f).collect();
                 let e = Estimate::of(&xs);
-                if e.n > 1 { (e.mean, e.low(), e.high()) } else { (e.mean, e.mean, e.mean) }
+                match e.n {
+                    0 => (f64::NAN, f64::NAN, f64::NAN),
+                    1 => (e.mean, e.mean, e.mean),
+                    _ => (e.mean, e.low(), e.high()),
+                }
             })
             .collect()
     };
     let cb = |f: fn(&crate::callbacks::stats::CallbackReport) -> f64| {
-        move |r: &Report| r.callbacks.as_ref().map_or(0.0, f)
+        move |r: &Report| Some(r.callbacks.as_ref().map_or(0.0, f))
     };
     let pct = |v: f64| format!("{:.0}%", v * 100.0);
     let mut h = page_head(title);
@@ -257,12 +269,12 @@ pub fn to_html(sweep: &Sweep, points: &[(u32, Vec<Report>)], replications: u32, 
             Some(1.0),
         )
     );
-    type Figure<'a> = (&'a str, &'a str, Box<dyn Fn(&Report) -> f64>, bool);
+    type Figure<'a> = (&'a str, &'a str, Box<dyn Fn(&Report) -> Option<f64>>, bool);
     let figures: Vec<Figure> = if sweep.variable == "agents" {
         vec![
             ("ASA", "#ff7f0e", Box::new(|r: &Report| r.asa_seconds), false),
             ("Abandon rate", "#d62728", Box::new(|r: &Report| r.abandon_rate), true),
-            ("Occupancy", "#2ca02c", Box::new(|r: &Report| r.occupancy), true),
+            ("Occupancy", "#2ca02c", Box::new(|r: &Report| Some(r.occupancy)), true),
         ]
     } else {
         vec![
