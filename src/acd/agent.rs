@@ -62,6 +62,10 @@ pub(crate) struct Agent {
     pub(crate) offered: Option<super::EntryId>,
     /// End of the current wrap-up, so a stale wake-up cannot cut a later wrap-up short.
     pub(crate) wrap_until: Micros,
+    /// Since when the agent, sent off (a break, the shift's end) in the middle of a call, has
+    /// worked on to finish it; kept only when the ACD tracks that time
+    /// ([`Acd::track_worked_off`](super::Acd::track_worked_off)).
+    pub(crate) off_since: Option<Micros>,
 }
 
 /// An available agent in one queue's idle heap. `BinaryHeap` is a max-heap, so `Ord` is

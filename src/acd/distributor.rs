@@ -77,6 +77,9 @@ pub struct Acd {
     /// center with many empty or unstaffed queues does not pay for them.
     ready: Vec<QueueId>,
     next_seq: u64,
+    /// `(agent, from, to)`: time agents worked past being sent off to finish a call, when tracked
+    /// (`None`: not tracked, so a long-running server keeps no list that grows).
+    worked_off: Option<Vec<(AgentId, Micros, Micros)>>,
 }
 
 /// A routing choice: the queue, the class, its head entry and the agent.
@@ -250,6 +253,7 @@ impl Acd {
             call: None,
             offered: None,
             wrap_until: 0,
+            off_since: None,
         });
         self.agent_ids.entry(spec.name).or_insert(id);
         self.enter_state(id, AgentState::Available, 0);
@@ -524,8 +528,37 @@ impl Acd {
         if state == AgentState::WrapUp {
             self.agents[agent.index()].wrap_until = now;
         }
+        if self.worked_off.is_some() {
+            let a = &mut self.agents[agent.index()];
+            if a.call.is_some() && a.state.is_staffed() && !state.is_staffed() {
+                a.off_since = Some(now);
+            } else if state.is_staffed() {
+                // Back at work (from a break that ended during the call).
+                self.close_worked_off(agent, now);
+            }
+        }
         self.enter_state(agent, state, now);
         Ok(())
+    }
+
+    /// Keeps, from now on, the time agents sent off in the middle of a call (a break, the end of
+    /// a shift) go on working to finish it ([`worked_off`](Acd::worked_off)): the simulator counts
+    /// it as time worked, so occupancy stays within 100%.
+    pub fn track_worked_off(&mut self) {
+        self.worked_off.get_or_insert_with(Vec::new);
+    }
+
+    /// `(agent, from, to)` for every stretch an agent worked past being sent off, to finish a call.
+    pub fn worked_off(&self) -> &[(AgentId, Micros, Micros)] {
+        self.worked_off.as_deref().unwrap_or(&[])
+    }
+
+    fn close_worked_off(&mut self, agent: AgentId, now: Micros) {
+        if let Some(from) = self.agents[agent.index()].off_since.take()
+            && let Some(list) = &mut self.worked_off
+        {
+            list.push((agent, from, now));
+        }
     }
 
     /// The agent finished with its entry. Records the handle time (talk plus the agent's wrap-up)
@@ -539,6 +572,7 @@ impl Acd {
         let wrap = a.wrap_up;
         let state = a.state;
         self.queues[call.queue.index()].stats.record(now - call.since + wrap);
+        self.close_worked_off(agent, now);
         if state != AgentState::Busy {
             return 0;
         }

@@ -763,3 +763,29 @@ proptest! {
         }
     }
 }
+
+/// An agent sent on a break in the middle of a call works on until it ends (or until the break
+/// ends first and they are busy again): that stretch is kept when tracked, and only then.
+#[test]
+fn time_worked_past_being_sent_off_is_kept_when_tracked() {
+    for track in [false, true] {
+        let (mut acd, q, agents) = one_queue(1, secs(30));
+        if track {
+            acd.track_worked_off();
+        }
+        let a = agents[0];
+        acd.enqueue(q, 0, SkillSet::EMPTY, 0);
+        assert_eq!(acd.route(0).map(|x| x.agent), Some(a));
+        acd.set_state(a, AgentState::NotAvailable, 10).unwrap(); // the break starts
+        assert_eq!(acd.release(a, 25), 0, "no wrap-up: the agent is on the break");
+        // Another call, through a whole break that ends during it.
+        acd.set_state(a, AgentState::Available, 40).unwrap();
+        acd.enqueue(q, 0, SkillSet::EMPTY, 40);
+        assert_eq!(acd.route(40).map(|x| x.agent), Some(a));
+        acd.set_state(a, AgentState::NotAvailable, 50).unwrap();
+        acd.set_state(a, AgentState::Busy, 70).unwrap(); // back from it, still talking
+        acd.release(a, 90);
+        let want: &[(AgentId, Micros, Micros)] = if track { &[(a, 10, 25), (a, 50, 70)] } else { &[] };
+        assert_eq!(acd.worked_off(), want);
+    }
+}

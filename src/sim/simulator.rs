@@ -133,6 +133,10 @@ pub fn simulate(
     let roster = super::roster::Roster::new(&scenario.agents, traffic.start, scenario.seed).map(Rc::new);
     if let Some(r) = &roster {
         r.apply(&mut engine.acd.borrow_mut(), 0);
+        // Agents sent off schedule (a break, the shift's end) in the middle of a call work on
+        // until it ends: occupancy counts that time as worked, or a group whose agents finish
+        // their calls before their breaks would show more than 100%.
+        engine.acd.borrow_mut().track_worked_off();
     }
     let campaign_scheduled =
         super::campaigns::start(&engine, &scenario.campaigns, &campaign_queues, &traffic);
@@ -259,6 +263,17 @@ pub fn simulate(
         report.callbacks = Some(stats.report());
     }
     drop(stats);
+    // (roster group, from, to) for the time agents worked past the schedule to finish a call.
+    let overruns: Vec<(usize, Micros, Micros)> = match &roster {
+        Some(r) => engine
+            .acd
+            .borrow()
+            .worked_off()
+            .iter()
+            .filter_map(|&(agent, from, to)| Some((r.group_of_agent(agent.0)?, from, to)))
+            .collect(),
+        None => Vec::new(),
+    };
     if let Some(r) = &roster {
         // Agents per interval as scheduled, and occupancy over the time they were scheduled.
         let len = traffic.arrivals.interval_len().max(1);
@@ -266,7 +281,7 @@ pub fn simulate(
             let from = i as Micros * len;
             iv.agents = super::report::round6(r.scheduled(from, (from + len).min(end.max(from + 1))));
         }
-        let agent_time = r.scheduled(0, end) * end as f64;
+        let agent_time = r.scheduled(0, end) * end as f64 + worked_over(&overruns, None, 0, end);
         if agent_time > 0.0 && agents > 0 {
             // Over the agent time scheduled, not every agent all day (the queues' shares still add up).
             let scale = f64::from(agents) * end as f64 / agent_time;
@@ -286,12 +301,16 @@ pub fn simulate(
             first = ids.end;
             let in_roster = roster.as_ref().and_then(|r| Some((r, r.group_of_agent(group_start)?)));
             // The group's agents at work on average over [from, to).
-            let working = |from: Micros, to: Micros| match in_roster {
-                Some((r, gi)) => r.group_working(gi, from, to),
-                None => f64::from(g.count),
+            // ... plus the time they worked past the schedule to finish a call, as agent time.
+            let worked = |from: Micros, to: Micros| match in_roster {
+                Some((r, gi)) => {
+                    r.group_working(gi, from, to) * (to - from) as f64
+                        + worked_over(&overruns, Some(gi), from, to)
+                }
+                None => f64::from(g.count) * (to - from) as f64,
             };
             let talked: Micros = ids.clone().filter_map(|i| talk.per_agent().get(i)).sum();
-            let agent_time = working(0, end) * end as f64;
+            let agent_time = worked(0, end);
             let occupancy = if agent_time > 0.0 { talked as f64 / agent_time } else { 0.0 };
             // The same, interval by interval (the last one ends with the run).
             let len = interval_len.max(1);
@@ -300,7 +319,7 @@ pub fn simulate(
                 let to = (from + len).min(end.max(from + 1));
                 let row = talk.in_interval(i);
                 let talked: Micros = ids.clone().filter_map(|a| row.get(a)).sum();
-                let agent_time = working(from, to) * (to - from) as f64;
+                let agent_time = worked(from, to);
                 // Nobody of the group scheduled: no occupancy (not 0%), the page leaves a gap.
                 if agent_time > 0.0 {
                     let occupancy = super::report::round6(talked as f64 / agent_time);
@@ -333,6 +352,16 @@ pub fn simulate(
         report.data_actions.insert(name.clone(), r);
     }
     Ok(SimRun { report, calls: generated.get(), polls: rt.polls() })
+}
+
+/// The time agents of roster group `group` (of every group: `None`) worked past the schedule
+/// to finish a call, within `[from, to)`, in agent-microseconds.
+fn worked_over(overruns: &[(usize, Micros, Micros)], group: Option<usize>, from: Micros, to: Micros) -> f64 {
+    overruns
+        .iter()
+        .filter(|(g, _, _)| group.is_none_or(|want| want == *g))
+        .map(|&(_, a, b)| (b.min(to) - a.max(from)).max(0) as f64)
+        .sum()
 }
 
 /// Retried calls get ids from here up, apart from the first calls' 1, 2, 3, ... (which the
