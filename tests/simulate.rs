@@ -186,6 +186,63 @@ fn a_roster_with_lunches_shows_the_dip() {
         .run();
 }
 
+/// A forecast and a roster are in local time, across a daylight-saving change too: acme's Friday
+/// to Monday over the end of summer time (Sunday 25 October 2026), a shift of 08:00-17:00 and 20
+/// calls in each weekday half hour from 08:00 to 18:00. Monday's calls come from 08:00 local, when
+/// the flow's business hours open, and its agents log in at 08:00: read by elapsed time, both came
+/// an hour early, and the flow turned Monday's first hour of calls away as closed.
+#[test]
+fn a_forecast_and_a_roster_follow_the_local_clock_over_daylight_saving() {
+    let dir = std::env::temp_dir().join(format!("callwright-dst-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut forecast = String::from("interval,offered,aht\n");
+    for day in [23, 24, 25, 26] {
+        for half in 0..48 {
+            let (h, m) = (half / 2, half % 2 * 30);
+            let weekday = day == 23 || day == 26;
+            let offered = if weekday && (8..18).contains(&h) { 20 } else { 0 };
+            forecast.push_str(&format!("2026-10-{day}T{h:02}:{m:02},{offered},300\n"));
+        }
+    }
+    std::fs::write(dir.join("fc.csv"), forecast).unwrap();
+    let project = std::fs::canonicalize("flows/acme").unwrap().display().to_string();
+    let scenario = format!(
+        "project: {project}\nflow: AcmeSupport\nseed: 1\n\
+         traffic: {{ timezone: Europe/Amsterdam, forecast: fc.csv }}\n\
+         callers: {{ patience: {{ exponential: 4m }}, handle_time: {{ exponential: 5m }} }}\n\
+         agents:\n  - {{ name: day, count: 12, queues: [Support, Billing], skills: [support], shift: 08:00-17:00 }}\n"
+    );
+    std::fs::write(dir.join("dst.yaml"), scenario).unwrap();
+    let out = Test::new()
+        .arg("simulate")
+        .arg(dir.join("dst.yaml").display().to_string())
+        .args(["--format", "json"])
+        .run()
+        .stdout;
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Every caller of the forecast's open hours reaches a queue; none hears "closed".
+    assert_eq!(r["disconnected_in_flow"], 0, "{}", r["arrived"]);
+    let at = |start: &str| {
+        let ivs = r["per_interval"].as_array().unwrap();
+        ivs.iter().find(|iv| iv["start"] == start).unwrap_or_else(|| panic!("no interval {start}")).clone()
+    };
+    for early in ["2026-10-26T07:00", "2026-10-26T07:30"] {
+        assert_eq!(
+            (at(early)["arrived"].as_u64(), at(early)["agents"].as_f64()),
+            (Some(0), Some(0.0)),
+            "{early}"
+        );
+    }
+    assert!(at("2026-10-26T08:00")["arrived"].as_u64().unwrap() > 5);
+    assert_eq!(at("2026-10-26T08:00")["agents"], 12.0);
+    assert_eq!(at("2026-10-26T16:30")["agents"], 12.0);
+    assert_eq!(at("2026-10-26T17:00")["agents"], 0.0);
+    // Friday, before the change, is as written too.
+    assert_eq!(at("2026-10-23T08:00")["agents"], 12.0);
+    assert_eq!(at("2026-10-23T07:30")["arrived"], 0);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// `agents: roster.csv`: the groups of a roster file are the groups written in the scenario
 /// (acme's day as YAML groups gives the same report, byte for byte); a bad cell is reported at
 /// its `file:line:col`.

@@ -4,6 +4,7 @@ pub mod dist;
 pub mod erlang;
 pub mod forecast;
 pub mod html_report;
+pub mod local_clock;
 pub mod metrics;
 pub mod observed;
 pub mod replications;

@@ -7,6 +7,7 @@
 //! talking when a break or the end of the shift comes finishes the call first: they take no new
 //! call from that moment, and the break still ends on time.
 
+use super::local_clock::LocalClock;
 use crate::acd::{Acd, AgentId, AgentState};
 use crate::model::{AgentsSpec, Shift};
 use crate::time::{MICROS_PER_SEC, Micros};
@@ -28,6 +29,9 @@ pub(super) struct Roster {
     /// The run's seed: who is absent on a day is drawn from it (not from the run's stream, so a
     /// roster without absence leaves every other draw where it was).
     seed: u64,
+    /// Shifts are in local wall-clock time, which a daylight-saving change moves against the
+    /// run's elapsed time.
+    clock: LocalClock,
 }
 
 /// One agent group as the roster sees it.
@@ -49,7 +53,12 @@ impl Group {
 
 impl Roster {
     /// `None` when no group has a shift or absence (the agents are logged in all the time).
-    pub(super) fn new(spec: &AgentsSpec, start: chrono::NaiveDateTime, seed: u64) -> Option<Roster> {
+    pub(super) fn new(
+        spec: &AgentsSpec,
+        start: chrono::NaiveDateTime,
+        seed: u64,
+        clock: LocalClock,
+    ) -> Option<Roster> {
         let AgentsSpec::List(list) = spec else { return None };
         if list.iter().all(|g| g.shift.is_none() && g.absence <= 0.0) {
             return None;
@@ -85,16 +94,22 @@ impl Roster {
             changes,
             start_tod: u64::from(start.num_seconds_from_midnight()),
             seed,
+            clock,
         })
     }
 
+    /// Local seconds since the first day's midnight at virtual time `now`.
+    fn local_secs(&self, now: Micros) -> u64 {
+        self.start_tod + (self.clock.local(now.max(0)).max(0) as u64) / MICROS_PER_SEC as u64
+    }
+
     fn time_of_day(&self, now: Micros) -> u32 {
-        ((self.start_tod + (now.max(0) as u64) / MICROS_PER_SEC as u64) % DAY) as u32
+        (self.local_secs(now) % DAY) as u32
     }
 
     /// The day `now` falls on, counted from the run's first day.
     fn day(&self, now: Micros) -> u64 {
-        (self.start_tod + (now.max(0) as u64) / MICROS_PER_SEC as u64) / DAY
+        self.local_secs(now) / DAY
     }
 
     /// Whether `agent` (of a group with this absence rate) is away all of `day`: a SplitMix64
@@ -114,9 +129,10 @@ impl Roster {
 
     /// The first change strictly after `now`.
     pub(super) fn next_change(&self, now: Micros) -> Option<Micros> {
-        let secs = self.start_tod + (now.max(0) as u64) / MICROS_PER_SEC as u64;
+        let secs = self.local_secs(now);
         let day = secs - secs % DAY;
-        let at = |abs: u64| (abs - self.start_tod) as Micros * MICROS_PER_SEC;
+        // The virtual time the local clock first shows `abs` (seconds since the first midnight).
+        let at = |abs: u64| self.clock.virtual_at((abs - self.start_tod) as Micros * MICROS_PER_SEC);
         self.changes
             .iter()
             .map(|&c| day + u64::from(c))
@@ -221,7 +237,7 @@ mod tests {
             },
         ];
         let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(7, 0, 0).unwrap();
-        Roster::new(&AgentsSpec::List(groups), start, 1).expect("shifts")
+        Roster::new(&AgentsSpec::List(groups), start, 1, LocalClock::fixed()).expect("shifts")
     }
 
     #[test]
@@ -257,13 +273,14 @@ mod tests {
             absence,
         };
         let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(8, 0, 0).unwrap();
-        let r = Roster::new(&AgentsSpec::List(vec![group(0.1)]), start, 7).expect("absence makes a roster");
+        let r = Roster::new(&AgentsSpec::List(vec![group(0.1)]), start, 7, LocalClock::fixed())
+            .expect("absence makes a roster");
         let h = 3600 * MICROS_PER_SEC;
         let today = r.scheduled(0, h);
         assert!((1740.0..1860.0).contains(&today), "{today} of 2000 at work");
         // Another day, others away; midnight is a change.
         assert_ne!(r.scheduled(24 * h, 25 * h), today);
         assert_eq!(r.next_change(0), Some(16 * h));
-        assert!(Roster::new(&AgentsSpec::List(vec![group(0.0)]), start, 7).is_none());
+        assert!(Roster::new(&AgentsSpec::List(vec![group(0.0)]), start, 7, LocalClock::fixed()).is_none());
     }
 }

@@ -130,7 +130,10 @@ pub fn simulate(
         .earliest()
         .ok_or("the scenario's start time does not exist in its time zone (a DST gap)")?;
     // Shifts and breaks: agents whose shift has not begun are logged out from the start.
-    let roster = super::roster::Roster::new(&scenario.agents, traffic.start, scenario.seed).map(Rc::new);
+    // A forecast's rows and the roster's shifts follow the local clock across daylight saving.
+    let clock = super::local_clock::LocalClock::new(traffic.start, traffic.timezone);
+    let roster = super::roster::Roster::new(&scenario.agents, traffic.start, scenario.seed, clock.clone())
+        .map(Rc::new);
     if let Some(r) = &roster {
         r.apply(&mut engine.acd.borrow_mut(), 0);
         // Agents sent off schedule (a break, the shift's end) in the middle of a call work on
@@ -151,6 +154,7 @@ pub fn simulate(
         model: model.clone(),
         graph: graph.clone(),
         traffic: traffic.clone(),
+        clock: clock.clone(),
         dnis: Rc::from("+31201234500"),
         start,
         answered_talk: answered_talk.clone(),
@@ -163,6 +167,7 @@ pub fn simulate(
         let arrivals_ended = arrivals_ended.clone();
         let traffic = traffic.clone();
         let roster = roster.clone();
+        let clock = clock.clone();
         rt.clone().spawn(async move {
             let interval = traffic.arrivals.interval_len().max(1);
             // The roster's next change, handled by this loop so that it ends with the arrivals
@@ -192,7 +197,10 @@ pub fn simulate(
                 }
                 // Piecewise-constant Poisson: draw a gap at the current rate; if it crosses into
                 // the next interval, restart the draw there (memorylessness makes this exact).
-                let mut rate = traffic.rate_at(now);
+                // The forecast row the local clock shows now. Its edges are met at the elapsed
+                // intervals' edges below: the same instants whenever a daylight-saving change
+                // moves the clock by whole intervals (an hour, for 15-, 30- and 60-minute ones).
+                let mut rate = traffic.rate_at(clock.local(now));
                 if let Some(d) = &factor_dist {
                     let i = traffic.interval_of(now);
                     while factors.len() <= i {
@@ -376,6 +384,8 @@ struct Calls {
     model: Rc<CallerModel>,
     graph: Rc<crate::compile::FlowGraph>,
     traffic: super::scenario::Traffic,
+    /// Local time against elapsed time: the forecast row whose AHT a call gets.
+    clock: super::local_clock::LocalClock,
     dnis: Rc<str>,
     /// The wall-clock start of the run, for each call's context.
     start: chrono::DateTime<chrono_tz::Tz>,
@@ -409,7 +419,8 @@ impl Calls {
         // The forecast's AHT for the interval the call arrives in, when it gives one.
         let handle = match &self.traffic.aht {
             Some(aht) if !aht.is_empty() => {
-                model.handle_time.sample_at_mean(aht[arrival_interval % aht.len()], &mut u)
+                let row = self.traffic.interval_of(self.clock.local(now));
+                model.handle_time.sample_at_mean(aht[row % aht.len()], &mut u)
             }
             _ => model.handle_time.sample(&mut u),
         };

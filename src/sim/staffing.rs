@@ -159,7 +159,9 @@ pub fn staff(
         Arrivals::Constant { per_sec } => vec![per_sec * interval as f64 / MICROS_PER_SEC as f64],
         Arrivals::Profile { calls, .. } => calls.clone(),
     };
-    let roster = Roster::new(&scenario.agents, scenario.traffic.start, scenario.seed);
+    // Each row is a forecast interval in local time: the roster is read on the same clock.
+    let clock = super::local_clock::LocalClock::fixed();
+    let roster = Roster::new(&scenario.agents, scenario.traffic.start, scenario.seed, clock);
     let mut rows = Vec::with_capacity(calls.len());
     for (i, &offered) in calls.iter().enumerate() {
         let from = i as Micros * interval;
