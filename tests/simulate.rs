@@ -240,6 +240,22 @@ fn a_forecast_and_a_roster_follow_the_local_clock_over_daylight_saving() {
     // Friday, before the change, is as written too.
     assert_eq!(at("2026-10-23T08:00")["agents"], 12.0);
     assert_eq!(at("2026-10-23T07:30")["arrived"], 0);
+    // The staffing table labels each forecast row with its own local time (it said 07:00 for
+    // Monday's 08:00 row), and reads the roster at that time.
+    let table = Test::new()
+        .arg("staff")
+        .arg(dir.join("dst.yaml").display().to_string())
+        .args(["--format", "csv"])
+        .run()
+        .stdout;
+    let row = |start: &str| {
+        let line =
+            table.lines().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("{start} in\n{table}"));
+        let cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        (cells[1].clone(), cells.last().cloned().unwrap_or_default())
+    };
+    assert_eq!(row("2026-10-26T07:30"), ("0".to_string(), "0".to_string()));
+    assert_eq!(row("2026-10-26T08:00"), ("20".to_string(), "12".to_string()));
     std::fs::remove_dir_all(&dir).ok();
 }
 

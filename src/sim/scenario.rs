@@ -320,6 +320,15 @@ impl Traffic {
         self.local_time(offset)
     }
 
+    /// The local start of forecast row `i` (the `i`-th interval of local wall-clock time, as the
+    /// forecast file writes it): [`interval_label`](Traffic::interval_label) but on the local
+    /// clock, so across a daylight-saving change a row keeps its own time.
+    pub fn row_label(&self, i: usize) -> String {
+        let offset = i64::try_from(i).unwrap_or(i64::MAX).saturating_mul(self.interval_len());
+        let at = self.start.checked_add_signed(ChronoDuration::microseconds(offset)).unwrap_or(self.start);
+        at.format("%Y-%m-%dT%H:%M").to_string()
+    }
+
     /// The local wall-clock time at virtual time `t`, as `YYYY-MM-DDTHH:MM[:SS]`.
     pub fn local_time(&self, t: Micros) -> String {
         let Some(start) = self.timezone.from_local_datetime(&self.start).earliest() else {

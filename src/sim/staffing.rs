@@ -178,7 +178,7 @@ pub fn staff(
             (None, AgentsSpec::Roster) => None,
         };
         let mut row = Row {
-            start: scenario.traffic.interval_label(i),
+            start: scenario.traffic.row_label(i),
             offered,
             aht_seconds: aht as f64 / MICROS_PER_SEC as f64,
             erlang: None,
