@@ -187,7 +187,7 @@ fn a_roster_with_lunches_shows_the_dip() {
 }
 
 /// A forecast and a roster are in local time, across a daylight-saving change too: acme's Friday
-/// to Monday over the end of summer time (Sunday 25 October 2026), a shift of 08:00-17:00 and 20
+/// to Monday over the end of summer time (Sunday 25 October 2026), a weekday shift of 08:00-17:00 and 20
 /// calls in each weekday half hour from 08:00 to 18:00. Monday's calls come from 08:00 local, when
 /// the flow's business hours open, and its agents log in at 08:00: read by elapsed time, both came
 /// an hour early, and the flow turned Monday's first hour of calls away as closed.
@@ -210,7 +210,7 @@ fn a_forecast_and_a_roster_follow_the_local_clock_over_daylight_saving() {
         "project: {project}\nflow: AcmeSupport\nseed: 1\n\
          traffic: {{ timezone: Europe/Amsterdam, forecast: fc.csv }}\n\
          callers: {{ patience: {{ exponential: 4m }}, handle_time: {{ exponential: 5m }} }}\n\
-         agents:\n  - {{ name: day, count: 12, queues: [Support, Billing], skills: [support], shift: 08:00-17:00 }}\n"
+         agents:\n  - {{ name: day, count: 12, queues: [Support, Billing], skills: [support], shift: 08:00-17:00, days: mon..fri }}\n"
     );
     std::fs::write(dir.join("dst.yaml"), scenario).unwrap();
     let out = Test::new()
@@ -237,8 +237,10 @@ fn a_forecast_and_a_roster_follow_the_local_clock_over_daylight_saving() {
     assert_eq!(at("2026-10-26T08:00")["agents"], 12.0);
     assert_eq!(at("2026-10-26T16:30")["agents"], 12.0);
     assert_eq!(at("2026-10-26T17:00")["agents"], 0.0);
-    // Friday, before the change, is as written too.
+    // Friday, before the change, is as written too; the weekend is off (`days: mon..fri`).
     assert_eq!(at("2026-10-23T08:00")["agents"], 12.0);
+    assert_eq!(at("2026-10-24T10:00")["agents"], 0.0);
+    assert_eq!(at("2026-10-25T10:00")["agents"], 0.0);
     assert_eq!(at("2026-10-23T07:30")["arrived"], 0);
     // The staffing table labels each forecast row with its own local time (it said 07:00 for
     // Monday's 08:00 row), and reads the roster at that time.

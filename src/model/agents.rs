@@ -47,7 +47,17 @@ pub struct Shift {
     pub end: u32,
     /// (start, length) in seconds, in the order of the day.
     pub breaks: Vec<(u32, u32)>,
+    /// The days of the week the shift is worked: bit 0 Monday … bit 6 Sunday ([`EVERY_DAY`]
+    /// unless `days` says otherwise). A night shift's hours after midnight belong to the day it
+    /// started.
+    pub days: u8,
 }
+
+/// Every day of the week, as [`Shift::days`].
+pub const EVERY_DAY: u8 = 0x7f;
+
+/// The days of the week, Monday first; `parse_days` reads each by its first three letters too.
+const DAY_NAMES: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 impl Shift {
     /// Whether an agent on this shift is logged in and not on a break at `secs` since midnight.
@@ -70,7 +80,52 @@ impl Shift {
         if start == end {
             return Err(bad("it starts when it ends"));
         }
-        Ok(Shift { start, end, breaks: Vec::new() })
+        Ok(Shift { start, end, breaks: Vec::new(), days: EVERY_DAY })
+    }
+
+    /// Reads the days a shift is worked, as the flow language's schedules write them: days and
+    /// ranges (`mon..fri`, `fri..mon` wraps) separated by `,`, `;` or spaces: `mon..fri`,
+    /// `mon..fri, sat`, `sat;sun`. The error says what is wrong, for the reader to place.
+    pub fn parse_days(text: &str) -> Result<u8, String> {
+        let day = |t: &str| {
+            let t = t.trim().to_ascii_lowercase();
+            DAY_NAMES.iter().position(|d| *d == t || d[..3] == t)
+        };
+        let mut days = 0u8;
+        for part in text.split([',', ';', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+            let unknown = |t: &str| {
+                format!(
+                    "`{t}` is not a day; write mon, tue, wed, thu, fri, sat or sun, or a range such as mon..fri"
+                )
+            };
+            match part.split_once("..") {
+                Some((a, b)) => {
+                    let a = day(a).ok_or_else(|| unknown(a.trim()))?;
+                    let b = day(b).ok_or_else(|| unknown(b.trim()))?;
+                    let mut d = a;
+                    loop {
+                        days |= 1 << d;
+                        if d == b {
+                            break;
+                        }
+                        d = (d + 1) % 7;
+                    }
+                }
+                None => days |= 1 << day(part).ok_or_else(|| unknown(part))?,
+            }
+        }
+        if days == 0 {
+            return Err("no day given: write e.g. `mon..fri`".into());
+        }
+        Ok(days)
+    }
+
+    /// Whether an agent on this shift is logged in and not on a break on `weekday` (0 Monday … 6
+    /// Sunday) at `secs` since midnight.
+    pub fn working_on(&self, weekday: u32, secs: u32) -> bool {
+        // After midnight, a night shift is still the day before's.
+        let day = if self.start > self.end && secs < self.end { (weekday + 6) % 7 } else { weekday % 7 };
+        self.days & (1 << day) != 0 && self.working_at(secs)
     }
 
     /// Adds a break written `12:00 30m` (its start and length): within the shift, overlapping no
@@ -136,5 +191,36 @@ impl AgentsSpec {
             AgentsSpec::Roster => None,
             AgentsSpec::List(groups) => Some(groups.iter().fold(0u32, |n, g| n.saturating_add(g.count))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_read_as_schedules_write_them() {
+        assert_eq!(Shift::parse_days("mon..fri"), Ok(0b001_1111));
+        assert_eq!(Shift::parse_days("mon..fri, sat"), Ok(0b011_1111));
+        assert_eq!(Shift::parse_days("Sat;SUNDAY"), Ok(0b110_0000));
+        assert_eq!(Shift::parse_days("fri..mon"), Ok(0b111_0001), "a range wraps over the weekend");
+        assert_eq!(Shift::parse_days("wed"), Ok(0b000_0100));
+        assert!(Shift::parse_days("").unwrap_err().contains("no day given"));
+        assert!(Shift::parse_days("mon..funday").unwrap_err().contains("`funday` is not a day"));
+    }
+
+    /// A night shift's hours after midnight are the day it started: Friday's 22:00-06:00 is
+    /// worked into Saturday morning, and Sunday night's shift (not worked) is not.
+    #[test]
+    fn a_night_shift_belongs_to_the_day_it_starts() {
+        let mut night = Shift::parse("22:00-06:00").unwrap();
+        night.days = Shift::parse_days("mon..fri").unwrap();
+        let (fri, sat, sun, mon) = (4, 5, 6, 0);
+        assert!(night.working_on(fri, 23 * 3600));
+        assert!(night.working_on(sat, 3600), "Friday's shift, after midnight");
+        assert!(!night.working_on(sat, 23 * 3600));
+        assert!(!night.working_on(mon, 3600), "Sunday's shift is not worked");
+        assert!(night.working_on(mon, 23 * 3600));
+        assert!(!night.working_on(sun, 12 * 3600));
     }
 }

@@ -9,6 +9,6 @@ mod callback_mode;
 pub mod center;
 mod dial_mode;
 
-pub use agents::{AgentGroup, AgentsSpec, Shift};
+pub use agents::{AgentGroup, AgentsSpec, EVERY_DAY, Shift};
 pub use callback_mode::CallbackMode;
 pub use dial_mode::{CAMPAIGN_PRIORITY, CONNECT_WITHIN_SECS, DialMode};

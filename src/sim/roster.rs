@@ -26,6 +26,9 @@ pub(super) struct Roster {
     changes: Vec<u32>,
     /// The start of the run, in seconds since local midnight.
     start_tod: u64,
+    /// The weekday of the run's first day (0 Monday … 6 Sunday): shifts may be worked on some
+    /// days only (`days: mon..fri`).
+    first_weekday: u32,
     /// The run's seed: who is absent on a day is drawn from it (not from the run's stream, so a
     /// roster without absence leaves every other draw where it was).
     seed: u64,
@@ -46,8 +49,9 @@ struct Group {
 }
 
 impl Group {
-    fn working_at(&self, tod: u32) -> bool {
-        self.shift.as_ref().is_none_or(|s| s.working_at(tod))
+    /// Whether the group works on `weekday` (0 Monday … 6 Sunday) at `tod` seconds after midnight.
+    fn working_at(&self, weekday: u32, tod: u32) -> bool {
+        self.shift.as_ref().is_none_or(|s| s.working_on(weekday, tod))
     }
 }
 
@@ -93,6 +97,7 @@ impl Roster {
             always,
             changes,
             start_tod: u64::from(start.num_seconds_from_midnight()),
+            first_weekday: chrono::Datelike::weekday(&start).num_days_from_monday(),
             seed,
             clock,
         })
@@ -110,6 +115,11 @@ impl Roster {
     /// The day `now` falls on, counted from the run's first day.
     fn day(&self, now: Micros) -> u64 {
         self.local_secs(now) / DAY
+    }
+
+    /// The weekday (0 Monday … 6 Sunday) of the run's `day`-th day.
+    fn weekday(&self, day: u64) -> u32 {
+        ((u64::from(self.first_weekday) + day) % 7) as u32
     }
 
     /// Whether `agent` (of a group with this absence rate) is away all of `day`: a SplitMix64
@@ -149,7 +159,8 @@ impl Roster {
         let (tod, day) = (self.time_of_day(now), self.day(now));
         for &(agent, g) in &self.agents {
             let group = &self.groups[g];
-            let working = group.working_at(tod) && !self.absent(agent.0, group.absence, day);
+            let working =
+                group.working_at(self.weekday(day), tod) && !self.absent(agent.0, group.absence, day);
             let state = acd.agent_state(agent);
             let want = match (working, state) {
                 (false, AgentState::NotAvailable) | (true, AgentState::Available) => continue,
@@ -183,7 +194,7 @@ impl Roster {
         // Who is away only changes at midnight: count them once per day met.
         let mut present: Option<(u64, u32)> = None;
         while t < to {
-            if group.working_at(self.time_of_day(t)) {
+            if group.working_at(self.weekday(self.day(t)), self.time_of_day(t)) {
                 let day = self.day(t);
                 let here = match present {
                     Some((d, k)) if d == day => k,
@@ -215,7 +226,12 @@ mod tests {
     use crate::model::AgentGroup;
 
     fn roster() -> Roster {
-        let shift = Shift { start: 8 * 3600, end: 17 * 3600, breaks: vec![(12 * 3600, 1800)] };
+        let shift = Shift {
+            start: 8 * 3600,
+            end: 17 * 3600,
+            breaks: vec![(12 * 3600, 1800)],
+            days: crate::model::EVERY_DAY,
+        };
         let groups = vec![
             AgentGroup {
                 name: "day".into(),
@@ -259,6 +275,46 @@ mod tests {
         assert_eq!(r.scheduled(h, 2 * h), 3.0);
         assert_eq!(r.scheduled(5 * h, 5 * h + h / 2), 1.0); // 12:00-12:30: lunch
         assert_eq!(r.scheduled(5 * h, 6 * h), 2.0); // half the hour at lunch
+    }
+
+    /// A group that works `mon..fri` is not scheduled at the weekend; the run starts on a Friday.
+    #[test]
+    fn a_weekday_group_is_off_at_the_weekend() {
+        let mut shift = Shift::parse("08:00-17:00").unwrap();
+        shift.days = Shift::parse_days("mon..fri").unwrap();
+        let group = AgentGroup {
+            name: "week".into(),
+            count: 5,
+            queues: vec![],
+            skills: vec![],
+            wrap_up: 0,
+            shift: Some(shift),
+            absence: 0.0,
+        };
+        // Friday 4 December 2026, 00:00.
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        let r = Roster::new(&AgentsSpec::List(vec![group]), start, 1, LocalClock::fixed()).unwrap();
+        let h = 3600 * MICROS_PER_SEC;
+        let day = 24 * h;
+        assert_eq!(r.scheduled(10 * h, 11 * h), 5.0); // Friday
+        assert_eq!(r.scheduled(day + 10 * h, day + 11 * h), 0.0); // Saturday
+        assert_eq!(r.scheduled(2 * day + 10 * h, 2 * day + 11 * h), 0.0); // Sunday
+        assert_eq!(r.scheduled(3 * day + 10 * h, 3 * day + 11 * h), 5.0); // Monday
+        let mut acd = Acd::new();
+        let q = acd.add_queue("Q");
+        let spec = |i: u32| crate::acd::AgentSpec {
+            name: format!("a{i}"),
+            skills: vec![],
+            queues: vec![q],
+            wrap_up: 0,
+        };
+        (0..5).for_each(|i| {
+            acd.add_agent(spec(i));
+        });
+        r.apply(&mut acd, day + 10 * h);
+        assert_eq!(acd.agent_state(AgentId(0)), AgentState::NotAvailable, "Saturday 10:00");
+        r.apply(&mut acd, 3 * day + 10 * h);
+        assert_eq!(acd.agent_state(AgentId(0)), AgentState::Available, "Monday 10:00");
     }
 
     #[test]

@@ -1,15 +1,16 @@
 //! A roster file, as a WFM tool exports a schedule: one row per agent group (or per agent, with
-//! `count` left out) with its queues, skills, shift, breaks, absence and wrap-up — the same groups
+//! `count` left out) with its queues, skills, shift, breaks, days, absence and wrap-up — the same groups
 //! `agents:` lists in a scenario, for scenarios that name the file (`agents: roster.csv`).
 //!
 //! ```csv
-//! name,count,queues,skills,shift,breaks,absence,wrap_up
-//! support_early,7,Support,support,08:00-16:30,10:00 15m;12:00 30m;14:30 15m,,
-//! floater,2,Support;Billing,support,,,8%,30s
+//! name,count,queues,skills,shift,breaks,days,absence,wrap_up
+//! support_early,7,Support,support,08:00-16:30,10:00 15m;12:00 30m;14:30 15m,mon..fri,,
+//! saturday,3,Support,support,09:00-13:00,,sat,,
+//! floater,2,Support;Billing,support,,,,8%,30s
 //! ```
 //!
-//! Only `name` is required. Lists (`queues`, `skills`, `breaks`) are separated by `;`; an empty
-//! cell is none (no shift: logged in all day). Every problem is reported at its `file:line:col`.
+//! Only `name` is required. Lists (`queues`, `skills`, `breaks`, `days`) are separated by `;`; an
+//! empty cell is none (no shift: logged in all day; no days: the shift is worked every day). Every problem is reported at its `file:line:col`.
 
 use super::scenario::ScenarioError;
 use crate::input::CsvTable;
@@ -17,13 +18,14 @@ use crate::model::{AgentGroup, Shift};
 use crate::source::{FileId, Span};
 
 /// The columns a roster may have.
-const COLUMNS: [&str; 8] = ["name", "count", "queues", "skills", "shift", "breaks", "absence", "wrap_up"];
+const COLUMNS: [&str; 9] =
+    ["name", "count", "queues", "skills", "shift", "breaks", "days", "absence", "wrap_up"];
 
 /// Reads `path` into agent groups.
 pub fn read_roster(path: &std::path::Path) -> Result<Vec<AgentGroup>, ScenarioError> {
     let name = path.display().to_string();
     let text = crate::input::read_regular(path).map_err(|e| {
-        let help = "name a CSV file relative to the scenario, with a row per group: name,count,queues,skills,shift,breaks";
+        let help = "name a CSV file relative to the scenario, with a row per group: name,count,queues,skills,shift,breaks,days";
         ScenarioError::whole_file(&name, format!("cannot read the roster {name}: {e}"), Some(help.into()))
     })?;
     parse_roster(&text, &name)
@@ -47,7 +49,7 @@ pub fn parse_roster(text: &str, name: &str) -> Result<Vec<AgentGroup>, ScenarioE
             table.header.first().map_or(top, |c| c.span),
             "the roster has no `name` column".into(),
             Some(
-                "the header is `name,count,queues,skills,shift,breaks,absence,wrap_up` (only name is required)",
+                "the header is `name,count,queues,skills,shift,breaks,days,absence,wrap_up` (only name is required)",
             ),
         ));
     };
@@ -104,12 +106,14 @@ pub fn parse_roster(text: &str, name: &str) -> Result<Vec<AgentGroup>, ScenarioE
         };
         let shift = match cell("shift") {
             None => {
-                if let Some(b) = cell("breaks") {
-                    return Err(at(
-                        b.span,
-                        "breaks without a shift".into(),
-                        Some("give the group its shift (`08:00-16:30`) too"),
-                    ));
+                for what in ["breaks", "days"] {
+                    if let Some(b) = cell(what) {
+                        return Err(at(
+                            b.span,
+                            format!("{what} without a shift"),
+                            Some("give the group its shift (`08:00-16:30`) too"),
+                        ));
+                    }
                 }
                 None
             }
@@ -122,6 +126,11 @@ pub fn parse_roster(text: &str, name: &str) -> Result<Vec<AgentGroup>, ScenarioE
                             at(b.span, m, Some("write each break's start and length, `;` between them: `10:00 15m;12:00 30m`"))
                         })?;
                     }
+                }
+                if let Some(d) = cell("days") {
+                    shift.days = Shift::parse_days(&d.text).map_err(|m| {
+                        at(d.span, m, Some("write the days worked: `mon..fri` or `mon..fri;sat`"))
+                    })?;
                 }
                 Some(shift)
             }
@@ -190,6 +199,24 @@ mod tests {
         assert_eq!((g[1].absence, g[1].wrap_up, g[1].shift.is_none()), (0.08, 30_000_000, true));
         assert_eq!(g[2].count, 1, "a row without a count is one agent");
         assert_eq!(g[2].shift.as_ref().unwrap().breaks, [(2 * 3600, 1800)], "a night shift's break");
+        assert_eq!(g[0].shift.as_ref().unwrap().days, crate::model::EVERY_DAY, "no days: every day");
+    }
+
+    /// `days`: the days of the week a group's shift is worked; a bad day is named where it is.
+    #[test]
+    fn days_say_which_days_a_shift_is_worked() {
+        let g = parse_roster(
+            "name,count,shift,days\nweek,5,08:00-17:00,mon..fri\nweekend,2,09:00-13:00,sat;Sunday\n",
+            "r.csv",
+        )
+        .unwrap();
+        assert_eq!(g[0].shift.as_ref().unwrap().days, 0b001_1111);
+        assert_eq!(g[1].shift.as_ref().unwrap().days, 0b110_0000);
+        let x = parse_roster("name,shift,days\nweek,08:00-17:00,mon..fry\n", "r.csv").unwrap_err();
+        assert!(x.message.contains("`fry` is not a day"), "{}", x.message);
+        assert!(x.to_string().contains("r.csv:2:18"), "{x}");
+        let x = parse_roster("name,days\nweek,mon..fri\n", "r.csv").unwrap_err();
+        assert!(x.message.contains("days without a shift"), "{}", x.message);
     }
 
     #[test]

@@ -122,7 +122,8 @@ const CALLER_FIELDS: &[&str] = &["patience", "handle_time", "menus", "asks", "de
 const RETRIAL_FIELDS: &[&str] = &["probability", "after", "max"];
 const DIST_FIELDS: &[&str] = &["fixed", "exponential", "uniform", "lognormal", "gamma", "empirical"];
 const LOGNORMAL_FIELDS: &[&str] = &["mean", "sd"];
-const GROUP_FIELDS: &[&str] = &["name", "count", "queues", "skills", "wrap_up", "shift", "breaks", "absence"];
+const GROUP_FIELDS: &[&str] =
+    &["name", "count", "queues", "skills", "wrap_up", "shift", "breaks", "days", "absence"];
 const SL_FIELDS: &[&str] = &["threshold"];
 
 const RATE_HELP: &str = "write calls per period, such as `45/s`, `160/min`, `2700/h` or `100/30m`";
@@ -1025,16 +1026,18 @@ impl Parser<'_> {
         };
         let shift = match m.get("shift").filter(|v| !v.is_null()) {
             None => {
-                if m.get("breaks").is_some_and(|v| !v.is_null()) {
-                    return Err(self.err(
-                        &child(path, "breaks"),
-                        "breaks without a shift",
-                        Some("give the group its `shift: 08:00-16:30` too".into()),
-                    ));
+                for (field, what) in [("breaks", "breaks"), ("days", "days")] {
+                    if m.get(field).is_some_and(|v| !v.is_null()) {
+                        return Err(self.err(
+                            &child(path, field),
+                            format!("{what} without a shift"),
+                            Some("give the group its `shift: 08:00-16:30` too".into()),
+                        ));
+                    }
                 }
                 None
             }
-            Some(v) => Some(self.shift(v, m.get("breaks"), path)?),
+            Some(v) => Some(self.shift(v, m.get("breaks"), m.get("days"), path)?),
         };
         let absence = match m.get("absence").filter(|v| !v.is_null()) {
             None => 0.0,
@@ -1058,7 +1061,13 @@ impl Parser<'_> {
     /// `shift: 08:00-16:30` and `breaks: ["10:00 15m", "12:00 30m"]`: each break within the
     /// shift, none overlapping (the rules live in [`crate::model::Shift`], which the roster CSV
     /// reads through too).
-    fn shift(&self, v: &Value, breaks: Option<&Value>, path: &[Seg]) -> R<crate::model::Shift> {
+    fn shift(
+        &self,
+        v: &Value,
+        breaks: Option<&Value>,
+        days: Option<&Value>,
+        path: &[Seg],
+    ) -> R<crate::model::Shift> {
         let p = child(path, "shift");
         let text = self.string(v, &p)?;
         let mut shift = crate::model::Shift::parse(&text)
@@ -1075,6 +1084,20 @@ impl Parser<'_> {
             shift
                 .add_break(&t)
                 .map_err(|m| self.err(&ip, m, Some("write the start and the length: `12:00 30m`".into())))?;
+        }
+        // `days: mon..fri`, or a list: `days: [mon..fri, sat]`.
+        if let Some(v) = days.filter(|v| !v.is_null()) {
+            let dp = child(path, "days");
+            let text = match v {
+                Value::Sequence(items) => {
+                    let parts: R<Vec<String>> =
+                        items.iter().enumerate().map(|(i, d)| self.string(d, &index(&dp, i))).collect();
+                    parts?.join(",")
+                }
+                one => self.string(one, &dp)?,
+            };
+            shift.days = crate::model::Shift::parse_days(&text)
+                .map_err(|m| self.err(&dp, m, Some("write e.g. `mon..fri` or `[mon..fri, sat]`".into())))?;
         }
         Ok(shift)
     }
@@ -1418,6 +1441,21 @@ service_level: { threshold: 20s }
             }
         );
         assert_eq!(s.agents.count(), Some(11));
+    }
+
+    /// `days:` on a group with a shift, as a range or a list; a bad day or days without a shift
+    /// are named at their field.
+    #[test]
+    fn agent_groups_work_on_some_days() {
+        let groups = "agents:\n  - { name: week, count: 5, shift: 08:00-17:00, days: mon..fri }\n  - { name: end, shift: 09:00-13:00, days: [sat, sun] }";
+        let s = parse(&with("agents", groups)).unwrap();
+        let AgentsSpec::List(groups) = &s.agents else { panic!("{:?}", s.agents) };
+        assert_eq!(groups[0].shift.as_ref().map(|s| s.days), Some(0b001_1111));
+        assert_eq!(groups[1].shift.as_ref().map(|s| s.days), Some(0b110_0000));
+        let e = error(&with("agents", "agents:\n  - { name: w, shift: 08:00-17:00, days: mon..fry }"));
+        assert!(e.to_string().contains("agents[0].days: `fry` is not a day"), "{e}");
+        let e = error(&with("agents", "agents:\n  - { name: w, days: mon..fri }"));
+        assert!(e.to_string().contains("agents[0].days: days without a shift"), "{e}");
     }
 
     #[test]
