@@ -146,7 +146,12 @@ pub fn simulate(
     let generated = Rc::new(std::cell::Cell::new(0u64));
     let arrivals_ended: Rc<std::cell::Cell<Option<Micros>>> = Rc::default();
     let answered_talk: Rc<std::cell::Cell<Micros>> = Rc::default();
-    let length = scenario.length;
+    // A length of time is read on the local clock, as the forecast it usually comes from: the
+    // day of the autumn change lasts 25 hours of elapsed time, a week over it 169.
+    let length = match scenario.length {
+        Length::Duration(d) => Length::Duration(clock.virtual_at(d)),
+        calls => calls,
+    };
     let calls = Rc::new(Calls {
         rt: rt.clone(),
         engine: engine.clone(),
