@@ -572,7 +572,10 @@ impl Acd {
         let wrap = a.wrap_up;
         let state = a.state;
         self.queues[call.queue.index()].stats.record(now - call.since + wrap);
-        self.close_worked_off(agent, now);
+        // Only a simulation with a roster keeps that time: nothing more per call otherwise.
+        if self.worked_off.is_some() {
+            self.close_worked_off(agent, now);
+        }
         if state != AgentState::Busy {
             return 0;
         }

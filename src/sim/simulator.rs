@@ -205,7 +205,11 @@ pub fn simulate(
                 // The forecast row the local clock shows now. Its edges are met at the elapsed
                 // intervals' edges below: the same instants whenever a daylight-saving change
                 // moves the clock by whole intervals (an hour, for 15-, 30- and 60-minute ones).
-                let mut rate = traffic.rate_at(clock.local(now));
+                let mut rate = match traffic.arrivals {
+                    // (A constant rate needs no clock: nothing more per call for it.)
+                    super::scenario::Arrivals::Constant { per_sec } => per_sec,
+                    super::scenario::Arrivals::Profile { .. } => traffic.rate_at(clock.local(now)),
+                };
                 if let Some(d) = &factor_dist {
                     let i = traffic.interval_of(now);
                     while factors.len() <= i {
