@@ -335,11 +335,18 @@ impl Traffic {
             return format!("{}", self.start.format("%Y-%m-%dT%H:%M"));
         };
         let at = start.checked_add_signed(ChronoDuration::microseconds(t)).unwrap_or(start);
-        if at.format("%S").to_string() == "00" {
+        let mut text = if at.format("%S").to_string() == "00" {
             at.format("%Y-%m-%dT%H:%M").to_string()
         } else {
             at.format("%Y-%m-%dT%H:%M:%S").to_string()
+        };
+        // The hour the autumn change repeats happens twice: its offset tells the two apart
+        // (`02:00+02:00`, then `02:00+01:00`), so every interval has a label of its own.
+        if matches!(self.timezone.from_local_datetime(&at.naive_local()), chrono::LocalResult::Ambiguous(..))
+        {
+            text.push_str(&at.format("%:z").to_string());
         }
+        text
     }
 }
 

@@ -1414,6 +1414,24 @@ service_level: { threshold: 20s }
         // Clocks go from 02:00 to 03:00 on that night.
         assert_eq!(s.traffic.interval_label(0), "2026-03-29T01:00");
         assert_eq!(s.traffic.interval_label(2), "2026-03-29T03:00");
+        // And back from 03:00 to 02:00 in the autumn: the repeated hour's labels carry the offset.
+        let text = with(
+            "traffic",
+            "traffic:\n  start: 2026-10-25T01:30\n  timezone: Europe/Amsterdam\n  interval: 30m\n  calls_per_interval: [1]",
+        );
+        let s = parse(&text).unwrap();
+        let labels: Vec<String> = (0..6).map(|i| s.traffic.interval_label(i)).collect();
+        assert_eq!(
+            labels,
+            [
+                "2026-10-25T01:30",
+                "2026-10-25T02:00+02:00",
+                "2026-10-25T02:30+02:00",
+                "2026-10-25T02:00+01:00",
+                "2026-10-25T02:30+01:00",
+                "2026-10-25T03:00"
+            ]
+        );
     }
 
     #[test]
