@@ -298,7 +298,8 @@ pub fn simulate(
             let from = i as Micros * len;
             iv.agents = super::report::round6(r.scheduled(from, (from + len).min(end.max(from + 1))));
         }
-        let agent_time = r.scheduled(0, end) * end as f64 + worked_over(&overruns, None, 0, end);
+        let over: Micros = overruns.iter().map(|&(_, a, b)| b.min(end) - a).sum();
+        let agent_time = r.scheduled(0, end) * end as f64 + over as f64;
         if agent_time > 0.0 && agents > 0 {
             // Over the agent time scheduled, not every agent all day (the queues' shares still add up).
             let scale = f64::from(agents) * end as f64 / agent_time;
@@ -310,6 +311,7 @@ pub fn simulate(
     }
     // Occupancy per agent group: the groups' agents have consecutive ids, in the scenario's order.
     if let crate::model::AgentsSpec::List(groups) = &scenario.agents {
+        let over = worked_over(&overruns, interval_len.max(1));
         let talk = engine.talk();
         let mut first = 0usize;
         for g in groups {
@@ -318,16 +320,20 @@ pub fn simulate(
             first = ids.end;
             let in_roster = roster.as_ref().and_then(|r| Some((r, r.group_of_agent(group_start)?)));
             // The group's agents at work on average over [from, to).
-            // ... plus the time they worked past the schedule to finish a call, as agent time.
-            let worked = |from: Micros, to: Micros| match in_roster {
+            // ... plus the time they worked past the schedule to finish a call, as agent time
+            // (`interval`: the reporting interval [from, to) is; `None`: the whole run).
+            let worked = |from: Micros, to: Micros, interval: Option<usize>| match in_roster {
                 Some((r, gi)) => {
-                    r.group_working(gi, from, to) * (to - from) as f64
-                        + worked_over(&overruns, Some(gi), from, to)
+                    let extra = over.get(gi).map_or(0, |(total, per)| match interval {
+                        Some(i) => per.get(i).copied().unwrap_or(0),
+                        None => *total,
+                    });
+                    r.group_working(gi, from, to) * (to - from) as f64 + extra as f64
                 }
                 None => f64::from(g.count) * (to - from) as f64,
             };
             let talked: Micros = ids.clone().filter_map(|i| talk.per_agent().get(i)).sum();
-            let agent_time = worked(0, end);
+            let agent_time = worked(0, end, None);
             let occupancy = if agent_time > 0.0 { talked as f64 / agent_time } else { 0.0 };
             // The same, interval by interval (the last one ends with the run).
             let len = interval_len.max(1);
@@ -336,7 +342,7 @@ pub fn simulate(
                 let to = (from + len).min(end.max(from + 1));
                 let row = talk.in_interval(i);
                 let talked: Micros = ids.clone().filter_map(|a| row.get(a)).sum();
-                let agent_time = worked(from, to);
+                let agent_time = worked(from, to, Some(i));
                 // Nobody of the group scheduled: no occupancy (not 0%), the page leaves a gap.
                 if agent_time > 0.0 {
                     let occupancy = super::report::round6(talked as f64 / agent_time);
@@ -371,14 +377,29 @@ pub fn simulate(
     Ok(SimRun { report, calls: generated.get(), polls: rt.polls() })
 }
 
-/// The time agents of roster group `group` (of every group: `None`) worked past the schedule
-/// to finish a call, within `[from, to)`, in agent-microseconds.
-fn worked_over(overruns: &[(usize, Micros, Micros)], group: Option<usize>, from: Micros, to: Micros) -> f64 {
-    overruns
-        .iter()
-        .filter(|(g, _, _)| group.is_none_or(|want| want == *g))
-        .map(|&(_, a, b)| (b.min(to) - a.max(from)).max(0) as f64)
-        .sum()
+/// Per roster group: the time its agents worked past the schedule to finish a call, in all and
+/// per reporting interval of `len` (split at the intervals' edges), in agent-microseconds. Worked
+/// out once, so a week of a large roster's breaks is not summed again for every interval.
+fn worked_over(overruns: &[(usize, Micros, Micros)], len: Micros) -> Vec<(Micros, Vec<Micros>)> {
+    let mut over: Vec<(Micros, Vec<Micros>)> = Vec::new();
+    for &(g, from, to) in overruns {
+        if over.len() <= g {
+            over.resize_with(g + 1, Default::default);
+        }
+        let (total, per) = &mut over[g];
+        *total += to - from;
+        let mut t = from.max(0);
+        while t < to {
+            let i = usize::try_from(t / len).unwrap_or(usize::MAX);
+            let piece = ((t / len + 1) * len).min(to) - t;
+            if per.len() <= i {
+                per.resize(i + 1, 0);
+            }
+            per[i] += piece;
+            t += piece;
+        }
+    }
+    over
 }
 
 /// Retried calls get ids from here up, apart from the first calls' 1, 2, 3, ... (which the
