@@ -215,13 +215,11 @@ fn a_forecast_and_a_roster_follow_the_local_clock_over_daylight_saving() {
          agents:\n  - {{ name: day, count: 12, queues: [Support, Billing], skills: [support], shift: 08:00-17:00, days: mon..fri }}\n"
     );
     std::fs::write(dir.join("dst.yaml"), scenario).unwrap();
-    let out = Test::new()
-        .arg("simulate")
-        .arg(dir.join("dst.yaml").display().to_string())
-        .args(["--format", "json"])
-        .run()
-        .stdout;
-    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let run = |command: &str, format: &str| {
+        let scenario = dir.join("dst.yaml").display().to_string();
+        Test::new().arg(command).arg(scenario).args(["--format", format]).run().stdout
+    };
+    let r: serde_json::Value = serde_json::from_str(&run("simulate", "json")).unwrap();
     let at = |start: &str| {
         let ivs = r["per_interval"].as_array().unwrap();
         ivs.iter().find(|iv| iv["start"] == start).unwrap_or_else(|| panic!("no interval {start}")).clone()
@@ -249,12 +247,7 @@ fn a_forecast_and_a_roster_follow_the_local_clock_over_daylight_saving() {
     assert_eq!(at("2026-10-23T07:30")["arrived"], 0);
     // The staffing table labels each forecast row with its own local time (it said 07:00 for
     // Monday's 08:00 row), and reads the roster at that time.
-    let table = Test::new()
-        .arg("staff")
-        .arg(dir.join("dst.yaml").display().to_string())
-        .args(["--format", "csv"])
-        .run()
-        .stdout;
+    let table = run("staff", "csv");
     let row = |start: &str| {
         let line =
             table.lines().find(|l| l.starts_with(start)).unwrap_or_else(|| panic!("{start} in\n{table}"));

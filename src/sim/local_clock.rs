@@ -10,7 +10,7 @@
 //! when the local clock shows their time.
 
 use crate::time::{MICROS_PER_SEC, Micros};
-use chrono::{NaiveDateTime, Offset, TimeZone};
+use chrono::{DateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
 /// How far ahead of the start the changes are looked for: a year and a month, past any forecast
@@ -33,10 +33,10 @@ impl LocalClock {
         LocalClock { shifts: vec![(0, 0)] }
     }
 
-    /// The clock of a run starting at local time `start` in `zone`, with every daylight-saving
-    /// change of the next 400 days found to the second.
-    pub fn new(start: NaiveDateTime, zone: Tz) -> LocalClock {
-        let Some(start) = zone.from_local_datetime(&start).earliest() else { return LocalClock::fixed() };
+    /// The clock of a run starting at `start` (in its zone), with every daylight-saving change
+    /// of the next 400 days found to the second.
+    pub fn new(start: DateTime<Tz>) -> LocalClock {
+        let zone = start.timezone();
         let start = start.naive_utc();
         // The zone's UTC offset, in seconds, `secs` after the start.
         let offset = |secs: i64| {
@@ -97,8 +97,10 @@ mod tests {
 
     const H: Micros = 3600 * MICROS_PER_SEC;
 
-    fn at(d: u32, h: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 10, d).unwrap().and_hms_opt(h, 0, 0).unwrap()
+    /// 2026-10-`d` at `h`:00 in `zone`.
+    fn at(zone: Tz, d: u32, h: u32) -> DateTime<Tz> {
+        let local = NaiveDate::from_ymd_opt(2026, 10, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+        zone.from_local_datetime(&local).unwrap()
     }
 
     /// Amsterdam leaves summer time on Sunday 25 October 2026 at 03:00 CEST (01:00 UTC): from the
@@ -106,7 +108,7 @@ mod tests {
     /// hours after Friday's, not 72.
     #[test]
     fn the_autumn_change_repeats_an_hour() {
-        let c = LocalClock::new(at(23, 8), chrono_tz::Europe::Amsterdam);
+        let c = LocalClock::new(at(chrono_tz::Europe::Amsterdam, 23, 8));
         assert_eq!(c.shifts[..2], [(0, 0), (43 * H, -H)]);
         // The spring change of 2027 and the autumn one after it are found too.
         assert_eq!(c.shifts.len(), 4);
@@ -124,7 +126,7 @@ mod tests {
     #[test]
     fn the_spring_change_skips_an_hour() {
         let start = NaiveDate::from_ymd_opt(2026, 3, 28).unwrap().and_hms_opt(0, 0, 0).unwrap();
-        let c = LocalClock::new(start, chrono_tz::Europe::Amsterdam);
+        let c = LocalClock::new(chrono_tz::Europe::Amsterdam.from_local_datetime(&start).unwrap());
         assert_eq!(c.shifts[..2], [(0, 0), (26 * H, H)]);
         assert_eq!(c.local(26 * H), 27 * H); // 03:00 CEST
         assert_eq!(c.virtual_at(26 * H + H / 2), 26 * H); // 02:30: at the change
@@ -133,7 +135,7 @@ mod tests {
 
     #[test]
     fn a_zone_without_changes_is_elapsed_time() {
-        let c = LocalClock::new(at(23, 8), chrono_tz::Etc::GMTMinus1);
+        let c = LocalClock::new(at(chrono_tz::Etc::GMTMinus1, 23, 8));
         assert_eq!(c, LocalClock::fixed());
         assert_eq!((c.local(5 * H), c.virtual_at(5 * H)), (5 * H, 5 * H));
     }

@@ -194,8 +194,8 @@ impl Roster {
         // Who is away only changes at midnight: count them once per day met.
         let mut present: Option<(u64, u32)> = None;
         while t < to {
-            if group.working_at(self.weekday(self.day(t)), self.time_of_day(t)) {
-                let day = self.day(t);
+            let day = self.day(t);
+            if group.working_at(self.weekday(day), self.time_of_day(t)) {
                 let here = match present {
                     Some((d, k)) if d == day => k,
                     _ => {

@@ -131,7 +131,7 @@ pub fn simulate(
         .ok_or("the scenario's start time does not exist in its time zone (a DST gap)")?;
     // Shifts and breaks: agents whose shift has not begun are logged out from the start.
     // A forecast's rows and the roster's shifts follow the local clock across daylight saving.
-    let clock = super::local_clock::LocalClock::new(traffic.start, traffic.timezone);
+    let clock = super::local_clock::LocalClock::new(start);
     let roster = super::roster::Roster::new(&scenario.agents, traffic.start, scenario.seed, clock.clone())
         .map(Rc::new);
     if let Some(r) = &roster {
@@ -280,15 +280,16 @@ pub fn simulate(
         report.callbacks = Some(stats.report());
     }
     drop(stats);
-    // (roster group, from, to) for the time agents worked past the schedule to finish a call.
-    let overruns: Vec<(usize, Micros, Micros)> = match &roster {
-        Some(r) => engine
-            .acd
-            .borrow()
-            .worked_off()
-            .iter()
-            .filter_map(|&(agent, from, to)| Some((r.group_of_agent(agent.0)?, from, to)))
-            .collect(),
+    // Per roster group, the time its agents worked past the schedule to finish a call.
+    let over = match &roster {
+        Some(r) => {
+            let acd = engine.acd.borrow();
+            let stretches = acd
+                .worked_off()
+                .iter()
+                .filter_map(|&(agent, from, to)| Some((r.group_of_agent(agent.0)?, from, to)));
+            worked_over(stretches, interval_len.max(1))
+        }
         None => Vec::new(),
     };
     if let Some(r) = &roster {
@@ -298,8 +299,8 @@ pub fn simulate(
             let from = i as Micros * len;
             iv.agents = super::report::round6(r.scheduled(from, (from + len).min(end.max(from + 1))));
         }
-        let over: Micros = overruns.iter().map(|&(_, a, b)| b.min(end) - a).sum();
-        let agent_time = r.scheduled(0, end) * end as f64 + over as f64;
+        let worked_over: Micros = over.iter().map(|(total, _)| total).sum();
+        let agent_time = r.scheduled(0, end) * end as f64 + worked_over as f64;
         if agent_time > 0.0 && agents > 0 {
             // Over the agent time scheduled, not every agent all day (the queues' shares still add up).
             let scale = f64::from(agents) * end as f64 / agent_time;
@@ -311,7 +312,6 @@ pub fn simulate(
     }
     // Occupancy per agent group: the groups' agents have consecutive ids, in the scenario's order.
     if let crate::model::AgentsSpec::List(groups) = &scenario.agents {
-        let over = worked_over(&overruns, interval_len.max(1));
         let talk = engine.talk();
         let mut first = 0usize;
         for g in groups {
@@ -380,9 +380,12 @@ pub fn simulate(
 /// Per roster group: the time its agents worked past the schedule to finish a call, in all and
 /// per reporting interval of `len` (split at the intervals' edges), in agent-microseconds. Worked
 /// out once, so a week of a large roster's breaks is not summed again for every interval.
-fn worked_over(overruns: &[(usize, Micros, Micros)], len: Micros) -> Vec<(Micros, Vec<Micros>)> {
+fn worked_over(
+    stretches: impl Iterator<Item = (usize, Micros, Micros)>,
+    len: Micros,
+) -> Vec<(Micros, Vec<Micros>)> {
     let mut over: Vec<(Micros, Vec<Micros>)> = Vec::new();
-    for &(g, from, to) in overruns {
+    for (g, from, to) in stretches {
         if over.len() <= g {
             over.resize_with(g + 1, Default::default);
         }
