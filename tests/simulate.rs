@@ -695,3 +695,90 @@ fn a_scenario_do_not_call_list_stops_those_dials() {
         .stderr_contains("dnc.txt:2:1")
         .run();
 }
+
+/// A forecast per queue (`interval,queue,offered,aht`): each queue is offered its own calls, with
+/// its own handle time, and they reach it through the flow's menu.
+#[test]
+fn a_forecast_per_queue_sends_each_queue_its_calls() {
+    let dir = std::env::temp_dir().join(format!("callwright-by-queue-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Sorted by queue, as exports often are. Tuesday 10:00-12:00, when acme is open.
+    let mut forecast = String::from("interval,queue,offered,aht\n");
+    for (queue, offered, aht) in [("Support", 50, 600), ("Billing", 100, 120)] {
+        for t in ["10:00", "10:30", "11:00", "11:30"] {
+            forecast.push_str(&format!("{t},{queue},{offered},{aht}\n"));
+        }
+    }
+    std::fs::write(dir.join("fc.csv"), forecast).unwrap();
+    let project = std::fs::canonicalize("flows/acme").unwrap().display().to_string();
+    // The scenario's callers mostly press 2 (Support); those headed for Billing press 1 all the same.
+    let scenario = |forecast: &str| {
+        format!(
+            "project: {project}\nflow: AcmeSupport\nseed: 3\n\
+             traffic: {{ timezone: Europe/Amsterdam, forecast: {forecast} }}\n\
+             callers:\n  handle_time: {{ exponential: 5m }}\n  menus: {{ MainMenu: {{ \"1\": 0.1, \"2\": 0.8, \"3\": 0.1 }} }}\n\
+             agents:\n  - {{ name: all, count: 80, queues: [Support, Billing], skills: [support] }}\n"
+        )
+    };
+    std::fs::write(dir.join("q.yaml"), scenario("fc.csv")).unwrap();
+    let sc = dir.join("q.yaml").display().to_string();
+    let out = Test::new().args(["simulate", &sc, "--format", "json"]).run().stdout;
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let q = |name: &str, field: &str| r["per_queue"][name][field].as_f64().unwrap();
+    // 400 and 200 expected: within four standard deviations of Poisson (20 and 14).
+    assert!((320.0..=480.0).contains(&q("Billing", "offered")), "{}", q("Billing", "offered"));
+    assert!((144.0..=256.0).contains(&q("Support", "offered")), "{}", q("Support", "offered"));
+    // Nobody ends in the IVR (key 3 would): every call is one queue's and goes to it.
+    assert_eq!(r["disconnected_in_flow"], 0);
+    assert_eq!(q("Billing", "offered") + q("Support", "offered"), r["arrived"].as_f64().unwrap());
+    // Each queue's own handle time: 120 s and 600 s on average (exponential, some hundred calls).
+    let aht = |name: &str| q(name, "talk_seconds") / q(name, "answered");
+    assert!((100.0..=140.0).contains(&aht("Billing")), "{}", aht("Billing"));
+    assert!((500.0..=700.0).contains(&aht("Support")), "{}", aht("Support"));
+    // The same forecast as a YAML table.
+    let mut yaml = String::new();
+    for line in std::fs::read_to_string(dir.join("fc.csv")).unwrap().lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        yaml.push_str(&format!(
+            "- {{ interval: \"{}\", queue: {}, offered: {}, aht: {} }}\n",
+            c[0], c[1], c[2], c[3]
+        ));
+    }
+    std::fs::write(dir.join("fc.yaml"), yaml).unwrap();
+    std::fs::write(dir.join("y.yaml"), scenario("fc.yaml")).unwrap();
+    let y = Test::new().arg("simulate").arg(dir.join("y.yaml").display().to_string()).args(["--format", "json"]);
+    assert_eq!(y.run().stdout, out);
+    // A queue the project lacks is an error where the forecast names it.
+    std::fs::write(dir.join("bad.csv"), "interval,queue,offered\n10:00,Bilingg,5\n").unwrap();
+    std::fs::write(dir.join("bad.yaml"), scenario("bad.csv")).unwrap();
+    Test::new()
+        .arg("simulate")
+        .arg(dir.join("bad.yaml").display().to_string())
+        .status(1)
+        .stderr_contains("bad.csv:2:7")
+        .stderr_contains("the forecast's queue `Bilingg` is not a queue of the project")
+        .stderr_contains("Billing")
+        .run();
+    // A queue the flow never transfers to could never be offered its calls.
+    let other = dir.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(
+        other.join("lines.flow"),
+        "inbound flow Front {\n  transfer to Sales\n  disconnect\n}\ninbound flow Back {\n  transfer to Service\n  disconnect\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("svc.csv"), "interval,queue,offered\n10:00,Sales,5\n10:00,Service,5\n").unwrap();
+    std::fs::write(
+        dir.join("svc.yaml"),
+        "project: other\nflow: Front\ntraffic: { forecast: svc.csv }\ncallers: { handle_time: { exponential: 1m } }\nagents: 2\n",
+    )
+    .unwrap();
+    Test::new()
+        .arg("simulate")
+        .arg(dir.join("svc.yaml").display().to_string())
+        .status(1)
+        .stderr_contains("svc.csv:3:7")
+        .stderr_contains("no path through flow `Front` transfers to `Service`")
+        .run();
+    std::fs::remove_dir_all(dir).ok();
+}

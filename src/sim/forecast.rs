@@ -1,4 +1,5 @@
-//! A forecast file, as WFM tools export one: offered calls and average handle time per interval.
+//! A forecast file, as WFM tools export one: offered calls and average handle time per interval,
+//! for the center as a whole or per queue.
 //!
 //! ```csv
 //! interval,offered,aht
@@ -9,11 +10,26 @@
 //!
 //! `interval` is the local start of each interval (`08:00`, or `2026-12-01T08:00` for a dated
 //! forecast such as a week), equally spaced; `offered` the expected calls (a decimal is fine);
-//! `aht` (optional) the average handle time in seconds or as a duration (`5m`). Every problem is
-//! reported at its `file:line:col`.
+//! `aht` (optional) the average handle time in seconds or as a duration (`5m`).
+//!
+//! With a `queue` column, each row is one queue's interval, as NICE, Verint and Genesys WEM export
+//! a forecast per queue (or skill, or planning group):
+//!
+//! ```csv
+//! interval,queue,offered,aht
+//! 08:00,Billing,21,240
+//! 08:00,Support,39,330
+//! 08:30,Billing,30,240
+//! ```
+//!
+//! The rows may come in any order (an export sorted by queue, then interval, is fine); a queue
+//! without a row in an interval expects no calls in it; two rows for one queue and interval are an
+//! error. The same table may be written in YAML (`forecast.yaml`: a list of rows,
+//! `- { interval: "08:00", queue: Billing, offered: 21, aht: 4m }`). Every problem is reported at
+//! its `file:line:col`.
 
 use super::scenario::ScenarioError;
-use crate::input::CsvTable;
+use crate::input::{Cell, CsvTable};
 use crate::source::{FileId, Span};
 use crate::time::{MICROS_PER_SEC, Micros};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -24,13 +40,38 @@ pub struct Forecast {
     /// The first interval's local start.
     pub start: NaiveDateTime,
     pub interval: Micros,
+    /// Per interval, every queue's calls together.
     pub offered: Vec<f64>,
-    /// Per interval, when the file has an `aht` column.
+    /// Per interval, when the file has an `aht` column (per queue: the mean weighted by offered
+    /// calls).
+    pub aht: Option<Vec<Micros>>,
+    /// Per queue, when the file has a `queue` column; empty otherwise.
+    pub queues: Vec<QueueForecast>,
+}
+
+/// One queue's part of a forecast.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueForecast {
+    pub name: String,
+    /// Where the name is first written, for the problems only the project can tell (a queue it
+    /// lacks, one its flow never transfers to).
+    pub place: ScenarioError,
+    /// Expected calls per interval (0 where the queue has no row).
+    pub offered: Vec<f64>,
+    /// Average handle time per interval, when the file has an `aht` column (0 where the queue has
+    /// no row: no call of it arrives then).
     pub aht: Option<Vec<Micros>>,
 }
 
-/// Reads `path`. `start` is the scenario's `traffic.start`, whose date an undated forecast
-/// (`08:00`) takes (2026-12-01 without it).
+impl QueueForecast {
+    /// A problem with this queue, reported where its name is first written.
+    pub fn error(&self, message: String, help: Option<String>) -> ScenarioError {
+        ScenarioError { message, help, ..self.place.clone() }
+    }
+}
+
+/// Reads `path` (CSV, or YAML when it ends in `.yaml` or `.yml`). `start` is the scenario's
+/// `traffic.start`, whose date an undated forecast (`08:00`) takes (2026-12-01 without it).
 pub fn read_forecast(
     path: &std::path::Path,
     start: Option<NaiveDateTime>,
@@ -40,19 +81,41 @@ pub fn read_forecast(
         let help = "name a CSV file relative to the scenario, with columns interval, offered and aht";
         ScenarioError::whole_file(&name, format!("cannot read the forecast {name}: {e}"), Some(help.into()))
     })?;
-    parse_forecast(&text, &name, start)
+    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    parse_forecast_as(&text, &name, start, yaml)
 }
 
-/// Checks forecast text; `name` is used in errors.
+/// Checks forecast CSV text; `name` is used in errors.
 pub fn parse_forecast(
     text: &str,
     name: &str,
     start: Option<NaiveDateTime>,
 ) -> Result<Forecast, ScenarioError> {
+    parse_forecast_as(text, name, start, false)
+}
+
+/// One row, read.
+struct Row<'a> {
+    when: NaiveDateTime,
+    /// The `interval` cell, for errors about the spacing.
+    at: &'a Cell,
+    offered: f64,
+    aht: Option<Micros>,
+    queue: Option<&'a Cell>,
+}
+
+/// Checks forecast text, CSV or (`yaml`) a YAML table.
+pub fn parse_forecast_as(
+    text: &str,
+    name: &str,
+    start: Option<NaiveDateTime>,
+    yaml: bool,
+) -> Result<Forecast, ScenarioError> {
     let at = |span: Span, message: String, help: Option<&str>| {
         ScenarioError::in_text(name, text, span, message, help)
     };
-    let table = CsvTable::parse(FileId(0), text).map_err(|(m, s)| at(s, m, None))?;
+    let parsed = if yaml { CsvTable::from_yaml(FileId(0), text) } else { CsvTable::parse(FileId(0), text) };
+    let table = parsed.map_err(|(m, s)| at(s, m, None))?;
     let top = Span::new(FileId(0), 0, 0);
     let column = |c: &str| table.column(c);
     let (Some(ic), Some(oc)) = (column("interval"), column("offered")) else {
@@ -60,10 +123,10 @@ pub fn parse_forecast(
         return Err(at(
             table.header.first().map_or(top, |c| c.span),
             format!("the forecast has no `{missing}` column"),
-            Some("the header is `interval,offered,aht` (aht is optional)"),
+            Some("the header is `interval,offered,aht` (aht is optional), or `interval,queue,offered,aht` per queue"),
         ));
     };
-    let ac = column("aht");
+    let (ac, qc) = (column("aht"), column("queue"));
     if table.rows.is_empty() {
         return Err(at(
             top,
@@ -72,7 +135,7 @@ pub fn parse_forecast(
         ));
     }
     let date = start.map_or_else(|| NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default(), |s| s.date());
-    let (mut starts, mut offered, mut aht) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rows: Vec<Row<'_>> = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
         let cell = |c: usize| {
             row.get(c).ok_or_else(|| {
@@ -94,14 +157,15 @@ pub fn parse_forecast(
                     Some("write `08:30` or `2026-12-01T08:30`"),
                 )
             })?;
-        if let Some(&prev) = starts.last()
-            && when <= prev
+        // Without queues the rows are the day in order; with them an export may sort by queue.
+        if qc.is_none()
+            && let Some(prev) = rows.last()
+            && when <= prev.when
         {
             return Err(at(i.span, format!("`{}` does not come after the interval before it", i.text), None));
         }
-        starts.push(when);
         let o = cell(oc)?;
-        let x: f64 = o
+        let offered: f64 = o
             .text
             .parse()
             .ok()
@@ -115,31 +179,48 @@ pub fn parse_forecast(
                     Some("write the expected calls, e.g. `60` or `57.5`"),
                 )
             })?;
-        offered.push(x);
-        if let Some(ac) = ac {
-            let a = cell(ac)?;
-            let m = cell_duration(&a.text)
-                .filter(|m| *m > 0 && *m <= 24 * 3600 * MICROS_PER_SEC)
-                .ok_or_else(|| {
-                    at(
-                        a.span,
-                        format!("`{}` is not a handle time", a.text),
-                        Some("write seconds (`300`) or a duration (`5m`), above 0"),
-                    )
-                })?;
-            aht.push(m);
-        }
+        let aht = match ac {
+            None => None,
+            Some(ac) => {
+                let a = cell(ac)?;
+                let m = cell_duration(&a.text)
+                    .filter(|m| *m > 0 && *m <= 24 * 3600 * MICROS_PER_SEC)
+                    .ok_or_else(|| {
+                        at(
+                            a.span,
+                            format!("`{}` is not a handle time", a.text),
+                            Some("write seconds (`300`) or a duration (`5m`), above 0"),
+                        )
+                    })?;
+                Some(m)
+            }
+        };
+        let queue = match qc {
+            None => None,
+            Some(qc) => {
+                let q = cell(qc)?;
+                if q.text.trim().is_empty() {
+                    return Err(at(q.span, "the queue is empty".into(), Some("name a queue of center.yaml")));
+                }
+                Some(q)
+            }
+        };
+        rows.push(Row { when, at: i, offered, aht, queue });
     }
-    // One row: a half-hour forecast.
+    // The intervals, in order (once each when several queues share one).
+    let mut starts: Vec<NaiveDateTime> = rows.iter().map(|r| r.when).collect();
+    starts.sort();
+    starts.dedup();
+    // One interval: a half-hour forecast.
     let interval = match starts.as_slice() {
         [a, b, ..] => (*b - *a).num_seconds() * MICROS_PER_SEC,
         _ => 30 * 60 * MICROS_PER_SEC,
     };
-    for (k, w) in starts.windows(2).enumerate() {
+    for w in starts.windows(2) {
         if (w[1] - w[0]).num_seconds() * MICROS_PER_SEC != interval {
-            let span = table.rows[k + 1][ic].span;
+            let first = rows.iter().find(|r| r.when == w[1]).map_or(top, |r| r.at.span);
             return Err(at(
-                span,
+                first,
                 format!(
                     "the intervals are not equally spaced: {} after {}",
                     w[1].format("%H:%M"),
@@ -151,10 +232,69 @@ pub fn parse_forecast(
             ));
         }
     }
+    let index = |when: NaiveDateTime| starts.binary_search(&when).unwrap_or_default();
+    let mut offered = vec![0.0; starts.len()];
+    let mut queues: Vec<QueueForecast> = Vec::new();
+    // Per queue, the intervals it has a row for: a second row is a duplicate.
+    let mut written: Vec<Vec<bool>> = Vec::new();
+    for r in &rows {
+        let i = index(r.when);
+        offered[i] += r.offered;
+        let Some(q) = r.queue else { continue };
+        let name = q.text.trim();
+        let k = match queues.iter().position(|f| f.name == name) {
+            Some(k) => k,
+            None => {
+                queues.push(QueueForecast {
+                    name: name.to_string(),
+                    place: at(q.span, String::new(), None),
+                    offered: vec![0.0; starts.len()],
+                    aht: ac.map(|_| vec![0; starts.len()]),
+                });
+                queues.len() - 1
+            }
+        };
+        if written.len() <= k {
+            written.push(vec![false; starts.len()]);
+        }
+        if std::mem::replace(&mut written[k][i], true) {
+            return Err(at(
+                q.span,
+                format!("a second row for `{name}` at {}", r.at.text),
+                Some("give each queue one row per interval"),
+            ));
+        }
+        let f = &mut queues[k];
+        f.offered[i] = r.offered;
+        if let (Some(a), Some(m)) = (&mut f.aht, r.aht) {
+            a[i] = m;
+        }
+    }
+    let aht = ac.map(|_| {
+        if queues.is_empty() {
+            return rows.iter().map(|r| r.aht.unwrap_or_default()).collect();
+        }
+        // Per interval, the queues' AHT weighted by their calls (the plain mean with no calls).
+        (0..starts.len())
+            .map(|i| {
+                let given = || queues.iter().filter_map(|q| q.aht.as_ref().map(|a| a[i])).filter(|a| *a > 0);
+                let weighted: f64 = queues
+                    .iter()
+                    .filter_map(|q| Some(q.offered[i] * q.aht.as_ref()?[i] as f64))
+                    .sum();
+                if offered[i] > 0.0 {
+                    (weighted / offered[i]).round() as Micros
+                } else {
+                    let n = given().count().max(1) as Micros;
+                    given().sum::<Micros>() / n
+                }
+            })
+            .collect()
+    });
     if offered.iter().all(|x| *x == 0.0) {
         return Err(at(top, "every interval has zero calls; no call would arrive".into(), None));
     }
-    Ok(Forecast { start: starts[0], interval, offered, aht: ac.map(|_| aht) })
+    Ok(Forecast { start: starts[0], interval, offered, aht, queues })
 }
 
 /// A duration cell as WFM tools and ACD exports write it: seconds (`300`, `12.5`) or a duration
@@ -179,6 +319,51 @@ mod tests {
         let f = parse_forecast("offered,interval\n5,2026-12-07T09:00\n", "f.csv", None).unwrap();
         assert_eq!(f.start.to_string(), "2026-12-07 09:00:00");
         assert_eq!(f.aht, None);
+    }
+
+    #[test]
+    fn a_forecast_per_queue_splits_each_interval() {
+        // Sorted by queue, as exports often are; Support has no 09:00 row.
+        let text = "interval,queue,offered,aht\n08:00,Support,30,360\n08:30,Support,40,300\n\
+                    08:00,Billing,10,120\n08:30,Billing,0,120\n09:00,Billing,20,4m\n";
+        let f = parse_forecast(text, "f.csv", None).unwrap();
+        assert_eq!(f.start.to_string(), "2026-12-01 08:00:00");
+        assert_eq!(f.offered, [40.0, 40.0, 20.0]);
+        let names: Vec<&str> = f.queues.iter().map(|q| q.name.as_str()).collect();
+        assert_eq!(names, ["Support", "Billing"]);
+        assert_eq!(f.queues[0].offered, [30.0, 40.0, 0.0]);
+        assert_eq!(f.queues[1].offered, [10.0, 0.0, 20.0]);
+        let s = MICROS_PER_SEC;
+        assert_eq!(f.queues[1].aht, Some(vec![120 * s, 120 * s, 240 * s]));
+        // The interval's AHT is the queues' weighted by their calls: (30·360 + 10·120) / 40.
+        assert_eq!(f.aht, Some(vec![300 * s, 300 * s, 240 * s]));
+        // Where a queue's name is first written, for errors only the project can tell.
+        let e = f.queues[1].error("no such queue".into(), None);
+        assert_eq!((e.file.as_str(), e.line, e.column), ("f.csv", Some(4), Some(7)));
+        // A second row for a queue and interval is an error at its queue cell.
+        let x = parse_forecast("interval,queue,offered\n08:00,A,1\n08:30,A,1\n08:00,A,2\n", "f.csv", None)
+            .unwrap_err();
+        assert_eq!((x.line, x.column), (Some(4), Some(7)));
+        assert!(x.message.contains("a second row for `A` at 08:00"), "{}", x.message);
+        // The spacing is checked over the intervals of every queue together.
+        let x = parse_forecast("interval,queue,offered\n08:00,A,1\n09:00,B,1\n08:30,A,1\n09:45,B,1\n", "f.csv", None)
+            .unwrap_err();
+        assert_eq!(x.line, Some(5));
+        assert!(x.message.contains("not equally spaced: 09:45 after 09:00"), "{}", x.message);
+        let x = parse_forecast("interval,queue,offered\n08:00, ,1\n", "f.csv", None).unwrap_err();
+        assert!(x.message.contains("the queue is empty"), "{}", x.message);
+    }
+
+    #[test]
+    fn a_forecast_may_be_a_yaml_table() {
+        let text = "- { interval: \"08:00\", queue: Billing, offered: 21, aht: 4m }\n\
+                    - { interval: \"08:30\", queue: Billing, offered: 30.5, aht: 250 }\n";
+        let f = parse_forecast_as(text, "f.yaml", None, true).unwrap();
+        assert_eq!(f.offered, [21.0, 30.5]);
+        assert_eq!(f.queues[0].aht, Some(vec![240 * MICROS_PER_SEC, 250 * MICROS_PER_SEC]));
+        let x = parse_forecast_as("- { interval: \"08:00\", offered: many }\n", "f.yaml", None, true).unwrap_err();
+        assert_eq!(x.line, Some(1));
+        assert!(x.message.contains("`many` is not a number of calls"), "{}", x.message);
     }
 
     #[test]

@@ -3,6 +3,7 @@ pub mod campaigns;
 pub mod dist;
 pub mod erlang;
 pub mod forecast;
+mod headed_caller;
 pub mod html_report;
 pub mod local_clock;
 pub mod metrics;

@@ -241,6 +241,10 @@ pub struct Traffic {
     /// The forecast's average handle time per interval (repeating like the calls), when it gives
     /// one: each call's handle time is drawn from `callers.handle_time` moved to this mean.
     pub aht: Option<Vec<Micros>>,
+    /// A forecast per queue: each queue's calls and AHT per interval (their sum is the profile).
+    /// Each arrival is one queue's with the chance of its share of the interval's calls, and its
+    /// caller heads for that queue through the flow. Empty: callers choose as `callers` says.
+    pub queues: Vec<super::forecast::QueueForecast>,
     /// The coefficient of variation of each interval's rate (0: plain Poisson). Each interval's
     /// rate is multiplied by its own gamma-distributed factor with mean 1, so the calls per
     /// interval vary more than Poisson (negative binomial: variance m + (cv·m)²), as real days
@@ -447,6 +451,7 @@ impl Scenario {
     pub fn with_rate(mut self, per_sec: f64) -> Scenario {
         self.traffic.arrivals = Arrivals::Constant { per_sec };
         self.traffic.aht = None;
+        self.traffic.queues.clear();
         self
     }
 
@@ -456,6 +461,9 @@ impl Scenario {
     pub fn with_aht(mut self, mean: Micros) -> Scenario {
         self.callers.handle_time = self.callers.handle_time.with_mean(mean);
         self.traffic.aht = None;
+        for q in &mut self.traffic.queues {
+            q.aht = None;
+        }
         self
     }
 

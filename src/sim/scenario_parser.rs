@@ -673,6 +673,7 @@ impl Parser<'_> {
                 timezone,
                 arrivals: Arrivals::Profile { interval: forecast.interval, calls: forecast.offered },
                 aht: forecast.aht,
+                queues: forecast.queues,
                 overdispersion,
             });
         }
@@ -760,7 +761,7 @@ impl Parser<'_> {
                 ));
             }
         };
-        Ok(Traffic { start, timezone, arrivals, aht: None, overdispersion })
+        Ok(Traffic { start, timezone, arrivals, aht: None, queues: Vec::new(), overdispersion })
     }
 
     fn callers(&self, v: &Value, path: &[Seg]) -> R<CallerModel> {

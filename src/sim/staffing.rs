@@ -19,6 +19,7 @@ use super::erlang::{self, Load, Model};
 use super::replications::{replication_seed, run_replications};
 use super::report::Report;
 use super::roster::Roster;
+use super::forecast::QueueForecast;
 use super::scenario::{Arrivals, Dist, Length, Scenario};
 use crate::model::AgentsSpec;
 use crate::project::CheckedProject;
@@ -121,11 +122,18 @@ pub struct Measured {
     pub callbacks_pending: u64,
 }
 
-/// One interval's requirement.
+/// The queue of a per-queue staffing table's total rows: every queue's requirement added up.
+pub const ALL_QUEUES: &str = "(all)";
+
+/// One interval's requirement (one queue's, with a forecast per queue).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
     /// Local start time, `2026-12-01T08:30`.
     pub start: String,
+    /// With a forecast per queue: the queue, or [`ALL_QUEUES`] for the interval's total (the
+    /// queues' requirements added up, against the roster). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
     /// Expected calls in the interval (the forecast's).
     pub offered: f64,
     pub aht_seconds: f64,
@@ -148,6 +156,12 @@ pub struct Row {
 pub const STAFF_MAX: u32 = crate::model::bounds::AGENTS_MAX;
 
 /// The requirement of every interval of `scenario`'s profile (one row for a constant rate).
+///
+/// With a forecast per queue, each queue's requirement is found on its own (only its calls
+/// arrive, through the entry flow to it, so its agents are dedicated to it), and each interval
+/// ends with an [`ALL_QUEUES`] row: the queues' requirements added up, set against the roster.
+/// Agents shared between queues need fewer than that sum (pooling); the sum is what dedicated
+/// teams need, as WFM tools plan per staff group.
 pub fn staff(
     scenario: &Scenario,
     targets: &Targets,
@@ -162,23 +176,77 @@ pub fn staff(
     // Each row is a forecast interval in local time: the roster is read on the same clock.
     let clock = super::local_clock::LocalClock::fixed();
     let roster = Roster::new(&scenario.agents, scenario.traffic.start, scenario.seed, clock);
-    let mut rows = Vec::with_capacity(calls.len());
+    let queues = &scenario.traffic.queues;
+    let mean_aht = scenario.callers.handle_time.mean();
+    let mut rows = Vec::with_capacity(calls.len() * (queues.len() + 1));
     for (i, &offered) in calls.iter().enumerate() {
         let from = i as Micros * interval;
-        let aht = scenario
-            .traffic
-            .aht
-            .as_ref()
-            .and_then(|a| a.get(i % a.len().max(1)).copied())
-            .unwrap_or_else(|| scenario.callers.handle_time.mean());
         let scheduled = match (&roster, &scenario.agents) {
             (Some(r), _) => Some(r.scheduled(from, from + interval)),
             (None, AgentsSpec::Count(n)) => Some(f64::from(*n)),
             (None, AgentsSpec::List(groups)) => Some(groups.iter().map(|g| f64::from(g.count)).sum()),
             (None, AgentsSpec::Roster) => None,
         };
+        let search = Search { scenario, targets, effort, load, row: i };
+        if queues.is_empty() {
+            let aht = scenario.traffic.aht.as_ref().and_then(|a| a.get(i % a.len().max(1)).copied());
+            let mut row = search.row(offered, aht.unwrap_or(mean_aht), None)?;
+            row.scheduled = scheduled;
+            rows.push(row);
+            continue;
+        }
+        let mut total = Row {
+            start: scenario.traffic.row_label(i),
+            queue: Some(ALL_QUEUES.into()),
+            offered,
+            aht_seconds: 0.0,
+            erlang: Some(0),
+            required: 0,
+            at_required: None,
+            one_fewer: None,
+            to_schedule: 0,
+            scheduled,
+        };
+        for q in queues {
+            let offered = q.offered.get(i).copied().unwrap_or(0.0);
+            let aht = q.aht.as_ref().and_then(|a| a.get(i).copied()).filter(|a| *a > 0).unwrap_or(mean_aht);
+            let row = search.row(offered, aht, Some(q))?;
+            total.aht_seconds += offered * row.aht_seconds;
+            total.required += row.required;
+            // A queue without calls needs nobody, and Erlang agrees.
+            total.erlang = match (total.erlang, row.erlang) {
+                (Some(t), Some(e)) => Some(t + e),
+                (t, None) if offered == 0.0 => t,
+                _ => None,
+            };
+            rows.push(row);
+        }
+        total.aht_seconds = if offered > 0.0 { total.aht_seconds / offered } else { mean_aht as f64 / 1e6 };
+        total.to_schedule = to_schedule(total.required, targets.shrinkage);
+        rows.push(total);
+    }
+    Ok(rows)
+}
+
+/// The search for one forecast row's requirement.
+struct Search<'a> {
+    scenario: &'a Scenario,
+    targets: &'a Targets,
+    effort: Effort,
+    load: &'a (dyn Fn() -> Result<CheckedProject, String> + Sync),
+    /// The forecast row.
+    row: usize,
+}
+
+impl Search<'_> {
+    /// The fewest agents for `offered` calls of mean handle time `aht` in the row (only `queue`'s
+    /// calls, when given); `scheduled` is left for the caller to fill in.
+    fn row(&self, offered: f64, aht: Micros, queue: Option<&QueueForecast>) -> Result<Row, String> {
+        let (scenario, targets, effort, i) = (self.scenario, self.targets, self.effort, self.row);
+        let interval = scenario.traffic.interval_len();
         let mut row = Row {
             start: scenario.traffic.row_label(i),
+            queue: queue.map(|q| q.name.clone()),
             offered,
             aht_seconds: aht as f64 / MICROS_PER_SEC as f64,
             erlang: None,
@@ -186,49 +254,55 @@ pub fn staff(
             at_required: None,
             one_fewer: None,
             to_schedule: 0,
-            scheduled,
+            scheduled: None,
         };
-        if offered > 0.0 {
-            let rate = offered / (interval as f64 / MICROS_PER_SEC as f64);
-            row.erlang = erlang_guess(rate, row.aht_seconds, scenario, targets);
-            let warm_up = targets.warm_up(interval);
-            let sc = interval_scenario(scenario, i, offered, aht, targets.threshold, warm_up);
-            let mut tried: BTreeMap<u32, Measured> = BTreeMap::new();
-            let mut measure = |n: u32| -> Result<Measured, String> {
-                if let Some(m) = tried.get(&n) {
-                    return Ok(*m);
-                }
-                let reports =
-                    run_replications(&sc.clone().with_agents(n), effort.replications, effort.threads, load)?;
-                let m = pooled(n, &reports, warm_up);
-                tried.insert(n, m);
-                Ok(m)
-            };
-            let mut n = row.erlang.unwrap_or(1).clamp(1, STAFF_MAX);
-            if targets.met_by(&measure(n)?) {
-                while n > 1 && targets.met_by(&measure(n - 1)?) {
-                    n -= 1;
-                }
-            } else {
-                while !targets.met_by(&measure(n)?) {
-                    if n >= STAFF_MAX {
-                        return Err(format!(
-                            "{}: no staffing up to {STAFF_MAX} agents meets {}",
-                            row.start,
-                            targets.describe()
-                        ));
-                    }
-                    n += 1;
-                }
-            }
-            row.required = n;
-            row.at_required = Some(measure(n)?);
-            row.one_fewer = if n > 1 { Some(measure(n - 1)?) } else { None };
-            row.to_schedule = to_schedule(n, targets.shrinkage);
+        if offered <= 0.0 {
+            return Ok(row);
         }
-        rows.push(row);
+        let rate = offered / (interval as f64 / MICROS_PER_SEC as f64);
+        row.erlang = erlang_guess(rate, row.aht_seconds, scenario, targets);
+        let warm_up = targets.warm_up(interval);
+        let mut sc = interval_scenario(scenario, i, offered, aht, targets.threshold, warm_up);
+        // Only this queue's calls, headed for it through the entry flow.
+        sc.traffic.queues = queue
+            .map(|q| QueueForecast { offered: vec![offered], aht: None, ..q.clone() })
+            .into_iter()
+            .collect();
+        let mut tried: BTreeMap<u32, Measured> = BTreeMap::new();
+        let mut measure = |n: u32| -> Result<Measured, String> {
+            if let Some(m) = tried.get(&n) {
+                return Ok(*m);
+            }
+            let reports =
+                run_replications(&sc.clone().with_agents(n), effort.replications, effort.threads, self.load)?;
+            let m = pooled(n, &reports, warm_up);
+            tried.insert(n, m);
+            Ok(m)
+        };
+        let mut n = row.erlang.unwrap_or(1).clamp(1, STAFF_MAX);
+        if targets.met_by(&measure(n)?) {
+            while n > 1 && targets.met_by(&measure(n - 1)?) {
+                n -= 1;
+            }
+        } else {
+            while !targets.met_by(&measure(n)?) {
+                if n >= STAFF_MAX {
+                    let what = queue.map_or(String::new(), |q| format!(" {}", q.name));
+                    return Err(format!(
+                        "{}{what}: no staffing up to {STAFF_MAX} agents meets {}",
+                        row.start,
+                        targets.describe()
+                    ));
+                }
+                n += 1;
+            }
+        }
+        row.required = n;
+        row.at_required = Some(measure(n)?);
+        row.one_fewer = if n > 1 { Some(measure(n - 1)?) } else { None };
+        row.to_schedule = to_schedule(n, targets.shrinkage);
+        Ok(row)
     }
-    Ok(rows)
 }
 
 /// `required / (1 − shrinkage)`, rounded up (a hair of floating-point error is not an agent).
@@ -353,10 +427,13 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
     );
     let _ = writeln!(s);
     let ttc = targets.max_time_to_callback.is_some();
+    // With a forecast per queue: a column naming each row's queue.
+    let width = rows.iter().filter_map(|r| r.queue.as_ref()).map(|q| q.chars().count()).max();
+    let queue = |q: Option<&str>| width.map_or(String::new(), |w| format!("{:<w$}  ", q.unwrap_or("")));
+    let _ = write!(s, "{:<18}{}", "Interval", queue(Some("Queue")));
     let _ = write!(
         s,
-        "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
-        "Interval",
+        "{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
         "Offered",
         "AHT",
         "Erlang",
@@ -381,10 +458,10 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
             Some(s) => format!("{:+.1}", s - f64::from(r.to_schedule)),
             None => "-".into(),
         };
+        let _ = write!(s, "{:<18}{}", r.start, queue(r.queue.as_deref()));
         let _ = write!(
             s,
-            "{:<18}{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
-            r.start,
+            "{:>8}  {:>8}  {:>8}  {:>8}  {:>9}  {:>9}  {:>9}  {:>10}  {:>9}  {:>9}  {:>6}",
             trim(r.offered),
             super::report::secs(r.aht_seconds),
             r.erlang.map_or("-".into(), |e| e.to_string()),
@@ -411,7 +488,8 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
         .filter(|r| r.scheduled.is_some_and(|s| s < f64::from(r.to_schedule)))
         .map(|r| r.start.as_str())
         .collect();
-    if rows.iter().any(|r| r.scheduled.is_some()) {
+    let against_roster = rows.iter().filter(|r| r.scheduled.is_some()).count();
+    if against_roster > 0 {
         let _ = writeln!(s);
         if short.is_empty() {
             let _ = writeln!(s, "The roster meets the requirement in every interval.");
@@ -420,7 +498,7 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
                 s,
                 "Understaffed in {} of {} intervals: {}",
                 short.len(),
-                rows.len(),
+                against_roster,
                 short.join(", ")
             );
         }
@@ -428,18 +506,24 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
     s
 }
 
-/// The staffing table as CSV, one row per interval (empty cells where a figure does not apply).
+/// The staffing table as CSV, one row per interval (empty cells where a figure does not apply);
+/// with a forecast per queue, one per queue and interval with a `queue` column.
 pub fn to_csv(rows: &[Row]) -> String {
     use std::fmt::Write;
-    let mut s = String::from(
-        "interval,offered,aht_seconds,erlang,required,to_schedule,service_level,service_level_one_fewer,abandon_rate,asa_seconds,time_to_callback_seconds,scheduled\n",
+    let by_queue = rows.iter().any(|r| r.queue.is_some());
+    let mut s = String::from(if by_queue { "interval,queue," } else { "interval," });
+    s.push_str(
+        "offered,aht_seconds,erlang,required,to_schedule,service_level,service_level_one_fewer,abandon_rate,asa_seconds,time_to_callback_seconds,scheduled\n",
     );
     let num = |x: Option<f64>| x.map_or(String::new(), |x| super::report::round6(x).to_string());
     for r in rows {
+        let _ = write!(s, "{},", r.start);
+        if let Some(q) = r.queue.as_deref().filter(|_| by_queue) {
+            let _ = write!(s, "{q},");
+        }
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            r.start,
+            "{},{},{},{},{},{},{},{},{},{},{}",
             super::report::round6(r.offered),
             super::report::round6(r.aht_seconds),
             r.erlang.map_or(String::new(), |e| e.to_string()),
@@ -461,8 +545,11 @@ pub fn to_csv(rows: &[Row]) -> String {
 pub fn to_html(rows: &[Row], targets: &Targets, title: &str) -> String {
     use super::html_report::{Series, chart, esc};
     use std::fmt::Write;
-    let labels: Vec<String> = rows.iter().map(|r| r.start.clone()).collect();
-    let flat = |f: &dyn Fn(&Row) -> f64| rows.iter().map(|r| (f(r), f(r), f(r))).collect::<Vec<_>>();
+    let by_queue = rows.iter().any(|r| r.queue.is_some());
+    // The curve is the center's: with a forecast per queue, the interval's total rows.
+    let curve: Vec<&Row> = rows.iter().filter(|r| r.queue.as_deref().is_none_or(|q| q == ALL_QUEUES)).collect();
+    let labels: Vec<String> = curve.iter().map(|r| r.start.clone()).collect();
+    let flat = |f: &dyn Fn(&Row) -> f64| curve.iter().map(|r| (f(r), f(r), f(r))).collect::<Vec<_>>();
     let mut series = vec![Series {
         name: "required (on the phones)",
         colour: "#d62728",
@@ -487,16 +574,18 @@ pub fn to_html(rows: &[Row], targets: &Targets, title: &str) -> String {
     let _ = writeln!(h, "<p>Staffing for {}.</p>", esc(&targets.describe()));
     let _ =
         write!(h, "{}", chart("Agents per interval", &labels, &series, &|v| format!("{v:.0}"), None, None));
+    let queue_th = if by_queue { "<th>queue</th>" } else { "" };
     let _ = writeln!(
         h,
-        "<table><tr><th>interval</th><th>offered</th><th>Erlang</th><th>required</th><th>to roster</th><th>SL</th><th>SL (−1)</th><th>rostered</th></tr>"
+        "<table><tr><th>interval</th>{queue_th}<th>offered</th><th>Erlang</th><th>required</th><th>to roster</th><th>SL</th><th>SL (−1)</th><th>rostered</th></tr>"
     );
     let pct = |m: Option<Measured>| m.map_or("—".into(), |m| format!("{:.1}%", m.service_level * 100.0));
     for r in rows {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&r.start),
+            r.queue.as_deref().map_or(String::new(), |q| format!("<td>{}</td>", esc(q))),
             trim(r.offered),
             r.erlang.map_or("—".into(), |e| e.to_string()),
             r.required,
