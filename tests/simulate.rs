@@ -746,7 +746,8 @@ fn a_forecast_per_queue_sends_each_queue_its_calls() {
     }
     std::fs::write(dir.join("fc.yaml"), yaml).unwrap();
     std::fs::write(dir.join("y.yaml"), scenario("fc.yaml")).unwrap();
-    let y = Test::new().arg("simulate").arg(dir.join("y.yaml").display().to_string()).args(["--format", "json"]);
+    let y =
+        Test::new().arg("simulate").arg(dir.join("y.yaml").display().to_string()).args(["--format", "json"]);
     assert_eq!(y.run().stdout, out);
     // A queue the project lacks is an error where the forecast names it.
     std::fs::write(dir.join("bad.csv"), "interval,queue,offered\n10:00,Bilingg,5\n").unwrap();

@@ -181,3 +181,74 @@ fn a_time_to_callback_target_is_met_by_the_requirement() {
         .stderr_contains("must be longer than 0s")
         .run();
 }
+
+/// A forecast per queue is staffed per queue: each queue's requirement meets the target with
+/// only its own calls (dedicated agents) and one fewer does not; each interval's `(all)` row adds
+/// them up against the roster.
+#[test]
+fn a_forecast_per_queue_is_staffed_per_queue() {
+    let dir = std::env::temp_dir().join(format!("callwright-staff-queues-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("fc.csv"),
+        "interval,queue,offered,aht\n10:00,Billing,60,240\n10:00,Support,100,330\n10:30,Billing,0,240\n10:30,Support,120,330\n",
+    )
+    .unwrap();
+    let acme = std::fs::canonicalize("flows/acme").unwrap();
+    std::fs::write(
+        dir.join("q.yaml"),
+        format!(
+            "project: {}\nflow: AcmeSupport\ntraffic: {{ timezone: Europe/Amsterdam, forecast: fc.csv }}\n\
+             callers: {{ handle_time: {{ exponential: 5m }} }}\nagents: 30\n",
+            acme.display()
+        ),
+    )
+    .unwrap();
+    let sc = dir.join("q.yaml").display().to_string();
+    let staff = |format: &str| {
+        Test::new()
+            .args(["staff", &sc, "--target", "80/20s", "--replications", "10", "--format", format])
+            .run()
+            .stdout
+    };
+    let v: serde_json::Value = serde_json::from_str(&staff("json")).expect("JSON");
+    let rows = v["intervals"].as_array().expect("intervals");
+    let order: Vec<(&str, &str)> =
+        rows.iter().map(|r| (r["start"].as_str().unwrap(), r["queue"].as_str().unwrap())).collect();
+    assert_eq!(
+        order,
+        [
+            ("2026-12-01T10:00", "Billing"),
+            ("2026-12-01T10:00", "Support"),
+            ("2026-12-01T10:00", "(all)"),
+            ("2026-12-01T10:30", "Billing"),
+            ("2026-12-01T10:30", "Support"),
+            ("2026-12-01T10:30", "(all)"),
+        ]
+    );
+    for row in rows.iter().filter(|r| r["queue"] != "(all)" && r["offered"].as_f64().unwrap() > 0.0) {
+        let at = row["at_required"]["service_level"].as_f64().unwrap();
+        let fewer = row["one_fewer"]["service_level"].as_f64().unwrap();
+        assert!(at >= 0.8 && fewer < 0.8, "{row}");
+        // The queue's own load in Erlang C: callers go straight through the menu to it.
+        let (calls, aht) = (row["offered"].as_f64().unwrap(), row["aht_seconds"].as_f64().unwrap());
+        let erlang = agents_for_service_level(calls / 1800.0, aht, 20.0, 0.8, Model::C).unwrap();
+        let required = row["required"].as_u64().unwrap() as u32;
+        assert!(required.abs_diff(erlang) <= 1, "simulated {required} vs Erlang C {erlang}: {row}");
+        assert!(row["scheduled"].is_null(), "the roster is set against the total: {row}");
+    }
+    for (k, total) in rows.iter().enumerate().filter(|(_, r)| r["queue"] == "(all)") {
+        let sum = rows[k - 2]["required"].as_u64().unwrap() + rows[k - 1]["required"].as_u64().unwrap();
+        assert_eq!(total["required"].as_u64(), Some(sum), "{total}");
+        assert_eq!(total["scheduled"], 30.0);
+    }
+    // Billing has no calls at 10:30, so needs nobody; the CSV names each row's queue.
+    assert_eq!(rows[3]["required"], 0);
+    let csv = staff("csv");
+    assert!(csv.starts_with("interval,queue,offered,"), "{csv}");
+    assert!(csv.contains("\n2026-12-01T10:30,(all),120,"), "{csv}");
+    let text = staff("text");
+    assert!(text.contains("Queue"), "{text}");
+    assert!(text.contains("Understaffed in") || text.contains("meets the requirement"), "{text}");
+    std::fs::remove_dir_all(dir).ok();
+}

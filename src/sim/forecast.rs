@@ -123,7 +123,9 @@ pub fn parse_forecast_as(
         return Err(at(
             table.header.first().map_or(top, |c| c.span),
             format!("the forecast has no `{missing}` column"),
-            Some("the header is `interval,offered,aht` (aht is optional), or `interval,queue,offered,aht` per queue"),
+            Some(
+                "the header is `interval,offered,aht` (aht is optional), or `interval,queue,offered,aht` per queue",
+            ),
         ));
     };
     let (ac, qc) = (column("aht"), column("queue"));
@@ -278,10 +280,8 @@ pub fn parse_forecast_as(
         (0..starts.len())
             .map(|i| {
                 let given = || queues.iter().filter_map(|q| q.aht.as_ref().map(|a| a[i])).filter(|a| *a > 0);
-                let weighted: f64 = queues
-                    .iter()
-                    .filter_map(|q| Some(q.offered[i] * q.aht.as_ref()?[i] as f64))
-                    .sum();
+                let weighted: f64 =
+                    queues.iter().filter_map(|q| Some(q.offered[i] * q.aht.as_ref()?[i] as f64)).sum();
                 if offered[i] > 0.0 {
                     (weighted / offered[i]).round() as Micros
                 } else {
@@ -346,8 +346,12 @@ mod tests {
         assert_eq!((x.line, x.column), (Some(4), Some(7)));
         assert!(x.message.contains("a second row for `A` at 08:00"), "{}", x.message);
         // The spacing is checked over the intervals of every queue together.
-        let x = parse_forecast("interval,queue,offered\n08:00,A,1\n09:00,B,1\n08:30,A,1\n09:45,B,1\n", "f.csv", None)
-            .unwrap_err();
+        let x = parse_forecast(
+            "interval,queue,offered\n08:00,A,1\n09:00,B,1\n08:30,A,1\n09:45,B,1\n",
+            "f.csv",
+            None,
+        )
+        .unwrap_err();
         assert_eq!(x.line, Some(5));
         assert!(x.message.contains("not equally spaced: 09:45 after 09:00"), "{}", x.message);
         let x = parse_forecast("interval,queue,offered\n08:00, ,1\n", "f.csv", None).unwrap_err();
@@ -361,7 +365,8 @@ mod tests {
         let f = parse_forecast_as(text, "f.yaml", None, true).unwrap();
         assert_eq!(f.offered, [21.0, 30.5]);
         assert_eq!(f.queues[0].aht, Some(vec![240 * MICROS_PER_SEC, 250 * MICROS_PER_SEC]));
-        let x = parse_forecast_as("- { interval: \"08:00\", offered: many }\n", "f.yaml", None, true).unwrap_err();
+        let x = parse_forecast_as("- { interval: \"08:00\", offered: many }\n", "f.yaml", None, true)
+            .unwrap_err();
         assert_eq!(x.line, Some(1));
         assert!(x.message.contains("`many` is not a number of calls"), "{}", x.message);
     }

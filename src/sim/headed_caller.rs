@@ -19,7 +19,10 @@ use crate::compile::{Action, FlowGraph, NodeId, Outcome};
 /// from the flow's start transfers to `queue`.
 pub fn headed_for(graph: &FlowGraph, base: &CallerModel, queue: &str) -> Option<CallerModel> {
     let transfers_to_queue = |seen: &[bool]| {
-        graph.nodes().zip(seen).any(|(n, s)| *s && matches!(&n.action, Action::Transfer { queue: q, .. } if q.name == queue))
+        graph
+            .nodes()
+            .zip(seen)
+            .any(|(n, s)| *s && matches!(&n.action, Action::Transfer { queue: q, .. } if q.name == queue))
     };
     if !transfers_to_queue(&graph.reachable_from(graph.entry(), |n| n.action.is_terminal())) {
         return None;
@@ -58,7 +61,8 @@ pub fn headed_for(graph: &FlowGraph, base: &CallerModel, queue: &str) -> Option<
         if toward.is_empty() || toward.len() == keys.len() {
             continue;
         }
-        let said = base.menu(name).cloned().unwrap_or_else(|| KeyChoice::always(base.default_keys.as_deref()));
+        let said =
+            base.menu(name).cloned().unwrap_or_else(|| KeyChoice::always(base.default_keys.as_deref()));
         model.menus.insert(name.clone(), narrowed(&said, &toward));
     }
     Some(model)
@@ -152,7 +156,10 @@ mod tests {
         // A menu the scenario does not list (callers stay silent): the first key that leads there.
         let billing = headed_for(&g, &callers(&[]), "Billing").unwrap();
         assert_eq!(billing.menu("Main"), Some(&KeyChoice::always(Some("1"))));
-        assert_eq!(headed_for(&g, &callers(&[]), "Support").unwrap().menu("Main"), Some(&KeyChoice::always(None)));
+        assert_eq!(
+            headed_for(&g, &callers(&[]), "Support").unwrap().menu("Main"),
+            Some(&KeyChoice::always(None))
+        );
         // No transfer to it anywhere.
         assert!(headed_for(&g, &base, "Sales").is_none());
     }

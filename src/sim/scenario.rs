@@ -48,7 +48,7 @@
 //! | `traffic.rate` | `<calls>/<period>`; period `s`, `min`, `h`, `d` or a duration such as `30m` | |
 //! | `traffic.interval` + `traffic.calls_per_interval` | a profile: expected calls in each interval, repeated | |
 //! | `traffic.overdispersion` | the coefficient of variation of each interval's rate, 0 to 2 (`0.15` or `15%`): every interval's rate times its own gamma factor with mean 1, so calls per interval vary as days do around a forecast | `0` (Poisson) |
-//! | `traffic.forecast` | a forecast CSV (relative to the scenario): columns `interval` (`08:00` or `2026-12-01T08:00`, equally spaced), `offered` (expected calls) and optionally `aht` (`300`, `5m`): the profile, the start time of day, the handle-time mean per interval, and (without `length`) the run's length | |
+//! | `traffic.forecast` | a forecast CSV (relative to the scenario): columns `interval` (`08:00` or `2026-12-01T08:00`, equally spaced), `offered` (expected calls) and optionally `aht` (`300`, `5m`): the profile, the start time of day, the handle-time mean per interval, and (without `length`) the run's length; with a `queue` column, one row per queue and interval, each queue offered its own calls through the entry flow's menus (see [`super::forecast`]); `.yaml` for the same table in YAML | |
 //! | `callers.patience` | `none` or a distribution (time a caller waits in queue before hanging up) | `none` |
 //! | `callers.handle_time` | a distribution (talk time) | required |
 //! | `callers.menus.<Menu>` | key → probability | |

@@ -558,7 +558,8 @@ impl QueueSplit {
                     graph.name(),
                     q.name
                 );
-                let help = "forecast the queues the entry flow transfers to, or name another flow with `flow:`";
+                let help =
+                    "forecast the queues the entry flow transfers to, or name another flow with `flow:`";
                 q.error(message, Some(help.into())).to_string()
             })?;
             callers.push(Rc::new(headed));

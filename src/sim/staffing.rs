@@ -16,10 +16,10 @@
 //! as the scheduled staff.
 
 use super::erlang::{self, Load, Model};
+use super::forecast::QueueForecast;
 use super::replications::{replication_seed, run_replications};
 use super::report::Report;
 use super::roster::Roster;
-use super::forecast::QueueForecast;
 use super::scenario::{Arrivals, Dist, Length, Scenario};
 use crate::model::AgentsSpec;
 use crate::project::CheckedProject;
@@ -547,7 +547,8 @@ pub fn to_html(rows: &[Row], targets: &Targets, title: &str) -> String {
     use std::fmt::Write;
     let by_queue = rows.iter().any(|r| r.queue.is_some());
     // The curve is the center's: with a forecast per queue, the interval's total rows.
-    let curve: Vec<&Row> = rows.iter().filter(|r| r.queue.as_deref().is_none_or(|q| q == ALL_QUEUES)).collect();
+    let curve: Vec<&Row> =
+        rows.iter().filter(|r| r.queue.as_deref().is_none_or(|q| q == ALL_QUEUES)).collect();
     let labels: Vec<String> = curve.iter().map(|r| r.start.clone()).collect();
     let flat = |f: &dyn Fn(&Row) -> f64| curve.iter().map(|r| (f(r), f(r), f(r))).collect::<Vec<_>>();
     let mut series = vec![Series {
