@@ -735,6 +735,23 @@ fn a_forecast_per_queue_sends_each_queue_its_calls() {
     let aht = |name: &str| q(name, "talk_seconds") / q(name, "answered");
     assert!((100.0..=140.0).contains(&aht("Billing")), "{}", aht("Billing"));
     assert!((500.0..=700.0).contains(&aht("Support")), "{}", aht("Support"));
+    // Each queue's own figures interval by interval, in the JSON, the CSV and the page.
+    for iv in r["per_interval"].as_array().unwrap() {
+        let pq = &iv["per_queue"];
+        let sum = pq["Billing"]["offered"].as_u64().unwrap() + pq["Support"]["offered"].as_u64().unwrap();
+        assert_eq!(Some(sum), iv["offered"].as_u64(), "{iv}");
+    }
+    let csv = Test::new().args(["simulate", &sc, "--format", "csv"]).run().stdout;
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let column =
+        |name: &str| header.iter().position(|c| *c == name).unwrap_or_else(|| panic!("{name}: {header:?}"));
+    let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let billing_10 = r["per_interval"][0]["per_queue"]["Billing"]["offered"].as_u64().unwrap();
+    assert_eq!(first[column("offered_Billing")], billing_10.to_string());
+    column("service_level_Support");
+    let page = dir.join("q.html");
+    Test::new().args(["simulate", &sc, "--report"]).arg(page.display().to_string()).run();
+    assert!(std::fs::read_to_string(&page).unwrap().contains("Service level per queue"));
     // The same forecast as a YAML table.
     let mut yaml = String::new();
     for line in std::fs::read_to_string(dir.join("fc.csv")).unwrap().lines().skip(1) {

@@ -338,6 +338,34 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
             None,
         )
     );
+    // Each queue's service level, when the calls entered more than one queue.
+    let queues = super::replications::keys_of(intervals, "per_queue");
+    if !queues.is_empty() {
+        let series: Vec<Series> = queues
+            .iter()
+            .enumerate()
+            .map(|(k, q)| Series {
+                name: q,
+                colour: PALETTE[k % PALETTE.len()],
+                points: column_where(
+                    &["per_queue", q, "service_level", "answered_within_over_offered"],
+                    &["per_queue", q, "offered"],
+                ),
+            })
+            .collect();
+        let _ = write!(
+            h,
+            "{}",
+            chart(
+                &format!("Service level per queue (answered within {threshold:.0} s / the queue's offered)"),
+                &labels,
+                &series,
+                &pct,
+                Some((SL_TARGET, &target_label)),
+                Some(1.0),
+            )
+        );
+    }
     // Occupancy per agent group, interval by interval.
     let groups = super::replications::group_names(intervals);
     if !groups.is_empty() {

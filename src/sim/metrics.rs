@@ -28,7 +28,9 @@
 //! [`hdrhistogram`] histograms in milliseconds at 3 significant digits, whose size depends only on
 //! the longest wait.
 
-use super::report::{IntervalReport, QueueReport, Report, ServiceLevel, WaitPercentiles, round6};
+use super::report::{
+    IntervalReport, QueueInterval, QueueReport, Report, ServiceLevel, WaitPercentiles, round6,
+};
 use crate::time::{MICROS_PER_SEC, Micros};
 use hdrhistogram::Histogram;
 use std::collections::BTreeMap;
@@ -175,6 +177,39 @@ struct IntervalStats {
     wait_all: i128,
 }
 
+impl IntervalStats {
+    /// A caller offered in the interval was answered after `wait` (≥ 0); `queued`: in a queue
+    /// (a wait outside one, such as an agent's transfer, is no queue's length).
+    #[inline]
+    fn answer(&mut self, wait: Micros, threshold: Micros, queued: bool) {
+        self.answered += 1;
+        self.answered_within += u64::from(wait <= threshold);
+        self.wait_answered += i128::from(wait);
+        if queued {
+            self.wait_all += i128::from(wait);
+        }
+    }
+
+    /// A caller offered in the interval hung up after `wait` (≥ 0).
+    #[inline]
+    fn abandon(&mut self, wait: Micros, threshold: Micros) {
+        self.abandoned += 1;
+        self.abandoned_within += u64::from(wait <= threshold);
+        self.wait_all += i128::from(wait);
+    }
+
+    /// A caller offered in the interval left for a callback after `wait` (≥ 0).
+    #[inline]
+    fn leave_for_callback(&mut self, wait: Micros) {
+        self.callbacks += 1;
+        self.wait_all += i128::from(wait);
+    }
+
+    fn service_level(&self, threshold: Micros) -> ServiceLevel {
+        service_level(self.offered, self.answered, self.answered_within, self.abandoned_within, threshold)
+    }
+}
+
 /// `None` over nothing: a ratio with no denominator has no value (see the report's definitions).
 fn ratio(num: u64, den: u64) -> Option<f64> {
     (den > 0).then(|| round6(num as f64 / den as f64))
@@ -213,6 +248,9 @@ pub struct Metrics {
     queues: Vec<(String, WaitStats)>,
     last_queue: usize,
     intervals: Vec<IntervalStats>,
+    /// Per queue (in the order of `queues`), its own intervals: each queue's service level
+    /// interval by interval, as a forecast per queue is planned.
+    queue_intervals: Vec<Vec<IntervalStats>>,
     /// The reporting interval's length, for queue lengths per interval (0: not reported).
     interval_len: Micros,
 }
@@ -229,6 +267,7 @@ impl Metrics {
             queues: Vec::new(),
             last_queue: 0,
             intervals: Vec::new(),
+            queue_intervals: Vec::new(),
             interval_len: 0,
         }
     }
@@ -268,6 +307,7 @@ impl Metrics {
             i
         } else {
             self.queues.push((name.to_owned(), WaitStats::new()));
+            self.queue_intervals.push(Vec::new());
             self.queues.len() - 1
         };
         self.last_queue = i;
@@ -283,6 +323,17 @@ impl Metrics {
         &mut self.intervals[i]
     }
 
+    /// Queue `qi`'s own interval `i`.
+    #[inline]
+    fn queue_interval(&mut self, qi: usize, i: usize) -> &mut IntervalStats {
+        let i = i.min(MAX_INTERVALS - 1);
+        let v = &mut self.queue_intervals[qi];
+        if i >= v.len() {
+            v.resize(i + 1, IntervalStats::default());
+        }
+        &mut v[i]
+    }
+
     /// `None`: a call arrived. `Some(queue)`: a call entered `queue`.
     #[inline]
     pub fn record_offered(&mut self, queue: Option<&str>, interval: usize) {
@@ -293,7 +344,9 @@ impl Metrics {
             }
             Some(q) => {
                 self.all.offered += 1;
-                self.queue(q).offered += 1;
+                let qi = self.queue_index(q);
+                self.queues[qi].1.offered += 1;
+                self.queue_interval(qi, interval).offered += 1;
                 self.interval(interval).offered += 1;
             }
         }
@@ -304,17 +357,13 @@ impl Metrics {
     pub fn record_answered(&mut self, queue: Option<&str>, interval: usize, wait: Micros) {
         let t = self.threshold;
         self.all.answered(wait, t, queue.is_none());
+        let w = wait.max(0);
         if let Some(q) = queue {
-            self.queue(q).answered(wait, t, true);
+            let qi = self.queue_index(q);
+            self.queues[qi].1.answered(wait, t, true);
+            self.queue_interval(qi, interval).answer(w, t, true);
         }
-        let s = self.interval(interval);
-        let wait = wait.max(0);
-        s.answered += 1;
-        s.answered_within += u64::from(wait <= t);
-        s.wait_answered += i128::from(wait);
-        if queue.is_some() {
-            s.wait_all += i128::from(wait);
-        }
+        self.interval(interval).answer(w, t, queue.is_some());
     }
 
     /// A call entered `queue`, was answered after waiting `wait`, and its agent talked for
@@ -334,13 +383,13 @@ impl Metrics {
         q.offered += 1;
         q.answered(wait, t, true);
         q.busy += busy;
-        let s = self.interval(interval);
         let wait = wait.max(0);
+        let s = self.queue_interval(qi, interval);
         s.offered += 1;
-        s.answered += 1;
-        s.answered_within += u64::from(wait <= t);
-        s.wait_answered += i128::from(wait);
-        s.wait_all += i128::from(wait);
+        s.answer(wait, t, true);
+        let s = self.interval(interval);
+        s.offered += 1;
+        s.answer(wait, t, true);
     }
 
     /// A caller in `queue` hung up after waiting `wait`.
@@ -349,12 +398,11 @@ impl Metrics {
         let t = self.threshold;
         self.all.abandoned(wait, t);
         if let Some(q) = queue {
-            self.queue(q).abandoned(wait, t);
+            let qi = self.queue_index(q);
+            self.queues[qi].1.abandoned(wait, t);
+            self.queue_interval(qi, interval).abandon(wait.max(0), t);
         }
-        let s = self.interval(interval);
-        s.abandoned += 1;
-        s.abandoned_within += u64::from(wait.max(0) <= t);
-        s.wait_all += i128::from(wait.max(0));
+        self.interval(interval).abandon(wait.max(0), t);
     }
 
     /// A call ended in the flow without entering a queue.
@@ -376,11 +424,11 @@ impl Metrics {
     pub fn record_callback_created(&mut self, queue: Option<&str>, interval: usize, wait_before: Micros) {
         self.all.callback(wait_before);
         if let Some(q) = queue {
-            self.queue(q).callback(wait_before);
+            let qi = self.queue_index(q);
+            self.queues[qi].1.callback(wait_before);
+            self.queue_interval(qi, interval).leave_for_callback(wait_before.max(0));
         }
-        let s = self.interval(interval);
-        s.callbacks += 1;
-        s.wait_all += i128::from(wait_before.max(0));
+        self.interval(interval).leave_for_callback(wait_before.max(0));
     }
 
     /// An agent talked for `busy` on a call from `queue` (wrap-up excluded).
@@ -391,6 +439,30 @@ impl Metrics {
         if let Some(q) = queue {
             self.queue(q).busy += busy;
         }
+    }
+
+    /// Each queue's figures in interval `i`, when calls entered more than one queue.
+    fn queue_interval_reports(&self, i: usize) -> BTreeMap<String, QueueInterval> {
+        if self.queues.len() < 2 {
+            return BTreeMap::new();
+        }
+        let t = self.threshold;
+        self.queues
+            .iter()
+            .zip(&self.queue_intervals)
+            .map(|((name, _), intervals)| {
+                let s = intervals.get(i).copied().unwrap_or_default();
+                let figures = QueueInterval {
+                    offered: s.offered,
+                    answered: s.answered,
+                    abandoned: s.abandoned,
+                    callbacks_created: s.callbacks,
+                    asa_seconds: mean_secs(s.wait_answered, s.answered),
+                    service_level: s.service_level(t),
+                };
+                (name.clone(), figures)
+            })
+            .collect()
     }
 
     /// The report: `duration` is the simulated time (for occupancy), `agents` the number of agents,
@@ -421,7 +493,7 @@ impl Metrics {
                 answered: s.answered,
                 abandoned: s.abandoned,
                 asa_seconds: mean_secs(s.wait_answered, s.answered),
-                service_level: service_level(s.offered, s.answered, s.answered_within, s.abandoned_within, t),
+                service_level: s.service_level(t),
                 callbacks_created: s.callbacks,
                 mean_queue_length: if self.interval_len > 0 {
                     round6(s.wait_all as f64 / self.interval_len as f64)
@@ -431,6 +503,7 @@ impl Metrics {
                 agents: f64::from(agents),
                 occupancy_per_group: BTreeMap::new(),
                 callbacks: None,
+                per_queue: self.queue_interval_reports(i),
             })
             .collect();
         Report {
@@ -557,8 +630,21 @@ pub(crate) mod tests {
         assert_eq!(b.service_level.answered_within_over_offered_minus_short_abandons, Some(0.0));
         assert_eq!(b.service_level.answered_within_over_answered, None);
         assert_eq!(b.asa_seconds, None);
+        // Each queue interval by interval: Support answered its three at 08:00, Billing lost one
+        // and gave one to a callback at 08:30 (and had nothing at 08:00: no ratio).
+        let (sa, ba) = (&a.per_queue["Support"], &a.per_queue["Billing"]);
+        assert_eq!((sa.offered, sa.answered, sa.asa_seconds), (3, 3, Some(13.333333)));
+        assert_eq!(sa.service_level.answered_within_over_offered, Some(0.666667));
+        assert_eq!((ba.offered, ba.service_level.answered_within_over_offered), (0, None));
+        let (sb, bb) = (&b.per_queue["Support"], &b.per_queue["Billing"]);
+        assert_eq!((sb.offered, sb.abandoned, sb.callbacks_created), (1, 1, 0));
+        assert_eq!((bb.offered, bb.abandoned, bb.callbacks_created), (2, 1, 1));
         let json = r.to_json();
         assert!(json.contains("\"asa_seconds\": null"), "{json}");
+        // One queue: its figures are the interval's own, and are not repeated.
+        let mut one = Metrics::new(20 * S);
+        one.record_answered_call("Support", 0, S, S);
+        assert!(one.finish(S, 1, &label).per_interval[0].per_queue.is_empty());
     }
 
     #[test]

@@ -245,6 +245,21 @@ pub fn per_interval_csv(summary: &Value, bounds: bool) -> String {
     for group in group_names(intervals) {
         columns.push((format!("occupancy_{group}"), vec!["occupancy_per_group".into(), group]));
     }
+    // Each queue's own figures, when the calls entered more than one.
+    const QUEUE_COLUMNS: [(&str, &[&str]); 5] = [
+        ("offered", &["offered"]),
+        ("answered", &["answered"]),
+        ("abandoned", &["abandoned"]),
+        ("asa_seconds", &["asa_seconds"]),
+        ("service_level", &["service_level", "answered_within_over_offered"]),
+    ];
+    for queue in keys_of(intervals, "per_queue") {
+        for (name, path) in QUEUE_COLUMNS {
+            let mut at = vec!["per_queue".to_string(), queue.clone()];
+            at.extend(path.iter().map(|p| p.to_string()));
+            columns.push((format!("{name}_{queue}"), at));
+        }
+    }
     let mut s = String::from("interval");
     for (name, _) in &columns {
         let _ = write!(s, ",{}", csv_cell(name));
@@ -276,9 +291,14 @@ pub fn per_interval_csv(summary: &Value, bounds: bool) -> String {
 
 /// The agent groups named in any interval's `occupancy_per_group`, in order.
 pub(super) fn group_names(intervals: &[Value]) -> Vec<String> {
+    keys_of(intervals, "occupancy_per_group")
+}
+
+/// The keys of any interval's map `field` (`occupancy_per_group`, `per_queue`), in order.
+pub(super) fn keys_of(intervals: &[Value], field: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for iv in intervals {
-        if let Some(m) = iv.get("occupancy_per_group").and_then(Value::as_object) {
+        if let Some(m) = iv.get(field).and_then(Value::as_object) {
             for k in m.keys() {
                 if !names.contains(k) {
                     names.push(k.clone());

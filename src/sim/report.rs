@@ -116,6 +116,22 @@ pub struct IntervalReport {
     /// the time to callback. Present when the run offered or created callbacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callbacks: Option<crate::callbacks::stats::IntervalCallbacks>,
+    /// Per queue: its calls offered in the interval and how they fared. Present when the run's
+    /// calls entered more than one queue (with one, it is the interval's own figures).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub per_queue: BTreeMap<String, QueueInterval>,
+}
+
+/// One queue's figures in one reporting interval, for its calls offered in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueInterval {
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+    /// Callers who left the queue for a callback.
+    pub callbacks_created: u64,
+    pub asa_seconds: Option<f64>,
+    pub service_level: ServiceLevel,
 }
 
 impl IntervalReport {
@@ -139,6 +155,7 @@ impl IntervalReport {
             agents,
             occupancy_per_group: BTreeMap::new(),
             callbacks: None,
+            per_queue: BTreeMap::new(),
         }
     }
 }
