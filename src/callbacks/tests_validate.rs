@@ -765,6 +765,12 @@ fn a_window_to_midnight_counts_its_last_second() {
     assert!(validate_request(&req, &settings(), now, &[]).is_ok());
     let req = ScheduleRequest { window_start: Some(t(23, 31)), ..req };
     assert_eq!(codes(&req, now), [CallbackErrorCode::WindowTooShort]);
+    // A requested moment in the day's last second: its window, cut at midnight, is that second.
+    let req = ScheduleRequest { window_start: Some(midnight), implied_window: true, ..req };
+    assert!(validate_request(&req, &settings(), now, &[]).is_ok(), "{:?}", codes(&req, now));
+    // A window given as starting and ending then still ends where it starts.
+    let req = ScheduleRequest { implied_window: false, ..req };
+    assert_eq!(codes(&req, now), [CallbackErrorCode::WindowReversed]);
 }
 
 // ---- duplicates --------------------------------------------------------------------------------

@@ -712,8 +712,11 @@ fn check_window(
     // A window to midnight ends at 23:59:59 on its day (`end_on_start_day`); that last second
     // stands for midnight, so the 23:30 slot of a 30-minute grid is 30 minutes long, not 29:59.
     let to_midnight = NaiveTime::from_hms_opt(23, 59, 59).is_some_and(|t| t == end);
-    let length = length + i64::from(to_midnight && length > 0);
-    if end <= start || length <= 0 {
+    // A moment asked for in the day's last second (`requestedTime` 23:59:59, its implied window
+    // cut at midnight) is that second, not a window that ends where it starts.
+    let last_second = implied && to_midnight && start == end && length == 0;
+    let length = length + i64::from(to_midnight && (length > 0 || last_second));
+    if (end <= start && !last_second) || length <= 0 {
         errors.push(
             CallbackValidationError::new(
                 CallbackErrorCode::WindowReversed,
