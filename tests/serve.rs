@@ -39,6 +39,17 @@ fn the_genesys_shape_over_http() {
     assert_eq!((status, ctype.as_str()), (409, "application/problem+json"), "{p}");
     assert_eq!(p["code"], "CB010");
     assert_eq!(p["existingId"], id.as_str());
+    // In the past and a duplicate: the request itself is wrong (400), and the list still names
+    // the duplicate with its id.
+    let past = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    let (status, _, p) =
+        http(&s, "POST", "/api/v2/callbacks", Some(&admin), Some(&create("+31612345678", &past, None)));
+    assert_eq!(status, 400, "{p}");
+    assert_ne!(p["code"], "CB010", "{p}");
+    let codes: Vec<&str> =
+        p["errors"].as_array().unwrap().iter().filter_map(|e| e["code"].as_str()).collect();
+    assert!(codes.contains(&"CB010"), "{p}");
+    assert_eq!(p["existingId"], id.as_str());
 
     let local = format!("{tomorrow}T10:00:00");
     let (status, _, p) =

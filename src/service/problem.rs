@@ -98,7 +98,9 @@ impl Problem {
     }
 
     /// The CB rule errors of a request: 409 with the existing id for a duplicate (the seed's
-    /// "callback already exists"), else 400 with every problem.
+    /// "callback already exists") or a full slot, when that is all that is wrong; else 400 with
+    /// every problem (a request that breaks a rule of its own must be mended first, whatever it
+    /// conflicts with — the list still names the duplicate and its id).
     pub fn rules(
         errors: &[CallbackValidationError],
         field_name: impl Fn(&CallbackValidationError) -> String,
@@ -106,9 +108,13 @@ impl Problem {
         let Some(first) = errors.first() else {
             return Problem::internal("the rules refused the callback without saying why");
         };
-        let duplicate = errors.iter().find(|e| e.code.as_str() == "CB010");
+        let conflict = |e: &&CallbackValidationError| matches!(e.code.as_str(), "CB010" | "CB020");
+        let existing = errors.iter().find(|e| e.code.as_str() == "CB010").and_then(|d| d.existing_id.clone());
+        let own = errors.iter().find(|e| !conflict(e));
+        let duplicate = errors.iter().find(|e| e.code.as_str() == "CB010").filter(|_| own.is_none());
         // A full slot is a conflict with other bookings, like a duplicate: 409.
-        let full = errors.iter().find(|e| e.code.as_str() == "CB020");
+        let full = errors.iter().find(|e| e.code.as_str() == "CB020").filter(|_| own.is_none());
+        let first = own.unwrap_or(first);
         let mut p = match (duplicate, full) {
             (Some(d), _) => {
                 Problem::new(StatusCode::CONFLICT, "CB010", "callback already exists", d.message.clone())
@@ -128,7 +134,7 @@ impl Problem {
             .iter()
             .map(|e| json!({"code": e.code.as_str(), "field": field_name(e), "message": e.message, "help": e.help}))
             .collect();
-        p.extra = json!({"errors": all, "existingId": duplicate.and_then(|d| d.existing_id.clone())});
+        p.extra = json!({"errors": all, "existingId": existing});
         p
     }
 }
