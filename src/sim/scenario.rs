@@ -55,7 +55,7 @@
 //! | `callers.asks.<Variable>` | input → probability | |
 //! | `callers.retrial` | `{ probability: 0.4, after: { exponential: 10m }, max: 3 }`: a caller who abandons a queue calls again with that probability after that delay, at most `max` times (default 3); retrials count as arrivals (`retrials` in the report), not toward `length.calls` | nobody retries |
 //! | `callers.default_keys` | `silence` or a key, for menus and asks not listed | `silence` |
-//! | `agents` | a count ≥ 1, `roster`, or a list of groups | required |
+//! | `agents` | a count ≥ 1, `roster`, a list of groups, or a roster file: `roster.csv` (a group per row, see [`super::roster_file`]) or `roster.yaml` (the same list of groups in a file of its own) | required |
 //! | `service_level.threshold` | a duration ≥ 0s | `20s` |
 //!
 //! Exactly one of `traffic.rate` and the profile pair must be given.

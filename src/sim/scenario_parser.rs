@@ -950,6 +950,30 @@ impl Parser<'_> {
         Ok(KeyChoice { options })
     }
 
+    /// `agents: roster.yaml`: a file holding the list of groups, read as `agents:` reads one.
+    fn roster_yaml(&self, name: &str, at: &[Seg]) -> R<AgentsSpec> {
+        let file = self.base.join(name);
+        let shown = file.display().to_string();
+        let text = crate::input::read_regular(&file).map_err(|e| {
+            let help = "name a YAML file relative to the scenario holding a list of groups: `- { name: early, count: 8, shift: 08:00-16:30 }`";
+            self.err(at, format!("cannot read the roster {shown}: {e}"), Some(help.into()))
+        })?;
+        let roster = Parser { text: &text, file: &shown, base: self.base };
+        let value: Value = serde_yaml::from_str(&text).map_err(|e| {
+            let (line, column) = yaml_error_position(&e);
+            let message = format!("not valid YAML: {e}");
+            ScenarioError { file: shown.clone(), line, column, field: String::new(), message, help: None }
+        })?;
+        match value {
+            Value::Sequence(_) => roster.agents(&value, &Vec::new()),
+            other => Err(roster.err(
+                &Vec::new(),
+                format!("a roster file is a list of agent groups, not {}", show(&other)),
+                Some("write one group per line: `- { name: early, count: 8, shift: 08:00-16:30 }`".into()),
+            )),
+        }
+    }
+
     fn agents(&self, v: &Value, path: &[Seg]) -> R<AgentsSpec> {
         match v {
             Value::Number(_) => {
@@ -967,6 +991,11 @@ impl Parser<'_> {
                 super::roster_file::read_roster(&self.base.join(s.trim()))
                     .map(AgentsSpec::List)
                     .map_err(|e| if e.line.is_none() { self.err(path, e.message, e.help) } else { e })
+            }
+            // The same list of groups as `agents:` takes, in a file of its own (a roster kept
+            // apart from the scenarios that staff with it); its problems are at its own places.
+            Value::String(s) if [".yaml", ".yml"].iter().any(|x| s.trim().to_ascii_lowercase().ends_with(x)) => {
+                self.roster_yaml(s.trim(), path)
             }
             Value::String(s) => match s.trim().parse::<u32>() {
                 Ok(n) if n > 0 && n <= crate::model::bounds::AGENTS_MAX => Ok(AgentsSpec::Count(n)),
@@ -1475,6 +1504,34 @@ service_level: { threshold: 20s }
         assert!(e.to_string().contains("agents[0].days: `fry` is not a day"), "{e}");
         let e = error(&with("agents", "agents:\n  - { name: w, days: mon..fri }"));
         assert!(e.to_string().contains("agents[0].days: days without a shift"), "{e}");
+    }
+
+    /// `agents: roster.yaml`: the list of groups in a file of its own, its problems at its places.
+    #[test]
+    fn a_roster_may_be_a_yaml_file_of_groups() {
+        let dir = std::env::temp_dir().join(format!("callwright-roster-yaml-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let groups = "- { name: early, count: 8, queues: [Support], shift: 08:00-16:30, breaks: [\"12:00 30m\"] }\n\
+                      - { name: weekend, count: 3, shift: 09:00-13:00, days: [sat, sun] }\n";
+        std::fs::write(dir.join("roster.yaml"), groups).unwrap();
+        let s = parse_scenario(&with("agents", "agents: roster.yaml"), "s.yaml", &dir).unwrap();
+        let AgentsSpec::List(list) = &s.agents else { panic!("{:?}", s.agents) };
+        let names: Vec<(&str, u32)> = list.iter().map(|g| (g.name.as_str(), g.count)).collect();
+        assert_eq!(names, [("early", 8), ("weekend", 3)]);
+        assert_eq!(list[1].shift.as_ref().map(|s| s.days), Some(0b110_0000));
+        std::fs::write(
+            dir.join("roster.yaml"),
+            "- { name: early, count: 8 }\n- { name: late, shift: 9-17 }\n",
+        )
+        .unwrap();
+        let e = parse_scenario(&with("agents", "agents: roster.yaml"), "s.yaml", &dir).unwrap_err();
+        assert!(e.file.ends_with("roster.yaml") && e.line == Some(2), "{e}");
+        std::fs::write(dir.join("roster.yaml"), "early: 8\n").unwrap();
+        let e = parse_scenario(&with("agents", "agents: roster.yaml"), "s.yaml", &dir).unwrap_err();
+        assert!(e.message.contains("a roster file is a list of agent groups"), "{e}");
+        let e = parse_scenario(&with("agents", "agents: nowhere.yaml"), "s.yaml", &dir).unwrap_err();
+        assert!(e.file == "s.yaml" && e.message.contains("cannot read the roster"), "{e}");
+        std::fs::remove_dir_all(dir).ok();
     }
 
     #[test]
