@@ -766,6 +766,27 @@ fn a_forecast_per_queue_sends_each_queue_its_calls() {
     let y =
         Test::new().arg("simulate").arg(dir.join("y.yaml").display().to_string()).args(["--format", "json"]);
     assert_eq!(y.run().stdout, out);
+    // A caller who abandons calls the same queue again, with its handle time: in a row where the
+    // forecast has no calls (so no AHT) for that queue, the scenario's (5m), not nothing.
+    std::fs::write(
+        dir.join("retry.csv"),
+        "interval,queue,offered,aht\n10:00,Billing,40,300\n10:30,Support,1,300\n",
+    )
+    .unwrap();
+    let retry = scenario("retry.csv")
+        .replace("count: 80", "count: 1")
+        .replace("callers:\n", "callers:\n  patience: { exponential: 30s }\n  retrial: { probability: 1, after: { fixed: 30m }, max: 1 }\n");
+    std::fs::write(dir.join("retry.yaml"), retry).unwrap();
+    let out = Test::new()
+        .arg("simulate")
+        .arg(dir.join("retry.yaml").display().to_string())
+        .args(["--format", "json"])
+        .run();
+    let r: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(r["retrials"].as_u64().unwrap() > 10, "{}", r["retrials"]);
+    let billing = &r["per_queue"]["Billing"];
+    let aht = billing["talk_seconds"].as_f64().unwrap() / billing["answered"].as_f64().unwrap();
+    assert!(aht > 100.0, "Billing's handle time {aht} s");
     // A queue the project lacks is an error where the forecast names it.
     std::fs::write(dir.join("bad.csv"), "interval,queue,offered\n10:00,Bilingg,5\n").unwrap();
     std::fs::write(dir.join("bad.yaml"), scenario("bad.csv")).unwrap();

@@ -8,6 +8,7 @@ pub mod html_report;
 pub mod local_clock;
 pub mod metrics;
 pub mod observed;
+mod queue_split;
 pub mod replications;
 pub mod report;
 mod roster;

@@ -152,7 +152,7 @@ pub fn simulate(
         Length::Duration(d) => Length::Duration(clock.virtual_at(d)),
         calls => calls,
     };
-    let split = QueueSplit::new(&traffic, &graph, &model, &engine)?;
+    let split = super::queue_split::QueueSplit::new(&traffic, &graph, &model, &engine)?;
     let calls = Rc::new(Calls {
         rt: rt.clone(),
         engine: engine.clone(),
@@ -422,7 +422,7 @@ struct Calls {
     /// Local time against elapsed time: the forecast row whose AHT a call gets.
     clock: super::local_clock::LocalClock,
     /// A forecast per queue: which queue each call is for, its caller and its AHT.
-    split: Option<QueueSplit>,
+    split: Option<super::queue_split::QueueSplit>,
     dnis: Rc<str>,
     /// The wall-clock start of the run, for each call's context.
     start: chrono::DateTime<chrono_tz::Tz>,
@@ -452,22 +452,23 @@ impl Calls {
             data: Default::default(),
         };
         let mut u = || rt.uniform();
+        // The forecast row the local clock shows (read only when a forecast needs it).
+        let row_now = || self.traffic.interval_of(self.clock.local(now));
         // With a forecast per queue: the queue this call is for, and its caller and AHT.
-        let (goal, model, aht) = match &self.split {
+        let (goal, model, aht, row) = match &self.split {
             Some(split) => {
-                let row = self.traffic.interval_of(self.clock.local(now));
+                let row = row_now();
                 let q = goal.unwrap_or_else(|| split.pick(row, u()));
-                (Some(q), &split.callers[q], split.aht[q].as_deref())
+                (Some(q), split.caller(q), split.aht(q), Some(row))
             }
-            None => (None, &self.model, self.traffic.aht.as_deref()),
+            None => (None, &self.model, self.traffic.aht.as_deref(), None),
         };
         let patience = model.patience.as_ref().map(|p| p.sample(&mut u));
-        // The forecast's AHT for the interval the call arrives in, when it gives one.
-        let handle = match aht {
-            Some(aht) if !aht.is_empty() => {
-                let row = self.traffic.interval_of(self.clock.local(now));
-                model.handle_time.sample_at_mean(aht[row % aht.len()], &mut u)
-            }
+        // The forecast's AHT for the interval the call arrives in, when it gives one (a retrial
+        // for a queue in a row without its calls has none there: the scenario's handle time).
+        let mean = aht.filter(|a| !a.is_empty()).map(|a| a[row.unwrap_or_else(row_now) % a.len()]);
+        let handle = match mean {
+            Some(mean) if mean > 0 => model.handle_time.sample_at_mean(mean, &mut u),
             _ => model.handle_time.sample(&mut u),
         };
         // Built in its box, not moved into one: the context is a call's bulk.
@@ -518,80 +519,6 @@ impl Calls {
                 }
             })
         });
-    }
-}
-
-/// A forecast per queue, as the run uses it.
-struct QueueSplit {
-    /// Per forecast row, each queue's share of the row's calls, added up in the queues' order.
-    cumulative: Vec<Vec<f64>>,
-    /// Per queue: callers headed for it through the entry flow.
-    callers: Vec<Rc<CallerModel>>,
-    /// Per queue: its AHT per forecast row, when the forecast gives one.
-    aht: Vec<Option<Vec<Micros>>>,
-}
-
-impl QueueSplit {
-    /// `None` without a forecast per queue. A queue the project lacks, or one its entry flow never
-    /// transfers to, is an error at the forecast's cell that names it.
-    fn new(
-        traffic: &super::scenario::Traffic,
-        graph: &crate::compile::FlowGraph,
-        model: &CallerModel,
-        engine: &Engine<VirtualRuntime>,
-    ) -> Result<Option<QueueSplit>, String> {
-        if traffic.queues.is_empty() {
-            return Ok(None);
-        }
-        let acd = engine.acd.borrow();
-        let mut callers = Vec::with_capacity(traffic.queues.len());
-        for q in &traffic.queues {
-            if acd.queue_id(&q.name).is_none() {
-                let names = (0..acd.queue_count()).map(|i| acd.queue_name(crate::acd::QueueId(i as u32)));
-                let help = crate::source::suggest::help_for(&q.name, "queue", names);
-                let message = format!("the forecast's queue `{}` is not a queue of the project", q.name);
-                return Err(q.error(message, Some(help)).to_string());
-            }
-            let headed = super::headed_caller::headed_for(graph, model, &q.name).ok_or_else(|| {
-                let message = format!(
-                    "no path through flow `{}` transfers to `{}`, so its forecast calls could not reach it",
-                    graph.name(),
-                    q.name
-                );
-                let help =
-                    "forecast the queues the entry flow transfers to, or name another flow with `flow:`";
-                q.error(message, Some(help.into())).to_string()
-            })?;
-            callers.push(Rc::new(headed));
-        }
-        let rows = traffic.queues[0].offered.len();
-        let cumulative = (0..rows)
-            .map(|i| {
-                let total: f64 = traffic.queues.iter().map(|q| q.offered[i]).sum();
-                let mut sum = 0.0;
-                traffic
-                    .queues
-                    .iter()
-                    .map(|q| {
-                        sum += q.offered[i];
-                        if total > 0.0 { sum / total } else { 0.0 }
-                    })
-                    .collect()
-            })
-            .collect();
-        let aht = traffic.queues.iter().map(|q| q.aht.clone()).collect();
-        Ok(Some(QueueSplit { cumulative, callers, aht }))
-    }
-
-    /// The queue of a call arriving in forecast row `row` (wrapping like the profile), for a
-    /// uniform draw `u`: each with the chance of its share of the row's calls.
-    fn pick(&self, row: usize, u: f64) -> usize {
-        let shares = &self.cumulative[row % self.cumulative.len().max(1)];
-        shares.iter().position(|c| u < *c).unwrap_or_else(|| {
-            // Rounding left `u` above the last sum: the last queue with calls in the row.
-            let before = |k: usize| if k == 0 { 0.0 } else { shares[k - 1] };
-            (0..shares.len()).rev().find(|&k| shares[k] > before(k)).unwrap_or(0)
-        })
     }
 }
 
