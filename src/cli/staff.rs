@@ -14,7 +14,9 @@ use callwright::sim::staffing::{self, Effort, Targets};
 /// abandon — gives a first guess; the simulator then runs that interval as a steady state at each
 /// staffing level (the same seeds at every level) until the answer meets every target and one
 /// agent fewer does not. Agents are identical and in every queue; the scenario's roster, when it
-/// has one, is shown beside the requirement.
+/// has one, is shown beside the requirement. With a forecast per queue (a `queue` column), each
+/// queue's requirement is found with only its own calls, and each interval's `(all)` row adds
+/// them up against the roster.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
 Examples:
@@ -23,7 +25,8 @@ Examples:
   callwright staff flows/acme/day.yaml --max-asa 30s --format csv > staffing.csv
   callwright staff flows/acme/day.yaml --max-abandon 10% --max-time-to-callback 1h
   callwright staff flows/acme/day.yaml --shrinkage 30%          agents to schedule, not only to seat
-  callwright staff flows/acme/day.yaml --report staffing.html   the staffing curve against the roster")]
+  callwright staff flows/acme/day.yaml --report staffing.html   the staffing curve against the roster
+  callwright staff flows/acme/day-by-queue.yaml               per queue, from a forecast per queue")]
 pub struct StaffArgs {
     pub scenario: PathBuf,
     /// Service level: `PERCENT/THRESHOLD`, e.g. `80/20s` (80% of offered calls answered within

@@ -29,6 +29,14 @@ impl QueueSplit {
         if traffic.queues.is_empty() {
             return Ok(None);
         }
+        // A call's queue is kept in 16 bits (see `Calls::spawn`); a center has far fewer.
+        if traffic.queues.len() > usize::from(u16::MAX) {
+            return Err(format!(
+                "the forecast names {} queues; at most {} are simulated",
+                traffic.queues.len(),
+                u16::MAX
+            ));
+        }
         let acd = engine.acd.borrow();
         let mut callers = Vec::with_capacity(traffic.queues.len());
         for q in &traffic.queues {

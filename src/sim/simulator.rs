@@ -436,8 +436,9 @@ struct Calls {
 impl Calls {
     /// Places call `id` now from caller `caller` (whose number is `synthetic_ani(caller)`);
     /// `attempt` is 0 for a first call, then 1, 2, ... for the caller's retrials after abandoning.
-    /// `goal`: the forecast queue a retrial calls again for; a first call draws its own.
-    fn spawn(self: &Rc<Self>, id: u64, caller: u64, attempt: u32, goal: Option<usize>) {
+    /// `goal`: the forecast queue a retrial calls again for; a first call draws its own. (16
+    /// bits: it rides in the call's continuation beside `attempt`, making it no bigger.)
+    fn spawn(self: &Rc<Self>, id: u64, caller: u64, attempt: u32, goal: Option<u16>) {
         let rt = &self.rt;
         let now = rt.now();
         let arrival_interval = self.traffic.interval_of(now);
@@ -458,8 +459,8 @@ impl Calls {
         let (goal, model, aht, row) = match &self.split {
             Some(split) => {
                 let row = row_now();
-                let q = goal.unwrap_or_else(|| split.pick(row, u()));
-                (Some(q), split.caller(q), split.aht(q), Some(row))
+                let q = goal.map_or_else(|| split.pick(row, u()), usize::from);
+                (u16::try_from(q).ok(), split.caller(q), split.aht(q), Some(row))
             }
             None => (None, &self.model, self.traffic.aht.as_deref(), None),
         };
