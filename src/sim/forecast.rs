@@ -371,6 +371,23 @@ mod tests {
         assert!(x.message.contains("`many` is not a number of calls"), "{}", x.message);
     }
 
+    proptest::proptest! {
+        /// Any text made of a forecast's pieces, as CSV or as YAML, is read or refused: never a panic.
+        #[test]
+        fn no_text_makes_the_reader_panic(pieces in proptest::collection::vec(0usize..26, 0..60)) {
+            const PIECES: [&str; 26] = [
+                "interval", "queue", "offered", "aht", "08:00", "08:30", "09:15", "2026-12-01T09:00",
+                "Billing", "A", ",", "\n", "\"", "5", "-1", "1e400", "4m", "", " ", "- ", "{", "}",
+                ": ", "0", "23:59", "NaN",
+            ];
+            let text: String = pieces.iter().map(|&i| PIECES[i]).collect();
+            let _ = parse_forecast(&text, "f.csv", None);
+            let _ = parse_forecast_as(&text, "f.yaml", None, true);
+            let header = format!("interval,queue,offered,aht\n{text}");
+            let _ = parse_forecast(&header, "f.csv", None);
+        }
+    }
+
     #[test]
     fn bad_cells_are_reported_where_they_are() {
         let e = |text: &str| parse_forecast(text, "f.csv", None).unwrap_err();
