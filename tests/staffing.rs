@@ -99,6 +99,7 @@ fn the_table_csv_and_bad_targets() {
         ("--target", "80/soon", "--target \"soon\""),
         ("--max-abandon", "none", "expected a percentage"),
         ("--max-asa", "0s", "longer than 0s"),
+        ("--target", "Agents=90/20s", "a target for one queue needs a forecast per queue"),
     ] {
         Test::new().args(["staff", &path, flag, value]).status(1).stderr_contains(says).run();
     }
@@ -247,6 +248,28 @@ fn a_forecast_per_queue_is_staffed_per_queue() {
     let csv = staff("csv");
     assert!(csv.starts_with("interval,queue,offered,"), "{csv}");
     assert!(csv.contains("\n2026-12-01T10:30,(all),120,"), "{csv}");
+    // A queue's own target: Billing at 95% in 10 s, Support still at 80% in 20 s.
+    let own = Test::new()
+        .args(["staff", &sc, "--target", "80/20s", "--target", "Billing=95/10s", "--replications", "10"])
+        .args(["--format", "json"])
+        .run()
+        .stdout;
+    let own: serde_json::Value = serde_json::from_str(&own).expect("JSON");
+    assert_eq!(own["targets"]["per_queue"]["Billing"]["service_level"], 0.95);
+    assert_eq!(own["targets"]["per_queue"]["Billing"]["threshold_seconds"], 10.0);
+    let rows_own = own["intervals"].as_array().unwrap();
+    let billing = &rows_own[0];
+    assert_eq!(billing["queue"], "Billing");
+    let (at, fewer) = (&billing["at_required"]["service_level"], &billing["one_fewer"]["service_level"]);
+    assert!(at.as_f64().unwrap() >= 0.95 && fewer.as_f64().unwrap() < 0.95, "{billing}");
+    assert!(billing["required"].as_u64() > rows[0]["required"].as_u64(), "{billing} against {}", rows[0]);
+    assert_eq!(rows_own[1]["required"], rows[1]["required"], "Support keeps its answer");
+    for (args, want) in [
+        (["--target", "Bilingg=95/10s"], "`Bilingg` is not a queue of the forecast"),
+        (["--max-abandon", "Billing=150%"], "--max-abandon"),
+    ] {
+        Test::new().args(["staff", &sc]).args(args).status(1).stderr_contains(want).run();
+    }
     let text = staff("text");
     assert!(text.contains("Queue"), "{text}");
     assert!(text.contains("Understaffed in") || text.contains("meets the requirement"), "{text}");

@@ -32,19 +32,22 @@ pub struct StaffArgs {
     /// Service level: `PERCENT/THRESHOLD`, e.g. `80/20s` (80% of offered calls answered within
     /// 20 s). Default: 80% within the scenario's `service_level.threshold`, unless only other
     /// targets are given.
-    #[arg(long, value_name = "PERCENT/THRESHOLD")]
-    pub target: Option<String>,
+    ///
+    /// Each target may be given once more per queue of a forecast per queue, as QUEUE=VALUE
+    /// (`--target Billing=90/30s`): that queue's requirement meets its own.
+    #[arg(long, value_name = "[QUEUE=]PERCENT/THRESHOLD")]
+    pub target: Vec<String>,
     /// Abandoned calls over offered, at most: `5%` or `5`.
-    #[arg(long, value_name = "PERCENT")]
-    pub max_abandon: Option<String>,
+    #[arg(long, value_name = "[QUEUE=]PERCENT")]
+    pub max_abandon: Vec<String>,
     /// Average speed of answer (mean wait of answered calls), at most: `30s`.
-    #[arg(long, value_name = "DURATION")]
-    pub max_asa: Option<String>,
+    #[arg(long, value_name = "[QUEUE=]DURATION")]
+    pub max_asa: Vec<String>,
     /// Time to callback (from a callback being ready until the customer is connected with an
     /// agent), at most, on average over the interval's connected callbacks: `1h`. The scenario's
     /// flows must offer callbacks.
-    #[arg(long, value_name = "DURATION", visible_alias = "max-ttc")]
-    pub max_time_to_callback: Option<String>,
+    #[arg(long, value_name = "[QUEUE=]DURATION", visible_alias = "max-ttc")]
+    pub max_time_to_callback: Vec<String>,
     /// The share of paid time agents are off the phones beyond the roster's breaks (absence,
     /// meetings, coaching): the table's `Schedule` column is the requirement grossed up by it.
     #[arg(long, value_name = "PERCENT")]
@@ -65,6 +68,7 @@ pub struct StaffArgs {
     pub report: Option<PathBuf>,
 }
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -106,6 +110,39 @@ fn parse_percent(flag: &str, text: &str) -> Result<f64, String> {
     }
 }
 
+/// `Billing=90/30s` → (`Billing`, `90/30s`): a value for one queue. A value of its own
+/// (`80/20s`, `5%`, `30s`) has no `=`.
+fn for_queue(value: &str) -> Option<(&str, &str)> {
+    let (queue, v) = value.split_once('=')?;
+    let queue = queue.trim();
+    (!queue.is_empty()).then_some((queue, v.trim()))
+}
+
+/// Sets the target `--flag value` names.
+fn set_target(targets: &mut Targets, flag: &str, value: &str) -> Result<(), String> {
+    let secs = |m: callwright::time::Micros| m as f64 / callwright::time::MICROS_PER_SEC as f64;
+    match flag {
+        "target" => {
+            let (sl, threshold) = parse_target(value)?;
+            targets.service_level = Some(sl);
+            targets.threshold = threshold;
+        }
+        "max-abandon" => targets.max_abandon = Some(parse_percent(flag, value)?),
+        _ => {
+            let d = parse_duration(flag, value)?;
+            if d <= 0 {
+                return Err(format!("--{flag} {value:?}: must be longer than 0s"));
+            }
+            if flag == "max-asa" {
+                targets.max_asa = Some(secs(d));
+            } else {
+                targets.max_time_to_callback = Some(secs(d));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn run_inner(args: StaffArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     let bad = |m: String| (exit::PROBLEMS, m);
     let mut sc = scenario::load_scenario(&args.scenario).map_err(|e| bad(e.to_string()))?;
@@ -123,27 +160,30 @@ fn run_inner(args: StaffArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     if let Some(s) = &args.shrinkage {
         targets.shrinkage = parse_percent("shrinkage", s).map_err(bad)?;
     }
-    if let Some(t) = &args.target {
-        let (sl, threshold) = parse_target(t).map_err(bad)?;
-        targets.service_level = Some(sl);
-        targets.threshold = threshold;
-    }
-    if let Some(a) = &args.max_abandon {
-        targets.max_abandon = Some(parse_percent("max-abandon", a).map_err(bad)?);
-    }
-    if let Some(a) = &args.max_asa {
-        let asa = parse_duration("max-asa", a).map_err(bad)?;
-        if asa <= 0 {
-            return Err(bad(format!("--max-asa {a:?}: must be longer than 0s")));
+    // Each target for every queue, or (`QUEUE=…`) for one queue of a forecast per queue.
+    let flags: [(&str, &[String]); 4] = [
+        ("target", &args.target),
+        ("max-abandon", &args.max_abandon),
+        ("max-asa", &args.max_asa),
+        ("max-time-to-callback", &args.max_time_to_callback),
+    ];
+    let mut for_queues: Vec<(&str, &str, &str)> = Vec::new();
+    for (flag, values) in flags {
+        let mut given = false;
+        for value in values {
+            match for_queue(value) {
+                Some((queue, v)) => for_queues.push((queue, flag, v)),
+                None if given => {
+                    return Err(bad(format!(
+                        "--{flag} is given twice for every queue; give it once, or once per queue as QUEUE=VALUE"
+                    )));
+                }
+                None => {
+                    given = true;
+                    set_target(&mut targets, flag, value).map_err(bad)?;
+                }
+            }
         }
-        targets.max_asa = Some(asa as f64 / callwright::time::MICROS_PER_SEC as f64);
-    }
-    if let Some(a) = &args.max_time_to_callback {
-        let ttc = parse_duration("max-time-to-callback", a).map_err(bad)?;
-        if ttc <= 0 {
-            return Err(bad(format!("--max-time-to-callback {a:?}: must be longer than 0s")));
-        }
-        targets.max_time_to_callback = Some(ttc as f64 / callwright::time::MICROS_PER_SEC as f64);
     }
     if targets.service_level.is_none()
         && targets.max_abandon.is_none()
@@ -152,29 +192,55 @@ fn run_inner(args: StaffArgs, out: &mut Output) -> Result<i32, (i32, String)> {
     {
         targets.service_level = Some(0.8);
     }
+    // A queue's own targets: every queue's, with its own on top.
+    let mut per_queue: BTreeMap<String, Targets> = BTreeMap::new();
+    for (queue, flag, value) in for_queues {
+        let names: Vec<&str> = sc.traffic.queues.iter().map(|q| q.name.as_str()).collect();
+        if names.is_empty() {
+            return Err(bad(format!(
+                "--{flag} {queue}={value}: a target for one queue needs a forecast per queue (a `queue` column)"
+            )));
+        }
+        if !names.contains(&queue) {
+            let help = callwright::source::suggest::help_for(queue, "forecast queue", names.iter().copied());
+            return Err(bad(format!(
+                "--{flag} {queue}={value}: `{queue}` is not a queue of the forecast; {help}"
+            )));
+        }
+        set_target(per_queue.entry(queue.to_string()).or_insert(targets), flag, value).map_err(bad)?;
+    }
     load_checked(&sc.project, out)?;
     let effort = Effort { replications: args.replications, threads: worker_threads(args.threads) };
     let started = std::time::Instant::now();
-    let rows = staffing::staff(&sc, &targets, effort, &loader(&sc)).map_err(bad)?;
+    let rows = staffing::staff(&sc, &targets, &per_queue, effort, &loader(&sc)).map_err(bad)?;
     let model = staffing::model_name(&sc);
     if let Some(path) = &args.report {
         let title = format!("callwright staff {}", args.scenario.display());
-        std::fs::write(path, staffing::to_html(&rows, &targets, &title))
+        std::fs::write(path, staffing::to_html(&rows, &targets, &per_queue, &title))
             .map_err(|e| (exit::USAGE, format!("--report {}: {e}", path.display())))?;
     }
     let text = match args.format {
-        Format::Text => staffing::to_text(&rows, &targets, effort, model),
+        Format::Text => staffing::to_text(&rows, &targets, &per_queue, effort, model),
         Format::Csv => staffing::to_csv(&rows),
         Format::Json => {
+            let json = |t: &Targets| {
+                serde_json::json!({
+                    "service_level": t.service_level,
+                    "threshold_seconds": t.threshold as f64 / callwright::time::MICROS_PER_SEC as f64,
+                    "max_abandon": t.max_abandon,
+                    "max_asa_seconds": t.max_asa,
+                    "max_time_to_callback_seconds": t.max_time_to_callback,
+                    "shrinkage": t.shrinkage,
+                })
+            };
+            let mut all = json(&targets);
+            if !per_queue.is_empty() {
+                let each: serde_json::Map<String, serde_json::Value> =
+                    per_queue.iter().map(|(q, t)| (q.clone(), json(t))).collect();
+                all["per_queue"] = serde_json::Value::Object(each);
+            }
             let v = serde_json::json!({
-                "targets": {
-                    "service_level": targets.service_level,
-                    "threshold_seconds": targets.threshold as f64 / callwright::time::MICROS_PER_SEC as f64,
-                    "max_abandon": targets.max_abandon,
-                    "max_asa_seconds": targets.max_asa,
-                    "max_time_to_callback_seconds": targets.max_time_to_callback,
-                    "shrinkage": targets.shrinkage,
-                },
+                "targets": all,
                 "first_guess": model,
                 "replications": args.replications,
                 "seeds": staffing::seeds(&sc, args.replications),

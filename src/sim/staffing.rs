@@ -47,6 +47,15 @@ pub struct Targets {
 }
 
 impl Targets {
+    /// The targets of every queue, then each queue's own (`…; Billing: 90% answered within 30 s`).
+    pub fn describe_with(&self, per_queue: &BTreeMap<String, Targets>) -> String {
+        let mut s = self.describe();
+        for (queue, t) in per_queue {
+            s.push_str(&format!("; {queue}: {}", t.describe()));
+        }
+        s
+    }
+
     /// `80/20s`-style text of the targets, for headings.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
@@ -165,6 +174,7 @@ pub const STAFF_MAX: u32 = crate::model::bounds::AGENTS_MAX;
 pub fn staff(
     scenario: &Scenario,
     targets: &Targets,
+    per_queue: &BTreeMap<String, Targets>,
     effort: Effort,
     load: &(dyn Fn() -> Result<CheckedProject, String> + Sync),
 ) -> Result<Vec<Row>, String> {
@@ -210,6 +220,8 @@ pub fn staff(
         for q in queues {
             let offered = q.offered.get(i).copied().unwrap_or(0.0);
             let aht = q.aht.as_ref().and_then(|a| a.get(i).copied()).filter(|a| *a > 0).unwrap_or(mean_aht);
+            // The queue's own targets, when it has them.
+            let search = Search { targets: per_queue.get(&q.name).unwrap_or(targets), ..search };
             let row = search.row(offered, aht, Some(q))?;
             total.aht_seconds += offered * row.aht_seconds;
             total.required += row.required;
@@ -229,6 +241,7 @@ pub fn staff(
 }
 
 /// The search for one forecast row's requirement.
+#[derive(Clone, Copy)]
 struct Search<'a> {
     scenario: &'a Scenario,
     targets: &'a Targets,
@@ -409,10 +422,16 @@ fn pct(x: f64) -> String {
 }
 
 /// The staffing table.
-pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> String {
+pub fn to_text(
+    rows: &[Row],
+    targets: &Targets,
+    per_queue: &BTreeMap<String, Targets>,
+    effort: Effort,
+    model: &str,
+) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "Staffing for {}", targets.describe());
+    let _ = writeln!(s, "Staffing for {}", targets.describe_with(per_queue));
     let warm = match targets.warm_up(1800 * MICROS_PER_SEC) {
         1 => "one interval".to_string(),
         _ if targets.max_time_to_callback.is_some() => {
@@ -426,7 +445,8 @@ pub fn to_text(rows: &[Row], targets: &Targets, effort: Effort, model: &str) -> 
         effort.replications
     );
     let _ = writeln!(s);
-    let ttc = targets.max_time_to_callback.is_some();
+    let ttc = targets.max_time_to_callback.is_some()
+        || per_queue.values().any(|t| t.max_time_to_callback.is_some());
     // With a forecast per queue: a column naming each row's queue.
     let width = rows.iter().filter_map(|r| r.queue.as_ref()).map(|q| q.chars().count()).max();
     let queue = |q: Option<&str>| width.map_or(String::new(), |w| format!("{:<w$}  ", q.unwrap_or("")));
@@ -542,7 +562,12 @@ pub fn to_csv(rows: &[Row]) -> String {
 
 /// The staffing curve as one self-contained HTML page: agents required, to roster and rostered per
 /// interval on one chart (inline SVG, nothing fetched), and the table.
-pub fn to_html(rows: &[Row], targets: &Targets, title: &str) -> String {
+pub fn to_html(
+    rows: &[Row],
+    targets: &Targets,
+    per_queue: &BTreeMap<String, Targets>,
+    title: &str,
+) -> String {
     use super::html_report::{Series, chart, esc};
     use std::fmt::Write;
     let by_queue = rows.iter().any(|r| r.queue.is_some());
@@ -572,7 +597,7 @@ pub fn to_html(rows: &[Row], targets: &Targets, title: &str) -> String {
     }
     let mut h = String::new();
     h.push_str(&super::html_report::page_head(title));
-    let _ = writeln!(h, "<p>Staffing for {}.</p>", esc(&targets.describe()));
+    let _ = writeln!(h, "<p>Staffing for {}.</p>", esc(&targets.describe_with(per_queue)));
     let _ =
         write!(h, "{}", chart("Agents per interval", &labels, &series, &|v| format!("{v:.0}"), None, None));
     let queue_th = if by_queue { "<th>queue</th>" } else { "" };
