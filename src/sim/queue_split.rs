@@ -22,7 +22,7 @@ impl QueueSplit {
     /// transfers to, is an error at the forecast's cell that names it.
     pub fn new(
         traffic: &Traffic,
-        graph: &crate::compile::FlowGraph,
+        graph: &Rc<crate::compile::FlowGraph>,
         model: &CallerModel,
         engine: &Engine<VirtualRuntime>,
     ) -> Result<Option<QueueSplit>, String> {
@@ -46,7 +46,8 @@ impl QueueSplit {
                 let message = format!("the forecast's queue `{}` is not a queue of the project", q.name);
                 return Err(q.error(message, Some(help)).to_string());
             }
-            let headed = super::headed_caller::headed_for(graph, model, &q.name).ok_or_else(|| {
+            let headed = super::headed_caller::headed_for(graph, &|name| engine.flow(name), model, &q.name)
+                .ok_or_else(|| {
                 let message = format!(
                     "no path through flow `{}` transfers to `{}`, so its forecast calls could not reach it",
                     graph.name(),
