@@ -133,9 +133,10 @@ fn the_html_report_is_one_self_contained_page() {
     let html = std::fs::read_to_string(&page).expect("the report is written");
     assert_eq!(
         html.matches("<svg").count(),
-        8,
-        "calls, service level, ASA, queue and callbacks, occupancy per group, callbacks, time to callback, agents"
+        9,
+        "calls, service level, ASA, queue and callbacks, service level per queue, occupancy per group, callbacks, time to callback, agents"
     );
+    assert!(html.contains("Service level per queue"), "Billing and Support each have their line");
     assert!(html.contains("<th>support_late</th>"), "occupancy per group in the table");
     assert!(html.contains("target 1h00m00s"), "the time-to-callback target line");
     assert!(html.contains("target 80% in 20 s"));
@@ -270,12 +271,12 @@ fn the_per_interval_table_as_csv() {
         .run()
         .stdout;
     assert!(reps.starts_with("interval,arrived,arrived_low,arrived_high,offered,"), "{reps}");
+    let header = reps.lines().next().unwrap();
     assert!(
-        reps.lines()
-            .next()
-            .unwrap()
-            .ends_with(",occupancy_support_late,occupancy_support_late_low,occupancy_support_late_high")
+        header.contains(",occupancy_support_late,occupancy_support_late_low,occupancy_support_late_high,")
     );
+    // Each queue's own figures close the row.
+    assert!(header.ends_with(",service_level_Support,service_level_Support_low,service_level_Support_high"));
     // The replications' evenings last as long as the longest one's callbacks.
     assert!(reps.lines().count() >= 21, "{reps}");
     let header = reps.lines().next().unwrap();
