@@ -108,33 +108,34 @@ impl Problem {
         let Some(first) = errors.first() else {
             return Problem::internal("the rules refused the callback without saying why");
         };
-        let conflict = |e: &&CallbackValidationError| matches!(e.code.as_str(), "CB010" | "CB020");
-        let existing = errors.iter().find(|e| e.code.as_str() == "CB010").and_then(|d| d.existing_id.clone());
-        let own = errors.iter().find(|e| !conflict(e));
-        let duplicate = errors.iter().find(|e| e.code.as_str() == "CB010").filter(|_| own.is_none());
+        let duplicate = errors.iter().find(|e| e.code.as_str() == "CB010");
         // A full slot is a conflict with other bookings, like a duplicate: 409.
-        let full = errors.iter().find(|e| e.code.as_str() == "CB020").filter(|_| own.is_none());
-        let first = own.unwrap_or(first);
-        let mut p = match (duplicate, full) {
-            (Some(d), _) => {
-                Problem::new(StatusCode::CONFLICT, "CB010", "callback already exists", d.message.clone())
+        let full = errors.iter().find(|e| e.code.as_str() == "CB020");
+        let own = errors.iter().find(|e| !matches!(e.code.as_str(), "CB010" | "CB020"));
+        let (mut p, at) = match (own, duplicate, full) {
+            (None, Some(d), _) => {
+                (Problem::new(StatusCode::CONFLICT, "CB010", "callback already exists", d.message.clone()), d)
             }
-            (None, Some(f)) => {
-                Problem::new(StatusCode::CONFLICT, "CB020", "the slot is full", f.message.clone())
+            (None, None, Some(f)) => {
+                (Problem::new(StatusCode::CONFLICT, "CB020", "the slot is full", f.message.clone()), f)
             }
-            (None, None) => Problem::new(
-                StatusCode::BAD_REQUEST,
-                first.code.as_str(),
-                "the callback breaks a rule",
-                first.message.clone(),
-            ),
+            (own, _, _) => {
+                let e = own.unwrap_or(first);
+                let p = Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    e.code.as_str(),
+                    "the callback breaks a rule",
+                    e.message.clone(),
+                );
+                (p, e)
+            }
         };
-        p.field = Some(field_name(duplicate.or(full).unwrap_or(first)));
+        p.field = Some(field_name(at));
         let all: Vec<Value> = errors
             .iter()
             .map(|e| json!({"code": e.code.as_str(), "field": field_name(e), "message": e.message, "help": e.help}))
             .collect();
-        p.extra = json!({"errors": all, "existingId": existing});
+        p.extra = json!({"errors": all, "existingId": duplicate.and_then(|d| d.existing_id.clone())});
         p
     }
 }

@@ -42,8 +42,8 @@ pub struct Forecast {
     pub interval: Micros,
     /// Per interval, every queue's calls together.
     pub offered: Vec<f64>,
-    /// Per interval, when the file has an `aht` column (per queue: the mean weighted by offered
-    /// calls).
+    /// Per interval, when the file has an `aht` column and no `queue` column (each queue's AHT is
+    /// its own, in `queues`).
     pub aht: Option<Vec<Micros>>,
     /// Per queue, when the file has a `queue` column; empty otherwise.
     pub queues: Vec<QueueForecast>,
@@ -237,8 +237,8 @@ pub fn parse_forecast_as(
     let index = |when: NaiveDateTime| starts.binary_search(&when).unwrap_or_default();
     let mut offered = vec![0.0; starts.len()];
     let mut queues: Vec<QueueForecast> = Vec::new();
-    // Per queue, the intervals it has a row for: a second row is a duplicate.
-    let mut written: Vec<Vec<bool>> = Vec::new();
+    // (queue, interval) of every row so far: a second row is a duplicate.
+    let mut written = std::collections::HashSet::new();
     for r in &rows {
         let i = index(r.when);
         offered[i] += r.offered;
@@ -256,10 +256,7 @@ pub fn parse_forecast_as(
                 queues.len() - 1
             }
         };
-        if written.len() <= k {
-            written.push(vec![false; starts.len()]);
-        }
-        if std::mem::replace(&mut written[k][i], true) {
+        if !written.insert((k, i)) {
             return Err(at(
                 q.span,
                 format!("a second row for `{name}` at {}", r.at.text),
@@ -272,25 +269,9 @@ pub fn parse_forecast_as(
             a[i] = m;
         }
     }
-    let aht = ac.map(|_| {
-        if queues.is_empty() {
-            return rows.iter().map(|r| r.aht.unwrap_or_default()).collect();
-        }
-        // Per interval, the queues' AHT weighted by their calls (the plain mean with no calls).
-        (0..starts.len())
-            .map(|i| {
-                let given = || queues.iter().filter_map(|q| q.aht.as_ref().map(|a| a[i])).filter(|a| *a > 0);
-                let weighted: f64 =
-                    queues.iter().filter_map(|q| Some(q.offered[i] * q.aht.as_ref()?[i] as f64)).sum();
-                if offered[i] > 0.0 {
-                    (weighted / offered[i]).round() as Micros
-                } else {
-                    let n = given().count().max(1) as Micros;
-                    given().sum::<Micros>() / n
-                }
-            })
-            .collect()
-    });
+    // Without queues, each row's AHT; with them, each queue's own (in `queues`).
+    let aht =
+        ac.filter(|_| queues.is_empty()).map(|_| rows.iter().map(|r| r.aht.unwrap_or_default()).collect());
     if offered.iter().all(|x| *x == 0.0) {
         return Err(at(top, "every interval has zero calls; no call would arrive".into(), None));
     }
@@ -335,8 +316,7 @@ mod tests {
         assert_eq!(f.queues[1].offered, [10.0, 0.0, 20.0]);
         let s = MICROS_PER_SEC;
         assert_eq!(f.queues[1].aht, Some(vec![120 * s, 120 * s, 240 * s]));
-        // The interval's AHT is the queues' weighted by their calls: (30·360 + 10·120) / 40.
-        assert_eq!(f.aht, Some(vec![300 * s, 300 * s, 240 * s]));
+        assert_eq!(f.aht, None, "each queue has its own");
         // Where a queue's name is first written, for errors only the project can tell.
         let e = f.queues[1].error("no such queue".into(), None);
         assert_eq!((e.file.as_str(), e.line, e.column), ("f.csv", Some(4), Some(7)));

@@ -46,6 +46,15 @@ pub(super) struct Series<'a> {
     pub(super) points: Vec<(f64, f64, f64)>,
 }
 
+/// A value per interval with its 95% bounds: (value, low, high).
+type Points = Vec<(f64, f64, f64)>;
+
+/// One line per name (a queue, an agent group), coloured in turn.
+fn lines<'a>(names: &'a [String], points: &dyn Fn(&str) -> Points) -> Vec<Series<'a>> {
+    let colours = PALETTE.iter().cycle();
+    names.iter().zip(colours).map(|(n, colour)| Series { name: n, colour, points: points(n) }).collect()
+}
+
 /// HTML-escapes text for element content and attributes.
 pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -341,18 +350,12 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
     // Each queue's service level, when the calls entered more than one queue.
     let queues = super::replications::keys_of(intervals, "per_queue");
     if !queues.is_empty() {
-        let series: Vec<Series> = queues
-            .iter()
-            .enumerate()
-            .map(|(k, q)| Series {
-                name: q,
-                colour: PALETTE[k % PALETTE.len()],
-                points: column_where(
-                    &["per_queue", q, "service_level", "answered_within_over_offered"],
-                    &["per_queue", q, "offered"],
-                ),
-            })
-            .collect();
+        let series = lines(&queues, &|q| {
+            column_where(
+                &["per_queue", q, "service_level", "answered_within_over_offered"],
+                &["per_queue", q, "offered"],
+            )
+        });
         let _ = write!(
             h,
             "{}",
@@ -367,17 +370,9 @@ pub fn to_html(summary: &Value, title: &str, replications: u32) -> String {
         );
     }
     // Occupancy per agent group, interval by interval.
-    let groups = super::replications::group_names(intervals);
+    let groups = super::replications::keys_of(intervals, "occupancy_per_group");
     if !groups.is_empty() {
-        let series: Vec<Series> = groups
-            .iter()
-            .enumerate()
-            .map(|(k, g)| Series {
-                name: g,
-                colour: PALETTE[k % PALETTE.len()],
-                points: column_or_gap(&["occupancy_per_group", g]),
-            })
-            .collect();
+        let series = lines(&groups, &|g| column_or_gap(&["occupancy_per_group", g]));
         let _ = write!(
             h,
             "{}",

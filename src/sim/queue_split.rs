@@ -1,20 +1,18 @@
 //! A forecast per queue, as a run uses it: each arrival is one queue's, with the chance of its
 //! share of the forecast row's calls; its caller heads for that queue through the entry flow
-//! ([`super::headed_caller`]) and its handle time has the queue's AHT for the row.
+//! ([`super::headed_caller`]) and its handle time has the queue's AHT for the row (read from
+//! the traffic's `queues`, in the same order).
 
 use super::scenario::{CallerModel, Traffic};
 use crate::runtime::{Engine, VirtualRuntime};
-use crate::time::Micros;
 use std::rc::Rc;
 
 /// A forecast per queue, as the run uses it.
 pub struct QueueSplit {
     /// Per forecast row, each queue's share of the row's calls, added up in the queues' order.
     cumulative: Vec<Vec<f64>>,
-    /// Per queue: callers headed for it through the entry flow.
+    /// Per queue (in the forecast's order): callers headed for it through the entry flow.
     callers: Vec<Rc<CallerModel>>,
-    /// Per queue: its AHT per forecast row, when the forecast gives one.
-    aht: Vec<Option<Vec<Micros>>>,
 }
 
 impl QueueSplit {
@@ -74,8 +72,7 @@ impl QueueSplit {
                     .collect()
             })
             .collect();
-        let aht = traffic.queues.iter().map(|q| q.aht.clone()).collect();
-        Ok(Some(QueueSplit { cumulative, callers, aht }))
+        Ok(Some(QueueSplit { cumulative, callers }))
     }
 
     /// The queue of a call arriving in forecast row `row` (wrapping like the profile), for a
@@ -93,11 +90,6 @@ impl QueueSplit {
     pub fn caller(&self, q: usize) -> &Rc<CallerModel> {
         &self.callers[q]
     }
-
-    /// Queue `q`'s AHT per forecast row, when the forecast gives one.
-    pub fn aht(&self, q: usize) -> Option<&[Micros]> {
-        self.aht[q].as_deref()
-    }
 }
 
 #[cfg(test)]
@@ -110,7 +102,6 @@ mod tests {
             // Row 0: 25% / 75%; row 1: only the second queue; row 2: no calls at all.
             cumulative: vec![vec![0.25, 1.0], vec![0.0, 1.0], vec![0.0, 0.0]],
             callers: Vec::new(),
-            aht: Vec::new(),
         };
         assert_eq!([0.0, 0.2499, 0.25, 0.999].map(|u| split.pick(0, u)), [0, 0, 1, 1]);
         assert_eq!([0.0, 0.5].map(|u| split.pick(1, u)), [1, 1]);

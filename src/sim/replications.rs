@@ -242,7 +242,7 @@ pub fn per_interval_csv(summary: &Value, bounds: bool) -> String {
         .chain(CALLBACK_COLUMNS.iter().filter(|_| intervals.iter().any(|iv| iv.get("callbacks").is_some())))
         .map(|(n, p)| (n.to_string(), p.iter().map(|x| x.to_string()).collect()))
         .collect();
-    for group in group_names(intervals) {
+    for group in keys_of(intervals, "occupancy_per_group") {
         columns.push((format!("occupancy_{group}"), vec!["occupancy_per_group".into(), group]));
     }
     // Each queue's own figures, when the calls entered more than one.
@@ -289,12 +289,8 @@ pub fn per_interval_csv(summary: &Value, bounds: bool) -> String {
     s
 }
 
-/// The agent groups named in any interval's `occupancy_per_group`, in order.
-pub(super) fn group_names(intervals: &[Value]) -> Vec<String> {
-    keys_of(intervals, "occupancy_per_group")
-}
-
-/// The keys of any interval's map `field` (`occupancy_per_group`, `per_queue`), in order.
+/// The keys of any interval's map `field` (the agent groups of `occupancy_per_group`, the queues of
+/// `per_queue`), in order.
 pub(super) fn keys_of(intervals: &[Value], field: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for iv in intervals {

@@ -156,8 +156,9 @@ impl Parser<'_> {
         }
     }
 
-    fn scenario(&self, base: &Path) -> R<Scenario> {
-        let value: Value = serde_yaml::from_str(self.text).map_err(|e| {
+    /// The file's text as YAML, or where it stops being YAML.
+    fn yaml(&self) -> R<Value> {
+        serde_yaml::from_str(self.text).map_err(|e| {
             let (line, column) = yaml_error_position(&e);
             ScenarioError {
                 file: self.file.to_owned(),
@@ -167,7 +168,11 @@ impl Parser<'_> {
                 message: format!("not valid YAML: {e}"),
                 help: None,
             }
-        })?;
+        })
+    }
+
+    fn scenario(&self, base: &Path) -> R<Scenario> {
+        let value = self.yaml()?;
         let root: FieldPath = Vec::new();
         let top = match &value {
             Value::Mapping(m) => m,
@@ -959,13 +964,8 @@ impl Parser<'_> {
             self.err(at, format!("cannot read the roster {shown}: {e}"), Some(help.into()))
         })?;
         let roster = Parser { text: &text, file: &shown, base: self.base };
-        let value: Value = serde_yaml::from_str(&text).map_err(|e| {
-            let (line, column) = yaml_error_position(&e);
-            let message = format!("not valid YAML: {e}");
-            ScenarioError { file: shown.clone(), line, column, field: String::new(), message, help: None }
-        })?;
-        match value {
-            Value::Sequence(_) => roster.agents(&value, &Vec::new()),
+        match roster.yaml()? {
+            value @ Value::Sequence(_) => roster.agents(&value, &Vec::new()),
             other => Err(roster.err(
                 &Vec::new(),
                 format!("a roster file is a list of agent groups, not {}", show(&other)),

@@ -460,7 +460,7 @@ impl Calls {
             Some(split) => {
                 let row = row_now();
                 let q = goal.map_or_else(|| split.pick(row, u()), usize::from);
-                (u16::try_from(q).ok(), split.caller(q), split.aht(q), Some(row))
+                (u16::try_from(q).ok(), split.caller(q), self.traffic.queues[q].aht.as_deref(), Some(row))
             }
             None => (None, &self.model, self.traffic.aht.as_deref(), None),
         };
