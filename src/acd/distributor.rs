@@ -241,6 +241,10 @@ impl Acd {
                 queues.push(q);
             }
         }
+        for q in &queues {
+            let queue = &mut self.queues[q.index()];
+            queue.common_skills = queue.common_skills.intersection(skills);
+        }
         let id = AgentId(self.agents.len() as u32);
         self.agents.push(Agent {
             name: spec.name.clone(),
@@ -482,10 +486,16 @@ impl Acd {
     /// `None` when not waiting. O(log n): a binary search in the queue's serving order, which
     /// every enqueue and dequeue keeps (see `waiting_order.rs`).
     pub fn position(&self, entry: EntryId) -> Option<u32> {
+        self.position_in(entry).map(|(_, p)| p)
+    }
+
+    /// [`Acd::position`] with the entry's queue, for an estimate at that position without
+    /// looking the queue up by name (a hash per announcement of a large day).
+    pub fn position_in(&self, entry: EntryId) -> Option<(QueueId, u32)> {
         let e = self.entries.get(entry).filter(|e| e.state == EntryState::Waiting)?;
         let queue = &self.queues[e.queue.index()];
         debug_assert_eq!(queue.order.len(), queue.waiting);
-        Some(queue.order.ahead_of(e.key, entry.slot) as u32 + 1)
+        Some((e.queue, queue.order.ahead_of(e.key, entry.slot) as u32 + 1))
     }
 
     /// Entries waiting in `queue` (on offer not included). O(1).

@@ -30,6 +30,9 @@ impl SkillSet {
         SkillSet(words)
     };
 
+    /// Every skill: what the agents of a queue with no agents have in common.
+    pub(crate) const ALL: SkillSet = SkillSet([u64::MAX; WORDS]);
+
     fn bit(bit: usize) -> SkillSet {
         let mut words = [0; WORDS];
         words[bit / 64] = 1 << (bit % 64);
@@ -50,6 +53,14 @@ impl SkillSet {
         let mut words = self.0;
         for (w, o) in words.iter_mut().zip(other.0) {
             *w |= o;
+        }
+        SkillSet(words)
+    }
+
+    pub(crate) fn intersection(self, other: SkillSet) -> SkillSet {
+        let mut words = self.0;
+        for (w, o) in words.iter_mut().zip(other.0) {
+            *w &= o;
         }
         SkillSet(words)
     }

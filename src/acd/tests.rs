@@ -178,6 +178,37 @@ fn skilled_entries_go_to_the_longest_idle_agent_with_the_skill() {
 }
 
 #[test]
+fn when_every_agent_has_the_skill_the_longest_idle_takes_it_and_a_newcomer_without_it_does_not() {
+    let mut acd = Acd::new();
+    let q = acd.add_queue("Q");
+    let spec = |name: &str, skills: &[&str]| AgentSpec {
+        name: name.into(),
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+        queues: vec![q],
+        wrap_up: 0,
+    };
+    let a0 = acd.add_agent(spec("a0", &["x"]));
+    let a1 = acd.add_agent(spec("a1", &["x", "y"]));
+    acd.set_state(a0, AgentState::NotAvailable, 1).unwrap();
+    acd.set_state(a0, AgentState::Available, 2).unwrap();
+    // Both have x: the idle heap's top, a1 (idle since 0), without a scan.
+    acd.enqueue(q, 0, &["x"], 3);
+    assert_eq!(acd.route(3).unwrap().agent, a1);
+    acd.release(a1, 4);
+    // A newcomer without x joins, idle since 0, the longest of all: x is no longer every agent's,
+    // and routing must pass the newcomer by.
+    let plain = acd.add_agent(spec("plain", &[]));
+    acd.set_state(a0, AgentState::NotAvailable, 5).unwrap();
+    acd.set_state(a0, AgentState::Available, 6).unwrap();
+    acd.set_state(a1, AgentState::NotAvailable, 7).unwrap();
+    acd.set_state(a1, AgentState::Available, 8).unwrap();
+    acd.enqueue(q, 0, &["x"], 9);
+    assert_eq!(acd.route(9).unwrap().agent, a0, "plain (idle since 0) lacks x; a0 idle since 6");
+    acd.enqueue(q, 0, SkillSet::EMPTY, 10);
+    assert_eq!(acd.route(10).unwrap().agent, plain);
+}
+
+#[test]
 fn across_queues_the_best_key_wins_the_shared_agent() {
     let mut acd = Acd::new();
     let sales = acd.add_queue("Sales");

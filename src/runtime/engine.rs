@@ -410,11 +410,15 @@ impl<R: Runtime> World for Engine<R> {
     fn queue_facts(&self, ctx: &CallContext) -> (Option<u32>, Option<Micros>) {
         let Some(entry) = ctx.entry else { return (ctx.position.get(), ctx.ewt.get()) };
         let acd = self.acd.borrow();
-        // Counted once for both facts (the estimate needs the position too).
-        let position = acd.position(entry);
-        let ewt = ctx.queue.as_deref().and_then(|q| acd.queue_id(q)).zip(position);
-        let ewt = ewt.and_then(|(q, p)| acd.estimated_wait_at(q, p));
-        (self.overrides.position.or(position), self.overrides.estimated_wait.unwrap_or(ewt))
+        // Counted once for both facts (the estimate needs the position too), in the entry's own
+        // queue: the call's, which `ctx.queue` names, without looking the name up.
+        let at = acd.position_in(entry);
+        debug_assert!(
+            at.is_none_or(|(q, _)| ctx.queue.as_deref().and_then(|n| acd.queue_id(n)) == Some(q)),
+            "a waiting entry is in the call's queue"
+        );
+        let ewt = at.and_then(|(q, p)| acd.estimated_wait_at(q, p));
+        (self.overrides.position.or(at.map(|(_, p)| p)), self.overrides.estimated_wait.unwrap_or(ewt))
     }
 }
 
