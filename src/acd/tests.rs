@@ -12,6 +12,16 @@ fn one_queue(agents: usize, wrap_up: Micros) -> (Acd, QueueId, Vec<AgentId>) {
     (acd, q, ids)
 }
 
+/// An agent of queue `q` alone with `skills`, no wrap-up.
+fn member(q: QueueId, name: &str, skills: &[&str]) -> AgentSpec {
+    AgentSpec {
+        name: name.into(),
+        skills: skills.iter().map(|s| s.to_string()).collect(),
+        queues: vec![q],
+        wrap_up: 0,
+    }
+}
+
 /// Serves everything waiting with one agent that is released after each entry.
 fn serve_order(acd: &mut Acd, agent: AgentId, now: Micros) -> Vec<EntryId> {
     let mut order = Vec::new();
@@ -159,15 +169,9 @@ fn skills_are_respected_and_a_skilled_head_blocks_nobody() {
 fn skilled_entries_go_to_the_longest_idle_agent_with_the_skill() {
     let mut acd = Acd::new();
     let q = acd.add_queue("Q");
-    let spec = |name: &str, skills: &[&str]| AgentSpec {
-        name: name.into(),
-        skills: skills.iter().map(|s| s.to_string()).collect(),
-        queues: vec![q],
-        wrap_up: 0,
-    };
-    let a0 = acd.add_agent(spec("a0", &[]));
-    let a1 = acd.add_agent(spec("a1", &["x"]));
-    let a2 = acd.add_agent(spec("a2", &["x", "y"]));
+    let a0 = acd.add_agent(member(q, "a0", &[]));
+    let a1 = acd.add_agent(member(q, "a1", &["x"]));
+    let a2 = acd.add_agent(member(q, "a2", &["x", "y"]));
     acd.set_state(a1, AgentState::NotAvailable, 1).unwrap();
     acd.set_state(a1, AgentState::Available, 2).unwrap();
     let e = acd.enqueue(q, 0, &["x"], 3);
@@ -181,14 +185,8 @@ fn skilled_entries_go_to_the_longest_idle_agent_with_the_skill() {
 fn when_every_agent_has_the_skill_the_longest_idle_takes_it_and_a_newcomer_without_it_does_not() {
     let mut acd = Acd::new();
     let q = acd.add_queue("Q");
-    let spec = |name: &str, skills: &[&str]| AgentSpec {
-        name: name.into(),
-        skills: skills.iter().map(|s| s.to_string()).collect(),
-        queues: vec![q],
-        wrap_up: 0,
-    };
-    let a0 = acd.add_agent(spec("a0", &["x"]));
-    let a1 = acd.add_agent(spec("a1", &["x", "y"]));
+    let a0 = acd.add_agent(member(q, "a0", &["x"]));
+    let a1 = acd.add_agent(member(q, "a1", &["x", "y"]));
     acd.set_state(a0, AgentState::NotAvailable, 1).unwrap();
     acd.set_state(a0, AgentState::Available, 2).unwrap();
     // Both have x: the idle heap's top, a1 (idle since 0), without a scan.
@@ -197,7 +195,7 @@ fn when_every_agent_has_the_skill_the_longest_idle_takes_it_and_a_newcomer_witho
     acd.release(a1, 4);
     // A newcomer without x joins, idle since 0, the longest of all: x is no longer every agent's,
     // and routing must pass the newcomer by.
-    let plain = acd.add_agent(spec("plain", &[]));
+    let plain = acd.add_agent(member(q, "plain", &[]));
     acd.set_state(a0, AgentState::NotAvailable, 5).unwrap();
     acd.set_state(a0, AgentState::Available, 6).unwrap();
     acd.set_state(a1, AgentState::NotAvailable, 7).unwrap();
