@@ -62,12 +62,11 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
         ExprKind::Phone(p) => Value::Phone(p.clone()),
         ExprKind::Path(p) => {
             if let Some(ix) = &p.index {
-                let key = eval(ix, ctx, now, world).into_text();
-                return ctx
-                    .data
-                    .get(&key)
-                    .map(|v| Value::Str(v.clone()))
-                    .unwrap_or(Value::Str(String::new()));
+                let value = match text_ref(ix, ctx) {
+                    Some(key) => ctx.data.get(key),
+                    None => ctx.data.get(&eval(ix, ctx, now, world).into_text()),
+                };
+                return Value::Str(value.cloned().unwrap_or_default());
             }
             builtin(p.name(), ctx, now, world)
         }
@@ -160,6 +159,29 @@ fn builtin(name: &str, ctx: &CallContext, now: Micros, world: &dyn World) -> Val
         "Flow.ErrorMessage" => Value::Str(ctx.error.as_ref().map_or("", |e| e.1.as_str()).to_string()),
         "Now" => Value::DateTime(ctx.local_time(now)),
         other => ctx.vars.get(other).cloned().unwrap_or(Value::Unknown),
+    }
+}
+
+/// The text `e` evaluates to, borrowed, when it is text that needs no evaluating: a literal
+/// string, `Call.Data` at a literal key (empty when it has none, as `eval` gives it), or a `Task.`
+/// variable holding text (no built-in is named `Task.`, so the variable is what
+/// `eval` reads). `None`: evaluate it.
+fn text_ref<'a>(e: &'a Expr, ctx: &'a CallContext) -> Option<&'a str> {
+    match &e.kind {
+        ExprKind::Str(parts) => match parts.as_slice() {
+            [StrPart::Text(t)] => Some(t),
+            [] => Some(""),
+            _ => None,
+        },
+        ExprKind::Path(p) => match &p.index {
+            Some(ix) => text_ref(ix, ctx).map(|key| ctx.data.get(key).map_or("", String::as_str)),
+            None if p.name().starts_with("Task.") => match ctx.vars.get(p.name()) {
+                Some(Value::Str(t) | Value::Phone(t)) => Some(t),
+                _ => None,
+            },
+            None => None,
+        },
+        _ => None,
     }
 }
 
@@ -296,6 +318,14 @@ fn binary(op: BinaryOp, l: &Expr, r: &Expr, ctx: &CallContext, now: Micros, worl
         }
         _ => {}
     }
+    // Text compared with text, read where it is rather than copied out (`Task.Choice == "1"`
+    // every round of an in-queue flow, `Call.Data["reason"] == "support"` in every callback's
+    // greeting): the answer `eval` would give, without an allocation per side.
+    if matches!(op, BinaryOp::Eq | BinaryOp::Ne)
+        && let (Some(x), Some(y)) = (text_ref(l, ctx), text_ref(r, ctx))
+    {
+        return Bool((x == y) == (op == BinaryOp::Eq));
+    }
     let (a, b) = (eval(l, ctx, now, world), eval(r, ctx, now, world));
     if !a.is_known() || !b.is_known() {
         return match op {
@@ -363,6 +393,108 @@ mod tests {
             let mut s = String::from("x");
             super::push_int(&mut s, i);
             assert_eq!(s, format!("x{i}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod text_ref_tests {
+    use super::{CallContext, Micros, Value, World, eval};
+    use crate::runtime::CallSpec;
+    use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, Path, StrPart};
+
+    struct NoWorld;
+    impl World for NoWorld {
+        fn schedule_open(&self, _: &str, _: &CallContext, _: Micros) -> bool {
+            false
+        }
+        fn holiday(&self, _: &str, _: &CallContext, _: Micros) -> bool {
+            false
+        }
+        fn agents_available(&self, _: &str) -> i64 {
+            0
+        }
+        fn agents_staffed(&self, _: &str) -> i64 {
+            0
+        }
+        fn calls_waiting(&self, _: &str) -> i64 {
+            0
+        }
+        fn switched(&self, _: &str) -> bool {
+            false
+        }
+        fn prompt(&self, _: &str, _: &str) -> String {
+            String::new()
+        }
+        fn queue_facts(&self, _: &CallContext) -> (Option<u32>, Option<Micros>) {
+            (None, None)
+        }
+    }
+
+    fn e(kind: ExprKind) -> Expr {
+        Expr { kind, span: Default::default() }
+    }
+    fn text(t: &str) -> Expr {
+        e(ExprKind::Str(vec![StrPart::Text(t.into())]))
+    }
+    fn path(name: &str, index: Option<Expr>) -> Expr {
+        let segments = name.split('.').map(|s| Ident { name: s.into(), span: Default::default() }).collect();
+        e(ExprKind::Path(Path::new(segments, index.map(Box::new), Default::default())))
+    }
+
+    /// `==` and `!=` over text read in place give what comparing the evaluated values gives,
+    /// for every pairing of literals, data keys present and absent, variables holding text, a
+    /// number or nothing, and a built-in that is evaluated.
+    #[test]
+    fn comparing_text_in_place_agrees_with_evaluating_it() {
+        let spec = CallSpec {
+            id: 1,
+            ani: "+31612345678".into(),
+            ani_is_e164: true,
+            dnis: "".into(),
+            caller_name: "Ann".into(),
+            start: chrono::TimeZone::from_utc_datetime(
+                &chrono_tz::Tz::UTC,
+                &chrono::NaiveDateTime::default(),
+            ),
+            data: [("reason".to_string(), "support".to_string())].into(),
+        };
+        let mut ctx = CallContext::new(spec, 0);
+        ctx.vars.insert("Task.Choice".into(), Value::Str("1".into()));
+        ctx.vars.insert("Task.Tries".into(), Value::Int(1));
+        let operands = || {
+            vec![
+                text("1"),
+                text("support"),
+                text(""),
+                e(ExprKind::Str(vec![])),
+                path("Call.Data", Some(text("reason"))),
+                path("Call.Data", Some(text("missing"))),
+                path("Task.Choice", None),
+                path("Task.Tries", None),
+                path("Task.Unset", None),
+                path("Call.CallerName", None),
+                e(ExprKind::Int(1)),
+            ]
+        };
+        for l in operands() {
+            for r in operands() {
+                for op in [BinaryOp::Eq, BinaryOp::Ne] {
+                    let got = eval(
+                        &e(ExprKind::Binary(op, Box::new(l.clone()), Box::new(r.clone()))),
+                        &ctx,
+                        0,
+                        &NoWorld,
+                    );
+                    // The general path: the same comparison between the two evaluated values.
+                    let (a, b) = (eval(&l, &ctx, 0, &NoWorld), eval(&r, &ctx, 0, &NoWorld));
+                    let equal = match (&a, &b) {
+                        (Value::Str(x) | Value::Phone(x), Value::Str(y) | Value::Phone(y)) => x == y,
+                        _ => a == b,
+                    };
+                    assert_eq!(got, Value::Bool(equal == (op == BinaryOp::Eq)), "{l:?} {op:?} {r:?}");
+                }
+            }
         }
     }
 }
