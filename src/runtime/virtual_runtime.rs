@@ -77,9 +77,10 @@ const _: () = assert!(64 % DIGIT == 0 && WORDS <= 32);
 /// time becomes `last`, and the bucket's timers move to buckets of lower levels, each by where it
 /// differs from the new `last`. A timer only ever moves down a level, so it moves at most once
 /// per digit: bytes move a timer set a minute ahead (2^26 µs) at most 4 times where hex digits
-/// moved it up to 7 (and bits 27), and the moves were most of the heap's cost (README, "Speed").
-/// The 2,048 buckets' occupancy is a bitmap with a summary word over it, so the lowest is found
-/// in two bit counts.
+/// moved it up to 7 (and bits 27). The 2,048 buckets' occupancy is a bitmap with a summary word
+/// over it, so the lowest is found in two bit counts. Fewer moves were not the whole cost: a
+/// bucket moved nearly always holds one timer, which [`TimerHeap::refill`] hands to `due` at once
+/// (README, "Speed").
 ///
 /// The key is the time alone, not (time, sequence): the timers due at `last` wait in `due` in
 /// sequence order, so a timer does not go on moving down through the sequence number's bits once
@@ -295,7 +296,7 @@ impl VirtualRuntime {
                 self.poll(task);
                 continue;
             }
-            let timer = { inner.timers.borrow_mut().pop_due(deadline) };
+            let timer = inner.timers.borrow_mut().pop_due(deadline);
             match timer {
                 Some(timer) => {
                     let at = timer.at();
