@@ -389,8 +389,7 @@ impl Acd {
     ) -> Option<EntryId> {
         let (entry, _) = self.waiting_entry(old)?;
         let skills = skills.resolve(&mut self.skills);
-        self.remove(old, now);
-        Some(self.insert(entry.queue, entry.key, skills, now))
+        Some(self.replace(old, entry, entry.key, skills, CallbackRouting::default(), now))
     }
 
     /// Puts a callback in `queue` with `key` (the place it keeps) and its routing: an owner who
@@ -421,9 +420,35 @@ impl Acd {
         now: Micros,
     ) -> Option<EntryId> {
         let (entry, caller_skills) = self.waiting_entry(old)?;
-        self.remove(old, now);
         let key = PositionKey { priority: priority.unwrap_or(entry.key.priority), ..entry.key };
-        Some(self.insert_routed(entry.queue, key, skills.unwrap_or(caller_skills), routing, now))
+        Some(self.replace(old, entry, key, skills.unwrap_or(caller_skills), routing, now))
+    }
+
+    /// The waiting entry `old` (read as `entry`) gives way to a new one in its queue, with `key`.
+    fn replace(
+        &mut self,
+        old: EntryId,
+        entry: super::entry::Entry,
+        key: PositionKey,
+        skills: SkillSet,
+        routing: CallbackRouting,
+        now: Micros,
+    ) -> EntryId {
+        // The same key and class, as nearly every take-over has: taking the entry out and
+        // putting the callback in gives it the slot the caller's entry just freed (the free list
+        // is last in, first out), with the next generation, at the same place in the serving
+        // order. Renewing the id in place gives exactly that without moving through a long
+        // queue's order twice (2.4% of acme x100's instructions).
+        let queue = &mut self.queues[entry.queue.index()];
+        if key == entry.key && queue.class_for(skills, routing.owner) == entry.class {
+            let id = self.entries.renew(old, routing.offer, now);
+            let item = QueueItem { key, slot: id.slot, generation: id.generation };
+            queue.classes[entry.class as usize].push(item, &self.entries);
+            queue.mark(entry.class);
+            return id;
+        }
+        self.remove(old, now);
+        self.insert_routed(entry.queue, key, skills, routing, now)
     }
 
     /// A key for an entry joining `queue` now, for a callback that must keep it across retries.

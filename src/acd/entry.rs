@@ -66,6 +66,17 @@ impl Entries {
         self.free.push(slot);
     }
 
+    /// A waiting entry under a new id, as freeing its slot and allocating it again would give:
+    /// the next generation (so `id` and its heap items go stale), joined `now`, offered or not.
+    pub(crate) fn renew(&mut self, id: EntryId, offer: bool, now: Micros) -> EntryId {
+        let e = &mut self.slots[id.slot as usize];
+        debug_assert!(e.generation == id.generation && e.state == EntryState::Waiting);
+        e.generation = e.generation.wrapping_add(1);
+        e.entered_at = now;
+        e.offer = offer;
+        EntryId { slot: id.slot, generation: e.generation }
+    }
+
     pub(crate) fn get(&self, id: EntryId) -> Option<&Entry> {
         self.slots
             .get(id.slot as usize)

@@ -78,6 +78,60 @@ fn take_over_keeps_the_exact_place() {
     assert_eq!(serve_order(&mut acd, agents[0], 100), e);
 }
 
+/// A take-over with the caller's key and class renews the entry in place: exactly what taking
+/// the entry out and putting the callback in with that key gives (the same new id, positions,
+/// routing and serving order), on a twin ACD that does the two steps.
+#[test]
+fn take_over_in_place_equals_remove_then_insert() {
+    let (mut fast, q, agents) = one_queue(2, 0);
+    for a in &agents {
+        fast.set_state(*a, AgentState::NotAvailable, 0).unwrap();
+    }
+    let mut slow = fast.clone();
+    let skills = fast.skill_set(&["support"]);
+    assert_eq!(skills, slow.skill_set(&["support"]));
+    let mut ids = Vec::new();
+    for (i, prio) in [0, 5, 0, 0, 5, 0].into_iter().enumerate() {
+        let a = fast.enqueue(q, prio, SkillSet::EMPTY, i as Micros);
+        assert_eq!(a, slow.enqueue(q, prio, SkillSet::EMPTY, i as Micros));
+        ids.push(a);
+    }
+    let routing = CallbackRouting { owner: None, offer: true };
+    for (n, &i) in [2usize, 4, 0].iter().enumerate() {
+        let now = 100 + n as Micros;
+        let key = fast.key(ids[i]).unwrap();
+        let renewed = fast.take_over_callback(ids[i], None, None, routing, now).unwrap();
+        assert!(slow.remove(ids[i], now));
+        let inserted = slow.enqueue_callback(q, key, SkillSet::EMPTY, routing, now);
+        assert_eq!(renewed, inserted, "the same slot, the next generation");
+        assert_eq!(fast.key(ids[i]), None);
+        ids[i] = renewed;
+        for &e in &ids {
+            assert_eq!(fast.position(e), slow.position(e));
+        }
+    }
+    // Another class (skills) or key (priority) takes the general path, on both.
+    let skilled = fast.take_over_callback(ids[1], Some(skills), None, routing, 110).unwrap();
+    assert_eq!(Some(skilled), slow.take_over_callback(ids[1], Some(skills), None, routing, 110));
+    let raised = fast.take_over_callback(ids[3], None, Some(9), routing, 111).unwrap();
+    assert_eq!(Some(raised), slow.take_over_callback(ids[3], None, Some(9), routing, 111));
+    for a in &agents {
+        fast.set_state(*a, AgentState::Available, 200).unwrap();
+        slow.set_state(*a, AgentState::Available, 200).unwrap();
+    }
+    loop {
+        let (f, s) = (fast.offer(200), slow.offer(200));
+        assert_eq!(f, s);
+        let Some(a) = f else { break };
+        assert_eq!(fast.accept(a.agent, 200), slow.accept(a.agent, 200));
+        fast.release(a.agent, 200);
+        slow.release(a.agent, 200);
+    }
+    // The callback that needs a skill no agent has waits on, in both.
+    assert_eq!((fast.waiting(q), slow.waiting(q)), (1, 1));
+    assert_eq!(fast.position(skilled), Some(1));
+}
+
 #[test]
 fn enqueue_with_key_slots_a_callback_in_and_fresh_keys_stay_behind() {
     let (mut acd, q, agents) = one_queue(1, 0);

@@ -67,7 +67,9 @@ pub fn compile_flow(flow: &Flow) -> FlowGraph {
             .iter()
             .map(|l| (l.tag.value.clone(), l.voice.as_ref().map(|v| v.value.clone())))
             .collect(),
+        successors: Vec::new(),
     }
+    .with_successors()
 }
 
 fn closing_brace(span: Span) -> Span {

@@ -43,7 +43,10 @@ pub struct CallContext {
     /// Virtual time at which the call started.
     pub started_at: Micros,
     pub vars: FastMap<String, Value>,
-    pub data: BTreeMap<String, String>,
+    /// `Call.Data` once a flow wrote to it; until then it is `spec.data`, read in place (see
+    /// [`CallContext::data`]): copying it for every call was three allocations per callback's
+    /// greeting, most of which never write to it.
+    data: Option<BTreeMap<String, String>>,
     pub priority: i64,
     /// `None` until a flow sets it: "en-US".
     pub language: Option<String>,
@@ -101,7 +104,7 @@ pub struct CallContext {
 impl CallContext {
     pub fn new(spec: CallSpec, now: Micros) -> Self {
         CallContext {
-            data: spec.data.clone(),
+            data: None,
             spec,
             started_at: now,
             vars: FastMap::default(),
@@ -129,6 +132,17 @@ impl CallContext {
             machine: false,
             moved: None,
         }
+    }
+
+    /// `Call.Data`: what the call arrived with, as flows have changed it.
+    pub fn data(&self) -> &BTreeMap<String, String> {
+        self.data.as_ref().unwrap_or(&self.spec.data)
+    }
+
+    /// `Call.Data` to change: copied from what the call arrived with on the first write, which
+    /// `spec.data` keeps (an outbound flow passes a campaign's keys on from it).
+    pub fn data_mut(&mut self) -> &mut BTreeMap<String, String> {
+        self.data.get_or_insert_with(|| self.spec.data.clone())
     }
 
     /// Position and estimated wait as of now: worked out by `world` when the step has not read

@@ -63,8 +63,8 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
         ExprKind::Path(p) => {
             if let Some(ix) = &p.index {
                 let value = match text_ref(ix, ctx) {
-                    Some(key) => ctx.data.get(key),
-                    None => ctx.data.get(&eval(ix, ctx, now, world).into_text()),
+                    Some(key) => ctx.data().get(key),
+                    None => ctx.data().get(&eval(ix, ctx, now, world).into_text()),
                 };
                 return Value::Str(value.cloned().unwrap_or_default());
             }
@@ -174,7 +174,7 @@ fn text_ref<'a>(e: &'a Expr, ctx: &'a CallContext) -> Option<&'a str> {
             _ => None,
         },
         ExprKind::Path(p) => match &p.index {
-            Some(ix) => text_ref(ix, ctx).map(|key| ctx.data.get(key).map_or("", String::as_str)),
+            Some(ix) => text_ref(ix, ctx).map(|key| ctx.data().get(key).map_or("", String::as_str)),
             None if p.name().starts_with("Task.") => match ctx.vars.get(p.name()) {
                 Some(Value::Str(t) | Value::Phone(t)) => Some(t),
                 _ => None,

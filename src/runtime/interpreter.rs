@@ -1810,7 +1810,7 @@ fn duration_or<R: Runtime>(
 fn assign<R: Runtime>(ctx: &mut CallContext, target: &Path, v: Value, engine: &Engine<R>, now: Micros) {
     if let Some(ix) = &target.index {
         let key = eval(ix, ctx, now, engine).into_text();
-        ctx.data.insert(key, v.into_text());
+        ctx.data_mut().insert(key, v.into_text());
         return;
     }
     match target.name() {

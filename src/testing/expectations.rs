@@ -39,7 +39,7 @@ pub fn check(case: &TestCase, run: &CaseRun, project: &ProjectUnderTest) -> Vec<
         }
     }
     for (name, want, field) in &case.expect.data {
-        let got = run.ctx.data.get(name);
+        let got = run.ctx.data().get(name);
         if got != Some(want) {
             out.push(Failure {
                 expected: format!("Call.Data[{name:?}] = {want:?}"),
