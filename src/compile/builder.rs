@@ -68,6 +68,7 @@ pub fn compile_flow(flow: &Flow) -> FlowGraph {
             .map(|l| (l.tag.value.clone(), l.voice.as_ref().map(|v| v.value.clone())))
             .collect(),
         successors: Vec::new(),
+        has_any_time: false,
     }
     .with_successors()
 }

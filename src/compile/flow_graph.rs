@@ -27,6 +27,8 @@ pub struct FlowGraph {
     ///
     /// [`follow`]: FlowGraph::follow
     pub(super) successors: Vec<[u32; 3]>,
+    /// The start has `on key` edges (see [`FlowGraph::any_time`]).
+    pub(super) has_any_time: bool,
 }
 
 /// An edge as callers see it.
@@ -158,6 +160,28 @@ impl FlowGraph {
         (to != u32::MAX).then_some(NodeId(to))
     }
 
+    /// Where menu key `key` leads from `node`: `follow` with [`Outcome::Digit`], without making
+    /// one (a menu's choice is looked up on every key a caller presses).
+    pub fn follow_digit(&self, node: NodeId, key: &str) -> Option<NodeId> {
+        self.graph
+            .edges_directed(idx(node), Direction::Outgoing)
+            .find(|e| matches!(e.weight(), Outcome::Digit(d) if d == key))
+            .map(|e| id(e.target()))
+    }
+
+    /// The flow's `on key "K"` handler for `key`: `follow` from the start with
+    /// [`Outcome::AnyTime`], without making one; most flows have none, and every menu and ask
+    /// asks.
+    pub fn any_time(&self, key: &str) -> Option<NodeId> {
+        if !self.has_any_time {
+            return None;
+        }
+        self.graph
+            .edges_directed(idx(self.entry()), Direction::Outgoing)
+            .find(|e| matches!(e.weight(), Outcome::AnyTime(k) if k == key))
+            .map(|e| id(e.target()))
+    }
+
     /// Fills [`FlowGraph::successors`] once every edge is in (the compiler's last step).
     pub(super) fn with_successors(mut self) -> FlowGraph {
         let find = |n: NodeId, o: &Outcome| self.find_edge(n, o).map_or(u32::MAX, |t| t.0);
@@ -166,6 +190,10 @@ impl FlowGraph {
             .map(|n| [find(n, &Outcome::Next), find(n, &Outcome::Yes), find(n, &Outcome::No)])
             .collect();
         self.successors = successors;
+        self.has_any_time = self
+            .graph
+            .edges_directed(idx(self.entry()), Direction::Outgoing)
+            .any(|e| matches!(e.weight(), Outcome::AnyTime(_)));
         self
     }
 
@@ -250,6 +278,12 @@ mod tests {
                 }
             }
             assert_eq!(g.follow(NodeId(g.node_count() as u32), &Outcome::Next), None);
+            for n in (0..g.node_count() as u32).map(NodeId) {
+                for key in ["0", "1", "2", "3", "9", "*", "#", "12"] {
+                    let digit = Outcome::Digit(key.to_string());
+                    assert_eq!(g.follow_digit(n, key), g.find_edge(n, &digit), "{} {n:?} {key}", g.name());
+                }
+            }
         }
         assert!(followed > 20, "the flows have edges to follow: {followed}");
     }

@@ -87,7 +87,14 @@ pub struct Engine<R: Runtime> {
     pub(crate) prompts: HashMap<String, Vec<crate::syntax::ast::PromptText>>,
     /// Each queue's `hold_music` in center.yaml, played by a `hold` that names none.
     pub(crate) hold_music: HashMap<String, String>,
+    /// The handler [`Engine::release_at`] sets timers for: made on first use, since it holds
+    /// the engine weakly (the runtime keeps it, and the engine keeps the runtime).
+    release_timer: std::cell::OnceCell<Rc<dyn Fn(u32)>>,
 }
+
+/// A [`Engine::release_at`] timer's payload: the agent, with this bit set when the timer ends
+/// the agent's wrap-up rather than its talk.
+const END_WRAP_UP: u32 = 1 << 31;
 
 impl<R: Runtime> Engine<R> {
     /// The engine's parts put together; [`Engine::builder`] is the way in.
@@ -139,6 +146,7 @@ impl<R: Runtime> Engine<R> {
                 .flat_map(|c| c.queues.iter())
                 .filter_map(|(_, q)| q.hold_music.clone().map(|m| (q.name.clone(), m)))
                 .collect(),
+            release_timer: std::cell::OnceCell::new(),
             tables: super::lookup_table::tables(
                 project.project.files.iter().flat_map(|(_, f)| f.tables.iter()),
                 &project.project.tables,
@@ -283,6 +291,41 @@ impl<R: Runtime> Engine<R> {
         let now = self.rt.now();
         self.take_waiter(entry);
         self.acd.borrow_mut().remove(entry, now);
+    }
+
+    /// [`release_agent`](Engine::release_agent) at `at`, run from a bare timer rather than a
+    /// task per call (the talk of a call the simulator has let go): the same steps at the same
+    /// times, wake-up for wake-up.
+    pub fn release_at(self: &Rc<Self>, at: Micros, agent: AgentId) {
+        debug_assert!(agent.0 < END_WRAP_UP);
+        let then = self.release_timer.get_or_init(|| {
+            let engine = Rc::downgrade(self);
+            Rc::new(move |payload| {
+                if let Some(engine) = engine.upgrade() {
+                    engine.timed_release(payload);
+                }
+            })
+        });
+        self.rt.call_at(at, then, agent.0);
+    }
+
+    /// A [`release_at`](Engine::release_at) timer is due: the talk ends (then wrap-up, on
+    /// another timer), or the wrap-up does.
+    fn timed_release(self: &Rc<Self>, payload: u32) {
+        let agent = AgentId(payload & !END_WRAP_UP);
+        let now = self.rt.now();
+        if payload & END_WRAP_UP != 0 {
+            self.acd.borrow_mut().finish_wrap_up(agent, now);
+            self.dispatch();
+            return;
+        }
+        let wrap = self.acd.borrow_mut().release(agent, now);
+        self.dispatch();
+        if wrap > 0
+            && let Some(then) = self.release_timer.get()
+        {
+            self.rt.call_at(now.saturating_add(wrap), then, agent.0 | END_WRAP_UP);
+        }
     }
 
     /// The agent finished talking: wrap-up (if any), then free for the next entry.

@@ -52,7 +52,8 @@ enum Exit {
     Queued {
         entry: EntryId,
         queue: Rc<str>,
-        inqueue: Option<String>,
+        /// The in-queue flow's name: the graph's own, shared, when the engine has it.
+        inqueue: Option<Rc<str>>,
     },
     ConnectAgent,
     /// The in-queue flow handed the call to a callback and disconnected.
@@ -223,7 +224,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
     engine: &Rc<Engine<R>>,
     mut entry: EntryId,
     mut queue: Rc<str>,
-    mut inqueue: Option<String>,
+    mut inqueue: Option<Rc<str>>,
     talk: Talk,
 ) -> CallOutcome {
     let rt = engine.rt.clone();
@@ -244,7 +245,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
         }
         engine.dispatch();
         let patience = task.plan.patience.map(|p| enqueued.saturating_add(p));
-        let inqueue_graph = inqueue.as_ref().and_then(|f| engine.flows.get(f)).cloned();
+        let inqueue_graph = inqueue.as_deref().and_then(|f| engine.flows.get(f)).cloned();
         // The bare M/M/c case (no in-queue flow, callers who never hang up) needs no select.
         let agent_or_flow = if inqueue_graph.is_none() && patience.is_none() {
             waiter.signal.wait().await;
@@ -304,8 +305,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                             // The timer is set now, as the sleep below would set it: the run is
                             // the same, wake-up for wake-up.
                             task.ctx.agent = None;
-                            let releaser = engine.clone();
-                            rt.spawn_at(end, async move { releaser.release_agent(agent).await });
+                            engine.release_at(end, agent);
                             return CallOutcome::Answered { queue, agent: name, waited };
                         }
                         rt.sleep(task.plan.handle).await;
@@ -330,7 +330,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                 }
                 Exit::Disconnected(node) => {
                     engine.leave_queue(entry);
-                    let flow = inqueue.clone().unwrap_or_default();
+                    let flow = inqueue.as_deref().unwrap_or_default().to_string();
                     return CallOutcome::Disconnected { flow, node, queued: Some((queue, waited)) };
                 }
                 Exit::Queued { entry: e, queue: q, inqueue: f } => {
@@ -339,29 +339,31 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                 }
                 Exit::ConnectAgent => {
                     engine.leave_queue(entry);
-                    return CallOutcome::ConnectedToAgent { flow: inqueue.clone().unwrap_or_default() };
+                    return CallOutcome::ConnectedToAgent {
+                        flow: inqueue.as_deref().unwrap_or_default().to_string(),
+                    };
                 }
                 Exit::Error(node, _, message) => {
                     engine.leave_queue(entry);
-                    let flow = inqueue.clone().unwrap_or_default();
+                    let flow = inqueue.as_deref().unwrap_or_default().to_string();
                     return CallOutcome::FlowError { flow, node, message };
                 }
                 Exit::Left(node, to) => {
                     engine.leave_queue(entry);
-                    let flow = inqueue.clone().unwrap_or_default();
+                    let flow = inqueue.as_deref().unwrap_or_default().to_string();
                     return CallOutcome::TransferredOut { flow, node, to };
                 }
                 // The checker allows these only in outbound flows, and no flow transfer here.
                 Exit::Outbound(node, _) => {
                     engine.leave_queue(entry);
-                    let flow = inqueue.clone().unwrap_or_default();
+                    let flow = inqueue.as_deref().unwrap_or_default().to_string();
                     return CallOutcome::Disconnected { flow, node, queued: Some((queue, waited)) };
                 }
                 Exit::Returned => {
                     engine.leave_queue(entry);
                     let message = "an in-queue flow cannot return like a secure flow".to_string();
                     return CallOutcome::FlowError {
-                        flow: inqueue.clone().unwrap_or_default(),
+                        flow: inqueue.as_deref().unwrap_or_default().to_string(),
                         node: task.ctx.node,
                         message,
                     };
@@ -370,7 +372,7 @@ async fn wait_in_queue<R: Runtime, C: Caller, O: Observer>(
                     engine.leave_queue(entry);
                     let message = format!("an in-queue flow cannot transfer to flow {}", next.name());
                     return CallOutcome::FlowError {
-                        flow: inqueue.clone().unwrap_or_default(),
+                        flow: inqueue.as_deref().unwrap_or_default().to_string(),
                         node: task.ctx.node,
                         message,
                     };
@@ -546,8 +548,12 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 let timeout = duration_or(timeout, &task.ctx, rt.now(), &engine);
                 let heard = gather(task, &rt, Prompt::Menu { name }, timeout, false).await;
                 // A key the flow takes at any time, unless this menu has its own choice for it.
+                let choice = match &heard {
+                    Some(Heard::Keys(d)) => graph.follow_digit(node, d),
+                    _ => None,
+                };
                 if let Some(Heard::Keys(d)) = &heard
-                    && graph.follow(node, &Outcome::Digit(d.clone())).is_none()
+                    && choice.is_none()
                     && let Some(handler) = any_time(task, graph, d, rt.now())
                 {
                     menus.remove(node);
@@ -557,9 +563,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 }
                 let counts = menus.get_or_insert(node);
                 let chosen = match &heard {
-                    Some(Heard::Keys(d)) => {
-                        Some(Outcome::Digit(d.clone())).filter(|o| graph.follow(node, o).is_some())
-                    }
+                    Some(Heard::Keys(d)) => choice.map(|_| Outcome::Digit(d.clone())),
                     Some(Heard::Words(w)) => said_choice(graph, node, w),
                     None => None,
                 };
@@ -839,7 +843,13 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                             let position = task.ctx.queue_facts(&*engine).0;
                             task.obs.record(now, Event::Queued { queue: queue.name.clone(), position });
                         }
-                        let inqueue = inqueue_flow.as_ref().map(|f| f.name.clone());
+                        // The graph's shared name rather than a copy of the text per call.
+                        let inqueue = inqueue_flow.as_ref().map(|f| {
+                            engine
+                                .flows
+                                .get(&f.name)
+                                .map_or_else(|| Rc::from(f.name.as_str()), |g| g.shared_name())
+                        });
                         return Exit::Queued { entry, queue: name, inqueue };
                     }
                     None => {
@@ -1642,7 +1652,7 @@ fn any_time<R: Runtime, C: Caller, O: Observer>(
     if keys.len() != 1 {
         return None;
     }
-    let handler = graph.follow(graph.entry(), &Outcome::AnyTime(keys.to_string()))?;
+    let handler = graph.any_time(keys)?;
     if task.obs.enabled() {
         task.obs.record(now, Event::Note(format!("{keys} at any time: `on key \"{keys}\"` runs")));
         trace_from_start(&task.obs, graph, Outcome::AnyTime(keys.to_string()), now);

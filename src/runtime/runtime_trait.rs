@@ -38,6 +38,15 @@ pub trait Runtime: Clone + 'static {
         });
     }
 
+    /// Calls `then(payload)` at `at`, as a task spawned with [`spawn_at`](Runtime::spawn_at)
+    /// that does only that would, wake-up for wake-up. The virtual runtime keeps it as a bare
+    /// timer, with no task to box, poll and drop: an agent's talk ending is one per answered
+    /// call (README, "Speed"). `then` is one of a few long-lived handlers (the engine's).
+    fn call_at(&self, at: Micros, then: &std::rc::Rc<dyn Fn(u32)>, payload: u32) {
+        let then = then.clone();
+        self.spawn_at(at, async move { then(payload) });
+    }
+
     /// A uniform random number in [0, 1) from the run's seeded generator.
     fn uniform(&self) -> f64;
 }

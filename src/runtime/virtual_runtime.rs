@@ -31,6 +31,14 @@ struct TaskRef {
 
 type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
 
+/// A [`Runtime::call_at`] handler.
+type Handler = Rc<dyn Fn(u32)>;
+
+/// Set in a timer's [`TaskRef::slot`] when the timer calls a handler rather than polling a task:
+/// the slot's other bits are the handler's index, the generation is the payload. (Task slots stay
+/// far below: each is a live task.)
+const HANDLER: u32 = 1 << 31;
+
 /// A pending wake-up, ordered by (`time`, `seq`). `time` is the wake-up time with its sign bit
 /// flipped, so that negative times order first as plain unsigned integers; sequence numbers are
 /// unique and given out in increasing order as timers are set (`add_timer`).
@@ -250,6 +258,9 @@ struct Inner {
     /// States of dropped signals, reset, for the next [`Runtime::signal`]: a call makes one per
     /// queue wait, and reusing them saves an allocation and a free each time.
     signal_pool: RefCell<Vec<Rc<SignalState>>>,
+    /// The handlers [`Runtime::call_at`] has been given, by index (a run has one or two).
+    handlers: RefCell<Vec<Handler>>,
+    /// Tasks alive, and handler calls waiting for their time: the run goes on while any are.
     live: Cell<usize>,
     polls: Cell<u64>,
 }
@@ -274,6 +285,7 @@ impl VirtualRuntime {
                 current: Cell::new(None),
                 rng: RefCell::new(Xoshiro256PlusPlus::seed_from_u64(seed)),
                 signal_pool: RefCell::new(Vec::new()),
+                handlers: RefCell::new(Vec::new()),
                 live: Cell::new(0),
                 polls: Cell::new(0),
             }),
@@ -306,7 +318,11 @@ impl VirtualRuntime {
                     // Nothing is ready or spawned (timers are only looked at then), so waking the
                     // task would queue it alone and poll it next: poll it now. A stale timer's
                     // poll is a no-op, as its wake-up would have been.
-                    self.poll(timer.task);
+                    if timer.task.slot & HANDLER != 0 {
+                        self.call(timer.task);
+                    } else {
+                        self.poll(timer.task);
+                    }
                 }
                 None => return inner.live.get(),
             }
@@ -388,6 +404,14 @@ impl VirtualRuntime {
         } else {
             s.task = Some(fut);
         }
+    }
+
+    /// Runs a [`Runtime::call_at`] timer's handler, with no borrow held (it may spawn, wake and
+    /// set timers, as a task's poll may).
+    fn call(&self, timer: TaskRef) {
+        let handler = self.inner.handlers.borrow()[(timer.slot & !HANDLER) as usize].clone();
+        self.inner.live.set(self.inner.live.get() - 1);
+        handler(timer.generation);
     }
 
     fn current(&self) -> TaskRef {
@@ -517,6 +541,31 @@ impl Runtime for VirtualRuntime {
         inner.live.set(inner.live.get() + 1);
         let task_ref = occupy(&mut inner.slots.borrow_mut(), &mut inner.free.borrow_mut(), task, false);
         self.add_timer(at, task_ref);
+    }
+
+    /// A timer that names the handler and carries the payload, set now with the sequence number
+    /// the task [`spawn_at`](Runtime::spawn_at) would have had.
+    fn call_at(&self, at: Micros, then: &Handler, payload: u32) {
+        if at <= self.now() {
+            // Due already: as `spawn_at`, a task that runs at once.
+            let then = then.clone();
+            return self.spawn(async move { then(payload) });
+        }
+        let index = {
+            let mut handlers = self.inner.handlers.borrow_mut();
+            // Compared by address alone (a vtable pointer may differ between codegen units).
+            let same = |h: &Handler| std::ptr::addr_eq(Rc::as_ptr(h), Rc::as_ptr(then));
+            match handlers.iter().position(same) {
+                Some(i) => i,
+                None => {
+                    handlers.push(then.clone());
+                    handlers.len() - 1
+                }
+            }
+        };
+        assert!(index < HANDLER as usize, "a run registers a few handlers");
+        self.inner.live.set(self.inner.live.get() + 1);
+        self.add_timer(at, TaskRef { slot: HANDLER | index as u32, generation: payload });
     }
 
     fn uniform(&self) -> f64 {
@@ -664,5 +713,90 @@ mod spawn_at_tests {
         });
         assert_eq!(rt.run(), 0);
         assert_eq!(*ran.borrow(), Some(5));
+    }
+}
+
+#[cfg(test)]
+mod call_at_tests {
+    use super::VirtualRuntime;
+    use crate::runtime::Runtime;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    type Log = Rc<RefCell<Vec<(String, i64)>>>;
+
+    /// `spawn_at` or `call_at` for the middle one of three tasks waking at the same instant,
+    /// twice over (the handler also sets a second timer, as a wrap-up does): the log, the clock
+    /// and the work left (`live_tasks` while it waits) must be the same either way.
+    fn run(handler: bool) -> (Vec<(String, i64)>, Vec<usize>) {
+        let rt = VirtualRuntime::new(1);
+        let log: Log = Rc::new(RefCell::new(Vec::new()));
+        let (r, l) = (rt.clone(), log.clone());
+        let then: Rc<dyn Fn(u32)> = Rc::new(move |payload| {
+            l.borrow_mut().push((format!("handler {payload}"), r.now()));
+            if payload == 7 {
+                let (r2, l2) = (r.clone(), l.clone());
+                // A second, later call through the same handler, as a task would sleep.
+                let again: Rc<dyn Fn(u32)> =
+                    Rc::new(move |p| l2.borrow_mut().push((format!("again {p}"), r2.now())));
+                r.call_at(r.now() + 5, &again, 8);
+            }
+        });
+        for name in ["before", "middle", "after"] {
+            let (r, log, then) = (rt.clone(), log.clone(), then.clone());
+            rt.spawn(async move {
+                r.sleep_until(3).await;
+                if name == "middle" {
+                    if handler {
+                        r.call_at(10, &then, 7);
+                    } else {
+                        let then = then.clone();
+                        r.spawn_at(10, async move { then(7) });
+                    }
+                    return;
+                }
+                r.sleep_until(10).await;
+                log.borrow_mut().push((name.to_string(), r.now()));
+            });
+        }
+        let mut live = Vec::new();
+        for until in [3, 9, 10, 14, 15] {
+            rt.run_until(until);
+            live.push(rt.live_tasks());
+        }
+        let log = log.borrow().clone();
+        (log, live)
+    }
+
+    #[test]
+    fn a_handler_runs_where_a_spawned_task_would() {
+        let tasks = run(false);
+        assert_eq!(
+            tasks.0,
+            vec![
+                ("before".to_string(), 10),
+                ("handler 7".to_string(), 10),
+                ("after".to_string(), 10),
+                ("again 8".to_string(), 15)
+            ]
+        );
+        assert_eq!(tasks.1, vec![3, 3, 1, 1, 0]);
+        assert_eq!(run(true), tasks);
+    }
+
+    /// A time already past calls the handler at once, as `spawn_at` runs its task.
+    #[test]
+    fn a_past_time_calls_at_once() {
+        let rt = VirtualRuntime::new(1);
+        let got = Rc::new(RefCell::new(None));
+        let (r, out) = (rt.clone(), got.clone());
+        rt.spawn(async move {
+            r.sleep_until(5).await;
+            let r2 = r.clone();
+            let then: Rc<dyn Fn(u32)> = Rc::new(move |p| *out.borrow_mut() = Some((p, r2.now())));
+            r.call_at(2, &then, 3);
+        });
+        assert_eq!(rt.run(), 0);
+        assert_eq!(*got.borrow(), Some((3, 5)));
     }
 }
