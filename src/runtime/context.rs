@@ -65,6 +65,11 @@ pub struct CallContext {
     /// thousands in a long queue, and most steps (a hold, a prompt) never read them: it was 8% of
     /// acme x100's instructions when done at every step.
     pub facts_stale: Cell<bool>,
+    /// The world's version and the entry the facts were last worked out for: a stale step that
+    /// finds both unchanged keeps them, since they would come out the same. The steps of an
+    /// in-queue flow between two waits see one ACD (nothing else runs meanwhile), so `if
+    /// is_known(Call.EstimatedWaitTime)` and the prompt after it count the position once.
+    facts_key: Cell<Option<(u64, Option<EntryId>)>>,
     /// Actions executed so far (bounded: a runaway flow takes its error path).
     pub steps: u32,
     pub flow_name: Rc<str>,
@@ -117,6 +122,7 @@ impl CallContext {
             ewt: Cell::new(None),
             position: Cell::new(None),
             facts_stale: Cell::new(false),
+            facts_key: Cell::new(None),
             steps: 0,
             flow_name: NO_FLOW.with(Rc::clone),
             flow_started_at: now,
@@ -149,9 +155,13 @@ impl CallContext {
     /// them yet (see `facts_stale`), else as last worked out.
     pub fn queue_facts(&self, world: &dyn World) -> (Option<u32>, Option<Micros>) {
         if self.facts_stale.replace(false) {
-            let (position, ewt) = world.queue_facts(self);
-            self.position.set(position);
-            self.ewt.set(ewt);
+            let key = world.facts_version().map(|v| (v, self.entry));
+            if key.is_none() || key != self.facts_key.get() {
+                let (position, ewt) = world.queue_facts(self);
+                self.position.set(position);
+                self.ewt.set(ewt);
+                self.facts_key.set(key);
+            }
         }
         (self.position.get(), self.ewt.get())
     }

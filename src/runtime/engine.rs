@@ -56,7 +56,7 @@ pub struct Engine<R: Runtime> {
     pub(crate) rt: R,
     pub(crate) flows: FastMap<String, Rc<FlowGraph>>,
     pub(crate) schedules: FastMap<String, ScheduleTable>,
-    pub(crate) acd: RefCell<Acd>,
+    pub(crate) acd: super::acd_cell::AcdCell,
     /// Indexed by entry slot (slots are reused, so this stays as small as the busiest moment).
     waiters: RefCell<Vec<WaiterSlot<R::Signal>>>,
     pub(crate) callbacks: RefCell<CallbackIntake>,
@@ -121,7 +121,7 @@ impl<R: Runtime> Engine<R> {
             // Rehashed into the engine's maps (a few entries), which are read on the hot path.
             flows: flows.into_iter().collect(),
             schedules: schedules.into_iter().collect(),
-            acd: RefCell::new(acd),
+            acd: super::acd_cell::AcdCell::new(acd),
             waiters: RefCell::new(Vec::new()),
             callbacks: RefCell::new(CallbackIntake::default()),
             config: EngineConfig::default(),
@@ -414,14 +414,14 @@ impl<R: Runtime> World for Engine<R> {
         if let Some(state) = self.overrides.schedule(schedule) {
             return state == ScheduleState::Open;
         }
-        self.schedules.get(schedule).is_some_and(|s| s.at_utc(ctx.utc(now)).1)
+        self.schedules.get(schedule).is_some_and(|s| s.at_run_time(ctx.spec.start.naive_utc(), now).1)
     }
 
     fn holiday(&self, schedule: &str, ctx: &CallContext, now: Micros) -> bool {
         if let Some(state) = self.overrides.schedule(schedule) {
             return state == ScheduleState::Holiday;
         }
-        self.schedules.get(schedule).is_some_and(|s| s.at_utc(ctx.utc(now)).0)
+        self.schedules.get(schedule).is_some_and(|s| s.at_run_time(ctx.spec.start.naive_utc(), now).0)
     }
 
     fn agents_available(&self, queue: &str) -> i64 {
@@ -448,6 +448,10 @@ impl<R: Runtime> World for Engine<R> {
             return *on;
         }
         self.switches.read().map(|m| m.get(switch).copied().unwrap_or(false)).unwrap_or(false)
+    }
+
+    fn facts_version(&self) -> Option<u64> {
+        Some(self.acd.version())
     }
 
     fn queue_facts(&self, ctx: &CallContext) -> (Option<u32>, Option<Micros>) {

@@ -20,6 +20,12 @@ pub trait World {
     /// The call's position in its queue and estimated wait, now (`None`: not known or not
     /// queued); read through [`CallContext::queue_facts`], which keeps them for the step.
     fn queue_facts(&self, ctx: &CallContext) -> (Option<u32>, Option<Micros>);
+    /// A version of everything `queue_facts` reads besides the call's entry: facts worked out
+    /// at the same version, for the same entry, are the same (`None`: no such version, so they
+    /// are worked out whenever a step asks).
+    fn facts_version(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Evaluates a checked expression. Type errors cannot happen after `check`; anything odd at run
@@ -43,6 +49,9 @@ pub fn eval(e: &Expr, ctx: &CallContext, now: Micros, world: &dyn World) -> Valu
             for p in parts {
                 match p {
                     StrPart::Text(t) => s.push_str(t),
+                    // Text read where it is (the caller's number in "we will call you back at
+                    // {Call.Ani}") is not copied out and back in.
+                    StrPart::Expr(x) if let Some(t) = text_ref(x, ctx) => s.push_str(t),
                     StrPart::Expr(x) => match eval(x, ctx, now, world) {
                         Value::Str(t) | Value::Phone(t) => s.push_str(&t),
                         Value::Int(i) => push_int(&mut s, i),
@@ -163,9 +172,10 @@ fn builtin(name: &str, ctx: &CallContext, now: Micros, world: &dyn World) -> Val
 }
 
 /// The text `e` evaluates to, borrowed, when it is text that needs no evaluating: a literal
-/// string, `Call.Data` at a literal key (empty when it has none, as `eval` gives it), or a `Task.`
-/// variable holding text (no built-in is named `Task.`, so the variable is what
-/// `eval` reads). `None`: evaluate it.
+/// string, `Call.Data` at a literal key (empty when it has none, as `eval` gives it), a `Task.`
+/// variable holding text (no built-in is named `Task.`, so the variable is what `eval` reads),
+/// or the caller's number or name (`builtin` reads them from the call as it arrived). `None`:
+/// evaluate it.
 fn text_ref<'a>(e: &'a Expr, ctx: &'a CallContext) -> Option<&'a str> {
     match &e.kind {
         ExprKind::Str(parts) => match parts.as_slice() {
@@ -179,7 +189,11 @@ fn text_ref<'a>(e: &'a Expr, ctx: &'a CallContext) -> Option<&'a str> {
                 Some(Value::Str(t) | Value::Phone(t)) => Some(t),
                 _ => None,
             },
-            None => None,
+            None => match p.name() {
+                "Call.Ani" => Some(&ctx.spec.ani),
+                "Call.CallerName" => Some(&ctx.spec.caller_name),
+                _ => None,
+            },
         },
         _ => None,
     }
@@ -474,6 +488,9 @@ mod text_ref_tests {
                 path("Task.Tries", None),
                 path("Task.Unset", None),
                 path("Call.CallerName", None),
+                path("Call.Ani", None),
+                text("+31612345678"),
+                text("Ann"),
                 e(ExprKind::Int(1)),
             ]
         };
@@ -496,6 +513,16 @@ mod text_ref_tests {
                 }
             }
         }
+        // Interpolated, each operand gives the text its evaluated value writes.
+        for x in operands() {
+            let written = match eval(&x, &ctx, 0, &NoWorld) {
+                Value::Str(t) | Value::Phone(t) => t,
+                v => v.to_string(),
+            };
+            let parts = vec![StrPart::Text("<".into()), StrPart::Expr(x.clone()), StrPart::Text(">".into())];
+            let got = eval(&e(ExprKind::Str(parts)), &ctx, 0, &NoWorld);
+            assert_eq!(got, Value::Str(format!("<{written}>")), "{x:?}");
+        }
     }
 }
 
@@ -511,5 +538,101 @@ mod function_tests {
         for bad in ["4111111111111112", "1", "", "4111 1111 1111 1111", "79927398710"] {
             assert!(!luhn(bad), "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod facts_cache_tests {
+    use super::{CallContext, Micros, World};
+    use crate::acd::EntryId;
+    use crate::runtime::CallSpec;
+    use std::cell::Cell;
+
+    /// A world whose facts are its count of `queue_facts` calls, at a version the test sets.
+    struct Counting {
+        asked: Cell<u32>,
+        version: Option<u64>,
+    }
+    impl World for Counting {
+        fn schedule_open(&self, _: &str, _: &CallContext, _: Micros) -> bool {
+            false
+        }
+        fn holiday(&self, _: &str, _: &CallContext, _: Micros) -> bool {
+            false
+        }
+        fn agents_available(&self, _: &str) -> i64 {
+            0
+        }
+        fn agents_staffed(&self, _: &str) -> i64 {
+            0
+        }
+        fn calls_waiting(&self, _: &str) -> i64 {
+            0
+        }
+        fn switched(&self, _: &str) -> bool {
+            false
+        }
+        fn prompt(&self, _: &str, _: &str) -> String {
+            String::new()
+        }
+        fn queue_facts(&self, _: &CallContext) -> (Option<u32>, Option<Micros>) {
+            self.asked.set(self.asked.get() + 1);
+            (Some(self.asked.get()), None)
+        }
+        fn facts_version(&self) -> Option<u64> {
+            self.version
+        }
+    }
+
+    fn ctx() -> CallContext {
+        let start =
+            chrono::TimeZone::from_utc_datetime(&chrono_tz::Tz::UTC, &chrono::NaiveDateTime::default());
+        let spec = CallSpec {
+            id: 1,
+            ani: String::new(),
+            ani_is_e164: false,
+            dnis: "".into(),
+            caller_name: String::new(),
+            start,
+            data: Default::default(),
+        };
+        let mut ctx = CallContext::new(spec, 0);
+        ctx.entry = Some(EntryId { slot: 0, generation: 0 });
+        ctx
+    }
+
+    /// A stale step works the facts out again only when the world's version or the entry moved;
+    /// a fresh step never does; a world without versions is asked at every stale step.
+    #[test]
+    fn stale_facts_are_worked_out_again_only_when_they_could_differ() {
+        let mut ctx = ctx();
+        let mut world = Counting { asked: Cell::new(0), version: Some(7) };
+        let read = |ctx: &CallContext, world: &Counting, stale: bool| {
+            ctx.facts_stale.set(stale);
+            ctx.queue_facts(world).0
+        };
+        assert_eq!(read(&ctx, &world, true), Some(1), "first read");
+        assert_eq!(read(&ctx, &world, true), Some(1), "same version, same entry");
+        assert_eq!(read(&ctx, &world, false), Some(1), "not stale");
+        world.version = Some(8);
+        assert_eq!(read(&ctx, &world, false), Some(1), "not stale: kept, whatever the version");
+        assert_eq!(read(&ctx, &world, true), Some(2), "a new version");
+        ctx.entry = Some(EntryId { slot: 0, generation: 1 });
+        assert_eq!(read(&ctx, &world, true), Some(3), "another entry");
+        world.version = None;
+        assert_eq!(read(&ctx, &world, true), Some(4), "no versions");
+        assert_eq!(read(&ctx, &world, true), Some(5), "no versions, again");
+    }
+
+    /// The engine's version moves with every mutable borrow of its ACD, and only then.
+    #[test]
+    fn the_acd_version_counts_mutable_borrows() {
+        let cell = crate::runtime::acd_cell::AcdCell::new(crate::acd::Acd::new());
+        let v = cell.version();
+        drop(cell.borrow());
+        assert_eq!(cell.version(), v);
+        cell.borrow_mut().add_queue("Q");
+        assert_eq!(cell.version(), v + 1);
+        assert_eq!(cell.borrow().queue_count(), 1);
     }
 }

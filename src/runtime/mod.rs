@@ -1,6 +1,7 @@
 //! Running calls: the async interpreter over a [`crate::compile::FlowGraph`], and the clocks it
 //! runs on.
 
+mod acd_cell;
 mod agent_name;
 mod agent_talk;
 pub mod callback_lifecycle;

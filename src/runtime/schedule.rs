@@ -20,7 +20,15 @@ pub struct ScheduleTable {
     /// that day (or midnight), with one UTC offset throughout. Flows ask at nearly every call,
     /// and the time-zone lookup behind an answer is most of its cost.
     last: Cell<Option<(NaiveDateTime, NaiveDateTime, bool, bool)>>,
+    /// The same span as `last`, for [`ScheduleTable::at_run_time`]: (the run's start, from,
+    /// until, holiday, open) with `from` and `until` in microseconds of the run, so that a call
+    /// asking within the span compares two numbers rather than first adding its clock to the
+    /// start as a date-time (half of an answer's cost, asked twice by every acme call).
+    last_run: Cell<Option<RunSpan>>,
 }
+
+/// A span of `last_run`: (the run's start, from, until, holiday, open).
+type RunSpan = (NaiveDateTime, i64, i64, bool, bool);
 
 impl ScheduleTable {
     /// The tables of a project's schedules, by name (those that did not check are left out).
@@ -52,7 +60,14 @@ impl ScheduleTable {
                 Some((from, to))
             })
             .collect();
-        Some(ScheduleTable { name: s.name.name.clone(), zone, hours, closed, last: Cell::new(None) })
+        Some(ScheduleTable {
+            name: s.name.name.clone(),
+            zone,
+            hours,
+            closed,
+            last: Cell::new(None),
+            last_run: Cell::new(None),
+        })
     }
 
     pub fn is_holiday(&self, at: DateTime<Tz>) -> bool {
@@ -94,6 +109,30 @@ impl ScheduleTable {
         (holiday, open)
     }
 
+    /// (holiday, open) `now` microseconds after `start` (UTC): [`ScheduleTable::at_utc`] of
+    /// that instant, read from `last_run` while the run's clock stays inside the span it holds.
+    pub fn at_run_time(&self, start: NaiveDateTime, now: i64) -> (bool, bool) {
+        if let Some((s, from, until, holiday, open)) = self.last_run.get()
+            && s == start
+            && from <= now
+            && now < until
+        {
+            return (holiday, open);
+        }
+        let utc = start + TimeDelta::microseconds(now);
+        let answer = self.at_utc(utc);
+        // The span `at_utc` keeps, from now on, in whole microseconds of the run: truncated, so
+        // it never reaches past the true end (a run started between two microseconds only asks
+        // again a microsecond early).
+        if let Some((_, until, ..)) = self.last.get()
+            && let Some(until) = (until - start).num_microseconds()
+            && until > now
+        {
+            self.last_run.set(Some((start, now, until, answer.0, answer.1)));
+        }
+        answer
+    }
+
     /// The answers without the cache, for tests.
     #[cfg(test)]
     fn at_utc_uncached(&self, utc: NaiveDateTime) -> (bool, bool) {
@@ -127,6 +166,7 @@ mod tests {
             hours,
             closed: vec![(d(3, 30), d(3, 30)), (d(10, 26), d(10, 27)), (d(12, 25), d(12, 26))],
             last: Cell::new(None),
+            last_run: Cell::new(None),
         }
     }
 
@@ -155,6 +195,35 @@ mod tests {
                 x ^= x << 17;
                 let at = instants[(x % instants.len() as u64) as usize];
                 assert_eq!(t.at_utc(at), t.at_utc_uncached(at), "{zone} at {at} UTC, shuffled");
+            }
+        }
+    }
+
+    /// Answers by the run's clock equal fresh ones: runs that start on a whole second and
+    /// between two microseconds, read in time order (as a simulation does) and out of it, with
+    /// a second run's start in between.
+    #[test]
+    fn run_time_answers_match_fresh_ones() {
+        for zone in ["Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe"] {
+            let t = table(zone);
+            let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap().and_hms_opt(0, 0, 0).unwrap();
+            let starts = [day(3, 27), day(10, 23) + TimeDelta::nanoseconds(500), day(12, 24)];
+            let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+            for round in 0..2 {
+                for start in starts {
+                    for i in 0..3_000i64 {
+                        let now = if round == 0 {
+                            i * 115_000_001
+                        } else {
+                            x ^= x << 13;
+                            x ^= x >> 7;
+                            x ^= x << 17;
+                            (x % 345_000_000_000) as i64
+                        };
+                        let fresh = t.at_utc_uncached(start + TimeDelta::microseconds(now));
+                        assert_eq!(t.at_run_time(start, now), fresh, "{zone} from {start}, {now} µs");
+                    }
+                }
             }
         }
     }
