@@ -28,23 +28,14 @@ impl CallbackId {
         canonical && n.parse::<u64>() == Ok(self.0)
     }
 
-    /// The id as [`Display`](std::fmt::Display) writes it (`cb-7`), written by hand: the
+    /// The id as [`Display`](std::fmt::Display) writes it (`cb-7`), without `format!`: the
     /// formatting machinery cost more than the rest of naming a flow's callback.
     pub fn text(self) -> String {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = self.0;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        let mut text = String::with_capacity(3 + digits.len() - at);
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(self.0);
+        let mut text = String::with_capacity(3 + digits.len());
         text.push_str("cb-");
-        text.extend(digits[at..].iter().map(|&d| char::from(d)));
+        text.push_str(digits);
         text
     }
 }

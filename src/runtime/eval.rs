@@ -125,21 +125,7 @@ fn shift(ctx: &CallContext, t: chrono::NaiveDateTime, secs: i64) -> Value {
 /// Appends `i` in decimal, as `{i}` formats it, without the formatting machinery (announcements
 /// interpolate numbers on every round of an in-queue flow).
 fn push_int(s: &mut String, i: i64) {
-    let mut digits = [0u8; 20];
-    let mut n = i.unsigned_abs();
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if i < 0 {
-        s.push('-');
-    }
-    s.extend(digits[at..].iter().map(|&d| char::from(d)));
+    s.push_str(itoa::Buffer::new().format(i));
 }
 
 fn secs(m: Micros) -> i64 {
@@ -413,37 +399,12 @@ mod tests {
 
 #[cfg(test)]
 mod text_ref_tests {
-    use super::{CallContext, Micros, Value, World, eval};
+    use super::{CallContext, Value, eval};
     use crate::runtime::CallSpec;
     use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Ident, Path, StrPart};
 
-    struct NoWorld;
-    impl World for NoWorld {
-        fn schedule_open(&self, _: &str, _: &CallContext, _: Micros) -> bool {
-            false
-        }
-        fn holiday(&self, _: &str, _: &CallContext, _: Micros) -> bool {
-            false
-        }
-        fn agents_available(&self, _: &str) -> i64 {
-            0
-        }
-        fn agents_staffed(&self, _: &str) -> i64 {
-            0
-        }
-        fn calls_waiting(&self, _: &str) -> i64 {
-            0
-        }
-        fn switched(&self, _: &str) -> bool {
-            false
-        }
-        fn prompt(&self, _: &str, _: &str) -> String {
-            String::new()
-        }
-        fn queue_facts(&self, _: &CallContext) -> (Option<u32>, Option<Micros>) {
-            (None, None)
-        }
-    }
+    /// The test world: nothing open, nothing staffed (no operand here reads queue facts).
+    use super::facts_cache_tests::Counting as TestWorld;
 
     fn e(kind: ExprKind) -> Expr {
         Expr { kind, span: Default::default() }
@@ -473,6 +434,7 @@ mod text_ref_tests {
             ),
             data: [("reason".to_string(), "support".to_string())].into(),
         };
+        let world = TestWorld::default();
         let mut ctx = CallContext::new(spec, 0);
         ctx.vars.insert("Task.Choice".into(), Value::Str("1".into()));
         ctx.vars.insert("Task.Tries".into(), Value::Int(1));
@@ -501,10 +463,10 @@ mod text_ref_tests {
                         &e(ExprKind::Binary(op, Box::new(l.clone()), Box::new(r.clone()))),
                         &ctx,
                         0,
-                        &NoWorld,
+                        &world,
                     );
                     // The general path: the same comparison between the two evaluated values.
-                    let (a, b) = (eval(&l, &ctx, 0, &NoWorld), eval(&r, &ctx, 0, &NoWorld));
+                    let (a, b) = (eval(&l, &ctx, 0, &world), eval(&r, &ctx, 0, &world));
                     let equal = match (&a, &b) {
                         (Value::Str(x) | Value::Phone(x), Value::Str(y) | Value::Phone(y)) => x == y,
                         _ => a == b,
@@ -515,12 +477,12 @@ mod text_ref_tests {
         }
         // Interpolated, each operand gives the text its evaluated value writes.
         for x in operands() {
-            let written = match eval(&x, &ctx, 0, &NoWorld) {
+            let written = match eval(&x, &ctx, 0, &world) {
                 Value::Str(t) | Value::Phone(t) => t,
                 v => v.to_string(),
             };
             let parts = vec![StrPart::Text("<".into()), StrPart::Expr(x.clone()), StrPart::Text(">".into())];
-            let got = eval(&e(ExprKind::Str(parts)), &ctx, 0, &NoWorld);
+            let got = eval(&e(ExprKind::Str(parts)), &ctx, 0, &world);
             assert_eq!(got, Value::Str(format!("<{written}>")), "{x:?}");
         }
     }
@@ -548,8 +510,10 @@ mod facts_cache_tests {
     use crate::runtime::CallSpec;
     use std::cell::Cell;
 
-    /// A world whose facts are its count of `queue_facts` calls, at a version the test sets.
-    struct Counting {
+    /// A world whose facts are its count of `queue_facts` calls, at a version the test sets;
+    /// otherwise nothing is open or staffed. The other test modules here use it too.
+    #[derive(Default)]
+    pub(super) struct Counting {
         asked: Cell<u32>,
         version: Option<u64>,
     }
