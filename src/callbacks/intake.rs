@@ -195,16 +195,18 @@ impl CallbackIntake {
     /// `at T` is a window from T lasting the queue's `window_min`; `window A to B` is that window
     /// (on A's date). Without either the callback is due now, and only the number, owner, attempts,
     /// retry and duplicate rules apply.
+    ///
+    /// The request is borrowed: the flow hands the same record on to the callback's lifecycle,
+    /// and only a run that keeps its history copies it (two copies of its strings and data per
+    /// callback were a tenth of creating one).
     pub fn create(
         &mut self,
-        mut req: CallbackRequest,
+        req: &CallbackRequest,
         settings: &CallbackSettings,
         now: DateTime<Utc>,
         call_zone: &str,
     ) -> Result<(CallbackId, String), CallbackError> {
-        let data = std::mem::take(&mut req.data);
-        let request = request_without_data(&req, &data, settings, call_zone);
-        req.data = data;
+        let request = request_without_data(req, &req.data, settings, call_zone);
         // Only callbacks for the same number can be duplicates: look them up by the normalised
         // number, normalised once and handed to the validation, which reports one that does not
         // normalise.
@@ -232,14 +234,17 @@ impl CallbackIntake {
         let id = CallbackId(self.next);
         let callback = new.into_callback(id.text(), self.next);
         let number = callback.callback_number.clone();
-        if req.name.is_empty() {
-            req.name = number.clone();
-        }
-        req.number = number.clone();
-        self.pending.entry(number.clone()).or_default().push(callback);
         if self.keep_history {
-            self.created.push((id, req));
+            let mut kept = req.clone();
+            if kept.name.is_empty() {
+                kept.name = number.clone();
+            }
+            kept.number = number.clone();
+            self.created.push((id, kept));
         }
+        // Room for one: a number nearly always has one pending callback, and an empty `Vec`'s
+        // first push makes room for four records of half a kilobyte.
+        self.pending.entry(number.clone()).or_insert_with(|| Vec::with_capacity(1)).push(callback);
         Ok((id, number))
     }
 

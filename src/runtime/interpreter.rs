@@ -1043,14 +1043,15 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                     _ => None,
                 };
                 let h = Handover {
+                    // `into_text`: the text `to_string` gives, without writing a string out again.
                     number: cb
                         .number
                         .as_ref()
-                        .map_or_else(|| task.ctx.spec.ani.clone(), |e| value(e).to_string()),
+                        .map_or_else(|| task.ctx.spec.ani.clone(), |e| value(e).into_text()),
                     name: cb
                         .name
                         .as_ref()
-                        .map_or_else(|| task.ctx.spec.caller_name.clone(), |e| value(e).to_string()),
+                        .map_or_else(|| task.ctx.spec.caller_name.clone(), |e| value(e).into_text()),
                     queue: cb
                         .queue
                         .as_ref()
@@ -1065,7 +1066,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                         _ => None,
                     },
                     mode: cb.mode.as_ref().map(|m| m.node),
-                    owner: cb.owner.as_ref().map(|e| value(e).to_string()),
+                    owner: cb.owner.as_ref().map(|e| value(e).into_text()),
                     // A campaign call's "call me later" stays the campaign's: the outbound flow
                     // serving a campaign record passes its campaign and contact on (the flow's own
                     // `data` may still override them).
@@ -1074,7 +1075,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                         .into_iter()
                         .flat_map(|d| d.iter().filter(|(k, _)| CAMPAIGN_KEYS.contains(&k.as_str())))
                         .map(|(k, v)| (k.clone(), v.clone()))
-                        .chain(cb.data.iter().map(|(k, v)| (k.name.clone(), value(v).to_string())))
+                        .chain(cb.data.iter().map(|(k, v)| (k.name.clone(), value(v).into_text())))
                         .collect(),
                     // A time (`at`, `window`) makes it a scheduled callback that waits in the
                     // scheduler; only an untimed callback for the caller's own queue keeps the
@@ -1090,7 +1091,7 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 let queue_id = h.queue.as_deref().and_then(|q| engine.acd.borrow().queue_id(q));
                 let unknown_time =
                     (cb.at.is_some() && h.at.is_none()) || (cb.window.is_some() && h.window.is_none());
-                let result = match (h.queue.clone(), queue_id) {
+                let result = match (h.queue, queue_id) {
                     // A time or number computed out of range is no time: never "as soon as possible".
                     _ if task.ctx.fault.get().is_some() => {
                         Err(format!("{} in the callback's values", task.ctx.fault.take().unwrap_or_default()))
@@ -1104,19 +1105,21 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                             engine.callback_side.attempts_and_retry(id, h.attempts, h.retry_secs);
                         let start = task.ctx.spec.start;
                         let now_utc = start.with_timezone(&chrono::Utc) + chrono::Duration::microseconds(now);
+                        // The handover's values move into the request, which the intake
+                        // borrows and `hand_over` then takes: nothing is copied for either.
                         let request = CallbackRequest {
-                            number: h.number.clone(),
                             number_is_e164: task.ctx.spec.ani_is_e164 && h.number == task.ctx.spec.ani,
-                            name: h.name.clone(),
+                            number: h.number,
+                            name: h.name,
                             queue: q,
                             at: h.at,
                             window: h.window,
-                            timezone: h.timezone.clone(),
+                            timezone: h.timezone,
                             attempts,
                             retry_every_secs,
                             mode: h.mode.unwrap_or(settings.mode),
-                            owner: h.owner.clone(),
-                            data: h.data.clone(),
+                            owner: h.owner,
+                            data: h.data,
                             origin: Origin::Flow { flow: graph.name().to_string() },
                             keeps_position: h.keeps_position,
                             serving: task.ctx.serving,
@@ -1127,8 +1130,8 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                             None => engine
                                 .callbacks
                                 .borrow_mut()
-                                .create(request, settings, now_utc, zone)
-                                .map(Some)
+                                .create(&request, settings, now_utc, zone)
+                                .map(|(id, number)| Some((id, number, request)))
                                 .map_err(|e| e.to_string()),
                         }
                     }
@@ -1136,9 +1139,9 @@ async fn walk_from<R: Runtime, C: Caller, O: Observer>(
                 let handed = result.and_then(|created| match created {
                     // Stored: a dispatcher serves it.
                     None => Ok(()),
-                    Some((id, number)) => {
+                    Some((id, number, request)) => {
                         let e164 = number.clone();
-                        hand_over(task, &engine, id, number, h)
+                        hand_over(task, &engine, id, number, request)
                             .inspect_err(|_| engine.callbacks.borrow_mut().settle(id, &e164))
                     }
                 });
@@ -1410,23 +1413,25 @@ fn micros_of<R: Runtime, C: Caller, O: Observer>(
 /// Hands a created callback to its lifecycle. In an in-queue flow for the caller's own queue it
 /// takes the caller's entry with the same position key (the caller then leaves); anywhere else it
 /// joins its queue when due.
+///
+/// `h` is the request as the intake validated it: its attempts, retry interval and mode are the
+/// ones that apply (the flow's, a what-if's or the queue's).
 fn hand_over<R: Runtime, C: Caller, O: Observer>(
     task: &mut CallTask<R, C, O>,
     engine: &Rc<Engine<R>>,
     id: crate::callbacks::CallbackId,
     number: String,
-    h: Handover,
+    h: CallbackRequest,
 ) -> Result<(), String> {
     use super::callback_lifecycle as lifecycle;
     use crate::acd::CallbackRouting;
     use crate::callbacks::{LiveCallback, State};
     let now = engine.rt.now();
     engine.callback_side.epoch.borrow_mut().get_or_insert(task.ctx.spec.start);
-    let queue = h.queue.as_deref().unwrap_or_default();
+    let queue = h.queue.as_str();
     let q = engine.acd.borrow().queue_id(queue).ok_or_else(|| format!("unknown queue {queue}"))?;
     let settings = Rc::clone(engine.callback_side.settings(q));
-    let (attempts, retry_secs) = engine.callback_side.attempts_and_retry(q, h.attempts, h.retry_secs);
-    let mode = h.mode.unwrap_or(settings.mode);
+    let (attempts, retry_secs, mode) = (h.attempts, h.retry_every_secs, h.mode);
     let keeps_position = h.keeps_position;
     let owner_id = match &h.owner {
         Some(name) => {
@@ -1449,7 +1454,7 @@ fn hand_over<R: Runtime, C: Caller, O: Observer>(
     let due = at.or(window.map(|w| w.0)).unwrap_or(now).max(now);
     let default_skills = engine.acd.borrow().queue_default_skills(q);
     let mut cb = LiveCallback {
-        id: Rc::from(id.to_string()),
+        id: Rc::from(id.text()),
         book_id: Some(id),
         number: number.clone(),
         // Seed 000: the customer's name defaults to the callback number.

@@ -520,7 +520,7 @@ fn a_second_callback_for_a_pending_number_takes_the_failure_branch_and_the_numbe
             .callbacks
             .borrow_mut()
             .create(
-                crate::callbacks::CallbackRequest {
+                &crate::callbacks::CallbackRequest {
                     number: "+31612345678".into(),
                     number_is_e164: false,
                     name: String::new(),
