@@ -66,7 +66,7 @@ pub async fn serve<R: Runtime, O: Observer>(
             if cb.state != State::Scheduled && !step(&engine, &mut cb, State::Scheduled, "scheduled") {
                 return None;
             }
-            trace(&engine, &obs, &cb, CallbackStep::Scheduled { due: cb.due, why: "scheduled" });
+            trace(&engine, &obs, &cb, || CallbackStep::Scheduled { due: cb.due, why: "scheduled" });
             wait_until_due(&engine, cb.due).await;
         }
         if cb.entry.is_none() && cb.window_end.is_some_and(|end| rt.now() >= end) {
@@ -93,7 +93,7 @@ pub async fn serve<R: Runtime, O: Observer>(
                     return None;
                 }
                 engine.callback_side.stats.borrow_mut().retries += 1;
-                trace(&engine, &obs, &cb, CallbackStep::Scheduled { due: cb.due, why: result.as_str() });
+                trace(&engine, &obs, &cb, || CallbackStep::Scheduled { due: cb.due, why: result.as_str() });
                 wait_until_due(&engine, cb.due).await;
             }
             Pass::Retry(_) => return finish(&engine, &obs, &mut cb, EndReason::AttemptsExhausted),
@@ -194,7 +194,7 @@ async fn agent_first<R: Runtime, O: Observer>(
             return Pass::Done(EndReason::WindowMissed);
         }
         let Some((agent, _)) = waiter.assigned.get() else { return Pass::Done(EndReason::SystemError) };
-        let name = engine.agent_name(agent).to_string();
+        let name = engine.agent_name(agent);
         if !offer {
             if !step(engine, cb, State::Routing, "auto_answer") {
                 release(engine, agent);
@@ -206,14 +206,14 @@ async fn agent_first<R: Runtime, O: Observer>(
             engine.leave_queue(entry);
             return Pass::Lost;
         }
-        trace(engine, obs, cb, CallbackStep::Offered { agent: name.clone() });
+        trace(engine, obs, cb, || CallbackStep::Offered { agent: name.to_string() });
         let timeout_secs = preview.unwrap_or(settings.offer_timeout_secs);
         let response = match &desk {
             // A person previews it: their answer, or the queue's time-out, whichever comes first.
             Some(desk) => {
                 let offer = desk.offer(Offer {
                     callback_id: cb.id.to_string(),
-                    agent: name.clone(),
+                    agent: name.to_string(),
                     queue: engine.queue_name(cb.queue).to_string(),
                     number: cb.number.clone(),
                     customer_name: cb.name.clone(),
@@ -260,7 +260,7 @@ async fn agent_first<R: Runtime, O: Observer>(
                 }
                 drop(acd);
                 engine.callback_side.stats.borrow_mut().rejected_offers += 1;
-                trace(engine, obs, cb, CallbackStep::Rejected { agent: name });
+                trace(engine, obs, cb, || CallbackStep::Rejected { agent: name.to_string() });
             }
             AgentResponse::Timeout => {
                 if desk.is_none() {
@@ -268,7 +268,7 @@ async fn agent_first<R: Runtime, O: Observer>(
                 }
                 engine.acd.borrow_mut().reject(agent, rt.now());
                 engine.callback_side.stats.borrow_mut().offer_timeouts += 1;
-                trace(engine, obs, cb, CallbackStep::OfferTimedOut { agent: name });
+                trace(engine, obs, cb, || CallbackStep::OfferTimedOut { agent: name.to_string() });
                 // A person stays not responding until their desk says ready again (the desk's
                 // presence brings them back); a simulated one returns after a while.
                 if desk.is_none() {
@@ -353,12 +353,10 @@ async fn customer_first<R: Runtime, O: Observer>(
     if cb.state != State::Queued && !step(engine, cb, State::Queued, "due") {
         return Pass::Lost;
     }
-    trace(
-        engine,
-        obs,
-        cb,
-        CallbackStep::Queued { queue: engine.queue_name(cb.queue).to_string(), position: None },
-    );
+    trace(engine, obs, cb, || CallbackStep::Queued {
+        queue: engine.queue_name(cb.queue).to_string(),
+        position: None,
+    });
     let slot = rt.signal();
     engine.callback_side.wait_for_dial_slot(cb.queue, key, slot.clone());
     engine.callback_side.pace(&engine.acd.borrow());
@@ -462,7 +460,7 @@ fn ownership_expired<R: Runtime, O: Observer>(
     settings: &CallbackSettings,
 ) -> Option<EndReason> {
     let to_queue = settings.assign_to_queue_on_expiry;
-    trace(engine, obs, cb, CallbackStep::OwnershipExpired { to_queue });
+    trace(engine, obs, cb, || CallbackStep::OwnershipExpired { to_queue });
     if to_queue {
         cb.owner = None;
         None
@@ -483,12 +481,10 @@ fn enqueue<R: Runtime>(engine: &Engine<R>, cb: &mut LiveCallback, routing: Callb
 fn trace_queued<R: Runtime, O: Observer>(engine: &Engine<R>, obs: &O, cb: &LiveCallback, entry: EntryId) {
     if obs.enabled() {
         let position = engine.acd.borrow().position(entry);
-        trace(
-            engine,
-            obs,
-            cb,
-            CallbackStep::Queued { queue: engine.queue_name(cb.queue).to_string(), position },
-        );
+        trace(engine, obs, cb, || CallbackStep::Queued {
+            queue: engine.queue_name(cb.queue).to_string(),
+            position,
+        });
     }
 }
 
@@ -499,7 +495,7 @@ fn agent_took<R: Runtime, O: Observer>(engine: &Engine<R>, obs: &O, cb: &LiveCal
     engine.callback_side.stats.borrow_mut().agent_took(now - since);
     if obs.enabled() {
         let name = engine.agent_name(agent).to_string();
-        trace(engine, obs, cb, CallbackStep::Accepted { agent: name.clone() });
+        trace(engine, obs, cb, || CallbackStep::Accepted { agent: name.clone() });
         obs.record(now, Event::CallbackServed { agent: name, at: now });
     }
 }
@@ -519,21 +515,20 @@ async fn dial<R: Runtime, O: Observer>(
     let attempt = cb.attempts_made + 1;
     cb.attempts_made = attempt;
     if !engine.callback_side.ledger.borrow_mut().claim_attempt(&cb.id, attempt, rt.now()) {
-        trace(engine, obs, cb, CallbackStep::AttemptAlreadyMade { attempt });
+        trace(engine, obs, cb, || CallbackStep::AttemptAlreadyMade { attempt });
         return None;
     }
     engine.callback_side.stats.borrow_mut().dialled(rt.now());
     let placed = rt.now();
     if obs.enabled() {
         let caller_id = engine.callback_side.queue_ani(cb.queue).map(str::to_string);
-        trace(engine, obs, cb, CallbackStep::Dialing { attempt, number: cb.number.clone(), caller_id });
+        trace(engine, obs, cb, || CallbackStep::Dialing { attempt, number: cb.number.clone(), caller_id });
     }
     let external = engine.callback_side.dialer.borrow().clone();
     // A person's web phone registered for the number rings first; another dialer (or the
     // simulated customers) places every other call.
-    let caller_id = engine.callback_side.queue_ani(cb.queue).map(str::to_string);
     let board = engine.callback_side.switchboard.borrow().clone();
-    let ringing = board.and_then(|b| b.ring(&cb.number, &cb.id, caller_id.as_deref()));
+    let ringing = board.and_then(|b| b.ring(&cb.number, &cb.id, engine.callback_side.queue_ani(cb.queue)));
     let result = match (ringing, external) {
         (Some(ring), _) => match ring.await {
             Some(line) => {
@@ -567,7 +562,7 @@ async fn dial<R: Runtime, O: Observer>(
     // Durable before anything follows from it: an answered customer is never dialled again.
     engine.callback_side.ledger.borrow_mut().record_dial_result(&cb.id, attempt, result.as_str());
     engine.callback_side.stats.borrow_mut().dial_result(placed, cb.queue.index(), result);
-    trace(engine, obs, cb, CallbackStep::DialResult { attempt, result });
+    trace(engine, obs, cb, || CallbackStep::DialResult { attempt, result });
     Some(result)
 }
 
@@ -594,7 +589,7 @@ async fn greet<R: Runtime, O: Observer>(
         id: 0,
         ani: cb.number.clone(),
         ani_is_e164: false,
-        dnis: Rc::from(engine.callback_side.queue_ani(cb.queue).unwrap_or("")),
+        dnis: engine.callback_side.queue_ani_shared(cb.queue).unwrap_or_else(|| Rc::from("")),
         caller_name: cb.name.clone(),
         start,
         data: cb.data.clone(),
@@ -658,7 +653,7 @@ async fn talk<R: Runtime, O: Observer>(
     let rt = engine.rt.clone();
     engine.callback_side.stats.borrow_mut().connected(rt.now(), rt.now() - cb.ready_at);
     let name = engine.agent_name(agent);
-    trace(engine, obs, cb, CallbackStep::Connected { agent: name.to_string() });
+    trace(engine, obs, cb, || CallbackStep::Connected { agent: name.to_string() });
     let desk = engine.callback_side.desk.borrow().clone();
     // A customer on a live line may hang up first; the talk then ends for the agent too.
     let line = engine.callback_side.take_line(&cb.id);
@@ -741,12 +736,20 @@ fn finish<R: Runtime, O: Observer>(
     if let Some(id) = cb.book_id {
         engine.callbacks.borrow_mut().settle(id, &cb.number);
     }
-    trace(engine, obs, cb, CallbackStep::Ended { state, reason });
+    trace(engine, obs, cb, || CallbackStep::Ended { state, reason });
     Some(reason)
 }
 
-fn trace<R: Runtime, O: Observer>(engine: &Engine<R>, obs: &O, cb: &LiveCallback, step: CallbackStep) {
+/// Records a step of the callback's life when someone listens. The step is built only then: its
+/// names and numbers are copies, and a simulation (no observer) made four or five per callback
+/// for nothing.
+fn trace<R: Runtime, O: Observer>(
+    engine: &Engine<R>,
+    obs: &O,
+    cb: &LiveCallback,
+    step: impl FnOnce() -> CallbackStep,
+) {
     if obs.enabled() {
-        obs.record(engine.rt.now(), Event::Callback { id: cb.id.to_string(), step });
+        obs.record(engine.rt.now(), Event::Callback { id: cb.id.to_string(), step: step() });
     }
 }

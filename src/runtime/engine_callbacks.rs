@@ -43,7 +43,7 @@ pub struct EngineCallbacks<S: Signal> {
     settings: Vec<Rc<CallbackSettings>>,
     /// Empty outside what-if runs.
     pub what_if: WhatIf,
-    queue_ani: Vec<Option<String>>,
+    queue_ani: Vec<Option<Rc<str>>>,
     default_settings: Rc<CallbackSettings>,
     /// Due times of callbacks that are not in a queue yet: the one scheduler.
     pub scheduler: RefCell<Scheduler<S>>,
@@ -81,7 +81,7 @@ impl<S: Signal> EngineCallbacks<S> {
             settings: (0..n)
                 .map(|q| Rc::new(config(q).map(|c| c.callback.clone()).unwrap_or_default()))
                 .collect(),
-            queue_ani: (0..n).map(|q| config(q).and_then(|c| c.ani.clone())).collect(),
+            queue_ani: (0..n).map(|q| config(q).and_then(|c| c.ani.as_deref().map(Rc::from))).collect(),
             what_if: WhatIf::default(),
             default_settings: Rc::default(),
             scheduler: RefCell::new(Scheduler::new()),
@@ -144,6 +144,12 @@ impl<S: Signal> EngineCallbacks<S> {
     /// The caller id a callback from this queue dials with (the queue's ANI, seed 003).
     pub fn queue_ani(&self, queue: QueueId) -> Option<&str> {
         self.queue_ani.get(queue.index()).and_then(|a| a.as_deref())
+    }
+
+    /// [`queue_ani`](Self::queue_ani), shared: the number a callback's greeting was dialled from
+    /// (its `Call.Dnis`), without a copy per greeting.
+    pub fn queue_ani_shared(&self, queue: QueueId) -> Option<Rc<str>> {
+        self.queue_ani.get(queue.index()).and_then(Clone::clone)
     }
 
     /// A customer-first callback waits for a dial slot; `signal` fires when it is granted.
