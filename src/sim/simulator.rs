@@ -485,10 +485,12 @@ impl Calls {
         // The call's future, then what its outcome leads to, as one combinator rather than an
         // `async` block that awaits the call: a block keeps what it captured (the task) beside
         // the call's future that it was moved into, and the extra bytes pushed the per-call
-        // allocation past the allocator's small-object size (README, "Speed").
+        // allocation past the allocator's small-object size (README, "Speed"). `map`, not
+        // `then`: a retrial is a task of its own, so the call's task ends with its outcome
+        // rather than turning into a second future that nearly always has nothing to do.
         let graph = self.graph.clone();
         rt.spawn_with(move || {
-            run_call_detached(task, graph).then(move |outcome| {
+            run_call_detached(task, graph).map(move |outcome| {
                 {
                     let mut m = calls.metrics.borrow_mut();
                     if let CallOutcome::Answered { queue, waited, .. } = &outcome {
@@ -509,13 +511,20 @@ impl Calls {
                     }
                     _ => None,
                 };
-                async move {
-                    if let Some(delay) = retry {
-                        calls.rt.sleep_until(calls.rt.now() + delay).await;
+                if let Some(delay) = retry {
+                    let place = move |calls: Rc<Calls>| {
                         let id = calls.next_retrial_id.get();
                         calls.next_retrial_id.set(id + 1);
                         calls.retrials.set(calls.retrials.get() + 1);
                         calls.spawn(id, caller, attempt + 1, goal);
+                    };
+                    let at = calls.rt.now() + delay;
+                    if at <= calls.rt.now() {
+                        // Due now: the call's task would not have waited.
+                        place(calls);
+                    } else {
+                        // The timer is set now, as the call's own sleep would have set it.
+                        calls.rt.clone().spawn_at(at, async move { place(calls) });
                     }
                 }
             })
