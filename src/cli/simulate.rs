@@ -80,6 +80,11 @@ pub struct SimulateArgs {
     /// Where `--shard` writes its shard file (JSON); default: standard output.
     #[arg(long, value_name = "FILE", requires = "shard")]
     pub out: Option<PathBuf>,
+    /// Walk every call through the flow interpreter, even where the flow goes straight to a queue
+    /// and the simulator places the call there itself. The report is the same, byte for byte;
+    /// this measures the interpreter, and shows that the two agree.
+    #[arg(long)]
+    pub interpreted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -133,6 +138,7 @@ fn run_inner(args: SimulateArgs, out: &mut Output) -> Result<i32, (i32, String)>
         }
         sc = sc.with_patience(patience);
     }
+    sc.interpreted = args.interpreted;
     if args.sweep.is_some() && args.format == Format::Csv {
         return Err((
             exit::USAGE,

@@ -87,6 +87,26 @@ impl FlowGraph {
         NodeId(0)
     }
 
+    /// The queue an inbound flow sends every call to with nothing before it: its start leads
+    /// straight to a plain `transfer to Q` (no priority, skills, preferred agent or in-queue
+    /// flow), and it declares no languages. Walking such a flow only ever puts the call in `Q`,
+    /// so a caller that needs the outcome alone may place the call there itself (the simulator
+    /// does: its bare M/M/c calls run without the interpreter).
+    pub fn straight_to_queue(&self) -> Option<&str> {
+        if self.kind != FlowKind::Inbound || !self.languages.is_empty() {
+            return None;
+        }
+        let first = self.follow(self.entry(), &Outcome::Next)?;
+        match &self.node(first).action {
+            Action::Transfer { queue, inqueue_flow: None, priority: None, skills, preferred: None }
+                if skills.is_empty() =>
+            {
+                Some(&queue.name)
+            }
+            _ => None,
+        }
+    }
+
     /// The node reached by falling off the end of the main body.
     pub fn end(&self) -> NodeId {
         self.end

@@ -298,15 +298,28 @@ impl<R: Runtime> Engine<R> {
     /// times, wake-up for wake-up.
     pub fn release_at(self: &Rc<Self>, at: Micros, agent: AgentId) {
         debug_assert!(agent.0 < END_WRAP_UP);
-        let then = self.release_timer.get_or_init(|| {
+        self.rt.call_at(at, self.release_handler(), agent.0);
+    }
+
+    /// [`release_agent`](Engine::release_agent) run at once rather than awaited: a talk that
+    /// ended as it began. The same steps in the same order (release, routing, the wrap-up's
+    /// timer), for a call placed without a task.
+    pub fn release_now(self: &Rc<Self>, agent: AgentId) {
+        debug_assert!(agent.0 < END_WRAP_UP);
+        self.release_handler();
+        self.timed_release(agent.0);
+    }
+
+    /// The one handler every release timer calls (made on first use: it holds the engine weakly).
+    fn release_handler(self: &Rc<Self>) -> &Rc<dyn Fn(u32)> {
+        self.release_timer.get_or_init(|| {
             let engine = Rc::downgrade(self);
             Rc::new(move |payload| {
                 if let Some(engine) = engine.upgrade() {
                     engine.timed_release(payload);
                 }
             })
-        });
-        self.rt.call_at(at, then, agent.0);
+        })
     }
 
     /// A [`release_at`](Engine::release_at) timer is due: the talk ends (then wrap-up, on

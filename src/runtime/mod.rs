@@ -48,7 +48,7 @@ pub use staffing::build_acd;
 pub use tokio_runtime::{TokioRuntime, TokioSignal};
 pub use trace::{Event, NoTrace, Observer, Recorder};
 pub use value::Value;
-pub use virtual_runtime::{VirtualRuntime, VirtualSignal, VirtualSleep};
+pub use virtual_runtime::{HandlerId, VirtualRuntime, VirtualSignal, VirtualSleep};
 
 #[cfg(test)]
 mod tests;

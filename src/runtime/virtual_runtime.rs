@@ -34,6 +34,19 @@ type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
 /// A [`Runtime::call_at`] handler.
 type Handler = Rc<dyn Fn(u32)>;
 
+/// A handler registered with [`VirtualRuntime::handler`]: calls name it by index, so a call
+/// made for every simulated call does not look it up each time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandlerId(u32);
+
+/// What [`VirtualRuntime::spawn_with`] and [`VirtualRuntime::call_soon`] put on the ready
+/// queue, in the order they were made.
+enum Spawned {
+    Task(BoxedTask),
+    /// A handler call (a [`TaskRef`] with [`HANDLER`] set, as a timer's).
+    Call(TaskRef),
+}
+
 /// Set in a timer's [`TaskRef::slot`] when the timer calls a handler rather than polling a task:
 /// the slot's other bits are the handler's index, the generation is the payload. (Task slots stay
 /// far below: each is a live task.)
@@ -251,8 +264,9 @@ struct Inner {
     ready: RefCell<VecDeque<TaskRef>>,
     slots: RefCell<Vec<Slot>>,
     free: RefCell<Vec<u32>>,
-    /// New tasks, moved into slots between polls (a task may spawn while it is being polled).
-    spawned: RefCell<VecDeque<BoxedTask>>,
+    /// New tasks, moved into slots between polls (a task may spawn while it is being polled),
+    /// and handler calls made to run as such a task would.
+    spawned: RefCell<VecDeque<Spawned>>,
     current: Cell<Option<TaskRef>>,
     rng: RefCell<Xoshiro256PlusPlus>,
     /// States of dropped signals, reset, for the next [`Runtime::signal`]: a call makes one per
@@ -305,7 +319,11 @@ impl VirtualRuntime {
             self.admit_spawned();
             let next = inner.ready.borrow_mut().pop_front();
             if let Some(task) = next {
-                self.poll(task);
+                if task.slot & HANDLER != 0 {
+                    self.call(task);
+                } else {
+                    self.poll(task);
+                }
                 continue;
             }
             let timer = inner.timers.borrow_mut().pop_due(deadline);
@@ -337,7 +355,42 @@ impl VirtualRuntime {
         let task: Box<F> = Box::write(Box::new_uninit(), make());
         let task: BoxedTask = Box::into_pin(task);
         self.inner.live.set(self.inner.live.get() + 1);
-        self.inner.spawned.borrow_mut().push_back(task);
+        self.inner.spawned.borrow_mut().push_back(Spawned::Task(task));
+    }
+
+    /// Registers `then` (once: the same handler again answers the same id).
+    pub fn handler(&self, then: &Handler) -> HandlerId {
+        let mut handlers = self.inner.handlers.borrow_mut();
+        // Compared by address alone (a vtable pointer may differ between codegen units).
+        let same = |h: &Handler| std::ptr::addr_eq(Rc::as_ptr(h), Rc::as_ptr(then));
+        let index = match handlers.iter().position(same) {
+            Some(i) => i,
+            None => {
+                handlers.push(then.clone());
+                handlers.len() - 1
+            }
+        };
+        assert!(index < HANDLER as usize, "a run registers a few handlers");
+        HandlerId(index as u32)
+    }
+
+    /// Calls handler `h` with `payload` where a task spawned now would first be polled: after
+    /// what is ready and was spawned before it. The same order as `spawn(async move {
+    /// then(payload) })`, with no task.
+    pub fn call_soon(&self, h: HandlerId, payload: u32) {
+        self.inner.live.set(self.inner.live.get() + 1);
+        let call = TaskRef { slot: HANDLER | h.0, generation: payload };
+        self.inner.spawned.borrow_mut().push_back(Spawned::Call(call));
+    }
+
+    /// [`Runtime::call_at`] for a registered handler.
+    pub fn call_handler_at(&self, at: Micros, h: HandlerId, payload: u32) {
+        if at <= self.now() {
+            // Due already: it runs as a task spawned now would.
+            return self.call_soon(h, payload);
+        }
+        self.inner.live.set(self.inner.live.get() + 1);
+        self.add_timer(at, TaskRef { slot: HANDLER | h.0, generation: payload });
     }
 
     /// How many times tasks were polled (for benchmarks: polls per call).
@@ -359,12 +412,21 @@ impl VirtualRuntime {
         let mut slots = inner.slots.borrow_mut();
         let mut free = inner.free.borrow_mut();
         let mut ready = inner.ready.borrow_mut();
-        while let Some(task) = spawned.pop_front() {
-            ready.push_back(occupy(&mut slots, &mut free, task, true));
+        while let Some(next) = spawned.pop_front() {
+            match next {
+                Spawned::Task(task) => ready.push_back(occupy(&mut slots, &mut free, task, true)),
+                Spawned::Call(call) => ready.push_back(call),
+            }
         }
     }
 
     fn wake(&self, task: TaskRef) {
+        if task.slot & HANDLER != 0 {
+            // A signal that calls a handler (`VirtualSignal::call_on_fire`): it fires once.
+            self.inner.live.set(self.inner.live.get() + 1);
+            self.inner.ready.borrow_mut().push_back(task);
+            return;
+        }
         let mut slots = self.inner.slots.borrow_mut();
         if let Some(s) = slots.get_mut(task.slot as usize)
             && s.generation == task.generation
@@ -473,6 +535,16 @@ impl Drop for VirtualSignal {
     }
 }
 
+impl VirtualSignal {
+    /// When the signal fires, handler `h` is called with `payload`, where a task waiting for it
+    /// would be polled (a waiter with no task). Not for a signal that has fired already: the
+    /// caller, which checks that first, goes on at once as a task's wait would.
+    pub fn call_on_fire(&self, h: HandlerId, payload: u32) {
+        debug_assert!(!self.state.fired.get(), "a fired signal calls nobody");
+        self.state.waiter.set(Some(TaskRef { slot: HANDLER | h.0, generation: payload }));
+    }
+}
+
 impl Signal for VirtualSignal {
     fn fire(&self) {
         if !self.state.fired.replace(true)
@@ -546,26 +618,8 @@ impl Runtime for VirtualRuntime {
     /// A timer that names the handler and carries the payload, set now with the sequence number
     /// the task [`spawn_at`](Runtime::spawn_at) would have had.
     fn call_at(&self, at: Micros, then: &Handler, payload: u32) {
-        if at <= self.now() {
-            // Due already: as `spawn_at`, a task that runs at once.
-            let then = then.clone();
-            return self.spawn(async move { then(payload) });
-        }
-        let index = {
-            let mut handlers = self.inner.handlers.borrow_mut();
-            // Compared by address alone (a vtable pointer may differ between codegen units).
-            let same = |h: &Handler| std::ptr::addr_eq(Rc::as_ptr(h), Rc::as_ptr(then));
-            match handlers.iter().position(same) {
-                Some(i) => i,
-                None => {
-                    handlers.push(then.clone());
-                    handlers.len() - 1
-                }
-            }
-        };
-        assert!(index < HANDLER as usize, "a run registers a few handlers");
-        self.inner.live.set(self.inner.live.get() + 1);
-        self.add_timer(at, TaskRef { slot: HANDLER | index as u32, generation: payload });
+        // Due already: as `spawn_at`, it runs as a task spawned now would.
+        self.call_handler_at(at, self.handler(then), payload);
     }
 
     fn uniform(&self) -> f64 {
@@ -719,7 +773,7 @@ mod spawn_at_tests {
 #[cfg(test)]
 mod call_at_tests {
     use super::VirtualRuntime;
-    use crate::runtime::Runtime;
+    use crate::runtime::{Runtime, Signal};
     use std::cell::RefCell;
     use std::rc::Rc;
 
@@ -798,5 +852,52 @@ mod call_at_tests {
         });
         assert_eq!(rt.run(), 0);
         assert_eq!(*got.borrow(), Some((3, 5)));
+    }
+
+    /// `call_soon` runs its handler where a task spawned at that moment would first be polled,
+    /// and a signal with `call_on_fire` calls it where a task waiting for the signal would be
+    /// polled: the same log, in the same order, as with tasks. (The simulator's direct calls
+    /// rely on both to give the interpreter's report.)
+    #[test]
+    fn handlers_run_where_tasks_would() {
+        fn run(handlers: bool) -> Vec<(String, crate::time::Micros)> {
+            let rt = VirtualRuntime::new(1);
+            let log: Rc<RefCell<Vec<(String, crate::time::Micros)>>> = Rc::default();
+            let signal = rt.signal();
+            let (r, l) = (rt.clone(), log.clone());
+            let note: Rc<dyn Fn(u32)> = Rc::new(move |p| l.borrow_mut().push((format!("call {p}"), r.now())));
+            let id = rt.handler(&note);
+            let (r, l, s) = (rt.clone(), log.clone(), signal.clone());
+            rt.spawn(async move {
+                r.sleep_until(10).await;
+                if handlers {
+                    r.call_soon(id, 1);
+                    s.call_on_fire(id, 2);
+                } else {
+                    let n = note.clone();
+                    r.spawn(async move { n(1) });
+                    let (s2, n) = (s.clone(), note.clone());
+                    r.spawn(async move {
+                        s2.wait().await;
+                        n(2);
+                    });
+                }
+                l.borrow_mut().push(("spawner".into(), r.now()));
+            });
+            let (r, l, s) = (rt.clone(), log.clone(), signal);
+            rt.spawn(async move {
+                r.sleep_until(20).await;
+                s.fire();
+                l.borrow_mut().push(("fired".into(), r.now()));
+                r.sleep_until(20).await;
+                l.borrow_mut().push(("after".into(), r.now()));
+            });
+            assert_eq!(rt.run(), 0);
+            log.take()
+        }
+        let tasks = run(false);
+        let want = [("spawner", 10), ("call 1", 10), ("fired", 20), ("after", 20), ("call 2", 20)];
+        assert_eq!(tasks, want.map(|(s, t)| (s.to_string(), t)));
+        assert_eq!(run(true), tasks);
     }
 }

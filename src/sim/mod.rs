@@ -1,5 +1,6 @@
 //! Simulation: scenarios, traffic, metrics, and queueing theory to check them against.
 pub mod campaigns;
+mod direct_calls;
 pub mod dist;
 pub mod erlang;
 pub mod forecast;

@@ -123,6 +123,10 @@ pub struct Scenario {
     pub data_actions: std::collections::HashMap<String, crate::runtime::data_action::DataMock>,
     /// Outbound campaigns dialled beside the inbound traffic.
     pub campaigns: Vec<Campaign>,
+    /// Every call walks its flow in the interpreter, even where the flow goes straight to a
+    /// queue and the simulator would place it there itself (`simulate --interpreted`: the same
+    /// report, more slowly; for checking that, and for measuring the interpreter).
+    pub interpreted: bool,
 }
 
 pub use crate::model::DialMode;

@@ -270,6 +270,7 @@ impl Parser<'_> {
             callbacks,
             data_actions,
             campaigns,
+            interpreted: false,
         })
     }
 

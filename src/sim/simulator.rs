@@ -1,5 +1,6 @@
 //! A day (or a million calls) of traffic through a project's flows, on the virtual clock.
 
+use super::direct_calls::DirectCalls;
 use super::metrics::Metrics;
 use super::report::{IntervalReport, Report};
 use super::scenario::{CallerModel, Dist, Length, Scenario};
@@ -153,6 +154,12 @@ pub fn simulate(
         calls => calls,
     };
     let split = super::queue_split::QueueSplit::new(&traffic, &graph, &model, &engine)?;
+    // A flow that goes straight to a queue needs no interpreter (`direct_calls.rs`); a forecast
+    // per queue routes its calls through the flow's own choices, so it keeps the interpreter.
+    let direct = match graph.straight_to_queue() {
+        Some(queue) if split.is_none() && !scenario.interpreted => DirectCalls::new(&engine, queue),
+        _ => None,
+    };
     let calls = Rc::new(Calls {
         rt: rt.clone(),
         engine: engine.clone(),
@@ -167,7 +174,11 @@ pub fn simulate(
         answered_talk: answered_talk.clone(),
         next_retrial_id: std::cell::Cell::new(RETRIAL_IDS),
         retrials: std::cell::Cell::new(0),
+        direct,
     });
+    if let Some(direct) = &calls.direct {
+        direct.register(&Rc::downgrade(&calls));
+    }
     {
         let calls = calls.clone();
         let (rt, engine, generated) = (rt.clone(), engine.clone(), generated.clone());
@@ -412,7 +423,7 @@ fn worked_over(
 const RETRIAL_IDS: u64 = 1 << 62;
 
 /// Everything a new call needs: the arrival loop and retrials after abandonment both place calls.
-struct Calls {
+pub(super) struct Calls {
     rt: VirtualRuntime,
     engine: Rc<Engine<VirtualRuntime>>,
     metrics: Rc<RefCell<Metrics>>,
@@ -431,6 +442,18 @@ struct Calls {
     next_retrial_id: std::cell::Cell<u64>,
     /// Calls placed again by callers who abandoned.
     retrials: std::cell::Cell<u64>,
+    /// Set when the flow goes straight to a queue: calls are placed there without a task.
+    pub(super) direct: Option<DirectCalls>,
+}
+
+/// Who calls again after abandoning: the caller (whose number is `synthetic_ani(caller)`), the
+/// attempt this call was (0 for a first call), and the forecast queue a retrial calls again for
+/// (16 bits: it rides in the call's continuation, making it no bigger).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Redial {
+    caller: u64,
+    attempt: u32,
+    goal: Option<u16>,
 }
 
 impl Calls {
@@ -443,15 +466,6 @@ impl Calls {
         let now = rt.now();
         let arrival_interval = self.traffic.interval_of(now);
         self.metrics.borrow_mut().record_offered(None, arrival_interval);
-        let spec = CallSpec {
-            id,
-            ani: synthetic_ani(caller),
-            ani_is_e164: true,
-            dnis: self.dnis.clone(),
-            caller_name: String::new(),
-            start: self.start,
-            data: Default::default(),
-        };
         let mut u = || rt.uniform();
         // The forecast row the local clock shows (read only when a forecast needs it).
         let row_now = || self.traffic.interval_of(self.clock.local(now));
@@ -472,6 +486,19 @@ impl Calls {
             Some(mean) if mean > 0 => model.handle_time.sample_at_mean(mean, &mut u),
             _ => model.handle_time.sample(&mut u),
         };
+        let redial = Redial { caller, attempt, goal };
+        if let Some(direct) = &self.direct {
+            return direct.arrive(arrival_interval, handle, patience, redial);
+        }
+        let spec = CallSpec {
+            id,
+            ani: synthetic_ani(caller),
+            ani_is_e164: true,
+            dnis: self.dnis.clone(),
+            caller_name: String::new(),
+            start: self.start,
+            data: Default::default(),
+        };
         // Built in its box, not moved into one: the context is a call's bulk.
         let ctx = Box::write(Box::new_uninit(), CallContext::new(spec, now));
         let task = CallTask {
@@ -490,45 +517,58 @@ impl Calls {
         // rather than turning into a second future that nearly always has nothing to do.
         let graph = self.graph.clone();
         rt.spawn_with(move || {
-            run_call_detached(task, graph).map(move |outcome| {
-                {
-                    let mut m = calls.metrics.borrow_mut();
-                    if let CallOutcome::Answered { queue, waited, .. } = &outcome {
-                        m.record_answered_call(queue, arrival_interval, *waited, handle);
-                        calls.answered_talk.set(calls.answered_talk.get() + handle);
-                    } else {
-                        record(&mut m, &outcome, arrival_interval);
-                    }
-                }
-                let abandoned = matches!(
-                    outcome,
-                    CallOutcome::Abandoned { .. } | CallOutcome::Disconnected { queued: Some(_), .. }
-                );
-                // Drawn now, in the same order as always, so a seed keeps its run.
-                let retry = match &calls.model.retrial {
-                    Some(r) if abandoned && attempt < r.max && calls.rt.uniform() < r.probability => {
-                        Some(r.after.sample(&mut || calls.rt.uniform()))
-                    }
-                    _ => None,
-                };
-                if let Some(delay) = retry {
-                    let place = move |calls: Rc<Calls>| {
-                        let id = calls.next_retrial_id.get();
-                        calls.next_retrial_id.set(id + 1);
-                        calls.retrials.set(calls.retrials.get() + 1);
-                        calls.spawn(id, caller, attempt + 1, goal);
-                    };
-                    let at = calls.rt.now() + delay;
-                    if at <= calls.rt.now() {
-                        // Due now: the call's task would not have waited.
-                        place(calls);
-                    } else {
-                        // The timer is set now, as the call's own sleep would have set it.
-                        calls.rt.clone().spawn_at(at, async move { place(calls) });
-                    }
-                }
-            })
+            run_call_detached(task, graph)
+                .map(move |outcome| calls.finish(&outcome, arrival_interval, handle, redial))
         });
+    }
+
+    /// A call ended with `outcome`: its figures go to the metrics, and a caller who abandoned
+    /// may call again (drawn now, in the same order as always, so a seed keeps its run).
+    /// `interval`: the reporting interval it arrived in; `handle`: its talk, as drawn.
+    pub(super) fn finish(
+        self: &Rc<Self>,
+        outcome: &CallOutcome,
+        interval: usize,
+        handle: Micros,
+        redial: Redial,
+    ) {
+        {
+            let mut m = self.metrics.borrow_mut();
+            if let CallOutcome::Answered { queue, waited, .. } = outcome {
+                m.record_answered_call(queue, interval, *waited, handle);
+                self.answered_talk.set(self.answered_talk.get() + handle);
+            } else {
+                record(&mut m, outcome, interval);
+            }
+        }
+        let abandoned = matches!(
+            outcome,
+            CallOutcome::Abandoned { .. } | CallOutcome::Disconnected { queued: Some(_), .. }
+        );
+        let Redial { caller, attempt, goal } = redial;
+        let retry = match &self.model.retrial {
+            Some(r) if abandoned && attempt < r.max && self.rt.uniform() < r.probability => {
+                Some(r.after.sample(&mut || self.rt.uniform()))
+            }
+            _ => None,
+        };
+        if let Some(delay) = retry {
+            let place = move |calls: Rc<Calls>| {
+                let id = calls.next_retrial_id.get();
+                calls.next_retrial_id.set(id + 1);
+                calls.retrials.set(calls.retrials.get() + 1);
+                calls.spawn(id, caller, attempt + 1, goal);
+            };
+            let at = self.rt.now() + delay;
+            if at <= self.rt.now() {
+                // Due now: the call's task would not have waited.
+                place(self.clone());
+            } else {
+                // The timer is set now, as the call's own sleep would have set it.
+                let calls = self.clone();
+                self.rt.clone().spawn_at(at, async move { place(calls) });
+            }
+        }
     }
 }
 
