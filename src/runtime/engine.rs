@@ -324,6 +324,7 @@ impl<R: Runtime> Engine<R> {
 
     /// A [`release_at`](Engine::release_at) timer is due: the talk ends (then wrap-up, on
     /// another timer), or the wrap-up does.
+    #[inline(always)]
     fn timed_release(self: &Rc<Self>, payload: u32) {
         let agent = AgentId(payload & !END_WRAP_UP);
         let now = self.rt.now();

@@ -365,12 +365,19 @@ impl VirtualRuntime {
     }
 
     /// Registers `then` (once: the same handler again answers the same id).
+    #[inline]
     pub fn handler(&self, then: &Handler) -> HandlerId {
         let address = Rc::as_ptr(then) as *const ();
         let (last, id) = self.inner.last_handler.get();
         if last == address {
             return HandlerId(id);
         }
+        self.find_handler(then, address)
+    }
+
+    /// [`handler`](VirtualRuntime::handler) when it is not the one last looked up.
+    #[inline(never)]
+    fn find_handler(&self, then: &Handler, address: *const ()) -> HandlerId {
         let mut handlers = self.inner.handlers.borrow_mut();
         // Compared by address alone (a vtable pointer may differ between codegen units).
         let same = |h: &Handler| std::ptr::addr_eq(Rc::as_ptr(h), Rc::as_ptr(then));
@@ -396,6 +403,7 @@ impl VirtualRuntime {
     }
 
     /// [`Runtime::call_at`] for a registered handler.
+    #[inline]
     pub fn call_handler_at(&self, at: Micros, h: HandlerId, payload: u32) {
         if at <= self.now() {
             // Due already: it runs as a task spawned now would.
@@ -482,6 +490,7 @@ impl VirtualRuntime {
 
     /// Runs a [`Runtime::call_at`] timer's handler, with no borrow held (it may spawn, wake and
     /// set timers, as a task's poll may).
+    #[inline]
     fn call(&self, timer: TaskRef) {
         let handler = self.inner.handlers.borrow()[(timer.slot & !HANDLER) as usize].clone();
         self.inner.live.set(self.inner.live.get() - 1);

@@ -525,6 +525,8 @@ impl Calls {
     /// A call ended with `outcome`: its figures go to the metrics, and a caller who abandoned
     /// may call again (drawn now, in the same order as always, so a seed keeps its run).
     /// `interval`: the reporting interval it arrived in; `handle`: its talk, as drawn.
+    // Inlined into both callers: a call of its own cost the interpreted calls 30 instructions each.
+    #[inline(always)]
     pub(super) fn finish(
         self: &Rc<Self>,
         outcome: &CallOutcome,
