@@ -87,6 +87,21 @@ fn a_roster_with_breaks() {
     );
 }
 
+/// Agents gone for the day, callers who never hang up: the calls still waiting at the end are
+/// the same calls either way, and the report counts them as unfinished.
+#[test]
+fn calls_left_waiting_when_the_agents_go() {
+    let body = "seed: 5\nlength: { hours: 4 }\ntraffic:\n  start: 2026-12-01T08:00\n  timezone: Europe/Amsterdam\n  interval: 30m\n  calls_per_interval: [100]\ncallers:\n  patience: none\n  handle_time: { exponential: 180s }\nagents:\n  - { name: early, count: 6, shift: 08:00-10:00 }\n";
+    let sc = scenario(body);
+    let ((direct, _), (interpreted, _)) = both(&sc);
+    assert_eq!(direct, interpreted);
+    let r: serde_json::Value = serde_json::from_str(&direct).unwrap();
+    let (arrived, offered) = (r["arrived"].as_u64().unwrap(), r["offered"].as_u64().unwrap());
+    let unfinished = r["unfinished"].as_u64().unwrap();
+    assert!(unfinished > 300, "most of the day's callers are left waiting: {r}");
+    assert_eq!(arrived, offered + unfinished, "every arrival is offered or unfinished");
+}
+
 /// A flow with anything before its transfer (here: a greeting) keeps the interpreter.
 #[test]
 fn a_flow_that_does_more_keeps_the_interpreter() {

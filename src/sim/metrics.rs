@@ -521,6 +521,11 @@ impl Metrics {
             retrials: 0,
             disconnected_in_flow: self.disconnected_in_flow,
             flow_errors: self.flow_errors,
+            // Each call that ended counted once: offered (with its outcome in the queue), in the
+            // flow, or as an error. The rest were still in the system.
+            unfinished: self
+                .arrived
+                .saturating_sub(all.offered + self.disconnected_in_flow + self.flow_errors),
             callbacks_created: all.callbacks_created,
             agents,
             simulated_seconds: round6(duration as f64 / MICROS_PER_SEC as f64),

@@ -11,7 +11,8 @@
 //!   **arrived**: calls that entered the flow; some end in the IVR without queueing.
 //! - **asa_seconds**: mean wait of answered calls.
 //! - **p_wait**: calls that waited longer than zero (answered, abandoned, or left for a callback) /
-//!   offered. Calls still waiting when the run ends count in offered only.
+//!   offered. Calls still waiting when the run ends are not offered yet: they count in
+//!   arrived and in **unfinished**.
 //! - **occupancy**: agent talk time / (simulated time × agents).
 //! - **service_level** with threshold `t` (waits `≤ t` are within), three definitions:
 //!   - `answered_within_over_offered` = answered within t / offered,
@@ -179,6 +180,11 @@ pub struct Report {
     pub retrials: u64,
     pub disconnected_in_flow: u64,
     pub flow_errors: u64,
+    /// Calls that arrived and had not ended when the run did: still waiting in a queue (agents
+    /// gone for the day, callers who never hang up) or still in the flow. Every arrival is one
+    /// of these, offered to a queue (with its outcome there), ended in the flow, or a flow error.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unfinished: u64,
     pub callbacks_created: u64,
     pub agents: u32,
     pub simulated_seconds: f64,
@@ -321,6 +327,9 @@ impl Report {
         }
         let _ = writeln!(w, "  Ended in the flow (no queue)      {:>12}", self.disconnected_in_flow);
         let _ = writeln!(w, "  Flow errors                       {:>12}", self.flow_errors);
+        if self.unfinished > 0 {
+            let _ = writeln!(w, "  Unfinished when the run ended     {:>12}", self.unfinished);
+        }
         let _ = writeln!(w, "  Offered to queues                 {:>12}", self.offered);
         let answered_share = if self.offered == 0 { 0.0 } else { self.answered as f64 / self.offered as f64 };
         let _ = writeln!(
