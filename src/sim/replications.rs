@@ -172,8 +172,16 @@ fn merge(vs: &[&Value]) -> Value {
                 }
             }
             let mut out = Map::new();
+            let zero = Value::from(0);
             for k in keys {
-                let sub: Vec<&Value> = vs.iter().filter_map(|v| v.get(k)).collect();
+                let mut sub: Vec<&Value> = vs.iter().filter_map(|v| v.get(k)).collect();
+                // A count a report leaves out when it is zero (`retrials`, `unfinished`): a run
+                // without it had none, and its 0 belongs in the mean (the ratios are `null`, not
+                // left out, and stay out of it above).
+                let absent = vs.iter().filter(|v| v.is_object() && v.get(k).is_none()).count();
+                if absent > 0 && sub.iter().all(|v| v.is_number()) {
+                    sub.extend(std::iter::repeat_n(&zero, absent));
+                }
                 out.insert(k.clone(), merge(&sub));
             }
             Value::Object(out)
@@ -434,6 +442,19 @@ mod tests {
         assert_eq!(m["iv"][0]["n"]["mean"], 3.0);
         assert_eq!(m["iv"][1]["n"]["mean"], 1.0);
         assert_eq!(m["q"]["B"]["n"]["mean"], 5.0);
+    }
+
+    /// A count a run's report leaves out when it is zero (`retrials`, `unfinished`) is a 0 in
+    /// the mean, not a run left out.
+    #[test]
+    fn counts_left_out_when_zero_count_as_zero() {
+        let a = serde_json::json!({"retrials": 6, "offered": 10});
+        let b = serde_json::json!({"offered": 12});
+        let m = merge(&[&a, &b]);
+        assert_eq!(m["retrials"]["mean"], 3.0);
+        assert_eq!(m["offered"]["mean"], 11.0);
+        let m = merge(&[&b, &a]);
+        assert_eq!(m["retrials"]["mean"], 3.0);
     }
 
     /// A ratio a run has no value for (nothing offered in the interval) is left out of the mean,
