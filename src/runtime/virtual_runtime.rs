@@ -559,7 +559,10 @@ impl Drop for VirtualSignal {
 impl VirtualSignal {
     /// When the signal fires, handler `h` is called with `payload`, where a task waiting for it
     /// would be polled (a waiter with no task). Not for a signal that has fired already: the
-    /// caller, which checks that first, goes on at once as a task's wait would.
+    /// caller, which checks that first, goes on at once as a task's wait would. Unlike a task
+    /// waiting for the signal, the handler does not count among `live_tasks` until the signal
+    /// fires: a run whose only waiters are such handlers ends (the simulator's report is the same
+    /// either way: a call still waiting then is counted as unfinished).
     pub fn call_on_fire(&self, h: HandlerId, payload: u32) {
         debug_assert!(!self.state.fired.get(), "a fired signal calls nobody");
         self.state.waiter.set(Some(TaskRef { slot: HANDLER | h.0, generation: payload }));
