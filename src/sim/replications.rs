@@ -214,8 +214,6 @@ fn figure(summary: &Value, path: &[&str]) -> Option<Estimate> {
     Some(Estimate { mean, half_width: (hi - lo) / 2.0, sd: v.get("sd")?.as_f64()?, min, max, n: 0 })
 }
 
-/// The summary as text: the headline figures, then per queue and per interval, each as the mean
-/// with its 95% confidence interval.
 /// The per-interval figures of a summary as CSV, one row per interval, for a spreadsheet or a WFM
 /// tool: each figure's mean, and with `bounds` its 95% interval as `NAME_low` and `NAME_high`.
 pub fn per_interval_csv(summary: &Value, bounds: bool) -> String {
@@ -318,6 +316,8 @@ fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
+/// The summary as text: the headline figures, then per queue and per interval, each as the mean
+/// with its 95% confidence interval.
 pub fn to_text(summary: &Value, seeds: &[u64]) -> String {
     use std::fmt::Write;
     let mut s = String::new();
@@ -368,6 +368,10 @@ pub fn to_text(summary: &Value, seeds: &[u64]) -> String {
     }
     if let Some(e) = figure(summary, &["callbacks", "service_level"]) {
         let _ = writeln!(s, "{:<28}{}", "Time to callback in target", pct(e));
+    }
+    // Only when a run ended with calls still in the system (the key is left out otherwise).
+    if let Some(e) = figure(summary, &["unfinished"]) {
+        let _ = writeln!(s, "{:<28}{}", "Unfinished at the end", count(e));
     }
     if let Some(queues) = summary.get("per_queue").and_then(Value::as_object) {
         let _ = writeln!(s, "\nPer queue");
