@@ -53,13 +53,17 @@ struct Steps {
 
 /// The calls of one run that skip the interpreter.
 pub(super) struct DirectCalls {
+    /// The run's engine: its ACD, routing, talk and release timers, as the interpreter uses them.
     engine: Rc<Engine<VirtualRuntime>>,
+    /// The queue the flow transfers every call to.
     queue: QueueId,
     /// The queue's name, as the metrics and the outcome name it.
     name: Rc<str>,
     /// Slots, reused: as many as calls in the system at the busiest moment.
     calls: RefCell<Vec<DirectCall>>,
     free: RefCell<Vec<u32>>,
+    /// The steps' handler ids, set by `register` once the `Calls` that owns this exists (the
+    /// handlers hold it weakly, so they are made after it).
     steps: Cell<Option<Steps>>,
 }
 
