@@ -102,7 +102,8 @@ fn calls_left_waiting_when_the_agents_go() {
     assert_eq!(arrived, offered + unfinished, "every arrival is offered or unfinished");
 }
 
-/// A flow with anything before its transfer (here: a greeting) keeps the interpreter.
+/// A flow with anything before its transfer (every acme flow: menus, prompts, schedules) keeps
+/// the interpreter; the bench flow goes straight to its queue.
 #[test]
 fn a_flow_that_does_more_keeps_the_interpreter() {
     let checked = Project::load(std::path::Path::new("flows/acme")).unwrap().check();

@@ -306,6 +306,7 @@ impl<R: Runtime> Engine<R> {
     /// timer), for a call placed without a task.
     pub fn release_now(self: &Rc<Self>, agent: AgentId) {
         debug_assert!(agent.0 < END_WRAP_UP);
+        // Made now if no talk has ended on a timer yet: a wrap-up's end is one and names it.
         self.release_handler();
         self.timed_release(agent.0);
     }

@@ -325,11 +325,7 @@ impl VirtualRuntime {
             self.admit_spawned();
             let next = inner.ready.borrow_mut().pop_front();
             if let Some(task) = next {
-                if task.slot & HANDLER != 0 {
-                    self.call(task);
-                } else {
-                    self.poll(task);
-                }
+                self.run_one(task);
                 continue;
             }
             let timer = inner.timers.borrow_mut().pop_due(deadline);
@@ -342,11 +338,7 @@ impl VirtualRuntime {
                     // Nothing is ready or spawned (timers are only looked at then), so waking the
                     // task would queue it alone and poll it next: poll it now. A stale timer's
                     // poll is a no-op, as its wake-up would have been.
-                    if timer.task.slot & HANDLER != 0 {
-                        self.call(timer.task);
-                    } else {
-                        self.poll(timer.task);
-                    }
+                    self.run_one(timer.task);
                 }
                 None => return inner.live.get(),
             }
@@ -486,6 +478,12 @@ impl VirtualRuntime {
         } else {
             s.task = Some(fut);
         }
+    }
+
+    /// What a ready entry or a due timer names: a task to poll, or a handler to call.
+    #[inline]
+    fn run_one(&self, task: TaskRef) {
+        if task.slot & HANDLER != 0 { self.call(task) } else { self.poll(task) }
     }
 
     /// Runs a [`Runtime::call_at`] timer's handler, with no borrow held (it may spawn, wake and
